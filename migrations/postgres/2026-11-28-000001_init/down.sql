@@ -1,0 +1,9 @@
+DROP TABLE email_outbox;
+DROP TABLE api_keys;
+DROP TABLE optin_requests;
+DROP TABLE consent_events;
+DROP FUNCTION consent_events_append_only();
+DROP TABLE consents;
+DROP TABLE agreement_versions;
+DROP TABLE agreements;
+DROP TABLE profiles;

@@ -1,0 +1,51 @@
+//! The command line (CONTRACT.md, "Command line").
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "assent",
+    version,
+    about = "Assent: the system of record for who agreed to what, when, how and to which wording.",
+    long_about = "Assent: the system of record for who agreed to what, when, how and to which wording.\n\n\
+                  Settings come from ASSENT_* environment variables (see README.md); with none set, \
+                  `assent` serves http://127.0.0.1:8080 on an SQLite database in ./data."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Migrate the database if needed, then run the web server and background workers (the default)
+    Serve,
+    /// Apply pending database migrations and exit
+    Migrate,
+    /// Manage API keys for the JSON API
+    Apikey {
+        #[command(subcommand)]
+        command: ApikeyCommand,
+    },
+    /// Check the consent ledger
+    Ledger {
+        #[command(subcommand)]
+        command: LedgerCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ApikeyCommand {
+    /// Create an API key; prints it once, alone on the last line (only its hash is stored)
+    Create {
+        /// A name for the key, recorded as the source `api:<name>` of every change it makes
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LedgerCommand {
+    /// Recompute every profile's hash chain; exit 0 when intact, 1 naming the first broken event
+    Verify,
+}

@@ -1,0 +1,64 @@
+//! The one-shot CLI commands.
+
+use crate::config::Settings;
+use crate::consent::ledger::{self, Verdict};
+use crate::db;
+use crate::db::models::api_keys;
+
+pub fn migrate(settings: &Settings) -> anyhow::Result<()> {
+    let mut conn = db::connect(&settings.database, 1)?.get()?;
+    // `connect` already applied them; a second pass reports that nothing is left.
+    let ran = db::migrate(&mut conn)?;
+    println!(
+        "{}: database is up to date ({ran} further migrations applied)",
+        settings.database.engine()
+    );
+    Ok(())
+}
+
+pub fn apikey_create(settings: &Settings, name: &str) -> anyhow::Result<()> {
+    let name = name.trim();
+    if name.is_empty()
+        || name.len() > 64
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+    {
+        anyhow::bail!(
+            "--name must be 1 to 64 letters, digits, '-', '_' or '.' (it appears in the ledger as api:<name>)"
+        );
+    }
+    let mut conn = db::connect(&settings.database, 1)?.get()?;
+    let (key, hash) = crate::routes::api::new_key();
+    api_keys::insert(&mut conn, name, &hash).map_err(|e| match e {
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ) => {
+            anyhow::anyhow!("an API key named {name:?} already exists; pick another name")
+        }
+        e => e.into(),
+    })?;
+    println!("Created API key {name:?}. Store it now: it is shown only this once.");
+    println!("{key}");
+    Ok(())
+}
+
+/// Returns whether the ledger is intact.
+pub fn ledger_verify(settings: &Settings) -> anyhow::Result<bool> {
+    let mut conn = db::connect(&settings.database, 1)?.get()?;
+    match ledger::verify(&mut conn)? {
+        Verdict::Intact { events } => {
+            println!("ledger intact: {events} events verified");
+            Ok(true)
+        }
+        Verdict::Broken {
+            event_id,
+            profile_id,
+            reason,
+        } => {
+            println!("ledger BROKEN at event {event_id} (profile {profile_id}): {reason}");
+            Ok(false)
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! The one write path for consent changes, and the flows built on it.
+//!
+//! `apply` compares each requested change with the current value and, inside the caller's transaction,
+//! appends the hash-chained ledger event, updates the current value and queues the side effects.
+//! A change to the value already held records nothing and triggers nothing.
+
+pub mod ledger;
+pub mod optin;
+pub mod signup;
+
+use crate::db::models::{consent_events, consents, profiles};
+use crate::db::{DbConn, models::agreements};
+use crate::domain::{ConsentValue, Source, sha256_hex};
+use chrono::NaiveDateTime;
+use diesel::connection::{AnsiTransactionManager, TransactionManager};
+use diesel::prelude::*;
+use std::collections::HashMap;
+
+#[derive(Clone, Debug)]
+pub struct Change {
+    pub agreement_id: i64,
+    pub value: ConsentValue,
+    /// The version of the wording the person saw; `None` means the current one.
+    pub version: Option<i32>,
+}
+
+/// Who/when/how of a change: recorded with every event it produces.
+#[derive(Clone, Debug)]
+pub struct Meta {
+    pub source: Source,
+    pub occurred_at: NaiveDateTime,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub language: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Recorded {
+    pub event_id: i64,
+    pub agreement_key: String,
+    pub value: ConsentValue,
+    pub previous: ConsentValue,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApplyError {
+    #[error("profile {0} does not exist")]
+    NoProfile(i64),
+    #[error("agreement {0} does not exist")]
+    NoAgreement(i64),
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
+
+/// Applies changes to one profile. Must run inside a write transaction (`write_tx`).
+pub fn apply(
+    conn: &mut DbConn,
+    profile_id: i64,
+    changes: &[Change],
+    meta: &Meta,
+) -> Result<Vec<Recorded>, ApplyError> {
+    if !profiles::lock(conn, profile_id)? {
+        return Err(ApplyError::NoProfile(profile_id));
+    }
+    let profile = profiles::find(conn, profile_id)?.ok_or(ApplyError::NoProfile(profile_id))?;
+    let catalog: HashMap<i64, agreements::Agreement> = agreements::all(conn)?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    let mut current: HashMap<i64, consents::Consent> = consents::for_profile(conn, profile_id)?
+        .into_iter()
+        .map(|c| (c.agreement_id, c))
+        .collect();
+    let mut prev_hash = consent_events::last_hash(conn, profile_id)?;
+    let email_digest = sha256_hex(profile.identity().as_bytes());
+    let recorded_at = crate::db::now();
+    let occurred_at = crate::db::truncate(meta.occurred_at);
+    let mut recorded = Vec::new();
+
+    for change in changes {
+        let agreement = catalog
+            .get(&change.agreement_id)
+            .ok_or(ApplyError::NoAgreement(change.agreement_id))?;
+        let existing = current.get(&change.agreement_id);
+        let previous = match existing {
+            Some(c) if c.value == "enabled" => ConsentValue::Enabled,
+            _ => ConsentValue::Disabled,
+        };
+        // A late change (older than the latest one recorded) must never revive a newer withdrawal.
+        if previous == change.value || existing.is_some_and(|c| c.occurred_at > occurred_at) {
+            continue;
+        }
+        let version = change.version.unwrap_or(agreement.version);
+        let text = if version == agreement.version {
+            agreement.text.clone()
+        } else {
+            agreements::version_text(conn, agreement.id, version)?
+        };
+        let mut ev = consent_events::NewConsentEvent {
+            profile_id,
+            agreement_id: agreement.id,
+            agreement_key: agreement.key.clone(),
+            value: change.value.as_str().into(),
+            previous: previous.as_str().into(),
+            version,
+            text_sha256: sha256_hex(text.as_bytes()),
+            source: meta.source.to_string(),
+            occurred_at,
+            recorded_at,
+            email_digest: email_digest.clone(),
+            ip: meta.ip.clone(),
+            ip_digest: meta.ip.as_deref().map(|v| sha256_hex(v.as_bytes())),
+            user_agent: meta.user_agent.clone(),
+            user_agent_digest: meta.user_agent.as_deref().map(|v| sha256_hex(v.as_bytes())),
+            language: meta.language.clone(),
+            prev_hash: prev_hash.clone(),
+            hash: String::new(),
+        };
+        ev.hash = ledger::event_hash(&ev);
+        let event_id = consent_events::insert(conn, &ev)?;
+        let row = consents::Consent {
+            profile_id,
+            agreement_id: agreement.id,
+            value: ev.value.clone(),
+            version,
+            occurred_at,
+        };
+        consents::put(conn, &row, existing.is_some())?;
+        current.insert(agreement.id, row);
+        prev_hash = Some(ev.hash);
+        recorded.push(Recorded {
+            event_id,
+            agreement_key: agreement.key.clone(),
+            value: change.value,
+            previous,
+        });
+    }
+    if !recorded.is_empty() {
+        profiles::touch(conn, profile_id, recorded_at)?;
+    }
+    Ok(recorded)
+}
+
+/// Runs `f` in a write transaction. On SQLite it begins `IMMEDIATE`, so a transaction that reads before
+/// it writes waits for the write lock up front instead of failing with "database is locked" later.
+pub fn write_tx<T, E>(
+    conn: &mut DbConn,
+    f: impl FnOnce(&mut DbConn) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConn::Pg(_) => conn.transaction(f),
+        DbConn::Sqlite(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+            let result = f(conn);
+            let DbConn::Sqlite(c) = conn else {
+                unreachable!("backend cannot change")
+            };
+            match result {
+                Ok(v) => match <AnsiTransactionManager as TransactionManager<SqliteConnection>>::commit_transaction(c) {
+                    Ok(()) => Ok(v),
+                    Err(e) => {
+                        let _ = <AnsiTransactionManager as TransactionManager<SqliteConnection>>::rollback_transaction(c);
+                        Err(e.into())
+                    }
+                },
+                Err(e) => {
+                    <AnsiTransactionManager as TransactionManager<SqliteConnection>>::rollback_transaction(c)?;
+                    Err(e)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! Sign-ups with double opt-in, written by group commit.
+//!
+//! A sign-up upserts the profile, records a pending opt-in request (its token only as a hash) and queues
+//! the confirmation email; it enables nothing. Handlers hand sign-ups to a few writer threads which drain
+//! whatever has queued up and commit it as one transaction with one multi-row statement per table, so
+//! the cost of a commit (an fsync) is shared by every sign-up in it. A handler answers only after the
+//! transaction holding its sign-up has committed.
+
+use crate::consent::write_tx;
+use crate::db::models::consents;
+use crate::db::models::optin_requests::{self, NewOptinRequest};
+use crate::db::models::outbox::{self, NewMail};
+use crate::db::schema::profiles;
+use crate::db::{DbConn, Pool};
+use crate::domain::Email;
+use chrono::NaiveDateTime;
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::{Nullable, Text};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use tokio::sync::{Notify, mpsc, oneshot};
+
+/// Most sign-ups in one transaction; bounded by the bind-parameter limits of both engines.
+const MAX_BATCH: usize = 256;
+
+#[derive(Clone, Debug)]
+pub struct Signup {
+    pub email: Email,
+    pub name: Option<String>,
+    /// (agreement id, version of the wording shown on the form)
+    pub agreements: Vec<(i64, i32)>,
+    pub language: String,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub uid: String,
+    pub token_hash: String,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = profiles, treat_none_as_default_value = false)]
+struct NewProfile<'a> {
+    email: Option<&'a str>,
+    first_name: Option<&'a str>,
+    attributes: &'a str,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// Writes a batch of sign-ups in the caller's transaction.
+pub fn record_batch(
+    conn: &mut DbConn,
+    signups: &[Signup],
+    ttl: chrono::Duration,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    // One row per address: PostgreSQL refuses to upsert the same row twice in one statement.
+    let mut seen = HashSet::new();
+    let new_profiles: Vec<NewProfile> = signups
+        .iter()
+        .filter(|s| seen.insert(s.email.as_str()))
+        .map(|s| NewProfile {
+            email: Some(s.email.as_str()),
+            first_name: s.name.as_deref(),
+            attributes: "{}",
+            created_at: now,
+            updated_at: now,
+        })
+        .collect();
+    // Re-subscribing never downgrades: an existing profile keeps its data; a missing name is filled in.
+    let ids: Vec<(i64, Option<String>)> =
+        crate::on_backend!(conn, |c| diesel::insert_into(profiles::table)
+            .values(&new_profiles)
+            .on_conflict(profiles::email)
+            .do_update()
+            .set(profiles::first_name.eq(sql::<Nullable<Text>>(
+                "COALESCE(profiles.first_name, excluded.first_name)"
+            )))
+            .returning((profiles::id, profiles::email))
+            .get_results(c))?;
+    let id_of: HashMap<String, i64> = ids
+        .into_iter()
+        .filter_map(|(id, e)| Some((e?, id)))
+        .collect();
+    let profile_ids: Vec<i64> = id_of.values().copied().collect();
+    let enabled: HashSet<(i64, i64)> = consents::enabled_among(conn, &profile_ids)?
+        .into_iter()
+        .collect();
+
+    let mut requests = Vec::with_capacity(signups.len());
+    let mut mails = Vec::with_capacity(signups.len());
+    for s in signups {
+        let profile_id = *id_of
+            .get(s.email.as_str())
+            .ok_or(diesel::result::Error::NotFound)?;
+        let pending: Vec<(i64, i32)> = s
+            .agreements
+            .iter()
+            .copied()
+            .filter(|(a, _)| !enabled.contains(&(profile_id, *a)))
+            .collect();
+        if pending.is_empty() {
+            // Everything asked for is already enabled: say so by email (with a preference link), and
+            // show the same page as for anyone else, so the form reveals nothing about who is known.
+            let ids: Vec<i64> = s.agreements.iter().map(|(a, _)| *a).collect();
+            mails.push(NewMail::new(
+                "already_subscribed",
+                s.email.as_str(),
+                serde_json::json!({"profile_id": profile_id, "agreements": ids, "language": s.language}),
+                now,
+            ));
+            continue;
+        }
+        requests.push(NewOptinRequest {
+            profile_id,
+            token_hash: s.token_hash.clone(),
+            uid: s.uid.clone(),
+            agreements: optin_requests::encode_agreements(&pending),
+            language: s.language.clone(),
+            ip: s.ip.clone(),
+            user_agent: s.user_agent.clone(),
+            created_at: now,
+            expires_at: now + ttl,
+        });
+        mails.push(NewMail::new(
+            "confirm",
+            s.email.as_str(),
+            serde_json::json!({"uid": s.uid}),
+            now,
+        ));
+    }
+    optin_requests::insert_many(conn, &requests)?;
+    outbox::insert_many(conn, &mails)?;
+    Ok(())
+}
+
+type Job = (Signup, oneshot::Sender<Result<(), String>>);
+
+/// Hands sign-ups to the group-commit writers.
+#[derive(Clone)]
+pub struct Batcher {
+    tx: mpsc::UnboundedSender<Job>,
+}
+
+impl Batcher {
+    pub fn start(
+        pool: Pool,
+        writers: usize,
+        ttl: chrono::Duration,
+        mail_wakeup: Arc<Notify>,
+    ) -> Batcher {
+        let (tx, rx) = mpsc::unbounded_channel::<Job>();
+        let rx = Arc::new(Mutex::new(rx));
+        for n in 0..writers {
+            let (rx, pool, wake) = (rx.clone(), pool.clone(), mail_wakeup.clone());
+            std::thread::Builder::new()
+                .name(format!("signup-writer-{n}"))
+                .spawn(move || writer(rx, pool, ttl, wake))
+                .expect("spawn a writer thread");
+        }
+        Batcher { tx }
+    }
+
+    /// Resolves once the sign-up is committed.
+    pub async fn submit(&self, signup: Signup) -> Result<(), String> {
+        let (done, wait) = oneshot::channel();
+        self.tx
+            .send((signup, done))
+            .map_err(|_| "the sign-up writer has stopped".to_string())?;
+        wait.await
+            .map_err(|_| "the sign-up writer stopped before committing".to_string())?
+    }
+}
+
+fn writer(
+    rx: Arc<Mutex<mpsc::UnboundedReceiver<Job>>>,
+    pool: Pool,
+    ttl: chrono::Duration,
+    wake: Arc<Notify>,
+) {
+    loop {
+        let mut jobs = Vec::with_capacity(MAX_BATCH);
+        {
+            let mut rx = rx.lock().expect("writer lock");
+            match rx.blocking_recv() {
+                Some(job) => jobs.push(job),
+                None => return,
+            }
+            while jobs.len() < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(job) => jobs.push(job),
+                    Err(_) => break,
+                }
+            }
+        }
+        let outcome = commit(&pool, &jobs, ttl);
+        match outcome {
+            Ok(()) => {
+                wake.notify_one();
+                for (_, done) in jobs {
+                    let _ = done.send(Ok(()));
+                }
+            }
+            // A failed batch is retried one sign-up at a time, so one bad row fails only itself.
+            Err(e) if jobs.len() > 1 => {
+                tracing::warn!(error = %e, size = jobs.len(), "sign-up batch failed; retrying its sign-ups one by one");
+                for job in jobs {
+                    let r = commit(&pool, std::slice::from_ref(&job), ttl);
+                    if r.is_ok() {
+                        wake.notify_one();
+                    }
+                    let _ = job.1.send(r);
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "sign-up could not be saved");
+                for (_, done) in jobs {
+                    let _ = done.send(Err(e.clone()));
+                }
+            }
+        }
+    }
+}
+
+fn commit(pool: &Pool, jobs: &[Job], ttl: chrono::Duration) -> Result<(), String> {
+    let signups: Vec<Signup> = jobs.iter().map(|(s, _)| s.clone()).collect();
+    let mut conn = pool
+        .get()
+        .map_err(|e| format!("no database connection: {e}"))?;
+    write_tx(&mut conn, |c| {
+        record_batch(c, &signups, ttl, crate::db::now())
+    })
+    .map_err(|e| format!("database error: {e}"))
+}

@@ -1,0 +1,163 @@
+//! Storage: one binary, two engines. The scheme of `ASSENT_DATABASE_URL` picks SQLite or PostgreSQL;
+//! `DbConn` is a diesel `MultiConnection` so most queries are written once.
+
+pub mod models;
+pub mod schema;
+
+use anyhow::Context;
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use std::path::PathBuf;
+use std::time::Duration;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Pg(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Runs the same query body on the inner connection of either backend, for the few diesel features
+/// the `MultiConnection` derive cannot express (upserts, multi-row inserts, `RETURNING` rows, `SKIP LOCKED`).
+#[macro_export]
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConn::Pg($c) => $body,
+            $crate::db::DbConn::Sqlite($c) => $body,
+        }
+    };
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl Target {
+    /// Picks the engine from the URL scheme, never by trial, so a bad URL names its real problem.
+    pub fn parse(url: &str) -> Result<Target, String> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err("sqlite:// needs a file path, e.g. sqlite://./data/assent.db".into());
+            }
+            Ok(Target::Sqlite(PathBuf::from(path)))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Target::Postgres(url.to_string()))
+        } else {
+            Err("must start with sqlite://, postgres:// or postgresql://".into())
+        }
+    }
+
+    pub fn engine(&self) -> &'static str {
+        match self {
+            Target::Sqlite(_) => "SQLite",
+            Target::Postgres(_) => "PostgreSQL",
+        }
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self, Target::Sqlite(_))
+    }
+
+    fn connect(&self) -> Result<DbConn, ConnectionError> {
+        match self {
+            Target::Sqlite(path) => {
+                let mut c = SqliteConnection::establish(&path.to_string_lossy())?;
+                // busy_timeout first, so that concurrent connections wait instead of failing while WAL is set.
+                c.batch_execute(
+                    "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                     PRAGMA foreign_keys = ON;",
+                )
+                .map_err(ConnectionError::CouldntSetupConfiguration)?;
+                Ok(DbConn::Sqlite(c))
+            }
+            Target::Postgres(url) => Ok(DbConn::Pg(PgConnection::establish(url)?)),
+        }
+    }
+}
+
+pub struct Manager {
+    target: Target,
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, r2d2::Error> {
+        self.target.connect().map_err(r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+/// Opens the pool and applies pending migrations. Errors name the engine and the real cause.
+pub fn connect(target: &Target, size: u32) -> anyhow::Result<Pool> {
+    if let Target::Sqlite(path) = target {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("SQLite: cannot create the folder {}", dir.display()))?;
+        }
+    }
+    // Try once by hand first: r2d2 would retry for its whole timeout and then hide the cause.
+    let mut first = target
+        .connect()
+        .map_err(|e| anyhow::anyhow!("{}: cannot connect: {}", target.engine(), e))?;
+    migrate(&mut first).with_context(|| format!("{}: migrations failed", target.engine()))?;
+    drop(first);
+    r2d2::Pool::builder()
+        .max_size(size)
+        .connection_timeout(Duration::from_secs(10))
+        .build(Manager {
+            target: target.clone(),
+        })
+        .map_err(|e| anyhow::anyhow!("{}: cannot open a connection pool: {}", target.engine(), e))
+}
+
+/// Applies pending migrations; returns how many ran. On PostgreSQL an advisory lock keeps
+/// many nodes starting at once from racing each other.
+pub fn migrate(conn: &mut DbConn) -> anyhow::Result<usize> {
+    match conn {
+        DbConn::Sqlite(c) => Ok(c
+            .run_pending_migrations(SQLITE_MIGRATIONS)
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+            .len()),
+        DbConn::Pg(c) => {
+            c.batch_execute("SELECT pg_advisory_lock(7301925)")?;
+            let ran = c
+                .run_pending_migrations(PG_MIGRATIONS)
+                .map(|v| v.len())
+                .map_err(|e| anyhow::anyhow!("{e}"));
+            c.batch_execute("SELECT pg_advisory_unlock(7301925)")?;
+            ran
+        }
+    }
+}
+
+/// The current time at the precision both engines store (microseconds), so hashes recompute exactly.
+pub fn now() -> chrono::NaiveDateTime {
+    truncate(chrono::Utc::now().naive_utc())
+}
+
+pub fn truncate(t: chrono::NaiveDateTime) -> chrono::NaiveDateTime {
+    use chrono::{SubsecRound, Timelike};
+    let t = t.trunc_subsecs(6);
+    debug_assert!(t.nanosecond() % 1000 == 0);
+    t
+}

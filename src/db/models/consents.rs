@@ -1,0 +1,48 @@
+use crate::db::DbConn;
+use crate::db::schema::consents;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+#[derive(Clone, Debug, Queryable, Selectable, Insertable)]
+#[diesel(table_name = consents)]
+pub struct Consent {
+    pub profile_id: i64,
+    pub agreement_id: i64,
+    pub value: String,
+    pub version: i32,
+    pub occurred_at: NaiveDateTime,
+}
+
+pub fn for_profile(conn: &mut DbConn, profile_id: i64) -> QueryResult<Vec<Consent>> {
+    consents::table
+        .filter(consents::profile_id.eq(profile_id))
+        .select(Consent::as_select())
+        .load(conn)
+}
+
+/// Profile ids among `profile_ids` with an agreement currently enabled, as (profile, agreement) pairs.
+pub fn enabled_among(conn: &mut DbConn, profile_ids: &[i64]) -> QueryResult<Vec<(i64, i64)>> {
+    consents::table
+        .filter(consents::profile_id.eq_any(profile_ids))
+        .filter(consents::value.eq("enabled"))
+        .select((consents::profile_id, consents::agreement_id))
+        .load(conn)
+}
+
+/// Writes the current value; `exists` says whether a row is already there (the caller holds the lock).
+pub fn put(conn: &mut DbConn, row: &Consent, exists: bool) -> QueryResult<()> {
+    if exists {
+        diesel::update(consents::table.find((row.profile_id, row.agreement_id)))
+            .set((
+                consents::value.eq(&row.value),
+                consents::version.eq(row.version),
+                consents::occurred_at.eq(row.occurred_at),
+            ))
+            .execute(conn)?;
+    } else {
+        diesel::insert_into(consents::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    Ok(())
+}

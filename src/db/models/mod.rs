@@ -1,0 +1,10 @@
+//! Row structs and their queries, one file per table. Functions take a connection so they compose
+//! inside one transaction.
+
+pub mod agreements;
+pub mod api_keys;
+pub mod consent_events;
+pub mod consents;
+pub mod optin_requests;
+pub mod outbox;
+pub mod profiles;

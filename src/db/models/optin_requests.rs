@@ -1,0 +1,105 @@
+use crate::db::DbConn;
+use crate::db::schema::optin_requests;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = optin_requests)]
+pub struct OptinRequest {
+    pub id: i64,
+    pub profile_id: i64,
+    pub token_hash: String,
+    pub uid: String,
+    pub agreements: String,
+    pub language: String,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub confirmed_at: Option<NaiveDateTime>,
+}
+
+#[derive(Clone, Debug, Insertable)]
+#[diesel(table_name = optin_requests, treat_none_as_default_value = false)]
+pub struct NewOptinRequest {
+    pub profile_id: i64,
+    pub token_hash: String,
+    pub uid: String,
+    pub agreements: String,
+    pub language: String,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+}
+
+/// The agreements a request asks for, with the version of the wording the person was shown:
+/// stored as `id:version,id:version`.
+pub fn encode_agreements(items: &[(i64, i32)]) -> String {
+    items
+        .iter()
+        .map(|(id, v)| format!("{id}:{v}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+pub fn decode_agreements(s: &str) -> Vec<(i64, i32)> {
+    s.split(',')
+        .filter_map(|p| {
+            let (id, v) = p.split_once(':')?;
+            Some((id.parse().ok()?, v.parse().ok()?))
+        })
+        .collect()
+}
+
+pub fn insert_many(conn: &mut DbConn, rows: &[NewOptinRequest]) -> QueryResult<usize> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    crate::on_backend!(conn, |c| diesel::insert_into(optin_requests::table)
+        .values(rows)
+        .execute(c))
+}
+
+pub fn find_by_token_hash(conn: &mut DbConn, hash: &str) -> QueryResult<Option<OptinRequest>> {
+    optin_requests::table
+        .filter(optin_requests::token_hash.eq(hash))
+        .select(OptinRequest::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_by_uid(conn: &mut DbConn, uid: &str) -> QueryResult<Option<OptinRequest>> {
+    optin_requests::table
+        .filter(optin_requests::uid.eq(uid))
+        .select(OptinRequest::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Marks the request confirmed; false when another request got there first.
+pub fn mark_confirmed(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<bool> {
+    let n = diesel::update(
+        optin_requests::table
+            .find(id)
+            .filter(optin_requests::confirmed_at.is_null()),
+    )
+    .set(optin_requests::confirmed_at.eq(at))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Requests still waiting for their confirmation click.
+pub fn pending_for_profile(
+    conn: &mut DbConn,
+    profile_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<OptinRequest>> {
+    optin_requests::table
+        .filter(optin_requests::profile_id.eq(profile_id))
+        .filter(optin_requests::confirmed_at.is_null())
+        .filter(optin_requests::expires_at.gt(now))
+        .order(optin_requests::id)
+        .select(OptinRequest::as_select())
+        .load(conn)
+}

@@ -1,0 +1,159 @@
+//! The email outbox: rows written in the same transaction as the change that causes them, delivered
+//! at least once by the mail worker.
+
+use crate::db::DbConn;
+use crate::db::schema::email_outbox;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Integer, Text, Timestamp};
+
+#[derive(Clone, Debug, Insertable)]
+#[diesel(table_name = email_outbox, treat_none_as_default_value = false)]
+pub struct NewMail {
+    pub kind: String,
+    pub recipient: String,
+    pub payload: String,
+    pub created_at: NaiveDateTime,
+    pub next_attempt_at: NaiveDateTime,
+    pub attempts: i32,
+}
+
+impl NewMail {
+    pub fn new(
+        kind: &str,
+        recipient: &str,
+        payload: serde_json::Value,
+        now: NaiveDateTime,
+    ) -> NewMail {
+        NewMail {
+            kind: kind.into(),
+            recipient: recipient.into(),
+            payload: payload.to_string(),
+            created_at: now,
+            next_attempt_at: now,
+            attempts: 0,
+        }
+    }
+}
+
+#[derive(Clone, Debug, QueryableByName)]
+pub struct ClaimedMail {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = Text)]
+    pub kind: String,
+    #[diesel(sql_type = Text)]
+    pub recipient: String,
+    #[diesel(sql_type = Text)]
+    pub payload: String,
+    #[diesel(sql_type = Integer)]
+    pub attempts: i32,
+}
+
+pub fn insert_many(conn: &mut DbConn, rows: &[NewMail]) -> QueryResult<usize> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    crate::on_backend!(conn, |c| diesel::insert_into(email_outbox::table)
+        .values(rows)
+        .execute(c))
+}
+
+/// Leases up to `limit` due rows until `lease_until`; rows whose worker died come back after the lease.
+/// On PostgreSQL `SKIP LOCKED` lets many nodes claim side by side without taking each other's rows.
+pub fn claim(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    lease_until: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<ClaimedMail>> {
+    const DUE: &str = "sent_at IS NULL AND dead_at IS NULL AND next_attempt_at <= $2 \
+                       AND (locked_until IS NULL OR locked_until < $2) ORDER BY next_attempt_at, id LIMIT $3";
+    match conn {
+        DbConn::Pg(c) => diesel::sql_query(format!(
+            "UPDATE email_outbox SET locked_until = $1 WHERE id IN \
+             (SELECT id FROM email_outbox WHERE {DUE} FOR UPDATE SKIP LOCKED) \
+             RETURNING id, kind, recipient, payload, attempts"
+        ))
+        .bind::<Timestamp, _>(lease_until)
+        .bind::<Timestamp, _>(now)
+        .bind::<BigInt, _>(limit)
+        .load(c),
+        DbConn::Sqlite(c) => diesel::sql_query(
+            format!(
+                "UPDATE email_outbox SET locked_until = $1 WHERE id IN (SELECT id FROM email_outbox WHERE {DUE}) \
+                 RETURNING id, kind, recipient, payload, attempts"
+            )
+            .replace('$', "?"),
+        )
+        .bind::<Timestamp, _>(lease_until)
+        .bind::<Timestamp, _>(now)
+        .bind::<BigInt, _>(limit)
+        .load(c),
+    }
+}
+
+pub fn mark_sent(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(email_outbox::table.find(id))
+        .set((
+            email_outbox::sent_at.eq(now),
+            email_outbox::locked_until.eq(None::<NaiveDateTime>),
+            email_outbox::attempts.eq(email_outbox::attempts + 1),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records a failed attempt: retried at `retry_at`, or dead-lettered when `retry_at` is `None`.
+pub fn mark_failed(
+    conn: &mut DbConn,
+    id: i64,
+    error: &str,
+    now: NaiveDateTime,
+    retry_at: Option<NaiveDateTime>,
+) -> QueryResult<()> {
+    diesel::update(email_outbox::table.find(id))
+        .set((
+            email_outbox::attempts.eq(email_outbox::attempts + 1),
+            email_outbox::last_error.eq(error),
+            email_outbox::locked_until.eq(None::<NaiveDateTime>),
+            email_outbox::next_attempt_at.eq(retry_at.unwrap_or(now)),
+            email_outbox::dead_at.eq(if retry_at.is_none() { Some(now) } else { None }),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Gives leased rows back untouched (the transport was down, so no attempt was made).
+pub fn release(
+    conn: &mut DbConn,
+    ids: &[i64],
+    retry_at: NaiveDateTime,
+    error: &str,
+) -> QueryResult<()> {
+    diesel::update(email_outbox::table.filter(email_outbox::id.eq_any(ids)))
+        .set((
+            email_outbox::locked_until.eq(None::<NaiveDateTime>),
+            email_outbox::next_attempt_at.eq(retry_at),
+            email_outbox::last_error.eq(error),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Counts for the health of the outbox: (waiting, dead).
+pub fn counts(conn: &mut DbConn) -> QueryResult<(i64, i64)> {
+    let waiting = email_outbox::table
+        .filter(
+            email_outbox::sent_at
+                .is_null()
+                .and(email_outbox::dead_at.is_null()),
+        )
+        .count()
+        .get_result(conn)?;
+    let dead = email_outbox::table
+        .filter(email_outbox::dead_at.is_not_null())
+        .count()
+        .get_result(conn)?;
+    Ok((waiting, dead))
+}

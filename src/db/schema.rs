@@ -1,0 +1,133 @@
+// One portable schema for both backends; migrations/sqlite and migrations/postgres keep the tables in step.
+
+diesel::table! {
+    profiles (id) {
+        id -> BigInt,
+        email -> Nullable<Text>,
+        custom_id -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        first_name -> Nullable<Text>,
+        last_name -> Nullable<Text>,
+        attributes -> Text,
+        email_confirmed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    agreements (id) {
+        id -> BigInt,
+        key -> Text,
+        title -> Text,
+        channel -> Text,
+        position -> Integer,
+        current_version -> Integer,
+        archived_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    agreement_versions (agreement_id, version) {
+        agreement_id -> BigInt,
+        version -> Integer,
+        language -> Text,
+        text -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    consents (profile_id, agreement_id) {
+        profile_id -> BigInt,
+        agreement_id -> BigInt,
+        value -> Text,
+        version -> Integer,
+        occurred_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    consent_events (id) {
+        id -> BigInt,
+        profile_id -> BigInt,
+        agreement_id -> BigInt,
+        agreement_key -> Text,
+        value -> Text,
+        previous -> Text,
+        version -> Integer,
+        text_sha256 -> Text,
+        source -> Text,
+        occurred_at -> Timestamp,
+        recorded_at -> Timestamp,
+        email_digest -> Text,
+        ip -> Nullable<Text>,
+        ip_digest -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+        user_agent_digest -> Nullable<Text>,
+        language -> Nullable<Text>,
+        prev_hash -> Nullable<Text>,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    optin_requests (id) {
+        id -> BigInt,
+        profile_id -> BigInt,
+        token_hash -> Text,
+        uid -> Text,
+        agreements -> Text,
+        language -> Text,
+        ip -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        confirmed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    api_keys (id) {
+        id -> BigInt,
+        name -> Text,
+        key_hash -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    email_outbox (id) {
+        id -> BigInt,
+        kind -> Text,
+        recipient -> Text,
+        payload -> Text,
+        created_at -> Timestamp,
+        next_attempt_at -> Timestamp,
+        attempts -> Integer,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
+        dead_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(agreement_versions -> agreements (agreement_id));
+diesel::joinable!(consents -> agreements (agreement_id));
+diesel::joinable!(consents -> profiles (profile_id));
+diesel::joinable!(consent_events -> profiles (profile_id));
+diesel::joinable!(optin_requests -> profiles (profile_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    profiles,
+    agreements,
+    agreement_versions,
+    consents,
+    consent_events,
+    optin_requests,
+    api_keys,
+    email_outbox,
+);

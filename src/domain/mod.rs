@@ -1,0 +1,33 @@
+//! Parse-don't-validate types: once a value has one of these types it is known to be valid.
+
+mod email;
+mod language;
+mod source;
+mod token;
+mod value;
+
+pub use email::Email;
+pub use language::Language;
+pub use source::Source;
+pub use token::{LinkKind, LinkToken, Signer, looks_like_token, sha256_hex};
+pub use value::{AgreementKey, ConsentValue};
+
+/// Free text from a form that may end up in an email header or body: bounded, single-line.
+pub fn single_line(field: &str, raw: &str, max_chars: usize) -> Result<Option<String>, String> {
+    let v = raw.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    if v.chars().any(|c| c == '\r' || c == '\n') {
+        return Err(format!("{field} must be on one line."));
+    }
+    if v.chars().any(char::is_control) {
+        return Err(format!("{field} contains control characters; remove them."));
+    }
+    if v.chars().count() > max_chars {
+        return Err(format!(
+            "{field} is too long: at most {max_chars} characters."
+        ));
+    }
+    Ok(Some(v.to_string()))
+}

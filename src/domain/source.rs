@@ -1,0 +1,31 @@
+use std::fmt;
+
+/// How a consent change came about; recorded in every ledger event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    Form,
+    Confirmation,
+    Preferences,
+    Unsubscribe,
+    OneClick,
+    Admin(String),
+    Api(String),
+    Import(String),
+    Integration(String),
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Form => f.write_str("form"),
+            Source::Confirmation => f.write_str("confirmation"),
+            Source::Preferences => f.write_str("preferences"),
+            Source::Unsubscribe => f.write_str("unsubscribe"),
+            Source::OneClick => f.write_str("one_click"),
+            Source::Admin(who) => write!(f, "admin:{who}"),
+            Source::Api(key) => write!(f, "api:{key}"),
+            Source::Import(job) => write!(f, "import:{job}"),
+            Source::Integration(name) => write!(f, "integration:{name}"),
+        }
+    }
+}

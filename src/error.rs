@@ -1,0 +1,173 @@
+//! One error type for pages (rendered as HTML) and one for the JSON API. Internal causes are logged
+//! with context and never shown to users.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use askama::Template;
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage<'a> {
+    pub status: u16,
+    pub title: &'a str,
+    pub message: &'a str,
+    /// Optional single-button form (e.g. "send me a new link").
+    pub action: Option<(&'a str, &'a str)>,
+    /// Optional link (href, label).
+    pub link: Option<(&'a str, &'a str)>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("the request body is larger than {0} bytes")]
+    TooLarge(usize),
+    #[error("this link has expired")]
+    Expired { renew_url: String },
+    #[error("service unavailable")]
+    Unavailable,
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl From<diesel::result::Error> for PageError {
+    fn from(e: diesel::result::Error) -> Self {
+        PageError::Unexpected(e.into())
+    }
+}
+
+impl ResponseError for PageError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            PageError::NotFound(_) => StatusCode::NOT_FOUND,
+            PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            PageError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            PageError::Expired { .. } => StatusCode::GONE,
+            PageError::Unavailable | PageError::Unexpected(_) => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        let msg = self.to_string();
+        let page = match self {
+            PageError::NotFound(m) => ErrorPage {
+                status: 404,
+                title: "Not found",
+                message: m,
+                action: None,
+                link: None,
+            },
+            PageError::BadRequest(m) => ErrorPage {
+                status: 400,
+                title: "Bad request",
+                message: m,
+                action: None,
+                link: None,
+            },
+            PageError::TooLarge(_) => ErrorPage {
+                status: 413,
+                title: "Too much data",
+                message: &msg,
+                action: None,
+                link: None,
+            },
+            PageError::Expired { renew_url } => ErrorPage {
+                status: 410,
+                title: "This link has expired",
+                message: "Confirmation links are valid for a limited time. We can send a new one to the same address.",
+                action: Some((renew_url, "Send me a new link")),
+                link: None,
+            },
+            PageError::Unavailable | PageError::Unexpected(_) => {
+                if let PageError::Unexpected(e) = self {
+                    tracing::error!(error = ?e, "request failed");
+                }
+                ErrorPage {
+                    status: 503,
+                    title: "Temporarily unavailable",
+                    message: "We could not save or load your data just now. Nothing was changed; please try again in a minute.",
+                    action: None,
+                    link: None,
+                }
+            }
+        };
+        html(status, &page)
+    }
+}
+
+/// Renders a page template with the given status.
+pub fn html(status: StatusCode, page: &impl Template) -> HttpResponse {
+    match page.render() {
+        Ok(body) => HttpResponse::build(status)
+            .content_type("text/html; charset=utf-8")
+            .body(body),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed to render");
+            HttpResponse::InternalServerError()
+                .content_type("text/plain; charset=utf-8")
+                .body("page could not be rendered")
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    Malformed(String),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("the request body is larger than {0} bytes")]
+    TooLarge(usize),
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(e: diesel::result::Error) -> Self {
+        ApiError::Unexpected(e.into())
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::Malformed(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unexpected(_) => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let (code, message) = match self {
+            ApiError::Malformed(m) => ("malformed", m.clone()),
+            ApiError::Unauthorized(m) => ("unauthorized", m.clone()),
+            ApiError::NotFound(m) => ("not_found", m.clone()),
+            ApiError::TooLarge(_) => ("too_large", self.to_string()),
+            ApiError::Invalid(m) => ("invalid", m.clone()),
+            ApiError::Unexpected(e) => {
+                tracing::error!(error = ?e, "API request failed");
+                (
+                    "unavailable",
+                    "The service could not complete the request; nothing was changed. Retry later."
+                        .into(),
+                )
+            }
+        };
+        let mut res = HttpResponse::build(self.status_code());
+        if matches!(self, ApiError::Unauthorized(_)) {
+            res.insert_header(("WWW-Authenticate", "Bearer"));
+        }
+        res.json(serde_json::json!({ "error": code, "message": message }))
+    }
+}

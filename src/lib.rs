@@ -1,0 +1,12 @@
+//! Assent: a self-hosted consent and agreements hub. See DESIGN.md in the shared folder for the shape.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod consent;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod mail;
+pub mod routes;
+pub mod startup;

@@ -1,0 +1,205 @@
+//! Turns an outbox row into a message. Rows hold references (an opt-in request's uid, a profile id),
+//! never a usable token; links are re-derived here with the secret key.
+
+use crate::consent::optin::{self, Requested};
+use crate::db::DbConn;
+use crate::db::models::{agreements, optin_requests, outbox::ClaimedMail, profiles};
+use crate::domain::{LinkKind, Signer};
+use askama::Template;
+use lettre::Message;
+use lettre::message::header::{Header, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart};
+
+#[derive(Clone)]
+pub struct Composer {
+    pub base_url: String,
+    pub from: Mailbox,
+    pub signer: Signer,
+    pub optin_ttl_hours: i64,
+}
+
+/// What every email template can show.
+pub struct EmailView {
+    pub name: Option<String>,
+    pub confirm_url: String,
+    pub preferences_url: String,
+    pub unsubscribe_url: String,
+    pub agreements: Vec<Requested>,
+    pub ttl_hours: i64,
+}
+
+macro_rules! email_templates {
+    ($($subject:ident = $s:literal, $text:ident = $t:literal, $html:ident = $h:literal;)*) => {$(
+        #[derive(Template)]
+        #[template(path = $s)]
+        #[allow(dead_code)] // subjects may not use every field
+        struct $subject<'a> { v: &'a EmailView }
+        #[derive(Template)]
+        #[template(path = $t)]
+        struct $text<'a> { v: &'a EmailView }
+        #[derive(Template)]
+        #[template(path = $h)]
+        struct $html<'a> { v: &'a EmailView }
+    )*};
+}
+
+email_templates! {
+    ConfirmSubject = "email/confirm/subject.txt", ConfirmText = "email/confirm/body.txt", ConfirmHtml = "email/confirm/body.html";
+    AlreadySubject = "email/already_subscribed/subject.txt", AlreadyText = "email/already_subscribed/body.txt", AlreadyHtml = "email/already_subscribed/body.html";
+    PrefsSubject = "email/preferences_link/subject.txt", PrefsText = "email/preferences_link/body.txt", PrefsHtml = "email/preferences_link/body.html";
+}
+
+/// A composed email, plus the link a developer without a mail server needs.
+pub struct Composed {
+    pub message: Message,
+    pub link: String,
+}
+
+#[derive(Clone)]
+struct ListUnsubscribe(String);
+
+impl Header for ListUnsubscribe {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ListUnsubscribe(s.to_string()))
+    }
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), self.0.clone())
+    }
+}
+
+#[derive(Clone)]
+struct ListUnsubscribePost;
+
+impl Header for ListUnsubscribePost {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ListUnsubscribePost)
+    }
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".into())
+    }
+}
+
+impl Composer {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+
+    pub fn unsubscribe_url(&self, profile_id: i64, agreement_ids: &[i64]) -> String {
+        self.url(&format!(
+            "/unsubscribe/{}",
+            self.signer
+                .link(LinkKind::Unsubscribe, profile_id, agreement_ids)
+        ))
+    }
+
+    pub fn preferences_url(&self, profile_id: i64) -> String {
+        self.url(&format!(
+            "/preferences/{}",
+            self.signer.link(LinkKind::Preferences, profile_id, &[])
+        ))
+    }
+
+    /// `Ok(None)`: the row no longer leads to an email (e.g. a preference link asked for an unknown address).
+    pub fn compose(
+        &self,
+        conn: &mut DbConn,
+        row: &ClaimedMail,
+    ) -> anyhow::Result<Option<Composed>> {
+        let payload: serde_json::Value = serde_json::from_str(&row.payload)?;
+        let (profile, agreements, confirm_url) = match row.kind.as_str() {
+            "confirm" => {
+                let uid = payload["uid"].as_str().unwrap_or_default();
+                let Some(request) = optin_requests::find_by_uid(conn, uid)? else {
+                    return Ok(None);
+                };
+                let token = self.signer.optin_token(uid);
+                let agreements = optin::requested(conn, &request)?;
+                (
+                    profiles::find(conn, request.profile_id)?,
+                    agreements,
+                    self.url(&format!("/confirm/{token}")),
+                )
+            }
+            "already_subscribed" => {
+                let id = payload["profile_id"].as_i64().unwrap_or_default();
+                let wanted: Vec<i64> = payload["agreements"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|v| v.as_i64())
+                    .collect();
+                let agreements = agreements::all(conn)?
+                    .into_iter()
+                    .filter(|a| wanted.contains(&a.id))
+                    .map(|a| Requested {
+                        id: a.id,
+                        key: a.key,
+                        title: a.title,
+                        text: a.text,
+                    })
+                    .collect();
+                (profiles::find(conn, id)?, agreements, String::new())
+            }
+            "preferences_link" => (
+                profiles::find_by_email(conn, &row.recipient)?,
+                Vec::new(),
+                String::new(),
+            ),
+            other => anyhow::bail!("unknown email kind {other:?}"),
+        };
+        let Some(profile) = profile else {
+            return Ok(None);
+        };
+        let Some(email) = profile.email.clone() else {
+            return Ok(None);
+        };
+        let ids: Vec<i64> = agreements.iter().map(|a| a.id).collect();
+        let view = EmailView {
+            name: profile.first_name.clone(),
+            confirm_url,
+            preferences_url: self.preferences_url(profile.id),
+            unsubscribe_url: self.unsubscribe_url(profile.id, &ids),
+            agreements,
+            ttl_hours: self.optin_ttl_hours,
+        };
+        let v = &view;
+        let (subject, text, html, link) = match row.kind.as_str() {
+            "confirm" => (
+                ConfirmSubject { v }.render()?,
+                ConfirmText { v }.render()?,
+                ConfirmHtml { v }.render()?,
+                &v.confirm_url,
+            ),
+            "already_subscribed" => (
+                AlreadySubject { v }.render()?,
+                AlreadyText { v }.render()?,
+                AlreadyHtml { v }.render()?,
+                &v.preferences_url,
+            ),
+            _ => (
+                PrefsSubject { v }.render()?,
+                PrefsText { v }.render()?,
+                PrefsHtml { v }.render()?,
+                &v.preferences_url,
+            ),
+        };
+        let to = Mailbox::new(profile.first_name.clone(), email.parse()?);
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(subject.trim())
+            .header(ListUnsubscribe(format!("<{}>", view.unsubscribe_url)))
+            .header(ListUnsubscribePost)
+            .multipart(MultiPart::alternative_plain_html(text, html))?;
+        Ok(Some(Composed {
+            message,
+            link: link.clone(),
+        }))
+    }
+}

@@ -1,0 +1,7 @@
+//! Email: composing messages from the outbox rows, and the worker that delivers them with retries.
+
+mod compose;
+mod worker;
+
+pub use compose::Composer;
+pub use worker::{Mailer, run_worker};

@@ -1,0 +1,51 @@
+use assent::cli::{ApikeyCommand, Cli, Command, LedgerCommand};
+use assent::config::Settings;
+use assent::startup::{Application, Tuning};
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::from_env() {
+        Ok(s) => s,
+        Err(errors) => {
+            for e in errors {
+                eprintln!("assent: {e}");
+            }
+            return ExitCode::from(2);
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(&settings.log))
+        .with_target(false)
+        .init();
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings),
+        Command::Migrate => assent::commands::migrate(&settings),
+        Command::Apikey {
+            command: ApikeyCommand::Create { name },
+        } => assent::commands::apikey_create(&settings, &name),
+        Command::Ledger {
+            command: LedgerCommand::Verify,
+        } => match assent::commands::ledger_verify(&settings) {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::from(1),
+            Err(e) => Err(e),
+        },
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("assent: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn serve(settings: Settings) -> anyhow::Result<()> {
+    actix_web::rt::System::new().block_on(async move {
+        let app = Application::build(settings, Tuning::default()).await?;
+        app.run_until_stopped().await?;
+        Ok(())
+    })
+}

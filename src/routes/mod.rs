@@ -1,0 +1,153 @@
+//! HTTP: handlers parse input and render output; business rules live in `consent` and `db`.
+
+pub mod api;
+mod assets;
+pub mod public;
+
+use crate::consent::signup::Batcher;
+use crate::db::models::agreements::{self, Agreement};
+use crate::db::{DbConn, Pool};
+use crate::domain::Signer;
+use crate::mail::Composer;
+use actix_web::{HttpRequest, web};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+use tokio::sync::Notify;
+
+/// Largest request body any form or API call accepts.
+pub const MAX_BODY: usize = 64 * 1024;
+
+pub struct AppState {
+    pub pool: Pool,
+    pub signer: Signer,
+    pub composer: Composer,
+    pub batcher: Batcher,
+    pub catalog: Catalog,
+    pub mail_wakeup: Arc<Notify>,
+    pub optin_ttl: chrono::Duration,
+}
+
+impl AppState {
+    /// Runs blocking database work off the async executor.
+    pub async fn db<T, F>(&self, f: F) -> anyhow::Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> anyhow::Result<T> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await?
+    }
+}
+
+/// The agreements, cached for a moment: every form needs them and they change rarely. Other nodes'
+/// edits show up within `TTL`.
+pub struct Catalog {
+    pool: Pool,
+    cached: RwLock<Option<(Instant, Arc<Vec<Agreement>>)>>,
+}
+
+impl Catalog {
+    const TTL: Duration = Duration::from_secs(2);
+
+    pub fn new(pool: Pool) -> Catalog {
+        Catalog {
+            pool,
+            cached: RwLock::new(None),
+        }
+    }
+
+    pub async fn get(&self) -> anyhow::Result<Arc<Vec<Agreement>>> {
+        if let Some((at, list)) = self.cached.read().expect("catalog lock").as_ref() {
+            if at.elapsed() < Self::TTL {
+                return Ok(list.clone());
+            }
+        }
+        let pool = self.pool.clone();
+        let list = Arc::new(
+            web::block(move || -> anyhow::Result<_> {
+                let mut conn = pool.get()?;
+                Ok(agreements::all(&mut conn)?)
+            })
+            .await??,
+        );
+        *self.cached.write().expect("catalog lock") = Some((Instant::now(), list.clone()));
+        Ok(list)
+    }
+
+    pub fn invalidate(&self) {
+        *self.cached.write().expect("catalog lock") = None;
+    }
+}
+
+/// Form fields in order, repeated names kept (`agreement=a&agreement=b`).
+pub struct Form(pub Vec<(String, String)>);
+
+impl Form {
+    pub fn parse(body: &[u8]) -> Form {
+        Form(form_urlencoded::parse(body).into_owned().collect())
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+}
+
+pub enum BodyError {
+    TooLarge(usize),
+    Broken(String),
+}
+
+/// Reads a body up to `MAX_BODY`, refusing larger ones before reading them where the length is declared.
+pub async fn read_body(req: &HttpRequest, payload: web::Payload) -> Result<web::Bytes, BodyError> {
+    let declared = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY) {
+        return Err(BodyError::TooLarge(MAX_BODY));
+    }
+    match payload.to_bytes_limited(MAX_BODY).await {
+        Ok(Ok(body)) => Ok(body),
+        Ok(Err(e)) => Err(BodyError::Broken(e.to_string())),
+        Err(_) => Err(BodyError::TooLarge(MAX_BODY)),
+    }
+}
+
+/// Request metadata recorded with a consent: client IP and user agent (bounded, single-line).
+pub fn client_meta(req: &HttpRequest) -> (Option<String>, Option<String>) {
+    let ip = req.peer_addr().map(|a| a.ip().to_string());
+    let ua = req
+        .headers()
+        .get(actix_web::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.chars()
+                .filter(|c| !c.is_control())
+                .take(512)
+                .collect::<String>()
+        })
+        .filter(|v| !v.is_empty());
+    (ip, ua)
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    assets::configure(cfg);
+    public::configure(cfg);
+    api::configure(cfg);
+}

@@ -1,0 +1,142 @@
+use super::private;
+use crate::consent::Meta;
+use crate::consent::optin::{self, Confirmed, Lookup, Renewed, Requested};
+use crate::domain::{LinkKind, Source};
+use crate::error::{PageError, html};
+use crate::routes::{AppState, client_meta};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+#[derive(Template)]
+#[template(path = "public/confirm.html")]
+struct ConfirmPage {
+    action: String,
+    agreements: Vec<Requested>,
+}
+
+#[derive(Template)]
+#[template(path = "public/confirmed.html")]
+struct ConfirmedPage {
+    already: bool,
+    preferences_url: String,
+}
+
+#[derive(Template)]
+#[template(path = "public/renewed.html")]
+struct RenewedPage;
+
+fn unknown() -> PageError {
+    PageError::NotFound(
+        "This confirmation link is not valid. Check that you copied the whole link from the email, or sign up again.".into(),
+    )
+}
+
+fn expired(token: &str) -> PageError {
+    PageError::Expired {
+        renew_url: format!("/confirm/{token}/renew"),
+    }
+}
+
+fn confirmed_page(state: &AppState, profile_id: i64, already: bool) -> HttpResponse {
+    let preferences_url = format!(
+        "/preferences/{}",
+        state.signer.link(LinkKind::Preferences, profile_id, &[])
+    );
+    private(html(
+        StatusCode::OK,
+        &ConfirmedPage {
+            already,
+            preferences_url,
+        },
+    ))
+}
+
+/// Shows what will be confirmed. Changes nothing, so mail scanners that prefetch links consent for no one.
+pub async fn page(
+    token: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let token = token.into_inner();
+    let t = token.clone();
+    let found = state
+        .db(move |c| {
+            Ok(match optin::lookup(c, &t, crate::db::now())? {
+                Lookup::Pending(r) => (Some(optin::requested(c, &r)?), None, false),
+                Lookup::Confirmed(r) => (None, Some(r.profile_id), false),
+                Lookup::Expired(_) => (None, None, true),
+                Lookup::Unknown => (None, None, false),
+            })
+        })
+        .await?;
+    match found {
+        (Some(agreements), _, _) => Ok(private(html(
+            StatusCode::OK,
+            &ConfirmPage {
+                action: format!("/confirm/{token}"),
+                agreements,
+            },
+        ))),
+        (None, Some(profile_id), _) => Ok(confirmed_page(&state, profile_id, true)),
+        (None, None, true) => Err(expired(&token)),
+        _ => Err(unknown()),
+    }
+}
+
+pub async fn submit(
+    req: HttpRequest,
+    token: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let token = token.into_inner();
+    let (ip, user_agent) = client_meta(&req);
+    let meta = Meta {
+        source: Source::Confirmation,
+        occurred_at: crate::db::now(),
+        ip,
+        user_agent,
+        language: None,
+    };
+    let t = token.clone();
+    let outcome = state.db(move |c| Ok(optin::confirm(c, &t, &meta)?)).await?;
+    match outcome {
+        Confirmed::Now {
+            profile_id,
+            recorded,
+        } => {
+            tracing::info!(
+                profile_id,
+                changes = recorded.len(),
+                "double opt-in confirmed"
+            );
+            Ok(confirmed_page(&state, profile_id, false))
+        }
+        Confirmed::Already { profile_id } => Ok(confirmed_page(&state, profile_id, true)),
+        Confirmed::Expired => Err(expired(&token)),
+        Confirmed::Unknown => Err(unknown()),
+    }
+}
+
+/// Sends a new confirmation link for an expired one.
+pub async fn renew(
+    token: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let token = token.into_inner();
+    let t = token.clone();
+    let signer = state.signer.clone();
+    let ttl = state.optin_ttl;
+    let outcome = state
+        .db(move |c| Ok(optin::renew(c, &signer, &t, ttl)?))
+        .await?;
+    match outcome {
+        Renewed::Sent => {
+            state.mail_wakeup.notify_one();
+            Ok(private(html(StatusCode::OK, &RenewedPage)))
+        }
+        Renewed::StillValid | Renewed::AlreadyConfirmed => Ok(HttpResponse::SeeOther()
+            .insert_header(("Location", format!("/confirm/{token}")))
+            .finish()),
+        Renewed::Unknown => Err(unknown()),
+    }
+}

@@ -1,0 +1,92 @@
+//! Customer pages: sign-up, confirmation, resignation, preference centre, health.
+
+mod confirm;
+mod health;
+mod preferences;
+mod subscribe;
+mod unsubscribe;
+
+use crate::error::PageError;
+use crate::routes::BodyError;
+use actix_web::web;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/livez", web::get().to(health::livez))
+        .route("/healthz", web::get().to(health::healthz))
+        .route("/subscribe", web::get().to(subscribe::form))
+        .route("/subscribe", web::post().to(subscribe::submit))
+        .route("/confirm/{token}", web::get().to(confirm::page))
+        .route("/confirm/{token}", web::post().to(confirm::submit))
+        .route("/confirm/{token}/renew", web::post().to(confirm::renew))
+        .route("/unsubscribe/{token}", web::get().to(unsubscribe::page))
+        .route("/unsubscribe/{token}", web::post().to(unsubscribe::submit))
+        .route("/preferences", web::get().to(preferences::ask_form))
+        .route("/preferences", web::post().to(preferences::ask_submit))
+        .route("/preferences/{token}", web::get().to(preferences::page))
+        .route("/preferences/{token}", web::post().to(preferences::submit));
+}
+
+impl From<BodyError> for PageError {
+    fn from(e: BodyError) -> Self {
+        match e {
+            BodyError::TooLarge(n) => PageError::TooLarge(n),
+            BodyError::Broken(m) => PageError::BadRequest(format!(
+                "The form data could not be read ({m}). Please submit the form again."
+            )),
+        }
+    }
+}
+
+/// Token pages must not be cached or leak their URL onwards.
+fn private(mut res: actix_web::HttpResponse) -> actix_web::HttpResponse {
+    res.headers_mut().insert(
+        actix_web::http::header::CACHE_CONTROL,
+        actix_web::http::header::HeaderValue::from_static("no-store"),
+    );
+    res
+}
+
+/// The profile a signed unsubscribe or preference link is for, or the 404 page.
+async fn linked_profile(
+    state: &crate::routes::AppState,
+    kind: crate::domain::LinkKind,
+    token: &str,
+) -> Result<
+    (
+        crate::domain::LinkToken,
+        crate::db::models::profiles::Profile,
+    ),
+    PageError,
+> {
+    let not_found = || {
+        PageError::NotFound(
+            "This link is not valid. Check that you copied the whole link from the email, or ask for a new one at /preferences.".into(),
+        )
+    };
+    let link = state
+        .signer
+        .verify_link(kind, token)
+        .ok_or_else(not_found)?;
+    let id = link.profile_id;
+    let profile = state
+        .db(move |c| Ok(crate::db::models::profiles::find(c, id)?))
+        .await?
+        .ok_or_else(not_found)?;
+    Ok((link, profile))
+}
+
+/// Records changes for one profile through the one write path, in its own transaction.
+async fn apply(
+    state: &crate::routes::AppState,
+    profile_id: i64,
+    changes: Vec<crate::consent::Change>,
+    meta: crate::consent::Meta,
+) -> Result<Vec<crate::consent::Recorded>, PageError> {
+    Ok(state
+        .db(move |c| {
+            Ok(crate::consent::write_tx(c, |c| {
+                crate::consent::apply(c, profile_id, &changes, &meta)
+            })?)
+        })
+        .await?)
+}

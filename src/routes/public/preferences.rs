@@ -1,0 +1,214 @@
+use super::{apply, linked_profile, private};
+use crate::consent::{Change, Meta};
+use crate::db::models::agreements::Agreement;
+use crate::db::models::outbox::{self, NewMail};
+use crate::db::models::{consents, optin_requests};
+use crate::domain::{ConsentValue, Email, LinkKind, Source};
+use crate::error::{PageError, html};
+use crate::routes::{AppState, Form, client_meta, read_body};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+#[derive(Template)]
+#[template(path = "public/preferences.html")]
+struct PreferencesPage {
+    action: String,
+    email: String,
+    /// (agreement, enabled, waiting for confirmation)
+    agreements: Vec<(Agreement, bool, bool)>,
+    saved: Option<usize>,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "public/preferences_ask.html")]
+struct AskPage {
+    email: String,
+    error: Option<String>,
+    sent: bool,
+}
+
+async fn render(
+    state: &AppState,
+    token: &str,
+    profile_id: i64,
+    email: String,
+    status: StatusCode,
+    saved: Option<usize>,
+    error: Option<String>,
+) -> Result<HttpResponse, PageError> {
+    let all = state.catalog.get().await?;
+    let (current, pending) = state
+        .db(move |c| {
+            let pending = optin_requests::pending_for_profile(c, profile_id, crate::db::now())?;
+            let pending: Vec<i64> = pending
+                .iter()
+                .flat_map(|r| optin_requests::decode_agreements(&r.agreements))
+                .map(|(id, _)| id)
+                .collect();
+            Ok((consents::for_profile(c, profile_id)?, pending))
+        })
+        .await?;
+    let agreements = all
+        .iter()
+        .filter(|a| a.active())
+        .map(|a| {
+            let on = current
+                .iter()
+                .any(|c| c.agreement_id == a.id && c.value == "enabled");
+            (a.clone(), on, !on && pending.contains(&a.id))
+        })
+        .collect();
+    let page = PreferencesPage {
+        action: format!("/preferences/{token}"),
+        email,
+        agreements,
+        saved,
+        error,
+    };
+    Ok(private(html(status, &page)))
+}
+
+/// The preference centre: every active agreement, ticked when enabled.
+pub async fn page(
+    token: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let (_, profile) = linked_profile(&state, LinkKind::Preferences, &token).await?;
+    render(
+        &state,
+        &token,
+        profile.id,
+        profile.email.unwrap_or_default(),
+        StatusCode::OK,
+        None,
+        None,
+    )
+    .await
+}
+
+/// Ticked agreements become enabled, unticked ones disabled; only differences are recorded. The signed
+/// link proves the person owns the address, so changes apply at once.
+pub async fn submit(
+    req: HttpRequest,
+    token: web::Path<String>,
+    body: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let form = Form::parse(&read_body(&req, body).await?);
+    let (_, profile) = linked_profile(&state, LinkKind::Preferences, &token).await?;
+    let email = profile.email.clone().unwrap_or_default();
+    let all = state.catalog.get().await?;
+    let ticked = form.all("agreement");
+    if let Some(bad) = ticked
+        .iter()
+        .find(|k| !all.iter().any(|a| a.active() && a.key == **k))
+    {
+        let msg = format!(
+            "\u{201c}{}\u{201d} is not an agreement you can choose here. Nothing was changed.",
+            bad.chars().take(70).collect::<String>()
+        );
+        return render(
+            &state,
+            &token,
+            profile.id,
+            email,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            Some(msg),
+        )
+        .await;
+    }
+    let changes = all
+        .iter()
+        .filter(|a| a.active())
+        .map(|a| Change {
+            agreement_id: a.id,
+            value: if ticked.contains(&a.key.as_str()) {
+                ConsentValue::Enabled
+            } else {
+                ConsentValue::Disabled
+            },
+            version: Some(a.version),
+        })
+        .collect();
+    let (ip, user_agent) = client_meta(&req);
+    let meta = Meta {
+        source: Source::Preferences,
+        occurred_at: crate::db::now(),
+        ip,
+        user_agent,
+        language: None,
+    };
+    let recorded = apply(&state, profile.id, changes, meta).await?;
+    render(
+        &state,
+        &token,
+        profile.id,
+        email,
+        StatusCode::OK,
+        Some(recorded.len()),
+        None,
+    )
+    .await
+}
+
+pub async fn ask_form() -> HttpResponse {
+    html(
+        StatusCode::OK,
+        &AskPage {
+            email: String::new(),
+            error: None,
+            sent: false,
+        },
+    )
+}
+
+/// "Email me a link": the same answer whether or not the address is known. The request is queued for
+/// every valid address; the mail worker sends only to known ones, so timing reveals nothing either.
+pub async fn ask_submit(
+    req: HttpRequest,
+    body: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let form = Form::parse(&read_body(&req, body).await?);
+    let raw: String = form.get("email").unwrap_or("").chars().take(300).collect();
+    let email = match Email::parse(&raw) {
+        Ok(e) => e,
+        Err(error) => {
+            return Ok(html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &AskPage {
+                    email: raw,
+                    error: Some(error),
+                    sent: false,
+                },
+            ));
+        }
+    };
+    let recipient = email.to_string();
+    state
+        .db(move |c| {
+            let now = crate::db::now();
+            Ok(outbox::insert_many(
+                c,
+                &[NewMail::new(
+                    "preferences_link",
+                    &recipient,
+                    serde_json::json!({}),
+                    now,
+                )],
+            )?)
+        })
+        .await?;
+    state.mail_wakeup.notify_one();
+    Ok(html(
+        StatusCode::OK,
+        &AskPage {
+            email: email.to_string(),
+            error: None,
+            sent: true,
+        },
+    ))
+}

@@ -1,0 +1,168 @@
+use crate::consent::signup::Signup;
+use crate::db::models::agreements::Agreement;
+use crate::domain::{Email, Language, single_line};
+use crate::error::{PageError, html};
+use crate::routes::{AppState, Form, client_meta, read_body};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+#[derive(Template, Default)]
+#[template(path = "public/subscribe.html")]
+struct SubscribePage {
+    agreements: Vec<Agreement>,
+    /// The `agreements=` list the form was opened with, kept so a re-rendered form shows the same set.
+    listed: String,
+    lang: String,
+    email: String,
+    name: String,
+    ticked: Vec<String>,
+    email_error: Option<String>,
+    name_error: Option<String>,
+    agreement_error: Option<String>,
+}
+
+impl SubscribePage {
+    fn is_ticked(&self, key: &str) -> bool {
+        self.ticked.iter().any(|k| k == key)
+    }
+
+    fn has_errors(&self) -> bool {
+        self.email_error.is_some() || self.name_error.is_some() || self.agreement_error.is_some()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "public/subscribed.html")]
+struct SubscribedPage {
+    email: String,
+}
+
+/// The active agreements named in `agreements=K1,K2` (default: the newsletter), in that order.
+fn listed(all: &[Agreement], keys: &str) -> Result<Vec<Agreement>, PageError> {
+    let keys = if keys.trim().is_empty() {
+        "newsletter_agreement"
+    } else {
+        keys
+    };
+    let mut out = Vec::new();
+    for key in keys.split(',').map(str::trim).filter(|k| !k.is_empty()) {
+        match all.iter().find(|a| a.key == key) {
+            Some(a) if a.active() => {
+                if !out.iter().any(|o: &Agreement| o.id == a.id) {
+                    out.push(a.clone())
+                }
+            }
+            Some(_) => {}
+            None => {
+                return Err(PageError::NotFound(format!(
+                    "There is no agreement called \u{201c}{key}\u{201d}. Check the link you followed."
+                )));
+            }
+        }
+    }
+    if out.is_empty() {
+        return Err(PageError::NotFound(
+            "None of the agreements in this link can be signed up for any more.".into(),
+        ));
+    }
+    Ok(out)
+}
+
+pub async fn form(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
+    let query = Form::parse(req.query_string().as_bytes());
+    let all = state.catalog.get().await?;
+    let list = query.get("agreements").unwrap_or("").to_string();
+    let page = SubscribePage {
+        agreements: listed(&all, &list)?,
+        listed: list,
+        lang: Language::parse_or_default(query.get("lang"))
+            .as_str()
+            .into(),
+        ..Default::default()
+    };
+    Ok(html(StatusCode::OK, &page))
+}
+
+pub async fn submit(
+    req: HttpRequest,
+    body: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let form = Form::parse(&read_body(&req, body).await?);
+    let all = state.catalog.get().await?;
+    let list = form.get("agreements").unwrap_or("").to_string();
+    let mut page = SubscribePage {
+        agreements: listed(&all, &list).unwrap_or_default(),
+        listed: list,
+        lang: Language::parse_or_default(form.get("lang")).as_str().into(),
+        email: form.get("email").unwrap_or("").chars().take(300).collect(),
+        name: form.get("name").unwrap_or("").chars().take(300).collect(),
+        ticked: form
+            .all("agreement")
+            .into_iter()
+            .map(String::from)
+            .collect(),
+        ..Default::default()
+    };
+
+    let email = Email::parse(&page.email)
+        .map_err(|e| page.email_error = Some(e))
+        .ok();
+    let name = single_line("Your name", &page.name, 200)
+        .map_err(|e| page.name_error = Some(e))
+        .ok()
+        .flatten();
+    let mut chosen = Vec::new();
+    for key in &page.ticked {
+        match all.iter().find(|a| &a.key == key && a.active()) {
+            Some(a) if !chosen.iter().any(|(id, _)| *id == a.id) => chosen.push((a.id, a.version)),
+            Some(_) => {}
+            None => {
+                page.agreement_error = Some(format!(
+                    "\u{201c}{}\u{201d} is not something you can sign up for here.",
+                    key.chars().take(70).collect::<String>()
+                ));
+            }
+        }
+    }
+    if chosen.is_empty() && page.agreement_error.is_none() {
+        page.agreement_error =
+            Some("Tick at least one box to choose what you want to receive.".into());
+    }
+    // The form must still show every ticked agreement, even one missing from its `agreements=` list.
+    for key in &page.ticked {
+        if let Some(a) = all.iter().find(|a| &a.key == key && a.active()) {
+            if !page.agreements.iter().any(|x| x.id == a.id) {
+                page.agreements.push(a.clone());
+            }
+        }
+    }
+    let Some(email) = email.filter(|_| !page.has_errors()) else {
+        return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &page));
+    };
+
+    let (ip, user_agent) = client_meta(&req);
+    let (uid, _token, token_hash) = state.signer.new_optin();
+    let signup = Signup {
+        email: email.clone(),
+        name,
+        agreements: chosen,
+        language: page.lang.clone(),
+        ip,
+        user_agent,
+        uid,
+        token_hash,
+    };
+    state
+        .batcher
+        .submit(signup)
+        .await
+        .map_err(|e| PageError::Unexpected(anyhow::anyhow!(e)))?;
+    Ok(html(
+        StatusCode::OK,
+        &SubscribedPage {
+            email: email.to_string(),
+        },
+    ))
+}

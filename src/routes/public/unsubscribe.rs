@@ -1,0 +1,143 @@
+use super::{apply, linked_profile, private};
+use crate::consent::{Change, Meta};
+use crate::db::models::agreements::Agreement;
+use crate::db::models::consents;
+use crate::domain::{ConsentValue, LinkKind, LinkToken, Source};
+use crate::error::{PageError, html};
+use crate::routes::{AppState, Form, client_meta, read_body};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+#[derive(Template)]
+#[template(path = "public/unsubscribe.html")]
+struct UnsubscribePage {
+    action: String,
+    email: String,
+    /// (agreement, currently enabled)
+    agreements: Vec<(Agreement, bool)>,
+    preferences_url: String,
+    done: bool,
+}
+
+/// The agreements a link covers: the ones it names, or every email agreement when it names none.
+fn covered(all: &[Agreement], link: &LinkToken) -> Vec<Agreement> {
+    all.iter()
+        .filter(|a| {
+            if link.agreement_ids.is_empty() {
+                a.channel == "email"
+            } else {
+                link.agreement_ids.contains(&a.id)
+            }
+        })
+        .cloned()
+        .collect()
+}
+
+async fn render(
+    state: &AppState,
+    token: &str,
+    link: &LinkToken,
+    email: String,
+    done: bool,
+) -> Result<HttpResponse, PageError> {
+    let all = state.catalog.get().await?;
+    let pid = link.profile_id;
+    let current = state
+        .db(move |c| Ok(consents::for_profile(c, pid)?))
+        .await?;
+    let agreements = covered(&all, link)
+        .into_iter()
+        .map(|a| {
+            let on = current
+                .iter()
+                .any(|c| c.agreement_id == a.id && c.value == "enabled");
+            (a, on)
+        })
+        .collect();
+    let preferences_url = format!(
+        "/preferences/{}",
+        state.signer.link(LinkKind::Preferences, pid, &[])
+    );
+    let page = UnsubscribePage {
+        action: format!("/unsubscribe/{token}"),
+        email,
+        agreements,
+        preferences_url,
+        done,
+    };
+    Ok(private(html(StatusCode::OK, &page)))
+}
+
+/// The resignation page: what the link covers and one button. The GET changes nothing.
+pub async fn page(
+    token: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let (link, profile) = linked_profile(&state, LinkKind::Unsubscribe, &token).await?;
+    render(
+        &state,
+        &token,
+        &link,
+        profile.email.unwrap_or_default(),
+        false,
+    )
+    .await
+}
+
+/// Withdraws what the link covers. An RFC 8058 one-click POST (`List-Unsubscribe=One-Click`) does the same
+/// with source `one_click`; it needs no cookie or CSRF token, the signed link is the authority.
+pub async fn submit(
+    req: HttpRequest,
+    token: web::Path<String>,
+    body: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let form = Form::parse(&read_body(&req, body).await?);
+    let one_click = form.get("List-Unsubscribe") == Some("One-Click");
+    let (link, profile) = linked_profile(&state, LinkKind::Unsubscribe, &token).await?;
+    let all = state.catalog.get().await?;
+    let changes = covered(&all, &link)
+        .into_iter()
+        .map(|a| Change {
+            agreement_id: a.id,
+            value: ConsentValue::Disabled,
+            version: None,
+        })
+        .collect();
+    let (ip, user_agent) = client_meta(&req);
+    let source = if one_click {
+        Source::OneClick
+    } else {
+        Source::Unsubscribe
+    };
+    let meta = Meta {
+        source,
+        occurred_at: crate::db::now(),
+        ip,
+        user_agent,
+        language: None,
+    };
+    let recorded = apply(&state, profile.id, changes, meta).await?;
+    tracing::info!(
+        profile_id = profile.id,
+        one_click,
+        withdrawn = recorded.len(),
+        "unsubscribe"
+    );
+    if one_click {
+        return Ok(private(
+            HttpResponse::Ok()
+                .content_type("text/plain; charset=utf-8")
+                .body("unsubscribed"),
+        ));
+    }
+    render(
+        &state,
+        &token,
+        &link,
+        profile.email.unwrap_or_default(),
+        true,
+    )
+    .await
+}
