@@ -67,15 +67,14 @@ pub fn record_batch(
             updated_at: now,
         })
         .collect();
-    // Re-subscribing never downgrades: an existing profile keeps its data; a missing name is filled in.
+    // Re-subscribing never downgrades or overwrites: an existing profile keeps its data as it is (a public
+    // form cannot prove who typed it). The no-op update is there so RETURNING yields existing rows too.
     let ids: Vec<(i64, Option<String>)> =
         crate::on_backend!(conn, |c| diesel::insert_into(profiles::table)
             .values(&new_profiles)
             .on_conflict(profiles::email)
             .do_update()
-            .set(profiles::first_name.eq(sql::<Nullable<Text>>(
-                "COALESCE(profiles.first_name, excluded.first_name)"
-            )))
+            .set(profiles::email.eq(sql::<Nullable<Text>>("excluded.email")))
             .returning((profiles::id, profiles::email))
             .get_results(c))?;
     let id_of: HashMap<String, i64> = ids

@@ -1,0 +1,200 @@
+use crate::helpers::*;
+
+/// Asserts that nothing at all was written.
+fn assert_untouched(app: &TestApp) {
+    for table in [
+        "profiles",
+        "optin_requests",
+        "email_outbox",
+        "consent_events",
+        "consents",
+    ] {
+        assert_eq!(app.count(table), 0, "{table} must stay empty");
+    }
+}
+
+#[tokio::test]
+async fn invalid_signups_get_422_with_the_error_next_to_the_field_and_write_nothing() {
+    let app = TestApp::spawn().await;
+    let long = format!("{}@example.com", "a".repeat(260));
+    let cases: Vec<(Vec<(&str, &str)>, &str, &str)> = vec![
+        (
+            vec![
+                ("email", "not-an-email"),
+                ("agreement", "newsletter_agreement"),
+            ],
+            "email-error",
+            "not a valid email address",
+        ),
+        (
+            vec![("email", &long), ("agreement", "newsletter_agreement")],
+            "email-error",
+            "too long",
+        ),
+        (
+            vec![
+                ("email", "x@example.com\r\nBcc: victim@example.com"),
+                ("agreement", "newsletter_agreement"),
+            ],
+            "email-error",
+            "not a valid email",
+        ),
+        (
+            vec![("email", "x@example.com")],
+            "agreement-error",
+            "Tick at least one box",
+        ),
+        (
+            vec![
+                ("email", "x@example.com"),
+                ("agreement", "no_such_agreement"),
+            ],
+            "agreement-error",
+            "not something you can sign up for",
+        ),
+        (
+            vec![
+                ("email", "x@example.com"),
+                ("name", "Eve\r\nBcc: a@b.c"),
+                ("agreement", "newsletter_agreement"),
+            ],
+            "name-error",
+            "one line",
+        ),
+        (vec![], "email-error", "Enter your email address"),
+    ];
+    for (form, id, message) in cases {
+        let (status, page) = app.post("/subscribe", &form).await;
+        assert_eq!(status, 422, "{form:?}");
+        let at = page
+            .find(&format!("id=\"{id}\""))
+            .unwrap_or_else(|| panic!("no {id} in the page for {form:?}"));
+        assert!(
+            page[at..].split("</p>").next().unwrap().contains(message),
+            "{id} should say {message:?}: {page}"
+        );
+        assert!(page.contains("<form"), "the form is shown again");
+    }
+    // What the person typed is kept, escaped.
+    let (_, page) = app
+        .post(
+            "/subscribe",
+            &[
+                ("email", "<script>@x"),
+                ("agreement", "newsletter_agreement"),
+            ],
+        )
+        .await;
+    assert!(
+        page.contains("&#60;script&#62;@x") || page.contains("&lt;script&gt;@x"),
+        "{page}"
+    );
+    assert_untouched(&app);
+}
+
+#[tokio::test]
+async fn archived_agreements_cannot_be_signed_up_for() {
+    let app = TestApp::spawn().await;
+    app.exec("UPDATE agreements SET archived_at = created_at WHERE key = 'sms_agreement'");
+    let (status, page) = app
+        .post(
+            "/subscribe",
+            &[("email", "x@example.com"), ("agreement", "sms_agreement")],
+        )
+        .await;
+    assert_eq!(status, 422, "{page}");
+    let (status, page) = app
+        .get("/subscribe?agreements=sms_agreement,newsletter_agreement")
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        !page.contains(r#"value="sms_agreement""#)
+            && page.contains(r#"value="newsletter_agreement""#)
+    );
+    let (status, page) = app.get("/subscribe?agreements=bogus_agreement").await;
+    assert_eq!(status, 404);
+    assert!(page.contains("bogus_agreement"));
+    assert_untouched(&app);
+}
+
+#[tokio::test]
+async fn oversize_bodies_get_413() {
+    let app = TestApp::spawn().await;
+    let big = "a".repeat(70 * 1024);
+    for path in ["/subscribe", "/preferences", "/unsubscribe/abc"] {
+        let (status, page) = app
+            .post(path, &[("email", "x@example.com"), ("pad", &big)])
+            .await;
+        assert_eq!(status, 413, "{path}");
+        assert!(page.contains("Too much data"), "an HTML page: {page}");
+    }
+    assert_untouched(&app);
+}
+
+#[tokio::test]
+async fn unknown_malformed_and_forged_tokens_get_404_pages() {
+    let app = TestApp::spawn().await;
+    let mail = app
+        .subscribe_confirmed("ida@example.com", &["newsletter_agreement"])
+        .await;
+    let real = mail.unsubscribe_url();
+    let token = real.rsplit('/').next().unwrap();
+    let mut forged: Vec<char> = token.chars().collect();
+    forged[4] = if forged[4] == 'A' { 'B' } else { 'A' };
+    let forged: String = forged.into_iter().collect();
+    for path in [
+        "/confirm/nope".to_string(),
+        "/confirm/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA".to_string(),
+        "/confirm/%00%0d%0a".to_string(),
+        "/unsubscribe/nope".to_string(),
+        format!("/unsubscribe/{forged}"),
+        format!("/preferences/{forged}"),
+        format!("/preferences/{token}"), // an unsubscribe token is not a preference token
+    ] {
+        let (status, page) = app.get(&path).await;
+        assert_eq!(status, 404, "GET {path}");
+        assert!(page.contains("<h1>"), "an HTML page for {path}");
+        let (status, _) = app.post(&path, &[("List-Unsubscribe", "One-Click")]).await;
+        assert_eq!(status, 404, "POST {path}");
+    }
+    let (status, _) = app.post("/confirm/nope/renew", &[]).await;
+    assert_eq!(status, 404);
+    assert_eq!(app.count("consent_events"), 1, "nothing changed");
+}
+
+#[tokio::test]
+async fn preference_changes_with_unknown_agreements_are_refused_whole() {
+    let app = TestApp::spawn().await;
+    app.subscribe_confirmed("jo@example.com", &["newsletter_agreement"])
+        .await;
+    assert_eq!(
+        app.post("/preferences", &[("email", "jo@example.com")])
+            .await
+            .0,
+        200
+    );
+    let mail = app.mail().wait_for(2).await.remove(1);
+    let link = mail.link(&format!("{}/preferences/", app.base)).unwrap();
+    let (status, page) = app
+        .post(
+            &link,
+            &[("agreement", "sms_agreement"), ("agreement", "made_up")],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(page.contains("made_up") && page.contains("Nothing was changed"));
+    assert_eq!(app.count("consent_events"), 1);
+    let (status, page) = app.post("/preferences", &[("email", "nope")]).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("email-error"));
+}
+
+#[tokio::test]
+async fn unknown_pages_get_html_404_and_api_routes_json_404() {
+    let app = TestApp::spawn().await;
+    let (status, page) = app.get("/nowhere").await;
+    assert_eq!((status, page.contains("<h1>Not found</h1>")), (404, true));
+    let key = app.api_key().await;
+    let (status, body) = app.api("/api/v1/nowhere", &key).await;
+    assert_eq!((status, body["error"].as_str()), (404, Some("not_found")));
+}

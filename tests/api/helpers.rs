@@ -1,0 +1,443 @@
+use assent::config::Settings;
+use assent::db::{DbConn, Target};
+use assent::startup::{Application, Tuning};
+use diesel::RunQueryDsl;
+use diesel::connection::SimpleConnection;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::sync::Notify;
+
+/// How long a test waits for something that happens in the background (an email, a retry).
+pub const PATIENCE: Duration = Duration::from_secs(15);
+
+fn random_suffix() -> String {
+    let mut b = [0u8; 6];
+    rand::fill(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// A fresh database for one test: a temporary SQLite file, or a fresh schema on the PostgreSQL server
+/// named by ASSENT_TEST_DATABASE_URL. Removed when dropped.
+pub struct TestDb {
+    pub target: Target,
+    pub url: String,
+    dir: PathBuf,
+    pg: Option<(String, String)>,
+}
+
+impl TestDb {
+    pub fn new() -> TestDb {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("assent-test-{}", random_suffix()));
+        std::fs::create_dir_all(&dir).unwrap();
+        match std::env::var("ASSENT_TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+        {
+            Some(admin) => {
+                assert!(
+                    admin.starts_with("postgres"),
+                    "ASSENT_TEST_DATABASE_URL must be a postgres:// URL"
+                );
+                let schema = format!("assent_test_{}", random_suffix());
+                let mut c = <diesel::PgConnection as diesel::Connection>::establish(&admin)
+                    .unwrap_or_else(|e| panic!("cannot reach the test PostgreSQL at {admin}: {e}"));
+                c.batch_execute(&format!("CREATE SCHEMA {schema}")).unwrap();
+                // Proof for CI that the PostgreSQL run really happened.
+                let marker =
+                    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("postgres-schemas-used");
+                let mut f = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(marker)
+                    .unwrap();
+                std::io::Write::write_all(&mut f, format!("{schema}\n").as_bytes()).unwrap();
+                let sep = if admin.contains('?') { '&' } else { '?' };
+                let url = format!("{admin}{sep}options=-csearch_path%3D{schema}");
+                TestDb {
+                    target: Target::parse(&url).unwrap(),
+                    url,
+                    dir,
+                    pg: Some((admin, schema)),
+                }
+            }
+            None => {
+                let url = format!("sqlite://{}", dir.join("assent.db").display());
+                TestDb {
+                    target: Target::parse(&url).unwrap(),
+                    url,
+                    dir,
+                    pg: None,
+                }
+            }
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.pg.is_some()
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((admin, schema)) = &self.pg {
+            if let Ok(mut c) = <diesel::PgConnection as diesel::Connection>::establish(admin) {
+                let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
+            }
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A real SMTP server inside the test process: enough ESMTP to accept what lettre sends.
+#[derive(Clone)]
+pub struct MailServer {
+    pub port: u16,
+    messages: Arc<Mutex<Vec<String>>>,
+    arrived: Arc<Notify>,
+}
+
+impl MailServer {
+    pub async fn start() -> MailServer {
+        Self::start_on(0).await
+    }
+
+    pub async fn start_on(port: u16) -> MailServer {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .unwrap();
+        let server = MailServer {
+            port: listener.local_addr().unwrap().port(),
+            messages: Arc::default(),
+            arrived: Arc::new(Notify::new()),
+        };
+        let s = server.clone();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                tokio::spawn(s.clone().session(stream));
+            }
+        });
+        server
+    }
+
+    async fn session(self, stream: tokio::net::TcpStream) {
+        let (r, mut w) = stream.into_split();
+        let mut lines = BufReader::new(r).lines();
+        let _ = w.write_all(b"220 test-smtp ESMTP ready\r\n").await;
+        while let Ok(Some(line)) = lines.next_line().await {
+            let cmd = line.to_ascii_uppercase();
+            let reply: &[u8] = if cmd.starts_with("EHLO") {
+                b"250-test-smtp\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"
+            } else if cmd.starts_with("DATA") {
+                let _ = w.write_all(b"354 end with <CRLF>.<CRLF>\r\n").await;
+                let mut data = String::new();
+                while let Ok(Some(l)) = lines.next_line().await {
+                    if l == "." {
+                        break;
+                    }
+                    data.push_str(
+                        l.strip_prefix('.')
+                            .filter(|_| l.starts_with(".."))
+                            .unwrap_or(&l),
+                    );
+                    data.push_str("\r\n");
+                }
+                self.messages.lock().unwrap().push(data);
+                self.arrived.notify_waiters();
+                b"250 OK queued\r\n"
+            } else if cmd.starts_with("QUIT") {
+                let _ = w.write_all(b"221 bye\r\n").await;
+                return;
+            } else if cmd.starts_with("HELO")
+                || cmd.starts_with("MAIL")
+                || cmd.starts_with("RCPT")
+                || cmd.starts_with("RSET")
+                || cmd.starts_with("NOOP")
+            {
+                b"250 OK\r\n"
+            } else {
+                b"502 not implemented\r\n"
+            };
+            if w.write_all(reply).await.is_err() {
+                return;
+            }
+        }
+    }
+
+    pub fn count(&self) -> usize {
+        self.messages.lock().unwrap().len()
+    }
+
+    /// Waits until at least `n` messages have arrived, and returns them all.
+    pub async fn wait_for(&self, n: usize) -> Vec<Email> {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        loop {
+            let notified = self.arrived.notified();
+            if self.count() >= n {
+                return self
+                    .messages
+                    .lock()
+                    .unwrap()
+                    .iter()
+                    .map(|m| Email::parse(m))
+                    .collect();
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                panic!(
+                    "expected {n} emails within {PATIENCE:?}, got {}",
+                    self.count()
+                );
+            }
+        }
+    }
+}
+
+/// A received email, decoded.
+#[derive(Debug, Clone)]
+pub struct Email {
+    pub to: String,
+    pub subject: String,
+    pub list_unsubscribe: Option<String>,
+    pub list_unsubscribe_post: Option<String>,
+    pub text: String,
+    pub html: String,
+}
+
+impl Email {
+    fn parse(raw: &str) -> Email {
+        use mailparse::MailHeaderMap;
+        let m = mailparse::parse_mail(raw.as_bytes()).expect("a parsable email");
+        let part = |ct: &str| {
+            m.subparts
+                .iter()
+                .find(|p| p.ctype.mimetype == ct)
+                .map(|p| p.get_body().unwrap())
+                .unwrap_or_default()
+        };
+        Email {
+            to: m.headers.get_first_value("To").unwrap_or_default(),
+            subject: m.headers.get_first_value("Subject").unwrap_or_default(),
+            list_unsubscribe: m.headers.get_first_value("List-Unsubscribe"),
+            list_unsubscribe_post: m.headers.get_first_value("List-Unsubscribe-Post"),
+            text: part("text/plain"),
+            html: part("text/html"),
+        }
+    }
+
+    /// The first link in the text part that starts with `prefix`.
+    pub fn link(&self, prefix: &str) -> Option<String> {
+        let start = self.text.find(prefix)?;
+        let rest = &self.text[start..];
+        let end = rest
+            .find(|c: char| c.is_whitespace() || c == '>' || c == '"')
+            .unwrap_or(rest.len());
+        Some(rest[..end].to_string())
+    }
+
+    pub fn unsubscribe_url(&self) -> String {
+        let h = self
+            .list_unsubscribe
+            .clone()
+            .expect("a List-Unsubscribe header");
+        h.trim()
+            .trim_start_matches('<')
+            .trim_end_matches('>')
+            .to_string()
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub db: TestDb,
+    pub mail: Option<MailServer>,
+    pub data_dir: PathBuf,
+    handle: actix_web::dev::ServerHandle,
+}
+
+pub struct Options {
+    pub smtp_port: Option<u16>,
+    pub with_mail_server: bool,
+    pub mail_retry_base: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            smtp_port: None,
+            with_mail_server: true,
+            mail_retry_base: Duration::from_millis(100),
+        }
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(Options::default()).await
+    }
+
+    pub async fn spawn_with(opts: Options) -> TestApp {
+        let db = TestDb::new();
+        let mail = if opts.with_mail_server {
+            Some(MailServer::start().await)
+        } else {
+            None
+        };
+        let smtp_port = opts.smtp_port.or(mail.as_ref().map(|m| m.port));
+        let data_dir = db.dir.join("data");
+        let url = db.url.clone();
+        let dir = data_dir.display().to_string();
+        let settings = Settings::from_lookup(|k| match k {
+            "ASSENT_DATABASE_URL" => Some(url.clone()),
+            "ASSENT_BIND" => Some("127.0.0.1:0".into()),
+            "ASSENT_DATA_DIR" => Some(dir.clone()),
+            "ASSENT_SMTP_URL" => smtp_port.map(|p| format!("smtp://127.0.0.1:{p}")),
+            "ASSENT_LOG" => Some("warn".into()),
+            _ => None,
+        })
+        .expect("valid test settings");
+        let tuning = Tuning {
+            mail_retry_base: opts.mail_retry_base,
+            http_workers: 2,
+        };
+        let app = Application::build(settings, tuning)
+            .await
+            .expect("the application starts");
+        let base = app.base_url().to_string();
+        let handle = app.handle();
+        tokio::spawn(app.run_until_stopped());
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        TestApp {
+            base,
+            http,
+            db,
+            mail,
+            data_dir,
+            handle,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        if path.starts_with("http") {
+            path.to_string()
+        } else {
+            format!("{}{}", self.base, path)
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        let r = self.http.get(self.url(path)).send().await.unwrap();
+        (r.status().as_u16(), r.text().await.unwrap())
+    }
+
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> (u16, String) {
+        let r = self
+            .http
+            .post(self.url(path))
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.text().await.unwrap())
+    }
+
+    pub async fn subscribe(&self, email: &str, agreements: &[&str]) -> (u16, String) {
+        let mut form = vec![("email", email)];
+        form.extend(agreements.iter().map(|a| ("agreement", *a)));
+        self.post("/subscribe", &form).await
+    }
+
+    pub fn mail(&self) -> &MailServer {
+        self.mail.as_ref().expect("this test app has a mail server")
+    }
+
+    /// Subscribes, waits for the confirmation email and confirms it; returns the email.
+    pub async fn subscribe_confirmed(&self, email: &str, agreements: &[&str]) -> Email {
+        let before = self.mail().count();
+        assert_eq!(self.subscribe(email, agreements).await.0, 200);
+        let mail = self.mail().wait_for(before + 1).await.pop().unwrap();
+        let confirm = mail
+            .link(&format!("{}/confirm/", self.base))
+            .expect("a confirm link");
+        assert_eq!(self.post(&confirm, &[]).await.0, 200);
+        mail
+    }
+
+    pub fn conn(&self) -> DbConn {
+        match &self.db.target {
+            Target::Sqlite(p) => {
+                let mut c = <diesel::SqliteConnection as diesel::Connection>::establish(
+                    &p.to_string_lossy(),
+                )
+                .unwrap();
+                c.batch_execute("PRAGMA busy_timeout = 10000").unwrap();
+                DbConn::Sqlite(c)
+            }
+            Target::Postgres(u) => {
+                DbConn::Pg(<diesel::PgConnection as diesel::Connection>::establish(u).unwrap())
+            }
+        }
+    }
+
+    /// Rows in a table, for "nothing was written" checks.
+    pub fn count(&self, table: &str) -> i64 {
+        #[derive(diesel::QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let rows: Vec<N> = diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
+            .load(&mut self.conn())
+            .unwrap();
+        rows[0].n
+    }
+
+    pub fn exec(&self, sql: &str) {
+        self.conn().batch_execute(sql).unwrap();
+    }
+
+    pub async fn api_key(&self) -> String {
+        let (key, hash) = assent::routes::api::new_key();
+        assent::db::models::api_keys::insert(
+            &mut self.conn(),
+            &format!("test-{}", random_suffix()),
+            &hash,
+        )
+        .unwrap();
+        key
+    }
+
+    pub async fn api(&self, path: &str, key: &str) -> (u16, serde_json::Value) {
+        let r = self
+            .http
+            .get(self.url(path))
+            .bearer_auth(key)
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.json().await.unwrap())
+    }
+
+    /// Runs the real `assent` binary against this test's database.
+    pub fn cli(&self, args: &[&str]) -> std::process::Output {
+        std::process::Command::new(env!("CARGO_BIN_EXE_assent"))
+            .args(args)
+            .env("ASSENT_DATABASE_URL", &self.db.url)
+            .env("ASSENT_DATA_DIR", &self.data_dir)
+            .env("ASSENT_LOG", "warn")
+            .output()
+            .unwrap()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Stop the server (and its pool) before the database goes away.
+        let _ = self.handle.stop(false);
+    }
+}

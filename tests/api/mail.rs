@@ -1,0 +1,84 @@
+use crate::helpers::*;
+use std::time::Duration;
+
+#[tokio::test]
+async fn signup_succeeds_while_smtp_is_down_and_the_email_goes_out_when_it_returns() {
+    // A port with nothing listening on it yet.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let app = TestApp::spawn_with(Options {
+        smtp_port: Some(port),
+        with_mail_server: false,
+        mail_retry_base: Duration::from_millis(100),
+    })
+    .await;
+    let (status, page) = app
+        .subscribe("gil@example.com", &["newsletter_agreement"])
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(
+        app.count("email_outbox WHERE sent_at IS NULL AND dead_at IS NULL"),
+        1
+    );
+
+    // Wait until the worker has tried and failed at least once, so the retry path is what delivers.
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    while app.count("email_outbox WHERE last_error IS NOT NULL") == 0 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the worker never tried"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let server = MailServer::start_on(port).await;
+    let mails = server.wait_for(1).await;
+    assert!(mails[0].to.contains("gil@example.com"));
+    assert!(mails[0].link(&format!("{}/confirm/", app.base)).is_some());
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    while app.count("email_outbox WHERE sent_at IS NOT NULL") != 1 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "delivery not recorded"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn without_smtp_emails_are_written_to_the_mail_folder() {
+    let app = TestApp::spawn_with(Options {
+        smtp_port: None,
+        with_mail_server: false,
+        ..Options::default()
+    })
+    .await;
+    assert_eq!(
+        app.subscribe("hal@example.com", &["newsletter_agreement"])
+            .await
+            .0,
+        200
+    );
+    let dir = app.data_dir.join("mail");
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    loop {
+        let files: Vec<_> = std::fs::read_dir(&dir)
+            .map(|d| d.flatten().collect())
+            .unwrap_or_default();
+        if let Some(f) = files.first() {
+            let text = std::fs::read_to_string(f.path()).unwrap();
+            if text.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click") {
+                assert!(text.contains("hal@example.com"));
+                break;
+            }
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no .eml file in {}",
+            dir.display()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

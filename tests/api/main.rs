@@ -1,0 +1,9 @@
+//! Integration tests over real HTTP, real SMTP and a real database (SQLite by default, PostgreSQL when
+//! ASSENT_TEST_DATABASE_URL is set). One binary; each test gets its own server and database.
+
+mod bad_input;
+mod helpers;
+mod journeys;
+mod ledger;
+mod mail;
+mod read_api;
