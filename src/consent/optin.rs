@@ -15,18 +15,23 @@ pub enum Lookup {
     Confirmed(OptinRequest),
 }
 
-pub fn lookup(conn: &mut DbConn, token: &str, now: NaiveDateTime) -> diesel::QueryResult<Lookup> {
-    if !crate::domain::looks_like_token(token) {
+pub fn lookup(
+    conn: &mut DbConn,
+    signer: &Signer,
+    token: &str,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<Lookup> {
+    let Some(uid) = signer.verify_optin(token) else {
         return Ok(Lookup::Unknown);
-    }
-    Ok(
-        match optin_requests::find_by_token_hash(conn, &sha256_hex(token.as_bytes()))? {
-            None => Lookup::Unknown,
-            Some(r) if r.confirmed_at.is_some() => Lookup::Confirmed(r),
-            Some(r) if r.expires_at <= now => Lookup::Expired(r),
-            Some(r) => Lookup::Pending(r),
-        },
-    )
+    };
+    let found = optin_requests::find_by_uid(conn, &uid)?
+        .filter(|r| r.token_hash == sha256_hex(token.as_bytes()));
+    Ok(match found {
+        None => Lookup::Unknown,
+        Some(r) if r.confirmed_at.is_some() => Lookup::Confirmed(r),
+        Some(r) if r.expires_at <= now => Lookup::Expired(r),
+        Some(r) => Lookup::Pending(r),
+    })
 }
 
 /// One agreement of a request, with the exact wording the person was shown.
@@ -73,9 +78,14 @@ pub enum Confirmed {
 }
 
 /// Enables what the request asked for (source `confirmation`) and marks the email confirmed.
-pub fn confirm(conn: &mut DbConn, token: &str, meta: &Meta) -> Result<Confirmed, ApplyError> {
+pub fn confirm(
+    conn: &mut DbConn,
+    signer: &Signer,
+    token: &str,
+    meta: &Meta,
+) -> Result<Confirmed, ApplyError> {
     consent::write_tx(conn, |conn| {
-        let request = match lookup(conn, token, meta.occurred_at)? {
+        let request = match lookup(conn, signer, token, meta.occurred_at)? {
             Lookup::Unknown => return Ok(Confirmed::Unknown),
             Lookup::Expired(_) => return Ok(Confirmed::Expired),
             Lookup::Confirmed(r) => {
@@ -133,7 +143,7 @@ pub fn renew(
 ) -> diesel::QueryResult<Renewed> {
     let now = crate::db::now();
     consent::write_tx(conn, |conn| {
-        let old = match lookup(conn, token, now)? {
+        let old = match lookup(conn, signer, token, now)? {
             Lookup::Unknown => return Ok(Renewed::Unknown),
             Lookup::Pending(_) => return Ok(Renewed::StillValid),
             Lookup::Confirmed(_) => return Ok(Renewed::AlreadyConfirmed),

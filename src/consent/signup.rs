@@ -192,7 +192,13 @@ fn writer(
                 }
             }
         }
+        let started = std::time::Instant::now();
         let outcome = commit(&pool, &jobs, ttl);
+        tracing::debug!(
+            size = jobs.len(),
+            micros = started.elapsed().as_micros() as u64,
+            "sign-up batch committed"
+        );
         match outcome {
             Ok(()) => {
                 wake.notify_one();

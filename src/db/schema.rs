@@ -76,8 +76,8 @@ diesel::table! {
     optin_requests (id) {
         id -> BigInt,
         profile_id -> BigInt,
-        token_hash -> Text,
         uid -> Text,
+        token_hash -> Text,
         agreements -> Text,
         language -> Text,
         ip -> Nullable<Text>,

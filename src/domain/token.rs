@@ -1,7 +1,8 @@
 //! Link tokens. Every token in a link is URL-safe base64 (`[A-Za-z0-9_-]`) and carries an HMAC made with
 //! the deployment's secret key, so it cannot be guessed or forged, and nothing usable is stored:
-//! - double-opt-in tokens are `HMAC(key, "optin:" + uid)`; the database keeps only their SHA-256 and the
-//!   request's random `uid`, from which the mail worker re-derives the token when it sends the email;
+//! - double-opt-in tokens are `uid || HMAC(key, "optin:" || uid)`; the database keeps the request's uid
+//!   (useless without the key) and the token's SHA-256, and the mail worker re-derives the token from the
+//!   uid when it sends the email;
 //! - unsubscribe and preference tokens are signed statements "profile P, agreements A…", valid until the
 //!   secret key changes, so the links in old emails and exported CSVs keep working.
 
@@ -16,12 +17,7 @@ const TAG_LEN: usize = 16;
 const MAX_AGREEMENTS: usize = 64;
 
 pub fn sha256_hex(data: &[u8]) -> String {
-    let digest = Sha256::digest(data);
-    let mut out = String::with_capacity(64);
-    for b in digest.iter() {
-        out.push_str(&format!("{b:02x}"));
-    }
-    out
+    hex(&Sha256::digest(data))
 }
 
 #[derive(Clone)]
@@ -51,18 +47,43 @@ impl Signer {
         }
     }
 
-    /// Returns the opt-in request's random uid, its token and the token's stored hash.
+    /// A new opt-in request: its uid (hex; time-ordered so the index grows at its end, random after the
+    /// first 8 bytes), its token (`uid || HMAC(key, uid)`, shown only in the email) and the token's hash.
     pub fn new_optin(&self) -> (String, String, String) {
-        let mut raw = [0u8; 16];
-        rand::fill(&mut raw);
-        let uid = URL_SAFE_NO_PAD.encode(raw);
+        let mut uid = [0u8; 16];
+        let micros = chrono::Utc::now().timestamp_micros() as u64;
+        uid[..8].copy_from_slice(&micros.to_be_bytes());
+        rand::fill(&mut uid[8..]);
+        let uid = hex(&uid);
         let token = self.optin_token(&uid);
         let hash = sha256_hex(token.as_bytes());
         (uid, token, hash)
     }
 
+    /// Re-derives the token of an opt-in request from its uid (the mail worker does this to send it).
     pub fn optin_token(&self, uid: &str) -> String {
-        URL_SAFE_NO_PAD.encode(hmac(&self.link_key, format!("optin:{uid}").as_bytes()))
+        let mut bytes = unhex(uid).unwrap_or_default();
+        let tag = hmac(&self.link_key, &[b"optin:".as_slice(), &bytes].concat());
+        bytes.extend_from_slice(&tag[..TAG_LEN]);
+        URL_SAFE_NO_PAD.encode(bytes)
+    }
+
+    /// The uid inside a genuine opt-in token (constant-time tag check); `None` if malformed or forged.
+    pub fn verify_optin(&self, token: &str) -> Option<String> {
+        if !looks_like_token(token) {
+            return None;
+        }
+        let bytes = URL_SAFE_NO_PAD.decode(token).ok()?;
+        if bytes.len() != 16 + TAG_LEN {
+            return None;
+        }
+        let (uid, tag) = bytes.split_at(16);
+        let mut mac =
+            HmacSha256::new_from_slice(&self.link_key).expect("HMAC takes any key length");
+        mac.update(b"optin:");
+        mac.update(uid);
+        mac.verify_truncated_left(tag).ok()?;
+        Some(hex(uid))
     }
 
     pub fn link(&self, kind: LinkKind, profile_id: i64, agreement_ids: &[i64]) -> String {
@@ -122,6 +143,17 @@ impl Signer {
     }
 }
 
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
 fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
     let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes any key length");
     mac.update(data);
@@ -172,9 +204,16 @@ mod tests {
         let s = Signer::new(b"0123456789abcdef0123456789abcdef");
         let (uid, token, hash) = s.new_optin();
         let (uid2, token2, _) = s.new_optin();
-        assert_ne!((uid.clone(), token.clone()), (uid2, token2));
+        assert_ne!((uid.clone(), token.clone()), (uid2.clone(), token2));
         assert_eq!(s.optin_token(&uid), token);
         assert_eq!(sha256_hex(token.as_bytes()), hash);
         assert!(looks_like_token(&token));
+        assert_eq!(s.verify_optin(&token), Some(uid.clone()));
+        assert!(uid < uid2, "uids are time-ordered");
+        let other = Signer::new(b"another key, another deployment!!");
+        assert_eq!(other.verify_optin(&token), None);
+        let mut forged = token.clone().into_bytes();
+        forged[30] = if forged[30] == b'A' { b'B' } else { b'A' };
+        assert_eq!(s.verify_optin(&String::from_utf8(forged).unwrap()), None);
     }
 }

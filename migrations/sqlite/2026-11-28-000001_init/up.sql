@@ -87,8 +87,9 @@ END;
 CREATE TABLE optin_requests (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     profile_id BIGINT NOT NULL REFERENCES profiles (id),
-    token_hash TEXT NOT NULL UNIQUE,
+    -- uid: time-ordered, so the index grows at its end; tokens are found by it and checked by HMAC and hash.
     uid TEXT NOT NULL UNIQUE,
+    token_hash TEXT NOT NULL,
     agreements TEXT NOT NULL,
     language TEXT NOT NULL,
     ip TEXT,

@@ -8,8 +8,8 @@ use diesel::prelude::*;
 pub struct OptinRequest {
     pub id: i64,
     pub profile_id: i64,
-    pub token_hash: String,
     pub uid: String,
+    pub token_hash: String,
     pub agreements: String,
     pub language: String,
     pub ip: Option<String>,
@@ -23,8 +23,8 @@ pub struct OptinRequest {
 #[diesel(table_name = optin_requests, treat_none_as_default_value = false)]
 pub struct NewOptinRequest {
     pub profile_id: i64,
-    pub token_hash: String,
     pub uid: String,
+    pub token_hash: String,
     pub agreements: String,
     pub language: String,
     pub ip: Option<String>,
@@ -59,14 +59,6 @@ pub fn insert_many(conn: &mut DbConn, rows: &[NewOptinRequest]) -> QueryResult<u
     crate::on_backend!(conn, |c| diesel::insert_into(optin_requests::table)
         .values(rows)
         .execute(c))
-}
-
-pub fn find_by_token_hash(conn: &mut DbConn, hash: &str) -> QueryResult<Option<OptinRequest>> {
-    optin_requests::table
-        .filter(optin_requests::token_hash.eq(hash))
-        .select(OptinRequest::as_select())
-        .first(conn)
-        .optional()
 }
 
 pub fn find_by_uid(conn: &mut DbConn, uid: &str) -> QueryResult<Option<OptinRequest>> {

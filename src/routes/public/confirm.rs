@@ -59,9 +59,10 @@ pub async fn page(
 ) -> Result<HttpResponse, PageError> {
     let token = token.into_inner();
     let t = token.clone();
+    let signer = state.signer.clone();
     let found = state
         .db(move |c| {
-            Ok(match optin::lookup(c, &t, crate::db::now())? {
+            Ok(match optin::lookup(c, &signer, &t, crate::db::now())? {
                 Lookup::Pending(r) => (Some(optin::requested(c, &r)?), None, false),
                 Lookup::Confirmed(r) => (None, Some(r.profile_id), false),
                 Lookup::Expired(_) => (None, None, true),
@@ -98,7 +99,10 @@ pub async fn submit(
         language: None,
     };
     let t = token.clone();
-    let outcome = state.db(move |c| Ok(optin::confirm(c, &t, &meta)?)).await?;
+    let signer = state.signer.clone();
+    let outcome = state
+        .db(move |c| Ok(optin::confirm(c, &signer, &t, &meta)?))
+        .await?;
     match outcome {
         Confirmed::Now {
             profile_id,
