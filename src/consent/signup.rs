@@ -54,6 +54,80 @@ pub fn record_batch(
     ttl: chrono::Duration,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
+    if let DbConn::Pg(c) = conn {
+        let created = record_new_pg(c, signups, ttl, now)?;
+        let rest: Vec<Signup> = signups
+            .iter()
+            .filter(|s| !created.contains(s.email.as_str()))
+            .cloned()
+            .collect();
+        return if rest.is_empty() {
+            Ok(())
+        } else {
+            record_any(conn, &rest, ttl, now)
+        };
+    }
+    record_any(conn, signups, ttl, now)
+}
+
+/// PostgreSQL fast path for addresses not seen before (the common case): creating the profiles, their
+/// opt-in requests and their emails is one statement, so a batch costs one round trip instead of four.
+/// Returns the addresses it handled; sign-ups of known addresses are left to `record_any`.
+fn record_new_pg(
+    c: &mut diesel::PgConnection,
+    signups: &[Signup],
+    ttl: chrono::Duration,
+    now: NaiveDateTime,
+) -> QueryResult<HashSet<String>> {
+    use diesel::sql_types::{Array, Timestamp};
+    #[derive(QueryableByName)]
+    struct Created {
+        #[diesel(sql_type = Text)]
+        email: String,
+    }
+    let col = |f: &dyn Fn(&Signup) -> Option<String>| {
+        signups.iter().map(f).collect::<Vec<Option<String>>>()
+    };
+    let rows: Vec<Created> = diesel::sql_query(
+        "WITH input AS ( \
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], \
+                                  $8::text[]) \
+             WITH ORDINALITY AS t(email, first_name, uid, token_hash, agreements, language, ip, user_agent, n)), \
+         created AS ( \
+             INSERT INTO profiles (email, first_name, attributes, created_at, updated_at) \
+             SELECT DISTINCT ON (email) email, first_name, '{}', $9, $9 FROM input ORDER BY email, n \
+             ON CONFLICT (email) DO NOTHING RETURNING id, email), \
+         requests AS ( \
+             INSERT INTO optin_requests (profile_id, uid, token_hash, agreements, language, ip, user_agent, created_at, expires_at) \
+             SELECT created.id, input.uid, input.token_hash, input.agreements, input.language, input.ip, input.user_agent, $9, $10 \
+             FROM input JOIN created ON created.email = input.email), \
+         mails AS ( \
+             INSERT INTO email_outbox (kind, recipient, payload, created_at, next_attempt_at, attempts) \
+             SELECT 'confirm', input.email, json_build_object('uid', input.uid)::text, $9, $9, 0 \
+             FROM input JOIN created ON created.email = input.email) \
+         SELECT email FROM created",
+    )
+    .bind::<Array<Nullable<Text>>, _>(col(&|s| Some(s.email.to_string())))
+    .bind::<Array<Nullable<Text>>, _>(col(&|s| s.name.clone()))
+    .bind::<Array<Nullable<Text>>, _>(col(&|s| Some(s.uid.clone())))
+    .bind::<Array<Nullable<Text>>, _>(col(&|s| Some(s.token_hash.clone())))
+    .bind::<Array<Nullable<Text>>, _>(col(&|s| Some(optin_requests::encode_agreements(&s.agreements))))
+    .bind::<Array<Nullable<Text>>, _>(col(&|s| Some(s.language.clone())))
+    .bind::<Array<Nullable<Text>>, _>(col(&|s| s.ip.clone()))
+    .bind::<Array<Nullable<Text>>, _>(col(&|s| s.user_agent.clone()))
+    .bind::<Timestamp, _>(now)
+    .bind::<Timestamp, _>(now + ttl)
+    .load(c)?;
+    Ok(rows.into_iter().map(|r| r.email).collect())
+}
+
+/// The general path, on both engines: upsert every profile, then request only what is not enabled yet.
+fn record_any(
+    conn: &mut DbConn,
+    signups: &[Signup],
+    ttl: chrono::Duration,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     // One row per address: PostgreSQL refuses to upsert the same row twice in one statement.
     let mut seen = HashSet::new();
     let new_profiles: Vec<NewProfile> = signups
@@ -69,22 +143,32 @@ pub fn record_batch(
         .collect();
     // Re-subscribing never downgrades or overwrites: an existing profile keeps its data as it is (a public
     // form cannot prove who typed it). The no-op update is there so RETURNING yields existing rows too.
-    let ids: Vec<(i64, Option<String>)> =
+    let ids: Vec<(i64, Option<String>, NaiveDateTime)> =
         crate::on_backend!(conn, |c| diesel::insert_into(profiles::table)
             .values(&new_profiles)
             .on_conflict(profiles::email)
             .do_update()
             .set(profiles::email.eq(sql::<Nullable<Text>>("excluded.email")))
-            .returning((profiles::id, profiles::email))
+            .returning((profiles::id, profiles::email, profiles::created_at))
             .get_results(c))?;
+    // Only profiles that existed before may have agreements enabled already; a batch of new addresses
+    // (the common case) skips that query.
+    let existing: Vec<i64> = ids
+        .iter()
+        .filter(|(_, _, created)| *created != now)
+        .map(|(id, _, _)| *id)
+        .collect();
     let id_of: HashMap<String, i64> = ids
         .into_iter()
-        .filter_map(|(id, e)| Some((e?, id)))
+        .filter_map(|(id, e, _)| Some((e?, id)))
         .collect();
-    let profile_ids: Vec<i64> = id_of.values().copied().collect();
-    let enabled: HashSet<(i64, i64)> = consents::enabled_among(conn, &profile_ids)?
-        .into_iter()
-        .collect();
+    let enabled: HashSet<(i64, i64)> = if existing.is_empty() {
+        HashSet::new()
+    } else {
+        consents::enabled_among(conn, &existing)?
+            .into_iter()
+            .collect()
+    };
 
     let mut requests = Vec::with_capacity(signups.len());
     let mut mails = Vec::with_capacity(signups.len());

@@ -10,7 +10,8 @@ use crate::db::{DbConn, Pool};
 use crate::domain::Signer;
 use crate::mail::Composer;
 use actix_web::{HttpRequest, web};
-use std::sync::{Arc, RwLock};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 use tokio::sync::Notify;
 
@@ -47,7 +48,38 @@ impl AppState {
 /// edits show up within `TTL`.
 pub struct Catalog {
     pool: Pool,
-    cached: RwLock<Option<(Instant, Arc<Vec<Agreement>>)>>,
+    cached: RwLock<Option<(Instant, Arc<Snapshot>)>>,
+}
+
+/// One load of the agreements, with the pages rendered from it (a blank sign-up form is the same for
+/// everyone, so it is rendered once per snapshot).
+pub struct Snapshot {
+    agreements: Vec<Agreement>,
+    pages: Mutex<HashMap<String, web::Bytes>>,
+}
+
+impl std::ops::Deref for Snapshot {
+    type Target = [Agreement];
+    fn deref(&self) -> &[Agreement] {
+        &self.agreements
+    }
+}
+
+impl Snapshot {
+    const MAX_PAGES: usize = 256;
+
+    /// A page rendered earlier from this snapshot under `key`.
+    pub fn cached_page(&self, key: &str) -> Option<web::Bytes> {
+        self.pages.lock().expect("page cache").get(key).cloned()
+    }
+
+    /// Keeps a rendered page (up to a bound, so odd query strings cannot grow it without limit).
+    pub fn keep_page(&self, key: &str, page: web::Bytes) {
+        let mut pages = self.pages.lock().expect("page cache");
+        if pages.len() < Self::MAX_PAGES {
+            pages.insert(key.to_string(), page);
+        }
+    }
 }
 
 impl Catalog {
@@ -60,22 +92,24 @@ impl Catalog {
         }
     }
 
-    pub async fn get(&self) -> anyhow::Result<Arc<Vec<Agreement>>> {
-        if let Some((at, list)) = self.cached.read().expect("catalog lock").as_ref() {
+    pub async fn get(&self) -> anyhow::Result<Arc<Snapshot>> {
+        if let Some((at, snap)) = self.cached.read().expect("catalog lock").as_ref() {
             if at.elapsed() < Self::TTL {
-                return Ok(list.clone());
+                return Ok(snap.clone());
             }
         }
         let pool = self.pool.clone();
-        let list = Arc::new(
-            web::block(move || -> anyhow::Result<_> {
-                let mut conn = pool.get()?;
-                Ok(agreements::all(&mut conn)?)
-            })
-            .await??,
-        );
-        *self.cached.write().expect("catalog lock") = Some((Instant::now(), list.clone()));
-        Ok(list)
+        let agreements = web::block(move || -> anyhow::Result<_> {
+            let mut conn = pool.get()?;
+            Ok(agreements::all(&mut conn)?)
+        })
+        .await??;
+        let snap = Arc::new(Snapshot {
+            agreements,
+            pages: Mutex::default(),
+        });
+        *self.cached.write().expect("catalog lock") = Some((Instant::now(), snap.clone()));
+        Ok(snap)
     }
 
     pub fn invalidate(&self) {

@@ -69,19 +69,31 @@ fn listed(all: &[Agreement], keys: &str) -> Result<Vec<Agreement>, PageError> {
     Ok(out)
 }
 
+/// The blank form is the same for everyone: it is rendered once per catalog snapshot and query string.
 pub async fn form(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
-    let query = Form::parse(req.query_string().as_bytes());
     let all = state.catalog.get().await?;
-    let list = query.get("agreements").unwrap_or("").to_string();
-    let page = SubscribePage {
-        agreements: listed(&all, &list)?,
-        listed: list,
-        lang: Language::parse_or_default(query.get("lang"))
-            .as_str()
-            .into(),
-        ..Default::default()
+    let body = match all.cached_page(req.query_string()) {
+        Some(body) => body,
+        None => {
+            let query = Form::parse(req.query_string().as_bytes());
+            let list = query.get("agreements").unwrap_or("").to_string();
+            let page = SubscribePage {
+                agreements: listed(&all, &list)?,
+                listed: list,
+                lang: Language::parse_or_default(query.get("lang"))
+                    .as_str()
+                    .into(),
+                ..Default::default()
+            };
+            let body =
+                web::Bytes::from(page.render().map_err(|e| PageError::Unexpected(e.into()))?);
+            all.keep_page(req.query_string(), body.clone());
+            body
+        }
     };
-    Ok(html(StatusCode::OK, &page))
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(body))
 }
 
 pub async fn submit(
