@@ -3,31 +3,15 @@
 //! previous event's hash for the same profile.
 
 use crate::db::DbConn;
-use crate::db::models::agreements;
-use crate::db::models::consent_events::{self, NewConsentEvent};
+use crate::db::models::consent_events::{self, EventBody};
+use crate::db::models::{agreements, consents};
 use crate::domain::sha256_hex;
 use chrono::NaiveDateTime;
 use std::collections::HashMap;
 
-/// The fields that the hash covers, borrowed from a stored or a new event.
-struct Fields<'a> {
-    profile_id: i64,
-    agreement_key: &'a str,
-    value: &'a str,
-    previous: &'a str,
-    version: i32,
-    text_sha256: &'a str,
-    source: &'a str,
-    occurred_at: NaiveDateTime,
-    recorded_at: NaiveDateTime,
-    email_digest: &'a str,
-    ip_digest: Option<&'a str>,
-    user_agent_digest: Option<&'a str>,
-    language: Option<&'a str>,
-    prev_hash: Option<&'a str>,
-}
-
-fn hash(f: &Fields) -> String {
+/// The event's hash: SHA-256 over a length-prefixed encoding of every recorded field except the clear
+/// personal values (their digests stand in for them) and the hash itself.
+pub fn event_hash(ev: &EventBody) -> String {
     let mut buf = String::with_capacity(512);
     let mut put = |v: Option<&str>| match v {
         Some(s) => {
@@ -39,40 +23,21 @@ fn hash(f: &Fields) -> String {
     };
     let ts = |t: NaiveDateTime| t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
     put(Some("assent-ledger-v1"));
-    put(Some(&f.profile_id.to_string()));
-    put(Some(f.agreement_key));
-    put(Some(f.value));
-    put(Some(f.previous));
-    put(Some(&f.version.to_string()));
-    put(Some(f.text_sha256));
-    put(Some(f.source));
-    put(Some(&ts(f.occurred_at)));
-    put(Some(&ts(f.recorded_at)));
-    put(Some(f.email_digest));
-    put(f.ip_digest);
-    put(f.user_agent_digest);
-    put(f.language);
-    put(f.prev_hash);
+    put(Some(&ev.profile_id.to_string()));
+    put(Some(&ev.agreement_key));
+    put(Some(&ev.value));
+    put(Some(&ev.previous));
+    put(Some(&ev.version.to_string()));
+    put(Some(&ev.text_sha256));
+    put(Some(&ev.source));
+    put(Some(&ts(ev.occurred_at)));
+    put(Some(&ts(ev.recorded_at)));
+    put(Some(&ev.email_digest));
+    put(ev.ip_digest.as_deref());
+    put(ev.user_agent_digest.as_deref());
+    put(ev.language.as_deref());
+    put(ev.prev_hash.as_deref());
     sha256_hex(buf.as_bytes())
-}
-
-pub fn event_hash(ev: &NewConsentEvent) -> String {
-    hash(&Fields {
-        profile_id: ev.profile_id,
-        agreement_key: &ev.agreement_key,
-        value: &ev.value,
-        previous: &ev.previous,
-        version: ev.version,
-        text_sha256: &ev.text_sha256,
-        source: &ev.source,
-        occurred_at: ev.occurred_at,
-        recorded_at: ev.recorded_at,
-        email_digest: &ev.email_digest,
-        ip_digest: ev.ip_digest.as_deref(),
-        user_agent_digest: ev.user_agent_digest.as_deref(),
-        language: ev.language.as_deref(),
-        prev_hash: ev.prev_hash.as_deref(),
-    })
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -96,13 +61,26 @@ pub fn verify(conn: &mut DbConn) -> diesel::QueryResult<Verdict> {
     let mut count = 0u64;
     let mut after = (i64::MIN, i64::MIN);
     let mut prev: Option<(i64, String)> = None;
+    // The newest event per (profile, agreement) of the profiles not yet compared with their current values.
+    let mut newest: HashMap<(i64, i64), (i64, String)> = HashMap::new();
     loop {
         let page = consent_events::page_after(conn, after, 1000)?;
         let Some(last) = page.last() else { break };
-        after = (last.profile_id, last.id);
-        for ev in page {
+        after = (last.event.profile_id, last.id);
+        // Profiles before the page's last one are complete: a chain cut short at its end shows up as a
+        // current value that its newest event does not explain.
+        let done: Vec<i64> = newest
+            .keys()
+            .map(|(p, _)| *p)
+            .filter(|p| *p < after.0)
+            .collect();
+        if let Some(v) = compare_current(conn, &mut newest, &done)? {
+            return Ok(v);
+        }
+        for stored in page {
+            let ev = &stored.event;
             let broken = |reason: &str| Verdict::Broken {
-                event_id: ev.id,
+                event_id: stored.id,
                 profile_id: ev.profile_id,
                 reason: reason.into(),
             };
@@ -115,22 +93,7 @@ pub fn verify(conn: &mut DbConn) -> diesel::QueryResult<Verdict> {
                     "its link to the previous event of the profile does not match (an event was removed or reordered)",
                 ));
             }
-            let computed = hash(&Fields {
-                profile_id: ev.profile_id,
-                agreement_key: &ev.agreement_key,
-                value: &ev.value,
-                previous: &ev.previous,
-                version: ev.version,
-                text_sha256: &ev.text_sha256,
-                source: &ev.source,
-                occurred_at: ev.occurred_at,
-                recorded_at: ev.recorded_at,
-                email_digest: &ev.email_digest,
-                ip_digest: ev.ip_digest.as_deref(),
-                user_agent_digest: ev.user_agent_digest.as_deref(),
-                language: ev.language.as_deref(),
-                prev_hash: ev.prev_hash.as_deref(),
-            });
+            let computed = event_hash(ev);
             if computed != ev.hash {
                 return Ok(broken(
                     "its hash does not match its contents (the event was edited)",
@@ -152,9 +115,65 @@ pub fn verify(conn: &mut DbConn) -> diesel::QueryResult<Verdict> {
                     "the consent text of its agreement version was changed or removed",
                 ));
             }
-            prev = Some((ev.profile_id, ev.hash));
+            prev = Some((ev.profile_id, ev.hash.clone()));
+            newest.insert(
+                (ev.profile_id, ev.agreement_id),
+                (stored.id, ev.value.clone()),
+            );
             count += 1;
         }
     }
+    let rest: Vec<i64> = newest.keys().map(|(p, _)| *p).collect();
+    if let Some(v) = compare_current(conn, &mut newest, &rest)? {
+        return Ok(v);
+    }
+    if let Some(profile_id) = consents::without_events(conn)? {
+        return Ok(Verdict::Broken {
+            event_id: 0,
+            profile_id,
+            reason: "the profile has consent values but no ledger events (its events were deleted)"
+                .into(),
+        });
+    }
     Ok(Verdict::Intact { events: count })
+}
+
+/// Checks that the current values of `profiles` are exactly what their newest events say, and forgets them.
+fn compare_current(
+    conn: &mut DbConn,
+    newest: &mut HashMap<(i64, i64), (i64, String)>,
+    profiles: &[i64],
+) -> diesel::QueryResult<Option<Verdict>> {
+    if profiles.is_empty() {
+        return Ok(None);
+    }
+    let mut profiles = profiles.to_vec();
+    profiles.sort_unstable();
+    profiles.dedup();
+    let current = consents::values_of(conn, &profiles)?;
+    for (profile_id, agreement_id, value) in &current {
+        match newest.get(&(*profile_id, *agreement_id)) {
+            Some((_, v)) if v == value => {}
+            Some((event_id, _)) => {
+                return Ok(Some(Verdict::Broken {
+                    event_id: *event_id,
+                    profile_id: *profile_id,
+                    reason: "it is the profile's newest event for its agreement but the current value differs (later events were removed)".into(),
+                }));
+            }
+            None => {
+                return Ok(Some(Verdict::Broken {
+                    event_id: 0,
+                    profile_id: *profile_id,
+                    reason: format!(
+                        "the current value of agreement {agreement_id} has no event behind it"
+                    ),
+                }));
+            }
+        }
+    }
+    for p in &profiles {
+        newest.retain(|(pid, _), _| pid != p);
+    }
+    Ok(None)
 }

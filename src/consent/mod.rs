@@ -96,7 +96,7 @@ pub fn apply(
         } else {
             agreements::version_text(conn, agreement.id, version)?
         };
-        let mut ev = consent_events::NewConsentEvent {
+        let mut ev = consent_events::EventBody {
             profile_id,
             agreement_id: agreement.id,
             agreement_key: agreement.key.clone(),

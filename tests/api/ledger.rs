@@ -45,11 +45,7 @@ async fn editing_any_stored_ledger_event_breaks_verify() {
         .is_err()
     );
     // Someone with full access to the database removes that guard; the chain still catches them.
-    if app.db.is_postgres() {
-        app.exec("ALTER TABLE consent_events DISABLE TRIGGER consent_events_append_only");
-    } else {
-        app.exec("DROP TRIGGER consent_events_append_only_update; DROP TRIGGER consent_events_append_only_delete");
-    }
+    drop_guard(&app);
 
     let edits = [
         "value = 'disabled'",
@@ -108,6 +104,48 @@ async fn editing_any_stored_ledger_event_breaks_verify() {
     let out = app.cli(&["ledger", "verify"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("event 2"));
+}
+
+fn drop_guard(app: &TestApp) {
+    if app.db.is_postgres() {
+        app.exec("ALTER TABLE consent_events DISABLE TRIGGER consent_events_append_only");
+    } else {
+        app.exec("DROP TRIGGER consent_events_append_only_update; DROP TRIGGER consent_events_append_only_delete");
+    }
+}
+
+/// A chain cut short at its end is caught by comparing it with the current values.
+#[tokio::test]
+async fn deleting_the_newest_events_breaks_verify() {
+    let app = TestApp::spawn().await;
+    let mail = app
+        .subscribe_confirmed("ned@example.com", &["newsletter_agreement"])
+        .await;
+    assert_eq!(
+        app.http
+            .post(mail.unsubscribe_url())
+            .form(&[("List-Unsubscribe", "One-Click")])
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert!(matches!(
+        verify(&mut app.conn()).unwrap(),
+        Verdict::Intact { events: 2 }
+    ));
+    drop_guard(&app);
+    app.exec("DELETE FROM consent_events WHERE id = 2");
+    assert!(matches!(
+        verify(&mut app.conn()).unwrap(),
+        Verdict::Broken { event_id: 1, .. }
+    ));
+    app.exec("DELETE FROM consent_events");
+    assert!(
+        matches!(verify(&mut app.conn()).unwrap(), Verdict::Broken { .. }),
+        "values without any events"
+    );
 }
 
 #[derive(diesel::QueryableByName, serde::Serialize)]

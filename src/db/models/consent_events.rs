@@ -3,33 +3,19 @@ use crate::db::schema::consent_events;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+/// A stored ledger event: its id and what it records.
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = consent_events)]
 pub struct ConsentEvent {
     pub id: i64,
-    pub profile_id: i64,
-    pub agreement_id: i64,
-    pub agreement_key: String,
-    pub value: String,
-    pub previous: String,
-    pub version: i32,
-    pub text_sha256: String,
-    pub source: String,
-    pub occurred_at: NaiveDateTime,
-    pub recorded_at: NaiveDateTime,
-    pub email_digest: String,
-    pub ip: Option<String>,
-    pub ip_digest: Option<String>,
-    pub user_agent: Option<String>,
-    pub user_agent_digest: Option<String>,
-    pub language: Option<String>,
-    pub prev_hash: Option<String>,
-    pub hash: String,
+    #[diesel(embed)]
+    pub event: EventBody,
 }
 
-#[derive(Clone, Debug, Insertable)]
+/// Everything an event records; the hash chain covers all of it (personal data only as digests).
+#[derive(Clone, Debug, Queryable, Selectable, Insertable)]
 #[diesel(table_name = consent_events)]
-pub struct NewConsentEvent {
+pub struct EventBody {
     pub profile_id: i64,
     pub agreement_id: i64,
     pub agreement_key: String,
@@ -50,7 +36,7 @@ pub struct NewConsentEvent {
     pub hash: String,
 }
 
-pub fn insert(conn: &mut DbConn, ev: &NewConsentEvent) -> QueryResult<i64> {
+pub fn insert(conn: &mut DbConn, ev: &EventBody) -> QueryResult<i64> {
     diesel::insert_into(consent_events::table)
         .values(ev)
         .returning(consent_events::id)

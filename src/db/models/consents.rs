@@ -46,3 +46,27 @@ pub fn put(conn: &mut DbConn, row: &Consent, exists: bool) -> QueryResult<()> {
     }
     Ok(())
 }
+
+/// Current values of many profiles, as (profile, agreement, value).
+pub fn values_of(conn: &mut DbConn, profile_ids: &[i64]) -> QueryResult<Vec<(i64, i64, String)>> {
+    consents::table
+        .filter(consents::profile_id.eq_any(profile_ids))
+        .select((
+            consents::profile_id,
+            consents::agreement_id,
+            consents::value,
+        ))
+        .load(conn)
+}
+
+/// Current values whose profile has no ledger event at all (only possible if events were deleted).
+pub fn without_events(conn: &mut DbConn) -> QueryResult<Option<i64>> {
+    use crate::db::schema::consent_events;
+    consents::table
+        .filter(diesel::dsl::not(diesel::dsl::exists(
+            consent_events::table.filter(consent_events::profile_id.eq(consents::profile_id)),
+        )))
+        .select(consents::profile_id)
+        .first(conn)
+        .optional()
+}

@@ -92,7 +92,8 @@ pub async fn consents(
         .await?;
     let out: Vec<Value> = events
         .into_iter()
-        .map(|e| {
+        .map(|stored| {
+            let e = stored.event;
             json!({
                 "agreement": e.agreement_key,
                 "value": e.value,
