@@ -352,6 +352,18 @@ impl TestApp {
         self.post("/subscribe", &form).await
     }
 
+    /// An RFC 8058 one-click unsubscribe, as a mail client sends it: no cookie, no CSRF token.
+    pub async fn one_click(&self, url: &str) -> u16 {
+        let r = self
+            .http
+            .post(url)
+            .form(&[("List-Unsubscribe", "One-Click")])
+            .send()
+            .await
+            .unwrap();
+        r.status().as_u16()
+    }
+
     pub fn mail(&self) -> &MailServer {
         self.mail.as_ref().expect("this test app has a mail server")
     }
