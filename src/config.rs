@@ -18,6 +18,8 @@ pub struct Settings {
     pub mail_from: Mailbox,
     pub optin_ttl: chrono::Duration,
     pub allow_private_targets: bool,
+    /// Take the client IP recorded with consents from `Forwarded`/`X-Forwarded-For` (only behind a proxy).
+    pub trust_proxy: bool,
     pub log: String,
 }
 
@@ -127,18 +129,22 @@ impl Settings {
                 .ok_or_else(|| format!("{ttl:?} is not a number of hours between 1 and 8760")),
         );
 
-        let private = get("ASSENT_ALLOW_PRIVATE_TARGETS").unwrap_or_else(|| "false".into());
-        let allow_private_targets = match private.to_ascii_lowercase().as_str() {
-            "true" | "1" | "yes" => Some(true),
-            "false" | "0" | "no" => Some(false),
-            _ => None,
+        let mut flag = |var: &str| {
+            let raw = get(var).unwrap_or_else(|| "false".into());
+            let v = match raw.to_ascii_lowercase().as_str() {
+                "true" | "1" | "yes" => Some(true),
+                "false" | "0" | "no" => Some(false),
+                _ => None,
+            };
+            check(
+                var,
+                v.map(|_| ())
+                    .ok_or_else(|| format!("{raw:?} is not true or false")),
+            );
+            v.unwrap_or(false)
         };
-        check(
-            "ASSENT_ALLOW_PRIVATE_TARGETS",
-            allow_private_targets
-                .map(|_| ())
-                .ok_or_else(|| format!("{private:?} is not true or false")),
-        );
+        let allow_private_targets = flag("ASSENT_ALLOW_PRIVATE_TARGETS");
+        let trust_proxy = flag("ASSENT_TRUST_PROXY");
 
         let log = get("ASSENT_LOG").unwrap_or_else(|| "info".into());
         check(
@@ -165,7 +171,8 @@ impl Settings {
             smtp_url,
             mail_from: mail_from.expect("checked"),
             optin_ttl: chrono::Duration::hours(optin_hours.expect("checked") as i64),
-            allow_private_targets: allow_private_targets.expect("checked"),
+            allow_private_targets,
+            trust_proxy,
             log,
         })
     }

@@ -92,6 +92,7 @@ impl Application {
             batcher,
             mail_wakeup,
             optin_ttl: settings.optin_ttl,
+            trust_proxy: settings.trust_proxy,
         });
         let hsts = base_url.starts_with("https://");
         let server = HttpServer::new(move || {

@@ -105,7 +105,8 @@ impl Composer {
         ))
     }
 
-    /// `Ok(None)`: the row no longer leads to an email (e.g. a preference link asked for an unknown address).
+    /// `Ok(None)`: the row leads to no email (a preference link asked for an unknown address, or a
+    /// request or profile that no longer exists).
     pub fn compose(
         &self,
         conn: &mut DbConn,

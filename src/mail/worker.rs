@@ -148,7 +148,8 @@ pub async fn run_worker(
             let mut reason = String::new();
             for (id, attempts, outcome) in outcomes {
                 match outcome {
-                    Outcome::Sent | Outcome::Nothing => outbox::mark_sent(&mut conn, id, now)?,
+                    Outcome::Sent => outbox::mark_sent(&mut conn, id, now)?,
+                    Outcome::Nothing => outbox::mark_skipped(&mut conn, id, now)?,
                     Outcome::Failed(e, permanent) => {
                         let step = BACKOFF.get(attempts as usize).filter(|_| !permanent);
                         let retry_at = step.map(|n| now + chrono::Duration::from_std(retry_base * *n).unwrap_or_default());

@@ -26,6 +26,7 @@ pub struct AppState {
     pub catalog: Catalog,
     pub mail_wakeup: Arc<Notify>,
     pub optin_ttl: chrono::Duration,
+    pub trust_proxy: bool,
 }
 
 impl AppState {
@@ -164,8 +165,18 @@ pub async fn read_body(req: &HttpRequest, payload: web::Payload) -> Result<web::
 }
 
 /// Request metadata recorded with a consent: client IP and user agent (bounded, single-line).
+/// Behind a reverse proxy (`ASSENT_TRUST_PROXY=true`) the IP comes from `Forwarded`/`X-Forwarded-For`.
 pub fn client_meta(req: &HttpRequest) -> (Option<String>, Option<String>) {
-    let ip = req.peer_addr().map(|a| a.ip().to_string());
+    let trust_proxy = req
+        .app_data::<web::Data<AppState>>()
+        .is_some_and(|s| s.trust_proxy);
+    let ip = if trust_proxy {
+        req.connection_info()
+            .realip_remote_addr()
+            .and_then(parse_ip)
+    } else {
+        req.peer_addr().map(|a| a.ip().to_string())
+    };
     let ua = req
         .headers()
         .get(actix_web::http::header::USER_AGENT)
@@ -178,6 +189,17 @@ pub fn client_meta(req: &HttpRequest) -> (Option<String>, Option<String>) {
         })
         .filter(|v| !v.is_empty());
     (ip, ua)
+}
+
+/// An IP address from a forwarding header value (`1.2.3.4`, `1.2.3.4:5678`, `[::1]:80`, `::1`); anything
+/// else is not recorded rather than recorded wrong.
+fn parse_ip(v: &str) -> Option<String> {
+    use std::net::{IpAddr, SocketAddr};
+    let v = v.trim();
+    v.parse::<IpAddr>()
+        .or_else(|_| v.parse::<SocketAddr>().map(|s| s.ip()))
+        .ok()
+        .map(|ip| ip.to_string())
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

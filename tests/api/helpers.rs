@@ -261,6 +261,7 @@ pub struct Options {
     pub smtp_port: Option<u16>,
     pub with_mail_server: bool,
     pub mail_retry_base: Duration,
+    pub trust_proxy: bool,
 }
 
 impl Default for Options {
@@ -269,6 +270,7 @@ impl Default for Options {
             smtp_port: None,
             with_mail_server: true,
             mail_retry_base: Duration::from_millis(100),
+            trust_proxy: false,
         }
     }
 }
@@ -295,6 +297,7 @@ impl TestApp {
             "ASSENT_DATA_DIR" => Some(dir.clone()),
             "ASSENT_SMTP_URL" => smtp_port.map(|p| format!("smtp://127.0.0.1:{p}")),
             "ASSENT_LOG" => Some("warn".into()),
+            "ASSENT_TRUST_PROXY" => Some(opts.trust_proxy.to_string()),
             _ => None,
         })
         .expect("valid test settings");

@@ -327,7 +327,49 @@ async fn preferences_link_by_email_is_the_same_for_known_and_unknown_addresses()
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert_eq!(app.mail().count(), 2);
+    assert_eq!(
+        app.count("email_outbox WHERE recipient = 'nobody@example.com'"),
+        0,
+        "unknown addresses are not kept"
+    );
     let (status, page) = app.get(&link).await;
     assert_eq!(status, 200);
     assert!(page.contains("fay@example.com"));
+}
+
+#[tokio::test]
+async fn the_recorded_ip_comes_from_the_proxy_only_when_it_is_trusted() {
+    for trust_proxy in [false, true] {
+        let app = TestApp::spawn_with(Options {
+            trust_proxy,
+            ..Options::default()
+        })
+        .await;
+        assert_eq!(
+            app.subscribe("pat@example.com", &["newsletter_agreement"])
+                .await
+                .0,
+            200
+        );
+        let mail = app.mail().wait_for(1).await.remove(0);
+        let confirm = mail.link(&format!("{}/confirm/", app.base)).unwrap();
+        let r = app
+            .http
+            .post(&confirm)
+            .header("X-Forwarded-For", "203.0.113.7, 10.0.0.1")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        let key = app.api_key().await;
+        let (_, ledger) = app
+            .api("/api/v1/profiles/pat@example.com/consents", &key)
+            .await;
+        let expected = if trust_proxy {
+            "203.0.113.7"
+        } else {
+            "127.0.0.1"
+        };
+        assert_eq!(ledger[0]["ip"], expected, "trust_proxy = {trust_proxy}");
+    }
 }

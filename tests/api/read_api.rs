@@ -42,6 +42,14 @@ async fn api_keys_are_required_and_checked() {
     assert!(!dup.status.success());
     assert!(String::from_utf8_lossy(&dup.stderr).contains("already exists"));
 
+    let r = app
+        .http
+        .get(app.url("/api/v1/profiles/kim@example.com"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["cache-control"], "no-store");
     let (status, body) = app.api("/api/v1/profiles/kim@example.com", &key).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["email"], "kim@example.com");

@@ -104,6 +104,20 @@ pub fn mark_sent(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<
     Ok(())
 }
 
+/// Closes a row that leads to no email. The address is blanked: it may belong to someone who is not
+/// known here (a preference link asked for an unknown address), and is then not kept.
+pub fn mark_skipped(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(email_outbox::table.find(id))
+        .set((
+            email_outbox::sent_at.eq(now),
+            email_outbox::recipient.eq(""),
+            email_outbox::last_error.eq("nothing to send: no such profile or request"),
+            email_outbox::locked_until.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Records a failed attempt: retried at `retry_at`, or dead-lettered when `retry_at` is `None`.
 pub fn mark_failed(
     conn: &mut DbConn,

@@ -11,6 +11,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
+            // Personal data: never stored by caches on the way.
+            .wrap(actix_web::middleware::DefaultHeaders::new().add(("Cache-Control", "no-store")))
             .route("/profiles/{email}", web::get().to(profiles::get))
             .route(
                 "/profiles/{email}/consents",
