@@ -31,7 +31,6 @@ pub struct Meta {
     pub occurred_at: NaiveDateTime,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
-    pub language: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -91,11 +90,7 @@ pub fn apply(
             continue;
         }
         let version = change.version.unwrap_or(agreement.version);
-        let text = if version == agreement.version {
-            agreement.text.clone()
-        } else {
-            agreements::version_text(conn, agreement.id, version)?
-        };
+        let (text, language) = agreement.wording(conn, version)?;
         let mut ev = consent_events::EventBody {
             profile_id,
             agreement_id: agreement.id,
@@ -112,7 +107,8 @@ pub fn apply(
             ip_digest: meta.ip.as_deref().map(|v| sha256_hex(v.as_bytes())),
             user_agent: meta.user_agent.clone(),
             user_agent_digest: meta.user_agent.as_deref().map(|v| sha256_hex(v.as_bytes())),
-            language: meta.language.clone(),
+            // The language of the wording the person saw.
+            language: Some(language),
             prev_hash: prev_hash.clone(),
             hash: String::new(),
         };

@@ -50,11 +50,7 @@ pub fn requested(conn: &mut DbConn, request: &OptinRequest) -> diesel::QueryResu
         let Some(a) = all.iter().find(|a| a.id == id) else {
             continue;
         };
-        let text = if a.version == version {
-            a.text.clone()
-        } else {
-            agreements::version_text(conn, id, version)?
-        };
+        let (text, _) = a.wording(conn, version)?;
         out.push(Requested {
             id,
             key: a.key.clone(),

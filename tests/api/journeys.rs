@@ -93,6 +93,10 @@ async fn subscribe_confirm_preferences_one_click_and_verify() {
     assert_eq!(ledger[0]["source"], "confirmation");
     assert_eq!(ledger[0]["version"], 1);
     assert_eq!(ledger[0]["ip"], "127.0.0.1");
+    assert_eq!(
+        ledger[0]["language"], "en",
+        "the language of the wording shown"
+    );
     assert_eq!(ledger[0]["hash"].as_str().unwrap().len(), 64);
 
     // The preference centre, reached from the confirmation page: add SMS.

@@ -11,28 +11,31 @@ pub struct Agreement {
     pub channel: String,
     pub position: i32,
     pub version: i32,
-    pub archived: bool,
+    pub archived_at: Option<chrono::NaiveDateTime>,
     pub text: String,
+    pub language: String,
 }
 
 impl Agreement {
     pub fn active(&self) -> bool {
-        !self.archived
+        self.archived_at.is_none()
+    }
+
+    /// The exact wording (text, language) of one of its versions, as a consent refers to it.
+    pub fn wording(&self, conn: &mut DbConn, version: i32) -> QueryResult<(String, String)> {
+        if version == self.version {
+            return Ok((self.text.clone(), self.language.clone()));
+        }
+        agreement_versions::table
+            .find((self.id, version))
+            .select((agreement_versions::text, agreement_versions::language))
+            .first(conn)
     }
 }
 
 /// Every agreement, archived ones included, in display order.
 pub fn all(conn: &mut DbConn) -> QueryResult<Vec<Agreement>> {
-    let rows: Vec<(
-        i64,
-        String,
-        String,
-        String,
-        i32,
-        i32,
-        Option<chrono::NaiveDateTime>,
-        String,
-    )> = agreements::table
+    agreements::table
         .inner_join(
             agreement_versions::table.on(agreement_versions::agreement_id
                 .eq(agreements::id)
@@ -48,31 +51,9 @@ pub fn all(conn: &mut DbConn) -> QueryResult<Vec<Agreement>> {
             agreements::current_version,
             agreements::archived_at,
             agreement_versions::text,
+            agreement_versions::language,
         ))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(id, key, title, channel, position, version, archived_at, text)| Agreement {
-                id,
-                key,
-                title,
-                channel,
-                position,
-                version,
-                archived: archived_at.is_some(),
-                text,
-            },
-        )
-        .collect())
-}
-
-/// The exact wording of one version, as the ledger refers to it.
-pub fn version_text(conn: &mut DbConn, agreement_id: i64, version: i32) -> QueryResult<String> {
-    agreement_versions::table
-        .find((agreement_id, version))
-        .select(agreement_versions::text)
-        .first(conn)
+        .load(conn)
 }
 
 /// All version texts, keyed by (agreement, version), for the ledger check.

@@ -103,6 +103,7 @@ pub async fn consents(
                 "occurredAt": rfc3339(e.occurred_at),
                 "ip": e.ip,
                 "userAgent": e.user_agent,
+                "language": e.language,
                 "hash": e.hash,
             })
         })

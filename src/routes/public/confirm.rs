@@ -96,7 +96,6 @@ pub async fn submit(
         occurred_at: crate::db::now(),
         ip,
         user_agent,
-        language: None,
     };
     let t = token.clone();
     let signer = state.signer.clone();

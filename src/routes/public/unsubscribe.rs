@@ -116,7 +116,6 @@ pub async fn submit(
         occurred_at: crate::db::now(),
         ip,
         user_agent,
-        language: None,
     };
     let recorded = apply(&state, profile.id, changes, meta).await?;
     tracing::info!(
