@@ -52,8 +52,23 @@ pub enum Verdict {
     },
 }
 
-/// Recomputes every profile's chain, a page at a time so memory stays flat.
+/// Recomputes every profile's chain, a page at a time so memory stays flat, on one consistent snapshot
+/// (so changes made meanwhile by a running server cannot look like tampering).
 pub fn verify(conn: &mut DbConn) -> diesel::QueryResult<Verdict> {
+    verify_in_pages(conn, 1000)
+}
+
+pub fn verify_in_pages(conn: &mut DbConn, page_size: i64) -> diesel::QueryResult<Verdict> {
+    use diesel::connection::SimpleConnection;
+    diesel::Connection::transaction(conn, |conn| {
+        if let DbConn::Pg(c) = conn {
+            c.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
+        }
+        verify_snapshot(conn, page_size)
+    })
+}
+
+fn verify_snapshot(conn: &mut DbConn, page_size: i64) -> diesel::QueryResult<Verdict> {
     let texts: HashMap<(i64, i32), String> = agreements::all_version_texts(conn)?
         .into_iter()
         .map(|(a, v, t)| ((a, v), sha256_hex(t.as_bytes())))
@@ -64,19 +79,9 @@ pub fn verify(conn: &mut DbConn) -> diesel::QueryResult<Verdict> {
     // The newest event per (profile, agreement) of the profiles not yet compared with their current values.
     let mut newest: HashMap<(i64, i64), (i64, String)> = HashMap::new();
     loop {
-        let page = consent_events::page_after(conn, after, 1000)?;
+        let page = consent_events::page_after(conn, after, page_size)?;
         let Some(last) = page.last() else { break };
         after = (last.event.profile_id, last.id);
-        // Profiles before the page's last one are complete: a chain cut short at its end shows up as a
-        // current value that its newest event does not explain.
-        let done: Vec<i64> = newest
-            .keys()
-            .map(|(p, _)| *p)
-            .filter(|p| *p < after.0)
-            .collect();
-        if let Some(v) = compare_current(conn, &mut newest, &done)? {
-            return Ok(v);
-        }
         for stored in page {
             let ev = &stored.event;
             let broken = |reason: &str| Verdict::Broken {
@@ -121,6 +126,16 @@ pub fn verify(conn: &mut DbConn) -> diesel::QueryResult<Verdict> {
                 (stored.id, ev.value.clone()),
             );
             count += 1;
+        }
+        // Profiles before this page's last one are complete (pages run in profile order): a chain cut
+        // short at its end shows up as a current value that its newest event does not explain.
+        let done: Vec<i64> = newest
+            .keys()
+            .map(|(p, _)| *p)
+            .filter(|p| *p < after.0)
+            .collect();
+        if let Some(v) = compare_current(conn, &mut newest, &done)? {
+            return Ok(v);
         }
     }
     let rest: Vec<i64> = newest.keys().map(|(p, _)| *p).collect();

@@ -28,9 +28,27 @@ pub struct Change {
 #[derive(Clone, Debug)]
 pub struct Meta {
     pub source: Source,
+    /// When the change happened: stamped by this server, or reported by the caller (API, import).
     pub occurred_at: NaiveDateTime,
+    /// `occurred_at` came from the caller. Only then is a change older than the latest recorded one
+    /// ignored (a late import never revives a newer withdrawal); a change stamped here always applies,
+    /// so a node with a lagging clock can never swallow a withdrawal.
+    pub reported: bool,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+}
+
+impl Meta {
+    /// A change made now, through this server, by the client with this (IP, user agent).
+    pub fn now(source: Source, (ip, user_agent): (Option<String>, Option<String>)) -> Meta {
+        Meta {
+            source,
+            occurred_at: crate::db::now(),
+            reported: false,
+            ip,
+            user_agent,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,7 +91,8 @@ pub fn apply(
     let mut prev_hash = consent_events::last_hash(conn, profile_id)?;
     let email_digest = sha256_hex(profile.identity().as_bytes());
     let recorded_at = crate::db::now();
-    let occurred_at = crate::db::truncate(meta.occurred_at);
+    // A reported time cannot lie in the future, where it would outrank every later change.
+    let occurred_at = crate::db::truncate(meta.occurred_at).min(recorded_at);
     let mut recorded = Vec::new();
 
     for change in changes {
@@ -85,8 +104,8 @@ pub fn apply(
             Some(c) if c.value == "enabled" => ConsentValue::Enabled,
             _ => ConsentValue::Disabled,
         };
-        // A late change (older than the latest one recorded) must never revive a newer withdrawal.
-        if previous == change.value || existing.is_some_and(|c| c.occurred_at > occurred_at) {
+        let late = meta.reported && existing.is_some_and(|c| c.occurred_at > occurred_at);
+        if previous == change.value || late {
             continue;
         }
         let version = change.version.unwrap_or(agreement.version);

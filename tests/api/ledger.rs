@@ -1,24 +1,34 @@
 use crate::helpers::*;
-use assent::consent::ledger::{Verdict, verify};
+use assent::consent::ledger::{Verdict, verify, verify_in_pages};
 
 /// Every field of a stored event is covered by the chain: editing any one of them, editing the consent
 /// text it points to, or deleting an event, breaks `ledger verify` at that event.
 #[tokio::test]
 async fn editing_any_stored_ledger_event_breaks_verify() {
     let app = TestApp::spawn().await;
-    app.subscribe_confirmed(
-        "lee@example.com",
-        &["newsletter_agreement", "sms_agreement"],
-    )
-    .await;
-    let mail = app
+    let lee = app
+        .subscribe_confirmed(
+            "lee@example.com",
+            &["newsletter_agreement", "sms_agreement"],
+        )
+        .await;
+    let max = app
         .subscribe_confirmed("max@example.com", &["newsletter_agreement"])
         .await;
-    assert_eq!(app.one_click(&mail.unsubscribe_url()).await, 200);
+    assert_eq!(app.one_click(&max.unsubscribe_url()).await, 200);
+    // Events 1-2 and 5-6 are lee's, 3-4 max's: in chain order lee's chain runs across page boundaries.
+    assert_eq!(app.one_click(&lee.unsubscribe_url()).await, 200);
     assert!(matches!(
         verify(&mut app.conn()).unwrap(),
-        Verdict::Intact { events: 4 }
+        Verdict::Intact { events: 6 }
     ));
+    for page in 1..=7 {
+        assert_eq!(
+            verify_in_pages(&mut app.conn(), page).unwrap(),
+            Verdict::Intact { events: 6 },
+            "page size {page}"
+        );
+    }
 
     // The database itself refuses edits and deletes of events.
     assert!(

@@ -90,13 +90,7 @@ pub async fn submit(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let token = token.into_inner();
-    let (ip, user_agent) = client_meta(&req);
-    let meta = Meta {
-        source: Source::Confirmation,
-        occurred_at: crate::db::now(),
-        ip,
-        user_agent,
-    };
+    let meta = Meta::now(Source::Confirmation, client_meta(&req));
     let t = token.clone();
     let signer = state.signer.clone();
     let outcome = state

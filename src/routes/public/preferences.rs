@@ -133,13 +133,7 @@ pub async fn submit(
             version: Some(a.version),
         })
         .collect();
-    let (ip, user_agent) = client_meta(&req);
-    let meta = Meta {
-        source: Source::Preferences,
-        occurred_at: crate::db::now(),
-        ip,
-        user_agent,
-    };
+    let meta = Meta::now(Source::Preferences, client_meta(&req));
     let recorded = apply(&state, profile.id, changes, meta).await?;
     render(
         &state,

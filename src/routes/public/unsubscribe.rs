@@ -105,18 +105,12 @@ pub async fn submit(
             version: None,
         })
         .collect();
-    let (ip, user_agent) = client_meta(&req);
     let source = if one_click {
         Source::OneClick
     } else {
         Source::Unsubscribe
     };
-    let meta = Meta {
-        source,
-        occurred_at: crate::db::now(),
-        ip,
-        user_agent,
-    };
+    let meta = Meta::now(source, client_meta(&req));
     let recorded = apply(&state, profile.id, changes, meta).await?;
     tracing::info!(
         profile_id = profile.id,
