@@ -14,8 +14,10 @@ use tokio::sync::Notify;
 /// Delay before attempt n+1, in multiples of the base delay (10 s by default: 10 s, 30 s, 1 min, 5 min,
 /// 15 min, 1 h, 3 h, 6 h, 12 h, 24 h); after the last one the row is dead-lettered (about 2 days).
 const BACKOFF: [u32; 10] = [1, 3, 6, 30, 90, 360, 1080, 2160, 4320, 8640];
-const CLAIM: i64 = 32;
-const LEASE: Duration = Duration::from_secs(120);
+/// Rows per claim, and how long they stay leased: longer than sending them all can take (8 × the 20 s
+/// SMTP timeout), so another worker never takes over rows that are still being sent.
+const CLAIM: i64 = 8;
+const LEASE: Duration = Duration::from_secs(300);
 
 pub enum Mailer {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
@@ -44,15 +46,11 @@ impl Mailer {
 
     async fn send(&self, mail: &Composed) -> Result<(), SendError> {
         match self {
-            Mailer::Smtp(t) => t.send(mail.message.clone()).await.map(|_| ()).map_err(|e| {
-                if e.is_permanent() {
-                    SendError::Rejected(e.to_string())
-                } else if e.is_transient() {
-                    SendError::Retry(e.to_string())
-                } else {
-                    SendError::Unreachable(e.to_string())
-                }
-            }),
+            Mailer::Smtp(t) => t
+                .send(mail.message.clone())
+                .await
+                .map(|_| ())
+                .map_err(classify),
             Mailer::Files(t, dir) => {
                 let id = t
                     .send(mail.message.clone())
@@ -62,6 +60,21 @@ impl Mailer {
                 Ok(())
             }
         }
+    }
+}
+
+/// Sorts an SMTP failure by what it is about: this message, or the connection to the server.
+fn classify(e: lettre::transport::smtp::Error) -> SendError {
+    let code = e.status().map(|c| c.to_string());
+    match code.as_deref() {
+        // Service unavailable, TLS or authentication problems: every message would fail the same way
+        // (an expired password must not dead-letter the whole outbox).
+        Some("421" | "454" | "530" | "534" | "535" | "538") => {
+            SendError::Unreachable(e.to_string())
+        }
+        _ if e.is_permanent() => SendError::Rejected(e.to_string()),
+        _ if e.is_transient() => SendError::Retry(e.to_string()),
+        _ => SendError::Unreachable(e.to_string()),
     }
 }
 
@@ -85,10 +98,10 @@ pub async fn run_worker(
     loop {
         let p = pool.clone();
         let c = composer.clone();
+        let lease = crate::db::now() + chrono::Duration::from_std(LEASE).expect("a short duration");
         let batch = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<_>> {
             let mut conn = p.get()?;
-            let now = crate::db::now();
-            let rows = outbox::claim(&mut conn, now, now + LEASE, CLAIM)?;
+            let rows = outbox::claim(&mut conn, crate::db::now(), lease, CLAIM)?;
             Ok(rows
                 .into_iter()
                 .map(|row| {
@@ -148,8 +161,8 @@ pub async fn run_worker(
             let mut reason = String::new();
             for (id, attempts, outcome) in outcomes {
                 match outcome {
-                    Outcome::Sent => outbox::mark_sent(&mut conn, id, now)?,
-                    Outcome::Nothing => outbox::mark_skipped(&mut conn, id, now)?,
+                    Outcome::Sent => outbox::mark_sent(&mut conn, id, lease, now)?,
+                    Outcome::Nothing => outbox::mark_skipped(&mut conn, id, lease, now)?,
                     Outcome::Failed(e, permanent) => {
                         let step = BACKOFF.get(attempts as usize).filter(|_| !permanent);
                         let retry_at = step.map(|n| now + chrono::Duration::from_std(retry_base * *n).unwrap_or_default());
@@ -158,7 +171,7 @@ pub async fn run_worker(
                         } else {
                             tracing::warn!(outbox_id = id, attempt = attempts + 1, error = %e, "email failed; will retry");
                         }
-                        outbox::mark_failed(&mut conn, id, &e, now, retry_at)?;
+                        outbox::mark_failed(&mut conn, id, lease, &e, now, retry_at)?;
                     }
                     Outcome::Release(e) => {
                         released.push(id);
@@ -167,7 +180,7 @@ pub async fn run_worker(
                 }
             }
             if !released.is_empty() {
-                outbox::release(&mut conn, &released, now + release_at, &reason)?;
+                outbox::release(&mut conn, &released, lease, now + release_at, &reason)?;
             }
             Ok(())
         })

@@ -97,6 +97,8 @@ pub struct MailServer {
     pub port: u16,
     messages: Arc<Mutex<Vec<String>>>,
     arrived: Arc<Notify>,
+    /// While set, the server demands authentication and refuses every login (535).
+    pub refuse_logins: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl MailServer {
@@ -111,6 +113,7 @@ impl MailServer {
         let server = MailServer {
             port: listener.local_addr().unwrap().port(),
             messages: Arc::default(),
+            refuse_logins: Arc::default(),
             arrived: Arc::new(Notify::new()),
         };
         let s = server.clone();
@@ -128,8 +131,17 @@ impl MailServer {
         let _ = w.write_all(b"220 test-smtp ESMTP ready\r\n").await;
         while let Ok(Some(line)) = lines.next_line().await {
             let cmd = line.to_ascii_uppercase();
+            let refuse = self.refuse_logins.load(std::sync::atomic::Ordering::SeqCst);
             let reply: &[u8] = if cmd.starts_with("EHLO") {
-                b"250-test-smtp\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"
+                b"250-test-smtp\r\n250-8BITMIME\r\n250-AUTH PLAIN LOGIN\r\n250 SMTPUTF8\r\n"
+            } else if cmd.starts_with("AUTH") {
+                if refuse {
+                    b"535 5.7.8 authentication failed\r\n"
+                } else {
+                    b"235 2.7.0 accepted\r\n"
+                }
+            } else if refuse && cmd.starts_with("MAIL") {
+                b"530 5.7.0 authentication required\r\n"
             } else if cmd.starts_with("DATA") {
                 let _ = w.write_all(b"354 end with <CRLF>.<CRLF>\r\n").await;
                 let mut data = String::new();
@@ -413,7 +425,11 @@ impl TestApp {
     }
 
     pub fn exec(&self, sql: &str) {
-        self.conn().batch_execute(sql).unwrap();
+        self.try_exec(sql).unwrap();
+    }
+
+    pub fn try_exec(&self, sql: &str) -> diesel::QueryResult<()> {
+        self.conn().batch_execute(sql)
     }
 
     pub async fn api_key(&self) -> String {

@@ -382,13 +382,21 @@ async fn the_recorded_ip_comes_from_the_proxy_only_when_it_is_trusted() {
 async fn a_withdrawal_applies_even_when_another_node_stamped_a_later_time() {
     let app = TestApp::spawn().await;
     let key = app.api_key().await;
-    let mail = app.subscribe_confirmed("quin@example.com", &["newsletter_agreement"]).await;
+    let mail = app
+        .subscribe_confirmed("quin@example.com", &["newsletter_agreement"])
+        .await;
     // The confirmation was recorded by a node whose clock runs an hour ahead.
-    let later = if app.db.is_postgres() { "occurred_at + INTERVAL '1 hour'" } else { "datetime(occurred_at, '+1 hour')" };
+    let later = if app.db.is_postgres() {
+        "occurred_at + INTERVAL '1 hour'"
+    } else {
+        "datetime(occurred_at, '+1 hour')"
+    };
     app.exec(&format!("UPDATE consents SET occurred_at = {later}"));
     assert_eq!(app.one_click(&mail.unsubscribe_url()).await, 200);
     let (_, profile) = app.api("/api/v1/profiles/quin@example.com", &key).await;
     assert_eq!(profile["attributes"]["newsletter_agreement"], "disabled");
-    let (_, ledger) = app.api("/api/v1/profiles/quin@example.com/consents", &key).await;
+    let (_, ledger) = app
+        .api("/api/v1/profiles/quin@example.com/consents", &key)
+        .await;
     assert_eq!(ledger.as_array().unwrap().len(), 2);
 }

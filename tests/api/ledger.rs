@@ -67,9 +67,15 @@ async fn editing_any_stored_ledger_event_breaks_verify() {
     for edit in edits {
         let target = 4; // the last event: the one-click withdrawal
         let before = serde_json::to_string(&snapshot(&app, target)).unwrap();
-        app.exec(&format!(
-            "UPDATE consent_events SET {edit} WHERE id = {target}"
-        ));
+        if app
+            .try_exec(&format!(
+                "UPDATE consent_events SET {edit} WHERE id = {target}"
+            ))
+            .is_err()
+        {
+            // Refused by the database itself (e.g. a second chain start for the profile): also a pass.
+            continue;
+        }
         if serde_json::to_string(&snapshot(&app, target)).unwrap() == before {
             continue; // the edit happened to be a no-op for this row
         }

@@ -83,3 +83,42 @@ async fn without_smtp_emails_are_written_to_the_mail_folder() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+#[tokio::test]
+async fn a_refused_smtp_login_keeps_every_email_for_later() {
+    let server = MailServer::start().await;
+    server
+        .refuse_logins
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let app = TestApp::spawn_with(Options {
+        smtp_port: Some(server.port),
+        with_mail_server: false,
+        ..Options::default()
+    })
+    .await;
+    assert_eq!(
+        app.subscribe("lou@example.com", &["newsletter_agreement"])
+            .await
+            .0,
+        200
+    );
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    while app.count("email_outbox WHERE last_error LIKE '%53%'") == 0 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the worker never tried"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        app.count("email_outbox WHERE dead_at IS NULL AND sent_at IS NULL AND attempts = 0"),
+        1,
+        "not charged, not dead"
+    );
+    // The password is fixed: the email goes out.
+    server
+        .refuse_logins
+        .store(false, std::sync::atomic::Ordering::SeqCst);
+    let mails = server.wait_for(1).await;
+    assert!(mails[0].to.contains("lou@example.com"));
+}

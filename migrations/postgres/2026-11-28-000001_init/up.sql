@@ -64,6 +64,8 @@ CREATE TABLE consent_events (
     hash TEXT NOT NULL
 );
 CREATE INDEX consent_events_by_profile ON consent_events (profile_id, id);
+-- One successor per event: a chain cannot fork, even if two writers raced past the profile lock.
+CREATE UNIQUE INDEX consent_events_chain ON consent_events (profile_id, COALESCE(prev_hash, ''));
 
 -- The ledger is append-only: only erasing the clear personal values (keeping their digests) is allowed.
 CREATE FUNCTION consent_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$

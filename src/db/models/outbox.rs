@@ -93,8 +93,27 @@ pub fn claim(
     }
 }
 
-pub fn mark_sent(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<()> {
-    diesel::update(email_outbox::table.find(id))
+/// A row this worker still holds: its lease is the one this worker set. If the lease ran out and another
+/// worker took the row over, this worker's late result is not written over the other's.
+fn mine(
+    id: i64,
+    lease: NaiveDateTime,
+) -> diesel::dsl::Filter<
+    diesel::dsl::Find<email_outbox::table, i64>,
+    diesel::dsl::Eq<email_outbox::locked_until, Option<NaiveDateTime>>,
+> {
+    email_outbox::table
+        .find(id)
+        .filter(email_outbox::locked_until.eq(Some(lease)))
+}
+
+pub fn mark_sent(
+    conn: &mut DbConn,
+    id: i64,
+    lease: NaiveDateTime,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(mine(id, lease))
         .set((
             email_outbox::sent_at.eq(now),
             email_outbox::locked_until.eq(None::<NaiveDateTime>),
@@ -106,8 +125,13 @@ pub fn mark_sent(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<
 
 /// Closes a row that leads to no email. The address is blanked: it may belong to someone who is not
 /// known here (a preference link asked for an unknown address), and is then not kept.
-pub fn mark_skipped(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<()> {
-    diesel::update(email_outbox::table.find(id))
+pub fn mark_skipped(
+    conn: &mut DbConn,
+    id: i64,
+    lease: NaiveDateTime,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(mine(id, lease))
         .set((
             email_outbox::sent_at.eq(now),
             email_outbox::recipient.eq(""),
@@ -122,11 +146,12 @@ pub fn mark_skipped(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResu
 pub fn mark_failed(
     conn: &mut DbConn,
     id: i64,
+    lease: NaiveDateTime,
     error: &str,
     now: NaiveDateTime,
     retry_at: Option<NaiveDateTime>,
 ) -> QueryResult<()> {
-    diesel::update(email_outbox::table.find(id))
+    diesel::update(mine(id, lease))
         .set((
             email_outbox::attempts.eq(email_outbox::attempts + 1),
             email_outbox::last_error.eq(error),
@@ -142,16 +167,21 @@ pub fn mark_failed(
 pub fn release(
     conn: &mut DbConn,
     ids: &[i64],
+    lease: NaiveDateTime,
     retry_at: NaiveDateTime,
     error: &str,
 ) -> QueryResult<()> {
-    diesel::update(email_outbox::table.filter(email_outbox::id.eq_any(ids)))
-        .set((
-            email_outbox::locked_until.eq(None::<NaiveDateTime>),
-            email_outbox::next_attempt_at.eq(retry_at),
-            email_outbox::last_error.eq(error),
-        ))
-        .execute(conn)?;
+    diesel::update(
+        email_outbox::table
+            .filter(email_outbox::id.eq_any(ids))
+            .filter(email_outbox::locked_until.eq(lease)),
+    )
+    .set((
+        email_outbox::locked_until.eq(None::<NaiveDateTime>),
+        email_outbox::next_attempt_at.eq(retry_at),
+        email_outbox::last_error.eq(error),
+    ))
+    .execute(conn)?;
     Ok(())
 }
 
