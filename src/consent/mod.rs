@@ -8,7 +8,7 @@ pub mod ledger;
 pub mod optin;
 pub mod signup;
 
-use crate::db::models::{consent_events, consents, profiles};
+use crate::db::models::{consent_events, consents, optin_requests, profiles};
 use crate::db::{DbConn, models::agreements};
 use crate::domain::{ConsentValue, Source, sha256_hex};
 use chrono::NaiveDateTime;
@@ -88,6 +88,15 @@ pub fn apply(
         .into_iter()
         .map(|c| (c.agreement_id, c))
         .collect();
+    // Saying no also ends any confirmation still waiting for the same agreement.
+    let refused: Vec<i64> = changes
+        .iter()
+        .filter(|c| c.value == ConsentValue::Disabled)
+        .map(|c| c.agreement_id)
+        .collect();
+    if !refused.is_empty() {
+        optin_requests::cancel_covering(conn, profile_id, &refused, crate::db::now())?;
+    }
     let mut prev_hash = consent_events::last_hash(conn, profile_id)?;
     let email_digest = sha256_hex(profile.identity().as_bytes());
     let recorded_at = crate::db::now();

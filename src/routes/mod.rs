@@ -126,6 +126,28 @@ impl Form {
         Form(form_urlencoded::parse(body).into_owned().collect())
     }
 
+    /// A submitted form: `application/x-www-form-urlencoded`, or `multipart/form-data` (which RFC 8058
+    /// asks mail clients to use for one-click unsubscribes).
+    pub async fn read(req: &HttpRequest, payload: web::Payload) -> Result<Form, BodyError> {
+        let body = read_body(req, payload).await?;
+        let content_type = req
+            .headers()
+            .get(actix_web::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        match content_type
+            .split(';')
+            .next()
+            .map(|t| t.trim().to_ascii_lowercase())
+            .as_deref()
+        {
+            Some("multipart/form-data") => multipart(content_type, &body)
+                .map(Form)
+                .ok_or_else(|| BodyError::Broken("the multipart form data is malformed".into())),
+            _ => Ok(Form::parse(&body)),
+        }
+    }
+
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0
             .iter()
@@ -140,6 +162,39 @@ impl Form {
             .map(|(_, v)| v.as_str())
             .collect()
     }
+}
+
+/// The text fields of a `multipart/form-data` body (file parts are read as text too; no form here has any).
+fn multipart(content_type: &str, body: &[u8]) -> Option<Vec<(String, String)>> {
+    let boundary = content_type
+        .split(';')
+        .filter_map(|p| p.trim().strip_prefix("boundary="))
+        .next()?
+        .trim_matches('"');
+    if boundary.is_empty() {
+        return None;
+    }
+    let body = String::from_utf8_lossy(body);
+    let mut fields = Vec::new();
+    for part in body.split(&format!("--{boundary}")).skip(1) {
+        if part.starts_with("--") {
+            break; // the closing delimiter
+        }
+        let (headers, value) = part.split_once("\r\n\r\n")?;
+        let name = headers
+            .split(';')
+            .filter_map(|p| p.trim().strip_prefix("name="))
+            .next()?
+            .lines()
+            .next()?
+            .trim()
+            .trim_matches('"');
+        fields.push((
+            name.to_string(),
+            value.strip_suffix("\r\n").unwrap_or(value).to_string(),
+        ));
+    }
+    Some(fields)
 }
 
 pub enum BodyError {

@@ -400,3 +400,72 @@ async fn a_withdrawal_applies_even_when_another_node_stamped_a_later_time() {
         .await;
     assert_eq!(ledger.as_array().unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn one_click_sent_as_multipart_form_data_is_a_one_click() {
+    let app = TestApp::spawn().await;
+    let key = app.api_key().await;
+    let mail = app
+        .subscribe_confirmed("rae@example.com", &["newsletter_agreement"])
+        .await;
+    let body = "--b0undary\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\nOne-Click\r\n--b0undary--\r\n";
+    let r = app
+        .http
+        .post(mail.unsubscribe_url())
+        .header("Content-Type", "multipart/form-data; boundary=b0undary")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let (_, ledger) = app
+        .api("/api/v1/profiles/rae@example.com/consents", &key)
+        .await;
+    assert_eq!(
+        (ledger[1]["source"].as_str(), ledger[1]["value"].as_str()),
+        (Some("one_click"), Some("disabled"))
+    );
+
+    let r = app
+        .http
+        .post(mail.unsubscribe_url())
+        .header("Content-Type", "multipart/form-data; boundary=b0undary")
+        .body("--b0undary\r\nno headers end here")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status().as_u16(),
+        400,
+        "malformed multipart gets a clear 400"
+    );
+}
+
+#[tokio::test]
+async fn unsubscribing_before_confirming_ends_the_waiting_request() {
+    let app = TestApp::spawn().await;
+    let key = app.api_key().await;
+    assert_eq!(
+        app.subscribe("sam@example.com", &["newsletter_agreement"])
+            .await
+            .0,
+        200
+    );
+    let mail = app.mail().wait_for(1).await.remove(0);
+    let (_, profile) = app.api("/api/v1/profiles/sam@example.com", &key).await;
+    assert_eq!(
+        profile["pendingAgreements"],
+        serde_json::json!(["newsletter_agreement"])
+    );
+
+    assert_eq!(app.one_click(&mail.unsubscribe_url()).await, 200);
+    let (_, profile) = app.api("/api/v1/profiles/sam@example.com", &key).await;
+    assert_eq!(profile["pendingAgreements"], serde_json::json!([]));
+    let confirm = mail.link(&format!("{}/confirm/", app.base)).unwrap();
+    assert_eq!(
+        app.post(&confirm, &[]).await.0,
+        410,
+        "the old link can no longer enable anything"
+    );
+    assert_eq!(app.count("consent_events"), 0);
+}

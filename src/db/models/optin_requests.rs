@@ -95,3 +95,28 @@ pub fn pending_for_profile(
         .select(OptinRequest::as_select())
         .load(conn)
 }
+
+/// Ends the waiting requests of a profile that ask for any of `agreement_ids` (the person has since said
+/// no to them), so their confirmation links can no longer enable anything. Returns how many ended.
+pub fn cancel_covering(
+    conn: &mut DbConn,
+    profile_id: i64,
+    agreement_ids: &[i64],
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let ids: Vec<i64> = pending_for_profile(conn, profile_id, now)?
+        .into_iter()
+        .filter(|r| {
+            decode_agreements(&r.agreements)
+                .iter()
+                .any(|(a, _)| agreement_ids.contains(a))
+        })
+        .map(|r| r.id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    diesel::update(optin_requests::table.filter(optin_requests::id.eq_any(&ids)))
+        .set(optin_requests::expires_at.eq(now))
+        .execute(conn)
+}

@@ -5,7 +5,7 @@ use crate::db::models::outbox::{self, NewMail};
 use crate::db::models::{consents, optin_requests};
 use crate::domain::{ConsentValue, Email, LinkKind, Source};
 use crate::error::{PageError, html};
-use crate::routes::{AppState, Form, client_meta, read_body};
+use crate::routes::{AppState, Form, client_meta};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -96,7 +96,7 @@ pub async fn submit(
     body: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let form = Form::parse(&read_body(&req, body).await?);
+    let form = Form::read(&req, body).await?;
     let (_, profile) = linked_profile(&state, LinkKind::Preferences, &token).await?;
     let email = profile.email.clone().unwrap_or_default();
     let all = state.catalog.get().await?;
@@ -165,7 +165,7 @@ pub async fn ask_submit(
     body: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let form = Form::parse(&read_body(&req, body).await?);
+    let form = Form::read(&req, body).await?;
     let raw: String = form.get("email").unwrap_or("").chars().take(300).collect();
     let email = match Email::parse(&raw) {
         Ok(e) => e,

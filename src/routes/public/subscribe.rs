@@ -2,7 +2,7 @@ use crate::consent::signup::Signup;
 use crate::db::models::agreements::Agreement;
 use crate::domain::{Email, Language, single_line};
 use crate::error::{PageError, html};
-use crate::routes::{AppState, Form, client_meta, read_body};
+use crate::routes::{AppState, Form, client_meta};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -101,7 +101,7 @@ pub async fn submit(
     body: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let form = Form::parse(&read_body(&req, body).await?);
+    let form = Form::read(&req, body).await?;
     let all = state.catalog.get().await?;
     let list = form.get("agreements").unwrap_or("").to_string();
     let mut page = SubscribePage {

@@ -4,7 +4,7 @@ use crate::db::models::agreements::Agreement;
 use crate::db::models::consents;
 use crate::domain::{ConsentValue, LinkKind, LinkToken, Source};
 use crate::error::{PageError, html};
-use crate::routes::{AppState, Form, client_meta, read_body};
+use crate::routes::{AppState, Form, client_meta};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -93,7 +93,7 @@ pub async fn submit(
     body: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let form = Form::parse(&read_body(&req, body).await?);
+    let form = Form::read(&req, body).await?;
     let one_click = form.get("List-Unsubscribe") == Some("One-Click");
     let (link, profile) = linked_profile(&state, LinkKind::Unsubscribe, &token).await?;
     let all = state.catalog.get().await?;
