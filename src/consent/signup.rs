@@ -130,7 +130,7 @@ fn record_any(
 ) -> QueryResult<()> {
     // One row per address: PostgreSQL refuses to upsert the same row twice in one statement.
     let mut seen = HashSet::new();
-    let new_profiles: Vec<NewProfile> = signups
+    let mut new_profiles: Vec<NewProfile> = signups
         .iter()
         .filter(|s| seen.insert(s.email.as_str()))
         .map(|s| NewProfile {
@@ -141,6 +141,8 @@ fn record_any(
             updated_at: now,
         })
         .collect();
+    // Rows are locked in address order, so two writers (or nodes) with overlapping batches cannot deadlock.
+    new_profiles.sort_by(|a, b| a.email.cmp(&b.email));
     // Re-subscribing never downgrades or overwrites: an existing profile keeps its data as it is (a public
     // form cannot prove who typed it). The no-op update is there so RETURNING yields existing rows too.
     let ids: Vec<(i64, Option<String>, NaiveDateTime)> =

@@ -160,9 +160,15 @@ impl Composer {
         let Some(email) = profile.email.clone() else {
             return Ok(None);
         };
+        // A name typed into a public form is only used once its address is confirmed: before that it may be
+        // a stranger's words, addressed to someone else's inbox.
+        let name = profile
+            .first_name
+            .clone()
+            .filter(|_| profile.email_confirmed_at.is_some());
         let ids: Vec<i64> = agreements.iter().map(|a| a.id).collect();
         let view = EmailView {
-            name: profile.first_name.clone(),
+            name: name.clone(),
             confirm_url,
             preferences_url: self.preferences_url(profile.id),
             unsubscribe_url: self.unsubscribe_url(profile.id, &ids),
@@ -190,7 +196,7 @@ impl Composer {
                 &v.preferences_url,
             ),
         };
-        let to = Mailbox::new(profile.first_name.clone(), email.parse()?);
+        let to = Mailbox::new(name, email.parse()?);
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)

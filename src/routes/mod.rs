@@ -220,17 +220,22 @@ pub async fn read_body(req: &HttpRequest, payload: web::Payload) -> Result<web::
 }
 
 /// Request metadata recorded with a consent: client IP and user agent (bounded, single-line).
-/// Behind a reverse proxy (`ASSENT_TRUST_PROXY=true`) the IP comes from `Forwarded`/`X-Forwarded-For`.
+/// Behind a reverse proxy (`ASSENT_TRUST_PROXY=true`) the IP comes from `X-Forwarded-For`.
 pub fn client_meta(req: &HttpRequest) -> (Option<String>, Option<String>) {
     let trust_proxy = req
         .app_data::<web::Data<AppState>>()
         .is_some_and(|s| s.trust_proxy);
+    let peer = || req.peer_addr().map(|a| a.ip().to_string());
+    // The proxy appends the address it saw to X-Forwarded-For: only the last entry is the proxy's word,
+    // earlier ones are whatever the client sent.
+    let forwarded = || {
+        let header = req.headers().get("x-forwarded-for")?.to_str().ok()?;
+        parse_ip(header.rsplit(',').next()?)
+    };
     let ip = if trust_proxy {
-        req.connection_info()
-            .realip_remote_addr()
-            .and_then(parse_ip)
+        forwarded().or_else(peer)
     } else {
-        req.peer_addr().map(|a| a.ip().to_string())
+        peer()
     };
     let ua = req
         .headers()

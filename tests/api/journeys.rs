@@ -50,6 +50,10 @@ async fn subscribe_confirm_preferences_one_click_and_verify() {
     );
     assert!(mail.html.contains("Confirm my subscription"));
     assert!(
+        mail.text.starts_with("Hello,") && !mail.to.contains("Ann <"),
+        "no typed name before the address is confirmed"
+    );
+    assert!(
         mail.text
             .contains("I agree to receive the newsletter by email"),
         "the exact wording is in the email"
@@ -360,7 +364,7 @@ async fn the_recorded_ip_comes_from_the_proxy_only_when_it_is_trusted() {
         let r = app
             .http
             .post(&confirm)
-            .header("X-Forwarded-For", "203.0.113.7, 10.0.0.1")
+            .header("X-Forwarded-For", "198.51.100.66, 203.0.113.7")
             .send()
             .await
             .unwrap();
