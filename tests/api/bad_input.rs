@@ -198,3 +198,47 @@ async fn unknown_pages_get_html_404_and_api_routes_json_404() {
     let (status, body) = app.api("/api/v1/nowhere", &key).await;
     assert_eq!((status, body["error"].as_str()), (404, Some("not_found")));
 }
+
+#[tokio::test]
+async fn a_form_submitted_after_its_wording_changed_is_shown_again_with_the_new_text() {
+    let app = TestApp::spawn().await;
+    // The marketer rewords the newsletter consent (version 2) while a visitor still has version 1 open.
+    app.exec(
+        "INSERT INTO agreement_versions (agreement_id, version, language, text, created_at) \
+         SELECT id, 2, 'en', 'I agree to the weekly newsletter, version two.', created_at FROM agreements WHERE key = 'newsletter_agreement'; \
+         UPDATE agreements SET current_version = 2 WHERE key = 'newsletter_agreement'",
+    );
+    let stale = [
+        ("email", "val@example.com"),
+        ("agreement", "newsletter_agreement"),
+        ("shown", "newsletter_agreement:1"),
+    ];
+    let (status, page) = app.post("/subscribe", &stale).await;
+    assert_eq!(status, 422);
+    assert!(
+        page.contains("has changed since this page was opened"),
+        "{page}"
+    );
+    assert!(page.contains("version two") && page.contains(r#"value="newsletter_agreement:2""#));
+    assert_untouched(&app);
+
+    let fresh = [
+        ("email", "val@example.com"),
+        ("agreement", "newsletter_agreement"),
+        ("shown", "newsletter_agreement:2"),
+    ];
+    assert_eq!(app.post("/subscribe", &fresh).await.0, 200);
+    let mail = app.mail().wait_for(1).await.remove(0);
+    assert!(mail.text.contains("version two"));
+    assert_eq!(
+        app.post(&mail.link(&format!("{}/confirm/", app.base)).unwrap(), &[])
+            .await
+            .0,
+        200
+    );
+    let key = app.api_key().await;
+    let (_, ledger) = app
+        .api("/api/v1/profiles/val@example.com/consents", &key)
+        .await;
+    assert_eq!(ledger[0]["version"], 2);
+}

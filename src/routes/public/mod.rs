@@ -90,3 +90,23 @@ async fn apply(
         })
         .await?)
 }
+
+/// Forms carry `shown=KEY:VERSION` for each agreement text they display. If a ticked agreement's wording
+/// changed between showing the form and submitting it, the person agreed to a text that is no longer
+/// current: say so and show the new one rather than record consent to words they never saw.
+fn stale_wording(
+    form: &crate::routes::Form,
+    all: &[crate::db::models::agreements::Agreement],
+) -> Option<String> {
+    let ticked = form.all("agreement");
+    form.all("shown").into_iter().find_map(|shown| {
+        let (key, version) = shown.split_once(':')?;
+        let a = all.iter().find(|a| a.key == key && ticked.contains(&key))?;
+        (version.parse::<i32>().ok()? != a.version).then(|| {
+            format!(
+                "The wording of \u{201c}{}\u{201d} has changed since this page was opened. Please read it again below and submit once more.",
+                a.title
+            )
+        })
+    })
+}

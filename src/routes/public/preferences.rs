@@ -1,4 +1,4 @@
-use super::{apply, linked_profile, private};
+use super::{apply, linked_profile, private, stale_wording};
 use crate::consent::{Change, Meta};
 use crate::db::models::agreements::Agreement;
 use crate::db::models::outbox::{self, NewMail};
@@ -101,14 +101,16 @@ pub async fn submit(
     let email = profile.email.clone().unwrap_or_default();
     let all = state.catalog.get().await?;
     let ticked = form.all("agreement");
-    if let Some(bad) = ticked
+    let unknown = ticked
         .iter()
         .find(|k| !all.iter().any(|a| a.active() && a.key == **k))
-    {
-        let msg = format!(
-            "\u{201c}{}\u{201d} is not an agreement you can choose here. Nothing was changed.",
-            bad.chars().take(70).collect::<String>()
-        );
+        .map(|bad| {
+            format!(
+                "\u{201c}{}\u{201d} is not an agreement you can choose here. Nothing was changed.",
+                bad.chars().take(70).collect::<String>()
+            )
+        });
+    if let Some(msg) = unknown.or_else(|| stale_wording(&form, &all)) {
         return render(
             &state,
             &token,

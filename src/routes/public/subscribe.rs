@@ -1,3 +1,4 @@
+use super::stale_wording;
 use crate::consent::signup::Signup;
 use crate::db::models::agreements::Agreement;
 use crate::domain::{Email, Language, single_line};
@@ -137,6 +138,9 @@ pub async fn submit(
                 ));
             }
         }
+    }
+    if let Some(stale) = stale_wording(&form, &all) {
+        page.agreement_error = Some(stale);
     }
     if chosen.is_empty() && page.agreement_error.is_none() {
         page.agreement_error =
