@@ -109,11 +109,11 @@ pub type PooledConn = r2d2::PooledConnection<Manager>;
 
 /// Opens the pool and applies pending migrations. Errors name the engine and the real cause.
 pub fn connect(target: &Target, size: u32) -> anyhow::Result<Pool> {
-    if let Target::Sqlite(path) = target {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("SQLite: cannot create the folder {}", dir.display()))?;
-        }
+    if let Target::Sqlite(path) = target
+        && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("SQLite: cannot create the folder {}", dir.display()))?;
     }
     // Try once by hand first: r2d2 would retry for its whole timeout and then hide the cause.
     let mut first = target
@@ -158,6 +158,6 @@ pub fn now() -> chrono::NaiveDateTime {
 pub fn truncate(t: chrono::NaiveDateTime) -> chrono::NaiveDateTime {
     use chrono::{SubsecRound, Timelike};
     let t = t.trunc_subsecs(6);
-    debug_assert!(t.nanosecond() % 1000 == 0);
+    debug_assert!(t.nanosecond().is_multiple_of(1000));
     t
 }

@@ -94,10 +94,10 @@ impl Catalog {
     }
 
     pub async fn get(&self) -> anyhow::Result<Arc<Snapshot>> {
-        if let Some((at, snap)) = self.cached.read().expect("catalog lock").as_ref() {
-            if at.elapsed() < Self::TTL {
-                return Ok(snap.clone());
-            }
+        if let Some((at, snap)) = self.cached.read().expect("catalog lock").as_ref()
+            && at.elapsed() < Self::TTL
+        {
+            return Ok(snap.clone());
         }
         let pool = self.pool.clone();
         let agreements = web::block(move || -> anyhow::Result<_> {

@@ -17,7 +17,9 @@ fn assert_untouched(app: &TestApp) {
 async fn invalid_signups_get_422_with_the_error_next_to_the_field_and_write_nothing() {
     let app = TestApp::spawn().await;
     let long = format!("{}@example.com", "a".repeat(260));
-    let cases: Vec<(Vec<(&str, &str)>, &str, &str)> = vec![
+    // (form fields, id of the error element, what the error says)
+    type Case<'a> = (Vec<(&'a str, &'a str)>, &'a str, &'a str);
+    let cases: Vec<Case> = vec![
         (
             vec![
                 ("email", "not-an-email"),

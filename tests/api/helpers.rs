@@ -82,10 +82,10 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        if let Some((admin, schema)) = &self.pg {
-            if let Ok(mut c) = <diesel::PgConnection as diesel::Connection>::establish(admin) {
-                let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
-            }
+        if let Some((admin, schema)) = &self.pg
+            && let Ok(mut c) = <diesel::PgConnection as diesel::Connection>::establish(admin)
+        {
+            let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
         }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
@@ -469,6 +469,7 @@ impl TestApp {
 impl Drop for TestApp {
     fn drop(&mut self) {
         // Stop the server (and its pool) before the database goes away.
-        let _ = self.handle.stop(false);
+        // The stop command is sent on the call; the returned future only waits for it to finish.
+        drop(self.handle.stop(false));
     }
 }

@@ -58,10 +58,11 @@ pub async fn get(
         let enabled = current
             .iter()
             .any(|c| c.agreement_id == id && c.value == "enabled");
-        if let Some(a) = all.iter().find(|a| a.id == id) {
-            if !enabled && !pending_keys.contains(&a.key) {
-                pending_keys.push(a.key.clone());
-            }
+        if let Some(a) = all.iter().find(|a| a.id == id)
+            && !enabled
+            && !pending_keys.contains(&a.key)
+        {
+            pending_keys.push(a.key.clone());
         }
     }
     Ok(HttpResponse::Ok().json(json!({

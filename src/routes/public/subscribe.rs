@@ -148,10 +148,10 @@ pub async fn submit(
     }
     // The form must still show every ticked agreement, even one missing from its `agreements=` list.
     for key in &page.ticked {
-        if let Some(a) = all.iter().find(|a| &a.key == key && a.active()) {
-            if !page.agreements.iter().any(|x| x.id == a.id) {
-                page.agreements.push(a.clone());
-            }
+        if let Some(a) = all.iter().find(|a| &a.key == key && a.active())
+            && !page.agreements.iter().any(|x| x.id == a.id)
+        {
+            page.agreements.push(a.clone());
         }
     }
     let Some(email) = email.filter(|_| !page.has_errors()) else {
