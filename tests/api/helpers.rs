@@ -18,6 +18,19 @@ fn random_suffix() -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
+/// Waits until `done` holds (checked every 20 ms), failing the test after `PATIENCE`: for outcomes
+/// that background workers produce.
+pub async fn eventually(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    while !done() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "gave up waiting: {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 /// A fresh database for one test: a temporary SQLite file, or a fresh schema on the PostgreSQL server
 /// named by ASSENT_TEST_DATABASE_URL. Removed when dropped.
 pub struct TestDb {

@@ -329,11 +329,10 @@ async fn preferences_link_by_email_is_the_same_for_known_and_unknown_addresses()
     assert!(mails[1].to.contains("fay@example.com"));
     assert!(mails[1].list_unsubscribe.is_some());
     // The unknown address got nothing: every outbox row is processed and only two emails went out.
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    while app.count("email_outbox WHERE sent_at IS NULL") > 0 {
-        assert!(tokio::time::Instant::now() < deadline, "outbox not drained");
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    eventually("outbox not drained", || {
+        app.count("email_outbox WHERE sent_at IS NULL") == 0
+    })
+    .await;
     assert_eq!(app.mail().count(), 2);
     assert_eq!(
         app.count("email_outbox WHERE recipient = 'nobody@example.com'"),

@@ -26,26 +26,18 @@ async fn signup_succeeds_while_smtp_is_down_and_the_email_goes_out_when_it_retur
     );
 
     // Wait until the worker has tried and failed at least once, so the retry path is what delivers.
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    while app.count("email_outbox WHERE last_error IS NOT NULL") == 0 {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the worker never tried"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    eventually("the worker never tried", || {
+        app.count("email_outbox WHERE last_error IS NOT NULL") > 0
+    })
+    .await;
     let server = MailServer::start_on(port).await;
     let mails = server.wait_for(1).await;
     assert!(mails[0].to.contains("gil@example.com"));
     assert!(mails[0].link(&format!("{}/confirm/", app.base)).is_some());
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    while app.count("email_outbox WHERE sent_at IS NOT NULL") != 1 {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "delivery not recorded"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    eventually("delivery not recorded", || {
+        app.count("email_outbox WHERE sent_at IS NOT NULL") == 1
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -63,25 +55,19 @@ async fn without_smtp_emails_are_written_to_the_mail_folder() {
         200
     );
     let dir = app.data_dir.join("mail");
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    loop {
+    let written = || {
         let files: Vec<_> = std::fs::read_dir(&dir)
             .map(|d| d.flatten().collect())
             .unwrap_or_default();
-        if let Some(f) = files.first() {
-            let text = std::fs::read_to_string(f.path()).unwrap();
-            if text.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click") {
-                assert!(text.contains("hal@example.com"));
-                break;
-            }
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "no .eml file in {}",
-            dir.display()
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+        files
+            .first()
+            .map(|f| std::fs::read_to_string(f.path()).unwrap_or_default())
+    };
+    eventually("an .eml file in the mail folder", || {
+        written().is_some_and(|t| t.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"))
+    })
+    .await;
+    assert!(written().unwrap().contains("hal@example.com"));
 }
 
 #[tokio::test]
@@ -102,14 +88,10 @@ async fn a_refused_smtp_login_keeps_every_email_for_later() {
             .0,
         200
     );
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    while app.count("email_outbox WHERE last_error LIKE '%53%'") == 0 {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the worker never tried"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    eventually("the worker never tried", || {
+        app.count("email_outbox WHERE last_error LIKE '%53%'") > 0
+    })
+    .await;
     assert_eq!(
         app.count("email_outbox WHERE dead_at IS NULL AND sent_at IS NULL AND attempts = 0"),
         1,
