@@ -7,6 +7,7 @@
 pub mod ledger;
 pub mod optin;
 pub mod signup;
+pub mod throttle;
 
 use crate::db::models::{consent_events, consents, optin_requests, profiles};
 use crate::db::{DbConn, models::agreements};

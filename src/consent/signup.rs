@@ -6,10 +6,11 @@
 //! the cost of a commit (an fsync) is shared by every sign-up in it. A handler answers only after the
 //! transaction holding its sign-up has committed.
 
+use crate::consent::throttle::Allowance;
 use crate::consent::write_tx;
-use crate::db::models::consents;
 use crate::db::models::optin_requests::{self, NewOptinRequest};
 use crate::db::models::outbox::{self, NewMail};
+use crate::db::models::{consents, profiles as profile_rows};
 use crate::db::schema::profiles;
 use crate::db::{DbConn, Pool};
 use crate::domain::Email;
@@ -43,6 +44,8 @@ struct NewProfile<'a> {
     email: Option<&'a str>,
     first_name: Option<&'a str>,
     attributes: &'a str,
+    form_mails: i32,
+    form_mail_window: Option<NaiveDateTime>,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
 }
@@ -72,7 +75,8 @@ pub fn record_batch(
 
 /// PostgreSQL fast path for addresses not seen before (the common case): creating the profiles, their
 /// opt-in requests and their emails is one statement, so a batch costs one round trip instead of four.
-/// Returns the addresses it handled; sign-ups of known addresses are left to `record_any`.
+/// Returns the addresses it handled (a second sign-up of the same new address in the same batch is a
+/// double submission and sends nothing more); sign-ups of known addresses are left to `record_any`.
 fn record_new_pg(
     c: &mut diesel::PgConnection,
     signups: &[Signup],
@@ -93,18 +97,19 @@ fn record_new_pg(
              SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], \
                                   $8::text[]) \
              WITH ORDINALITY AS t(email, first_name, uid, token_hash, agreements, language, ip, user_agent, n)), \
+         firsts AS (SELECT DISTINCT ON (email) * FROM input ORDER BY email, n), \
          created AS ( \
-             INSERT INTO profiles (email, first_name, attributes, created_at, updated_at) \
-             SELECT DISTINCT ON (email) email, first_name, '{}', $9, $9 FROM input ORDER BY email, n \
+             INSERT INTO profiles (email, first_name, attributes, form_mails, form_mail_window, created_at, updated_at) \
+             SELECT email, first_name, '{}', 1, $9, $9, $9 FROM firsts \
              ON CONFLICT (email) DO NOTHING RETURNING id, email), \
          requests AS ( \
              INSERT INTO optin_requests (profile_id, uid, token_hash, agreements, language, ip, user_agent, created_at, expires_at) \
-             SELECT created.id, input.uid, input.token_hash, input.agreements, input.language, input.ip, input.user_agent, $9, $10 \
-             FROM input JOIN created ON created.email = input.email), \
+             SELECT created.id, firsts.uid, firsts.token_hash, firsts.agreements, firsts.language, firsts.ip, firsts.user_agent, $9, $10 \
+             FROM firsts JOIN created ON created.email = firsts.email), \
          mails AS ( \
              INSERT INTO email_outbox (kind, recipient, payload, created_at, next_attempt_at, attempts) \
-             SELECT 'confirm', input.email, json_build_object('uid', input.uid)::text, $9, $9, 0 \
-             FROM input JOIN created ON created.email = input.email) \
+             SELECT 'confirm', firsts.email, json_build_object('uid', firsts.uid)::text, $9, $9, 0 \
+             FROM firsts JOIN created ON created.email = firsts.email) \
          SELECT email FROM created",
     )
     .bind::<Array<Nullable<Text>>, _>(col(&|s| Some(s.email.to_string())))
@@ -137,6 +142,9 @@ fn record_any(
             email: Some(s.email.as_str()),
             first_name: s.name.as_deref(),
             attributes: "{}",
+            // The confirmation this sign-up sends is the first email of the new profile's allowance.
+            form_mails: Allowance::first(now).mails,
+            form_mail_window: Allowance::first(now).window,
             created_at: now,
             updated_at: now,
         })
@@ -145,24 +153,48 @@ fn record_any(
     new_profiles.sort_by(|a, b| a.email.cmp(&b.email));
     // Re-subscribing never downgrades or overwrites: an existing profile keeps its data as it is (a public
     // form cannot prove who typed it). The no-op update is there so RETURNING yields existing rows too.
-    let ids: Vec<(i64, Option<String>, NaiveDateTime)> =
-        crate::on_backend!(conn, |c| diesel::insert_into(profiles::table)
-            .values(&new_profiles)
-            .on_conflict(profiles::email)
-            .do_update()
-            .set(profiles::email.eq(sql::<Nullable<Text>>("excluded.email")))
-            .returning((profiles::id, profiles::email, profiles::created_at))
-            .get_results(c))?;
+    type Row = (
+        i64,
+        Option<String>,
+        NaiveDateTime,
+        i32,
+        Option<NaiveDateTime>,
+    );
+    let ids: Vec<Row> = crate::on_backend!(conn, |c| diesel::insert_into(profiles::table)
+        .values(&new_profiles)
+        .on_conflict(profiles::email)
+        .do_update()
+        .set(profiles::email.eq(sql::<Nullable<Text>>("excluded.email")))
+        .returning((
+            profiles::id,
+            profiles::email,
+            profiles::created_at,
+            profiles::form_mails,
+            profiles::form_mail_window,
+        ))
+        .get_results(c))?;
     // Only profiles that existed before may have agreements enabled already; a batch of new addresses
     // (the common case) skips that query.
-    let existing: Vec<i64> = ids
-        .iter()
-        .filter(|(_, _, created)| *created != now)
-        .map(|(id, _, _)| *id)
-        .collect();
+    let existing: Vec<i64> = ids.iter().filter(|r| r.2 != now).map(|r| r.0).collect();
     let id_of: HashMap<String, i64> = ids
-        .into_iter()
-        .filter_map(|(id, e, _)| Some((e?, id)))
+        .iter()
+        .filter_map(|r| Some((r.1.clone()?, r.0)))
+        .collect();
+    // Each profile's allowance of form emails; a profile created just now has paid for its first one.
+    let mut allowance: HashMap<i64, (Allowance, bool)> = ids
+        .iter()
+        .map(|r| {
+            (
+                r.0,
+                (
+                    Allowance {
+                        mails: r.3,
+                        window: r.4,
+                    },
+                    r.2 == now,
+                ),
+            )
+        })
         .collect();
     let enabled: HashSet<(i64, i64)> = if existing.is_empty() {
         HashSet::new()
@@ -174,10 +206,21 @@ fn record_any(
 
     let mut requests = Vec::with_capacity(signups.len());
     let mut mails = Vec::with_capacity(signups.len());
+    let mut changed = HashSet::new();
     for s in signups {
         let profile_id = *id_of
             .get(s.email.as_str())
             .ok_or(diesel::result::Error::NotFound)?;
+        let (left, created_now) = allowance
+            .get_mut(&profile_id)
+            .ok_or(diesel::result::Error::NotFound)?;
+        if std::mem::take(created_now) {
+            // Its first email, already counted when the profile was created.
+        } else if left.take(now) {
+            changed.insert(profile_id);
+        } else {
+            continue; // The address had its share of form emails for now: the page is the same, no email.
+        }
         let pending: Vec<(i64, i32)> = s
             .agreements
             .iter()
@@ -216,6 +259,9 @@ fn record_any(
     }
     optin_requests::insert_many(conn, &requests)?;
     outbox::insert_many(conn, &mails)?;
+    for id in changed {
+        profile_rows::set_allowance(conn, id, allowance[&id].0)?;
+    }
     Ok(())
 }
 

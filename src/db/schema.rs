@@ -10,6 +10,8 @@ diesel::table! {
         last_name -> Nullable<Text>,
         attributes -> Text,
         email_confirmed_at -> Nullable<Timestamp>,
+        form_mails -> Integer,
+        form_mail_window -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
     }

@@ -147,6 +147,8 @@ impl Composer {
                     .collect();
                 (profiles::find(conn, id)?, agreements, String::new())
             }
+            // Over the address's allowance of form emails: nothing is sent.
+            "preferences_link" if payload["send"] == false => return Ok(None),
             "preferences_link" => (
                 profiles::find_by_email(conn, &row.recipient)?,
                 Vec::new(),

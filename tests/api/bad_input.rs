@@ -244,3 +244,53 @@ async fn a_form_submitted_after_its_wording_changed_is_shown_again_with_the_new_
         .await;
     assert_eq!(ledger[0]["version"], 2);
 }
+
+#[tokio::test]
+async fn the_public_forms_cannot_flood_an_inbox() {
+    let app = TestApp::spawn().await;
+    app.subscribe_confirmed("uma@example.com", &["newsletter_agreement"])
+        .await;
+    // A stranger keeps submitting the victim's address to both forms.
+    for _ in 0..4 {
+        assert_eq!(
+            app.subscribe(
+                "uma@example.com",
+                &["newsletter_agreement", "sms_agreement"]
+            )
+            .await
+            .0,
+            200
+        );
+        assert_eq!(
+            app.post("/preferences", &[("email", "uma@example.com")])
+                .await
+                .0,
+            200
+        );
+    }
+    eventually("the outbox is worked off", || {
+        app.count("email_outbox WHERE sent_at IS NULL") == 0
+    })
+    .await;
+    assert_eq!(
+        app.mail().count(),
+        assent::consent::throttle::MAX as usize,
+        "one confirmation and two more, then nothing"
+    );
+
+    // An hour later the address has a fresh allowance.
+    if app.db.is_postgres() {
+        app.exec("UPDATE profiles SET form_mail_window = created_at - INTERVAL '2 hours'");
+    } else {
+        app.exec("UPDATE profiles SET form_mail_window = datetime(created_at, '-2 hours')");
+    }
+    assert_eq!(
+        app.post("/preferences", &[("email", "uma@example.com")])
+            .await
+            .0,
+        200
+    );
+    app.mail()
+        .wait_for(assent::consent::throttle::MAX as usize + 1)
+        .await;
+}

@@ -8,6 +8,9 @@ CREATE TABLE profiles (
     last_name TEXT,
     attributes TEXT NOT NULL DEFAULT '{}',
     email_confirmed_at TIMESTAMP,
+    -- Emails the public forms made us send to this address in the current window (see consent/throttle.rs).
+    form_mails INTEGER NOT NULL DEFAULT 0,
+    form_mail_window TIMESTAMP,
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL
 );

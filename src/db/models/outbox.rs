@@ -135,7 +135,7 @@ pub fn mark_skipped(
         .set((
             email_outbox::sent_at.eq(now),
             email_outbox::recipient.eq(""),
-            email_outbox::last_error.eq("nothing to send: no such profile or request"),
+            email_outbox::last_error.eq("nothing sent: unknown address, vanished request, or the address used up its allowance of form emails"),
             email_outbox::locked_until.eq(None::<NaiveDateTime>),
         ))
         .execute(conn)?;

@@ -14,6 +14,8 @@ pub struct Profile {
     pub last_name: Option<String>,
     pub attributes: String,
     pub email_confirmed_at: Option<NaiveDateTime>,
+    pub form_mails: i32,
+    pub form_mail_window: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -76,5 +78,20 @@ pub fn mark_email_confirmed(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> Qu
         profiles::updated_at.eq(at),
     ))
     .execute(conn)?;
+    Ok(())
+}
+
+/// Stores what is left of a profile's allowance of form emails (see `consent::throttle`).
+pub fn set_allowance(
+    conn: &mut DbConn,
+    id: i64,
+    allowance: crate::consent::throttle::Allowance,
+) -> QueryResult<()> {
+    diesel::update(profiles::table.find(id))
+        .set((
+            profiles::form_mails.eq(allowance.mails),
+            profiles::form_mail_window.eq(allowance.window),
+        ))
+        .execute(conn)?;
     Ok(())
 }

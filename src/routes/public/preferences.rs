@@ -1,8 +1,10 @@
 use super::{apply, linked_profile, private, stale_wording};
+use crate::consent::{self, throttle::Allowance};
 use crate::consent::{Change, Meta};
+use crate::db::DbConn;
 use crate::db::models::agreements::Agreement;
 use crate::db::models::outbox::{self, NewMail};
-use crate::db::models::{consents, optin_requests};
+use crate::db::models::{consents, optin_requests, profiles};
 use crate::domain::{ConsentValue, Email, LinkKind, Source};
 use crate::error::{PageError, html};
 use crate::routes::{AppState, Form, client_meta};
@@ -149,6 +151,34 @@ pub async fn submit(
     .await
 }
 
+/// Queues the preference-link email. Known addresses pay from their allowance of form emails; an
+/// unknown one is left for the mail worker to find unknown, so both take the same path here.
+fn queue_link(c: &mut DbConn, recipient: &str) -> diesel::QueryResult<()> {
+    let now = crate::db::now();
+    let mut send = true;
+    if let Some(p) = profiles::find_by_email(c, recipient)? {
+        profiles::lock(c, p.id)?;
+        let mut left = profiles::find(c, p.id)?.map(|p| Allowance {
+            mails: p.form_mails,
+            window: p.form_mail_window,
+        });
+        send = left.as_mut().is_some_and(|a| a.take(now));
+        if let (true, Some(a)) = (send, left) {
+            profiles::set_allowance(c, p.id, a)?;
+        }
+    }
+    outbox::insert_many(
+        c,
+        &[NewMail::new(
+            "preferences_link",
+            recipient,
+            serde_json::json!({ "send": send }),
+            now,
+        )],
+    )?;
+    Ok(())
+}
+
 pub async fn ask_form() -> HttpResponse {
     html(
         StatusCode::OK,
@@ -184,18 +214,7 @@ pub async fn ask_submit(
     };
     let recipient = email.to_string();
     state
-        .db(move |c| {
-            let now = crate::db::now();
-            Ok(outbox::insert_many(
-                c,
-                &[NewMail::new(
-                    "preferences_link",
-                    &recipient,
-                    serde_json::json!({}),
-                    now,
-                )],
-            )?)
-        })
+        .db(move |c| Ok(consent::write_tx(c, |c| queue_link(c, &recipient))?))
         .await?;
     state.mail_wakeup.notify_one();
     Ok(html(
