@@ -27,8 +27,6 @@ pub enum PageError {
     TooLarge(usize),
     #[error("this link has expired")]
     Expired { renew_url: String },
-    #[error("service unavailable")]
-    Unavailable,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -46,7 +44,7 @@ impl ResponseError for PageError {
             PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
             PageError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             PageError::Expired { .. } => StatusCode::GONE,
-            PageError::Unavailable | PageError::Unexpected(_) => StatusCode::SERVICE_UNAVAILABLE,
+            PageError::Unexpected(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -82,10 +80,8 @@ impl ResponseError for PageError {
                 action: Some((renew_url, "Send me a new link")),
                 link: None,
             },
-            PageError::Unavailable | PageError::Unexpected(_) => {
-                if let PageError::Unexpected(e) = self {
-                    tracing::error!(error = ?e, "request failed");
-                }
+            PageError::Unexpected(e) => {
+                tracing::error!(error = ?e, "request failed");
                 ErrorPage {
                     status: 503,
                     title: "Temporarily unavailable",

@@ -112,10 +112,6 @@ impl Catalog {
         *self.cached.write().expect("catalog lock") = Some((Instant::now(), snap.clone()));
         Ok(snap)
     }
-
-    pub fn invalidate(&self) {
-        *self.cached.write().expect("catalog lock") = None;
-    }
 }
 
 /// Form fields in order, repeated names kept (`agreement=a&agreement=b`).

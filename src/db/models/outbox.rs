@@ -184,20 +184,3 @@ pub fn release(
     .execute(conn)?;
     Ok(())
 }
-
-/// Counts for the health of the outbox: (waiting, dead).
-pub fn counts(conn: &mut DbConn) -> QueryResult<(i64, i64)> {
-    let waiting = email_outbox::table
-        .filter(
-            email_outbox::sent_at
-                .is_null()
-                .and(email_outbox::dead_at.is_null()),
-        )
-        .count()
-        .get_result(conn)?;
-    let dead = email_outbox::table
-        .filter(email_outbox::dead_at.is_not_null())
-        .count()
-        .get_result(conn)?;
-    Ok((waiting, dead))
-}
