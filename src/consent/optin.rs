@@ -38,7 +38,6 @@ pub fn lookup(
 #[derive(Clone, Debug)]
 pub struct Requested {
     pub id: i64,
-    pub key: String,
     pub title: String,
     pub text: String,
 }
@@ -53,7 +52,6 @@ pub fn requested(conn: &mut DbConn, request: &OptinRequest) -> diesel::QueryResu
         let (text, _) = a.wording(conn, version)?;
         out.push(Requested {
             id,
-            key: a.key.clone(),
             title: a.title.clone(),
             text,
         });

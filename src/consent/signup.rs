@@ -234,7 +234,7 @@ fn record_any(
             mails.push(NewMail::new(
                 "already_subscribed",
                 s.email.as_str(),
-                serde_json::json!({"profile_id": profile_id, "agreements": ids, "language": s.language}),
+                serde_json::json!({"profile_id": profile_id, "agreements": ids}),
                 now,
             ));
             continue;
@@ -310,62 +310,62 @@ fn writer(
     wake: Arc<Notify>,
 ) {
     loop {
-        let mut jobs = Vec::with_capacity(MAX_BATCH);
+        let mut signups = Vec::with_capacity(MAX_BATCH);
+        let mut waiting = Vec::with_capacity(MAX_BATCH);
         {
             let mut rx = rx.lock().expect("writer lock");
-            match rx.blocking_recv() {
-                Some(job) => jobs.push(job),
-                None => return,
-            }
-            while jobs.len() < MAX_BATCH {
-                match rx.try_recv() {
-                    Ok(job) => jobs.push(job),
-                    Err(_) => break,
-                }
+            let Some(first) = rx.blocking_recv() else {
+                return;
+            };
+            let mut next = Some(first);
+            while let Some((signup, done)) = next {
+                signups.push(signup);
+                waiting.push(done);
+                next = if signups.len() < MAX_BATCH {
+                    rx.try_recv().ok()
+                } else {
+                    None
+                };
             }
         }
         let started = std::time::Instant::now();
-        let outcome = commit(&pool, &jobs, ttl);
+        let outcome = commit(&pool, &signups, ttl);
         tracing::debug!(
-            size = jobs.len(),
+            size = signups.len(),
             micros = started.elapsed().as_micros() as u64,
-            "sign-up batch committed"
+            ok = outcome.is_ok(),
+            "sign-up batch written"
         );
-        match outcome {
-            Ok(()) => {
-                wake.notify_one();
-                for (_, done) in jobs {
-                    let _ = done.send(Ok(()));
-                }
+        // A failed batch is retried one sign-up at a time, so one bad row fails only itself.
+        let outcomes: Vec<Result<(), String>> = match outcome {
+            Ok(()) => vec![Ok(()); signups.len()],
+            Err(e) if signups.len() > 1 => {
+                tracing::warn!(error = %e, size = signups.len(), "sign-up batch failed; retrying its sign-ups one by one");
+                signups
+                    .iter()
+                    .map(|s| commit(&pool, std::slice::from_ref(s), ttl))
+                    .collect()
             }
-            // A failed batch is retried one sign-up at a time, so one bad row fails only itself.
-            Err(e) if jobs.len() > 1 => {
-                tracing::warn!(error = %e, size = jobs.len(), "sign-up batch failed; retrying its sign-ups one by one");
-                for job in jobs {
-                    let r = commit(&pool, std::slice::from_ref(&job), ttl);
-                    if r.is_ok() {
-                        wake.notify_one();
-                    }
-                    let _ = job.1.send(r);
-                }
-            }
-            Err(e) => {
+            Err(e) => vec![Err(e)],
+        };
+        if outcomes.iter().any(Result::is_ok) {
+            wake.notify_one();
+        }
+        for (done, outcome) in waiting.into_iter().zip(outcomes) {
+            if let Err(e) = &outcome {
                 tracing::error!(error = %e, "sign-up could not be saved");
-                for (_, done) in jobs {
-                    let _ = done.send(Err(e.clone()));
-                }
             }
+            let _ = done.send(outcome);
         }
     }
 }
 
-fn commit(pool: &Pool, jobs: &[Job], ttl: chrono::Duration) -> Result<(), String> {
-    let signups: Vec<Signup> = jobs.iter().map(|(s, _)| s.clone()).collect();
+fn commit(pool: &Pool, signups: &[Signup], ttl: chrono::Duration) -> Result<(), String> {
     let mut conn = pool
         .get()
         .map_err(|e| format!("no database connection: {e}"))?;
     write_tx(&mut conn, |c| {
-        record_batch(c, &signups, ttl, crate::db::now())
+        record_batch(c, signups, ttl, crate::db::now())
     })
     .map_err(|e| format!("database error: {e}"))
 }

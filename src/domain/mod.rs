@@ -9,7 +9,7 @@ mod value;
 pub use email::Email;
 pub use language::Language;
 pub use source::Source;
-pub use token::{LinkKind, LinkToken, Signer, looks_like_token, sha256_hex};
+pub use token::{LinkKind, LinkToken, Signer, sha256_hex};
 pub use value::{AgreementKey, ConsentValue};
 
 /// Free text from a form that may end up in an email header or body: bounded, single-line.

@@ -140,7 +140,6 @@ impl Composer {
                     .filter(|a| wanted.contains(&a.id))
                     .map(|a| Requested {
                         id: a.id,
-                        key: a.key,
                         title: a.title,
                         text: a.text,
                     })
