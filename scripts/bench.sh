@@ -22,8 +22,8 @@ ROUNDS="${ROUNDS:-3}"
 
 command -v wrk >/dev/null || { echo "installing wrk"; apt-get update -qq && apt-get install -y -qq wrk; }
 command -v psql >/dev/null || { echo "psql is needed for the PostgreSQL run" >&2; exit 1; }
-cargo build --release --quiet
-BIN=target/release/assent
+# BIN=path/to/assent benchmarks another build (e.g. the previous release) in the same way.
+if [ -z "${BIN:-}" ]; then cargo build --release --quiet; BIN=target/release/assent; fi
 
 work=$(mktemp -d)
 server=""

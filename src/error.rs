@@ -27,6 +27,9 @@ pub enum PageError {
     TooLarge(usize),
     #[error("this link has expired")]
     Expired { renew_url: String },
+    /// A link that can never work again (410), with the way forward: the sign-up form.
+    #[error("{0}")]
+    Ended(String),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -43,7 +46,7 @@ impl ResponseError for PageError {
             PageError::NotFound(_) => StatusCode::NOT_FOUND,
             PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
             PageError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            PageError::Expired { .. } => StatusCode::GONE,
+            PageError::Expired { .. } | PageError::Ended(_) => StatusCode::GONE,
             PageError::Unexpected(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
@@ -79,6 +82,13 @@ impl ResponseError for PageError {
                 message: "Confirmation links are valid for a limited time. We can send a new one to the same address.",
                 action: Some((renew_url, "Send me a new link")),
                 link: None,
+            },
+            PageError::Ended(m) => ErrorPage {
+                status: 410,
+                title: "This link is no longer valid",
+                message: m,
+                action: None,
+                link: Some(("/subscribe", "Go to the sign-up form")),
             },
             PageError::Unexpected(e) => {
                 tracing::error!(error = ?e, "request failed");

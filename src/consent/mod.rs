@@ -3,6 +3,15 @@
 //! `apply` compares each requested change with the current value and, inside the caller's transaction,
 //! appends the hash-chained ledger event, updates the current value and queues the side effects.
 //! A change to the value already held records nothing and triggers nothing.
+//!
+//! Lock order, the same on every path: **the profile first, always.** A writer that touches a profile's
+//! consents, ledger chain, opt-in requests or email allowance first takes that profile's lock
+//! (`profiles::lock`, or the row lock of the sign-up upsert, taken in address order for a batch), and only
+//! then reads what it decides on, with the time taken under the lock. A token or a link only tells which
+//! profile to lock. So a confirmation and a withdrawal of the same person are serialised, each sees what
+//! the other did, and what a person was told is what the database holds. On SQLite every write
+//! transaction is exclusive anyway (`BEGIN IMMEDIATE`); on PostgreSQL a deadlock or serialization failure
+//! that still happens is retried by `write_tx`, never shown to the person.
 
 pub mod ledger;
 pub mod optin;
@@ -100,9 +109,14 @@ pub fn apply(
     }
     let mut prev_hash = consent_events::last_hash(conn, profile_id)?;
     let email_digest = sha256_hex(profile.identity().as_bytes());
+    // Taken under the lock, so events stamped here are in the same order as the chain.
     let recorded_at = crate::db::now();
-    // A reported time cannot lie in the future, where it would outrank every later change.
-    let occurred_at = crate::db::truncate(meta.occurred_at).min(recorded_at);
+    let occurred_at = if meta.reported {
+        // A reported time cannot lie in the future, where it would outrank every later change.
+        crate::db::truncate(meta.occurred_at).min(recorded_at)
+    } else {
+        recorded_at
+    };
     let mut recorded = Vec::new();
 
     for change in changes {
@@ -166,11 +180,63 @@ pub fn apply(
     Ok(recorded)
 }
 
-/// Runs `f` in a write transaction. On SQLite it begins `IMMEDIATE`, so a transaction that reads before
-/// it writes waits for the write lock up front instead of failing with "database is locked" later.
+/// Errors after which the whole transaction may simply be run again.
+pub trait Transient {
+    fn is_transient(&self) -> bool;
+}
+
+impl Transient for diesel::result::Error {
+    fn is_transient(&self) -> bool {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match self {
+            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => true,
+            // PostgreSQL 40P01 and SQLite's SQLITE_BUSY have no kind of their own in diesel.
+            Error::DatabaseError(_, info) => {
+                let m = info.message();
+                m.contains("deadlock detected") || m.contains("database is locked")
+            }
+            _ => false,
+        }
+    }
+}
+
+impl Transient for ApplyError {
+    fn is_transient(&self) -> bool {
+        matches!(self, ApplyError::Db(e) if e.is_transient())
+    }
+}
+
+/// How often `write_tx` runs a transaction that keeps failing transiently before giving up.
+const ATTEMPTS: u32 = 8;
+
+/// Runs `f` in a write transaction, again (up to `ATTEMPTS` times) when it fails transiently: `f` must
+/// decide from what it reads inside the transaction. On SQLite it begins `IMMEDIATE`, so a transaction
+/// that reads before it writes waits for the write lock up front instead of failing later.
 pub fn write_tx<T, E>(
     conn: &mut DbConn,
-    f: impl FnOnce(&mut DbConn) -> Result<T, E>,
+    mut f: impl FnMut(&mut DbConn) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error> + Transient + std::fmt::Display,
+{
+    let mut attempt = 1;
+    loop {
+        match write_tx_once(conn, &mut f) {
+            Err(e) if e.is_transient() && attempt < ATTEMPTS => {
+                tracing::warn!(attempt, error = %e, "write transaction failed transiently; running it again");
+                // A short, growing, jittered pause lets the other transaction finish first.
+                let ms = (1u64 << attempt.min(6)) + rand::random_range(0..5u64);
+                std::thread::sleep(std::time::Duration::from_millis(ms));
+                attempt += 1;
+            }
+            outcome => return outcome,
+        }
+    }
+}
+
+fn write_tx_once<T, E>(
+    conn: &mut DbConn,
+    f: &mut impl FnMut(&mut DbConn) -> Result<T, E>,
 ) -> Result<T, E>
 where
     E: From<diesel::result::Error>,

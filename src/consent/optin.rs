@@ -1,37 +1,42 @@
 //! Double opt-in: looking up a confirmation token, confirming it, and renewing an expired one.
+//!
+//! Both writers here follow the lock order of `consent`: the token only tells which profile to lock; the
+//! request is read again once that lock is held, and judged with the time taken under it. A withdrawal
+//! that ended the request (under the same lock) is therefore always seen.
 
+use crate::consent::throttle::Allowance;
 use crate::consent::{self, ApplyError, Change, Meta, Recorded};
 use crate::db::DbConn;
-use crate::db::models::optin_requests::{self, NewOptinRequest, OptinRequest};
+use crate::db::models::optin_requests::{self, NewOptinRequest, OptinRequest, State};
 use crate::db::models::outbox::{self, NewMail};
 use crate::db::models::{agreements, profiles};
 use crate::domain::{ConsentValue, Signer, Source, sha256_hex};
 use chrono::NaiveDateTime;
 
-pub enum Lookup {
-    Unknown,
-    Pending(OptinRequest),
-    Expired(OptinRequest),
-    Confirmed(OptinRequest),
-}
-
-pub fn lookup(
+/// The request a token stands for, if the token is genuine.
+pub fn find(
     conn: &mut DbConn,
     signer: &Signer,
     token: &str,
-    now: NaiveDateTime,
-) -> diesel::QueryResult<Lookup> {
+) -> diesel::QueryResult<Option<OptinRequest>> {
     let Some(uid) = signer.verify_optin(token) else {
-        return Ok(Lookup::Unknown);
+        return Ok(None);
     };
-    let found = optin_requests::find_by_uid(conn, &uid)?
-        .filter(|r| r.token_hash == sha256_hex(token.as_bytes()));
-    Ok(match found {
-        None => Lookup::Unknown,
-        Some(r) if r.confirmed_at.is_some() => Lookup::Confirmed(r),
-        Some(r) if r.expires_at <= now => Lookup::Expired(r),
-        Some(r) => Lookup::Pending(r),
-    })
+    Ok(optin_requests::find_by_uid(conn, &uid)?
+        .filter(|r| r.token_hash == sha256_hex(token.as_bytes())))
+}
+
+/// Takes the lock of the request's profile, then reads the request again and the time: from here to
+/// the commit, nobody else can confirm, end or renew it.
+fn lock_and_reread(
+    conn: &mut DbConn,
+    found: &OptinRequest,
+) -> diesel::QueryResult<Option<(OptinRequest, NaiveDateTime)>> {
+    if !profiles::lock(conn, found.profile_id)? {
+        return Ok(None);
+    }
+    let now = crate::db::now();
+    Ok(optin_requests::find(conn, found.id)?.map(|r| (r, now)))
 }
 
 /// One agreement of a request, with the exact wording the person was shown.
@@ -68,6 +73,8 @@ pub enum Confirmed {
         profile_id: i64,
     },
     Expired,
+    /// The person withdrew one of the agreements before confirming: the request is over.
+    Cancelled,
     Unknown,
 }
 
@@ -78,23 +85,22 @@ pub fn confirm(
     token: &str,
     meta: &Meta,
 ) -> Result<Confirmed, ApplyError> {
+    let Some(found) = find(conn, signer, token)? else {
+        return Ok(Confirmed::Unknown);
+    };
     consent::write_tx(conn, |conn| {
-        let request = match lookup(conn, signer, token, meta.occurred_at)? {
-            Lookup::Unknown => return Ok(Confirmed::Unknown),
-            Lookup::Expired(_) => return Ok(Confirmed::Expired),
-            Lookup::Confirmed(r) => {
-                return Ok(Confirmed::Already {
-                    profile_id: r.profile_id,
-                });
-            }
-            Lookup::Pending(r) => r,
+        let Some((request, now)) = lock_and_reread(conn, &found)? else {
+            return Ok(Confirmed::Unknown);
         };
-        if !optin_requests::mark_confirmed(conn, request.id, meta.occurred_at)? {
-            return Ok(Confirmed::Already {
-                profile_id: request.profile_id,
-            });
+        let profile_id = request.profile_id;
+        match request.state(now) {
+            State::Pending => {}
+            State::Confirmed => return Ok(Confirmed::Already { profile_id }),
+            State::Cancelled => return Ok(Confirmed::Cancelled),
+            State::Expired => return Ok(Confirmed::Expired),
         }
-        profiles::mark_email_confirmed(conn, request.profile_id, meta.occurred_at)?;
+        optin_requests::mark_confirmed(conn, request.id, now)?;
+        profiles::mark_email_confirmed(conn, profile_id, now)?;
         let active: Vec<i64> = agreements::all(conn)?
             .into_iter()
             .filter(|a| a.active())
@@ -113,9 +119,9 @@ pub fn confirm(
             source: Source::Confirmation,
             ..meta.clone()
         };
-        let recorded = consent::apply(conn, request.profile_id, &changes, &meta)?;
+        let recorded = consent::apply(conn, profile_id, &changes, &meta)?;
         Ok(Confirmed::Now {
-            profile_id: request.profile_id,
+            profile_id,
             recorded,
         })
     })
@@ -123,29 +129,49 @@ pub fn confirm(
 
 pub enum Renewed {
     Sent,
+    /// The address has had its share of form emails for now: nothing is sent, the page is the same.
+    OverAllowance,
     StillValid,
     AlreadyConfirmed,
+    Cancelled,
     Unknown,
 }
 
-/// Sends a fresh link for an expired request, to the address that made it, for the same wording.
+/// Sends a fresh link for an expired request, to the address that made it, for the same wording. It is
+/// a form-triggered email like any other and takes one unit of the address's allowance.
 pub fn renew(
     conn: &mut DbConn,
     signer: &Signer,
     token: &str,
     ttl: chrono::Duration,
 ) -> diesel::QueryResult<Renewed> {
-    let now = crate::db::now();
+    let Some(found) = find(conn, signer, token)? else {
+        return Ok(Renewed::Unknown);
+    };
     consent::write_tx(conn, |conn| {
-        let old = match lookup(conn, signer, token, now)? {
-            Lookup::Unknown => return Ok(Renewed::Unknown),
-            Lookup::Pending(_) => return Ok(Renewed::StillValid),
-            Lookup::Confirmed(_) => return Ok(Renewed::AlreadyConfirmed),
-            Lookup::Expired(r) => r,
-        };
-        let Some(email) = profiles::find(conn, old.profile_id)?.and_then(|p| p.email) else {
+        let Some((old, now)) = lock_and_reread(conn, &found)? else {
             return Ok(Renewed::Unknown);
         };
+        match old.state(now) {
+            State::Expired => {}
+            State::Pending => return Ok(Renewed::StillValid),
+            State::Confirmed => return Ok(Renewed::AlreadyConfirmed),
+            State::Cancelled => return Ok(Renewed::Cancelled),
+        }
+        let Some(profile) = profiles::find(conn, old.profile_id)? else {
+            return Ok(Renewed::Unknown);
+        };
+        let Some(email) = profile.email else {
+            return Ok(Renewed::Unknown);
+        };
+        let mut allowance = Allowance {
+            mails: profile.form_mails,
+            window: profile.form_mail_window,
+        };
+        if !allowance.take(now) {
+            return Ok(Renewed::OverAllowance);
+        }
+        profiles::set_allowance(conn, profile.id, allowance)?;
         let (uid, _token, token_hash) = signer.new_optin();
         optin_requests::insert_many(
             conn,

@@ -87,6 +87,7 @@ diesel::table! {
         created_at -> Timestamp,
         expires_at -> Timestamp,
         confirmed_at -> Nullable<Timestamp>,
+        cancelled_at -> Nullable<Timestamp>,
     }
 }
 
@@ -114,6 +115,7 @@ diesel::table! {
         last_error -> Nullable<Text>,
         sent_at -> Nullable<Timestamp>,
         dead_at -> Nullable<Timestamp>,
+        claimed_by -> Nullable<Text>,
     }
 }
 

@@ -471,4 +471,47 @@ async fn unsubscribing_before_confirming_ends_the_waiting_request() {
         "the old link can no longer enable anything"
     );
     assert_eq!(app.count("consent_events"), 0);
+
+    // The ended link says why and points to the sign-up form; it cannot be renewed into a new email.
+    let (status, page) = app.get(&confirm).await;
+    assert_eq!(status, 410);
+    assert!(
+        page.contains("cancelled when you unsubscribed") && page.contains(r#"href="/subscribe""#),
+        "{page}"
+    );
+    assert!(!page.contains("Send me a new link"), "{page}");
+    for _ in 0..3 {
+        let (status, page) = app.post(&format!("{confirm}/renew"), &[]).await;
+        assert_eq!(status, 410, "{page}");
+    }
+    assert_eq!(
+        app.count("email_outbox"),
+        1,
+        "no new confirmation to an address that just unsubscribed"
+    );
+}
+
+#[tokio::test]
+async fn renewals_take_from_the_allowance_of_form_emails() {
+    let app = TestApp::spawn().await;
+    assert_eq!(
+        app.subscribe("ren@example.com", &["newsletter_agreement"])
+            .await
+            .0,
+        200
+    );
+    let first = app.mail().wait_for(1).await.remove(0);
+    let confirm = first.link(&format!("{}/confirm/", app.base)).unwrap();
+    app.exec("UPDATE optin_requests SET expires_at = created_at");
+    // The sign-up took the first of the 3 emails an hour; two renewals may send, the rest may not.
+    for _ in 0..6 {
+        let (status, page) = app.post(&format!("{confirm}/renew"), &[]).await;
+        assert_eq!(
+            status, 200,
+            "the same page whether or not a link is sent: {page}"
+        );
+    }
+    assert_eq!(app.count("email_outbox"), 3);
+    assert_eq!(app.count("optin_requests"), 3);
+    app.mail().wait_for(3).await;
 }

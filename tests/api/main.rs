@@ -7,4 +7,5 @@ mod helpers;
 mod journeys;
 mod ledger;
 mod mail;
+mod races;
 mod read_api;

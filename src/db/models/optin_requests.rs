@@ -17,6 +17,32 @@ pub struct OptinRequest {
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
     pub confirmed_at: Option<NaiveDateTime>,
+    /// Ended by the person saying no to one of its agreements: never confirmable or renewable again.
+    pub cancelled_at: Option<NaiveDateTime>,
+}
+
+/// Where a request stands at a given time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum State {
+    Pending,
+    Confirmed,
+    /// Ended by a withdrawal of one of its agreements.
+    Cancelled,
+    Expired,
+}
+
+impl OptinRequest {
+    pub fn state(&self, now: NaiveDateTime) -> State {
+        if self.confirmed_at.is_some() {
+            State::Confirmed
+        } else if self.cancelled_at.is_some() {
+            State::Cancelled
+        } else if self.expires_at <= now {
+            State::Expired
+        } else {
+            State::Pending
+        }
+    }
 }
 
 #[derive(Clone, Debug, Insertable)]
@@ -61,6 +87,14 @@ pub fn insert_many(conn: &mut DbConn, rows: &[NewOptinRequest]) -> QueryResult<u
         .execute(c))
 }
 
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<OptinRequest>> {
+    optin_requests::table
+        .find(id)
+        .select(OptinRequest::as_select())
+        .first(conn)
+        .optional()
+}
+
 pub fn find_by_uid(conn: &mut DbConn, uid: &str) -> QueryResult<Option<OptinRequest>> {
     optin_requests::table
         .filter(optin_requests::uid.eq(uid))
@@ -69,12 +103,13 @@ pub fn find_by_uid(conn: &mut DbConn, uid: &str) -> QueryResult<Option<OptinRequ
         .optional()
 }
 
-/// Marks the request confirmed; false when another request got there first.
+/// Marks the request confirmed; false when it was confirmed or ended meanwhile.
 pub fn mark_confirmed(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<bool> {
     let n = diesel::update(
         optin_requests::table
             .find(id)
-            .filter(optin_requests::confirmed_at.is_null()),
+            .filter(optin_requests::confirmed_at.is_null())
+            .filter(optin_requests::cancelled_at.is_null()),
     )
     .set(optin_requests::confirmed_at.eq(at))
     .execute(conn)?;
@@ -90,6 +125,7 @@ pub fn pending_for_profile(
     optin_requests::table
         .filter(optin_requests::profile_id.eq(profile_id))
         .filter(optin_requests::confirmed_at.is_null())
+        .filter(optin_requests::cancelled_at.is_null())
         .filter(optin_requests::expires_at.gt(now))
         .order(optin_requests::id)
         .select(OptinRequest::as_select())
@@ -98,6 +134,7 @@ pub fn pending_for_profile(
 
 /// Ends the waiting requests of a profile that ask for any of `agreement_ids` (the person has since said
 /// no to them), so their confirmation links can no longer enable anything. Returns how many ended.
+/// The caller holds the profile's lock (see `consent`), as does every path that confirms a request.
 pub fn cancel_covering(
     conn: &mut DbConn,
     profile_id: i64,
@@ -117,6 +154,6 @@ pub fn cancel_covering(
         return Ok(0);
     }
     diesel::update(optin_requests::table.filter(optin_requests::id.eq_any(&ids)))
-        .set(optin_requests::expires_at.eq(now))
+        .set(optin_requests::cancelled_at.eq(now))
         .execute(conn)
 }

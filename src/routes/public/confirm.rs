@@ -1,6 +1,7 @@
 use super::private;
 use crate::consent::Meta;
-use crate::consent::optin::{self, Confirmed, Lookup, Renewed, Requested};
+use crate::consent::optin::{self, Confirmed, Renewed, Requested};
+use crate::db::models::optin_requests::State;
 use crate::domain::{LinkKind, Source};
 use crate::error::{PageError, html};
 use crate::routes::{AppState, client_meta};
@@ -29,6 +30,13 @@ struct RenewedPage;
 fn unknown() -> PageError {
     PageError::NotFound(
         "This confirmation link is not valid. Check that you copied the whole link from the email, or sign up again.".into(),
+    )
+}
+
+/// The person said no to what this link asks for (unsubscribe, preference centre) after it was sent.
+fn cancelled() -> PageError {
+    PageError::Ended(
+        "This confirmation link was cancelled when you unsubscribed, so it can no longer subscribe you. If you want to receive it after all, sign up again.".into(),
     )
 }
 
@@ -62,25 +70,29 @@ pub async fn page(
     let signer = state.signer.clone();
     let found = state
         .db(move |c| {
-            Ok(match optin::lookup(c, &signer, &t, crate::db::now())? {
-                Lookup::Pending(r) => (Some(optin::requested(c, &r)?), None, false),
-                Lookup::Confirmed(r) => (None, Some(r.profile_id), false),
-                Lookup::Expired(_) => (None, None, true),
-                Lookup::Unknown => (None, None, false),
-            })
+            let Some(r) = optin::find(c, &signer, &t)? else {
+                return Ok(None);
+            };
+            let state = r.state(crate::db::now());
+            let agreements = match state {
+                State::Pending => optin::requested(c, &r)?,
+                _ => Vec::new(),
+            };
+            Ok(Some((state, r.profile_id, agreements)))
         })
         .await?;
     match found {
-        (Some(agreements), _, _) => Ok(private(html(
+        Some((State::Pending, _, agreements)) => Ok(private(html(
             StatusCode::OK,
             &ConfirmPage {
                 action: format!("/confirm/{token}"),
                 agreements,
             },
         ))),
-        (None, Some(profile_id), _) => Ok(confirmed_page(&state, profile_id, true)),
-        (None, None, true) => Err(expired(&token)),
-        _ => Err(unknown()),
+        Some((State::Confirmed, profile_id, _)) => Ok(confirmed_page(&state, profile_id, true)),
+        Some((State::Cancelled, _, _)) => Err(cancelled()),
+        Some((State::Expired, _, _)) => Err(expired(&token)),
+        None => Err(unknown()),
     }
 }
 
@@ -110,6 +122,7 @@ pub async fn submit(
         }
         Confirmed::Already { profile_id } => Ok(confirmed_page(&state, profile_id, true)),
         Confirmed::Expired => Err(expired(&token)),
+        Confirmed::Cancelled => Err(cancelled()),
         Confirmed::Unknown => Err(unknown()),
     }
 }
@@ -131,6 +144,9 @@ pub async fn renew(
             state.mail_wakeup.notify_one();
             Ok(private(html(StatusCode::OK, &RenewedPage)))
         }
+        // The same page as when a link is sent, as on every public form.
+        Renewed::OverAllowance => Ok(private(html(StatusCode::OK, &RenewedPage))),
+        Renewed::Cancelled => Err(cancelled()),
         Renewed::StillValid | Renewed::AlreadyConfirmed => Ok(HttpResponse::SeeOther()
             .insert_header(("Location", format!("/confirm/{token}")))
             .finish()),

@@ -1,0 +1,140 @@
+//! Write paths under hundreds of simultaneous requests on the same profiles: what a person was told is
+//! what the database holds, on both engines.
+
+use crate::helpers::*;
+use assent::db::models::{consent_events, consents, optin_requests, profiles};
+use tokio::task::JoinSet;
+
+/// Signs up `n` new addresses at once; returns each address with its confirmation email.
+pub async fn pending_signups(app: &TestApp, n: usize, tag: &str) -> Vec<(String, Email)> {
+    let mut set = JoinSet::new();
+    for i in 0..n {
+        let (http, url) = (app.http.clone(), app.url("/subscribe"));
+        let email = format!("{tag}-{i}@race.example");
+        set.spawn(async move {
+            let r = http
+                .post(url)
+                .form(&[
+                    ("email", email.as_str()),
+                    ("agreement", "newsletter_agreement"),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status().as_u16(), 200, "sign-up of {email}");
+        });
+    }
+    set.join_all().await;
+    let mails = app.mail().wait_for(n).await;
+    (0..n)
+        .map(|i| {
+            let email = format!("{tag}-{i}@race.example");
+            let mail = mails
+                .iter()
+                .find(|m| m.to.contains(&email))
+                .unwrap_or_else(|| panic!("no confirmation email for {email}"))
+                .clone();
+            (email, mail)
+        })
+        .collect()
+}
+
+async fn post_status(
+    http: reqwest::Client,
+    url: String,
+    form: &'static [(&'static str, &'static str)],
+) -> u16 {
+    http.post(url)
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+/// (value, source) of each ledger event of the address, oldest first, and its current newsletter value.
+fn ledger_and_value(app: &TestApp, email: &str) -> (Vec<(String, String)>, String) {
+    let mut c = app.conn();
+    let p = profiles::find_by_email(&mut c, email).unwrap().unwrap();
+    let events = consent_events::for_profile(&mut c, p.id)
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.event.value, e.event.source))
+        .collect();
+    let value = consents::for_profile(&mut c, p.id)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.value)
+        .next()
+        .unwrap_or_else(|| "disabled".into());
+    (events, value)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_withdrawal_that_answered_200_always_holds_against_a_racing_confirmation() {
+    const PAIRS: usize = 200;
+    let app = TestApp::spawn().await;
+    let signups = pending_signups(&app, PAIRS, "pair").await;
+
+    // Each person presses "confirm" and, at the same moment, their mail client sends the one-click.
+    let mut set = JoinSet::new();
+    for (email, mail) in signups {
+        let confirm = mail.link(&format!("{}/confirm/", app.base)).unwrap();
+        let unsubscribe = mail.unsubscribe_url();
+        let http = app.http.clone();
+        set.spawn(async move {
+            let c = tokio::spawn(post_status(http.clone(), confirm, &[]));
+            let u = tokio::spawn(post_status(
+                http,
+                unsubscribe,
+                &[("List-Unsubscribe", "One-Click")],
+            ));
+            (email, c.await.unwrap(), u.await.unwrap())
+        });
+    }
+    let outcomes = set.join_all().await;
+
+    let (mut confirmed_first, mut withdrawn_first) = (0, 0);
+    for (email, confirm, withdraw) in outcomes {
+        assert_eq!(withdraw, 200, "{email}: the withdrawal must never fail");
+        let (events, value) = ledger_and_value(&app, &email);
+        assert_eq!(
+            value, "disabled",
+            "{email}: told 'withdrawn' (confirm answered {confirm}) but the value is {value}; ledger {events:?}"
+        );
+        match confirm {
+            200 => {
+                confirmed_first += 1;
+                assert_eq!(
+                    events,
+                    [
+                        ("enabled".to_string(), "confirmation".to_string()),
+                        ("disabled".to_string(), "one_click".to_string())
+                    ],
+                    "{email}: confirmed first, so the withdrawal is the later event"
+                );
+            }
+            410 => {
+                withdrawn_first += 1;
+                assert!(events.is_empty(), "{email}: {events:?}");
+                let mut c = app.conn();
+                let p = profiles::find_by_email(&mut c, &email).unwrap().unwrap();
+                let pending =
+                    optin_requests::pending_for_profile(&mut c, p.id, assent::db::now()).unwrap();
+                assert!(
+                    pending.is_empty(),
+                    "{email}: the withdrawal ended the request"
+                );
+            }
+            other => panic!("{email}: confirmation answered {other}"),
+        }
+    }
+    eprintln!("{confirmed_first} pairs confirmed first, {withdrawn_first} withdrawn first");
+    let out = app.cli(&["ledger", "verify"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
