@@ -8,15 +8,15 @@ const ICON: &str = include_str!("../../static/favicon.svg");
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(
         "/static/assent.css",
-        web::get().to(|| async { asset("text/css; charset=utf-8", CSS) }),
+        crate::routes::get().to(|| async { asset("text/css; charset=utf-8", CSS) }),
     )
     .route(
         "/static/favicon.svg",
-        web::get().to(|| async { asset("image/svg+xml", ICON) }),
+        crate::routes::get().to(|| async { asset("image/svg+xml", ICON) }),
     )
     .route(
         "/favicon.ico",
-        web::get().to(|| async { asset("image/svg+xml", ICON) }),
+        crate::routes::get().to(|| async { asset("image/svg+xml", ICON) }),
     );
 }
 

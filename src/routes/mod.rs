@@ -258,6 +258,12 @@ fn parse_ip(v: &str) -> Option<String> {
         .map(|ip| ip.to_string())
 }
 
+/// A route for GET that answers HEAD too (monitors and link checkers send HEAD; actix sends no body).
+pub fn get() -> actix_web::Route {
+    use actix_web::guard;
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
     assets::configure(cfg);
     public::configure(cfg);

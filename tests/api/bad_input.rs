@@ -17,6 +17,9 @@ fn assert_untouched(app: &TestApp) {
 async fn invalid_signups_get_422_with_the_error_next_to_the_field_and_write_nothing() {
     let app = TestApp::spawn().await;
     let long = format!("{}@example.com", "a".repeat(260));
+    // Padding that would push junk or a header line past a cut-off must not hide it.
+    let padded_email = format!("victim@example.com{}junk", " ".repeat(300));
+    let padded_name = format!("Eve{}\r\nBcc: a@b.c", " ".repeat(300));
     // (form fields, id of the error element, what the error says)
     type Case<'a> = (Vec<(&'a str, &'a str)>, &'a str, &'a str);
     let cases: Vec<Case> = vec![
@@ -58,6 +61,23 @@ async fn invalid_signups_get_422_with_the_error_next_to_the_field_and_write_noth
             vec![
                 ("email", "x@example.com"),
                 ("name", "Eve\r\nBcc: a@b.c"),
+                ("agreement", "newsletter_agreement"),
+            ],
+            "name-error",
+            "one line",
+        ),
+        (
+            vec![
+                ("email", &padded_email),
+                ("agreement", "newsletter_agreement"),
+            ],
+            "email-error",
+            "too long",
+        ),
+        (
+            vec![
+                ("email", "x@example.com"),
+                ("name", &padded_name),
                 ("agreement", "newsletter_agreement"),
             ],
             "name-error",
@@ -189,6 +209,13 @@ async fn preference_changes_with_unknown_agreements_are_refused_whole() {
     let (status, page) = app.post("/preferences", &[("email", "nope")]).await;
     assert_eq!(status, 422);
     assert!(page.contains("email-error"));
+    let padded = format!("victim@example.com{}junk", " ".repeat(300));
+    let (status, page) = app.post("/preferences", &[("email", &padded)]).await;
+    assert_eq!(
+        status, 422,
+        "the whole value is checked, not a cut-off copy"
+    );
+    assert!(page.contains("too long"), "{page}");
 }
 
 #[tokio::test]

@@ -96,3 +96,46 @@ async fn health_liveness_pages_and_security_headers() {
     assert_eq!(status, 200);
     assert!(css.contains(":focus-visible"));
 }
+
+#[tokio::test]
+async fn head_is_answered_wherever_get_is() {
+    let app = TestApp::spawn().await;
+    let mail = app
+        .subscribe_confirmed("hd@example.com", &["newsletter_agreement"])
+        .await;
+    let key = app.api_key().await;
+    let unsubscribe = mail.unsubscribe_url();
+    let confirm = mail.link(&format!("{}/confirm/", app.base)).unwrap();
+    for path in [
+        "/livez",
+        "/healthz",
+        "/subscribe",
+        "/preferences",
+        "/static/assent.css",
+        unsubscribe.as_str(),
+        confirm.as_str(),
+    ] {
+        let get = app.http.get(app.url(path)).send().await.unwrap();
+        let head = app.http.head(app.url(path)).send().await.unwrap();
+        assert_eq!(head.status(), get.status(), "HEAD {path}");
+        assert_eq!(
+            head.headers().get("content-type"),
+            get.headers().get("content-type"),
+            "HEAD {path}"
+        );
+        assert!(
+            head.bytes().await.unwrap().is_empty(),
+            "HEAD {path} has no body"
+        );
+    }
+    let head = app
+        .http
+        .head(app.url("/api/v1/profiles/hd@example.com"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status(), 200);
+    // HEAD changes nothing, like GET: the one-click endpoint's page stays a page.
+    assert_eq!(app.count("consent_events"), 1);
+}

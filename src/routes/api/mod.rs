@@ -13,10 +13,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::scope("/api/v1")
             // Personal data: never stored by caches on the way.
             .wrap(actix_web::middleware::DefaultHeaders::new().add(("Cache-Control", "no-store")))
-            .route("/profiles/{email}", web::get().to(profiles::get))
+            .route("/profiles/{email}", crate::routes::get().to(profiles::get))
             .route(
                 "/profiles/{email}/consents",
-                web::get().to(profiles::consents),
+                crate::routes::get().to(profiles::consents),
             )
             .default_service(web::to(not_found)),
     );

@@ -11,18 +11,27 @@ use crate::routes::BodyError;
 use actix_web::web;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/livez", web::get().to(health::livez))
-        .route("/healthz", web::get().to(health::healthz))
-        .route("/subscribe", web::get().to(subscribe::form))
+    cfg.route("/livez", crate::routes::get().to(health::livez))
+        .route("/healthz", crate::routes::get().to(health::healthz))
+        .route("/subscribe", crate::routes::get().to(subscribe::form))
         .route("/subscribe", web::post().to(subscribe::submit))
-        .route("/confirm/{token}", web::get().to(confirm::page))
+        .route("/confirm/{token}", crate::routes::get().to(confirm::page))
         .route("/confirm/{token}", web::post().to(confirm::submit))
         .route("/confirm/{token}/renew", web::post().to(confirm::renew))
-        .route("/unsubscribe/{token}", web::get().to(unsubscribe::page))
+        .route(
+            "/unsubscribe/{token}",
+            crate::routes::get().to(unsubscribe::page),
+        )
         .route("/unsubscribe/{token}", web::post().to(unsubscribe::submit))
-        .route("/preferences", web::get().to(preferences::ask_form))
+        .route(
+            "/preferences",
+            crate::routes::get().to(preferences::ask_form),
+        )
         .route("/preferences", web::post().to(preferences::ask_submit))
-        .route("/preferences/{token}", web::get().to(preferences::page))
+        .route(
+            "/preferences/{token}",
+            crate::routes::get().to(preferences::page),
+        )
         .route("/preferences/{token}", web::post().to(preferences::submit));
 }
 

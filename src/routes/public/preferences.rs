@@ -198,14 +198,14 @@ pub async fn ask_submit(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let form = Form::read(&req, body).await?;
-    let raw: String = form.get("email").unwrap_or("").chars().take(300).collect();
-    let email = match Email::parse(&raw) {
+    let raw = form.get("email").unwrap_or("");
+    let email = match Email::parse(raw) {
         Ok(e) => e,
         Err(error) => {
             return Ok(html(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &AskPage {
-                    email: raw,
+                    email: raw.chars().take(300).collect(),
                     error: Some(error),
                     sent: false,
                 },

@@ -109,6 +109,7 @@ pub async fn submit(
         agreements: listed(&all, &list).unwrap_or_default(),
         listed: list,
         lang: Language::parse_or_default(form.get("lang")).as_str().into(),
+        // Shown again only as far as a form field needs; checked below in full.
         email: form.get("email").unwrap_or("").chars().take(300).collect(),
         name: form.get("name").unwrap_or("").chars().take(300).collect(),
         ticked: form
@@ -119,10 +120,12 @@ pub async fn submit(
         ..Default::default()
     };
 
-    let email = Email::parse(&page.email)
+    // The whole submitted values are checked, never a cut-off copy: junk after an address or a header
+    // line after a name must be refused, not silently dropped.
+    let email = Email::parse(form.get("email").unwrap_or(""))
         .map_err(|e| page.email_error = Some(e))
         .ok();
-    let name = single_line("Your name", &page.name, 200)
+    let name = single_line("Your name", form.get("name").unwrap_or(""), 200)
         .map_err(|e| page.name_error = Some(e))
         .ok()
         .flatten();
