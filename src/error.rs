@@ -25,6 +25,8 @@ pub enum PageError {
     BadRequest(String),
     #[error("the request body is larger than {0} bytes")]
     TooLarge(usize),
+    #[error("the form data did not arrive within {} seconds", .0.as_secs())]
+    TooSlow(std::time::Duration),
     #[error("this link has expired")]
     Expired { renew_url: String },
     /// A link that can never work again (410), with the way forward: the sign-up form.
@@ -46,6 +48,7 @@ impl ResponseError for PageError {
             PageError::NotFound(_) => StatusCode::NOT_FOUND,
             PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
             PageError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            PageError::TooSlow(_) => StatusCode::REQUEST_TIMEOUT,
             PageError::Expired { .. } | PageError::Ended(_) => StatusCode::GONE,
             PageError::Unexpected(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
@@ -73,6 +76,13 @@ impl ResponseError for PageError {
                 status: 413,
                 title: "Too much data",
                 message: &msg,
+                action: None,
+                link: None,
+            },
+            PageError::TooSlow(_) => ErrorPage {
+                status: 408,
+                title: "The form took too long to arrive",
+                message: "Your connection stopped while the form was being sent, so nothing was saved. Please submit the form again.",
                 action: None,
                 link: None,
             },

@@ -28,6 +28,8 @@ pub struct Tuning {
     pub mail_retry_base: Duration,
     /// HTTP worker threads (default: one per core).
     pub http_workers: usize,
+    /// How long a client may take to send a request body (headers have 5 s).
+    pub body_deadline: Duration,
 }
 
 impl Default for Tuning {
@@ -37,6 +39,7 @@ impl Default for Tuning {
             http_workers: std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(2),
+            body_deadline: Duration::from_secs(10),
         }
     }
 }
@@ -93,7 +96,9 @@ impl Application {
             mail_wakeup,
             optin_ttl: settings.optin_ttl,
             trust_proxy: settings.trust_proxy,
+            body_deadline: tuning.body_deadline,
         });
+        let per_worker = connections_per_worker(tuning.http_workers);
         let hsts = base_url.starts_with("https://");
         let server = HttpServer::new(move || {
             let mut headers = DefaultHeaders::new()
@@ -111,12 +116,17 @@ impl Application {
                 headers = headers.add(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"));
             }
             App::new()
+                .wrap_fn(routes::slow_clients::hold_payload)
                 .wrap(headers)
                 .app_data(state.clone())
                 .configure(routes::configure)
                 .default_service(web::to(not_found))
         })
         .workers(tuning.http_workers)
+        // Slow clients are cut off (headers 5 s, bodies `body_deadline`), and connections are bounded so
+        // that those still arriving cannot use up the file descriptors or the memory.
+        .client_request_timeout(Duration::from_secs(5))
+        .max_connections(per_worker)
         .listen(listener)?
         .run();
         tracing::info!(address = %addr, base_url = %base_url, "Assent is listening");
@@ -142,6 +152,46 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// Most connections served at once, per worker: 4,096 in all (enough that a few thousand stalled
+/// clients, each cut off after the body deadline, leave room for everyone else, and at about 30 KB each
+/// the memory they can pin stays near 120 MB), fewer if the file-descriptor limit (raised to its hard
+/// maximum first) leaves less room beside the database pool, logs and mail connections.
+fn connections_per_worker(workers: usize) -> usize {
+    const MOST: usize = 4096;
+    const RESERVED: u64 = 256;
+    let workers = workers.max(1);
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit/setrlimit only read and write the struct passed to them.
+    let limit = unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
+            return MOST;
+        }
+        if lim.rlim_cur < lim.rlim_max {
+            let raised = libc::rlimit {
+                rlim_cur: lim.rlim_max.min(65_536),
+                rlim_max: lim.rlim_max,
+            };
+            if raised.rlim_cur > lim.rlim_cur && libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0
+            {
+                lim = raised;
+            }
+        }
+        lim.rlim_cur
+    };
+    let room = limit.saturating_sub(RESERVED) as usize / workers;
+    if room < MOST / workers {
+        tracing::warn!(
+            open_files = limit,
+            connections = room * workers,
+            "the open-file limit bounds the connections served at once; raise it (ulimit -n) for more"
+        );
+    }
+    room.clamp(16, MOST / workers)
 }
 
 async fn not_found(req: HttpRequest) -> actix_web::HttpResponse {

@@ -3,6 +3,7 @@
 pub mod api;
 mod assets;
 pub mod public;
+pub mod slow_clients;
 
 use crate::consent::signup::Batcher;
 use crate::db::models::agreements::{self, Agreement};
@@ -15,8 +16,11 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 use tokio::sync::Notify;
 
-/// Largest request body any form or API call accepts.
+/// Largest request body any API call accepts.
 pub const MAX_BODY: usize = 64 * 1024;
+/// Largest form a page accepts: a sign-up or preference form is a few hundred bytes; this leaves room
+/// for a hundred agreements and keeps the memory a slow client can pin small.
+pub const MAX_FORM: usize = 16 * 1024;
 
 pub struct AppState {
     pub pool: Pool,
@@ -27,6 +31,8 @@ pub struct AppState {
     pub mail_wakeup: Arc<Notify>,
     pub optin_ttl: chrono::Duration,
     pub trust_proxy: bool,
+    /// How long a client may take to send a request body once its headers are in.
+    pub body_deadline: Duration,
 }
 
 impl AppState {
@@ -125,7 +131,7 @@ impl Form {
     /// A submitted form: `application/x-www-form-urlencoded`, or `multipart/form-data` (which RFC 8058
     /// asks mail clients to use for one-click unsubscribes).
     pub async fn read(req: &HttpRequest, payload: web::Payload) -> Result<Form, BodyError> {
-        let body = read_body(req, payload).await?;
+        let body = read_body(req, payload, MAX_FORM).await?;
         let content_type = req
             .headers()
             .get(actix_web::http::header::CONTENT_TYPE)
@@ -196,22 +202,34 @@ fn multipart(content_type: &str, body: &[u8]) -> Option<Vec<(String, String)>> {
 pub enum BodyError {
     TooLarge(usize),
     Broken(String),
+    /// The client stopped sending before the whole body arrived.
+    TooSlow(Duration),
 }
 
-/// Reads a body up to `MAX_BODY`, refusing larger ones before reading them where the length is declared.
-pub async fn read_body(req: &HttpRequest, payload: web::Payload) -> Result<web::Bytes, BodyError> {
+/// Reads a body up to `limit` bytes, refusing larger ones before reading them where the length is declared,
+/// and within the deadline: a client that sends part of a body and stalls is cut off, so it holds neither
+/// a connection nor its buffers for long.
+pub async fn read_body(
+    req: &HttpRequest,
+    payload: web::Payload,
+    limit: usize,
+) -> Result<web::Bytes, BodyError> {
     let declared = req
         .headers()
         .get(actix_web::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > MAX_BODY) {
-        return Err(BodyError::TooLarge(MAX_BODY));
+    if declared.is_some_and(|n| n > limit) {
+        return Err(BodyError::TooLarge(limit));
     }
-    match payload.to_bytes_limited(MAX_BODY).await {
-        Ok(Ok(body)) => Ok(body),
-        Ok(Err(e)) => Err(BodyError::Broken(e.to_string())),
-        Err(_) => Err(BodyError::TooLarge(MAX_BODY)),
+    let deadline = req
+        .app_data::<web::Data<AppState>>()
+        .map_or(Duration::from_secs(10), |s| s.body_deadline);
+    match tokio::time::timeout(deadline, payload.to_bytes_limited(limit)).await {
+        Ok(Ok(Ok(body))) => Ok(body),
+        Ok(Ok(Err(e))) => Err(BodyError::Broken(e.to_string())),
+        Ok(Err(_)) => Err(BodyError::TooLarge(limit)),
+        Err(_) => Err(BodyError::TooSlow(deadline)),
     }
 }
 

@@ -321,3 +321,55 @@ async fn the_public_forms_cannot_flood_an_inbox() {
         .wait_for(assent::consent::throttle::MAX as usize + 1)
         .await;
 }
+
+/// Sends `head` and the start of a body, never the rest; returns what the server answered before it
+/// closed the connection (failing the test if it keeps the connection open).
+async fn stall(app: &TestApp, head: String) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = app.base.trim_start_matches("http://").to_string();
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    s.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(PATIENCE, s.read_to_end(&mut answer))
+        .await
+        .expect("the server must close a stalled connection")
+        .unwrap();
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[tokio::test]
+async fn a_client_that_stalls_while_sending_a_body_is_cut_off() {
+    let app = TestApp::spawn_with(Options {
+        body_deadline: std::time::Duration::from_millis(500),
+        ..Options::default()
+    })
+    .await;
+    let form = "Content-Type: application/x-www-form-urlencoded";
+    let declared = |path: &str| {
+        format!(
+            "POST {path} HTTP/1.1\r\nHost: x\r\n{form}\r\nContent-Length: 4000\r\n\r\nemail=a%40example.com&agreement="
+        )
+    };
+    let chunked = |path: &str| {
+        format!(
+            "POST {path} HTTP/1.1\r\nHost: x\r\n{form}\r\nTransfer-Encoding: chunked\r\n\r\n400\r\nemail=a"
+        )
+    };
+    // Handlers that read the body answer 408 once the deadline passes, and the connection ends.
+    for head in [
+        declared("/subscribe"),
+        chunked("/subscribe"),
+        chunked("/preferences"),
+    ] {
+        let answer = stall(&app, head.clone()).await;
+        assert!(answer.starts_with("HTTP/1.1 408"), "{head:?}: {answer}");
+        assert!(answer.contains("took too long"), "an HTML page: {answer}");
+    }
+    // Where the handler never reads the body, the connection still ends after the answer.
+    for head in [declared("/confirm/nope"), chunked("/confirm/nope")] {
+        let answer = stall(&app, head.clone()).await;
+        assert!(answer.starts_with("HTTP/1.1 404"), "{head:?}: {answer}");
+    }
+    assert_eq!(app.get("/livez").await.0, 200);
+    assert_eq!(app.count("profiles"), 0, "nothing half-sent was saved");
+}

@@ -287,6 +287,7 @@ pub struct Options {
     pub with_mail_server: bool,
     pub mail_retry_base: Duration,
     pub trust_proxy: bool,
+    pub body_deadline: Duration,
 }
 
 impl Default for Options {
@@ -296,6 +297,7 @@ impl Default for Options {
             with_mail_server: true,
             mail_retry_base: Duration::from_millis(100),
             trust_proxy: false,
+            body_deadline: Duration::from_secs(10),
         }
     }
 }
@@ -329,6 +331,7 @@ impl TestApp {
         let tuning = Tuning {
             mail_retry_base: opts.mail_retry_base,
             http_workers: 2,
+            body_deadline: opts.body_deadline,
         };
         let app = Application::build(settings, tuning)
             .await

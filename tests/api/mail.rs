@@ -12,8 +12,7 @@ async fn signup_succeeds_while_smtp_is_down_and_the_email_goes_out_when_it_retur
     let app = TestApp::spawn_with(Options {
         smtp_port: Some(port),
         with_mail_server: false,
-        mail_retry_base: Duration::from_millis(100),
-        trust_proxy: false,
+        ..Options::default()
     })
     .await;
     let (status, page) = app

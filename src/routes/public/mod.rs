@@ -39,6 +39,7 @@ impl From<BodyError> for PageError {
     fn from(e: BodyError) -> Self {
         match e {
             BodyError::TooLarge(n) => PageError::TooLarge(n),
+            BodyError::TooSlow(d) => PageError::TooSlow(d),
             BodyError::Broken(m) => PageError::BadRequest(format!(
                 "The form data could not be read ({m}). Please submit the form again."
             )),
