@@ -10,3 +10,4 @@ pub mod error;
 pub mod mail;
 pub mod routes;
 pub mod startup;
+pub mod supervise;

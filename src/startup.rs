@@ -1,7 +1,7 @@
 //! Builds the application: database, workers and the HTTP server on a bound listener (port 0 works).
 
 use crate::config::Settings;
-use crate::consent::signup::Batcher;
+use crate::consent::signup::{BatchHook, Batcher};
 use crate::db;
 use crate::domain::Signer;
 use crate::error::PageError;
@@ -22,7 +22,7 @@ pub struct Application {
 }
 
 /// Knobs that are not settings a deployment needs, but that tests and benchmarks turn.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Tuning {
     /// First retry delay of a failed email; later ones grow from it.
     pub mail_retry_base: Duration,
@@ -30,6 +30,8 @@ pub struct Tuning {
     pub http_workers: usize,
     /// How long a client may take to send a request body (headers have 5 s).
     pub body_deadline: Duration,
+    /// Runs before each sign-up batch is written (tests inject faults with it).
+    pub signup_hook: Option<BatchHook>,
 }
 
 impl Default for Tuning {
@@ -40,6 +42,7 @@ impl Default for Tuning {
                 .map(|n| n.get())
                 .unwrap_or(2),
             body_deadline: Duration::from_secs(10),
+            signup_hook: None,
         }
     }
 }
@@ -71,13 +74,11 @@ impl Application {
         if let Mailer::Files(_, dir) = &mailer {
             tracing::info!(folder = %dir.display(), "no ASSENT_SMTP_URL: emails are written as .eml files and their links logged");
         }
-        tokio::spawn(run_worker(
-            pool.clone(),
-            composer.clone(),
-            mailer,
-            mail_wakeup.clone(),
-            tuning.mail_retry_base,
-        ));
+        let (p, c, w) = (pool.clone(), composer.clone(), mail_wakeup.clone());
+        let retry_base = tuning.mail_retry_base;
+        crate::supervise::task("mail", move || {
+            run_worker(p.clone(), c.clone(), mailer.clone(), w.clone(), retry_base)
+        });
 
         // SQLite has one writer at a time; on PostgreSQL a second writer overlaps round trips.
         let writers = if settings.database.is_sqlite() { 1 } else { 2 };
@@ -86,6 +87,7 @@ impl Application {
             writers,
             settings.optin_ttl,
             mail_wakeup.clone(),
+            tuning.signup_hook.clone(),
         );
         let state = web::Data::new(AppState {
             catalog: Catalog::new(pool.clone()),

@@ -273,21 +273,28 @@ pub struct Batcher {
     tx: mpsc::UnboundedSender<Job>,
 }
 
+/// Runs in a writer thread before each batch is written. Only tests set one (to make a writer panic
+/// and prove that it is restarted).
+pub type BatchHook = Arc<dyn Fn(&[Signup]) + Send + Sync>;
+
 impl Batcher {
+    /// Starts `writers` supervised writer threads: one that panics is logged and restarted; the sign-ups
+    /// of the batch it was writing are answered with an error (never with a false success).
     pub fn start(
         pool: Pool,
         writers: usize,
         ttl: chrono::Duration,
         mail_wakeup: Arc<Notify>,
+        hook: Option<BatchHook>,
     ) -> Batcher {
         let (tx, rx) = mpsc::unbounded_channel::<Job>();
         let rx = Arc::new(Mutex::new(rx));
         for n in 0..writers {
-            let (rx, pool, wake) = (rx.clone(), pool.clone(), mail_wakeup.clone());
-            std::thread::Builder::new()
-                .name(format!("signup-writer-{n}"))
-                .spawn(move || writer(rx, pool, ttl, wake))
-                .expect("spawn a writer thread");
+            let (rx, pool, wake, hook) =
+                (rx.clone(), pool.clone(), mail_wakeup.clone(), hook.clone());
+            crate::supervise::thread(format!("signup-writer-{n}"), move || {
+                writer(&rx, &pool, ttl, &wake, hook.as_ref())
+            });
         }
         Batcher { tx }
     }
@@ -304,16 +311,18 @@ impl Batcher {
 }
 
 fn writer(
-    rx: Arc<Mutex<mpsc::UnboundedReceiver<Job>>>,
-    pool: Pool,
+    rx: &Mutex<mpsc::UnboundedReceiver<Job>>,
+    pool: &Pool,
     ttl: chrono::Duration,
-    wake: Arc<Notify>,
+    wake: &Notify,
+    hook: Option<&BatchHook>,
 ) {
     loop {
         let mut signups = Vec::with_capacity(MAX_BATCH);
         let mut waiting = Vec::with_capacity(MAX_BATCH);
         {
-            let mut rx = rx.lock().expect("writer lock");
+            // A writer that panicked never held this lock while failing, but stay usable if one did.
+            let mut rx = rx.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             let Some(first) = rx.blocking_recv() else {
                 return;
             };
@@ -328,8 +337,11 @@ fn writer(
                 };
             }
         }
+        if let Some(hook) = hook {
+            hook(&signups);
+        }
         let started = std::time::Instant::now();
-        let outcome = commit(&pool, &signups, ttl);
+        let outcome = commit(pool, &signups, ttl);
         tracing::debug!(
             size = signups.len(),
             micros = started.elapsed().as_micros() as u64,
@@ -343,7 +355,7 @@ fn writer(
                 tracing::warn!(error = %e, size = signups.len(), "sign-up batch failed; retrying its sign-ups one by one");
                 signups
                     .iter()
-                    .map(|s| commit(&pool, std::slice::from_ref(s), ttl))
+                    .map(|s| commit(pool, std::slice::from_ref(s), ttl))
                     .collect()
             }
             Err(e) => vec![Err(e)],

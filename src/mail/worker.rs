@@ -19,6 +19,7 @@ const BACKOFF: [u32; 10] = [1, 3, 6, 30, 90, 360, 1080, 2160, 4320, 8640];
 const CLAIM: i64 = 8;
 const LEASE: Duration = Duration::from_secs(300);
 
+#[derive(Clone)]
 pub enum Mailer {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
     /// No SMTP server configured: `.eml` files in a folder, and the link in the log.

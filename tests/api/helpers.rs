@@ -288,6 +288,7 @@ pub struct Options {
     pub mail_retry_base: Duration,
     pub trust_proxy: bool,
     pub body_deadline: Duration,
+    pub signup_hook: Option<assent::consent::signup::BatchHook>,
 }
 
 impl Default for Options {
@@ -298,6 +299,7 @@ impl Default for Options {
             mail_retry_base: Duration::from_millis(100),
             trust_proxy: false,
             body_deadline: Duration::from_secs(10),
+            signup_hook: None,
         }
     }
 }
@@ -332,6 +334,7 @@ impl TestApp {
             mail_retry_base: opts.mail_retry_base,
             http_workers: 2,
             body_deadline: opts.body_deadline,
+            signup_hook: opts.signup_hook,
         };
         let app = Application::build(settings, tuning)
             .await

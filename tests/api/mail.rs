@@ -103,3 +103,35 @@ async fn a_refused_smtp_login_keeps_every_email_for_later() {
     let mails = server.wait_for(1).await;
     assert!(mails[0].to.contains("lou@example.com"));
 }
+
+#[tokio::test]
+async fn a_signup_writer_that_panics_is_restarted_and_nothing_is_falsely_acknowledged() {
+    let hook: assent::consent::signup::BatchHook = std::sync::Arc::new(|batch| {
+        if batch.iter().any(|s| s.email.as_str().starts_with("boom")) {
+            panic!("injected fault in the sign-up writer");
+        }
+    });
+    let app = TestApp::spawn_with(Options {
+        signup_hook: Some(hook),
+        ..Options::default()
+    })
+    .await;
+    // More panics than there are writer threads (1 on SQLite, 2 on PostgreSQL).
+    for i in 0..3 {
+        let (status, page) = app
+            .subscribe(&format!("boom{i}@example.com"), &["newsletter_agreement"])
+            .await;
+        assert_eq!(
+            status, 503,
+            "a sign-up that was not saved is not acknowledged: {page}"
+        );
+    }
+    for i in 0..3 {
+        let (status, _) = app
+            .subscribe(&format!("fine{i}@example.com"), &["newsletter_agreement"])
+            .await;
+        assert_eq!(status, 200, "the writer was restarted");
+    }
+    assert_eq!(app.count("profiles"), 3);
+    app.mail().wait_for(3).await;
+}
