@@ -187,7 +187,7 @@ pub fn renew(
                 expires_at: now + ttl,
             }],
         )?;
-        outbox::insert_many(
+        outbox::enqueue(
             conn,
             &[NewMail::new(
                 "confirm",

@@ -8,16 +8,14 @@
 
 use crate::consent::throttle::Allowance;
 use crate::consent::write_tx;
+use crate::db::models::consents;
 use crate::db::models::optin_requests::{self, NewOptinRequest};
 use crate::db::models::outbox::{self, NewMail};
-use crate::db::models::{consents, profiles as profile_rows};
-use crate::db::schema::profiles;
+use crate::db::models::profiles::{self as profile_rows, NewProfile};
 use crate::db::{DbConn, Pool};
 use crate::domain::Email;
 use chrono::NaiveDateTime;
-use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{Nullable, Text};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{Notify, mpsc, oneshot};
@@ -38,96 +36,9 @@ pub struct Signup {
     pub token_hash: String,
 }
 
-#[derive(Insertable)]
-#[diesel(table_name = profiles, treat_none_as_default_value = false)]
-struct NewProfile<'a> {
-    email: Option<&'a str>,
-    first_name: Option<&'a str>,
-    attributes: &'a str,
-    form_mails: i32,
-    form_mail_window: Option<NaiveDateTime>,
-    created_at: NaiveDateTime,
-    updated_at: NaiveDateTime,
-}
-
-/// Writes a batch of sign-ups in the caller's transaction.
+/// Writes a batch of sign-ups in the caller's transaction, the same way on both engines: the profiles in
+/// one statement, then only what is not enabled yet is requested, each request with its email.
 pub fn record_batch(
-    conn: &mut DbConn,
-    signups: &[Signup],
-    ttl: chrono::Duration,
-    now: NaiveDateTime,
-) -> QueryResult<()> {
-    if let DbConn::Pg(c) = conn {
-        let created = record_new_pg(c, signups, ttl, now)?;
-        let rest: Vec<Signup> = signups
-            .iter()
-            .filter(|s| !created.contains(s.email.as_str()))
-            .cloned()
-            .collect();
-        return if rest.is_empty() {
-            Ok(())
-        } else {
-            record_any(conn, &rest, ttl, now)
-        };
-    }
-    record_any(conn, signups, ttl, now)
-}
-
-/// PostgreSQL fast path for addresses not seen before (the common case): creating the profiles, their
-/// opt-in requests and their emails is one statement, so a batch costs one round trip instead of four.
-/// Returns the addresses it handled (a second sign-up of the same new address in the same batch is a
-/// double submission and sends nothing more); sign-ups of known addresses are left to `record_any`.
-fn record_new_pg(
-    c: &mut diesel::PgConnection,
-    signups: &[Signup],
-    ttl: chrono::Duration,
-    now: NaiveDateTime,
-) -> QueryResult<HashSet<String>> {
-    use diesel::sql_types::{Array, Timestamp};
-    #[derive(QueryableByName)]
-    struct Created {
-        #[diesel(sql_type = Text)]
-        email: String,
-    }
-    let col = |f: &dyn Fn(&Signup) -> Option<String>| {
-        signups.iter().map(f).collect::<Vec<Option<String>>>()
-    };
-    let rows: Vec<Created> = diesel::sql_query(
-        "WITH input AS ( \
-             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], \
-                                  $8::text[]) \
-             WITH ORDINALITY AS t(email, first_name, uid, token_hash, agreements, language, ip, user_agent, n)), \
-         firsts AS (SELECT DISTINCT ON (email) * FROM input ORDER BY email, n), \
-         created AS ( \
-             INSERT INTO profiles (email, first_name, attributes, form_mails, form_mail_window, created_at, updated_at) \
-             SELECT email, first_name, '{}', 1, $9, $9, $9 FROM firsts \
-             ON CONFLICT (email) DO NOTHING RETURNING id, email), \
-         requests AS ( \
-             INSERT INTO optin_requests (profile_id, uid, token_hash, agreements, language, ip, user_agent, created_at, expires_at) \
-             SELECT created.id, firsts.uid, firsts.token_hash, firsts.agreements, firsts.language, firsts.ip, firsts.user_agent, $9, $10 \
-             FROM firsts JOIN created ON created.email = firsts.email), \
-         mails AS ( \
-             INSERT INTO email_outbox (kind, recipient, payload, created_at, next_attempt_at, attempts) \
-             SELECT 'confirm', firsts.email, json_build_object('uid', firsts.uid)::text, $9, $9, 0 \
-             FROM firsts JOIN created ON created.email = firsts.email) \
-         SELECT email FROM created",
-    )
-    .bind::<Array<Nullable<Text>>, _>(col(&|s| Some(s.email.to_string())))
-    .bind::<Array<Nullable<Text>>, _>(col(&|s| s.name.clone()))
-    .bind::<Array<Nullable<Text>>, _>(col(&|s| Some(s.uid.clone())))
-    .bind::<Array<Nullable<Text>>, _>(col(&|s| Some(s.token_hash.clone())))
-    .bind::<Array<Nullable<Text>>, _>(col(&|s| Some(optin_requests::encode_agreements(&s.agreements))))
-    .bind::<Array<Nullable<Text>>, _>(col(&|s| Some(s.language.clone())))
-    .bind::<Array<Nullable<Text>>, _>(col(&|s| s.ip.clone()))
-    .bind::<Array<Nullable<Text>>, _>(col(&|s| s.user_agent.clone()))
-    .bind::<Timestamp, _>(now)
-    .bind::<Timestamp, _>(now + ttl)
-    .load(c)?;
-    Ok(rows.into_iter().map(|r| r.email).collect())
-}
-
-/// The general path, on both engines: upsert every profile, then request only what is not enabled yet.
-fn record_any(
     conn: &mut DbConn,
     signups: &[Signup],
     ttl: chrono::Duration,
@@ -149,52 +60,20 @@ fn record_any(
             updated_at: now,
         })
         .collect();
-    // Rows are locked in address order, so two writers (or nodes) with overlapping batches cannot deadlock.
-    new_profiles.sort_by(|a, b| a.email.cmp(&b.email));
     // Re-subscribing never downgrades or overwrites: an existing profile keeps its data as it is (a public
-    // form cannot prove who typed it). The no-op update is there so RETURNING yields existing rows too.
-    type Row = (
-        i64,
-        Option<String>,
-        NaiveDateTime,
-        i32,
-        Option<NaiveDateTime>,
-    );
-    let ids: Vec<Row> = crate::on_backend!(conn, |c| diesel::insert_into(profiles::table)
-        .values(&new_profiles)
-        .on_conflict(profiles::email)
-        .do_update()
-        .set(profiles::email.eq(sql::<Nullable<Text>>("excluded.email")))
-        .returning((
-            profiles::id,
-            profiles::email,
-            profiles::created_at,
-            profiles::form_mails,
-            profiles::form_mail_window,
-        ))
-        .get_results(c))?;
+    // form cannot prove who typed it).
+    let rows = profile_rows::upsert_many(conn, &mut new_profiles)?;
     // Only profiles that existed before may have agreements enabled already; a batch of new addresses
     // (the common case) skips that query.
-    let existing: Vec<i64> = ids.iter().filter(|r| r.2 != now).map(|r| r.0).collect();
-    let id_of: HashMap<String, i64> = ids
+    let existing: Vec<i64> = rows.iter().filter(|r| !r.created).map(|r| r.id).collect();
+    let id_of: HashMap<&str, i64> = rows
         .iter()
-        .filter_map(|r| Some((r.1.clone()?, r.0)))
+        .filter_map(|r| Some((r.email.as_deref()?, r.id)))
         .collect();
     // Each profile's allowance of form emails; a profile created just now has paid for its first one.
-    let mut allowance: HashMap<i64, (Allowance, bool)> = ids
+    let mut allowance: HashMap<i64, (Allowance, bool)> = rows
         .iter()
-        .map(|r| {
-            (
-                r.0,
-                (
-                    Allowance {
-                        mails: r.3,
-                        window: r.4,
-                    },
-                    r.2 == now,
-                ),
-            )
-        })
+        .map(|r| (r.id, (r.allowance(), r.created)))
         .collect();
     let enabled: HashSet<(i64, i64)> = if existing.is_empty() {
         HashSet::new()
@@ -258,7 +137,7 @@ fn record_any(
         ));
     }
     optin_requests::insert_many(conn, &requests)?;
-    outbox::insert_many(conn, &mails)?;
+    outbox::enqueue(conn, &mails)?;
     for id in changed {
         profile_rows::set_allowance(conn, id, allowance[&id].0)?;
     }

@@ -9,3 +9,4 @@ mod ledger;
 mod mail;
 mod races;
 mod read_api;
+mod signup_batches;

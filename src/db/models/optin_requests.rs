@@ -82,9 +82,35 @@ pub fn insert_many(conn: &mut DbConn, rows: &[NewOptinRequest]) -> QueryResult<u
     if rows.is_empty() {
         return Ok(0);
     }
-    crate::on_backend!(conn, |c| diesel::insert_into(optin_requests::table)
-        .values(rows)
-        .execute(c))
+    match conn {
+        // One array per column: one prepared statement whatever the batch size (see `profiles::upsert_many`).
+        DbConn::Pg(c) => {
+            use diesel::sql_types::{Array, BigInt, Nullable, Text, Timestamp};
+            let text = |f: &dyn Fn(&NewOptinRequest) -> &str| {
+                rows.iter().map(|r| f(r).to_string()).collect::<Vec<_>>()
+            };
+            let opt = |f: &dyn Fn(&NewOptinRequest) -> Option<String>| {
+                rows.iter().map(f).collect::<Vec<_>>()
+            };
+            diesel::sql_query(
+                "INSERT INTO optin_requests (profile_id, uid, token_hash, agreements, language, ip, user_agent, created_at, expires_at) \
+                 SELECT * FROM unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamp[], $9::timestamp[])",
+            )
+            .bind::<Array<BigInt>, _>(rows.iter().map(|r| r.profile_id).collect::<Vec<_>>())
+            .bind::<Array<Text>, _>(text(&|r| &r.uid))
+            .bind::<Array<Text>, _>(text(&|r| &r.token_hash))
+            .bind::<Array<Text>, _>(text(&|r| &r.agreements))
+            .bind::<Array<Text>, _>(text(&|r| &r.language))
+            .bind::<Array<Nullable<Text>>, _>(opt(&|r| r.ip.clone()))
+            .bind::<Array<Nullable<Text>>, _>(opt(&|r| r.user_agent.clone()))
+            .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.created_at).collect::<Vec<_>>())
+            .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.expires_at).collect::<Vec<_>>())
+            .execute(c)
+        }
+        DbConn::Sqlite(c) => diesel::insert_into(optin_requests::table)
+            .values(rows)
+            .execute(c),
+    }
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<OptinRequest>> {

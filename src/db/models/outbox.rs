@@ -50,13 +50,34 @@ pub struct ClaimedMail {
     pub attempts: i32,
 }
 
-pub fn insert_many(conn: &mut DbConn, rows: &[NewMail]) -> QueryResult<usize> {
+/// Queues emails, in the caller's transaction (so they are sent if and only if it commits).
+pub fn enqueue(conn: &mut DbConn, rows: &[NewMail]) -> QueryResult<usize> {
     if rows.is_empty() {
         return Ok(0);
     }
-    crate::on_backend!(conn, |c| diesel::insert_into(email_outbox::table)
-        .values(rows)
-        .execute(c))
+    match conn {
+        // One array per column: one prepared statement whatever the batch size (see `profiles::upsert_many`).
+        DbConn::Pg(c) => {
+            use diesel::sql_types::Array;
+            let text = |f: &dyn Fn(&NewMail) -> &str| {
+                rows.iter().map(|r| f(r).to_string()).collect::<Vec<_>>()
+            };
+            diesel::sql_query(
+                "INSERT INTO email_outbox (kind, recipient, payload, created_at, next_attempt_at, attempts) \
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamp[], $5::timestamp[], $6::int4[])",
+            )
+            .bind::<Array<Text>, _>(text(&|r| &r.kind))
+            .bind::<Array<Text>, _>(text(&|r| &r.recipient))
+            .bind::<Array<Text>, _>(text(&|r| &r.payload))
+            .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.created_at).collect::<Vec<_>>())
+            .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.next_attempt_at).collect::<Vec<_>>())
+            .bind::<Array<Integer>, _>(rows.iter().map(|r| r.attempts).collect::<Vec<_>>())
+            .execute(c)
+        }
+        DbConn::Sqlite(c) => diesel::insert_into(email_outbox::table)
+            .values(rows)
+            .execute(c),
+    }
 }
 
 /// Leases up to `limit` due rows until `lease_until`; rows whose worker died come back after the lease.

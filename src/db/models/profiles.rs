@@ -27,6 +27,117 @@ impl Profile {
     }
 }
 
+/// A profile to create. Built once by each way in (sign-up forms now; the batch API, imports and
+/// integrations later) and written by `upsert_many` on both engines.
+#[derive(Clone, Debug, Insertable)]
+#[diesel(table_name = profiles, treat_none_as_default_value = false)]
+pub struct NewProfile<'a> {
+    pub email: Option<&'a str>,
+    pub first_name: Option<&'a str>,
+    pub attributes: &'a str,
+    pub form_mails: i32,
+    pub form_mail_window: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A profile as `upsert_many` left it.
+#[derive(Clone, Debug, QueryableByName)]
+pub struct Upserted {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    pub email: Option<String>,
+    /// Created by this call, rather than found.
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    pub created: bool,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pub form_mails: i32,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamp>)]
+    pub form_mail_window: Option<NaiveDateTime>,
+}
+
+impl Upserted {
+    pub fn allowance(&self) -> crate::consent::throttle::Allowance {
+        crate::consent::throttle::Allowance {
+            mails: self.form_mails,
+            window: self.form_mail_window,
+        }
+    }
+}
+
+/// Creates the profiles whose email is not known yet and returns every one of them, new or found, locked
+/// for the rest of the transaction. An existing profile is left as it is. `rows` must hold each address
+/// once; they are written in address order, so overlapping batches of two writers (or nodes) cannot
+/// deadlock.
+pub fn upsert_many(conn: &mut DbConn, rows: &mut [NewProfile]) -> QueryResult<Vec<Upserted>> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::{Nullable, Text};
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    rows.sort_by(|a, b| a.email.cmp(&b.email));
+    match conn {
+        // PostgreSQL: the same rows as one array per column, so the statement is the same whatever the
+        // batch size and stays prepared (a multi-row VALUES is parsed and planned anew for each size).
+        DbConn::Pg(c) => {
+            use diesel::sql_types::{Array, Integer, Timestamp};
+            let col =
+                |f: &dyn Fn(&NewProfile) -> Option<String>| rows.iter().map(f).collect::<Vec<_>>();
+            diesel::sql_query(
+                "INSERT INTO profiles (email, first_name, attributes, form_mails, form_mail_window, created_at, updated_at) \
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int4[], $5::timestamp[], $6::timestamp[], $7::timestamp[]) \
+                 ON CONFLICT (email) DO UPDATE SET email = excluded.email \
+                 RETURNING id, email, xmax = 0 AS created, form_mails, form_mail_window",
+            )
+            .bind::<Array<Nullable<Text>>, _>(col(&|r| r.email.map(String::from)))
+            .bind::<Array<Nullable<Text>>, _>(col(&|r| r.first_name.map(String::from)))
+            .bind::<Array<Nullable<Text>>, _>(col(&|r| Some(r.attributes.to_string())))
+            .bind::<Array<Integer>, _>(rows.iter().map(|r| r.form_mails).collect::<Vec<_>>())
+            .bind::<Array<Nullable<Timestamp>>, _>(rows.iter().map(|r| r.form_mail_window).collect::<Vec<_>>())
+            .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.created_at).collect::<Vec<_>>())
+            .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.updated_at).collect::<Vec<_>>())
+            .load(c)
+        }
+        // The no-op update lets RETURNING yield existing rows too. SQLite has one writer at a time, so a
+        // row stamped with this batch's time was created by it.
+        DbConn::Sqlite(c) => {
+            let stamp = rows[0].created_at;
+            let found: Vec<(
+                i64,
+                Option<String>,
+                NaiveDateTime,
+                i32,
+                Option<NaiveDateTime>,
+            )> = diesel::insert_into(profiles::table)
+                .values(&*rows)
+                .on_conflict(profiles::email)
+                .do_update()
+                .set(profiles::email.eq(sql::<Nullable<Text>>("excluded.email")))
+                .returning((
+                    profiles::id,
+                    profiles::email,
+                    profiles::created_at,
+                    profiles::form_mails,
+                    profiles::form_mail_window,
+                ))
+                .get_results(c)?;
+            Ok(found
+                .into_iter()
+                .map(
+                    |(id, email, created_at, form_mails, form_mail_window)| Upserted {
+                        id,
+                        email,
+                        created: created_at == stamp,
+                        form_mails,
+                        form_mail_window,
+                    },
+                )
+                .collect())
+        }
+    }
+}
+
 pub fn identity(email: Option<&str>, custom_id: Option<&str>) -> String {
     match (email, custom_id) {
         (Some(e), _) => e.to_string(),

@@ -167,7 +167,7 @@ fn queue_link(c: &mut DbConn, recipient: &str) -> diesel::QueryResult<()> {
             profiles::set_allowance(c, p.id, a)?;
         }
     }
-    outbox::insert_many(
+    outbox::enqueue(
         c,
         &[NewMail::new(
             "preferences_link",
