@@ -86,6 +86,21 @@ impl Signer {
         Some(hex(uid))
     }
 
+    /// The unique part of the `Message-ID` of outbox row `id`: the same on every attempt to send that row
+    /// (so a receiver can drop a duplicate sent after a crash), unguessable, and different across
+    /// deployments and database resets (the row's creation time and this deployment's key go into it).
+    pub fn message_id(&self, id: i64, created_at: chrono::NaiveDateTime) -> String {
+        let tag = hmac(
+            &self.link_key,
+            format!(
+                "message-id:{id}:{}",
+                created_at.and_utc().timestamp_micros()
+            )
+            .as_bytes(),
+        );
+        format!("{id}.{}", hex(&tag[..10]))
+    }
+
     pub fn link(&self, kind: LinkKind, profile_id: i64, agreement_ids: &[i64]) -> String {
         let mut bytes = Vec::with_capacity(10 + 4 * agreement_ids.len() + TAG_LEN);
         bytes.push(kind as u8);

@@ -199,6 +199,11 @@ impl Composer {
         };
         let to = Mailbox::new(name, email.parse()?);
         let message = Message::builder()
+            .message_id(Some(format!(
+                "<assent.{}@{}>",
+                self.signer.message_id(row.id, row.created_at),
+                self.from.email.domain()
+            )))
             .from(self.from.clone())
             .to(to)
             .subject(subject.trim())

@@ -112,6 +112,8 @@ pub struct MailServer {
     arrived: Arc<Notify>,
     /// While set, the server demands authentication and refuses every login (535).
     pub refuse_logins: Arc<std::sync::atomic::AtomicBool>,
+    /// How many of the next messages are refused with 451 after their data arrived (still recorded).
+    fail_data: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl MailServer {
@@ -127,6 +129,7 @@ impl MailServer {
             port: listener.local_addr().unwrap().port(),
             messages: Arc::default(),
             refuse_logins: Arc::default(),
+            fail_data: Arc::default(),
             arrived: Arc::new(Notify::new()),
         };
         let s = server.clone();
@@ -171,7 +174,19 @@ impl MailServer {
                 }
                 self.messages.lock().unwrap().push(data);
                 self.arrived.notify_waiters();
-                b"250 OK queued\r\n"
+                let fail = self
+                    .fail_data
+                    .fetch_update(
+                        std::sync::atomic::Ordering::SeqCst,
+                        std::sync::atomic::Ordering::SeqCst,
+                        |n| n.checked_sub(1),
+                    )
+                    .is_ok();
+                if fail {
+                    b"451 4.3.0 try again later\r\n"
+                } else {
+                    b"250 OK queued\r\n"
+                }
             } else if cmd.starts_with("QUIT") {
                 let _ = w.write_all(b"221 bye\r\n").await;
                 return;
@@ -189,6 +204,10 @@ impl MailServer {
                 return;
             }
         }
+    }
+
+    pub fn fail_next_data(&self, n: usize) {
+        self.fail_data.store(n, std::sync::atomic::Ordering::SeqCst);
     }
 
     pub fn count(&self) -> usize {
@@ -222,6 +241,7 @@ impl MailServer {
 /// A received email, decoded.
 #[derive(Debug, Clone)]
 pub struct Email {
+    pub message_id: String,
     pub to: String,
     pub subject: String,
     pub list_unsubscribe: Option<String>,
@@ -242,6 +262,7 @@ impl Email {
                 .unwrap_or_default()
         };
         Email {
+            message_id: m.headers.get_first_value("Message-ID").unwrap_or_default(),
             to: m.headers.get_first_value("To").unwrap_or_default(),
             subject: m.headers.get_first_value("Subject").unwrap_or_default(),
             list_unsubscribe: m.headers.get_first_value("List-Unsubscribe"),

@@ -1,5 +1,4 @@
 use crate::helpers::*;
-use std::time::Duration;
 
 #[tokio::test]
 async fn signup_succeeds_while_smtp_is_down_and_the_email_goes_out_when_it_returns() {
@@ -66,7 +65,42 @@ async fn without_smtp_emails_are_written_to_the_mail_folder() {
         written().is_some_and(|t| t.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"))
     })
     .await;
-    assert!(written().unwrap().contains("hal@example.com"));
+    let eml = written().unwrap();
+    assert!(eml.contains("hal@example.com"));
+    assert!(
+        eml.lines()
+            .any(|l| l.starts_with("Message-ID: <assent.") && l.ends_with("@localhost>")),
+        "a Message-ID at the sender's domain: {eml}"
+    );
+}
+
+#[tokio::test]
+async fn every_email_has_a_message_id_that_stays_the_same_across_retries() {
+    let app = TestApp::spawn().await;
+    // The first delivery attempt is refused with a temporary error after the message was transferred.
+    app.mail().fail_next_data(1);
+    assert_eq!(
+        app.subscribe("mid@example.com", &["newsletter_agreement"])
+            .await
+            .0,
+        200
+    );
+    let attempts = app.mail().wait_for(2).await;
+    let ids: Vec<String> = attempts.iter().map(|m| m.message_id.clone()).collect();
+    assert!(
+        ids[0].starts_with("<assent.") && ids[0].ends_with("@localhost>"),
+        "at the sender's domain (ASSENT_MAIL_FROM): {ids:?}"
+    );
+    assert_eq!(
+        ids[0], ids[1],
+        "a retry of the same email keeps its Message-ID"
+    );
+    assert_eq!(app.count("email_outbox"), 1);
+    // A different email gets a different one.
+    app.subscribe("mid2@example.com", &["newsletter_agreement"])
+        .await;
+    let third = app.mail().wait_for(3).await.remove(2);
+    assert_ne!(third.message_id, ids[0]);
 }
 
 #[tokio::test]

@@ -48,6 +48,8 @@ pub struct ClaimedMail {
     pub payload: String,
     #[diesel(sql_type = Integer)]
     pub attempts: i32,
+    #[diesel(sql_type = Timestamp)]
+    pub created_at: NaiveDateTime,
 }
 
 /// Queues emails, in the caller's transaction (so they are sent if and only if it commits).
@@ -94,7 +96,7 @@ pub fn claim(
         DbConn::Pg(c) => diesel::sql_query(format!(
             "UPDATE email_outbox SET locked_until = $1 WHERE id IN \
              (SELECT id FROM email_outbox WHERE {DUE} FOR UPDATE SKIP LOCKED) \
-             RETURNING id, kind, recipient, payload, attempts"
+             RETURNING id, kind, recipient, payload, attempts, created_at"
         ))
         .bind::<Timestamp, _>(lease_until)
         .bind::<Timestamp, _>(now)
@@ -103,7 +105,7 @@ pub fn claim(
         DbConn::Sqlite(c) => diesel::sql_query(
             format!(
                 "UPDATE email_outbox SET locked_until = $1 WHERE id IN (SELECT id FROM email_outbox WHERE {DUE}) \
-                 RETURNING id, kind, recipient, payload, attempts"
+                 RETURNING id, kind, recipient, payload, attempts, created_at"
             )
             .replace('$', "?"),
         )

@@ -103,13 +103,14 @@ pub fn upsert_many(conn: &mut DbConn, rows: &mut [NewProfile]) -> QueryResult<Ve
         // row stamped with this batch's time was created by it.
         DbConn::Sqlite(c) => {
             let stamp = rows[0].created_at;
-            let found: Vec<(
+            type Row = (
                 i64,
                 Option<String>,
                 NaiveDateTime,
                 i32,
                 Option<NaiveDateTime>,
-            )> = diesel::insert_into(profiles::table)
+            );
+            let found: Vec<Row> = diesel::insert_into(profiles::table)
                 .values(&*rows)
                 .on_conflict(profiles::email)
                 .do_update()
