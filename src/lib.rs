@@ -8,6 +8,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod mail;
+pub mod node;
 pub mod routes;
 pub mod startup;
 pub mod supervise;

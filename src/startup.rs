@@ -3,9 +3,11 @@
 use crate::config::Settings;
 use crate::consent::signup::{BatchHook, Batcher};
 use crate::db;
+use crate::db::models::outbox;
 use crate::domain::Signer;
 use crate::error::PageError;
 use crate::mail::{Composer, Mailer, run_worker};
+use crate::node::Node;
 use crate::routes::{self, AppState, Catalog};
 use actix_web::dev::Server;
 use actix_web::middleware::DefaultHeaders;
@@ -59,8 +61,18 @@ impl Application {
             .unwrap_or_else(|| format!("http://{addr}"));
 
         let target = settings.database.clone();
-        let pool = tokio::task::spawn_blocking(move || db::connect(&target, 10)).await??;
-        tracing::info!(engine = settings.database.engine(), "database ready");
+        let node = Node::new(addr.port());
+        let n = node.clone();
+        let pool = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+            let pool = db::connect(&target, 10)?;
+            let taken_back = outbox::release_earlier_claims(&mut *pool.get()?, &n)?;
+            if taken_back > 0 {
+                tracing::info!(emails = taken_back, node = %n.name, "took back emails an earlier run of this node had claimed but not finished");
+            }
+            Ok(pool)
+        })
+        .await??;
+        tracing::info!(engine = settings.database.engine(), node = %node.claim_id, "database ready");
 
         let signer = Signer::new(&settings.secret_key);
         let composer = Composer {
@@ -77,7 +89,14 @@ impl Application {
         let (p, c, w) = (pool.clone(), composer.clone(), mail_wakeup.clone());
         let retry_base = tuning.mail_retry_base;
         crate::supervise::task("mail", move || {
-            run_worker(p.clone(), c.clone(), mailer.clone(), w.clone(), retry_base)
+            run_worker(
+                p.clone(),
+                c.clone(),
+                mailer.clone(),
+                w.clone(),
+                retry_base,
+                node.clone(),
+            )
         });
 
         // SQLite has one writer at a time; on PostgreSQL a second writer overlaps round trips.

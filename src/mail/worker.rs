@@ -94,15 +94,17 @@ pub async fn run_worker(
     mailer: Mailer,
     wake: Arc<Notify>,
     retry_base: Duration,
+    node: crate::node::Node,
 ) {
     let mut idle_backoff = retry_base;
     loop {
         let p = pool.clone();
         let c = composer.clone();
+        let claim_id = node.claim_id.clone();
         let lease = crate::db::now() + chrono::Duration::from_std(LEASE).expect("a short duration");
         let batch = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<_>> {
             let mut conn = p.get()?;
-            let rows = outbox::claim(&mut conn, crate::db::now(), lease, CLAIM)?;
+            let rows = outbox::claim(&mut conn, crate::db::now(), lease, CLAIM, &claim_id)?;
             Ok(rows
                 .into_iter()
                 .map(|row| {

@@ -31,6 +31,22 @@ pub async fn eventually(what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
+/// Like `eventually`, for conditions that must be awaited.
+pub async fn eventually_async<F, Fut>(what: &str, mut done: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    while !done().await {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "gave up waiting: {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 /// A fresh database for one test: a temporary SQLite file, or a fresh schema on the PostgreSQL server
 /// named by ASSENT_TEST_DATABASE_URL. Removed when dropped.
 pub struct TestDb {
@@ -91,6 +107,11 @@ impl TestDb {
     pub fn is_postgres(&self) -> bool {
         self.pg.is_some()
     }
+
+    /// A folder of this test's own, removed with the database.
+    pub fn dir(&self) -> &std::path::Path {
+        &self.dir
+    }
 }
 
 impl Drop for TestDb {
@@ -101,6 +122,22 @@ impl Drop for TestDb {
             let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
         }
         let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A connection of the test's own to its database.
+pub fn conn_to(db: &TestDb) -> DbConn {
+    match &db.target {
+        Target::Sqlite(p) => {
+            let mut c =
+                <diesel::SqliteConnection as diesel::Connection>::establish(&p.to_string_lossy())
+                    .unwrap();
+            c.batch_execute("PRAGMA busy_timeout = 10000").unwrap();
+            DbConn::Sqlite(c)
+        }
+        Target::Postgres(u) => {
+            DbConn::Pg(<diesel::PgConnection as diesel::Connection>::establish(u).unwrap())
+        }
     }
 }
 
@@ -436,19 +473,7 @@ impl TestApp {
     }
 
     pub fn conn(&self) -> DbConn {
-        match &self.db.target {
-            Target::Sqlite(p) => {
-                let mut c = <diesel::SqliteConnection as diesel::Connection>::establish(
-                    &p.to_string_lossy(),
-                )
-                .unwrap();
-                c.batch_execute("PRAGMA busy_timeout = 10000").unwrap();
-                DbConn::Sqlite(c)
-            }
-            Target::Postgres(u) => {
-                DbConn::Pg(<diesel::PgConnection as diesel::Connection>::establish(u).unwrap())
-            }
-        }
+        conn_to(&self.db)
     }
 
     /// Rows in a table, for "nothing was written" checks.

@@ -82,38 +82,60 @@ pub fn enqueue(conn: &mut DbConn, rows: &[NewMail]) -> QueryResult<usize> {
     }
 }
 
-/// Leases up to `limit` due rows until `lease_until`; rows whose worker died come back after the lease.
+/// Leases up to `limit` due rows until `lease_until` for the process `claim_id` (see `crate::node`);
+/// rows whose worker died come back after the lease, or at once when their node restarts.
 /// On PostgreSQL `SKIP LOCKED` lets many nodes claim side by side without taking each other's rows.
 pub fn claim(
     conn: &mut DbConn,
     now: NaiveDateTime,
     lease_until: NaiveDateTime,
     limit: i64,
+    claim_id: &str,
 ) -> QueryResult<Vec<ClaimedMail>> {
     const DUE: &str = "sent_at IS NULL AND dead_at IS NULL AND next_attempt_at <= $2 \
                        AND (locked_until IS NULL OR locked_until < $2) ORDER BY next_attempt_at, id LIMIT $3";
+    const RETURNING: &str = "RETURNING id, kind, recipient, payload, attempts, created_at";
     match conn {
         DbConn::Pg(c) => diesel::sql_query(format!(
-            "UPDATE email_outbox SET locked_until = $1 WHERE id IN \
-             (SELECT id FROM email_outbox WHERE {DUE} FOR UPDATE SKIP LOCKED) \
-             RETURNING id, kind, recipient, payload, attempts, created_at"
+            "UPDATE email_outbox SET locked_until = $1, claimed_by = $4 WHERE id IN \
+             (SELECT id FROM email_outbox WHERE {DUE} FOR UPDATE SKIP LOCKED) {RETURNING}"
         ))
         .bind::<Timestamp, _>(lease_until)
         .bind::<Timestamp, _>(now)
         .bind::<BigInt, _>(limit)
+        .bind::<Text, _>(claim_id)
         .load(c),
         DbConn::Sqlite(c) => diesel::sql_query(
             format!(
-                "UPDATE email_outbox SET locked_until = $1 WHERE id IN (SELECT id FROM email_outbox WHERE {DUE}) \
-                 RETURNING id, kind, recipient, payload, attempts, created_at"
+                "UPDATE email_outbox SET locked_until = $1, claimed_by = $4 WHERE id IN \
+                 (SELECT id FROM email_outbox WHERE {DUE}) {RETURNING}"
             )
             .replace('$', "?"),
         )
         .bind::<Timestamp, _>(lease_until)
         .bind::<Timestamp, _>(now)
         .bind::<BigInt, _>(limit)
+        .bind::<Text, _>(claim_id)
         .load(c),
     }
+}
+
+/// Gives back the rows that earlier starts of this node leased and never finished (the process died):
+/// they are due again at once. Returns how many.
+pub fn release_earlier_claims(conn: &mut DbConn, node: &crate::node::Node) -> QueryResult<usize> {
+    let (from, to) = node.claims_range();
+    diesel::update(
+        email_outbox::table
+            .filter(email_outbox::claimed_by.ge(from))
+            .filter(email_outbox::claimed_by.lt(to))
+            .filter(email_outbox::claimed_by.ne(&node.claim_id))
+            .filter(email_outbox::locked_until.is_not_null()),
+    )
+    .set((
+        email_outbox::locked_until.eq(None::<NaiveDateTime>),
+        email_outbox::claimed_by.eq(None::<String>),
+    ))
+    .execute(conn)
 }
 
 /// A row this worker still holds: its lease is the one this worker set. If the lease ran out and another

@@ -1,0 +1,39 @@
+//! Which running process this is. Outbox rows record the process that leased them, so a node that
+//! restarts (after a crash or kill -9) takes back its own earlier claims at once instead of waiting out
+//! their leases. A node is named by its host and listening port: no two live processes share both.
+
+/// This process: `name` is stable across restarts, `claim_id` is new at every start.
+#[derive(Clone, Debug)]
+pub struct Node {
+    pub name: String,
+    pub claim_id: String,
+}
+
+impl Node {
+    pub fn new(port: u16) -> Node {
+        let name = format!("{}:{port}", hostname());
+        let mut start = [0u8; 6];
+        rand::fill(&mut start);
+        let start: String = start.iter().map(|b| format!("{b:02x}")).collect();
+        Node {
+            claim_id: format!("{name}#{start}"),
+            name,
+        }
+    }
+
+    /// The range of `claimed_by` values of every start of this node: `[name#, name$)` (`$` follows `#`).
+    pub fn claims_range(&self) -> (String, String) {
+        (format!("{}#", self.name), format!("{}$", self.name))
+    }
+}
+
+fn hostname() -> String {
+    let mut buf = [0u8; 256];
+    // SAFETY: gethostname writes at most `buf.len()` bytes into the buffer it is given.
+    let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0;
+    let end = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
+    match std::str::from_utf8(&buf[..end]) {
+        Ok(h) if ok && !h.is_empty() => h.to_string(),
+        _ => "localhost".into(),
+    }
+}
