@@ -2,16 +2,16 @@
 
 use crate::config::Settings;
 use crate::consent::ledger::{self, Verdict};
-use crate::db;
 use crate::db::models::api_keys;
+use crate::db::{self, Schema};
 
 pub fn migrate(settings: &Settings) -> anyhow::Result<()> {
-    let mut conn = db::connect(&settings.database, 1)?.get()?;
-    // `connect` already applied them; a second pass reports that nothing is left.
+    let mut conn = db::connect(&settings.database, 1, Schema::Leave)?.get()?;
     let ran = db::migrate(&mut conn)?;
     println!(
-        "{}: database is up to date ({ran} further migrations applied)",
-        settings.database.engine()
+        "{}: applied {ran} migration{}; the database is up to date",
+        settings.database.engine(),
+        if ran == 1 { "" } else { "s" }
     );
     Ok(())
 }
@@ -28,7 +28,7 @@ pub fn apikey_create(settings: &Settings, name: &str) -> anyhow::Result<()> {
             "--name must be 1 to 64 letters, digits, '-', '_' or '.' (it appears in the ledger as api:<name>)"
         );
     }
-    let mut conn = db::connect(&settings.database, 1)?.get()?;
+    let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
     let (key, hash) = crate::routes::api::new_key();
     api_keys::insert(&mut conn, name, &hash).map_err(|e| match e {
         diesel::result::Error::DatabaseError(
@@ -46,7 +46,7 @@ pub fn apikey_create(settings: &Settings, name: &str) -> anyhow::Result<()> {
 
 /// Returns whether the ledger is intact.
 pub fn ledger_verify(settings: &Settings) -> anyhow::Result<bool> {
-    let mut conn = db::connect(&settings.database, 1)?.get()?;
+    let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
     match ledger::verify(&mut conn)? {
         Verdict::Intact { events } => {
             println!("ledger intact: {events} events verified");

@@ -64,7 +64,7 @@ impl Application {
         let node = Node::new(addr.port());
         let n = node.clone();
         let pool = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-            let pool = db::connect(&target, 10)?;
+            let pool = db::connect(&target, 10, db::Schema::Migrate)?;
             let taken_back = outbox::release_earlier_claims(&mut *pool.get()?, &n)?;
             if taken_back > 0 {
                 tracing::info!(emails = taken_back, node = %n.name, "took back emails an earlier run of this node had claimed but not finished");

@@ -107,19 +107,52 @@ impl ManageConnection for Manager {
 pub type Pool = r2d2::Pool<Manager>;
 pub type PooledConn = r2d2::PooledConnection<Manager>;
 
-/// Opens the pool and applies pending migrations. Errors name the engine and the real cause.
-pub fn connect(target: &Target, size: u32) -> anyhow::Result<Pool> {
-    if let Target::Sqlite(path) = target
-        && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
-    {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("SQLite: cannot create the folder {}", dir.display()))?;
+/// What opening the database does about its schema.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Schema {
+    /// Apply pending migrations (`assent serve`).
+    Migrate,
+    /// Change nothing; the caller migrates itself (`assent migrate`, to report what it applied).
+    Leave,
+    /// Change nothing, and refuse a database that is missing or not fully migrated (read-only and
+    /// maintenance commands must never change the schema behind the operator's back).
+    Require,
+}
+
+/// Opens the pool, doing what `schema` says about migrations. Errors name the engine and the real cause.
+pub fn connect(target: &Target, size: u32, schema: Schema) -> anyhow::Result<Pool> {
+    if let Target::Sqlite(path) = target {
+        if schema == Schema::Require && !path.exists() {
+            anyhow::bail!(
+                "SQLite: there is no database at {} (check ASSENT_DATABASE_URL, or create it with `assent migrate`)",
+                path.display()
+            );
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("SQLite: cannot create the folder {}", dir.display()))?;
+        }
     }
     // Try once by hand first: r2d2 would retry for its whole timeout and then hide the cause.
     let mut first = target
         .connect()
         .map_err(|e| anyhow::anyhow!("{}: cannot connect: {}", target.engine(), e))?;
-    migrate(&mut first).with_context(|| format!("{}: migrations failed", target.engine()))?;
+    match schema {
+        Schema::Migrate => {
+            migrate(&mut first)
+                .with_context(|| format!("{}: migrations failed", target.engine()))?;
+        }
+        Schema::Leave => {}
+        Schema::Require => {
+            let pending = pending_migrations(&mut first)?;
+            if pending > 0 {
+                anyhow::bail!(
+                    "{}: the database is not up to date ({pending} migrations pending); run `assent migrate` first",
+                    target.engine()
+                );
+            }
+        }
+    }
     drop(first);
     r2d2::Pool::builder()
         .max_size(size)
@@ -128,6 +161,15 @@ pub fn connect(target: &Target, size: u32) -> anyhow::Result<Pool> {
             target: target.clone(),
         })
         .map_err(|e| anyhow::anyhow!("{}: cannot open a connection pool: {}", target.engine(), e))
+}
+
+/// How many migrations this build has that the database has not applied.
+pub fn pending_migrations(conn: &mut DbConn) -> anyhow::Result<usize> {
+    let pending = match conn {
+        DbConn::Sqlite(c) => c.pending_migrations(SQLITE_MIGRATIONS).map(|m| m.len()),
+        DbConn::Pg(c) => c.pending_migrations(PG_MIGRATIONS).map(|m| m.len()),
+    };
+    pending.map_err(|e| anyhow::anyhow!("cannot read the applied migrations: {e}"))
 }
 
 /// Applies pending migrations; returns how many ran. On PostgreSQL an advisory lock keeps

@@ -74,10 +74,75 @@ async fn migrate_is_idempotent_and_help_explains_itself() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("up to date"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("applied 0 migrations") && stdout.contains("up to date"),
+        "{stdout}"
+    );
     let help = assent(&[], &["--help"]);
     let text = String::from_utf8_lossy(&help.stdout);
     for word in ["serve", "migrate", "apikey", "ledger"] {
         assert!(text.contains(word), "{text}");
     }
+}
+
+#[test]
+fn migrate_reports_what_it_applied_and_read_only_commands_never_change_the_schema() {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("fresh-db-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let data = dir.display().to_string();
+    let url = format!("sqlite://{}", dir.join("assent.db").display());
+    let env = [
+        ("ASSENT_DATABASE_URL", url.as_str()),
+        ("ASSENT_DATA_DIR", data.as_str()),
+    ];
+
+    // No database yet: the read-only command says so and creates nothing.
+    let out = assent(&env, &["ledger", "verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("no database at") && stderr.contains("assent migrate"),
+        "{stderr}"
+    );
+    assert!(
+        !dir.join("assent.db").exists(),
+        "verify must not create a database"
+    );
+
+    // An empty, unmigrated database: refused with a clear message, left as it was.
+    std::fs::create_dir_all(&dir).unwrap();
+    <diesel::SqliteConnection as diesel::Connection>::establish(
+        &dir.join("assent.db").to_string_lossy(),
+    )
+    .unwrap();
+    let out = assent(&env, &["ledger", "verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("migrations pending") && stderr.contains("assent migrate"),
+        "{stderr}"
+    );
+    let out = assent(&env, &["apikey", "create", "--name", "x"]);
+    assert_eq!(out.status.code(), Some(1));
+
+    // migrate applies them and says how many; a second run applies none.
+    let out = assent(&env, &["migrate"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("applied 2 migrations"), "{stdout}");
+    let out = assent(&env, &["migrate"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("applied 0 migrations"));
+    let out = assent(&env, &["ledger", "verify"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
