@@ -139,6 +139,7 @@ impl Application {
             App::new()
                 .wrap_fn(routes::slow_clients::hold_payload)
                 .wrap(headers)
+                .wrap_fn(routes::spans::trace)
                 .app_data(state.clone())
                 .configure(routes::configure)
                 .default_service(web::to(not_found))

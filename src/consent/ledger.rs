@@ -192,3 +192,50 @@ fn compare_current(
     }
     Ok(None)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fixed event and its hash, computed independently (Python's hashlib over the documented encoding).
+    /// A change of field order, encoding or time format breaks every stored chain, so it must fail here.
+    #[test]
+    fn event_hash_matches_the_fixed_test_vector() {
+        let t = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f").unwrap();
+        let ev = EventBody {
+            profile_id: 42,
+            agreement_id: 1,
+            agreement_key: "newsletter_agreement".into(),
+            value: "enabled".into(),
+            previous: "disabled".into(),
+            version: 3,
+            text_sha256: sha256_hex(b"I agree."),
+            source: "confirmation".into(),
+            occurred_at: t("2026-11-29 12:34:56.123456"),
+            recorded_at: t("2026-11-29 12:34:56.654321"),
+            email_digest: sha256_hex(b"ann@example.com"),
+            // The clear values are not hashed: only their digests are.
+            ip: Some("203.0.113.7".into()),
+            ip_digest: Some(sha256_hex(b"203.0.113.7")),
+            user_agent: Some("ignored by the hash".into()),
+            user_agent_digest: None,
+            language: Some("en".into()),
+            prev_hash: Some("ab".repeat(32)),
+            hash: String::new(),
+        };
+        assert_eq!(
+            event_hash(&ev),
+            "014a9d8e55521c33650c0bba068c29bca7ee3d420b2464e004e2d83cf13965b7"
+        );
+        let erased = EventBody {
+            ip: None,
+            user_agent: None,
+            ..ev.clone()
+        };
+        assert_eq!(
+            event_hash(&erased),
+            event_hash(&ev),
+            "erasing clear values keeps the chain"
+        );
+    }
+}

@@ -12,6 +12,15 @@ pub use source::Source;
 pub use token::{LinkKind, LinkToken, Signer, sha256_hex};
 pub use value::{AgreementKey, ConsentValue};
 
+/// Text for a log line with every word that holds an `@` (an email address, as SMTP servers quote them
+/// in their errors) replaced by `[address]`: addresses do not belong in logs.
+pub fn redact_addresses(text: &str) -> String {
+    text.split(' ')
+        .map(|w| if w.contains('@') { "[address]" } else { w })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Free text from a form that may end up in an email header or body: bounded, single-line.
 pub fn single_line(field: &str, raw: &str, max_chars: usize) -> Result<Option<String>, String> {
     let v = raw.trim();
@@ -30,4 +39,15 @@ pub fn single_line(field: &str, raw: &str, max_chars: usize) -> Result<Option<St
         ));
     }
     Ok(Some(v.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn addresses_are_redacted_from_log_text() {
+        assert_eq!(
+            super::redact_addresses("550 5.1.1 <ann@example.com>: Recipient address rejected"),
+            "550 5.1.1 [address] Recipient address rejected"
+        );
+    }
 }

@@ -5,6 +5,7 @@
 use super::compose::{Composed, Composer};
 use crate::db::Pool;
 use crate::db::models::outbox;
+use crate::domain::redact_addresses;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -147,7 +148,7 @@ pub async fn run_worker(
                     Err(SendError::Rejected(e)) => Outcome::Failed(e, true),
                     Err(SendError::Retry(e)) => Outcome::Failed(e, false),
                     Err(SendError::Unreachable(e)) => {
-                        tracing::warn!(error = %e, "SMTP server unreachable; emails wait in the outbox and are retried");
+                        tracing::warn!(error = %redact_addresses(&e), "SMTP server unreachable; emails wait in the outbox and are retried");
                         unreachable = Some(e.clone());
                         Outcome::Release(e)
                     }
@@ -170,9 +171,9 @@ pub async fn run_worker(
                         let step = BACKOFF.get(attempts as usize).filter(|_| !permanent);
                         let retry_at = step.map(|n| now + chrono::Duration::from_std(retry_base * *n).unwrap_or_default());
                         if retry_at.is_none() {
-                            tracing::error!(outbox_id = id, error = %e, "email dead-lettered; see email_outbox.last_error");
+                            tracing::error!(outbox_id = id, error = %redact_addresses(&e), "email dead-lettered; see email_outbox.last_error");
                         } else {
-                            tracing::warn!(outbox_id = id, attempt = attempts + 1, error = %e, "email failed; will retry");
+                            tracing::warn!(outbox_id = id, attempt = attempts + 1, error = %redact_addresses(&e), "email failed; will retry");
                         }
                         outbox::mark_failed(&mut conn, id, lease, &e, now, retry_at)?;
                     }

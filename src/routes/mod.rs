@@ -4,6 +4,7 @@ pub mod api;
 mod assets;
 pub mod public;
 pub mod slow_clients;
+pub mod spans;
 
 use crate::consent::signup::Batcher;
 use crate::db::models::agreements::{self, Agreement};

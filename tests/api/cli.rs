@@ -146,3 +146,72 @@ fn migrate_reports_what_it_applied_and_read_only_commands_never_change_the_schem
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn request_logs_name_the_route_and_status_but_never_a_token_or_an_address() {
+    let db = TestDb::new();
+    let mail = MailServer::start().await;
+    let env = [
+        ("ASSENT_SMTP_URL", format!("smtp://127.0.0.1:{}", mail.port)),
+        ("ASSENT_LOG", "debug".to_string()),
+    ];
+    let server = Binary::start(&db, Binary::free_port(), &env, true);
+    server.ready().await;
+    let http = reqwest::Client::new();
+    let form = [
+        ("email", "Secret.Person@example.com"),
+        ("agreement", "newsletter_agreement"),
+    ];
+    let r = http
+        .post(format!("{}/subscribe", server.base))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let email = mail.wait_for(1).await.remove(0);
+    let confirm = email.link(&format!("{}/confirm/", server.base)).unwrap();
+    let unsubscribe = email.unsubscribe_url();
+    assert_eq!(http.post(&confirm).send().await.unwrap().status(), 200);
+    let r = http
+        .post(&unsubscribe)
+        .form(&[("List-Unsubscribe", "One-Click")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let missing = http
+        .get(format!("{}/confirm/forged-token", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+
+    let log = server.log();
+    for route in [
+        "route=/subscribe",
+        "route=/confirm/{token}",
+        "route=/unsubscribe/{token}",
+    ] {
+        assert!(log.contains(route), "{route} in the log:\n{log}");
+    }
+    assert!(
+        log.contains("status=200") && log.contains("status=404"),
+        "{log}"
+    );
+    assert!(log.contains("micros="), "latency is logged: {log}");
+    let confirm_token = confirm.rsplit('/').next().unwrap();
+    let unsubscribe_token = unsubscribe.rsplit('/').next().unwrap();
+    for secret in [
+        confirm_token,
+        unsubscribe_token,
+        "forged-token",
+        "Secret.Person",
+        "example.com",
+    ] {
+        assert!(
+            !log.contains(secret),
+            "{secret:?} must not be logged:\n{log}"
+        );
+    }
+}

@@ -538,3 +538,70 @@ impl Drop for TestApp {
         drop(self.handle.stop(false));
     }
 }
+
+/// The real `assent serve` binary on a test database, killed with SIGKILL when dropped (also when the
+/// test fails, so no server outlives it).
+pub struct Binary {
+    child: std::process::Child,
+    pub base: String,
+}
+
+impl Binary {
+    /// Starts it on 127.0.0.1:`port`; its log (stdout) is kept for `log()` when `keep_log` is set.
+    pub fn start(db: &TestDb, port: u16, env: &[(&str, String)], keep_log: bool) -> Binary {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_assent"));
+        cmd.arg("serve")
+            .env("ASSENT_DATABASE_URL", &db.url)
+            .env("ASSENT_DATA_DIR", db.dir().join("data"))
+            .env("ASSENT_BIND", format!("127.0.0.1:{port}"))
+            .env("ASSENT_LOG", "warn")
+            .stderr(std::process::Stdio::null())
+            .stdout(if keep_log {
+                std::process::Stdio::piped()
+            } else {
+                std::process::Stdio::null()
+            });
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        Binary {
+            child: cmd.spawn().unwrap(),
+            base: format!("http://127.0.0.1:{port}"),
+        }
+    }
+
+    /// A port that was free a moment ago.
+    pub fn free_port() -> u16 {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    }
+
+    pub async fn ready(&self) {
+        let http = reqwest::Client::new();
+        let url = format!("{}/livez", self.base);
+        eventually_async("the server answers", || async {
+            http.get(&url).send().await.is_ok()
+        })
+        .await;
+    }
+
+    /// Kills the server and returns everything it logged.
+    pub fn log(mut self) -> String {
+        let _ = self.child.kill();
+        let mut out = String::new();
+        if let Some(mut stdout) = self.child.stdout.take() {
+            std::io::Read::read_to_string(&mut stdout, &mut out).unwrap();
+        }
+        out
+    }
+}
+
+impl Drop for Binary {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

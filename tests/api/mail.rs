@@ -188,39 +188,14 @@ async fn black_hole_smtp() -> u16 {
 #[tokio::test]
 async fn after_kill_9_a_restarted_node_sends_the_emails_it_had_claimed_at_once() {
     let db = TestDb::new();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let serve = |smtp_port: u16| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_assent"))
-            .arg("serve")
-            .env("ASSENT_DATABASE_URL", &db.url)
-            .env("ASSENT_DATA_DIR", db.dir().join("data"))
-            .env("ASSENT_BIND", format!("127.0.0.1:{port}"))
-            .env("ASSENT_SMTP_URL", format!("smtp://127.0.0.1:{smtp_port}"))
-            .env("ASSENT_LOG", "warn")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .map(Killed)
-            .unwrap()
-    };
-    let base = format!("http://127.0.0.1:{port}");
-    let http = reqwest::Client::new();
-    let up = || async {
-        eventually_async("the server answers", || async {
-            http.get(format!("{base}/livez")).send().await.is_ok()
-        })
-        .await
-    };
+    let port = Binary::free_port();
+    let smtp = |p: u16| [("ASSENT_SMTP_URL", format!("smtp://127.0.0.1:{p}"))];
 
     // First run: the email is claimed and stuck in a send that never finishes; then the process is killed.
-    let first = serve(black_hole_smtp().await);
-    up().await;
-    let r = http
-        .post(format!("{base}/subscribe"))
+    let first = Binary::start(&db, port, &smtp(black_hole_smtp().await), false);
+    first.ready().await;
+    let r = reqwest::Client::new()
+        .post(format!("{}/subscribe", first.base))
         .form(&[
             ("email", "kill@example.com"),
             ("agreement", "newsletter_agreement"),
@@ -235,14 +210,8 @@ async fn after_kill_9_a_restarted_node_sends_the_emails_it_had_claimed_at_once()
             #[diesel(sql_type = diesel::sql_types::BigInt)]
             n: i64,
         }
-        let mut c = conn_to(&db);
-        diesel::RunQueryDsl::load::<N>(
-            diesel::sql_query("SELECT COUNT(*) AS n FROM email_outbox WHERE locked_until IS NOT NULL AND sent_at IS NULL"),
-            &mut c,
-        )
-        .unwrap()[0]
-            .n
-            == 1
+        let q = "SELECT COUNT(*) AS n FROM email_outbox WHERE locked_until IS NOT NULL AND sent_at IS NULL";
+        diesel::RunQueryDsl::load::<N>(diesel::sql_query(q), &mut conn_to(&db)).unwrap()[0].n == 1
     };
     eventually("the email is claimed by the first run", claimed).await;
     drop(first); // SIGKILL: no clean-up of any kind
@@ -250,19 +219,8 @@ async fn after_kill_9_a_restarted_node_sends_the_emails_it_had_claimed_at_once()
     // Second run of the same node with a working mail server: the email goes out long before the
     // 5-minute lease of the dead run would have ended.
     let mail = MailServer::start().await;
-    let second = serve(mail.port);
-    up().await;
+    let second = Binary::start(&db, port, &smtp(mail.port), false);
+    second.ready().await;
     let got = mail.wait_for(1).await;
     assert!(got[0].to.contains("kill@example.com"));
-    drop(second);
-}
-
-/// A server process that is killed with SIGKILL when dropped (also when the test fails).
-struct Killed(std::process::Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }

@@ -9,4 +9,5 @@ mod ledger;
 mod mail;
 mod races;
 mod read_api;
+mod schema;
 mod signup_batches;
