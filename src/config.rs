@@ -17,6 +17,9 @@ pub struct Settings {
     pub smtp_url: Option<String>,
     pub mail_from: Mailbox,
     pub optin_ttl: chrono::Duration,
+    /// How long an address that never confirmed anything is kept after its last request ended
+    /// (`None`: kept for ever).
+    pub unconfirmed_retention: Option<chrono::Duration>,
     pub allow_private_targets: bool,
     /// Take the client IP recorded with consents from `Forwarded`/`X-Forwarded-For` (only behind a proxy).
     pub trust_proxy: bool,
@@ -129,6 +132,15 @@ impl Settings {
                 .ok_or_else(|| format!("{ttl:?} is not a number of hours between 1 and 8760")),
         );
 
+        let days = get("ASSENT_UNCONFIRMED_RETENTION_DAYS").unwrap_or_else(|| "30".into());
+        let retention_days = days.parse::<u32>().ok().filter(|d| *d <= 3650);
+        check(
+            "ASSENT_UNCONFIRMED_RETENTION_DAYS",
+            retention_days.map(|_| ()).ok_or_else(|| {
+                format!("{days:?} is not a number of days between 0 (keep for ever) and 3650")
+            }),
+        );
+
         let mut flag = |var: &str| {
             let raw = get(var).unwrap_or_else(|| "false".into());
             let v = match raw.to_ascii_lowercase().as_str() {
@@ -171,6 +183,9 @@ impl Settings {
             smtp_url,
             mail_from: mail_from.expect("checked"),
             optin_ttl: chrono::Duration::hours(optin_hours.expect("checked") as i64),
+            unconfirmed_retention: retention_days
+                .filter(|d| *d > 0)
+                .map(|d| chrono::Duration::days(d as i64)),
             allow_private_targets,
             trust_proxy,
             log,

@@ -34,6 +34,8 @@ pub struct Tuning {
     pub body_deadline: Duration,
     /// Runs before each sign-up batch is written (tests inject faults with it).
     pub signup_hook: Option<BatchHook>,
+    /// How often never-confirmed addresses are swept (see `consent::retention`).
+    pub retention_every: Duration,
 }
 
 impl Default for Tuning {
@@ -45,6 +47,7 @@ impl Default for Tuning {
                 .unwrap_or(2),
             body_deadline: Duration::from_secs(10),
             signup_hook: None,
+            retention_every: Duration::from_secs(3600),
         }
     }
 }
@@ -98,6 +101,13 @@ impl Application {
                 node.clone(),
             )
         });
+
+        if let Some(keep) = settings.unconfirmed_retention {
+            let (p, every) = (pool.clone(), tuning.retention_every);
+            crate::supervise::task("retention", move || {
+                sweep_unconfirmed(p.clone(), keep, every)
+            });
+        }
 
         // SQLite has one writer at a time; on PostgreSQL a second writer overlaps round trips.
         let writers = if settings.database.is_sqlite() { 1 } else { 2 };
@@ -173,6 +183,32 @@ impl Application {
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
+    }
+}
+
+/// Removes never-confirmed addresses once their requests ended longer ago than `keep`, every `every`.
+async fn sweep_unconfirmed(pool: db::Pool, keep: chrono::Duration, every: Duration) {
+    loop {
+        let p = pool.clone();
+        let swept = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
+            Ok(crate::consent::retention::sweep(
+                &mut *p.get()?,
+                db::now(),
+                keep,
+            )?)
+        })
+        .await;
+        match swept {
+            Ok(Ok(0)) => {}
+            Ok(Ok(n)) => tracing::info!(
+                profiles = n,
+                days = keep.num_days(),
+                "removed addresses that never confirmed (ASSENT_UNCONFIRMED_RETENTION_DAYS)"
+            ),
+            Ok(Err(e)) => tracing::warn!(error = %e, "retention sweep failed; it runs again later"),
+            Err(e) => tracing::warn!(error = %e, "retention sweep failed; it runs again later"),
+        }
+        tokio::time::sleep(every).await;
     }
 }
 

@@ -347,6 +347,7 @@ pub struct Options {
     pub trust_proxy: bool,
     pub body_deadline: Duration,
     pub signup_hook: Option<assent::consent::signup::BatchHook>,
+    pub retention_days: u32,
 }
 
 impl Default for Options {
@@ -358,6 +359,7 @@ impl Default for Options {
             trust_proxy: false,
             body_deadline: Duration::from_secs(10),
             signup_hook: None,
+            retention_days: 30,
         }
     }
 }
@@ -385,6 +387,7 @@ impl TestApp {
             "ASSENT_SMTP_URL" => smtp_port.map(|p| format!("smtp://127.0.0.1:{p}")),
             "ASSENT_LOG" => Some("warn".into()),
             "ASSENT_TRUST_PROXY" => Some(opts.trust_proxy.to_string()),
+            "ASSENT_UNCONFIRMED_RETENTION_DAYS" => Some(opts.retention_days.to_string()),
             _ => None,
         })
         .expect("valid test settings");
@@ -393,6 +396,7 @@ impl TestApp {
             http_workers: 2,
             body_deadline: opts.body_deadline,
             signup_hook: opts.signup_hook,
+            retention_every: Duration::from_millis(100),
         };
         let app = Application::build(settings, tuning)
             .await
@@ -474,6 +478,32 @@ impl TestApp {
 
     pub fn conn(&self) -> DbConn {
         conn_to(&self.db)
+    }
+
+    /// Moves the opt-in requests of `email` (of every address: `None`) `days` into the past.
+    pub fn age_requests(&self, email: impl Into<Option<&'static str>>, days: i64) {
+        use assent::db::schema::{optin_requests as o, profiles as p};
+        use diesel::prelude::*;
+        let mut c = self.conn();
+        let mut q = o::table
+            .inner_join(p::table)
+            .select((o::id, o::created_at, o::expires_at))
+            .into_boxed();
+        if let Some(email) = email.into() {
+            q = q.filter(p::email.eq(email));
+        }
+        let rows: Vec<(i64, chrono::NaiveDateTime, chrono::NaiveDateTime)> =
+            q.load(&mut c).unwrap();
+        let back = chrono::Duration::days(days);
+        for (id, created, expires) in rows {
+            diesel::update(o::table.find(id))
+                .set((
+                    o::created_at.eq(created - back),
+                    o::expires_at.eq(expires - back),
+                ))
+                .execute(&mut c)
+                .unwrap();
+        }
     }
 
     /// Rows in a table, for "nothing was written" checks.

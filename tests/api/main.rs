@@ -9,5 +9,6 @@ mod ledger;
 mod mail;
 mod races;
 mod read_api;
+mod retention;
 mod schema;
 mod signup_batches;

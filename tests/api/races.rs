@@ -138,3 +138,50 @@ async fn a_withdrawal_that_answered_200_always_holds_against_a_racing_confirmati
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signup_that_races_the_retention_sweep_is_never_lost() {
+    const N: usize = 150;
+    let app = TestApp::spawn().await;
+    let signups = pending_signups(&app, N, "sweep").await;
+    // Every address is now past the retention period, and the sweep runs every 100 ms...
+    app.age_requests(None, 40);
+    // ...while each person signs up again.
+    let mut set = JoinSet::new();
+    for (email, _) in &signups {
+        let (http, url, email) = (app.http.clone(), app.url("/subscribe"), email.clone());
+        set.spawn(async move {
+            let form = [("email", email.as_str()), ("agreement", "sms_agreement")];
+            (
+                email.clone(),
+                http.post(url)
+                    .form(&form)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16(),
+            )
+        });
+    }
+    let outcomes = set.join_all().await;
+    // Let the sweep run a few more rounds.
+    let mut rounds = 0;
+    eventually("a few sweep rounds", || {
+        rounds += 1;
+        rounds > 25
+    })
+    .await;
+    for (email, status) in outcomes {
+        assert_eq!(status, 200, "{email}");
+        let mut c = app.conn();
+        let p = profiles::find_by_email(&mut c, &email)
+            .unwrap()
+            .unwrap_or_else(|| panic!("{email}: acknowledged sign-up, but the profile is gone"));
+        let open = optin_requests::pending_for_profile(&mut c, p.id, assent::db::now()).unwrap();
+        assert!(
+            open.iter().any(|r| r.agreements.starts_with("2:")),
+            "{email}: acknowledged sign-up, but its request is gone"
+        );
+    }
+}
