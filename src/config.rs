@@ -16,6 +16,8 @@ pub struct Settings {
     pub secret_key: Vec<u8>,
     pub smtp_url: Option<String>,
     pub mail_from: Mailbox,
+    /// DKIM signing of every email, when `ASSENT_DKIM_*` are set.
+    pub dkim: Option<crate::mail::dkim::Dkim>,
     pub optin_ttl: chrono::Duration,
     /// How long an address that never confirmed anything is kept after its last request ended
     /// (`None`: kept for ever).
@@ -120,6 +122,59 @@ impl Settings {
             }),
         );
 
+        let dkim = match (
+            get("ASSENT_DKIM_SELECTOR"),
+            get("ASSENT_DKIM_DOMAIN"),
+            get("ASSENT_DKIM_PRIVATE_KEY_FILE"),
+        ) {
+            (None, None, None) => None,
+            (Some(selector), Some(domain), Some(file)) => {
+                let dns_ok = |v: &str| {
+                    !v.is_empty()
+                        && v.split('.').all(|l| {
+                            !l.is_empty()
+                                && l.chars()
+                                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                        })
+                };
+                if !dns_ok(&selector) {
+                    check(
+                        "ASSENT_DKIM_SELECTOR",
+                        Err(format!("{selector:?} is not a DNS label, e.g. assent2026")),
+                    );
+                }
+                if !dns_ok(&domain) || !domain.contains('.') {
+                    check(
+                        "ASSENT_DKIM_DOMAIN",
+                        Err(format!("{domain:?} is not a domain, e.g. shop.example")),
+                    );
+                }
+                match std::fs::read_to_string(&file) {
+                    Err(e) => {
+                        check(
+                            "ASSENT_DKIM_PRIVATE_KEY_FILE",
+                            Err(format!("cannot read {file}: {e}")),
+                        );
+                        None
+                    }
+                    Ok(pem) => match crate::mail::dkim::Dkim::load(&selector, &domain, &pem) {
+                        Ok(d) => Some(d),
+                        Err(e) => {
+                            check("ASSENT_DKIM_PRIVATE_KEY_FILE", Err(format!("{file}: {e}")));
+                            None
+                        }
+                    },
+                }
+            }
+            _ => {
+                check(
+                    "ASSENT_DKIM_SELECTOR",
+                    Err("DKIM needs all three of ASSENT_DKIM_SELECTOR, ASSENT_DKIM_DOMAIN and ASSENT_DKIM_PRIVATE_KEY_FILE".into()),
+                );
+                None
+            }
+        };
+
         let ttl = get("ASSENT_OPTIN_TTL_HOURS").unwrap_or_else(|| "168".into());
         let optin_hours = ttl
             .parse::<u32>()
@@ -182,6 +237,7 @@ impl Settings {
             secret_key,
             smtp_url,
             mail_from: mail_from.expect("checked"),
+            dkim,
             optin_ttl: chrono::Duration::hours(optin_hours.expect("checked") as i64),
             unconfirmed_retention: retention_days
                 .filter(|d| *d > 0)
@@ -252,6 +308,25 @@ mod tests {
                 "ASSENT_OPTIN_TTL_HOURS",
                 "ASSENT_ALLOW_PRIVATE_TARGETS"
             ]
+        );
+    }
+
+    #[test]
+    fn dkim_settings_come_as_three_and_the_key_must_be_readable() {
+        let only_selector: HashMap<&str, &str> = [("ASSENT_DKIM_SELECTOR", "s1")].into();
+        let errors =
+            Settings::from_lookup(|k| only_selector.get(k).map(|v| v.to_string())).unwrap_err();
+        assert!(errors[0].contains("needs all three"), "{errors:?}");
+        let bad_key: HashMap<&str, &str> = [
+            ("ASSENT_DKIM_SELECTOR", "s1"),
+            ("ASSENT_DKIM_DOMAIN", "shop.example"),
+            ("ASSENT_DKIM_PRIVATE_KEY_FILE", "Cargo.toml"),
+        ]
+        .into();
+        let errors = Settings::from_lookup(|k| bad_key.get(k).map(|v| v.to_string())).unwrap_err();
+        assert!(
+            errors[0].starts_with("ASSENT_DKIM_PRIVATE_KEY_FILE") && errors[0].contains("PEM"),
+            "{errors:?}"
         );
     }
 }

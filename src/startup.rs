@@ -83,6 +83,7 @@ impl Application {
             from: settings.mail_from.clone(),
             signer: signer.clone(),
             optin_ttl_hours: settings.optin_ttl.num_hours(),
+            dkim: settings.dkim.clone(),
         };
         let mail_wakeup = Arc::new(Notify::new());
         let mailer = Mailer::from_settings(settings.smtp_url.as_deref(), &settings.data_dir)?;

@@ -16,6 +16,7 @@ pub struct Composer {
     pub from: Mailbox,
     pub signer: Signer,
     pub optin_ttl_hours: i64,
+    pub dkim: Option<super::dkim::Dkim>,
 }
 
 /// What every email template can show.
@@ -198,7 +199,7 @@ impl Composer {
             ),
         };
         let to = Mailbox::new(name, email.parse()?);
-        let message = Message::builder()
+        let mut message = Message::builder()
             .message_id(Some(format!(
                 "<assent.{}@{}>",
                 self.signer.message_id(row.id, row.created_at),
@@ -210,6 +211,9 @@ impl Composer {
             .header(ListUnsubscribe(format!("<{}>", view.unsubscribe_url)))
             .header(ListUnsubscribePost)
             .multipart(MultiPart::alternative_plain_html(text, html))?;
+        if let Some(dkim) = &self.dkim {
+            dkim.sign(&mut message);
+        }
         Ok(Some(Composed {
             message,
             link: link.clone(),

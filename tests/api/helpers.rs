@@ -247,6 +247,11 @@ impl MailServer {
         self.fail_data.store(n, std::sync::atomic::Ordering::SeqCst);
     }
 
+    /// The `n`th message exactly as it arrived (dot-unstuffed), for checks of signatures.
+    pub fn raw(&self, n: usize) -> String {
+        self.messages.lock().unwrap()[n].clone()
+    }
+
     pub fn count(&self) -> usize {
         self.messages.lock().unwrap().len()
     }
@@ -348,6 +353,8 @@ pub struct Options {
     pub body_deadline: Duration,
     pub signup_hook: Option<assent::consent::signup::BatchHook>,
     pub retention_days: u32,
+    /// Further settings (`ASSENT_*` name, value).
+    pub env: Vec<(&'static str, String)>,
 }
 
 impl Default for Options {
@@ -360,6 +367,7 @@ impl Default for Options {
             body_deadline: Duration::from_secs(10),
             signup_hook: None,
             retention_days: 30,
+            env: Vec::new(),
         }
     }
 }
@@ -388,7 +396,11 @@ impl TestApp {
             "ASSENT_LOG" => Some("warn".into()),
             "ASSENT_TRUST_PROXY" => Some(opts.trust_proxy.to_string()),
             "ASSENT_UNCONFIRMED_RETENTION_DAYS" => Some(opts.retention_days.to_string()),
-            _ => None,
+            other => opts
+                .env
+                .iter()
+                .find(|(k, _)| *k == other)
+                .map(|(_, v)| v.clone()),
         })
         .expect("valid test settings");
         let tuning = Tuning {

@@ -224,3 +224,85 @@ async fn after_kill_9_a_restarted_node_sends_the_emails_it_had_claimed_at_once()
     let got = mail.wait_for(1).await;
     assert!(got[0].to.contains("kill@example.com"));
 }
+
+/// Runs the independent verifier (dkimpy) on a message; `None` when dkimpy is not installed here and
+/// the run does not require it (CI sets ASSENT_TEST_REQUIRE_DKIMPY=1 and installs it).
+fn dkimpy_verifies(message: &str, record: &str) -> Option<bool> {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let file = dir.join(format!("dkim-{}.eml", rand::random::<u64>()));
+    std::fs::write(&file, message).unwrap();
+    let out = std::process::Command::new("python3")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/dkim_verify.py"))
+        .arg(&file)
+        .arg(record)
+        .output()
+        .expect("python3 runs");
+    let _ = std::fs::remove_file(&file);
+    if out.status.code() == Some(3) {
+        let required = std::env::var("ASSENT_TEST_REQUIRE_DKIMPY").is_ok_and(|v| v == "1");
+        assert!(!required, "{}", String::from_utf8_lossy(&out.stdout));
+        eprintln!(
+            "SKIPPED the DKIM check: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        return None;
+    }
+    Some(out.status.success())
+}
+
+#[tokio::test]
+async fn dkim_signatures_verify_independently_and_cover_the_unsubscribe_headers() {
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+    for (key, k) in [("rsa", "rsa"), ("ed25519", "ed25519")] {
+        let app = TestApp::spawn_with(Options {
+            env: vec![
+                ("ASSENT_DKIM_SELECTOR", "assent2026".into()),
+                ("ASSENT_DKIM_DOMAIN", "shop.example".into()),
+                (
+                    "ASSENT_DKIM_PRIVATE_KEY_FILE",
+                    format!("{fixtures}/dkim-{key}.pem"),
+                ),
+                ("ASSENT_MAIL_FROM", "Shop <news@shop.example>".into()),
+            ],
+            ..Options::default()
+        })
+        .await;
+        app.subscribe("dk@example.com", &["newsletter_agreement"])
+            .await;
+        app.mail().wait_for(1).await;
+        let raw = app.mail().raw(0);
+        let signature = raw
+            .split("\r\n")
+            .skip_while(|l| !l.starts_with("DKIM-Signature:"))
+            .take_while(|l| l.starts_with("DKIM-Signature:") || l.starts_with([' ', '\t']))
+            .collect::<String>()
+            .to_ascii_lowercase();
+        assert!(
+            signature.contains("d=shop.example") && signature.contains("s=assent2026"),
+            "{signature}"
+        );
+        for h in assent::mail::dkim::SIGNED_HEADERS {
+            assert!(
+                signature.contains(&h.to_ascii_lowercase()),
+                "{key}: the signature covers {h}: {signature}"
+            );
+        }
+        let public = std::fs::read_to_string(format!("{fixtures}/dkim-{key}.pub.b64")).unwrap();
+        let record = format!("v=DKIM1; k={k}; p={}", public.trim());
+        let Some(ok) = dkimpy_verifies(&raw, &record) else {
+            return;
+        };
+        assert!(ok, "{key}: dkimpy verifies the signature:\n{raw}");
+        // A changed List-Unsubscribe header no longer verifies: the signature covers it.
+        let tampered = raw.replace(
+            "List-Unsubscribe: <",
+            "List-Unsubscribe: <http://evil.example/x?",
+        );
+        assert_ne!(tampered, raw);
+        assert_eq!(
+            dkimpy_verifies(&tampered, &record),
+            Some(false),
+            "{key}: tampering is caught"
+        );
+    }
+}
