@@ -185,3 +185,101 @@ async fn a_signup_that_races_the_retention_sweep_is_never_lost() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_write_path_at_once_on_one_profile_keeps_one_consistent_ledger() {
+    const REQUESTS: usize = 300;
+    let app = TestApp::spawn().await;
+    let mail = app
+        .subscribe_confirmed("busy@example.com", &["newsletter_agreement"])
+        .await;
+    let unsubscribe = mail.unsubscribe_url();
+    let (_, page) = app
+        .post(&mail.link(&format!("{}/confirm/", app.base)).unwrap(), &[])
+        .await;
+    let prefs = page
+        .split("href=\"/preferences/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .map(|t| app.url(&format!("/preferences/{t}")))
+        .expect("a preference link");
+
+    // Preference-centre saves with different choices, one-click withdrawals and new sign-ups of the
+    // same address, all at once.
+    let mut set = JoinSet::new();
+    for i in 0..REQUESTS {
+        let http = app.http.clone();
+        let (prefs, unsubscribe, subscribe) =
+            (prefs.clone(), unsubscribe.clone(), app.url("/subscribe"));
+        set.spawn(async move {
+            let req = match i % 3 {
+                0 => {
+                    let mut form = vec![];
+                    if i % 2 == 0 {
+                        form.push(("agreement", "newsletter_agreement"));
+                    }
+                    if i % 5 < 2 {
+                        form.push(("agreement", "sms_agreement"));
+                    }
+                    http.post(prefs).form(&form)
+                }
+                1 => http
+                    .post(unsubscribe)
+                    .form(&[("List-Unsubscribe", "One-Click")]),
+                _ => http.post(subscribe).form(&[
+                    ("email", "busy@example.com"),
+                    ("agreement", "push_agreement"),
+                ]),
+            };
+            req.send().await.unwrap().status().as_u16()
+        });
+    }
+    let statuses = set.join_all().await;
+    assert!(
+        statuses.iter().all(|s| *s == 200),
+        "every request answered 200: {statuses:?}"
+    );
+
+    // Each event's "previous" is the value of the event before it for the same agreement: no two
+    // writers ever decided from the same stale value.
+    let mut c = app.conn();
+    let p = profiles::find_by_email(&mut c, "busy@example.com")
+        .unwrap()
+        .unwrap();
+    let events = consent_events::for_profile(&mut c, p.id).unwrap();
+    assert!(
+        events.len() > 10,
+        "the requests changed things: {}",
+        events.len()
+    );
+    let mut last: std::collections::HashMap<String, String> = Default::default();
+    for e in &events {
+        let before = last
+            .get(&e.event.agreement_key)
+            .cloned()
+            .unwrap_or_else(|| "disabled".into());
+        assert_eq!(
+            e.event.previous, before,
+            "event {} of {}",
+            e.id, e.event.agreement_key
+        );
+        assert_ne!(
+            e.event.value, e.event.previous,
+            "only real changes are recorded"
+        );
+        last.insert(e.event.agreement_key.clone(), e.event.value.clone());
+    }
+    for current in consents::for_profile(&mut c, p.id).unwrap() {
+        let key = events
+            .iter()
+            .find(|e| e.event.agreement_id == current.agreement_id)
+            .unwrap();
+        assert_eq!(Some(&current.value), last.get(&key.event.agreement_key));
+    }
+    let out = app.cli(&["ledger", "verify"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
