@@ -56,6 +56,14 @@ fn removable(
 /// One transaction's worth: removes up to `BATCH` profiles; returns how many. On PostgreSQL it does
 /// nothing (returns 0) while another node is sweeping.
 fn sweep_batch(conn: &mut DbConn, cutoff: NaiveDateTime) -> QueryResult<usize> {
+    // Looked for outside any transaction: most sweeps find nothing and then take no write lock at all.
+    let found: Vec<i64> = removable(conn, cutoff, None)?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    if found.is_empty() {
+        return Ok(0);
+    }
     write_tx(conn, |conn| {
         if let DbConn::Pg(c) = conn {
             #[derive(QueryableByName)]
@@ -68,13 +76,6 @@ fn sweep_batch(conn: &mut DbConn, cutoff: NaiveDateTime) -> QueryResult<usize> {
             if !lock.got {
                 return Ok(0);
             }
-        }
-        let found: Vec<i64> = removable(conn, cutoff, None)?
-            .into_iter()
-            .map(|(id, _)| id)
-            .collect();
-        if found.is_empty() {
-            return Ok(0);
         }
         // The profiles first, then decide again under their locks: a sign-up may have just arrived.
         diesel::update(profiles::table.filter(profiles::id.eq_any(&found)))

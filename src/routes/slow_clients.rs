@@ -58,19 +58,37 @@ where
     S::Future: 'static,
     B: MessageBody + 'static,
 {
-    let (http, payload) = req.into_parts();
-    let payload = Rc::new(RefCell::new(payload));
-    let shared: Payload = Payload::Stream {
-        payload: Box::pin(Shared(payload.clone())),
+    // Most requests (every GET) have no body: nothing to hold.
+    let has_body = req
+        .headers()
+        .contains_key(actix_web::http::header::TRANSFER_ENCODING)
+        || req
+            .headers()
+            .get(actix_web::http::header::CONTENT_LENGTH)
+            .is_some_and(|v| v.as_bytes() != b"0");
+    let (call, held) = if has_body {
+        let (http, payload) = req.into_parts();
+        let payload = Rc::new(RefCell::new(payload));
+        let shared: Payload = Payload::Stream {
+            payload: Box::pin(Shared(payload.clone())),
+        };
+        (
+            srv.call(ServiceRequest::from_parts(http, shared)),
+            Some(payload),
+        )
+    } else {
+        (srv.call(req), None)
     };
-    let call = srv.call(ServiceRequest::from_parts(http, shared));
     async move {
         let res = call.await?;
-        Ok(res.map_body(|_, body| {
-            BoxBody::new(Holding {
-                body: BoxBody::new(body),
-                _payload: payload,
-            })
-        }))
+        Ok(match held {
+            Some(payload) => res.map_body(|_, body| {
+                BoxBody::new(Holding {
+                    body: BoxBody::new(body),
+                    _payload: payload,
+                })
+            }),
+            None => res.map_into_boxed_body(),
+        })
     }
 }
