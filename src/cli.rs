@@ -22,6 +22,11 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations and exit
     Migrate,
+    /// Manage dashboard users
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
     /// Manage API keys for the JSON API
     Apikey {
         #[command(subcommand)]
@@ -31,6 +36,20 @@ pub enum Command {
     Ledger {
         #[command(subcommand)]
         command: LedgerCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AdminCommand {
+    /// Create a dashboard user. The password comes from ASSENT_ADMIN_PASSWORD or, if unset, from the
+    /// first line of standard input; it needs at least 12 characters and is stored only as an argon2id hash
+    Create {
+        /// The user's email address (their sign-in name)
+        #[arg(long)]
+        email: String,
+        /// admin (everything) or marketer (agreements, profiles, audiences)
+        #[arg(long, value_parser = ["admin", "marketer"])]
+        role: String,
     },
 }
 

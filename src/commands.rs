@@ -2,7 +2,7 @@
 
 use crate::config::Settings;
 use crate::consent::ledger::{self, Verdict};
-use crate::db::models::api_keys;
+use crate::db::models::{admin_users, api_keys};
 use crate::db::{self, Schema};
 
 pub fn migrate(settings: &Settings) -> anyhow::Result<()> {
@@ -12,6 +12,53 @@ pub fn migrate(settings: &Settings) -> anyhow::Result<()> {
         "{}: applied {ran} migration{}; the database is up to date",
         settings.database.engine(),
         if ran == 1 { "" } else { "s" }
+    );
+    Ok(())
+}
+
+pub fn admin_create(settings: &Settings, email: &str, role: &str) -> anyhow::Result<()> {
+    use crate::auth::{Role, password};
+    use std::io::IsTerminal;
+    let email = crate::domain::Email::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+    let role = Role::parse(role).map_err(|e| anyhow::anyhow!("--role: {e}"))?;
+    let secret = match std::env::var("ASSENT_ADMIN_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty())
+    {
+        Some(p) => p,
+        None => {
+            if std::io::stdin().is_terminal() {
+                eprint!(
+                    "Password for {email} (at least {} characters): ",
+                    password::MIN_LEN
+                );
+            }
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            line.trim_end_matches(['\r', '\n']).to_string()
+        }
+    };
+    password::check_strength(&secret, email.as_str()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hash = password::hash(&secret)?;
+    let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
+    let now = db::now();
+    let user = admin_users::NewAdminUser {
+        email: email.as_str(),
+        role: role.as_str(),
+        password_hash: &hash,
+        password_changed_at: now,
+        created_at: now,
+    };
+    admin_users::insert(&mut conn, &user).map_err(|e| match e {
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ) => anyhow::anyhow!("a dashboard user {email} already exists"),
+        e => e.into(),
+    })?;
+    println!(
+        "Created {} {email}. They can sign in at /admin/login.",
+        role.as_str()
     );
     Ok(())
 }

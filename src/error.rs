@@ -32,6 +32,13 @@ pub enum PageError {
     /// A link that can never work again (410), with the way forward: the sign-up form.
     #[error("{0}")]
     Ended(String),
+    /// A dashboard page without a valid session: 303 to the sign-in page.
+    #[error("sign in first")]
+    SignIn,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("too many failed sign-ins")]
+    TooManyAttempts,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -50,6 +57,9 @@ impl ResponseError for PageError {
             PageError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             PageError::TooSlow(_) => StatusCode::REQUEST_TIMEOUT,
             PageError::Expired { .. } | PageError::Ended(_) => StatusCode::GONE,
+            PageError::SignIn => StatusCode::SEE_OTHER,
+            PageError::Forbidden(_) => StatusCode::FORBIDDEN,
+            PageError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             PageError::Unexpected(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
@@ -58,6 +68,26 @@ impl ResponseError for PageError {
         let status = self.status_code();
         let msg = self.to_string();
         let page = match self {
+            PageError::SignIn => {
+                return HttpResponse::SeeOther()
+                    .insert_header(("Location", "/admin/login"))
+                    .insert_header(("Cache-Control", "no-store"))
+                    .finish();
+            }
+            PageError::Forbidden(m) => ErrorPage {
+                status: 403,
+                title: "Not allowed",
+                message: m,
+                action: None,
+                link: Some(("/admin", "Back to the dashboard")),
+            },
+            PageError::TooManyAttempts => ErrorPage {
+                status: 429,
+                title: "Too many sign-in attempts",
+                message: "There were too many failed sign-ins for this account or from your network in the last minute. Wait a minute, then try again.",
+                action: None,
+                link: Some(("/admin/login", "Back to sign-in")),
+            },
             PageError::NotFound(m) => ErrorPage {
                 status: 404,
                 title: "Not found",

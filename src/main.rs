@@ -1,4 +1,4 @@
-use assent::cli::{ApikeyCommand, Cli, Command, LedgerCommand};
+use assent::cli::{AdminCommand, ApikeyCommand, Cli, Command, LedgerCommand};
 use assent::config::Settings;
 use assent::startup::{Application, Tuning};
 use clap::Parser;
@@ -24,6 +24,9 @@ fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings),
         Command::Migrate => assent::commands::migrate(&settings),
+        Command::Admin {
+            command: AdminCommand::Create { email, role },
+        } => assent::commands::admin_create(&settings, &email, &role),
         Command::Apikey {
             command: ApikeyCommand::Create { name },
         } => assent::commands::apikey_create(&settings, &name),

@@ -103,12 +103,12 @@ impl Application {
             )
         });
 
-        if let Some(keep) = settings.unconfirmed_retention {
-            let (p, every) = (pool.clone(), tuning.retention_every);
-            crate::supervise::task("retention", move || {
-                sweep_unconfirmed(p.clone(), keep, every)
-            });
-        }
+        let (p, every, keep) = (
+            pool.clone(),
+            tuning.retention_every,
+            settings.unconfirmed_retention,
+        );
+        crate::supervise::task("housekeeping", move || housekeeping(p.clone(), keep, every));
 
         // SQLite has one writer at a time; on PostgreSQL a second writer overlaps round trips.
         let writers = if settings.database.is_sqlite() { 1 } else { 2 };
@@ -132,6 +132,11 @@ impl Application {
         });
         let per_worker = connections_per_worker(tuning.http_workers);
         let hsts = base_url.starts_with("https://");
+        let cookies = routes::admin::Cookies {
+            secure: hsts,
+            key: actix_web::cookie::Key::derive_from(&settings.secret_key),
+        };
+        let sessions = crate::auth::sessions::DbSessionStore::new(state.pool.clone());
         let server = HttpServer::new(move || {
             let mut headers = DefaultHeaders::new()
                 .add(("X-Content-Type-Options", "nosniff"))
@@ -152,7 +157,8 @@ impl Application {
                 .wrap(headers)
                 .wrap_fn(routes::spans::trace)
                 .app_data(state.clone())
-                .configure(routes::configure)
+                .app_data(web::Data::new(cookies.clone()))
+                .configure(|cfg| routes::configure(cfg, sessions.clone(), &cookies))
                 .default_service(web::to(not_found))
         })
         .workers(tuning.http_workers)
@@ -187,27 +193,34 @@ impl Application {
     }
 }
 
-/// Removes never-confirmed addresses once their requests ended longer ago than `keep`, every `every`.
-async fn sweep_unconfirmed(pool: db::Pool, keep: chrono::Duration, every: Duration) {
+/// Every `every`: forgets expired dashboard sessions and old failed sign-ins, and removes never-confirmed
+/// addresses once their requests ended longer ago than `keep` (if set).
+async fn housekeeping(pool: db::Pool, keep: Option<chrono::Duration>, every: Duration) {
     loop {
         let p = pool.clone();
-        let swept = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
-            Ok(crate::consent::retention::sweep(
-                &mut *p.get()?,
-                db::now(),
-                keep,
-            )?)
+        let done = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
+            let mut conn = p.get()?;
+            let now = db::now();
+            crate::db::models::admin_sessions::delete_expired(&mut conn, now)?;
+            crate::db::models::login_failures::delete_before(
+                &mut conn,
+                now - crate::auth::throttle::WINDOW,
+            )?;
+            Ok(match keep {
+                Some(keep) => crate::consent::retention::sweep(&mut conn, now, keep)?,
+                None => 0,
+            })
         })
         .await;
-        match swept {
+        match done {
             Ok(Ok(0)) => {}
             Ok(Ok(n)) => tracing::info!(
                 profiles = n,
-                days = keep.num_days(),
+                days = keep.map_or(0, |k| k.num_days()),
                 "removed addresses that never confirmed (ASSENT_UNCONFIRMED_RETENTION_DAYS)"
             ),
-            Ok(Err(e)) => tracing::warn!(error = %e, "retention sweep failed; it runs again later"),
-            Err(e) => tracing::warn!(error = %e, "retention sweep failed; it runs again later"),
+            Ok(Err(e)) => tracing::warn!(error = %e, "housekeeping failed; it runs again later"),
+            Err(e) => tracing::warn!(error = %e, "housekeeping failed; it runs again later"),
         }
         tokio::time::sleep(every).await;
     }

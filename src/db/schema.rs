@@ -119,6 +119,34 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    admin_users (id) {
+        id -> BigInt,
+        email -> Text,
+        role -> Text,
+        password_hash -> Text,
+        password_changed_at -> Timestamp,
+        disabled_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    admin_sessions (key_hash) {
+        key_hash -> Text,
+        state -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_failures (id) {
+        id -> BigInt,
+        subject -> Text,
+        at -> Timestamp,
+    }
+}
+
 diesel::joinable!(agreement_versions -> agreements (agreement_id));
 diesel::joinable!(consents -> agreements (agreement_id));
 diesel::joinable!(consents -> profiles (profile_id));
@@ -134,4 +162,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     optin_requests,
     api_keys,
     email_outbox,
+    admin_users,
+    admin_sessions,
+    login_failures,
 );

@@ -101,6 +101,13 @@ impl Signer {
         format!("{id}.{}", hex(&tag[..10]))
     }
 
+    /// The sign-in form's CSRF token for the random value in the visitor's `assent-login` cookie (a
+    /// double-submit token: another site can neither read the cookie nor compute the token).
+    pub fn login_csrf(&self, nonce: &str) -> String {
+        let tag = hmac(&self.link_key, format!("login-csrf:{nonce}").as_bytes());
+        URL_SAFE_NO_PAD.encode(&tag[..16])
+    }
+
     pub fn link(&self, kind: LinkKind, profile_id: i64, agreement_ids: &[i64]) -> String {
         let mut bytes = Vec::with_capacity(10 + 4 * agreement_ids.len() + TAG_LEN);
         bytes.push(kind as u8);

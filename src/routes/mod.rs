@@ -1,5 +1,6 @@
 //! HTTP: handlers parse input and render output; business rules live in `consent` and `db`.
 
+pub mod admin;
 pub mod api;
 mod assets;
 pub mod public;
@@ -283,8 +284,13 @@ pub fn get() -> actix_web::Route {
     web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
+pub fn configure(
+    cfg: &mut web::ServiceConfig,
+    sessions: crate::auth::sessions::DbSessionStore,
+    cookies: &admin::Cookies,
+) {
     assets::configure(cfg);
     public::configure(cfg);
     api::configure(cfg);
+    admin::configure(cfg, sessions, cookies);
 }

@@ -563,13 +563,21 @@ impl TestApp {
 
     /// Runs the real `assent` binary against this test's database.
     pub fn cli(&self, args: &[&str]) -> std::process::Output {
-        std::process::Command::new(env!("CARGO_BIN_EXE_assent"))
-            .args(args)
+        self.cli_env(args, &[])
+    }
+
+    /// Runs the real `assent` binary against this test's database, with further settings.
+    pub fn cli_env(&self, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_assent"));
+        cmd.args(args)
             .env("ASSENT_DATABASE_URL", &self.db.url)
             .env("ASSENT_DATA_DIR", &self.data_dir)
             .env("ASSENT_LOG", "warn")
-            .output()
-            .unwrap()
+            .stdin(std::process::Stdio::null());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.output().unwrap()
     }
 }
 

@@ -1,10 +1,13 @@
 //! Row structs and their queries, one file per table. Functions take a connection so they compose
 //! inside one transaction.
 
+pub mod admin_sessions;
+pub mod admin_users;
 pub mod agreements;
 pub mod api_keys;
 pub mod consent_events;
 pub mod consents;
+pub mod login_failures;
 pub mod optin_requests;
 pub mod outbox;
 pub mod profiles;

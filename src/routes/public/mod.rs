@@ -48,7 +48,7 @@ impl From<BodyError> for PageError {
 }
 
 /// Token pages must not be cached or leak their URL onwards.
-fn private(mut res: actix_web::HttpResponse) -> actix_web::HttpResponse {
+pub(crate) fn private(mut res: actix_web::HttpResponse) -> actix_web::HttpResponse {
     res.headers_mut().insert(
         actix_web::http::header::CACHE_CONTROL,
         actix_web::http::header::HeaderValue::from_static("no-store"),

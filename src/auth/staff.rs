@@ -1,0 +1,180 @@
+//! Who a dashboard request is made by. `signed_in` (middleware on the whole `/admin` scope but the login
+//! page) loads the staff member from the session, or sends the visitor to sign in; `admins_only`
+//! (middleware on admin scopes) refuses marketers with 403. Handlers take `Staff` as an extractor.
+
+use crate::db::models::admin_users::{self, AdminUser};
+use crate::error::PageError;
+use crate::routes::{AppState, Form};
+use actix_session::{Session, SessionExt};
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use chrono::NaiveDateTime;
+use std::future::{Ready, ready};
+
+/// A session lasts at most this long after sign-in, however active (idle expiry is the session TTL).
+pub const ABSOLUTE: chrono::TimeDelta = chrono::TimeDelta::hours(12);
+/// Idle expiry: a session unused this long is gone.
+pub const IDLE: chrono::TimeDelta = chrono::TimeDelta::minutes(30);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Admin,
+    Marketer,
+}
+
+impl Role {
+    pub fn parse(raw: &str) -> Result<Role, String> {
+        match raw {
+            "admin" => Ok(Role::Admin),
+            "marketer" => Ok(Role::Marketer),
+            other => Err(format!("{other:?} is not a role; use admin or marketer")),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Marketer => "marketer",
+        }
+    }
+}
+
+/// The signed-in staff member of a request.
+#[derive(Clone, Debug)]
+pub struct Staff {
+    pub user: AdminUser,
+    pub role: Role,
+    /// The session's CSRF token: every form of the dashboard carries it.
+    pub csrf: String,
+}
+
+impl Staff {
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+
+    /// A submitted dashboard form, only if it carries this session's CSRF token (else 403).
+    pub async fn form(&self, req: &HttpRequest, payload: web::Payload) -> Result<Form, PageError> {
+        let form = Form::read(req, payload).await?;
+        if !same(form.get("csrf_token").unwrap_or(""), &self.csrf) {
+            return Err(csrf_refused());
+        }
+        Ok(form)
+    }
+}
+
+pub fn csrf_refused() -> PageError {
+    PageError::Forbidden(
+        "This form has expired or did not come from this site (its security token is missing or wrong). Go back, reload the page and submit it again.".into(),
+    )
+}
+
+/// Constant-time comparison of two tokens.
+pub fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
+}
+
+pub fn new_token() -> String {
+    use base64::Engine;
+    let mut bytes = [0u8; 32];
+    rand::fill(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn micros(t: NaiveDateTime) -> String {
+    t.and_utc().timestamp_micros().to_string()
+}
+
+/// Starts the session of a user who just proved their password: a new session id (so one planted
+/// before sign-in is useless) holding who they are, when they signed in and a fresh CSRF token.
+pub fn begin(session: &Session, user: &AdminUser) -> Result<(), PageError> {
+    session.renew();
+    let put = |k: &str, v: String| {
+        session
+            .insert(k, v)
+            .map_err(|e| PageError::Unexpected(anyhow::anyhow!("session: {e}")))
+    };
+    put("uid", user.id.to_string())?;
+    put("since", micros(crate::db::now()))?;
+    put("pwd", micros(user.password_changed_at))?;
+    put("csrf", new_token())?;
+    Ok(())
+}
+
+/// The staff member a session belongs to, if it still holds: the user exists and is not disabled, the
+/// password did not change since sign-in, and the sign-in is less than `ABSOLUTE` old.
+async fn load(session: &Session, state: &AppState) -> Result<Option<Staff>, PageError> {
+    let get = |k: &str| session.get::<String>(k).ok().flatten();
+    let (Some(uid), Some(since), Some(pwd), Some(csrf)) =
+        (get("uid"), get("since"), get("pwd"), get("csrf"))
+    else {
+        return Ok(None);
+    };
+    let (Ok(uid), Ok(since)) = (uid.parse::<i64>(), since.parse::<i64>()) else {
+        return Ok(None);
+    };
+    if crate::db::now().and_utc().timestamp_micros() - since
+        > ABSOLUTE.num_microseconds().unwrap_or(0)
+    {
+        session.purge();
+        return Ok(None);
+    }
+    let user = state.db(move |c| Ok(admin_users::find(c, uid)?)).await?;
+    let Some(user) =
+        user.filter(|u| u.disabled_at.is_none() && micros(u.password_changed_at) == pwd)
+    else {
+        session.purge();
+        return Ok(None);
+    };
+    let role = Role::parse(&user.role).map_err(|e| PageError::Unexpected(anyhow::anyhow!(e)))?;
+    Ok(Some(Staff { user, role, csrf }))
+}
+
+/// Middleware: a signed-in staff member, or 303 to the sign-in page.
+pub async fn signed_in(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| PageError::Unexpected(anyhow::anyhow!("no app state")))?;
+    match load(&req.get_session(), &state).await? {
+        Some(staff) => {
+            req.extensions_mut().insert(staff);
+            next.call(req).await
+        }
+        None => Err(PageError::SignIn.into()),
+    }
+}
+
+/// Middleware: only admins (a marketer gets 403).
+pub async fn admins_only(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let is_admin = req.extensions().get::<Staff>().is_some_and(Staff::is_admin);
+    if !is_admin {
+        return Err(PageError::Forbidden(
+            "Only admins can open this page. Ask an admin if you need something here.".into(),
+        )
+        .into());
+    }
+    next.call(req).await
+}
+
+impl FromRequest for Staff {
+    type Error = PageError;
+    type Future = Ready<Result<Staff, PageError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(
+            req.extensions()
+                .get::<Staff>()
+                .cloned()
+                .ok_or(PageError::SignIn),
+        )
+    }
+}

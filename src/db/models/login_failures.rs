@@ -1,0 +1,41 @@
+//! Failed dashboard sign-ins, by subject (the digest of an account's email or of a client IP).
+
+use crate::db::DbConn;
+use crate::db::schema::login_failures;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+pub fn record(conn: &mut DbConn, subjects: &[String], at: NaiveDateTime) -> QueryResult<()> {
+    let rows: Vec<_> = subjects
+        .iter()
+        .map(|s| (login_failures::subject.eq(s), login_failures::at.eq(at)))
+        .collect();
+    for row in rows {
+        diesel::insert_into(login_failures::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The most failures any of `subjects` had since `since`.
+pub fn most_since(
+    conn: &mut DbConn,
+    subjects: &[String],
+    since: NaiveDateTime,
+) -> QueryResult<i64> {
+    let mut most = 0;
+    for s in subjects {
+        let n: i64 = login_failures::table
+            .filter(login_failures::subject.eq(s))
+            .filter(login_failures::at.gt(since))
+            .count()
+            .get_result(conn)?;
+        most = most.max(n);
+    }
+    Ok(most)
+}
+
+pub fn delete_before(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(login_failures::table.filter(login_failures::at.le(before))).execute(conn)
+}

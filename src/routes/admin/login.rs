@@ -1,0 +1,127 @@
+use super::{Cookies, private};
+use crate::auth::staff::{self, Staff, csrf_refused, new_token, same};
+use crate::auth::{password, throttle};
+use crate::db::models::admin_users;
+use crate::error::{PageError, html};
+use crate::routes::{AppState, Form, client_meta};
+use actix_session::Session;
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+#[derive(Template)]
+#[template(path = "admin/login.html")]
+struct LoginPage {
+    csrf_token: String,
+    email: String,
+    error: Option<String>,
+}
+
+/// The sign-in form, with a CSRF token bound to a random value in a cookie of its own (no session is
+/// stored for visitors who are not signed in).
+fn form(
+    state: &AppState,
+    cookies: &Cookies,
+    status: StatusCode,
+    email: String,
+    error: Option<String>,
+) -> HttpResponse {
+    let nonce = new_token();
+    let page = LoginPage {
+        csrf_token: state.signer.login_csrf(&nonce),
+        email,
+        error,
+    };
+    let mut res = private(html(status, &page));
+    let cookie = Cookie::build(cookies.login_name(), nonce)
+        .path("/")
+        .http_only(true)
+        .secure(cookies.secure)
+        .same_site(SameSite::Strict)
+        .finish();
+    let _ = res.add_cookie(&cookie);
+    res
+}
+
+pub async fn page(state: web::Data<AppState>, cookies: web::Data<Cookies>) -> HttpResponse {
+    form(&state, &cookies, StatusCode::OK, String::new(), None)
+}
+
+pub async fn submit(
+    req: HttpRequest,
+    body: web::Payload,
+    session: Session,
+    state: web::Data<AppState>,
+    cookies: web::Data<Cookies>,
+) -> Result<HttpResponse, PageError> {
+    let f = Form::read(&req, body).await?;
+    let nonce = req
+        .cookie(cookies.login_name())
+        .map(|c| c.value().to_string())
+        .unwrap_or_default();
+    if nonce.is_empty()
+        || !same(
+            f.get("csrf_token").unwrap_or(""),
+            &state.signer.login_csrf(&nonce),
+        )
+    {
+        return Err(csrf_refused());
+    }
+    let email = f.get("email").unwrap_or("").trim().to_string();
+    let given = f.get("password").unwrap_or("").to_string();
+    let (ip, _) = client_meta(&req);
+    let subjects = throttle::subjects(&email, ip.as_deref());
+    let lookup = email.clone();
+    let (blocked, user) = state
+        .db(move |c| {
+            let now = crate::db::now();
+            if throttle::blocked(c, &subjects, now)? {
+                return Ok((true, None));
+            }
+            let user = admin_users::find_by_email(c, &lookup)?;
+            // Checked even for an unknown email (against a dummy hash), so timing reveals nothing.
+            let ok = password::verify(&given, user.as_ref().map(|u| u.password_hash.as_str()));
+            let user = user.filter(|u| ok && u.disabled_at.is_none());
+            if user.is_none() {
+                throttle::failed(c, &subjects, now)?;
+            }
+            Ok((false, user))
+        })
+        .await?;
+    if blocked {
+        return Err(PageError::TooManyAttempts);
+    }
+    let Some(user) = user else {
+        tracing::info!("dashboard sign-in refused");
+        return Ok(form(
+            &state,
+            &cookies,
+            StatusCode::UNAUTHORIZED,
+            email.chars().take(254).collect(),
+            Some("The email address or the password is not right.".into()),
+        ));
+    };
+    staff::begin(&session, &user)?;
+    tracing::info!(user_id = user.id, "dashboard sign-in");
+    Ok(private(
+        HttpResponse::SeeOther()
+            .insert_header(("Location", "/admin"))
+            .finish(),
+    ))
+}
+
+pub async fn logout(
+    req: HttpRequest,
+    body: web::Payload,
+    staff: Staff,
+    session: Session,
+) -> Result<HttpResponse, PageError> {
+    staff.form(&req, body).await?;
+    session.purge();
+    Ok(private(
+        HttpResponse::SeeOther()
+            .insert_header(("Location", "/admin/login"))
+            .finish(),
+    ))
+}

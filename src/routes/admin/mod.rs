@@ -1,0 +1,89 @@
+//! The dashboard. Every page but sign-in needs a staff session (`auth::staff::signed_in` on the whole
+//! scope); admin-only pages sit in scopes behind `auth::staff::admins_only`.
+
+mod login;
+mod overview;
+mod users;
+
+use crate::auth::sessions::DbSessionStore;
+use crate::auth::staff::{IDLE, admins_only, signed_in};
+use actix_session::SessionMiddleware;
+use actix_session::config::{BrowserSession, TtlExtensionPolicy};
+use actix_web::cookie::{Key, SameSite};
+use actix_web::middleware::from_fn;
+use actix_web::web;
+
+/// Cookie settings that depend on how the dashboard is reached.
+#[derive(Clone)]
+pub struct Cookies {
+    /// Served over https: `Secure` cookies with the `__Host-` prefix (bound to this host, path `/`).
+    pub secure: bool,
+    pub key: Key,
+}
+
+impl Cookies {
+    pub fn session_name(&self) -> &'static str {
+        if self.secure {
+            "__Host-assent-session"
+        } else {
+            "assent-session"
+        }
+    }
+
+    pub fn login_name(&self) -> &'static str {
+        if self.secure {
+            "__Host-assent-login"
+        } else {
+            "assent-login"
+        }
+    }
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig, store: DbSessionStore, cookies: &Cookies) {
+    let sessions = SessionMiddleware::builder(store, cookies.key.clone())
+        .cookie_name(cookies.session_name().into())
+        .cookie_secure(cookies.secure)
+        .cookie_http_only(true)
+        .cookie_same_site(SameSite::Strict)
+        .cookie_path("/".into())
+        .session_lifecycle(
+            BrowserSession::default()
+                .state_ttl(actix_web::cookie::time::Duration::seconds(
+                    IDLE.num_seconds(),
+                ))
+                .state_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
+        )
+        .build();
+    cfg.service(
+        web::scope("/admin")
+            .wrap(sessions)
+            .service(
+                web::resource("/login")
+                    .route(crate::routes::get().to(login::page))
+                    .route(web::post().to(login::submit)),
+            )
+            .service(
+                web::scope("")
+                    .wrap(from_fn(signed_in))
+                    .route("", crate::routes::get().to(overview::page))
+                    .route("/logout", web::post().to(login::logout))
+                    .service(
+                        web::scope("/users")
+                            .wrap(from_fn(admins_only))
+                            .route("", crate::routes::get().to(users::list)),
+                    )
+                    .default_service(web::to(not_found)),
+            ),
+    );
+}
+
+async fn not_found() -> Result<actix_web::HttpResponse, crate::error::PageError> {
+    Err(crate::error::PageError::NotFound(
+        "There is no dashboard page at this address.".into(),
+    ))
+}
+
+/// Dashboard pages are personal: never cached.
+fn private(res: actix_web::HttpResponse) -> actix_web::HttpResponse {
+    super::public::private(res)
+}

@@ -1,0 +1,320 @@
+//! The dashboard's sign-in, sessions, roles and CSRF protection, with a cookie-keeping client.
+
+use crate::helpers::*;
+
+const PASSWORD: &str = "correct horse battery staple";
+
+/// A browser for the dashboard: keeps cookies, follows no redirects.
+pub struct Browser {
+    pub http: reqwest::Client,
+    base: String,
+}
+
+/// The value of the first `csrf_token` hidden input of a page.
+pub fn csrf(page: &str) -> String {
+    let needle = r#"name="csrf_token" value=""#;
+    let at = page.find(needle).expect("a csrf_token input") + needle.len();
+    page[at..].split('"').next().unwrap().to_string()
+}
+
+impl Browser {
+    pub fn new(app: &TestApp) -> Browser {
+        Browser {
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            base: app.base.clone(),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, String, Option<String>) {
+        Self::answer(self.http.get(format!("{}{path}", self.base))).await
+    }
+
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> (u16, String, Option<String>) {
+        Self::answer(self.http.post(format!("{}{path}", self.base)).form(form)).await
+    }
+
+    /// (status, body, Location header)
+    async fn answer(req: reqwest::RequestBuilder) -> (u16, String, Option<String>) {
+        let r = req.send().await.unwrap();
+        let location = r
+            .headers()
+            .get("location")
+            .map(|v| v.to_str().unwrap().to_string());
+        (r.status().as_u16(), r.text().await.unwrap(), location)
+    }
+
+    /// Posts a dashboard form with the CSRF token of the page at `from`.
+    pub async fn submit(
+        &self,
+        from: &str,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> (u16, String, Option<String>) {
+        let (_, page, _) = self.get(from).await;
+        let token = csrf(&page);
+        let mut form = form.to_vec();
+        form.push(("csrf_token", &token));
+        self.post(path, &form).await
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> (u16, String, Option<String>) {
+        self.submit(
+            "/admin/login",
+            "/admin/login",
+            &[("email", email), ("password", password)],
+        )
+        .await
+    }
+}
+
+/// Creates a dashboard user directly in the database.
+pub fn staff_user(app: &TestApp, email: &str, role: &str) {
+    let hash = assent::auth::password::hash(PASSWORD).unwrap();
+    let now = assent::db::now();
+    assent::db::models::admin_users::insert(
+        &mut app.conn(),
+        &assent::db::models::admin_users::NewAdminUser {
+            email,
+            role,
+            password_hash: &hash,
+            password_changed_at: now,
+            created_at: now,
+        },
+    )
+    .unwrap();
+}
+
+#[tokio::test]
+async fn admin_create_sign_in_and_out_and_a_copied_cookie_dies_with_the_session() {
+    let app = TestApp::spawn().await;
+    // The command refuses a weak password with the reason, and creates the user with a good one.
+    let weak = app.cli_env(
+        &[
+            "admin",
+            "create",
+            "--email",
+            "ada@shop.example",
+            "--role",
+            "admin",
+        ],
+        &[("ASSENT_ADMIN_PASSWORD", "short")],
+    );
+    assert_eq!(weak.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("too short"));
+    let ok = app.cli_env(
+        &[
+            "admin",
+            "create",
+            "--email",
+            "ada@shop.example",
+            "--role",
+            "admin",
+        ],
+        &[("ASSENT_ADMIN_PASSWORD", PASSWORD)],
+    );
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let twice = app.cli_env(
+        &[
+            "admin",
+            "create",
+            "--email",
+            "ada@shop.example",
+            "--role",
+            "marketer",
+        ],
+        &[("ASSENT_ADMIN_PASSWORD", PASSWORD)],
+    );
+    assert!(String::from_utf8_lossy(&twice.stderr).contains("already exists"));
+
+    let b = Browser::new(&app);
+    // Wrong password and unknown email: the same 401 page.
+    let (s1, wrong, _) = b
+        .sign_in("ada@shop.example", "not the password at all")
+        .await;
+    let (s2, unknown, _) = b
+        .sign_in("nobody@shop.example", "not the password at all")
+        .await;
+    assert_eq!((s1, s2), (401, 401));
+    let message = "The email address or the password is not right.";
+    assert!(wrong.contains(message) && unknown.contains(message));
+
+    let r = b
+        .http
+        .get(format!("{}/admin/login", app.base))
+        .send()
+        .await
+        .unwrap();
+    let token = csrf(&r.text().await.unwrap());
+    let r = b
+        .http
+        .post(format!("{}/admin/login", app.base))
+        .form(&[
+            ("email", "ada@shop.example"),
+            ("password", PASSWORD),
+            ("csrf_token", &token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/admin");
+    let cookie = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("assent-session="))
+        .expect("a session cookie");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let (status, page, _) = b.get("/admin").await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("Overview") && page.contains("ada@shop.example"),
+        "{page}"
+    );
+    assert_eq!(
+        page.matches(r#"name="csrf_token""#).count(),
+        1,
+        "the sign-out form has a token"
+    );
+
+    // Sign out; the cookie as it was (say, copied by someone) no longer opens anything.
+    let stolen = cookie.split(';').next().unwrap().to_string();
+    let (status, _, location) = b.submit("/admin", "/admin/logout", &[]).await;
+    assert_eq!((status, location.as_deref()), (303, Some("/admin/login")));
+    let (status, _, location) = b.get("/admin").await;
+    assert_eq!((status, location.as_deref()), (303, Some("/admin/login")));
+    let replay = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{}/admin", app.base))
+        .header("cookie", stolen)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        replay.status(),
+        303,
+        "a copied session cookie dies at logout"
+    );
+}
+
+#[tokio::test]
+async fn roles_are_enforced_on_whole_scopes() {
+    let app = TestApp::spawn().await;
+    staff_user(&app, "mia@shop.example", "marketer");
+    staff_user(&app, "abe@shop.example", "admin");
+    let anonymous = Browser::new(&app);
+    let marketer = Browser::new(&app);
+    let admin = Browser::new(&app);
+    assert_eq!(marketer.sign_in("mia@shop.example", PASSWORD).await.0, 303);
+    assert_eq!(admin.sign_in("abe@shop.example", PASSWORD).await.0, 303);
+    // (path, anonymous, marketer, admin)
+    let matrix = [
+        ("/admin", 303, 200, 200),
+        ("/admin/users", 303, 403, 200),
+        ("/admin/no-such-page", 303, 404, 404),
+        ("/admin/users/whatever", 303, 403, 404),
+    ];
+    for (path, anon, mk, ad) in matrix {
+        let (a, _, location) = anonymous.get(path).await;
+        assert_eq!(a, anon, "anonymous {path}");
+        assert_eq!(
+            location.as_deref(),
+            Some("/admin/login"),
+            "anonymous {path}"
+        );
+        assert_eq!(marketer.get(path).await.0, mk, "marketer {path}");
+        assert_eq!(admin.get(path).await.0, ad, "admin {path}");
+    }
+    let (_, page, _) = admin.get("/admin/users").await;
+    assert!(page.contains("mia@shop.example") && page.contains("marketer"));
+    let (_, page, _) = marketer.get("/admin").await;
+    assert!(
+        !page.contains("/admin/users"),
+        "marketers are not shown admin pages"
+    );
+    // Every dashboard page keeps the strict headers.
+    let r = admin
+        .http
+        .get(format!("{}/admin", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["x-frame-options"], "DENY");
+    assert_eq!(r.headers()["cache-control"], "no-store");
+}
+
+#[tokio::test]
+async fn every_post_needs_its_csrf_token() {
+    let app = TestApp::spawn().await;
+    staff_user(&app, "abe@shop.example", "admin");
+    let b = Browser::new(&app);
+    // The sign-in form: without a token, or with a token from another visitor's form.
+    let (status, page, _) = b
+        .post(
+            "/admin/login",
+            &[("email", "abe@shop.example"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(status, 403, "{page}");
+    let other = Browser::new(&app);
+    let (_, their_page, _) = other.get("/admin/login").await;
+    b.get("/admin/login").await;
+    let (status, _, _) = b
+        .post(
+            "/admin/login",
+            &[
+                ("email", "abe@shop.example"),
+                ("password", PASSWORD),
+                ("csrf_token", &csrf(&their_page)),
+            ],
+        )
+        .await;
+    assert_eq!(status, 403, "a token is bound to its own visitor");
+    // Signed in: sign-out without the session's token is refused and the session stays.
+    assert_eq!(b.sign_in("abe@shop.example", PASSWORD).await.0, 303);
+    assert_eq!(b.post("/admin/logout", &[]).await.0, 403);
+    assert_eq!(
+        b.post("/admin/logout", &[("csrf_token", "forged")]).await.0,
+        403
+    );
+    assert_eq!(b.get("/admin").await.0, 200);
+}
+
+#[tokio::test]
+async fn failed_sign_ins_are_throttled_and_a_disabled_user_is_signed_out_everywhere() {
+    let app = TestApp::spawn().await;
+    staff_user(&app, "abe@shop.example", "admin");
+    let signed_in = Browser::new(&app);
+    assert_eq!(signed_in.sign_in("abe@shop.example", PASSWORD).await.0, 303);
+
+    let b = Browser::new(&app);
+    for _ in 0..5 {
+        assert_eq!(
+            b.sign_in("abe@shop.example", "guessing the password")
+                .await
+                .0,
+            401
+        );
+    }
+    let (status, page, _) = b.sign_in("abe@shop.example", PASSWORD).await;
+    assert_eq!(status, 429, "even the right password waits: {page}");
+    assert!(page.contains("Wait a minute"), "{page}");
+
+    app.exec("UPDATE admin_users SET disabled_at = created_at WHERE email = 'abe@shop.example'");
+    let (status, _, location) = signed_in.get("/admin").await;
+    assert_eq!((status, location.as_deref()), (303, Some("/admin/login")));
+}
