@@ -101,6 +101,12 @@ impl Catalog {
         }
     }
 
+    /// Forgets the cached agreements, so this node's next page shows a change made just now (other
+    /// nodes see it within `TTL`).
+    pub fn invalidate(&self) {
+        *self.cached.write().expect("catalog lock") = None;
+    }
+
     pub async fn get(&self) -> anyhow::Result<Arc<Snapshot>> {
         if let Some((at, snap)) = self.cached.read().expect("catalog lock").as_ref()
             && at.elapsed() < Self::TTL

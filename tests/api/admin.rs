@@ -225,6 +225,9 @@ async fn roles_are_enforced_on_whole_scopes() {
     let matrix = [
         ("/admin", 303, 200, 200),
         ("/admin/users", 303, 403, 200),
+        ("/admin/agreements", 303, 200, 200),
+        ("/admin/agreements/new", 303, 200, 200),
+        ("/admin/agreements/sms_agreement", 303, 200, 200),
         ("/admin/no-such-page", 303, 404, 404),
         ("/admin/users/whatever", 303, 403, 404),
     ];
@@ -317,4 +320,235 @@ async fn failed_sign_ins_are_throttled_and_a_disabled_user_is_signed_out_everywh
     app.exec("UPDATE admin_users SET disabled_at = created_at WHERE email = 'abe@shop.example'");
     let (status, _, location) = signed_in.get("/admin").await;
     assert_eq!((status, location.as_deref()), (303, Some("/admin/login")));
+}
+
+#[tokio::test]
+async fn a_marketer_creates_edits_and_archives_an_agreement_and_consents_keep_their_version() {
+    let app = TestApp::spawn().await;
+    staff_user(&app, "mia@shop.example", "marketer");
+    let b = Browser::new(&app);
+    assert_eq!(b.sign_in("mia@shop.example", PASSWORD).await.0, 303);
+    // The public pages have the catalog cached before the change.
+    assert_eq!(app.get("/subscribe").await.0, 200);
+
+    let v1 = "I agree to receive offers that feature alcoholic drinks. I am of legal drinking age.";
+    let (status, page, location) = b
+        .submit(
+            "/admin/agreements/new",
+            "/admin/agreements",
+            &[
+                ("key", "alcohol_agreement"),
+                ("title", "Offers with alcohol"),
+                ("channel", "other"),
+                ("text", v1),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303, "{page}");
+    assert_eq!(
+        location.as_deref(),
+        Some("/admin/agreements/alcohol_agreement?saved=1")
+    );
+    let (status, page) = app.get("/subscribe?agreements=alcohol_agreement").await;
+    assert_eq!(
+        status, 200,
+        "on this node the new agreement is on forms at once: {page}"
+    );
+    assert!(page.contains(v1));
+
+    // Someone consents under version 1.
+    app.subscribe_confirmed("ola@example.com", &["alcohol_agreement"])
+        .await;
+
+    // A new wording is version 2; the form shows both.
+    let v2 = "I agree to receive offers that feature alcoholic drinks, by email or text message. I am of legal drinking age.";
+    let (status, _, _) = b
+        .submit(
+            "/admin/agreements/alcohol_agreement",
+            "/admin/agreements/alcohol_agreement",
+            &[("title", "Offers with alcohol"), ("text", v2)],
+        )
+        .await;
+    assert_eq!(status, 303);
+    let (_, page, _) = b.get("/admin/agreements/alcohol_agreement").await;
+    assert!(
+        page.contains("version 2") && page.contains(v1) && page.contains(v2),
+        "{page}"
+    );
+    // Saving the same words again makes no version.
+    b.submit(
+        "/admin/agreements/alcohol_agreement",
+        "/admin/agreements/alcohol_agreement",
+        &[("title", "Offers with alcohol (18+)"), ("text", v2)],
+    )
+    .await;
+    let (_, page, _) = b.get("/admin/agreements").await;
+    assert!(page.contains("Offers with alcohol (18+)"));
+    let (_, form) = app.get("/subscribe?agreements=alcohol_agreement").await;
+    assert!(form.contains(v2) && !form.contains(v1));
+
+    let key = app.api_key().await;
+    let (_, ledger) = app
+        .api("/api/v1/profiles/ola@example.com/consents", &key)
+        .await;
+    assert_eq!(ledger[0]["agreement"], "alcohol_agreement");
+    assert_eq!(
+        ledger[0]["version"], 1,
+        "the consent keeps the wording it was given under"
+    );
+    let out = app.cli(&["ledger", "verify"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    // Archived: off every form at once, history kept, key never reused.
+    let (status, _, _) = b
+        .submit(
+            "/admin/agreements/alcohol_agreement",
+            "/admin/agreements/alcohol_agreement/archive",
+            &[],
+        )
+        .await;
+    assert_eq!(status, 303);
+    assert_eq!(
+        app.get("/subscribe?agreements=alcohol_agreement").await.0,
+        404
+    );
+    let (_, page, _) = b.get("/admin/agreements/alcohol_agreement").await;
+    assert!(page.contains("archived") && page.contains(v1));
+    let (status, page, _) = b
+        .submit(
+            "/admin/agreements/new",
+            "/admin/agreements",
+            &[
+                ("key", "alcohol_agreement"),
+                ("title", "Other"),
+                ("channel", "email"),
+                ("text", "Something else."),
+            ],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(page.contains("already in use"), "{page}");
+}
+
+#[tokio::test]
+async fn invalid_agreement_forms_get_422_next_to_the_field_and_write_nothing() {
+    let app = TestApp::spawn().await;
+    staff_user(&app, "mia@shop.example", "marketer");
+    let b = Browser::new(&app);
+    assert_eq!(b.sign_in("mia@shop.example", PASSWORD).await.0, 303);
+    let long = "x".repeat(5001);
+    let ok = |k: &'static str, v: &'static str| (k, v);
+    // (fields, the field whose error shows, what it says)
+    type Case<'a> = (Vec<(&'a str, &'a str)>, &'a str, &'a str);
+    let cases: Vec<Case> = vec![
+        (
+            vec![
+                ok("key", "Alcohol"),
+                ok("title", "T"),
+                ok("channel", "other"),
+                ok("text", "Text."),
+            ],
+            "key",
+            "lower-case",
+        ),
+        (
+            vec![
+                ok("key", "newsletter_agreement"),
+                ok("title", "T"),
+                ok("channel", "email"),
+                ok("text", "Text."),
+            ],
+            "key",
+            "already in use",
+        ),
+        (
+            vec![
+                ok("key", "a_b"),
+                ok("title", ""),
+                ok("channel", "email"),
+                ok("text", "Text."),
+            ],
+            "title",
+            "Give the agreement a title",
+        ),
+        (
+            vec![
+                ok("key", "a_b"),
+                ok("title", "Two\r\nlines"),
+                ok("channel", "email"),
+                ok("text", "Text."),
+            ],
+            "title",
+            "one line",
+        ),
+        (
+            vec![
+                ok("key", "a_b"),
+                ok("title", "T"),
+                ok("channel", "fax"),
+                ok("text", "Text."),
+            ],
+            "channel",
+            "email, SMS, push or other",
+        ),
+        (
+            vec![
+                ok("key", "a_b"),
+                ok("title", "T"),
+                ok("channel", "email"),
+                ok("text", "  "),
+            ],
+            "text",
+            "Write the consent text",
+        ),
+        (
+            vec![
+                ok("key", "a_b"),
+                ok("title", "T"),
+                ok("channel", "email"),
+                ("text", long.as_str()),
+            ],
+            "text",
+            "too long",
+        ),
+    ];
+    for (form, field, message) in cases {
+        let (status, page, _) = b
+            .submit("/admin/agreements/new", "/admin/agreements", &form)
+            .await;
+        assert_eq!(status, 422, "{form:?}");
+        let at = page
+            .find(&format!("id=\"{field}-error\""))
+            .unwrap_or_else(|| panic!("no {field} error for {form:?}: {page}"));
+        assert!(
+            page[at..].split("</p>").next().unwrap().contains(message),
+            "{field}: {message}: {page}"
+        );
+    }
+    // Editing: the same checks; unknown keys are 404.
+    let (status, page, _) = b
+        .submit(
+            "/admin/agreements/sms_agreement",
+            "/admin/agreements/sms_agreement",
+            &[("title", "SMS"), ("text", "")],
+        )
+        .await;
+    assert_eq!(status, 422, "{page}");
+    assert_eq!(b.get("/admin/agreements/no_such_agreement").await.0, 404);
+    // Without the CSRF token: 403. Without a session: to the sign-in page.
+    let form = [
+        ("key", "c_d"),
+        ("title", "T"),
+        ("channel", "email"),
+        ("text", "Text."),
+    ];
+    assert_eq!(b.post("/admin/agreements", &form).await.0, 403);
+    let (status, _, location) = Browser::new(&app).post("/admin/agreements", &form).await;
+    assert_eq!((status, location.as_deref()), (303, Some("/admin/login")));
+    assert_eq!(app.count("agreements"), 3, "nothing was written");
+    assert_eq!(app.count("agreement_versions"), 3);
 }

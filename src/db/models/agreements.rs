@@ -66,3 +66,117 @@ pub fn all_version_texts(conn: &mut DbConn) -> QueryResult<Vec<(i64, i32, String
         ))
         .load(conn)
 }
+
+/// A version of an agreement's wording: (version, language, text, created_at).
+pub type Version = (i32, String, String, chrono::NaiveDateTime);
+
+/// Every version of one agreement, newest first.
+pub fn versions(conn: &mut DbConn, agreement_id: i64) -> QueryResult<Vec<Version>> {
+    agreement_versions::table
+        .filter(agreement_versions::agreement_id.eq(agreement_id))
+        .order(agreement_versions::version.desc())
+        .select((
+            agreement_versions::version,
+            agreement_versions::language,
+            agreement_versions::text,
+            agreement_versions::created_at,
+        ))
+        .load(conn)
+}
+
+/// Whether a key was ever used, archived agreements included (a key never gets a second meaning).
+pub fn key_taken(conn: &mut DbConn, key: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        agreements::table.filter(agreements::key.eq(key)),
+    ))
+    .get_result(conn)
+}
+
+/// Creates an agreement with version 1 of its wording, last in display order.
+pub fn create(
+    conn: &mut DbConn,
+    key: &str,
+    title: &str,
+    channel: &str,
+    text: &str,
+    now: chrono::NaiveDateTime,
+) -> QueryResult<i64> {
+    let last: Option<i32> = agreements::table
+        .select(diesel::dsl::max(agreements::position))
+        .first(conn)?;
+    let id = diesel::insert_into(agreements::table)
+        .values((
+            agreements::key.eq(key),
+            agreements::title.eq(title),
+            agreements::channel.eq(channel),
+            agreements::position.eq(last.unwrap_or(0) + 1),
+            agreements::current_version.eq(1),
+            agreements::created_at.eq(now),
+        ))
+        .returning(agreements::id)
+        .get_result(conn)?;
+    add_version(conn, id, 1, text, now)?;
+    Ok(id)
+}
+
+fn add_version(
+    conn: &mut DbConn,
+    id: i64,
+    version: i32,
+    text: &str,
+    now: chrono::NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(agreement_versions::table)
+        .values((
+            agreement_versions::agreement_id.eq(id),
+            agreement_versions::version.eq(version),
+            agreement_versions::language.eq("en"),
+            agreement_versions::text.eq(text),
+            agreement_versions::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Renames an agreement and, when its wording changed, makes the new wording its next version (consents
+/// already given keep the version they were given under). Returns the current version afterwards.
+pub fn edit(
+    conn: &mut DbConn,
+    id: i64,
+    title: &str,
+    text: &str,
+    now: chrono::NaiveDateTime,
+) -> QueryResult<i32> {
+    // The agreement's row lock first: two editors at once make two versions in turn, never a clash.
+    diesel::update(agreements::table.find(id))
+        .set(agreements::title.eq(title))
+        .execute(conn)?;
+    let current: i32 = agreements::table
+        .find(id)
+        .select(agreements::current_version)
+        .first(conn)?;
+    let (now_text,): (String,) = agreement_versions::table
+        .find((id, current))
+        .select((agreement_versions::text,))
+        .first(conn)?;
+    if now_text == text {
+        return Ok(current);
+    }
+    add_version(conn, id, current + 1, text, now)?;
+    diesel::update(agreements::table.find(id))
+        .set(agreements::current_version.eq(current + 1))
+        .execute(conn)?;
+    Ok(current + 1)
+}
+
+/// Takes an agreement off every form; its history and consents stay.
+pub fn archive(conn: &mut DbConn, id: i64, now: chrono::NaiveDateTime) -> QueryResult<()> {
+    diesel::update(
+        agreements::table
+            .find(id)
+            .filter(agreements::archived_at.is_null()),
+    )
+    .set(agreements::archived_at.eq(now))
+    .execute(conn)?;
+    Ok(())
+}

@@ -1,6 +1,7 @@
 //! The dashboard. Every page but sign-in needs a staff session (`auth::staff::signed_in` on the whole
 //! scope); admin-only pages sit in scopes behind `auth::staff::admins_only`.
 
+mod agreements;
 mod login;
 mod overview;
 mod users;
@@ -67,6 +68,18 @@ pub fn configure(cfg: &mut web::ServiceConfig, store: DbSessionStore, cookies: &
                     .wrap(from_fn(signed_in))
                     .route("", crate::routes::get().to(overview::page))
                     .route("/logout", web::post().to(login::logout))
+                    .route("/agreements", crate::routes::get().to(agreements::list))
+                    .route("/agreements", web::post().to(agreements::create))
+                    .route("/agreements/new", crate::routes::get().to(agreements::new))
+                    .route(
+                        "/agreements/{key}",
+                        crate::routes::get().to(agreements::show),
+                    )
+                    .route("/agreements/{key}", web::post().to(agreements::update))
+                    .route(
+                        "/agreements/{key}/archive",
+                        web::post().to(agreements::archive),
+                    )
                     .service(
                         web::scope("/users")
                             .wrap(from_fn(admins_only))

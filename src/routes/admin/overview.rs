@@ -1,6 +1,7 @@
 use super::private;
 use crate::auth::Staff;
-use crate::db::schema::{consents, profiles};
+use crate::db::models::consents;
+use crate::db::schema::profiles;
 use crate::error::{PageError, html};
 use crate::routes::AppState;
 use actix_web::http::StatusCode;
@@ -22,11 +23,7 @@ pub async fn page(staff: Staff, state: web::Data<AppState>) -> Result<HttpRespon
     let (total, counts) = state
         .db(|c| {
             let total: i64 = profiles::table.count().get_result(c)?;
-            let counts: Vec<(i64, i64)> = consents::table
-                .filter(consents::value.eq("enabled"))
-                .group_by(consents::agreement_id)
-                .select((consents::agreement_id, diesel::dsl::count_star()))
-                .load(c)?;
+            let counts = consents::enabled_counts(c)?;
             Ok((total, counts))
         })
         .await?;

@@ -1,0 +1,274 @@
+//! Agreements: list, create, edit (a changed text is a new version), archive. Marketers and admins.
+
+use super::private;
+use crate::auth::Staff;
+use crate::consent::write_tx;
+use crate::db::models::agreements::{self, Agreement, Version};
+use crate::db::models::consents;
+use crate::domain::{AgreementKey, single_line};
+use crate::error::{PageError, html};
+use crate::routes::{AppState, Form};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+const CHANNELS: [&str; 4] = ["email", "sms", "push", "other"];
+const MAX_TEXT: usize = 5000;
+
+#[derive(Template)]
+#[template(path = "admin/agreements.html")]
+struct ListPage {
+    staff: Staff,
+    /// (agreement, profiles with it enabled)
+    agreements: Vec<(Agreement, i64)>,
+}
+
+#[derive(Template, Default)]
+#[template(path = "admin/agreement_form.html")]
+struct FormPage {
+    staff: Option<Staff>,
+    /// `None`: a new agreement; else the key of the one being edited.
+    editing: Option<String>,
+    archived: bool,
+    key: String,
+    title: String,
+    channel: String,
+    text: String,
+    version: i32,
+    versions: Vec<Version>,
+    saved: bool,
+    key_error: Option<String>,
+    title_error: Option<String>,
+    channel_error: Option<String>,
+    text_error: Option<String>,
+}
+
+impl FormPage {
+    fn has_errors(&self) -> bool {
+        self.key_error.is_some()
+            || self.title_error.is_some()
+            || self.channel_error.is_some()
+            || self.text_error.is_some()
+    }
+
+    fn csrf(&self) -> &str {
+        self.staff.as_ref().map_or("", |s| s.csrf.as_str())
+    }
+
+    fn channels(&self) -> &'static [&'static str] {
+        &CHANNELS
+    }
+
+    /// Title and text from a submitted form, checked whole; errors land next to their fields.
+    fn take(&mut self, form: &Form) {
+        let title = form.get("title").unwrap_or("");
+        match single_line("The title", title, 120) {
+            Ok(Some(t)) => self.title = t,
+            Ok(None) => {
+                self.title_error = Some("Give the agreement a title people will recognise.".into())
+            }
+            Err(e) => self.title_error = Some(e),
+        }
+        let text = form.get("text").unwrap_or("").trim().replace("\r\n", "\n");
+        if text.is_empty() {
+            self.text_error =
+                Some("Write the consent text: the exact words people agree to.".into());
+        } else if text.chars().count() > MAX_TEXT {
+            self.text_error = Some(format!(
+                "The consent text is too long: at most {MAX_TEXT} characters."
+            ));
+        } else if text.chars().any(|c| c.is_control() && c != '\n') {
+            self.text_error =
+                Some("The consent text contains control characters; remove them.".into());
+        }
+        self.text = text.chars().take(MAX_TEXT + 100).collect();
+        if self.title.is_empty() {
+            self.title = title.chars().take(200).collect();
+        }
+    }
+}
+
+fn see_other(to: String) -> HttpResponse {
+    private(
+        HttpResponse::SeeOther()
+            .insert_header(("Location", to))
+            .finish(),
+    )
+}
+
+pub async fn list(staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
+    let (all, counts) = state
+        .db(|c| {
+            let counts = consents::enabled_counts(c)?;
+            Ok((agreements::all(c)?, counts))
+        })
+        .await?;
+    let agreements = all
+        .into_iter()
+        .map(|a| {
+            let n = counts
+                .iter()
+                .find(|(id, _)| *id == a.id)
+                .map_or(0, |(_, n)| *n);
+            (a, n)
+        })
+        .collect();
+    Ok(private(html(
+        StatusCode::OK,
+        &ListPage { staff, agreements },
+    )))
+}
+
+pub async fn new(staff: Staff) -> HttpResponse {
+    let page = FormPage {
+        staff: Some(staff),
+        channel: "email".into(),
+        ..Default::default()
+    };
+    private(html(StatusCode::OK, &page))
+}
+
+pub async fn create(
+    req: HttpRequest,
+    body: web::Payload,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let form = staff.form(&req, body).await?;
+    let mut page = FormPage {
+        staff: Some(staff),
+        ..Default::default()
+    };
+    page.take(&form);
+    let raw_key = form.get("key").unwrap_or("").trim();
+    page.key = raw_key.chars().take(70).collect();
+    let key = AgreementKey::parse(raw_key)
+        .map_err(|_| {
+            page.key_error = Some(
+                "Use 2 to 63 lower-case letters, digits and _, starting with a letter (e.g. alcohol_agreement).".into(),
+            )
+        })
+        .ok();
+    let channel = form.get("channel").unwrap_or("");
+    page.channel = channel.chars().take(20).collect();
+    if !CHANNELS.contains(&channel) {
+        page.channel_error =
+            Some("Choose how people are reached: email, SMS, push or other.".into());
+    }
+    let Some(key) = key.filter(|_| !page.has_errors()) else {
+        return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &page)));
+    };
+    let (title, channel, text) = (page.title.clone(), page.channel.clone(), page.text.clone());
+    let k = key.to_string();
+    let created = state
+        .db(move |c| {
+            Ok(write_tx(c, |c| {
+                if agreements::key_taken(c, &k)? {
+                    return Ok(false);
+                }
+                agreements::create(c, &k, &title, &channel, &text, crate::db::now())?;
+                Ok::<_, diesel::result::Error>(true)
+            })?)
+        })
+        .await?;
+    if !created {
+        page.key_error = Some(format!(
+            "The key {key} is already in use (or was, by an archived agreement): a key keeps its meaning for ever. Choose another."
+        ));
+        return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &page)));
+    }
+    state.catalog.invalidate();
+    tracing::info!(agreement = %key, "agreement created");
+    Ok(see_other(format!("/admin/agreements/{key}?saved=1")))
+}
+
+/// The agreement with this key, or the 404 page.
+async fn find(state: &AppState, key: &str) -> Result<(Agreement, Vec<Version>), PageError> {
+    let key = key.to_string();
+    state
+        .db(move |c| {
+            let found = agreements::all(c)?.into_iter().find(|a| a.key == key);
+            Ok(match found {
+                Some(a) => {
+                    let v = agreements::versions(c, a.id)?;
+                    Some((a, v))
+                }
+                None => None,
+            })
+        })
+        .await?
+        .ok_or_else(|| PageError::NotFound("There is no agreement with this key.".into()))
+}
+
+fn edit_page(staff: Staff, a: Agreement, versions: Vec<Version>) -> FormPage {
+    FormPage {
+        staff: Some(staff),
+        editing: Some(a.key.clone()),
+        archived: !a.active(),
+        key: a.key,
+        title: a.title,
+        channel: a.channel,
+        text: a.text,
+        version: a.version,
+        versions,
+        ..Default::default()
+    }
+}
+
+pub async fn show(
+    req: HttpRequest,
+    key: web::Path<String>,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let (a, versions) = find(&state, &key).await?;
+    let mut page = edit_page(staff, a, versions);
+    page.saved = req.query_string().contains("saved=1");
+    Ok(private(html(StatusCode::OK, &page)))
+}
+
+pub async fn update(
+    req: HttpRequest,
+    key: web::Path<String>,
+    body: web::Payload,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let form = staff.form(&req, body).await?;
+    let (a, versions) = find(&state, &key).await?;
+    let id = a.id;
+    let mut page = edit_page(staff, a, versions);
+    page.take(&form);
+    if page.has_errors() {
+        return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &page)));
+    }
+    let (title, text) = (page.title.clone(), page.text.clone());
+    let version = state
+        .db(move |c| {
+            Ok(write_tx(c, |c| {
+                agreements::edit(c, id, &title, &text, crate::db::now())
+            })?)
+        })
+        .await?;
+    state.catalog.invalidate();
+    tracing::info!(agreement = %key, version, "agreement edited");
+    Ok(see_other(format!("/admin/agreements/{key}?saved=1")))
+}
+
+pub async fn archive(
+    req: HttpRequest,
+    key: web::Path<String>,
+    body: web::Payload,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    staff.form(&req, body).await?;
+    let (a, _) = find(&state, &key).await?;
+    let id = a.id;
+    state
+        .db(move |c| Ok(agreements::archive(c, id, crate::db::now())?))
+        .await?;
+    state.catalog.invalidate();
+    tracing::info!(agreement = %key, "agreement archived");
+    Ok(see_other(format!("/admin/agreements/{key}?saved=1")))
+}
