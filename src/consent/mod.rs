@@ -15,6 +15,7 @@
 
 pub mod ledger;
 pub mod optin;
+pub mod read;
 pub mod retention;
 pub mod signup;
 pub mod throttle;

@@ -1,5 +1,6 @@
 use super::authenticate;
-use crate::db::models::{consent_events, consents, optin_requests, profiles};
+use crate::consent::read;
+use crate::db::models::{consent_events, profiles};
 use crate::domain::Email;
 use crate::error::ApiError;
 use crate::routes::AppState;
@@ -31,40 +32,20 @@ pub async fn get(
     let profile = find(&state, &email).await?;
     let all = state.catalog.get().await?;
     let pid = profile.id;
-    let (current, pending) = state
-        .db(move |c| {
-            Ok((
-                consents::for_profile(c, pid)?,
-                optin_requests::pending_for_profile(c, pid, crate::db::now())?,
-            ))
-        })
+    let standing = state
+        .db(move |c| Ok(read::standing(c, &all, pid, crate::db::now())?))
         .await?;
     let mut attributes: Map<String, Value> =
         serde_json::from_str(&profile.attributes).unwrap_or_default();
-    for a in all.iter() {
-        let on = current
-            .iter()
-            .any(|c| c.agreement_id == a.id && c.value == "enabled");
-        attributes.insert(
-            a.key.clone(),
-            json!(if on { "enabled" } else { "disabled" }),
-        );
+    for s in &standing {
+        let value = if s.enabled { "enabled" } else { "disabled" };
+        attributes.insert(s.agreement.key.clone(), json!(value));
     }
-    let mut pending_keys: Vec<String> = Vec::new();
-    for (id, _) in pending
+    let pending_keys: Vec<&str> = standing
         .iter()
-        .flat_map(|r| optin_requests::decode_agreements(&r.agreements))
-    {
-        let enabled = current
-            .iter()
-            .any(|c| c.agreement_id == id && c.value == "enabled");
-        if let Some(a) = all.iter().find(|a| a.id == id)
-            && !enabled
-            && !pending_keys.contains(&a.key)
-        {
-            pending_keys.push(a.key.clone());
-        }
-    }
+        .filter(|s| s.pending)
+        .map(|s| s.agreement.key.as_str())
+        .collect();
     Ok(HttpResponse::Ok().json(json!({
         "email": profile.email,
         "customId": profile.custom_id,

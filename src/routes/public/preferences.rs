@@ -1,10 +1,10 @@
 use super::{apply, linked_profile, private, stale_wording};
-use crate::consent::{self, throttle::Allowance};
+use crate::consent::{self, read, throttle::Allowance};
 use crate::consent::{Change, Meta};
 use crate::db::DbConn;
 use crate::db::models::agreements::Agreement;
 use crate::db::models::outbox::{self, NewMail};
-use crate::db::models::{consents, optin_requests, profiles};
+use crate::db::models::profiles;
 use crate::domain::{ConsentValue, Email, LinkKind, Source};
 use crate::error::{PageError, html};
 use crate::routes::{AppState, Form, client_meta};
@@ -41,26 +41,13 @@ async fn render(
     error: Option<String>,
 ) -> Result<HttpResponse, PageError> {
     let all = state.catalog.get().await?;
-    let (current, pending) = state
-        .db(move |c| {
-            let pending = optin_requests::pending_for_profile(c, profile_id, crate::db::now())?;
-            let pending: Vec<i64> = pending
-                .iter()
-                .flat_map(|r| optin_requests::decode_agreements(&r.agreements))
-                .map(|(id, _)| id)
-                .collect();
-            Ok((consents::for_profile(c, profile_id)?, pending))
-        })
+    let standing = state
+        .db(move |c| Ok(read::standing(c, &all, profile_id, crate::db::now())?))
         .await?;
-    let agreements = all
-        .iter()
-        .filter(|a| a.active())
-        .map(|a| {
-            let on = current
-                .iter()
-                .any(|c| c.agreement_id == a.id && c.value == "enabled");
-            (a.clone(), on, !on && pending.contains(&a.id))
-        })
+    let agreements = standing
+        .into_iter()
+        .filter(|s| s.agreement.active())
+        .map(|s| (s.agreement, s.enabled, s.pending))
         .collect();
     let page = PreferencesPage {
         action: format!("/preferences/{token}"),

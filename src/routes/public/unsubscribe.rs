@@ -1,7 +1,7 @@
 use super::{apply, linked_profile, private};
+use crate::consent::read;
 use crate::consent::{Change, Meta};
 use crate::db::models::agreements::Agreement;
-use crate::db::models::consents;
 use crate::domain::{ConsentValue, LinkKind, LinkToken, Source};
 use crate::error::{PageError, html};
 use crate::routes::{AppState, Form, client_meta};
@@ -43,17 +43,12 @@ async fn render(
 ) -> Result<HttpResponse, PageError> {
     let all = state.catalog.get().await?;
     let pid = link.profile_id;
-    let current = state
-        .db(move |c| Ok(consents::for_profile(c, pid)?))
-        .await?;
-    let agreements = covered(&all, link)
+    let covered = covered(&all, link);
+    let agreements = state
+        .db(move |c| Ok(read::standing(c, &covered, pid, crate::db::now())?))
+        .await?
         .into_iter()
-        .map(|a| {
-            let on = current
-                .iter()
-                .any(|c| c.agreement_id == a.id && c.value == "enabled");
-            (a, on)
-        })
+        .map(|s| (s.agreement, s.enabled))
         .collect();
     let preferences_url = format!(
         "/preferences/{}",
