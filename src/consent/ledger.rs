@@ -68,11 +68,66 @@ pub fn verify_in_pages(conn: &mut DbConn, page_size: i64) -> diesel::QueryResult
     })
 }
 
-fn verify_snapshot(conn: &mut DbConn, page_size: i64) -> diesel::QueryResult<Verdict> {
-    let texts: HashMap<(i64, i32), String> = agreements::all_version_texts(conn)?
+/// The SHA-256 of every version's wording, by (agreement, version).
+type Texts = HashMap<(i64, i32), String>;
+
+fn version_texts(conn: &mut DbConn) -> diesel::QueryResult<Texts> {
+    Ok(agreements::all_version_texts(conn)?
         .into_iter()
         .map(|(a, v, t)| ((a, v), sha256_hex(t.as_bytes())))
-        .collect();
+        .collect())
+}
+
+/// What is wrong with a stored event, given the hash of the profile's event before it.
+fn event_fault(ev: &EventBody, expected_prev: Option<&str>, texts: &Texts) -> Option<&'static str> {
+    if ev.prev_hash.as_deref() != expected_prev {
+        return Some(
+            "its link to the previous event of the profile does not match (an event was removed or reordered)",
+        );
+    }
+    if event_hash(ev) != ev.hash {
+        return Some("its hash does not match its contents (the event was edited)");
+    }
+    let digest_ok = |clear: &Option<String>, digest: &Option<String>| match clear {
+        Some(c) => digest.as_deref() == Some(sha256_hex(c.as_bytes()).as_str()),
+        None => true,
+    };
+    if !digest_ok(&ev.ip, &ev.ip_digest) || !digest_ok(&ev.user_agent, &ev.user_agent_digest) {
+        return Some("its IP address or user agent differs from the recorded digest");
+    }
+    if texts.get(&(ev.agreement_id, ev.version)) != Some(&ev.text_sha256) {
+        return Some("the consent text of its agreement version was changed or removed");
+    }
+    None
+}
+
+/// Checks one profile's chain and its current values (for the dashboard's "chain intact" mark).
+pub fn verify_profile(conn: &mut DbConn, profile_id: i64) -> diesel::QueryResult<Verdict> {
+    let texts = version_texts(conn)?;
+    let events = consent_events::for_profile(conn, profile_id)?;
+    let mut prev: Option<String> = None;
+    let mut newest = HashMap::new();
+    for stored in &events {
+        let ev = &stored.event;
+        if let Some(reason) = event_fault(ev, prev.as_deref(), &texts) {
+            return Ok(Verdict::Broken {
+                event_id: stored.id,
+                profile_id,
+                reason: reason.into(),
+            });
+        }
+        prev = Some(ev.hash.clone());
+        newest.insert((profile_id, ev.agreement_id), (stored.id, ev.value.clone()));
+    }
+    Ok(
+        compare_current(conn, &mut newest, &[profile_id])?.unwrap_or(Verdict::Intact {
+            events: events.len() as u64,
+        }),
+    )
+}
+
+fn verify_snapshot(conn: &mut DbConn, page_size: i64) -> diesel::QueryResult<Verdict> {
+    let texts = version_texts(conn)?;
     let mut count = 0u64;
     let mut after = (i64::MIN, i64::MIN);
     let mut prev: Option<(i64, String)> = None;
@@ -93,32 +148,8 @@ fn verify_snapshot(conn: &mut DbConn, page_size: i64) -> diesel::QueryResult<Ver
                 .as_ref()
                 .filter(|(p, _)| *p == ev.profile_id)
                 .map(|(_, h)| h.as_str());
-            if ev.prev_hash.as_deref() != expected_prev {
-                return Ok(broken(
-                    "its link to the previous event of the profile does not match (an event was removed or reordered)",
-                ));
-            }
-            let computed = event_hash(ev);
-            if computed != ev.hash {
-                return Ok(broken(
-                    "its hash does not match its contents (the event was edited)",
-                ));
-            }
-            let digest_ok = |clear: &Option<String>, digest: &Option<String>| match clear {
-                Some(c) => digest.as_deref() == Some(sha256_hex(c.as_bytes()).as_str()),
-                None => true,
-            };
-            if !digest_ok(&ev.ip, &ev.ip_digest)
-                || !digest_ok(&ev.user_agent, &ev.user_agent_digest)
-            {
-                return Ok(broken(
-                    "its IP address or user agent differs from the recorded digest",
-                ));
-            }
-            if texts.get(&(ev.agreement_id, ev.version)) != Some(&ev.text_sha256) {
-                return Ok(broken(
-                    "the consent text of its agreement version was changed or removed",
-                ));
+            if let Some(reason) = event_fault(ev, expected_prev, &texts) {
+                return Ok(broken(reason));
             }
             prev = Some((ev.profile_id, ev.hash.clone()));
             newest.insert(

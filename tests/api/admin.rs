@@ -225,6 +225,7 @@ async fn roles_are_enforced_on_whole_scopes() {
     let matrix = [
         ("/admin", 303, 200, 200),
         ("/admin/users", 303, 403, 200),
+        ("/admin/profiles", 303, 200, 200),
         ("/admin/agreements", 303, 200, 200),
         ("/admin/agreements/new", 303, 200, 200),
         ("/admin/agreements/sms_agreement", 303, 200, 200),
@@ -551,4 +552,76 @@ async fn invalid_agreement_forms_get_422_next_to_the_field_and_write_nothing() {
     assert_eq!((status, location.as_deref()), (303, Some("/admin/login")));
     assert_eq!(app.count("agreements"), 3, "nothing was written");
     assert_eq!(app.count("agreement_versions"), 3);
+}
+
+#[tokio::test]
+async fn profiles_are_searched_page_by_page_and_show_their_proof_of_consent() {
+    let app = TestApp::spawn().await;
+    staff_user(&app, "mia@shop.example", "marketer");
+    let b = Browser::new(&app);
+    assert_eq!(b.sign_in("mia@shop.example", PASSWORD).await.0, 303);
+    for i in 0..60 {
+        app.exec(&format!(
+            "INSERT INTO profiles (email, custom_id, phone, attributes, form_mails, created_at, updated_at) \
+             VALUES ('page{i:02}@example.com', 'crm-{i:02}', '+4930{i:04}', '{{}}', 0, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+        ));
+    }
+    // 50 a page, newest first; the next page continues where this one ended.
+    let (status, page, _) = b.get("/admin/profiles?q=page").await;
+    assert_eq!(status, 200);
+    assert_eq!(page.matches("@example.com</a>").count(), 50);
+    assert!(page.contains("page59@example.com") && !page.contains("page09@example.com"));
+    let next = page
+        .split("href=\"")
+        .find(|s| {
+            s.starts_with("/admin/profiles?q=page&amp;before=")
+                || s.starts_with("/admin/profiles?q=page&#38;before=")
+        })
+        .expect("a next-page link");
+    let next = next
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&amp;", "&")
+        .replace("&#38;", "&");
+    let (_, page, _) = b.get(&next).await;
+    assert_eq!(page.matches("@example.com</a>").count(), 10);
+    assert!(page.contains("page09@example.com") && !page.contains("Next page"));
+    // customId prefix and exact phone.
+    let (_, page, _) = b.get("/admin/profiles?q=crm-4").await;
+    assert_eq!(page.matches("@example.com</a>").count(), 10);
+    let (_, page, _) = b.get("/admin/profiles?q=%2B49300007").await;
+    assert_eq!(page.matches("@example.com</a>").count(), 1);
+    assert!(page.contains("page07@example.com"));
+
+    // A real person's page: values, and every event with the exact wording shown.
+    let mail = app
+        .subscribe_confirmed("pia@example.com", &["newsletter_agreement"])
+        .await;
+    assert_eq!(app.one_click(&mail.unsubscribe_url()).await, 200);
+    let (_, list, _) = b.get("/admin/profiles?q=pia%40").await;
+    let link = list
+        .split("href=\"/admin/profiles/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let (status, page, _) = b.get(&format!("/admin/profiles/{link}")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Chain intact: 2 events verified"), "{page}");
+    assert!(page.contains("confirmation") && page.contains("one_click"));
+    assert!(
+        page.contains("I agree to receive the newsletter by email"),
+        "the wording shown"
+    );
+    assert!(page.contains("127.0.0.1"));
+    // A current value changed behind the ledger's back is flagged.
+    app.exec("UPDATE consents SET value = 'enabled'");
+    let (_, page, _) = b.get(&format!("/admin/profiles/{link}")).await;
+    assert!(page.contains("does NOT verify"), "{page}");
+
+    assert_eq!(b.get("/admin/profiles/999999").await.0, 404);
+    assert_eq!(b.get("/admin/profiles/not-a-number").await.0, 404);
 }

@@ -207,3 +207,33 @@ pub fn set_allowance(
         .execute(conn)?;
     Ok(())
 }
+
+/// Profiles whose email or customId starts with `q`, or whose phone is `q`, newest first, with ids
+/// below `before` (keyset pagination: no page costs more than the one before it).
+pub fn search(
+    conn: &mut DbConn,
+    q: Option<&str>,
+    before: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<Profile>> {
+    let mut query = profiles::table
+        .select(Profile::as_select())
+        .order(profiles::id.desc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(before) = before {
+        query = query.filter(profiles::id.lt(before));
+    }
+    if let Some(q) = q {
+        // A prefix as a range, so the unique indexes on email and customId serve it on both engines.
+        let end = format!("{q}\u{10ffff}");
+        query = query.filter(
+            profiles::email
+                .ge(q)
+                .and(profiles::email.lt(end.clone()))
+                .or(profiles::custom_id.ge(q).and(profiles::custom_id.lt(end)))
+                .or(profiles::phone.eq(q)),
+        );
+    }
+    query.load(conn)
+}

@@ -4,6 +4,7 @@
 mod agreements;
 mod login;
 mod overview;
+mod profiles;
 mod users;
 
 use crate::auth::sessions::DbSessionStore;
@@ -68,6 +69,8 @@ pub fn configure(cfg: &mut web::ServiceConfig, store: DbSessionStore, cookies: &
                     .wrap(from_fn(signed_in))
                     .route("", crate::routes::get().to(overview::page))
                     .route("/logout", web::post().to(login::logout))
+                    .route("/profiles", crate::routes::get().to(profiles::list))
+                    .route("/profiles/{id}", crate::routes::get().to(profiles::show))
                     .route("/agreements", crate::routes::get().to(agreements::list))
                     .route("/agreements", web::post().to(agreements::create))
                     .route("/agreements/new", crate::routes::get().to(agreements::new))
