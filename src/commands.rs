@@ -2,7 +2,7 @@
 
 use crate::config::Settings;
 use crate::consent::ledger::{self, Verdict};
-use crate::db::models::{admin_users, api_keys};
+use crate::db::models::{admin_users, api_keys, audit_log};
 use crate::db::{self, Schema};
 
 pub fn migrate(settings: &Settings) -> anyhow::Result<()> {
@@ -56,6 +56,14 @@ pub fn admin_create(settings: &Settings, email: &str, role: &str) -> anyhow::Res
         ) => anyhow::anyhow!("a dashboard user {email} already exists"),
         e => e.into(),
     })?;
+    audit_log::record(
+        &mut conn,
+        "cli",
+        "user.create",
+        email.as_str(),
+        Some(role.as_str()),
+        None,
+    )?;
     println!(
         "Created {} {email}. They can sign in at /admin/login.",
         role.as_str()
@@ -86,6 +94,7 @@ pub fn apikey_create(settings: &Settings, name: &str) -> anyhow::Result<()> {
         }
         e => e.into(),
     })?;
+    audit_log::record(&mut conn, "cli", "apikey.create", name, None, None)?;
     println!("Created API key {name:?}. Store it now: it is shown only this once.");
     println!("{key}");
     Ok(())

@@ -48,11 +48,36 @@ pub struct Staff {
     pub role: Role,
     /// The session's CSRF token: every form of the dashboard carries it.
     pub csrf: String,
+    /// The client's IP address, for the audit log.
+    pub ip: Option<String>,
 }
 
 impl Staff {
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
+    }
+
+    /// Who this is in the audit log and in consent sources: `admin:<email>`.
+    pub fn actor(&self) -> String {
+        format!("admin:{}", self.user.email)
+    }
+
+    /// Records an action of this staff member in the audit log (in the caller's transaction).
+    pub fn audit(
+        &self,
+        conn: &mut crate::db::DbConn,
+        action: &str,
+        subject: &str,
+        detail: Option<&str>,
+    ) -> diesel::QueryResult<()> {
+        crate::db::models::audit_log::record(
+            conn,
+            &self.actor(),
+            action,
+            subject,
+            detail,
+            self.ip.as_deref(),
+        )
     }
 
     /// A submitted dashboard form, only if it carries this session's CSRF token (else 403).
@@ -105,7 +130,11 @@ pub fn begin(session: &Session, user: &AdminUser) -> Result<(), PageError> {
 
 /// The staff member a session belongs to, if it still holds: the user exists and is not disabled, the
 /// password did not change since sign-in, and the sign-in is less than `ABSOLUTE` old.
-async fn load(session: &Session, state: &AppState) -> Result<Option<Staff>, PageError> {
+async fn load(
+    session: &Session,
+    state: &AppState,
+    ip: Option<String>,
+) -> Result<Option<Staff>, PageError> {
     let get = |k: &str| session.get::<String>(k).ok().flatten();
     let (Some(uid), Some(since), Some(pwd), Some(csrf)) =
         (get("uid"), get("since"), get("pwd"), get("csrf"))
@@ -129,7 +158,12 @@ async fn load(session: &Session, state: &AppState) -> Result<Option<Staff>, Page
         return Ok(None);
     };
     let role = Role::parse(&user.role).map_err(|e| PageError::Unexpected(anyhow::anyhow!(e)))?;
-    Ok(Some(Staff { user, role, csrf }))
+    Ok(Some(Staff {
+        user,
+        role,
+        csrf,
+        ip,
+    }))
 }
 
 /// Middleware: a signed-in staff member, or 303 to the sign-in page.
@@ -141,7 +175,8 @@ pub async fn signed_in(
         .app_data::<web::Data<AppState>>()
         .cloned()
         .ok_or_else(|| PageError::Unexpected(anyhow::anyhow!("no app state")))?;
-    match load(&req.get_session(), &state).await? {
+    let (ip, _) = crate::routes::client_meta(req.request());
+    match load(&req.get_session(), &state, ip).await? {
         Some(staff) => {
             req.extensions_mut().insert(staff);
             next.call(req).await

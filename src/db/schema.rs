@@ -147,6 +147,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        actor -> Text,
+        action -> Text,
+        subject -> Text,
+        detail -> Nullable<Text>,
+        ip -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
 diesel::joinable!(agreement_versions -> agreements (agreement_id));
 diesel::joinable!(consents -> agreements (agreement_id));
 diesel::joinable!(consents -> profiles (profile_id));
@@ -165,4 +177,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     admin_users,
     admin_sessions,
     login_failures,
+    audit_log,
 );

@@ -121,6 +121,17 @@ async fn admin_create_sign_in_and_out_and_a_copied_cookie_dies_with_the_session(
         "{}",
         String::from_utf8_lossy(&ok.stderr)
     );
+    let users = {
+        use diesel::RunQueryDsl;
+        #[derive(diesel::QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let q = "SELECT COUNT(*) AS n FROM audit_log WHERE actor = 'cli' AND action = 'user.create' AND subject = 'ada@shop.example'";
+        diesel::sql_query(q).load::<N>(&mut app.conn()).unwrap()[0].n
+    };
+    assert_eq!(users, 1, "the command's action is in the audit log");
     let twice = app.cli_env(
         &[
             "admin",
@@ -225,6 +236,7 @@ async fn roles_are_enforced_on_whole_scopes() {
     let matrix = [
         ("/admin", 303, 200, 200),
         ("/admin/users", 303, 403, 200),
+        ("/admin/audit", 303, 403, 200),
         ("/admin/profiles", 303, 200, 200),
         ("/admin/agreements", 303, 200, 200),
         ("/admin/agreements/new", 303, 200, 200),
@@ -433,6 +445,17 @@ async fn a_marketer_creates_edits_and_archives_an_agreement_and_consents_keep_th
         .await;
     assert_eq!(status, 422);
     assert!(page.contains("already in use"), "{page}");
+
+    // Each change is in the audit log, with who did it and from where (admins read it).
+    staff_user(&app, "abe@shop.example", "admin");
+    let admin = Browser::new(&app);
+    assert_eq!(admin.sign_in("abe@shop.example", PASSWORD).await.0, 303);
+    let (_, audit, _) = admin.get("/admin/audit").await;
+    for action in ["agreement.create", "agreement.edit", "agreement.archive"] {
+        assert!(audit.contains(action), "{action} in the audit log: {audit}");
+    }
+    assert!(audit.contains("admin:mia@shop.example") && audit.contains("127.0.0.1"));
+    assert!(audit.contains("version 2"));
 }
 
 #[tokio::test]

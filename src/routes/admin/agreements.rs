@@ -160,6 +160,7 @@ pub async fn create(
     };
     let (title, channel, text) = (page.title.clone(), page.channel.clone(), page.text.clone());
     let k = key.to_string();
+    let who = page.staff.clone().expect("a signed-in staff member");
     let created = state
         .db(move |c| {
             Ok(write_tx(c, |c| {
@@ -167,6 +168,7 @@ pub async fn create(
                     return Ok(false);
                 }
                 agreements::create(c, &k, &title, &channel, &text, crate::db::now())?;
+                who.audit(c, "agreement.create", &k, Some(&title))?;
                 Ok::<_, diesel::result::Error>(true)
             })?)
         })
@@ -243,10 +245,17 @@ pub async fn update(
         return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &page)));
     }
     let (title, text) = (page.title.clone(), page.text.clone());
+    let (who, k) = (
+        page.staff.clone().expect("a signed-in staff member"),
+        key.to_string(),
+    );
     let version = state
         .db(move |c| {
             Ok(write_tx(c, |c| {
-                agreements::edit(c, id, &title, &text, crate::db::now())
+                let version = agreements::edit(c, id, &title, &text, crate::db::now())?;
+                let detail = format!("title {title:?}, version {version}");
+                who.audit(c, "agreement.edit", &k, Some(&detail))?;
+                Ok::<_, diesel::result::Error>(version)
             })?)
         })
         .await?;
@@ -264,9 +273,14 @@ pub async fn archive(
 ) -> Result<HttpResponse, PageError> {
     staff.form(&req, body).await?;
     let (a, _) = find(&state, &key).await?;
-    let id = a.id;
+    let (id, k) = (a.id, key.to_string());
     state
-        .db(move |c| Ok(agreements::archive(c, id, crate::db::now())?))
+        .db(move |c| {
+            Ok(write_tx(c, |c| {
+                agreements::archive(c, id, crate::db::now())?;
+                staff.audit(c, "agreement.archive", &k, None)
+            })?)
+        })
         .await?;
     state.catalog.invalidate();
     tracing::info!(agreement = %key, "agreement archived");

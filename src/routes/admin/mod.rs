@@ -2,6 +2,7 @@
 //! scope); admin-only pages sit in scopes behind `auth::staff::admins_only`.
 
 mod agreements;
+mod audit;
 mod login;
 mod overview;
 mod profiles;
@@ -87,6 +88,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, store: DbSessionStore, cookies: &
                         web::scope("/users")
                             .wrap(from_fn(admins_only))
                             .route("", crate::routes::get().to(users::list)),
+                    )
+                    .service(
+                        web::scope("/audit")
+                            .wrap(from_fn(admins_only))
+                            .route("", crate::routes::get().to(audit::list)),
                     )
                     .default_service(web::to(not_found)),
             ),

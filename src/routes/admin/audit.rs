@@ -1,0 +1,45 @@
+//! The audit log (admins only): what staff and operators changed, newest first.
+
+use super::private;
+use crate::auth::Staff;
+use crate::db::models::audit_log::{self, Entry};
+use crate::error::{PageError, html};
+use crate::routes::{AppState, Form};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+const PAGE: i64 = 100;
+
+#[derive(Template)]
+#[template(path = "admin/audit.html")]
+struct AuditPage {
+    staff: Staff,
+    entries: Vec<Entry>,
+    next: Option<String>,
+}
+
+pub async fn list(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let before = Form::parse(req.query_string().as_bytes())
+        .get("before")
+        .and_then(|b| b.parse::<i64>().ok());
+    let mut entries = state
+        .db(move |c| Ok(audit_log::page(c, before, PAGE + 1)?))
+        .await?;
+    let next = (entries.len() as i64 > PAGE).then(|| {
+        entries.truncate(PAGE as usize);
+        format!("/admin/audit?before={}", entries.last().map_or(0, |e| e.id))
+    });
+    Ok(private(html(
+        StatusCode::OK,
+        &AuditPage {
+            staff,
+            entries,
+            next,
+        },
+    )))
+}
