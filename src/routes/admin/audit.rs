@@ -30,10 +30,7 @@ pub async fn list(
     let mut entries = state
         .db(move |c| Ok(audit_log::page(c, before, PAGE + 1)?))
         .await?;
-    let next = (entries.len() as i64 > PAGE).then(|| {
-        entries.truncate(PAGE as usize);
-        format!("/admin/audit?before={}", entries.last().map_or(0, |e| e.id))
-    });
+    let next = super::next_page(&mut entries, PAGE, |e| e.id, "/admin/audit?");
     Ok(private(html(
         StatusCode::OK,
         &AuditPage {

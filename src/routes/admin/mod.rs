@@ -109,3 +109,18 @@ async fn not_found() -> Result<actix_web::HttpResponse, crate::error::PageError>
 fn private(res: actix_web::HttpResponse) -> actix_web::HttpResponse {
     super::public::private(res)
 }
+
+/// For a keyset query that fetched one row more than `page`: keeps the page, and gives the link to the
+/// next one (`{base}before=<last id>`) when that extra row showed there is more.
+fn next_page<T>(
+    rows: &mut Vec<T>,
+    page: i64,
+    id: impl Fn(&T) -> i64,
+    base: &str,
+) -> Option<String> {
+    if rows.len() as i64 <= page {
+        return None;
+    }
+    rows.truncate(page as usize);
+    rows.last().map(|last| format!("{base}before={}", id(last)))
+}

@@ -42,12 +42,13 @@ pub async fn list(
     let mut found = state
         .db(move |c| Ok(profiles::search(c, search.as_deref(), before, PAGE + 1)?))
         .await?;
-    let next = (found.len() as i64 > PAGE).then(|| {
-        found.truncate(PAGE as usize);
-        let last = found.last().map_or(0, |p| p.id);
-        let q: String = form_urlencoded::byte_serialize(q.as_bytes()).collect();
-        format!("/admin/profiles?q={q}&before={last}")
-    });
+    let q_url: String = form_urlencoded::byte_serialize(q.as_bytes()).collect();
+    let next = super::next_page(
+        &mut found,
+        PAGE,
+        |p| p.id,
+        &format!("/admin/profiles?q={q_url}&"),
+    );
     Ok(private(html(
         StatusCode::OK,
         &ListPage {
