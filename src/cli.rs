@@ -32,6 +32,18 @@ pub enum Command {
         #[command(subcommand)]
         command: ApikeyCommand,
     },
+    /// Write the profiles CSV (one row per profile, with every agreement and two personal links)
+    Export {
+        /// Only profiles with this agreement key ...
+        #[arg(long)]
+        agreement: Option<String>,
+        /// ... at this value (default enabled; never set counts as disabled)
+        #[arg(long, value_parser = ["enabled", "disabled"], requires = "agreement")]
+        status: Option<String>,
+        /// Write to this file instead of standard output
+        #[arg(short = 'o', long)]
+        output: Option<std::path::PathBuf>,
+    },
     /// Check the consent ledger
     Ledger {
         #[command(subcommand)]

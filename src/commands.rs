@@ -118,3 +118,43 @@ pub fn ledger_verify(settings: &Settings) -> anyhow::Result<bool> {
         }
     }
 }
+
+/// Writes the profiles CSV to a file or standard output, a chunk at a time.
+pub fn export(
+    settings: &Settings,
+    agreement: Option<&str>,
+    status: Option<&str>,
+    output: Option<std::path::PathBuf>,
+) -> anyhow::Result<()> {
+    use crate::exports::{Export, Filter};
+    let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
+    let catalog = crate::db::models::agreements::all(&mut conn)?;
+    let filter = Filter::parse(&catalog, agreement, status).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let base_url = settings
+        .base_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", settings.bind));
+    let export = Export {
+        catalog,
+        filter,
+        signer: crate::domain::Signer::new(&settings.secret_key),
+        base_url,
+    };
+    match output {
+        Some(path) => {
+            let file = std::fs::File::create(&path)
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+            let mut w = std::io::BufWriter::with_capacity(256 * 1024, file);
+            let rows = export.write_all(&mut conn, &mut w)?;
+            std::io::Write::flush(&mut w)?;
+            eprintln!("{rows} profiles written to {}", path.display());
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::with_capacity(256 * 1024, stdout.lock());
+            export.write_all(&mut conn, &mut w)?;
+            std::io::Write::flush(&mut w)?;
+        }
+    }
+    Ok(())
+}

@@ -8,6 +8,7 @@ pub mod consent;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod exports;
 pub mod mail;
 pub mod node;
 pub mod routes;

@@ -24,6 +24,11 @@ fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings),
         Command::Migrate => assent::commands::migrate(&settings),
+        Command::Export {
+            agreement,
+            status,
+            output,
+        } => assent::commands::export(&settings, agreement.as_deref(), status.as_deref(), output),
         Command::Admin {
             command: AdminCommand::Create { email, role },
         } => assent::commands::admin_create(&settings, &email, &role),

@@ -237,6 +237,7 @@ async fn roles_are_enforced_on_whole_scopes() {
         ("/admin", 303, 200, 200),
         ("/admin/users", 303, 403, 200),
         ("/admin/audit", 303, 403, 200),
+        ("/admin/exports", 303, 403, 200),
         ("/admin/profiles", 303, 200, 200),
         ("/admin/agreements", 303, 200, 200),
         ("/admin/agreements/new", 303, 200, 200),

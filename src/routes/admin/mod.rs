@@ -3,6 +3,7 @@
 
 mod agreements;
 mod audit;
+mod exports;
 mod login;
 mod overview;
 mod profiles;
@@ -88,6 +89,12 @@ pub fn configure(cfg: &mut web::ServiceConfig, store: DbSessionStore, cookies: &
                         web::scope("/users")
                             .wrap(from_fn(admins_only))
                             .route("", crate::routes::get().to(users::list)),
+                    )
+                    .service(
+                        web::scope("/exports")
+                            .wrap(from_fn(admins_only))
+                            .route("", crate::routes::get().to(exports::page))
+                            .route("/profiles.csv", crate::routes::get().to(exports::download)),
                     )
                     .service(
                         web::scope("/audit")

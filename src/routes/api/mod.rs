@@ -1,5 +1,6 @@
 //! The JSON API, authenticated with `Authorization: Bearer <API key>`.
 
+pub(crate) mod exports;
 mod profiles;
 
 use crate::db::models::api_keys;
@@ -17,6 +18,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(
                 "/profiles/{email}/consents",
                 crate::routes::get().to(profiles::consents),
+            )
+            .route(
+                "/exports/profiles.csv",
+                crate::routes::get().to(exports::profiles_csv),
             )
             .default_service(web::to(not_found)),
     );

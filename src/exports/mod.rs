@@ -1,0 +1,222 @@
+//! The profiles CSV (CONTRACT.md, "CSV export"), written a chunk at a time by keyset pagination so memory
+//! stays flat however many rows: the same rows for the dashboard download, the API and `assent export`.
+
+use crate::db::DbConn;
+use crate::db::models::agreements::Agreement;
+use crate::db::models::profiles::Profile;
+use crate::db::schema::{consents, profiles};
+use crate::domain::{ConsentValue, LinkKind, Signer};
+use diesel::dsl::{exists, not};
+use diesel::prelude::*;
+use std::collections::HashMap;
+
+/// Rows per chunk (one query for the profiles, one for their values).
+pub const CHUNK: i64 = 1000;
+
+/// Which profiles to export: those with `agreement` at `status` (never set counts as disabled).
+#[derive(Clone, Debug)]
+pub struct Filter {
+    pub agreement: Option<(i64, ConsentValue)>,
+}
+
+impl Filter {
+    /// From `agreement=KEY&status=enabled|disabled`; the error says what to fix.
+    pub fn parse(
+        catalog: &[Agreement],
+        agreement: Option<&str>,
+        status: Option<&str>,
+    ) -> Result<Filter, String> {
+        // An empty `agreement=` (the dashboard form's "all profiles") means no filter at all.
+        if agreement == Some("") {
+            return Ok(Filter { agreement: None });
+        }
+        let status = status.filter(|s| !s.is_empty());
+        match (agreement, status) {
+            (None, None) => Ok(Filter { agreement: None }),
+            (None, Some(_)) => {
+                Err("status needs an agreement: agreement=KEY&status=enabled".into())
+            }
+            (Some(key), status) => {
+                let a = catalog.iter().find(|a| a.key == key).ok_or_else(|| {
+                    format!(
+                        "There is no agreement {:?}.",
+                        key.chars().take(70).collect::<String>()
+                    )
+                })?;
+                let value = ConsentValue::parse(status.unwrap_or("enabled"))?;
+                Ok(Filter {
+                    agreement: Some((a.id, value)),
+                })
+            }
+        }
+    }
+}
+
+/// Everything a chunk needs besides the database.
+pub struct Export {
+    pub catalog: Vec<Agreement>,
+    pub filter: Filter,
+    pub signer: Signer,
+    pub base_url: String,
+}
+
+/// A field as RFC 4180 wants it: quoted when it holds a comma, a quote or a line break.
+fn field(out: &mut String, v: &str) {
+    if v.contains([',', '"', '\r', '\n']) {
+        out.push('"');
+        out.push_str(&v.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(v);
+    }
+}
+
+fn rfc3339(t: chrono::NaiveDateTime) -> String {
+    t.and_utc()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+impl Export {
+    pub fn header(&self) -> String {
+        let mut cols = vec![
+            "email",
+            "customId",
+            "phone",
+            "firstName",
+            "lastName",
+            "emailConfirmed",
+        ];
+        cols.extend(self.catalog.iter().map(|a| a.key.as_str()));
+        cols.extend(["createdAt", "updatedAt", "unsubscribeUrl", "preferencesUrl"]);
+        cols.join(",") + "\r\n"
+    }
+
+    /// The rows of up to `CHUNK` profiles after profile id `after`, and the last id written (`None`: done).
+    pub fn chunk(&self, conn: &mut DbConn, after: i64) -> QueryResult<(String, Option<i64>)> {
+        let mut q = profiles::table
+            .filter(profiles::id.gt(after))
+            .order(profiles::id)
+            .limit(CHUNK)
+            .select(Profile::as_select())
+            .into_boxed();
+        if let Some((agreement, value)) = self.filter.agreement {
+            let enabled = consents::table.filter(
+                consents::profile_id
+                    .eq(profiles::id)
+                    .and(consents::agreement_id.eq(agreement))
+                    .and(consents::value.eq("enabled")),
+            );
+            q = match value {
+                ConsentValue::Enabled => q.filter(exists(enabled)),
+                ConsentValue::Disabled => q.filter(not(exists(enabled))),
+            };
+        }
+        let rows = q.load(conn)?;
+        let Some(last) = rows.last().map(|p| p.id) else {
+            return Ok((String::new(), None));
+        };
+        let ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
+        let mut on: HashMap<i64, Vec<i64>> = HashMap::new();
+        for (p, a) in crate::db::models::consents::enabled_among(conn, &ids)? {
+            on.entry(p).or_default().push(a);
+        }
+        let mut out = String::with_capacity(rows.len() * 400);
+        for p in &rows {
+            let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+            for v in [
+                opt(&p.email),
+                opt(&p.custom_id),
+                opt(&p.phone),
+                opt(&p.first_name),
+                opt(&p.last_name),
+            ] {
+                field(&mut out, &v);
+                out.push(',');
+            }
+            out.push_str(if p.email_confirmed_at.is_some() {
+                "true"
+            } else {
+                "false"
+            });
+            let enabled = on.get(&p.id);
+            for a in &self.catalog {
+                let yes = enabled.is_some_and(|e| e.contains(&a.id));
+                out.push(',');
+                out.push_str(if yes { "enabled" } else { "disabled" });
+            }
+            out.push(',');
+            out.push_str(&rfc3339(p.created_at));
+            out.push(',');
+            out.push_str(&rfc3339(p.updated_at));
+            out.push(',');
+            out.push_str(&self.base_url);
+            out.push_str("/unsubscribe/");
+            out.push_str(&self.signer.link(LinkKind::Unsubscribe, p.id, &[]));
+            out.push(',');
+            out.push_str(&self.base_url);
+            out.push_str("/preferences/");
+            out.push_str(&self.signer.link(LinkKind::Preferences, p.id, &[]));
+            out.push_str("\r\n");
+        }
+        Ok((out, Some(last)))
+    }
+
+    /// Writes the whole CSV to `w`, a chunk at a time; returns the number of rows.
+    pub fn write_all(&self, conn: &mut DbConn, w: &mut impl std::io::Write) -> anyhow::Result<u64> {
+        w.write_all(self.header().as_bytes())?;
+        let (mut after, mut rows) = (0, 0u64);
+        loop {
+            let (text, last) = self.chunk(conn, after)?;
+            let Some(last) = last else { return Ok(rows) };
+            rows += text.matches("\r\n").count() as u64;
+            w.write_all(text.as_bytes())?;
+            after = last;
+        }
+    }
+}
+
+/// Streams the CSV as an HTTP body: a blocking task writes chunks into a channel of two, so a slow client
+/// holds at most two chunks in memory, and a client that leaves stops the export.
+pub fn stream(pool: crate::db::Pool, export: Export) -> actix_web::HttpResponse {
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<actix_web::web::Bytes, std::io::Error>>(2);
+    tokio::task::spawn_blocking(move || {
+        let run = || -> anyhow::Result<()> {
+            let mut conn = pool.get()?;
+            if tx.blocking_send(Ok(export.header().into())).is_err() {
+                return Ok(());
+            }
+            let mut after = 0;
+            while let (text, Some(last)) = export.chunk(&mut conn, after)? {
+                if tx.blocking_send(Ok(text.into())).is_err() {
+                    return Ok(()); // the client left
+                }
+                after = last;
+            }
+            Ok(())
+        };
+        if let Err(e) = run() {
+            tracing::error!(error = %e, "CSV export failed part-way; the download is cut short");
+            let _ = tx.blocking_send(Err(std::io::Error::other("export failed")));
+        }
+    });
+    actix_web::HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            "attachment; filename=\"profiles.csv\"",
+        ))
+        .insert_header(("Cache-Control", "no-store"))
+        .streaming(Receiver(rx))
+}
+
+struct Receiver(tokio::sync::mpsc::Receiver<Result<actix_web::web::Bytes, std::io::Error>>);
+
+impl futures_core::Stream for Receiver {
+    type Item = Result<actix_web::web::Bytes, std::io::Error>;
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        self.0.poll_recv(cx)
+    }
+}

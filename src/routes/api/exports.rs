@@ -1,0 +1,30 @@
+use super::authenticate;
+use crate::error::ApiError;
+use crate::exports::{self, Export, Filter};
+use crate::routes::{AppState, Form};
+use actix_web::{HttpRequest, HttpResponse, web};
+
+/// The profiles CSV, streamed.
+pub async fn profiles_csv(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    authenticate(&req, &state).await?;
+    Ok(exports::stream(
+        state.pool.clone(),
+        export_for(&req, &state).await.map_err(ApiError::Invalid)?,
+    ))
+}
+
+/// The export a request asks for (`agreement=KEY&status=enabled|disabled`), or what to fix.
+pub async fn export_for(req: &HttpRequest, state: &AppState) -> Result<Export, String> {
+    let query = Form::parse(req.query_string().as_bytes());
+    let catalog = state.catalog.get().await.map_err(|e| e.to_string())?;
+    let filter = Filter::parse(&catalog, query.get("agreement"), query.get("status"))?;
+    Ok(Export {
+        catalog: catalog.to_vec(),
+        filter,
+        signer: state.signer.clone(),
+        base_url: state.composer.base_url.clone(),
+    })
+}
