@@ -71,9 +71,20 @@ fn field(out: &mut String, v: &str) {
     }
 }
 
-fn rfc3339(t: chrono::NaiveDateTime) -> String {
-    t.and_utc()
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+/// RFC 3339 UTC to the second, written straight into the row (chrono's formatter is slow per row).
+fn rfc3339(out: &mut String, t: chrono::NaiveDateTime) {
+    use chrono::{Datelike, Timelike};
+    use std::fmt::Write;
+    let _ = write!(
+        out,
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    );
 }
 
 impl Export {
@@ -122,15 +133,14 @@ impl Export {
         }
         let mut out = String::with_capacity(rows.len() * 400);
         for p in &rows {
-            let opt = |v: &Option<String>| v.clone().unwrap_or_default();
             for v in [
-                opt(&p.email),
-                opt(&p.custom_id),
-                opt(&p.phone),
-                opt(&p.first_name),
-                opt(&p.last_name),
+                &p.email,
+                &p.custom_id,
+                &p.phone,
+                &p.first_name,
+                &p.last_name,
             ] {
-                field(&mut out, &v);
+                field(&mut out, v.as_deref().unwrap_or(""));
                 out.push(',');
             }
             out.push_str(if p.email_confirmed_at.is_some() {
@@ -145,9 +155,9 @@ impl Export {
                 out.push_str(if yes { "enabled" } else { "disabled" });
             }
             out.push(',');
-            out.push_str(&rfc3339(p.created_at));
+            rfc3339(&mut out, p.created_at);
             out.push(',');
-            out.push_str(&rfc3339(p.updated_at));
+            rfc3339(&mut out, p.updated_at);
             out.push(',');
             out.push_str(&self.base_url);
             out.push_str("/unsubscribe/");
