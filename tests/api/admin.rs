@@ -649,3 +649,34 @@ async fn profiles_are_searched_page_by_page_and_show_their_proof_of_consent() {
     assert_eq!(b.get("/admin/profiles/999999").await.0, 404);
     assert_eq!(b.get("/admin/profiles/not-a-number").await.0, 404);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simultaneous_edits_of_one_agreement_each_become_a_version() {
+    let app = TestApp::spawn().await;
+    staff_user(&app, "mia@shop.example", "marketer");
+    let b = std::sync::Arc::new(Browser::new(&app));
+    assert_eq!(b.sign_in("mia@shop.example", PASSWORD).await.0, 303);
+    let (_, page, _) = b.get("/admin/agreements/sms_agreement").await;
+    let token = csrf(&page);
+    let mut set = tokio::task::JoinSet::new();
+    for i in 0..40 {
+        let (b, token) = (b.clone(), token.clone());
+        set.spawn(async move {
+            let text = format!("Wording number {i} for text messages.");
+            let form = [
+                ("title", "SMS"),
+                ("text", text.as_str()),
+                ("csrf_token", token.as_str()),
+            ];
+            b.post("/admin/agreements/sms_agreement", &form).await.0
+        });
+    }
+    let statuses = set.join_all().await;
+    assert!(statuses.iter().all(|s| *s == 303), "{statuses:?}");
+    // 40 different wordings: versions 2 to 41, each once, and the current one is the newest.
+    assert_eq!(app.count("agreement_versions"), 3 + 40);
+    let (_, page, _) = b.get("/admin/agreements/sms_agreement").await;
+    assert!(page.contains("version 41"), "{page}");
+    let out = app.cli(&["ledger", "verify"]);
+    assert!(out.status.success());
+}
