@@ -39,10 +39,7 @@ fn expiry(ttl: &Duration) -> chrono::NaiveDateTime {
 }
 
 fn new_key() -> SessionKey {
-    let mut bytes = [0u8; 32];
-    rand::fill(&mut bytes);
-    let key: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    SessionKey::try_from(key).expect("64 characters fit a cookie")
+    SessionKey::try_from(crate::auth::staff::new_token()).expect("43 characters fit a cookie")
 }
 
 impl SessionStore for DbSessionStore {

@@ -102,8 +102,9 @@ impl Export {
         cols.join(",") + "\r\n"
     }
 
-    /// The rows of up to `CHUNK` profiles after profile id `after`, and the last id written (`None`: done).
-    pub fn chunk(&self, conn: &mut DbConn, after: i64) -> QueryResult<(String, Option<i64>)> {
+    /// The rows of up to `CHUNK` profiles after profile id `after`, how many, and the last id written
+    /// (`None`: done).
+    pub fn chunk(&self, conn: &mut DbConn, after: i64) -> QueryResult<(String, u64, Option<i64>)> {
         let mut q = profiles::table
             .filter(profiles::id.gt(after))
             .order(profiles::id)
@@ -124,7 +125,7 @@ impl Export {
         }
         let rows = q.load(conn)?;
         let Some(last) = rows.last().map(|p| p.id) else {
-            return Ok((String::new(), None));
+            return Ok((String::new(), 0, None));
         };
         let ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
         let mut on: HashMap<i64, Vec<i64>> = HashMap::new();
@@ -168,7 +169,7 @@ impl Export {
             out.push_str(&self.signer.link(LinkKind::Preferences, p.id, &[]));
             out.push_str("\r\n");
         }
-        Ok((out, Some(last)))
+        Ok((out, rows.len() as u64, Some(last)))
     }
 
     /// Writes the whole CSV to `w`, a chunk at a time; returns the number of rows.
@@ -176,9 +177,9 @@ impl Export {
         w.write_all(self.header().as_bytes())?;
         let (mut after, mut rows) = (0, 0u64);
         loop {
-            let (text, last) = self.chunk(conn, after)?;
+            let (text, n, last) = self.chunk(conn, after)?;
             let Some(last) = last else { return Ok(rows) };
-            rows += text.matches("\r\n").count() as u64;
+            rows += n;
             w.write_all(text.as_bytes())?;
             after = last;
         }
@@ -196,7 +197,7 @@ pub fn stream(pool: crate::db::Pool, export: Export) -> actix_web::HttpResponse 
                 return Ok(());
             }
             let mut after = 0;
-            while let (text, Some(last)) = export.chunk(&mut conn, after)? {
+            while let (text, _, Some(last)) = export.chunk(&mut conn, after)? {
                 if tx.blocking_send(Ok(text.into())).is_err() {
                     return Ok(()); // the client left
                 }

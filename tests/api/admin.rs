@@ -92,30 +92,23 @@ pub fn staff_user(app: &TestApp, email: &str, role: &str) {
 async fn admin_create_sign_in_and_out_and_a_copied_cookie_dies_with_the_session() {
     let app = TestApp::spawn().await;
     // The command refuses a weak password with the reason, and creates the user with a good one.
-    let weak = app.cli_env(
-        &[
-            "admin",
-            "create",
-            "--email",
-            "ada@shop.example",
-            "--role",
-            "admin",
-        ],
-        &[("ASSENT_ADMIN_PASSWORD", "short")],
-    );
+    let create = |role: &str, password: &str| {
+        app.cli_env(
+            &[
+                "admin",
+                "create",
+                "--email",
+                "ada@shop.example",
+                "--role",
+                role,
+            ],
+            &[("ASSENT_ADMIN_PASSWORD", password)],
+        )
+    };
+    let weak = create("admin", "short");
     assert_eq!(weak.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&weak.stderr).contains("too short"));
-    let ok = app.cli_env(
-        &[
-            "admin",
-            "create",
-            "--email",
-            "ada@shop.example",
-            "--role",
-            "admin",
-        ],
-        &[("ASSENT_ADMIN_PASSWORD", PASSWORD)],
-    );
+    let ok = create("admin", PASSWORD);
     assert!(
         ok.status.success(),
         "{}",
@@ -132,17 +125,7 @@ async fn admin_create_sign_in_and_out_and_a_copied_cookie_dies_with_the_session(
         diesel::sql_query(q).load::<N>(&mut app.conn()).unwrap()[0].n
     };
     assert_eq!(users, 1, "the command's action is in the audit log");
-    let twice = app.cli_env(
-        &[
-            "admin",
-            "create",
-            "--email",
-            "ada@shop.example",
-            "--role",
-            "marketer",
-        ],
-        &[("ASSENT_ADMIN_PASSWORD", PASSWORD)],
-    );
+    let twice = create("marketer", PASSWORD);
     assert!(String::from_utf8_lossy(&twice.stderr).contains("already exists"));
 
     let b = Browser::new(&app);
@@ -290,17 +273,31 @@ async fn every_post_needs_its_csrf_token() {
     let other = Browser::new(&app);
     let (_, their_page, _) = other.get("/admin/login").await;
     b.get("/admin/login").await;
-    let (status, _, _) = b
-        .post(
-            "/admin/login",
-            &[
+    let sign_in_with = |page: String| {
+        let b = &b;
+        async move {
+            let form = [
                 ("email", "abe@shop.example"),
                 ("password", PASSWORD),
-                ("csrf_token", &csrf(&their_page)),
-            ],
-        )
-        .await;
-    assert_eq!(status, 403, "a token is bound to its own visitor");
+                ("csrf_token", &csrf(&page)),
+            ];
+            b.post("/admin/login", &form).await.0
+        }
+    };
+    assert_eq!(
+        sign_in_with(their_page).await,
+        403,
+        "a token is bound to its own visitor"
+    );
+    // One visitor with two sign-in tabs open: the first tab's token still works.
+    let (_, first_tab, _) = b.get("/admin/login").await;
+    b.get("/admin/login").await;
+    assert_eq!(
+        sign_in_with(first_tab).await,
+        303,
+        "the older tab signs in too"
+    );
+    assert_eq!(b.submit("/admin", "/admin/logout", &[]).await.0, 303);
     // Signed in: sign-out without the session's token is refused and the session stays.
     assert_eq!(b.sign_in("abe@shop.example", PASSWORD).await.0, 303);
     assert_eq!(b.post("/admin/logout", &[]).await.0, 403);

@@ -476,6 +476,16 @@ impl TestApp {
         self.mail.as_ref().expect("this test app has a mail server")
     }
 
+    /// Subscribes to the newsletter and waits for the confirmation email (not confirmed).
+    pub async fn subscribe_pending(&self, email: &str) -> Email {
+        let before = self.mail().count();
+        assert_eq!(
+            self.subscribe(email, &["newsletter_agreement"]).await.0,
+            200
+        );
+        self.mail().wait_for(before + 1).await.pop().unwrap()
+    }
+
     /// Subscribes, waits for the confirmation email and confirms it; returns the email.
     pub async fn subscribe_confirmed(&self, email: &str, agreements: &[&str]) -> Email {
         let before = self.mail().count();

@@ -2,12 +2,6 @@
 
 use crate::helpers::*;
 
-async fn pending(app: &TestApp, email: &str) -> Email {
-    let before = app.mail().count();
-    assert_eq!(app.subscribe(email, &["newsletter_agreement"]).await.0, 200);
-    app.mail().wait_for(before + 1).await.pop().unwrap()
-}
-
 fn profile_exists(app: &TestApp, email: &str) -> bool {
     assent::db::models::profiles::find_by_email(&mut app.conn(), email)
         .unwrap()
@@ -18,10 +12,10 @@ fn profile_exists(app: &TestApp, email: &str) -> bool {
 async fn never_confirmed_addresses_are_removed_after_the_retention_period() {
     let app = TestApp::spawn().await;
     // Never confirmed; its link expired 31 days ago (it was valid for 7): removed with its rows.
-    pending(&app, "gone@example.com").await;
+    app.subscribe_pending("gone@example.com").await;
     app.age_requests("gone@example.com", 38);
     // Never confirmed, but its link expired only 20 days ago: kept.
-    pending(&app, "recent@example.com").await;
+    app.subscribe_pending("recent@example.com").await;
     app.age_requests("recent@example.com", 27);
     // Confirmed long ago, then unsubscribed: its ledger is proof and is kept.
     let mail = app
@@ -30,7 +24,7 @@ async fn never_confirmed_addresses_are_removed_after_the_retention_period() {
     assert_eq!(app.one_click(&mail.unsubscribe_url()).await, 200);
     app.age_requests("kept@example.com", 400);
     // Known to another system (a customId): never swept.
-    pending(&app, "crm@example.com").await;
+    app.subscribe_pending("crm@example.com").await;
     app.exec("UPDATE profiles SET custom_id = 'c-1' WHERE email = 'crm@example.com'");
     app.age_requests("crm@example.com", 400);
 
@@ -65,11 +59,11 @@ async fn a_retention_of_0_days_keeps_every_address() {
         ..Options::default()
     })
     .await;
-    pending(&app, "stays@example.com").await;
+    app.subscribe_pending("stays@example.com").await;
     app.age_requests("stays@example.com", 4000);
     // Give a sweep (were one running) many rounds to act: nothing may change.
     let other = TestApp::spawn().await;
-    pending(&other, "swept@example.com").await;
+    other.subscribe_pending("swept@example.com").await;
     other.age_requests("swept@example.com", 4000);
     eventually("the other app's sweep runs", || {
         !profile_exists(&other, "swept@example.com")

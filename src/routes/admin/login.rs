@@ -19,15 +19,17 @@ struct LoginPage {
 }
 
 /// The sign-in form, with a CSRF token bound to a random value in a cookie of its own (no session is
-/// stored for visitors who are not signed in).
+/// stored for visitors who are not signed in). A visitor keeps their value, so two open sign-in tabs
+/// both work.
 fn form(
+    req: &HttpRequest,
     state: &AppState,
     cookies: &Cookies,
     status: StatusCode,
     email: String,
     error: Option<String>,
 ) -> HttpResponse {
-    let nonce = new_token();
+    let nonce = nonce(req, cookies).unwrap_or_else(new_token);
     let page = LoginPage {
         csrf_token: state.signer.login_csrf(&nonce),
         email,
@@ -44,8 +46,19 @@ fn form(
     res
 }
 
-pub async fn page(state: web::Data<AppState>, cookies: web::Data<Cookies>) -> HttpResponse {
-    form(&state, &cookies, StatusCode::OK, String::new(), None)
+/// The visitor's sign-in nonce, from their cookie.
+fn nonce(req: &HttpRequest, cookies: &Cookies) -> Option<String> {
+    req.cookie(cookies.login_name())
+        .map(|c| c.value().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+pub async fn page(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    cookies: web::Data<Cookies>,
+) -> HttpResponse {
+    form(&req, &state, &cookies, StatusCode::OK, String::new(), None)
 }
 
 pub async fn submit(
@@ -56,10 +69,7 @@ pub async fn submit(
     cookies: web::Data<Cookies>,
 ) -> Result<HttpResponse, PageError> {
     let f = Form::read(&req, body).await?;
-    let nonce = req
-        .cookie(cookies.login_name())
-        .map(|c| c.value().to_string())
-        .unwrap_or_default();
+    let nonce = nonce(&req, &cookies).unwrap_or_default();
     if nonce.is_empty()
         || !same(
             f.get("csrf_token").unwrap_or(""),
@@ -95,6 +105,7 @@ pub async fn submit(
     let Some(user) = user else {
         tracing::info!("dashboard sign-in refused");
         return Ok(form(
+            &req,
             &state,
             &cookies,
             StatusCode::UNAUTHORIZED,
