@@ -123,6 +123,11 @@ async fn the_csv_export_is_exact_filtered_and_its_links_work_everywhere() {
         .await;
     assert_eq!(status, 200);
     assert_eq!(body, text_of_all(&app, &key).await);
+    let (status, body, _) = admin
+        .get("/admin/exports/profiles.csv?agreement=nope")
+        .await;
+    assert_eq!(status, 400, "an unknown agreement gets a page that says so");
+    assert!(body.contains("There is no agreement"), "{body}");
     let marketer = Browser::new(&app);
     marketer
         .sign_in("mia@shop.example", "correct horse battery staple")
