@@ -44,6 +44,11 @@ pub enum Command {
         #[arg(short = 'o', long)]
         output: Option<std::path::PathBuf>,
     },
+    /// Manage profiles
+    Profile {
+        #[command(subcommand)]
+        command: ProfileCommand,
+    },
     /// Check the consent ledger
     Ledger {
         #[command(subcommand)]
@@ -79,4 +84,18 @@ pub enum ApikeyCommand {
 pub enum LedgerCommand {
     /// Recompute every profile's hash chain; exit 0 when intact, 1 naming the first broken event
     Verify,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ProfileCommand {
+    /// Right to erasure: withdraw every agreement, blank the person's data (email, customId, phone, names,
+    /// attributes, the clear IP addresses and user agents of their events), keep the digests so
+    /// `assent ledger verify` still passes, and leave a tombstone so no import re-creates them
+    Erase {
+        /// The profile's email address
+        email: String,
+        /// Why, for the ledger and the audit log
+        #[arg(long, default_value = "Right to erasure requested by the person")]
+        reason: String,
+    },
 }

@@ -2,7 +2,7 @@
 
 use crate::config::Settings;
 use crate::consent::ledger::{self, Verdict};
-use crate::db::models::{admin_users, api_keys, audit_log};
+use crate::db::models::{admin_users, api_keys, audit_log, profiles};
 use crate::db::{self, Schema};
 
 pub fn migrate(settings: &Settings) -> anyhow::Result<()> {
@@ -98,6 +98,39 @@ pub fn apikey_create(settings: &Settings, name: &str) -> anyhow::Result<()> {
     println!("Created API key {name:?}. Store it now: it is shown only this once.");
     println!("{key}");
     Ok(())
+}
+
+pub fn profile_erase(settings: &Settings, email: &str, reason: &str) -> anyhow::Result<()> {
+    use crate::consent::erase::{Erased, erase};
+    let email = crate::domain::Email::parse(email).map_err(|e| anyhow::anyhow!("EMAIL: {e}"))?;
+    let reason = crate::domain::single_line("--reason", reason, 500)
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .ok_or_else(|| anyhow::anyhow!("--reason must not be empty"))?;
+    let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
+    let Some(profile) = profiles::find_by_email(&mut conn, email.as_str())? else {
+        anyhow::bail!("no profile has the address {email} (an erased profile no longer has one)");
+    };
+    let meta = crate::consent::Meta::staff("cli".into(), (None, None), &reason);
+    let outcome = crate::consent::write_tx(&mut conn, |c| {
+        let outcome = erase(c, profile.id, &meta)?;
+        if let Erased::Now { .. } = outcome {
+            let subject = format!("profile {}", profile.id);
+            audit_log::record(c, "cli", "profile.erase", &subject, Some(&reason), None)?;
+        }
+        Ok::<_, crate::consent::ApplyError>(outcome)
+    })?;
+    match outcome {
+        Erased::Now { withdrawn } => {
+            println!(
+                "Erased profile {}: {withdrawn} agreement{} withdrawn, personal data blanked, ledger digests kept.",
+                profile.id,
+                if withdrawn == 1 { "" } else { "s" }
+            );
+            Ok(())
+        }
+        Erased::Already => anyhow::bail!("profile {} was already erased", profile.id),
+        Erased::NoProfile => anyhow::bail!("no profile has the address {email}"),
+    }
 }
 
 /// Returns whether the ledger is intact.

@@ -1,4 +1,4 @@
-use assent::cli::{AdminCommand, ApikeyCommand, Cli, Command, LedgerCommand};
+use assent::cli::{AdminCommand, ApikeyCommand, Cli, Command, LedgerCommand, ProfileCommand};
 use assent::config::Settings;
 use assent::startup::{Application, Tuning};
 use clap::Parser;
@@ -35,6 +35,9 @@ fn main() -> ExitCode {
         Command::Apikey {
             command: ApikeyCommand::Create { name },
         } => assent::commands::apikey_create(&settings, &name),
+        Command::Profile {
+            command: ProfileCommand::Erase { email, reason },
+        } => assent::commands::profile_erase(&settings, &email, &reason),
         Command::Ledger {
             command: LedgerCommand::Verify,
         } => match assent::commands::ledger_verify(&settings) {

@@ -37,6 +37,11 @@ pub fn event_hash(ev: &EventBody) -> String {
     put(ev.user_agent_digest.as_deref());
     put(ev.language.as_deref());
     put(ev.prev_hash.as_deref());
+    // Added with staff reasons: only events that have one encode it, so every earlier hash stays valid
+    // (and the length prefixes keep the encoding unambiguous).
+    if let Some(reason) = &ev.reason_digest {
+        put(Some(reason));
+    }
     sha256_hex(buf.as_bytes())
 }
 
@@ -94,6 +99,9 @@ fn event_fault(ev: &EventBody, expected_prev: Option<&str>, texts: &Texts) -> Op
     };
     if !digest_ok(&ev.ip, &ev.ip_digest) || !digest_ok(&ev.user_agent, &ev.user_agent_digest) {
         return Some("its IP address or user agent differs from the recorded digest");
+    }
+    if !digest_ok(&ev.reason, &ev.reason_digest) {
+        return Some("its reason differs from the recorded digest");
     }
     if texts.get(&(ev.agreement_id, ev.version)) != Some(&ev.text_sha256) {
         return Some("the consent text of its agreement version was changed or removed");
@@ -253,6 +261,8 @@ mod tests {
             language: Some("en".into()),
             prev_hash: Some("ab".repeat(32)),
             hash: String::new(),
+            reason: None,
+            reason_digest: None,
         };
         assert_eq!(
             event_hash(&ev),
@@ -267,6 +277,24 @@ mod tests {
             event_hash(&erased),
             event_hash(&ev),
             "erasing clear values keeps the chain"
+        );
+        // A staff change's reason is covered through its digest: appended, so the vector above holds.
+        let with_reason = EventBody {
+            reason: Some("Asked by phone".into()),
+            reason_digest: Some(sha256_hex(b"Asked by phone")),
+            ..ev.clone()
+        };
+        assert_eq!(
+            event_hash(&with_reason),
+            "3353016a935e0776c04f9eaa82f6a55a4cc6d327d4c47154f9b492abddaa183e"
+        );
+        assert_eq!(
+            event_hash(&EventBody {
+                reason: None,
+                ..with_reason.clone()
+            }),
+            event_hash(&with_reason),
+            "erasing the reason keeps the chain"
         );
     }
 }

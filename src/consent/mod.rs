@@ -13,6 +13,7 @@
 //! transaction is exclusive anyway (`BEGIN IMMEDIATE`); on PostgreSQL a deadlock or serialization failure
 //! that still happens is retried by `write_tx`, never shown to the person.
 
+pub mod erase;
 pub mod ledger;
 pub mod optin;
 pub mod read;
@@ -48,6 +49,8 @@ pub struct Meta {
     pub reported: bool,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    /// Why a staff member made the change (recorded, and covered by the chain through its digest).
+    pub reason: Option<String>,
 }
 
 impl Meta {
@@ -59,6 +62,15 @@ impl Meta {
             reported: false,
             ip,
             user_agent,
+            reason: None,
+        }
+    }
+
+    /// A change made by a staff member, with the reason they gave.
+    pub fn staff(who: String, client: (Option<String>, Option<String>), reason: &str) -> Meta {
+        Meta {
+            reason: Some(reason.to_string()),
+            ..Meta::now(Source::Admin(who), client)
         }
     }
 }
@@ -156,6 +168,8 @@ pub fn apply(
             language: Some(language),
             prev_hash: prev_hash.clone(),
             hash: String::new(),
+            reason: meta.reason.clone(),
+            reason_digest: meta.reason.as_deref().map(|v| sha256_hex(v.as_bytes())),
         };
         ev.hash = ledger::event_hash(&ev);
         let event_id = consent_events::insert(conn, &ev)?;
@@ -177,7 +191,13 @@ pub fn apply(
         });
     }
     if !recorded.is_empty() {
-        profiles::touch(conn, profile_id, recorded_at)?;
+        // The enabled agreements as bits, for counts and audiences at any size (see `audiences`).
+        let mask = current
+            .values()
+            .filter(|c| c.value == "enabled")
+            .filter_map(|c| catalog.get(&c.agreement_id))
+            .fold(0i64, |m, a| m | a.bit());
+        profiles::touch(conn, profile_id, recorded_at, mask)?;
     }
     Ok(recorded)
 }

@@ -14,6 +14,8 @@ diesel::table! {
         form_mail_window -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        erased_at -> Nullable<Timestamp>,
+        consent_mask -> BigInt,
     }
 }
 
@@ -27,6 +29,7 @@ diesel::table! {
         current_version -> Integer,
         archived_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        mask_bit -> Integer,
     }
 }
 
@@ -71,6 +74,8 @@ diesel::table! {
         language -> Nullable<Text>,
         prev_hash -> Nullable<Text>,
         hash -> Text,
+        reason -> Nullable<Text>,
+        reason_digest -> Nullable<Text>,
     }
 }
 
@@ -159,6 +164,34 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    erasures (identity_digest) {
+        identity_digest -> Text,
+        profile_id -> BigInt,
+        erased_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audiences (id) {
+        id -> BigInt,
+        name -> Text,
+        rule -> Text,
+        agreements -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    consent_daily (day, agreement_id) {
+        day -> Text,
+        agreement_id -> BigInt,
+        opt_ins -> BigInt,
+        opt_outs -> BigInt,
+    }
+}
+
 diesel::joinable!(agreement_versions -> agreements (agreement_id));
 diesel::joinable!(consents -> agreements (agreement_id));
 diesel::joinable!(consents -> profiles (profile_id));
@@ -178,4 +211,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     admin_sessions,
     login_failures,
     audit_log,
+    erasures,
+    audiences,
+    consent_daily,
 );

@@ -9,6 +9,7 @@ mod helpers;
 mod journeys;
 mod ledger;
 mod mail;
+mod profiles_admin;
 mod races;
 mod read_api;
 mod retention;

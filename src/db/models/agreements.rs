@@ -14,9 +14,18 @@ pub struct Agreement {
     pub archived_at: Option<chrono::NaiveDateTime>,
     pub text: String,
     pub language: String,
+    pub mask_bit: i32,
 }
 
+/// Agreements ever created, archived ones included: one bit each in `profiles.consent_mask`.
+pub const MAX_AGREEMENTS: i32 = 63;
+
 impl Agreement {
+    /// This agreement's bit in `profiles.consent_mask`.
+    pub fn bit(&self) -> i64 {
+        1i64 << self.mask_bit
+    }
+
     pub fn active(&self) -> bool {
         self.archived_at.is_none()
     }
@@ -52,6 +61,7 @@ pub fn all(conn: &mut DbConn) -> QueryResult<Vec<Agreement>> {
             agreements::archived_at,
             agreement_versions::text,
             agreement_versions::language,
+            agreements::mask_bit,
         ))
         .load(conn)
 }
@@ -92,7 +102,16 @@ pub fn key_taken(conn: &mut DbConn, key: &str) -> QueryResult<bool> {
     .get_result(conn)
 }
 
-/// Creates an agreement with version 1 of its wording, last in display order.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Created {
+    Id(i64),
+    /// The key is or was in use (archived agreements keep theirs).
+    KeyTaken,
+    /// Every bit of the consent mask is given out.
+    Full,
+}
+
+/// Creates an agreement with version 1 of its wording, last in display order, with the next free bit.
 pub fn create(
     conn: &mut DbConn,
     key: &str,
@@ -100,10 +119,25 @@ pub fn create(
     channel: &str,
     text: &str,
     now: chrono::NaiveDateTime,
-) -> QueryResult<i64> {
-    let last: Option<i32> = agreements::table
-        .select(diesel::dsl::max(agreements::position))
+) -> QueryResult<Created> {
+    // Creations take turns (SQLite write transactions do anyway), so two at once never pick the same
+    // key, position or bit.
+    if let DbConn::Pg(c) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(7270001)").execute(c)?;
+    }
+    if key_taken(conn, key)? {
+        return Ok(Created::KeyTaken);
+    }
+    let (last, bits): (Option<i32>, Option<i32>) = agreements::table
+        .select((
+            diesel::dsl::max(agreements::position),
+            diesel::dsl::max(agreements::mask_bit),
+        ))
         .first(conn)?;
+    let bit = bits.map_or(0, |b| b + 1);
+    if bit >= MAX_AGREEMENTS {
+        return Ok(Created::Full);
+    }
     let id = diesel::insert_into(agreements::table)
         .values((
             agreements::key.eq(key),
@@ -112,11 +146,12 @@ pub fn create(
             agreements::position.eq(last.unwrap_or(0) + 1),
             agreements::current_version.eq(1),
             agreements::created_at.eq(now),
+            agreements::mask_bit.eq(bit),
         ))
         .returning(agreements::id)
         .get_result(conn)?;
     add_version(conn, id, 1, text, now)?;
-    Ok(id)
+    Ok(Created::Id(id))
 }
 
 fn add_version(

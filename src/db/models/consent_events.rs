@@ -34,6 +34,9 @@ pub struct EventBody {
     pub language: Option<String>,
     pub prev_hash: Option<String>,
     pub hash: String,
+    /// Why a staff member made this change (required from the dashboard); blanked by erasure.
+    pub reason: Option<String>,
+    pub reason_digest: Option<String>,
 }
 
 pub fn insert(conn: &mut DbConn, ev: &EventBody) -> QueryResult<i64> {
@@ -79,4 +82,16 @@ pub fn page_after(
         .limit(limit)
         .select(ConsentEvent::as_select())
         .load(conn)
+}
+
+/// Right to erasure: blanks the clear IP address, user agent and reason of a profile's events. Their
+/// digests stay, so the chain still verifies.
+pub fn blank_personal(conn: &mut DbConn, profile_id: i64) -> QueryResult<usize> {
+    diesel::update(consent_events::table.filter(consent_events::profile_id.eq(profile_id)))
+        .set((
+            consent_events::ip.eq(None::<String>),
+            consent_events::user_agent.eq(None::<String>),
+            consent_events::reason.eq(None::<String>),
+        ))
+        .execute(conn)
 }

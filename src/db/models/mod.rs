@@ -8,6 +8,7 @@ pub mod api_keys;
 pub mod audit_log;
 pub mod consent_events;
 pub mod consents;
+pub mod erasures;
 pub mod login_failures;
 pub mod optin_requests;
 pub mod outbox;

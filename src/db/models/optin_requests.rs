@@ -183,3 +183,13 @@ pub fn cancel_covering(
         .set(optin_requests::cancelled_at.eq(now))
         .execute(conn)
 }
+
+/// Right to erasure: the clear IP address and user agent of the profile's requests go.
+pub fn blank_personal(conn: &mut DbConn, profile_id: i64) -> QueryResult<usize> {
+    diesel::update(optin_requests::table.filter(optin_requests::profile_id.eq(profile_id)))
+        .set((
+            optin_requests::ip.eq(None::<String>),
+            optin_requests::user_agent.eq(None::<String>),
+        ))
+        .execute(conn)
+}

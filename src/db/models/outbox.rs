@@ -229,3 +229,8 @@ pub fn release(
     .execute(conn)?;
     Ok(())
 }
+
+/// Right to erasure: every email to this address, sent or not, is forgotten (queued ones are never sent).
+pub fn forget_recipient(conn: &mut DbConn, recipient: &str) -> QueryResult<usize> {
+    diesel::delete(email_outbox::table.filter(email_outbox::recipient.eq(recipient))).execute(conn)
+}

@@ -18,6 +18,10 @@ pub struct Profile {
     pub form_mail_window: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Right to erasure: when the personal data was blanked. An erased profile is gone for every page and
+    /// write path; only the dashboard still shows its (digest-only) ledger.
+    pub erased_at: Option<NaiveDateTime>,
+    pub consent_mask: i64,
 }
 
 impl Profile {
@@ -147,7 +151,18 @@ pub fn identity(email: Option<&str>, custom_id: Option<&str>) -> String {
     }
 }
 
+/// A profile that was not erased.
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Profile>> {
+    profiles::table
+        .find(id)
+        .filter(profiles::erased_at.is_null())
+        .select(Profile::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// A profile, erased or not (the dashboard shows what is left of an erased one).
+pub fn find_any(conn: &mut DbConn, id: i64) -> QueryResult<Option<Profile>> {
     profiles::table
         .find(id)
         .select(Profile::as_select())
@@ -164,17 +179,23 @@ pub fn find_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<Profi
 }
 
 /// Takes the profile's write lock for the rest of the transaction (a row lock on PostgreSQL; SQLite
-/// write transactions are already exclusive). Returns false when the profile does not exist.
+/// write transactions are already exclusive). Returns false when the profile does not exist or was
+/// erased.
 pub fn lock(conn: &mut DbConn, id: i64) -> QueryResult<bool> {
-    let n = diesel::update(profiles::table.find(id))
-        .set(profiles::id.eq(profiles::id))
-        .execute(conn)?;
+    let n = diesel::update(
+        profiles::table
+            .find(id)
+            .filter(profiles::erased_at.is_null()),
+    )
+    .set(profiles::id.eq(profiles::id))
+    .execute(conn)?;
     Ok(n == 1)
 }
 
-pub fn touch(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<()> {
+/// Stamps a change and stores the profile's enabled agreements as a bit mask.
+pub fn touch(conn: &mut DbConn, id: i64, at: NaiveDateTime, mask: i64) -> QueryResult<()> {
     diesel::update(profiles::table.find(id))
-        .set(profiles::updated_at.eq(at))
+        .set((profiles::updated_at.eq(at), profiles::consent_mask.eq(mask)))
         .execute(conn)?;
     Ok(())
 }
@@ -190,6 +211,24 @@ pub fn mark_email_confirmed(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> Qu
         profiles::updated_at.eq(at),
     ))
     .execute(conn)?;
+    Ok(())
+}
+
+/// Right to erasure: blanks every personal field and marks the profile erased.
+pub fn blank(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(profiles::table.find(id))
+        .set((
+            profiles::email.eq(None::<String>),
+            profiles::custom_id.eq(None::<String>),
+            profiles::phone.eq(None::<String>),
+            profiles::first_name.eq(None::<String>),
+            profiles::last_name.eq(None::<String>),
+            profiles::attributes.eq("{}"),
+            profiles::consent_mask.eq(0),
+            profiles::erased_at.eq(at),
+            profiles::updated_at.eq(at),
+        ))
+        .execute(conn)?;
     Ok(())
 }
 

@@ -164,20 +164,29 @@ pub async fn create(
     let created = state
         .db(move |c| {
             Ok(write_tx(c, |c| {
-                if agreements::key_taken(c, &k)? {
-                    return Ok(false);
+                let created = agreements::create(c, &k, &title, &channel, &text, crate::db::now())?;
+                if let agreements::Created::Id(_) = created {
+                    who.audit(c, "agreement.create", &k, Some(&title))?;
                 }
-                agreements::create(c, &k, &title, &channel, &text, crate::db::now())?;
-                who.audit(c, "agreement.create", &k, Some(&title))?;
-                Ok::<_, diesel::result::Error>(true)
+                Ok::<_, diesel::result::Error>(created)
             })?)
         })
         .await?;
-    if !created {
-        page.key_error = Some(format!(
-            "The key {key} is already in use (or was, by an archived agreement): a key keeps its meaning for ever. Choose another."
-        ));
-        return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &page)));
+    match created {
+        agreements::Created::Id(_) => {}
+        agreements::Created::KeyTaken => {
+            page.key_error = Some(format!(
+                "The key {key} is already in use (or was, by an archived agreement): a key keeps its meaning for ever. Choose another."
+            ));
+            return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &page)));
+        }
+        agreements::Created::Full => {
+            page.key_error = Some(format!(
+                "Assent holds at most {} agreements, archived ones included, and that many exist. Edit or reuse an existing agreement instead.",
+                agreements::MAX_AGREEMENTS
+            ));
+            return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &page)));
+        }
     }
     state.catalog.invalidate();
     tracing::info!(agreement = %key, "agreement created");

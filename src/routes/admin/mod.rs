@@ -73,6 +73,12 @@ pub fn configure(cfg: &mut web::ServiceConfig, store: DbSessionStore, cookies: &
                     .route("/logout", web::post().to(login::logout))
                     .route("/profiles", crate::routes::get().to(profiles::list))
                     .route("/profiles/{id}", crate::routes::get().to(profiles::show))
+                    .route("/profiles/{id}/consents", web::post().to(profiles::change))
+                    .service(
+                        web::scope("/profiles/{id}/erase")
+                            .wrap(from_fn(admins_only))
+                            .route("", web::post().to(profiles::erase)),
+                    )
                     .route("/agreements", crate::routes::get().to(agreements::list))
                     .route("/agreements", web::post().to(agreements::create))
                     .route("/agreements/new", crate::routes::get().to(agreements::new))

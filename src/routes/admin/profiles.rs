@@ -2,10 +2,14 @@
 
 use super::private;
 use crate::auth::Staff;
+use crate::consent::erase::{self, Erased};
 use crate::consent::ledger::{self, Verdict};
 use crate::consent::read::{self, AgreementState};
+use crate::consent::{Change, Meta, write_tx};
 use crate::db::models::consent_events::{self, ConsentEvent};
+use crate::db::models::consents;
 use crate::db::models::profiles::{self, Profile};
+use crate::domain::{ConsentValue, single_line};
 use crate::error::{PageError, html};
 use crate::routes::{AppState, Form};
 use actix_web::http::StatusCode;
@@ -66,6 +70,8 @@ pub struct Row {
     pub text: String,
 }
 
+const MAX_REASON: usize = 500;
+
 #[derive(Template)]
 #[template(path = "admin/profile.html")]
 struct ProfilePage {
@@ -75,18 +81,27 @@ struct ProfilePage {
     events: Vec<Row>,
     /// `None` when the chain verifies; else what is wrong.
     broken: Option<String>,
+    /// What the last action did, for the status line.
+    notice: Option<String>,
+    /// Why nothing was saved (a conflict), for the alert line.
+    alert: Option<String>,
+    reason: String,
+    reason_error: Option<String>,
+    erase_error: Option<String>,
 }
 
-pub async fn show(
-    id: web::Path<i64>,
-    staff: Staff,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, PageError> {
-    let id = id.into_inner();
+impl ProfilePage {
+    fn value(s: &AgreementState) -> &'static str {
+        if s.enabled { "enabled" } else { "disabled" }
+    }
+}
+
+/// The profile page as it stands now, or the 404 page.
+async fn load(state: &AppState, staff: Staff, id: i64) -> Result<ProfilePage, PageError> {
     let all = state.catalog.get().await?;
     let found = state
         .db(move |c| {
-            let Some(profile) = profiles::find(c, id)? else {
+            let Some(profile) = profiles::find_any(c, id)? else {
                 return Ok(None);
             };
             let standing = read::standing(c, &all, id, crate::db::now())?;
@@ -112,14 +127,246 @@ pub async fn show(
             "There is no profile with this id.".into(),
         ));
     };
-    Ok(private(html(
-        StatusCode::OK,
-        &ProfilePage {
-            staff,
-            profile,
-            standing,
-            events,
-            broken,
-        },
-    )))
+    Ok(ProfilePage {
+        staff,
+        profile,
+        standing,
+        events,
+        broken,
+        notice: None,
+        alert: None,
+        reason: String::new(),
+        reason_error: None,
+        erase_error: None,
+    })
+}
+
+pub async fn show(
+    req: HttpRequest,
+    id: web::Path<i64>,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let mut page = load(&state, staff, id.into_inner()).await?;
+    let query = Form::parse(req.query_string().as_bytes());
+    page.notice = match query.get("done") {
+        Some("saved") => Some("Saved: the changes are in the ledger below.".into()),
+        Some("unchanged") => Some("Nothing to save: no value was changed.".into()),
+        Some("erased") => Some(
+            "Erased: the personal data is gone; the ledger keeps only digests, and the chain still verifies."
+                .into(),
+        ),
+        _ => None,
+    };
+    Ok(private(html(StatusCode::OK, &page)))
+}
+
+fn back_to(id: i64, done: &str) -> HttpResponse {
+    private(
+        HttpResponse::SeeOther()
+            .insert_header(("Location", format!("/admin/profiles/{id}?done={done}")))
+            .finish(),
+    )
+}
+
+/// The reason a form gives for a change, checked whole.
+fn reason_of(form: &Form) -> Result<String, String> {
+    match single_line("The reason", form.get("reason").unwrap_or(""), MAX_REASON) {
+        Ok(Some(r)) => Ok(r),
+        Ok(None) => Err(
+            "Say why you are making this change (e.g. \u{201c}asked us by phone on 3 May\u{201d}): it is kept in the ledger."
+                .into(),
+        ),
+        Err(e) => Err(e),
+    }
+}
+
+enum Changed {
+    Saved,
+    /// The profile changed after the form was shown: nothing was applied.
+    Conflict(Vec<String>),
+    Gone,
+}
+
+/// A staff member sets agreements on or off. The form lists every active agreement with the value it
+/// showed (`was=KEY:VALUE`); only those the staff member changed are applied, and only if the value is
+/// still the one they saw, so a person's withdrawal made meanwhile is never overwritten unseen.
+pub async fn change(
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: web::Payload,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let form = staff.form(&req, body).await?;
+    let id = id.into_inner();
+    let all = state.catalog.get().await?;
+    let ticked = form.all("agreement");
+    let mut wanted: Vec<(i64, String, ConsentValue, ConsentValue)> = Vec::new();
+    for was in form.all("was") {
+        let Some((key, value)) = was.split_once(':') else {
+            continue;
+        };
+        let (Some(a), Ok(was)) = (
+            all.iter().find(|a| a.key == key && a.active()),
+            ConsentValue::parse(value),
+        ) else {
+            return Err(PageError::BadRequest(format!(
+                "The form names an agreement or value that does not exist ({was}). Reload the profile and try again."
+            )));
+        };
+        let now = if ticked.contains(&key) {
+            ConsentValue::Enabled
+        } else {
+            ConsentValue::Disabled
+        };
+        if now != was {
+            wanted.push((a.id, a.title.clone(), was, now));
+        }
+    }
+    if wanted.is_empty() {
+        return Ok(back_to(id, "unchanged"));
+    }
+    let reason = match reason_of(&form) {
+        Ok(r) => r,
+        Err(e) => {
+            let mut page = load(&state, staff, id).await?;
+            page.reason = form
+                .get("reason")
+                .unwrap_or("")
+                .chars()
+                .take(MAX_REASON + 50)
+                .collect();
+            page.reason_error = Some(e);
+            return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &page)));
+        }
+    };
+    let meta = Meta::staff(
+        staff.user.email.clone(),
+        crate::routes::client_meta(&req),
+        &reason,
+    );
+    let who = staff.clone();
+    let outcome = state
+        .db(move |c| {
+            Ok(write_tx(c, |c| {
+                if !profiles::lock(c, id)? {
+                    return Ok(Changed::Gone);
+                }
+                let current = consents::for_profile(c, id)?;
+                let held =
+                    |agreement: i64| match current.iter().find(|c| c.agreement_id == agreement) {
+                        Some(c) if c.value == "enabled" => ConsentValue::Enabled,
+                        _ => ConsentValue::Disabled,
+                    };
+                let moved: Vec<String> = wanted
+                    .iter()
+                    .filter(|(a, _, was, _)| held(*a) != *was)
+                    .map(|(_, title, _, _)| title.clone())
+                    .collect();
+                if !moved.is_empty() {
+                    return Ok(Changed::Conflict(moved));
+                }
+                let changes: Vec<Change> = wanted
+                    .iter()
+                    .map(|(a, _, _, value)| Change {
+                        agreement_id: *a,
+                        value: *value,
+                        version: None,
+                    })
+                    .collect();
+                let recorded = crate::consent::apply(c, id, &changes, &meta)?;
+                let detail = recorded
+                    .iter()
+                    .map(|r| {
+                        format!(
+                            "{} {} -> {}",
+                            r.agreement_key,
+                            r.previous.as_str(),
+                            r.value.as_str()
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                who.audit(
+                    c,
+                    "profile.consent",
+                    &format!("profile {id}"),
+                    Some(&format!(
+                        "{detail}; reason: {}",
+                        meta.reason.as_deref().unwrap_or("")
+                    )),
+                )?;
+                Ok::<_, crate::consent::ApplyError>(Changed::Saved)
+            })?)
+        })
+        .await?;
+    match outcome {
+        Changed::Saved => {
+            tracing::info!(profile = id, staff = %staff.user.email, "consents changed by staff");
+            Ok(back_to(id, "saved"))
+        }
+        Changed::Gone => Err(PageError::NotFound(
+            "There is no profile with this id (or it was erased).".into(),
+        )),
+        Changed::Conflict(moved) => {
+            let mut page = load(&state, staff, id).await?;
+            page.alert = Some(format!(
+                "Nothing was saved: {} changed while you had this page open (the person or another staff member acted). The values below are current; review them and submit again.",
+                moved.join(", ")
+            ));
+            page.reason = reason;
+            Ok(private(html(StatusCode::CONFLICT, &page)))
+        }
+    }
+}
+
+/// Right to erasure (admins): the same as `assent profile erase`.
+pub async fn erase(
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: web::Payload,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let form = staff.form(&req, body).await?;
+    let id = id.into_inner();
+    let confirmed = form.get("confirm") == Some("yes");
+    let reason = reason_of(&form);
+    if !confirmed || reason.is_err() {
+        let mut page = load(&state, staff, id).await?;
+        page.erase_error = Some(match reason {
+            Err(e) => e,
+            Ok(_) => "Tick the box to confirm: erasure cannot be undone.".into(),
+        });
+        return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &page)));
+    }
+    let reason = reason.unwrap_or_default();
+    let meta = Meta::staff(
+        staff.user.email.clone(),
+        crate::routes::client_meta(&req),
+        &reason,
+    );
+    let who = staff.clone();
+    let outcome = state
+        .db(move |c| {
+            Ok(write_tx(c, |c| {
+                let outcome = erase::erase(c, id, &meta)?;
+                if let Erased::Now { .. } = outcome {
+                    who.audit(c, "profile.erase", &format!("profile {id}"), Some(&reason))?;
+                }
+                Ok::<_, crate::consent::ApplyError>(outcome)
+            })?)
+        })
+        .await?;
+    match outcome {
+        Erased::Now { withdrawn } => {
+            tracing::info!(profile = id, withdrawn, staff = %staff.user.email, "profile erased");
+            Ok(back_to(id, "erased"))
+        }
+        Erased::Already => Ok(back_to(id, "erased")),
+        Erased::NoProfile => Err(PageError::NotFound(
+            "There is no profile with this id.".into(),
+        )),
+    }
 }

@@ -1,0 +1,11 @@
+DROP TABLE consent_daily;
+DROP TABLE audiences;
+DROP TABLE erasures;
+DROP INDEX profiles_live_mask;
+DROP INDEX agreements_bit;
+ALTER TABLE agreements DROP COLUMN mask_bit;
+ALTER TABLE profiles DROP COLUMN consent_mask;
+ALTER TABLE profiles DROP COLUMN erased_at;
+DROP INDEX consent_events_recorded;
+ALTER TABLE consent_events DROP COLUMN reason_digest;
+ALTER TABLE consent_events DROP COLUMN reason;

@@ -1,0 +1,56 @@
+//! Right to erasure: a profile's personal data goes, its proof of consent stays.
+//!
+//! Every enabled agreement is withdrawn through the one write path (so nothing is sent to the person
+//! again and counts drop), pending confirmations end, the clear IP addresses, user agents and staff
+//! reasons of its events and requests are blanked (their digests stay, so `assent ledger verify` still
+//! passes), emails to the address are forgotten, and a tombstone of its identities stops a late import
+//! from re-creating the person. The dashboard and `assent profile erase` share this.
+
+use super::{ApplyError, Change, Meta, apply};
+use crate::db::DbConn;
+use crate::db::models::{agreements, consent_events, erasures, optin_requests, outbox, profiles};
+use crate::domain::ConsentValue;
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Erased {
+    Now { withdrawn: usize },
+    Already,
+    NoProfile,
+}
+
+/// Erases one profile. Must run inside a write transaction (`write_tx`).
+pub fn erase(conn: &mut DbConn, profile_id: i64, meta: &Meta) -> Result<Erased, ApplyError> {
+    // The profile's lock first, as on every path; it fails for an erased profile too.
+    if !profiles::lock(conn, profile_id)? {
+        return Ok(match profiles::find_any(conn, profile_id)? {
+            Some(_) => Erased::Already,
+            None => Erased::NoProfile,
+        });
+    }
+    let profile = profiles::find(conn, profile_id)?.ok_or(ApplyError::NoProfile(profile_id))?;
+    // Blank the clear values first: the withdrawals below are recorded with the staff member's own
+    // client and reason, which are not the person's data and stay.
+    consent_events::blank_personal(conn, profile_id)?;
+    optin_requests::blank_personal(conn, profile_id)?;
+    let changes: Vec<Change> = agreements::all(conn)?
+        .iter()
+        .map(|a| Change {
+            agreement_id: a.id,
+            value: ConsentValue::Disabled,
+            version: None,
+        })
+        .collect();
+    let withdrawn = apply(conn, profile_id, &changes, meta)?.len();
+    let mut identities = Vec::new();
+    if let Some(email) = &profile.email {
+        outbox::forget_recipient(conn, email)?;
+        identities.push(email.clone());
+    }
+    if let Some(id) = &profile.custom_id {
+        identities.push(profiles::identity(None, Some(id)));
+    }
+    let now = crate::db::now();
+    erasures::record(conn, &identities, profile_id, now)?;
+    profiles::blank(conn, profile_id, now)?;
+    Ok(Erased::Now { withdrawn })
+}

@@ -1,0 +1,327 @@
+//! Staff on a profile: changing a value with a reason, stale forms, and the right to erasure.
+
+use crate::admin::{Browser, staff_user};
+use crate::helpers::*;
+
+const PASSWORD: &str = "correct horse battery staple";
+
+fn profile_id(app: &TestApp, email: &str) -> i64 {
+    assent::db::models::profiles::find_by_email(&mut app.conn(), email)
+        .unwrap()
+        .expect("the profile exists")
+        .id
+}
+
+/// The `was=` fields and ticked boxes of the profile page's form as it stands, with some boxes changed.
+async fn consent_form(b: &Browser, id: i64) -> Vec<(String, String)> {
+    let (_, page, _) = b.get(&format!("/admin/profiles/{id}")).await;
+    let mut form = Vec::new();
+    for part in page.split("name=\"was\" value=\"").skip(1) {
+        let was = part.split('"').next().unwrap().to_string();
+        let (key, value) = was.split_once(':').unwrap();
+        if value == "enabled" {
+            form.push(("agreement".to_string(), key.to_string()));
+        }
+        form.push(("was".to_string(), was.clone()));
+    }
+    form.push(("csrf_token".into(), crate::admin::csrf(&page)));
+    form
+}
+
+fn tick(form: &mut Vec<(String, String)>, key: &str, on: bool) {
+    form.retain(|(k, v)| !(k == "agreement" && v == key));
+    if on {
+        form.push(("agreement".into(), key.into()));
+    }
+}
+
+async fn post(b: &Browser, path: &str, form: &[(String, String)]) -> (u16, String, Option<String>) {
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    b.post(path, &form).await
+}
+
+fn value(app: &TestApp, id: i64, key: &str) -> String {
+    use assent::db::schema::{agreements as a, consents as c};
+    use diesel::prelude::*;
+    c::table
+        .inner_join(a::table)
+        .filter(c::profile_id.eq(id).and(a::key.eq(key)))
+        .select(c::value)
+        .first::<String>(&mut app.conn())
+        .optional()
+        .unwrap()
+        .unwrap_or_else(|| "disabled".into())
+}
+
+#[tokio::test]
+async fn staff_change_a_value_with_a_reason_and_never_overwrite_a_change_they_did_not_see() {
+    let app = TestApp::spawn().await;
+    staff_user(&app, "mia@shop.example", "marketer");
+    let b = Browser::new(&app);
+    assert_eq!(b.sign_in("mia@shop.example", PASSWORD).await.0, 303);
+    let mail = app
+        .subscribe_confirmed("ola@example.com", &["newsletter_agreement"])
+        .await;
+    let id = profile_id(&app, "ola@example.com");
+    let path = format!("/admin/profiles/{id}/consents");
+
+    // No reason: nothing saved, the form says why next to the field.
+    let mut form = consent_form(&b, id).await;
+    tick(&mut form, "sms_agreement", true);
+    let (status, page, _) = post(&b, &path, &form).await;
+    assert_eq!(status, 422, "{page}");
+    assert!(
+        page.contains("Say why") && page.contains("aria-invalid=\"true\""),
+        "{page}"
+    );
+    assert_eq!(value(&app, id, "sms_agreement"), "disabled");
+
+    // With a reason: applied through the one write path, source admin:<email>, reason in the ledger.
+    form.push(("reason".into(), "Asked us by phone on 3 May".into()));
+    let (status, _, location) = post(&b, &path, &form).await;
+    assert_eq!(status, 303);
+    assert_eq!(location, Some(format!("/admin/profiles/{id}?done=saved")));
+    assert_eq!(value(&app, id, "sms_agreement"), "enabled");
+    let (_, page, _) = b.get(&format!("/admin/profiles/{id}?done=saved")).await;
+    assert!(page.contains("admin:mia@shop.example"), "{page}");
+    assert!(
+        page.contains("Reason: Asked us by phone on 3 May"),
+        "{page}"
+    );
+    assert!(page.contains("Chain intact"), "{page}");
+    let key = app.api_key().await;
+    let (_, ledger) = app
+        .api("/api/v1/profiles/ola@example.com/consents", &key)
+        .await;
+    let last = ledger.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["source"], "admin:mia@shop.example", "{ledger}");
+    assert_eq!(last["agreement"], "sms_agreement");
+
+    // The person withdraws the newsletter while a staff member has the page open (newsletter still
+    // ticked there). Saving another change must not bring the newsletter back.
+    let mut stale = consent_form(&b, id).await;
+    assert_eq!(app.one_click(&mail.unsubscribe_url()).await, 200);
+    tick(&mut stale, "push_agreement", true);
+    stale.push(("reason".into(), "Requested in the shop".into()));
+    let (status, _, _) = post(&b, &path, &stale).await;
+    assert_eq!(status, 303);
+    assert_eq!(
+        value(&app, id, "newsletter_agreement"),
+        "disabled",
+        "what the person was told holds"
+    );
+    assert_eq!(value(&app, id, "push_agreement"), "enabled");
+
+    // Changing a value that moved since the page was shown: nothing is saved, the page says what moved.
+    let mut stale = consent_form(&b, id).await;
+    let prefs = mail
+        .link(&format!("{}/preferences/", app.base))
+        .expect("a preference link");
+    assert_eq!(
+        app.post(
+            &prefs,
+            &[
+                ("agreement", "newsletter_agreement"),
+                ("agreement", "sms_agreement"),
+                ("agreement", "push_agreement")
+            ]
+        )
+        .await
+        .0,
+        200
+    );
+    tick(&mut stale, "sms_agreement", false);
+    tick(&mut stale, "newsletter_agreement", true);
+    stale.push(("reason".into(), "Typed in from a paper form".into()));
+    let (status, page, _) = post(&b, &path, &stale).await;
+    assert_eq!(status, 409, "{page}");
+    assert!(
+        page.contains("Nothing was saved: Email newsletter changed"),
+        "{page}"
+    );
+    assert_eq!(
+        value(&app, id, "sms_agreement"),
+        "enabled",
+        "nothing of a refused form applies"
+    );
+
+    // An unchanged form records nothing; a forged agreement key is a clear 400.
+    let before = app.count("consent_events");
+    let form = consent_form(&b, id).await;
+    let (status, _, location) = post(&b, &path, &form).await;
+    assert_eq!(
+        (status, location),
+        (303, Some(format!("/admin/profiles/{id}?done=unchanged")))
+    );
+    assert_eq!(app.count("consent_events"), before);
+    let mut forged = consent_form(&b, id).await;
+    forged.push(("was".into(), "no_such_agreement:enabled".into()));
+    assert_eq!(post(&b, &path, &forged).await.0, 400);
+    // Without the CSRF token: 403.
+    let form: Vec<(String, String)> = consent_form(&b, id)
+        .await
+        .into_iter()
+        .filter(|(k, _)| k != "csrf_token")
+        .collect();
+    assert_eq!(post(&b, &path, &form).await.0, 403);
+    assert!(app.cli(&["ledger", "verify"]).status.success());
+}
+
+#[tokio::test]
+async fn erasure_blanks_the_person_keeps_the_proof_and_stops_re_creation() {
+    let app = TestApp::spawn().await;
+    staff_user(&app, "mia@shop.example", "marketer");
+    staff_user(&app, "abe@shop.example", "admin");
+    let marketer = Browser::new(&app);
+    let admin = Browser::new(&app);
+    assert_eq!(marketer.sign_in("mia@shop.example", PASSWORD).await.0, 303);
+    assert_eq!(admin.sign_in("abe@shop.example", PASSWORD).await.0, 303);
+    let mail = app
+        .subscribe_confirmed(
+            "ola@example.com",
+            &["newsletter_agreement", "sms_agreement"],
+        )
+        .await;
+    // A request still waiting for confirmation, and its email.
+    app.subscribe("ola@example.com", &["push_agreement"]).await;
+    app.mail().wait_for(2).await;
+    let id = profile_id(&app, "ola@example.com");
+    let path = format!("/admin/profiles/{id}/erase");
+    let erase_form = [("reason", "Asked to be forgotten"), ("confirm", "yes")];
+
+    // Marketers cannot erase, and do not see the form.
+    assert_eq!(
+        marketer
+            .submit(&format!("/admin/profiles/{id}"), &path, &erase_form)
+            .await
+            .0,
+        403
+    );
+    let (_, page, _) = marketer.get(&format!("/admin/profiles/{id}")).await;
+    assert!(!page.contains("/erase"));
+    // Without the confirmation box: 422, nothing erased.
+    let (status, page, _) = admin
+        .submit(
+            &format!("/admin/profiles/{id}"),
+            &path,
+            &[("reason", "Asked to be forgotten")],
+        )
+        .await;
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains("cannot be undone"));
+    assert_eq!(value(&app, id, "newsletter_agreement"), "enabled");
+
+    let (status, _, location) = admin
+        .submit(&format!("/admin/profiles/{id}"), &path, &erase_form)
+        .await;
+    assert_eq!(
+        (status, location),
+        (303, Some(format!("/admin/profiles/{id}?done=erased")))
+    );
+
+    // The dashboard shows what is left: no address, the withdrawals, an intact chain.
+    let (status, page, _) = admin
+        .get(&format!("/admin/profiles/{id}?done=erased"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("Erased profile") && page.contains("Chain intact"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("ola@example.com"),
+        "no trace of the address: {page}"
+    );
+    assert!(page.contains("admin:abe@shop.example"));
+    // Everything was withdrawn, the pending request ended, the data blanked; digests stay.
+    assert_eq!(value(&app, id, "newsletter_agreement"), "disabled");
+    assert_eq!(value(&app, id, "sms_agreement"), "disabled");
+    assert_eq!(
+        app.count(&format!(
+            "profiles WHERE id = {id} AND (email IS NOT NULL OR erased_at IS NULL)"
+        )),
+        0
+    );
+    assert_eq!(app.count(&format!("consent_events WHERE profile_id = {id} AND (ip IS NOT NULL OR user_agent IS NOT NULL) AND source NOT LIKE 'admin:%'")), 0);
+    assert_eq!(
+        app.count(&format!(
+            "consent_events WHERE profile_id = {id} AND ip_digest IS NULL"
+        )),
+        0
+    );
+    assert_eq!(app.count(&format!("optin_requests WHERE profile_id = {id} AND cancelled_at IS NULL AND confirmed_at IS NULL")), 0);
+    assert_eq!(
+        app.count("email_outbox WHERE recipient = 'ola@example.com'"),
+        0
+    );
+    let out = app.cli(&["ledger", "verify"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // The person's old links lead nowhere; the API no longer knows the address.
+    let (status, _) = app.get(&mail.unsubscribe_url()).await;
+    assert_eq!(status, 404);
+    let key = app.api_key().await;
+    assert_eq!(
+        app.api("/api/v1/profiles/ola@example.com", &key).await.0,
+        404
+    );
+    // The tombstone: an import (later issue) asks this, by address.
+    assert!(assent::db::models::erasures::is_erased(&mut app.conn(), "ola@example.com").unwrap());
+    assert!(
+        !assent::db::models::erasures::is_erased(&mut app.conn(), "someone@example.com").unwrap()
+    );
+    // The audit log names the profile, not the address.
+    let (_, audit, _) = admin.get("/admin/audit").await;
+    assert!(audit.contains("profile.erase") && audit.contains(&format!("profile {id}")));
+    // Erasing twice is harmless.
+    let (status, _, _) = admin
+        .submit(&format!("/admin/profiles/{id}"), &path, &erase_form)
+        .await;
+    assert!(status == 303 || status == 404, "{status}");
+    // The person may come back by themselves, through the form, as a new profile.
+    app.subscribe_confirmed("ola@example.com", &["newsletter_agreement"])
+        .await;
+    assert_ne!(profile_id(&app, "ola@example.com"), id);
+}
+
+#[tokio::test]
+async fn assent_profile_erase_does_the_same_from_the_command_line() {
+    let app = TestApp::spawn().await;
+    app.subscribe_confirmed("Kim@Example.COM", &["newsletter_agreement"])
+        .await;
+    let id = profile_id(&app, "Kim@example.com");
+    let out = app.cli(&["profile", "erase", "Kim@EXAMPLE.com"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains(&format!("Erased profile {id}: 1 agreement withdrawn")),
+        "{stdout}"
+    );
+    assert_eq!(value(&app, id, "newsletter_agreement"), "disabled");
+    assert_eq!(
+        app.count(&format!(
+            "consent_events WHERE profile_id = {id} AND source = 'admin:cli'"
+        )),
+        1
+    );
+    assert_eq!(
+        app.count("audit_log WHERE action = 'profile.erase' AND actor = 'cli'"),
+        1
+    );
+    assert!(app.cli(&["ledger", "verify"]).status.success());
+    // Again: the address is no longer known, and the answer says why.
+    let out = app.cli(&["profile", "erase", "Kim@example.com"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no profile has the address Kim@example.com")
+    );
+    let out = app.cli(&["profile", "erase", "not-an-address"]);
+    assert_eq!(out.status.code(), Some(1));
+}
