@@ -40,6 +40,9 @@ pub enum Command {
         /// ... at this value (default enabled; never set counts as disabled)
         #[arg(long, value_parser = ["enabled", "disabled"], requires = "agreement")]
         status: Option<String>,
+        /// Only the profiles of this saved audience (made in the dashboard's Audiences page)
+        #[arg(long, conflicts_with = "agreement")]
+        audience: Option<String>,
         /// Write to this file instead of standard output
         #[arg(short = 'o', long)]
         output: Option<std::path::PathBuf>,

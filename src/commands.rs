@@ -157,12 +157,14 @@ pub fn export(
     settings: &Settings,
     agreement: Option<&str>,
     status: Option<&str>,
+    audience: Option<&str>,
     output: Option<std::path::PathBuf>,
 ) -> anyhow::Result<()> {
     use crate::exports::{Export, Filter};
     let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
     let catalog = crate::db::models::agreements::all(&mut conn)?;
-    let filter = Filter::parse(&catalog, agreement, status).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let filter = Filter::choose(&mut conn, &catalog, agreement, status, audience)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let base_url = settings
         .base_url
         .clone()

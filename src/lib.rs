@@ -1,5 +1,6 @@
 //! Assent: a self-hosted consent and agreements hub. See DESIGN.md in the shared folder for the shape.
 
+pub mod audiences;
 pub mod auth;
 pub mod cli;
 pub mod commands;

@@ -27,8 +27,15 @@ fn main() -> ExitCode {
         Command::Export {
             agreement,
             status,
+            audience,
             output,
-        } => assent::commands::export(&settings, agreement.as_deref(), status.as_deref(), output),
+        } => assent::commands::export(
+            &settings,
+            agreement.as_deref(),
+            status.as_deref(),
+            audience.as_deref(),
+            output,
+        ),
         Command::Admin {
             command: AdminCommand::Create { email, role },
         } => assent::commands::admin_create(&settings, &email, &role),

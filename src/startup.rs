@@ -193,7 +193,8 @@ impl Application {
     }
 }
 
-/// Every `every`: forgets expired dashboard sessions and old failed sign-ins, and removes never-confirmed
+/// Every `every`: forgets expired dashboard sessions and old failed sign-ins, counts the overview chart's
+/// closed days, and removes never-confirmed
 /// addresses once their requests ended longer ago than `keep` (if set).
 async fn housekeeping(pool: db::Pool, keep: Option<chrono::Duration>, every: Duration) {
     loop {
@@ -205,6 +206,13 @@ async fn housekeeping(pool: db::Pool, keep: Option<chrono::Duration>, every: Dur
             crate::db::models::login_failures::delete_before(
                 &mut conn,
                 now - crate::auth::throttle::WINDOW,
+            )?;
+            // Count the chart's closed days ahead of the first overview that needs them.
+            let today = now.date();
+            crate::audiences::daily::roll_up(
+                &mut conn,
+                today - chrono::Days::new(crate::audiences::daily::DAYS as u64 - 1),
+                today - chrono::Days::new(1),
             )?;
             Ok(match keep {
                 Some(keep) => crate::consent::retention::sweep(&mut conn, now, keep)?,

@@ -192,7 +192,16 @@ fn verify_snapshot(conn: &mut DbConn, page_size: i64) -> diesel::QueryResult<Ver
     Ok(Verdict::Intact { events: count })
 }
 
-/// Checks that the current values of `profiles` are exactly what their newest events say, and forgets them.
+/// Each agreement's bit in `profiles.consent_mask`.
+fn mask_bits(conn: &mut DbConn) -> diesel::QueryResult<HashMap<i64, i64>> {
+    Ok(agreements::all(conn)?
+        .into_iter()
+        .map(|a| (a.id, a.bit()))
+        .collect())
+}
+
+/// Checks that the current values of `profiles` are exactly what their newest events say, and that
+/// their consent masks (what counts and audiences read) agree with those values; then forgets them.
 fn compare_current(
     conn: &mut DbConn,
     newest: &mut HashMap<(i64, i64), (i64, String)>,
@@ -205,6 +214,23 @@ fn compare_current(
     profiles.sort_unstable();
     profiles.dedup();
     let current = consents::values_of(conn, &profiles)?;
+    let bits = mask_bits(conn)?;
+    let mut expected: HashMap<i64, i64> = HashMap::new();
+    for (profile_id, agreement_id, value) in &current {
+        if value == "enabled" {
+            *expected.entry(*profile_id).or_default() |=
+                bits.get(agreement_id).copied().unwrap_or(0);
+        }
+    }
+    for (profile_id, mask) in crate::db::models::profiles::masks_of(conn, &profiles)? {
+        if expected.get(&profile_id).copied().unwrap_or(0) != mask {
+            return Ok(Some(Verdict::Broken {
+                event_id: 0,
+                profile_id,
+                reason: "its consent mask does not match its current values (counts and audiences would be wrong)".into(),
+            }));
+        }
+    }
     for (profile_id, agreement_id, value) in &current {
         match newest.get(&(*profile_id, *agreement_id)) {
             Some((_, v)) if v == value => {}

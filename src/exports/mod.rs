@@ -1,22 +1,22 @@
 //! The profiles CSV (CONTRACT.md, "CSV export"), written a chunk at a time by keyset pagination so memory
 //! stays flat however many rows: the same rows for the dashboard download, the API and `assent export`.
 
+use crate::audiences::{Match, Rule};
 use crate::db::DbConn;
 use crate::db::models::agreements::Agreement;
 use crate::db::models::profiles::Profile;
-use crate::db::schema::{consents, profiles};
+use crate::db::schema::profiles;
 use crate::domain::{ConsentValue, LinkKind, Signer};
-use diesel::dsl::{exists, not};
 use diesel::prelude::*;
-use std::collections::HashMap;
 
 /// Rows per chunk (one query for the profiles, one for their values).
 pub const CHUNK: i64 = 1000;
 
-/// Which profiles to export: those with `agreement` at `status` (never set counts as disabled).
-#[derive(Clone, Debug)]
+/// Which profiles to export: all, those with an agreement at a value (never set counts as disabled), or
+/// a saved audience; each is a test on the profile's consent mask.
+#[derive(Clone, Debug, Default)]
 pub struct Filter {
-    pub agreement: Option<(i64, ConsentValue)>,
+    pub rule: Option<Rule>,
 }
 
 impl Filter {
@@ -28,27 +28,52 @@ impl Filter {
     ) -> Result<Filter, String> {
         // An empty `agreement=` (the dashboard form's "all profiles") means no filter at all.
         if agreement == Some("") {
-            return Ok(Filter { agreement: None });
+            return Ok(Filter::default());
         }
         let status = status.filter(|s| !s.is_empty());
         match (agreement, status) {
-            (None, None) => Ok(Filter { agreement: None }),
+            (None, None) => Ok(Filter::default()),
             (None, Some(_)) => {
                 Err("status needs an agreement: agreement=KEY&status=enabled".into())
             }
             (Some(key), status) => {
-                let a = catalog.iter().find(|a| a.key == key).ok_or_else(|| {
-                    format!(
-                        "There is no agreement {:?}.",
-                        key.chars().take(70).collect::<String>()
-                    )
-                })?;
-                let value = ConsentValue::parse(status.unwrap_or("enabled"))?;
+                let how = match ConsentValue::parse(status.unwrap_or("enabled"))? {
+                    ConsentValue::Enabled => Match::All,
+                    ConsentValue::Disabled => Match::None,
+                };
                 Ok(Filter {
-                    agreement: Some((a.id, value)),
+                    rule: Some(Rule::new(how, &[key], catalog)?),
                 })
             }
         }
+    }
+
+    /// The filter of a request or command: `agreement`/`status`, or the saved audience named `audience`
+    /// (not both). The error says what to fix.
+    pub fn choose(
+        conn: &mut DbConn,
+        catalog: &[Agreement],
+        agreement: Option<&str>,
+        status: Option<&str>,
+        audience: Option<&str>,
+    ) -> Result<Filter, String> {
+        let Some(name) = audience.filter(|a| !a.is_empty()) else {
+            return Filter::parse(catalog, agreement, status);
+        };
+        if agreement.is_some_and(|a| !a.is_empty()) || status.is_some_and(|s| !s.is_empty()) {
+            return Err("Give either an audience or agreement/status, not both.".into());
+        }
+        let saved = crate::db::models::audiences::find_by_name(conn, name)
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| {
+                format!(
+                    "There is no saved audience {:?}.",
+                    name.chars().take(80).collect::<String>()
+                )
+            })?;
+        Ok(Filter {
+            rule: Some(saved.rule(catalog)?),
+        })
     }
 }
 
@@ -107,31 +132,18 @@ impl Export {
     pub fn chunk(&self, conn: &mut DbConn, after: i64) -> QueryResult<(String, u64, Option<i64>)> {
         let mut q = profiles::table
             .filter(profiles::id.gt(after))
+            .filter(profiles::erased_at.is_null())
             .order(profiles::id)
             .limit(CHUNK)
             .select(Profile::as_select())
             .into_boxed();
-        if let Some((agreement, value)) = self.filter.agreement {
-            let enabled = consents::table.filter(
-                consents::profile_id
-                    .eq(profiles::id)
-                    .and(consents::agreement_id.eq(agreement))
-                    .and(consents::value.eq("enabled")),
-            );
-            q = match value {
-                ConsentValue::Enabled => q.filter(exists(enabled)),
-                ConsentValue::Disabled => q.filter(not(exists(enabled))),
-            };
+        if let Some(rule) = self.filter.rule {
+            q = q.filter(rule.sql());
         }
         let rows = q.load(conn)?;
         let Some(last) = rows.last().map(|p| p.id) else {
             return Ok((String::new(), 0, None));
         };
-        let ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
-        let mut on: HashMap<i64, Vec<i64>> = HashMap::new();
-        for (p, a) in crate::db::models::consents::enabled_among(conn, &ids)? {
-            on.entry(p).or_default().push(a);
-        }
         let mut out = String::with_capacity(rows.len() * 400);
         for p in &rows {
             for v in [
@@ -149,9 +161,9 @@ impl Export {
             } else {
                 "false"
             });
-            let enabled = on.get(&p.id);
             for a in &self.catalog {
-                let yes = enabled.is_some_and(|e| e.contains(&a.id));
+                // The mask is written with the values in the same transaction (consent::apply).
+                let yes = p.consent_mask & a.bit() != 0;
                 out.push(',');
                 out.push_str(if yes { "enabled" } else { "disabled" });
             }

@@ -89,6 +89,11 @@ async fn staff_change_a_value_with_a_reason_and_never_overwrite_a_change_they_di
         "{page}"
     );
     assert!(page.contains("Chain intact"), "{page}");
+    // The reason is part of the append-only ledger: it cannot be edited, only blanked by erasure.
+    let edited = app.try_exec(&format!(
+        "UPDATE consent_events SET reason = 'Made up later' WHERE profile_id = {id} AND reason IS NOT NULL"
+    ));
+    assert!(format!("{edited:?}").contains("append-only"), "{edited:?}");
     let key = app.api_key().await;
     let (_, ledger) = app
         .api("/api/v1/profiles/ola@example.com/consents", &key)
@@ -324,4 +329,165 @@ async fn assent_profile_erase_does_the_same_from_the_command_line() {
     );
     let out = app.cli(&["profile", "erase", "not-an-address"]);
     assert_eq!(out.status.code(), Some(1));
+}
+
+/// (value, source) of a profile's events for one agreement.
+fn events_of(app: &TestApp, id: i64, key: &str) -> Vec<(String, String)> {
+    use assent::db::schema::consent_events as e;
+    use diesel::prelude::*;
+    e::table
+        .filter(e::profile_id.eq(id).and(e::agreement_key.eq(key)))
+        .order(e::id)
+        .select((e::value, e::source))
+        .load(&mut app.conn())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn staff_changes_and_erasure_race_the_person_and_each_other() {
+    let app = TestApp::spawn().await;
+    staff_user(&app, "abe@shop.example", "admin");
+    let b = Browser::new(&app);
+    assert_eq!(b.sign_in("abe@shop.example", PASSWORD).await.0, 303);
+    let mail = app
+        .subscribe_confirmed("ola@example.com", &["newsletter_agreement"])
+        .await;
+    let id = profile_id(&app, "ola@example.com");
+    // Every staff form was loaded before any of this started: newsletter enabled, SMS disabled.
+    let shown = consent_form(&b, id).await;
+    let mut enable_sms = shown.clone();
+    tick(&mut enable_sms, "sms_agreement", true);
+    enable_sms.push(("reason".into(), "Phone call".into()));
+    let mut withdraw = shown.clone();
+    tick(&mut withdraw, "newsletter_agreement", false);
+    withdraw.push(("reason".into(), "Phone call".into()));
+    let url = app.url(&format!("/admin/profiles/{id}/consents"));
+    let mut set = tokio::task::JoinSet::new();
+    for i in 0..300 {
+        let http = b.http.clone();
+        let (url, one_click) = (url.clone(), mail.unsubscribe_url());
+        let form = if i % 3 == 0 {
+            enable_sms.clone()
+        } else {
+            withdraw.clone()
+        };
+        set.spawn(async move {
+            if i % 3 == 2 {
+                let r = http
+                    .post(&one_click)
+                    .form(&[("List-Unsubscribe", "One-Click")])
+                    .send()
+                    .await
+                    .unwrap();
+                ("one_click", r.status().as_u16())
+            } else {
+                let r = http.post(&url).form(&form).send().await.unwrap();
+                (
+                    if i % 3 == 0 { "sms" } else { "withdraw" },
+                    r.status().as_u16(),
+                )
+            }
+        });
+    }
+    let answers = set.join_all().await;
+    let count = |kind: &str, status: u16| {
+        answers
+            .iter()
+            .filter(|(k, s)| *k == kind && *s == status)
+            .count()
+    };
+    assert_eq!(count("one_click", 200), 100, "{answers:?}");
+    assert_eq!(count("sms", 303) + count("sms", 409), 100, "{answers:?}");
+    assert_eq!(
+        count("withdraw", 303) + count("withdraw", 409),
+        100,
+        "{answers:?}"
+    );
+    // One form saw SMS disabled and made it so; every later one was told it had moved.
+    assert_eq!(count("sms", 303), 1, "{answers:?}");
+    assert_eq!(events_of(&app, id, "sms_agreement").len(), 1);
+    // The newsletter was withdrawn exactly once, by whoever came first; a staff member told "saved" made it.
+    let newsletter = events_of(&app, id, "newsletter_agreement");
+    assert_eq!(newsletter.len(), 2, "{newsletter:?}");
+    assert_eq!(newsletter[1].0, "disabled");
+    let by_staff = newsletter[1].1 == "admin:abe@shop.example";
+    assert_eq!(
+        count("withdraw", 303),
+        usize::from(by_staff),
+        "{newsletter:?} {answers:?}"
+    );
+    assert_eq!(value(&app, id, "newsletter_agreement"), "disabled");
+    let out = app.cli(&["ledger", "verify"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    // Erasure racing confirmations of the same person: erased in the end, nothing enabled, chain intact.
+    let pending = app.subscribe_pending("kim@example.com").await;
+    let confirm = pending.link(&format!("{}/confirm/", app.base)).unwrap();
+    let kim = profile_id(&app, "kim@example.com");
+    let (_, page, _) = b.get(&format!("/admin/profiles/{kim}")).await;
+    let token = crate::admin::csrf(&page);
+    let erase_url = app.url(&format!("/admin/profiles/{kim}/erase"));
+    let mut set = tokio::task::JoinSet::new();
+    for i in 0..100 {
+        let (http, confirm, erase_url, token) = (
+            b.http.clone(),
+            confirm.clone(),
+            erase_url.clone(),
+            token.clone(),
+        );
+        set.spawn(async move {
+            if i % 10 == 0 {
+                let form = [
+                    ("reason", "Asked to be forgotten"),
+                    ("confirm", "yes"),
+                    ("csrf_token", token.as_str()),
+                ];
+                (
+                    "erase",
+                    http.post(&erase_url)
+                        .form(&form)
+                        .send()
+                        .await
+                        .unwrap()
+                        .status()
+                        .as_u16(),
+                )
+            } else {
+                (
+                    "confirm",
+                    http.post(&confirm).send().await.unwrap().status().as_u16(),
+                )
+            }
+        });
+    }
+    let answers = set.join_all().await;
+    assert!(
+        answers.iter().all(|(k, s)| match *k {
+            "erase" => *s == 303,
+            _ => *s == 200 || *s == 404,
+        }),
+        "{answers:?}"
+    );
+    assert_eq!(app.count(&format!("profiles WHERE id = {kim} AND erased_at IS NOT NULL AND email IS NULL AND consent_mask = 0")), 1);
+    assert_eq!(value(&app, kim, "newsletter_agreement"), "disabled");
+    let kim_events = events_of(&app, kim, "newsletter_agreement");
+    assert!(
+        kim_events.is_empty()
+            || kim_events
+                == [
+                    ("enabled".to_string(), "confirmation".to_string()),
+                    ("disabled".to_string(), "admin:abe@shop.example".to_string())
+                ],
+        "{kim_events:?}"
+    );
+    let out = app.cli(&["ledger", "verify"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }

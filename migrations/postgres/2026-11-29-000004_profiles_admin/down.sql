@@ -1,3 +1,19 @@
+CREATE OR REPLACE FUNCTION consent_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE'
+       OR (NEW.id, NEW.profile_id, NEW.agreement_id, NEW.agreement_key, NEW.value, NEW.previous, NEW.version,
+           NEW.text_sha256, NEW.source, NEW.occurred_at, NEW.recorded_at, NEW.email_digest, NEW.ip_digest,
+           NEW.user_agent_digest, NEW.language, NEW.prev_hash, NEW.hash)
+          IS DISTINCT FROM
+          (OLD.id, OLD.profile_id, OLD.agreement_id, OLD.agreement_key, OLD.value, OLD.previous, OLD.version,
+           OLD.text_sha256, OLD.source, OLD.occurred_at, OLD.recorded_at, OLD.email_digest, OLD.ip_digest,
+           OLD.user_agent_digest, OLD.language, OLD.prev_hash, OLD.hash)
+       OR (NEW.ip IS DISTINCT FROM OLD.ip AND NEW.ip IS NOT NULL)
+       OR (NEW.user_agent IS DISTINCT FROM OLD.user_agent AND NEW.user_agent IS NOT NULL) THEN
+        RAISE EXCEPTION 'consent_events is append-only';
+    END IF;
+    RETURN NEW;
+END $$;
 DROP TABLE consent_daily;
 DROP TABLE audiences;
 DROP TABLE erasures;
@@ -6,6 +22,7 @@ DROP INDEX agreements_bit;
 ALTER TABLE agreements DROP COLUMN mask_bit;
 ALTER TABLE profiles DROP COLUMN consent_mask;
 ALTER TABLE profiles DROP COLUMN erased_at;
+DROP INDEX optin_requests_open;
 DROP INDEX consent_events_recorded;
 ALTER TABLE consent_events DROP COLUMN reason_digest;
 ALTER TABLE consent_events DROP COLUMN reason;

@@ -3,6 +3,8 @@
 ALTER TABLE consent_events ADD COLUMN reason TEXT;
 ALTER TABLE consent_events ADD COLUMN reason_digest TEXT;
 CREATE INDEX consent_events_recorded ON consent_events (recorded_at);
+-- The open confirmation requests (pending counts of the agreements list).
+CREATE INDEX optin_requests_open ON optin_requests (expires_at) WHERE confirmed_at IS NULL AND cancelled_at IS NULL;
 
 -- Right to erasure: when the profile's personal data was blanked.
 ALTER TABLE profiles ADD COLUMN erased_at TIMESTAMP;
@@ -44,3 +46,23 @@ CREATE TABLE consent_daily (
     opt_outs BIGINT NOT NULL,
     PRIMARY KEY (day, agreement_id)
 );
+
+-- The ledger stays append-only with the new columns: a reason may only be blanked (erasure), its digest
+-- never changes.
+CREATE OR REPLACE FUNCTION consent_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE'
+       OR (NEW.id, NEW.profile_id, NEW.agreement_id, NEW.agreement_key, NEW.value, NEW.previous, NEW.version,
+           NEW.text_sha256, NEW.source, NEW.occurred_at, NEW.recorded_at, NEW.email_digest, NEW.ip_digest,
+           NEW.user_agent_digest, NEW.language, NEW.prev_hash, NEW.hash, NEW.reason_digest)
+          IS DISTINCT FROM
+          (OLD.id, OLD.profile_id, OLD.agreement_id, OLD.agreement_key, OLD.value, OLD.previous, OLD.version,
+           OLD.text_sha256, OLD.source, OLD.occurred_at, OLD.recorded_at, OLD.email_digest, OLD.ip_digest,
+           OLD.user_agent_digest, OLD.language, OLD.prev_hash, OLD.hash, OLD.reason_digest)
+       OR (NEW.ip IS DISTINCT FROM OLD.ip AND NEW.ip IS NOT NULL)
+       OR (NEW.user_agent IS DISTINCT FROM OLD.user_agent AND NEW.user_agent IS NOT NULL)
+       OR (NEW.reason IS DISTINCT FROM OLD.reason AND NEW.reason IS NOT NULL) THEN
+        RAISE EXCEPTION 'consent_events is append-only';
+    END IF;
+    RETURN NEW;
+END $$;

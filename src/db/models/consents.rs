@@ -70,12 +70,3 @@ pub fn without_events(conn: &mut DbConn) -> QueryResult<Option<i64>> {
         .first(conn)
         .optional()
 }
-
-/// How many profiles have each agreement enabled, as (agreement, count).
-pub fn enabled_counts(conn: &mut DbConn) -> QueryResult<Vec<(i64, i64)>> {
-    consents::table
-        .filter(consents::value.eq("enabled"))
-        .group_by(consents::agreement_id)
-        .select((consents::agreement_id, diesel::dsl::count_star()))
-        .load(conn)
-}

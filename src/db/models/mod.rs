@@ -5,6 +5,7 @@ pub mod admin_sessions;
 pub mod admin_users;
 pub mod agreements;
 pub mod api_keys;
+pub mod audiences;
 pub mod audit_log;
 pub mod consent_events;
 pub mod consents;

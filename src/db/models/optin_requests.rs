@@ -193,3 +193,38 @@ pub fn blank_personal(conn: &mut DbConn, profile_id: i64) -> QueryResult<usize> 
         ))
         .execute(conn)
 }
+
+/// Per agreement, how many profiles wait to confirm it (an open request asks for it and it is not
+/// enabled yet). Reads only open requests, which expire within the opt-in TTL.
+pub fn pending_counts(
+    conn: &mut DbConn,
+    catalog: &[crate::db::models::agreements::Agreement],
+    now: NaiveDateTime,
+) -> QueryResult<std::collections::HashMap<i64, i64>> {
+    use crate::db::schema::profiles;
+    let open: Vec<(i64, String, i64)> = optin_requests::table
+        .inner_join(profiles::table)
+        .filter(optin_requests::confirmed_at.is_null())
+        .filter(optin_requests::cancelled_at.is_null())
+        .filter(optin_requests::expires_at.gt(now))
+        .select((
+            optin_requests::profile_id,
+            optin_requests::agreements,
+            profiles::consent_mask,
+        ))
+        .load(conn)?;
+    let mut seen = std::collections::HashSet::new();
+    let mut counts = std::collections::HashMap::new();
+    for (profile, asked, mask) in open {
+        for (agreement, _) in decode_agreements(&asked) {
+            let enabled = catalog
+                .iter()
+                .find(|a| a.id == agreement)
+                .is_some_and(|a| mask & a.bit() != 0);
+            if !enabled && seen.insert((profile, agreement)) {
+                *counts.entry(agreement).or_insert(0) += 1;
+            }
+        }
+    }
+    Ok(counts)
+}

@@ -276,3 +276,11 @@ pub fn search(
     }
     query.load(conn)
 }
+
+/// (profile, consent mask) of these profiles, for the ledger check.
+pub fn masks_of(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, i64)>> {
+    profiles::table
+        .filter(profiles::id.eq_any(ids))
+        .select((profiles::id, profiles::consent_mask))
+        .load(conn)
+}

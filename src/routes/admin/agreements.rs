@@ -1,10 +1,11 @@
 //! Agreements: list, create, edit (a changed text is a new version), archive. Marketers and admins.
 
-use super::private;
+use super::{private, see_other};
+use crate::audiences::Histogram;
 use crate::auth::Staff;
 use crate::consent::write_tx;
 use crate::db::models::agreements::{self, Agreement, Version};
-use crate::db::models::consents;
+use crate::db::models::optin_requests;
 use crate::domain::{AgreementKey, single_line};
 use crate::error::{PageError, html};
 use crate::routes::{AppState, Form};
@@ -19,8 +20,8 @@ const MAX_TEXT: usize = 5000;
 #[template(path = "admin/agreements.html")]
 struct ListPage {
     staff: Staff,
-    /// (agreement, profiles with it enabled)
-    agreements: Vec<(Agreement, i64)>,
+    /// (agreement, profiles with it enabled, profiles waiting to confirm it)
+    agreements: Vec<(Agreement, i64, i64)>,
 }
 
 #[derive(Template, Default)]
@@ -88,29 +89,19 @@ impl FormPage {
     }
 }
 
-fn see_other(to: String) -> HttpResponse {
-    private(
-        HttpResponse::SeeOther()
-            .insert_header(("Location", to))
-            .finish(),
-    )
-}
-
 pub async fn list(staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
-    let (all, counts) = state
+    let (all, histogram, pending) = state
         .db(|c| {
-            let counts = consents::enabled_counts(c)?;
-            Ok((agreements::all(c)?, counts))
+            let all = agreements::all(c)?;
+            let pending = optin_requests::pending_counts(c, &all, crate::db::now())?;
+            Ok((all, Histogram::load(c)?, pending))
         })
         .await?;
     let agreements = all
         .into_iter()
         .map(|a| {
-            let n = counts
-                .iter()
-                .find(|(id, _)| *id == a.id)
-                .map_or(0, |(_, n)| *n);
-            (a, n)
+            let (on, waiting) = (histogram.enabled(&a), pending.get(&a.id).copied());
+            (a, on, waiting.unwrap_or(0))
         })
         .collect();
     Ok(private(html(

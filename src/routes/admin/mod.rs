@@ -2,7 +2,9 @@
 //! scope); admin-only pages sit in scopes behind `auth::staff::admins_only`.
 
 mod agreements;
+mod audiences;
 mod audit;
+mod chart;
 mod exports;
 mod login;
 mod overview;
@@ -79,6 +81,9 @@ pub fn configure(cfg: &mut web::ServiceConfig, store: DbSessionStore, cookies: &
                             .wrap(from_fn(admins_only))
                             .route("", web::post().to(profiles::erase)),
                     )
+                    .route("/audiences", crate::routes::get().to(audiences::list))
+                    .route("/audiences", web::post().to(audiences::save))
+                    .route("/audiences/{id}/delete", web::post().to(audiences::delete))
                     .route("/agreements", crate::routes::get().to(agreements::list))
                     .route("/agreements", web::post().to(agreements::create))
                     .route("/agreements/new", crate::routes::get().to(agreements::new))
@@ -121,6 +126,15 @@ async fn not_found() -> Result<actix_web::HttpResponse, crate::error::PageError>
 /// Dashboard pages are personal: never cached.
 fn private(res: actix_web::HttpResponse) -> actix_web::HttpResponse {
     super::public::private(res)
+}
+
+/// 303 to another dashboard page (after a form was handled).
+fn see_other(to: impl Into<String>) -> actix_web::HttpResponse {
+    private(
+        actix_web::HttpResponse::SeeOther()
+            .insert_header(("Location", to.into()))
+            .finish(),
+    )
 }
 
 /// For a keyset query that fetched one row more than `page`: keeps the page, and gives the link to the

@@ -1,13 +1,15 @@
-use super::private;
+//! The overview: profiles, every agreement's enabled count (from one histogram of consent masks) and
+//! the chart of opt-ins and opt-outs over the last 90 days.
+
+use super::{chart, private};
+use crate::audiences::Histogram;
+use crate::audiences::daily::{self, Day};
 use crate::auth::Staff;
-use crate::db::models::consents;
-use crate::db::schema::profiles;
 use crate::error::{PageError, html};
-use crate::routes::AppState;
+use crate::routes::{AppState, Form};
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use diesel::prelude::*;
 
 #[derive(Template)]
 #[template(path = "admin/overview.html")]
@@ -16,34 +18,60 @@ struct OverviewPage {
     profiles: i64,
     /// (agreement title, key, profiles with it enabled)
     enabled: Vec<(String, String, i64)>,
+    /// The agreement the chart is limited to, if any (key).
+    chart_for: String,
+    chart: String,
+    days: Vec<Day>,
 }
 
-pub async fn page(staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
+pub async fn page(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
     let all = state.catalog.get().await?;
-    let (total, counts) = state
-        .db(|c| {
-            let total: i64 = profiles::table.count().get_result(c)?;
-            let counts = consents::enabled_counts(c)?;
-            Ok((total, counts))
+    let query = Form::parse(req.query_string().as_bytes());
+    let chart_for = query.get("agreement").unwrap_or("").to_string();
+    let agreement = match chart_for.as_str() {
+        "" => None,
+        key => Some(
+            all.iter()
+                .find(|a| a.key == key)
+                .ok_or_else(|| {
+                    PageError::BadRequest(format!(
+                        "There is no agreement {:?} to chart; choose one from the list.",
+                        key.chars().take(70).collect::<String>()
+                    ))
+                })?
+                .id,
+        ),
+    };
+    let (histogram, days) = state
+        .db(move |c| {
+            let today = crate::db::now().date();
+            Ok((Histogram::load(c)?, daily::series(c, today, agreement)?))
         })
         .await?;
     let enabled = all
         .iter()
         .filter(|a| a.active())
-        .map(|a| {
-            let n = counts
-                .iter()
-                .find(|(id, _)| *id == a.id)
-                .map_or(0, |(_, n)| *n);
-            (a.title.clone(), a.key.clone(), n)
-        })
+        .map(|a| (a.title.clone(), a.key.clone(), histogram.enabled(a)))
         .collect();
     Ok(private(html(
         StatusCode::OK,
         &OverviewPage {
             staff,
-            profiles: total,
+            profiles: histogram.profiles(),
             enabled,
+            chart_for,
+            chart: chart::svg(&days),
+            days,
         },
     )))
+}
+
+impl OverviewPage {
+    fn agreements(&self) -> &[(String, String, i64)] {
+        &self.enabled
+    }
 }

@@ -162,11 +162,7 @@ pub async fn show(
 }
 
 fn back_to(id: i64, done: &str) -> HttpResponse {
-    private(
-        HttpResponse::SeeOther()
-            .insert_header(("Location", format!("/admin/profiles/{id}?done={done}")))
-            .finish(),
-    )
+    super::see_other(format!("/admin/profiles/{id}?done={done}"))
 }
 
 /// The reason a form gives for a change, checked whole.

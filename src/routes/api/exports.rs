@@ -16,11 +16,26 @@ pub async fn profiles_csv(
     ))
 }
 
-/// The export a request asks for (`agreement=KEY&status=enabled|disabled`), or what to fix.
+/// The export a request asks for (`agreement=KEY&status=enabled|disabled`, or `audience=NAME`), or what
+/// to fix.
 pub async fn export_for(req: &HttpRequest, state: &AppState) -> Result<Export, String> {
     let query = Form::parse(req.query_string().as_bytes());
     let catalog = state.catalog.get().await.map_err(|e| e.to_string())?;
-    let filter = Filter::parse(&catalog, query.get("agreement"), query.get("status"))?;
+    let pick = |k: &str| query.get(k).map(String::from);
+    let (agreement, status, audience) = (pick("agreement"), pick("status"), pick("audience"));
+    let all = catalog.to_vec();
+    let filter = state
+        .db(move |c| {
+            Ok(Filter::choose(
+                c,
+                &all,
+                agreement.as_deref(),
+                status.as_deref(),
+                audience.as_deref(),
+            ))
+        })
+        .await
+        .map_err(|e| e.to_string())??;
     Ok(Export {
         catalog: catalog.to_vec(),
         filter,

@@ -1,0 +1,89 @@
+//! Saved audiences: a name for "profiles with all of / any of / none of these agreements enabled".
+
+use crate::audiences::{Match, Rule};
+use crate::db::DbConn;
+use crate::db::models::agreements::Agreement;
+use crate::db::schema::audiences;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = audiences)]
+pub struct Audience {
+    pub id: i64,
+    pub name: String,
+    /// `all`, `any` or `none`
+    pub rule: String,
+    /// Agreement keys, comma-separated (keys never change meaning, so the audience never does).
+    pub agreements: String,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+impl Audience {
+    pub fn keys(&self) -> Vec<&str> {
+        self.agreements
+            .split(',')
+            .filter(|k| !k.is_empty())
+            .collect()
+    }
+
+    pub fn how(&self) -> Match {
+        Match::parse(&self.rule).unwrap_or(Match::All)
+    }
+
+    pub fn rule(&self, catalog: &[Agreement]) -> Result<Rule, String> {
+        Rule::new(self.how(), &self.keys(), catalog)
+    }
+}
+
+pub fn all(conn: &mut DbConn) -> QueryResult<Vec<Audience>> {
+    audiences::table
+        .order(audiences::name)
+        .select(Audience::as_select())
+        .load(conn)
+}
+
+pub fn find_by_name(conn: &mut DbConn, name: &str) -> QueryResult<Option<Audience>> {
+    audiences::table
+        .filter(audiences::name.eq(name))
+        .select(Audience::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Audience>> {
+    audiences::table
+        .find(id)
+        .select(Audience::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Saves an audience; `None` when the name is taken.
+pub fn insert(
+    conn: &mut DbConn,
+    name: &str,
+    how: Match,
+    keys: &[&str],
+    created_by: &str,
+) -> QueryResult<Option<i64>> {
+    if find_by_name(conn, name)?.is_some() {
+        return Ok(None);
+    }
+    diesel::insert_into(audiences::table)
+        .values((
+            audiences::name.eq(name),
+            audiences::rule.eq(how.as_str()),
+            audiences::agreements.eq(keys.join(",")),
+            audiences::created_by.eq(created_by),
+            audiences::created_at.eq(crate::db::now()),
+        ))
+        .returning(audiences::id)
+        .get_result(conn)
+        .map(Some)
+}
+
+pub fn delete(conn: &mut DbConn, id: i64) -> QueryResult<usize> {
+    diesel::delete(audiences::table.find(id)).execute(conn)
+}

@@ -1,0 +1,212 @@
+//! Audiences (marketers and admins): count the profiles with all of, any of or none of chosen agreements,
+//! save the combination under a name, export it (admins) and delete it. Every count comes from one
+//! histogram of consent masks, so the page costs the same at any number of profiles.
+
+use super::private;
+use crate::audiences::{Histogram, Match, Rule};
+use crate::auth::Staff;
+use crate::consent::write_tx;
+use crate::db::models::agreements::Agreement;
+use crate::db::models::audiences::{self, Audience};
+use crate::domain::single_line;
+use crate::error::{PageError, html};
+use crate::routes::{AppState, Form};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+#[derive(Template)]
+#[template(path = "admin/audiences.html")]
+struct AudiencesPage {
+    staff: Staff,
+    agreements: Vec<Agreement>,
+    /// (saved audience, its count, how it reads)
+    saved: Vec<(Audience, i64, String)>,
+    /// The combination being built: rule and keys.
+    how: Match,
+    chosen: Vec<String>,
+    /// Its count, once asked for.
+    count: Option<i64>,
+    name: String,
+    name_error: Option<String>,
+    choice_error: Option<String>,
+    notice: Option<String>,
+}
+
+impl AudiencesPage {
+    fn rules(&self) -> [Match; 3] {
+        [Match::All, Match::Any, Match::None]
+    }
+
+    fn is_chosen(&self, key: &str) -> bool {
+        self.chosen.iter().any(|k| k == key)
+    }
+}
+
+/// "all of Newsletter, SMS", with the agreements' titles.
+fn reads(how: Match, keys: &[&str], catalog: &[Agreement]) -> String {
+    let titles: Vec<&str> = keys
+        .iter()
+        .map(|k| {
+            catalog
+                .iter()
+                .find(|a| a.key == *k)
+                .map_or(*k, |a| a.title.as_str())
+        })
+        .collect();
+    format!("{} {}", how.words(), titles.join(", "))
+}
+
+async fn build(
+    state: &AppState,
+    staff: Staff,
+    form: &Form,
+) -> Result<(AudiencesPage, Option<Rule>), PageError> {
+    let catalog = state.catalog.get().await?.to_vec();
+    let (histogram, saved) = state
+        .db(|c| Ok((Histogram::load(c)?, audiences::all(c)?)))
+        .await?;
+    let saved = saved
+        .into_iter()
+        .map(|a| {
+            let (n, words) = match a.rule(&catalog) {
+                Ok(rule) => (histogram.count(&rule), reads(a.how(), &a.keys(), &catalog)),
+                Err(e) => (0, e),
+            };
+            (a, n, words)
+        })
+        .collect();
+    let mut page = AudiencesPage {
+        staff,
+        agreements: catalog.iter().filter(|a| a.active()).cloned().collect(),
+        saved,
+        how: Match::All,
+        chosen: form
+            .all("agreement")
+            .iter()
+            .map(|k| k.to_string())
+            .collect(),
+        count: None,
+        name: form.get("name").unwrap_or("").chars().take(100).collect(),
+        name_error: None,
+        choice_error: None,
+        notice: None,
+    };
+    let mut rule = None;
+    if let Some(raw) = form.get("rule") {
+        match Match::parse(raw) {
+            Ok(how) => page.how = how,
+            Err(e) => page.choice_error = Some(e),
+        }
+        if page.choice_error.is_none() {
+            let keys: Vec<&str> = page.chosen.iter().map(String::as_str).collect();
+            match Rule::new(page.how, &keys, &catalog) {
+                Ok(r) => {
+                    page.count = Some(histogram.count(&r));
+                    rule = Some(r);
+                }
+                Err(e) => page.choice_error = Some(e),
+            }
+        }
+    }
+    Ok((page, rule))
+}
+
+pub async fn list(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let query = Form::parse(req.query_string().as_bytes());
+    let (mut page, _) = build(&state, staff, &query).await?;
+    page.notice = match query.get("done") {
+        Some("saved") => Some("Saved.".into()),
+        Some("deleted") => Some("Deleted.".into()),
+        _ => None,
+    };
+    let status = if page.choice_error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok(private(html(status, &page)))
+}
+
+pub async fn save(
+    req: HttpRequest,
+    body: web::Payload,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let form = staff.form(&req, body).await?;
+    let (mut page, rule) = build(&state, staff.clone(), &form).await?;
+    if rule.is_none() && page.choice_error.is_none() {
+        page.choice_error = Some("Choose all, any or none.".into());
+    }
+    let name = match single_line("The name", form.get("name").unwrap_or(""), 80) {
+        Ok(Some(n)) => Some(n),
+        Ok(None) => {
+            page.name_error =
+                Some("Give the audience a name, e.g. \u{201c}Newsletter and SMS\u{201d}.".into());
+            None
+        }
+        Err(e) => {
+            page.name_error = Some(e);
+            None
+        }
+    };
+    let (Some(name), Some(_), None) = (name, rule, &page.choice_error) else {
+        return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &page)));
+    };
+    let (how, keys) = (page.how, page.chosen.clone());
+    let n = name.clone();
+    let saved = state
+        .db(move |c| {
+            Ok(write_tx(c, |c| {
+                let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+                let id = audiences::insert(c, &n, how, &keys, &staff.actor())?;
+                if id.is_some() {
+                    let detail = format!("{} {}", how.as_str(), keys.join(","));
+                    staff.audit(c, "audience.create", &n, Some(&detail))?;
+                }
+                Ok::<_, diesel::result::Error>(id)
+            })?)
+        })
+        .await?;
+    if saved.is_none() {
+        page.name_error = Some(format!(
+            "An audience named \u{201c}{name}\u{201d} already exists; choose another name."
+        ));
+        return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &page)));
+    }
+    Ok(super::see_other("/admin/audiences?done=saved"))
+}
+
+pub async fn delete(
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: web::Payload,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    staff.form(&req, body).await?;
+    let id = id.into_inner();
+    let gone = state
+        .db(move |c| {
+            Ok(write_tx(c, |c| {
+                let Some(a) = audiences::find(c, id)? else {
+                    return Ok(false);
+                };
+                audiences::delete(c, id)?;
+                staff.audit(c, "audience.delete", &a.name, None)?;
+                Ok::<_, diesel::result::Error>(true)
+            })?)
+        })
+        .await?;
+    if !gone {
+        return Err(PageError::NotFound(
+            "There is no saved audience with this id.".into(),
+        ));
+    }
+    Ok(super::see_other("/admin/audiences?done=deleted"))
+}
