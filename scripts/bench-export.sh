@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Export benchmark: seeds profiles with 3 agreements each directly in SQL, then times `assent export`
-# against the engine's own raw CSV dump of the same rows (which writes no signed links), and reports the
-# export's peak memory at two sizes.
+# Export and dashboard benchmark: seeds profiles with 3 agreements each (and one ledger event each,
+# spread over 120 days) directly in SQL, then times `assent export` against the engine's own raw CSV dump
+# of the same rows and columns (which writes no signed links), reports the export's peak memory, and
+# times the dashboard overview and a three-agreement audience count on a running server (first request,
+# then the median of 5).
 #
 #   scripts/bench-export.sh                      # both engines, 100,000 and 1,000,000 profiles
 #   SIZES="100000" ENGINES=sqlite scripts/bench-export.sh
@@ -18,12 +20,17 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 secs() { python3 -c 'import time; print(time.monotonic())'; }
 
-# Rows for profiles, consents (newsletter for all, sms for every 2nd, push for every 3rd), in one INSERT ... SELECT.
+# Rows for profiles, consents (newsletter for all, sms for every 2nd, push for every 3rd) with the
+# matching consent masks, and one newsletter event per profile, each in one INSERT ... SELECT.
 seed_sql() {
-  local n=$1 series=$2
+  local n=$1 series=$2 days_ago=$3
   cat <<SQL
-INSERT INTO profiles (email, first_name, attributes, form_mails, created_at, updated_at)
-  SELECT 'user' || i || '@bench.example', 'Name ' || i, '{}', 0, '2026-01-01 00:00:00', '2026-01-01 00:00:00' FROM $series;
+INSERT INTO profiles (email, first_name, attributes, form_mails, created_at, updated_at, consent_mask)
+  SELECT 'user' || i || '@bench.example', 'Name ' || i, '{}', 0, '2026-01-01 00:00:00', '2026-01-01 00:00:00',
+    1 + CASE WHEN i % 2 = 0 THEN 2 ELSE 0 END + CASE WHEN i % 3 = 0 THEN 4 ELSE 0 END FROM $series;
+INSERT INTO consent_events (profile_id, agreement_id, agreement_key, value, previous, version, text_sha256, source,
+    occurred_at, recorded_at, email_digest, prev_hash, hash)
+  SELECT id, 1, 'newsletter_agreement', 'enabled', 'disabled', 1, 'seed', 'import:seed', $days_ago, $days_ago, 'seed', NULL, 'seed' || id FROM profiles;
 INSERT INTO consents (profile_id, agreement_id, value, version, occurred_at)
   SELECT id, 1, 'enabled', 1, '2026-01-01 00:00:00' FROM profiles;
 INSERT INTO consents (profile_id, agreement_id, value, version, occurred_at)
@@ -33,27 +40,47 @@ INSERT INTO consents (profile_id, agreement_id, value, version, occurred_at)
 SQL
 }
 
-RAW_SELECT="SELECT p.email, p.custom_id, p.phone, p.first_name, p.last_name, p.email_confirmed_at IS NOT NULL,
-  c1.value, c2.value, c3.value, p.created_at, p.updated_at FROM profiles p
-  LEFT JOIN consents c1 ON c1.profile_id = p.id AND c1.agreement_id = 1
-  LEFT JOIN consents c2 ON c2.profile_id = p.id AND c2.agreement_id = 2
-  LEFT JOIN consents c3 ON c3.profile_id = p.id AND c3.agreement_id = 3 ORDER BY p.id"
+# The same rows and columns as the export (values from the same consent mask), without the signed links.
+RAW_SELECT="SELECT email, custom_id, phone, first_name, last_name, email_confirmed_at IS NOT NULL,
+  CASE WHEN consent_mask & 1 <> 0 THEN 'enabled' ELSE 'disabled' END,
+  CASE WHEN consent_mask & 2 <> 0 THEN 'enabled' ELSE 'disabled' END,
+  CASE WHEN consent_mask & 4 <> 0 THEN 'enabled' ELSE 'disabled' END,
+  created_at, updated_at FROM profiles WHERE erased_at IS NULL ORDER BY id"
 
-printf "%-10s %10s %14s %14s %7s %14s\n" engine profiles "export rows/s" "raw rows/s" ratio "export peak RSS"
+# Signs in to a running server at $1 and prints "first median" seconds for GET $2 (5 more requests).
+time_page() {
+  local base=$1 path=$2 jar="$work/jar" token
+  rm -f "$jar"
+  token=$(curl -s -c "$jar" -b "$jar" "$base/admin/login" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -1)
+  curl -s -o /dev/null -c "$jar" -b "$jar" --data-urlencode "email=bench@bench.example" \
+    --data-urlencode "password=$ADMIN_PASSWORD" --data-urlencode "csrf_token=$token" "$base/admin/login"
+  for _ in 1 2 3 4 5 6; do
+    curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -b "$jar" "$base$path"
+  done | python3 -c '
+import sys, statistics
+rows = [l.split() for l in sys.stdin]
+assert all(code == "200" for code, _ in rows), rows
+t = [float(x) for _, x in rows]
+print("%.0f ms %.0f ms" % (t[0] * 1000, statistics.median(t[1:]) * 1000))'
+}
+ADMIN_PASSWORD="correct horse battery staple 42"
+
+printf "%-10s %10s %14s %14s %7s %14s %22s %22s\n" engine profiles "export rows/s" "raw rows/s" ratio "export peak RSS" \
+  "overview first/median" "audience first/median"
 for engine in $ENGINES; do
   for n in $SIZES; do
     case "$engine" in
       sqlite)
         dir="$work/sqlite-$n"; mkdir -p "$dir"; url="sqlite://$dir/assent.db"
         ASSENT_DATABASE_URL="$url" ASSENT_DATA_DIR="$dir" "$BIN" migrate >/dev/null
-        sqlite3 "$dir/assent.db" "$(seed_sql "$n" "(WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < $n) SELECT i FROM s)")"
+        sqlite3 "$dir/assent.db" "$(seed_sql "$n" "(WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < $n) SELECT i FROM s)" "datetime('now', '-' || (id % 120) || ' days')")"
         raw() { sqlite3 -csv "$dir/assent.db" "$RAW_SELECT" > /dev/null; } ;;
       postgres)
         db="assent_bench_export_$$_$n"; dir="$work/pg-$n"; mkdir -p "$dir"
         psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
         url="${PG_ADMIN%/*}/$db"
         ASSENT_DATABASE_URL="$url" ASSENT_DATA_DIR="$dir" "$BIN" migrate >/dev/null
-        psql -q "$url" -c "$(seed_sql "$n" "generate_series(1, $n) AS s(i)")" >/dev/null
+        psql -q "$url" -c "$(seed_sql "$n" "generate_series(1, $n) AS s(i)" "(now() at time zone 'utc') - (id % 120) * interval '1 day'")" >/dev/null
         psql -q "$url" -c "VACUUM ANALYZE" >/dev/null
         raw() { psql -q "$url" -c "\\copy ($RAW_SELECT) TO STDOUT CSV" > /dev/null; } ;;
     esac
@@ -63,9 +90,20 @@ for engine in $ENGINES; do
     t2=$(secs)
     rows=$(($(wc -l < "$dir/out.csv") - 1))
     [ "$rows" -eq "$n" ] || { echo "FAIL: exported $rows rows, expected $n" >&2; exit 1; }
-    printf "%-10s %10d %14.0f %14.0f %6.2fx %11.1f MiB\n" "$engine" "$n" \
+    # The dashboard on a running server: the overview, and an audience over all three agreements.
+    ASSENT_DATABASE_URL="$url" ASSENT_DATA_DIR="$dir" ASSENT_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
+      "$BIN" admin create --email bench@bench.example --role admin >/dev/null
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    ASSENT_DATABASE_URL="$url" ASSENT_DATA_DIR="$dir" ASSENT_BIND="127.0.0.1:$port" ASSENT_LOG=warn "$BIN" serve &
+    server=$!
+    until curl -sf "http://127.0.0.1:$port/livez" >/dev/null; do sleep 0.1; done
+    overview=$(time_page "http://127.0.0.1:$port" "/admin")
+    audience=$(time_page "http://127.0.0.1:$port" "/admin/audiences?rule=all&agreement=newsletter_agreement&agreement=sms_agreement&agreement=push_agreement")
+    kill $server; wait $server 2>/dev/null || true
+    printf "%-10s %10d %14.0f %14.0f %6.2fx %11.1f MiB %22s %22s\n" "$engine" "$n" \
       "$(python3 -c "print($n / ($t2 - $t1))")" "$(python3 -c "print($n / ($t1 - $t0))")" \
-      "$(python3 -c "print(($t1 - $t0) / ($t2 - $t1))")" "$(python3 -c "print($(cat "$work/rss") / 1024)")"
+      "$(python3 -c "print(($t1 - $t0) / ($t2 - $t1))")" "$(python3 -c "print($(cat "$work/rss") / 1024)")" \
+      "$overview" "$audience"
     [ "$engine" = postgres ] && psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $db" >/dev/null
   done
 done
