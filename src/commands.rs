@@ -72,17 +72,7 @@ pub fn admin_create(settings: &Settings, email: &str, role: &str) -> anyhow::Res
 }
 
 pub fn apikey_create(settings: &Settings, name: &str) -> anyhow::Result<()> {
-    let name = name.trim();
-    if name.is_empty()
-        || name.len() > 64
-        || !name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-    {
-        anyhow::bail!(
-            "--name must be 1 to 64 letters, digits, '-', '_' or '.' (it appears in the ledger as api:<name>)"
-        );
-    }
+    let name = api_keys::check_name(name).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
     let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
     let (key, hash) = crate::routes::api::new_key();
     api_keys::insert(&mut conn, name, &hash).map_err(|e| match e {

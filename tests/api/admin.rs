@@ -677,3 +677,73 @@ async fn simultaneous_edits_of_one_agreement_each_become_a_version() {
     let out = app.cli(&["ledger", "verify"]);
     assert!(out.status.success());
 }
+
+#[tokio::test]
+async fn admins_create_see_and_revoke_api_keys_in_the_dashboard() {
+    let app = TestApp::spawn().await;
+    staff_user(&app, "abe@shop.example", "admin");
+    staff_user(&app, "mia@shop.example", "marketer");
+    let admin = Browser::new(&app);
+    let marketer = Browser::new(&app);
+    assert_eq!(admin.sign_in("abe@shop.example", PASSWORD).await.0, 303);
+    assert_eq!(marketer.sign_in("mia@shop.example", PASSWORD).await.0, 303);
+    assert_eq!(marketer.get("/admin/apikeys").await.0, 403);
+    assert_eq!(
+        marketer
+            .submit("/admin", "/admin/apikeys", &[("name", "crm")])
+            .await
+            .0,
+        403
+    );
+
+    // Created: the key is in this answer only, and works at once.
+    let (status, page, _) = admin
+        .submit("/admin/apikeys", "/admin/apikeys", &[("name", "crm")])
+        .await;
+    assert_eq!(status, 200, "{page}");
+    let at = page.find("<code class=\"secret\">").unwrap() + "<code class=\"secret\">".len();
+    let key = page[at..].split('<').next().unwrap().to_string();
+    assert!(key.starts_with("ak_"), "{key}");
+    let (_, later, _) = admin.get("/admin/apikeys").await;
+    assert!(!later.contains(&key), "shown only once");
+    assert!(
+        later.contains("<td>crm</td>") && later.contains("never"),
+        "{later}"
+    );
+    app.subscribe_confirmed("ola@example.com", &["newsletter_agreement"])
+        .await;
+    assert_eq!(
+        app.api("/api/v1/profiles/ola@example.com", &key).await.0,
+        200
+    );
+    let (_, later, _) = admin.get("/admin/apikeys").await;
+    assert!(!later.contains("never"), "its last use is shown: {later}");
+
+    // Bad and duplicate names: 422 next to the field.
+    let (status, page, _) = admin
+        .submit("/admin/apikeys", "/admin/apikeys", &[("name", "no spaces")])
+        .await;
+    assert_eq!(status, 422);
+    assert!(page.contains("name-error"), "{page}");
+    let (status, page, _) = admin
+        .submit("/admin/apikeys", "/admin/apikeys", &[("name", "crm")])
+        .await;
+    assert_eq!(status, 422);
+    assert!(page.contains("already exists"), "{page}");
+
+    // Revoked: refused at once, listed as revoked, audited.
+    let at = later.find("/admin/apikeys/").unwrap();
+    let path = later[at..].split('"').next().unwrap().to_string();
+    assert_eq!(admin.submit("/admin/apikeys", &path, &[]).await.0, 303);
+    assert_eq!(
+        app.api("/api/v1/profiles/ola@example.com", &key).await.0,
+        401
+    );
+    let (_, page, _) = admin.get("/admin/apikeys").await;
+    assert!(page.contains("revoked"), "{page}");
+    assert_eq!(admin.submit("/admin/apikeys", &path, &[]).await.0, 404);
+    assert_eq!(
+        app.count("audit_log WHERE action IN ('apikey.create', 'apikey.revoke')"),
+        2
+    );
+}

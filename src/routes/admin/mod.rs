@@ -2,6 +2,7 @@
 //! scope); admin-only pages sit in scopes behind `auth::staff::admins_only`.
 
 mod agreements;
+mod apikeys;
 mod audiences;
 mod audit;
 mod chart;
@@ -100,6 +101,13 @@ pub fn configure(cfg: &mut web::ServiceConfig, store: DbSessionStore, cookies: &
                         web::scope("/users")
                             .wrap(from_fn(admins_only))
                             .route("", crate::routes::get().to(users::list)),
+                    )
+                    .service(
+                        web::scope("/apikeys")
+                            .wrap(from_fn(admins_only))
+                            .route("", crate::routes::get().to(apikeys::list))
+                            .route("", web::post().to(apikeys::create))
+                            .route("/{id}/revoke", web::post().to(apikeys::revoke)),
                     )
                     .service(
                         web::scope("/exports")

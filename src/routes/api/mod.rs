@@ -69,7 +69,13 @@ pub async fn authenticate(req: &HttpRequest, state: &AppState) -> Result<String,
         })?;
     let hash = sha256_hex(key.as_bytes());
     state
-        .db(move |c| Ok(api_keys::name_for_hash(c, &hash)?))
+        .db(move |c| {
+            let name = api_keys::name_for_hash(c, &hash)?;
+            if name.is_some() {
+                api_keys::touch(c, &hash, crate::db::now())?;
+            }
+            Ok(name)
+        })
         .await?
         .ok_or_else(|| ApiError::Unauthorized("This API key is not valid or was revoked. Create one with `assent apikey create --name NAME`.".into()))
 }
