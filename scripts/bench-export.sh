@@ -17,7 +17,8 @@ if [ -z "${BIN:-}" ]; then cargo build --release --quiet; BIN=target/release/ass
 command -v sqlite3 >/dev/null || { echo "installing sqlite3"; apt-get install -y -qq sqlite3; }
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+server=""
+trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
 secs() { python3 -c 'import time; print(time.monotonic())'; }
 
 # Rows for profiles, consents (newsletter for all, sms for every 2nd, push for every 3rd) with the
@@ -94,16 +95,18 @@ for engine in $ENGINES; do
     ASSENT_DATABASE_URL="$url" ASSENT_DATA_DIR="$dir" ASSENT_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
       "$BIN" admin create --email bench@bench.example --role admin >/dev/null
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    ASSENT_DATABASE_URL="$url" ASSENT_DATA_DIR="$dir" ASSENT_BIND="127.0.0.1:$port" ASSENT_LOG=warn "$BIN" serve &
+    ASSENT_DATABASE_URL="$url" ASSENT_DATA_DIR="$dir" ASSENT_BIND="127.0.0.1:$port" ASSENT_LOG=warn \
+      ASSENT_UNCONFIRMED_RETENTION_DAYS=0 "$BIN" serve &
     server=$!
-    until curl -sf "http://127.0.0.1:$port/livez" >/dev/null; do sleep 0.1; done
+    for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/livez" >/dev/null && break; sleep 0.1; done
+    curl -sf "http://127.0.0.1:$port/livez" >/dev/null || { echo "FAIL: the server did not start" >&2; exit 1; }
     overview=$(time_page "http://127.0.0.1:$port" "/admin")
     audience=$(time_page "http://127.0.0.1:$port" "/admin/audiences?rule=all&agreement=newsletter_agreement&agreement=sms_agreement&agreement=push_agreement")
-    kill $server; wait $server 2>/dev/null || true
+    kill $server; wait $server 2>/dev/null || true; server=""
     printf "%-10s %10d %14.0f %14.0f %6.2fx %11.1f MiB %22s %22s\n" "$engine" "$n" \
       "$(python3 -c "print($n / ($t2 - $t1))")" "$(python3 -c "print($n / ($t1 - $t0))")" \
       "$(python3 -c "print(($t1 - $t0) / ($t2 - $t1))")" "$(python3 -c "print($(cat "$work/rss") / 1024)")" \
       "$overview" "$audience"
-    [ "$engine" = postgres ] && psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $db" >/dev/null
+    if [ "$engine" = postgres ]; then psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $db" >/dev/null; fi
   done
 done

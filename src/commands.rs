@@ -75,15 +75,9 @@ pub fn apikey_create(settings: &Settings, name: &str) -> anyhow::Result<()> {
     let name = api_keys::check_name(name).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
     let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
     let (key, hash) = crate::routes::api::new_key();
-    api_keys::insert(&mut conn, name, &hash).map_err(|e| match e {
-        diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        ) => {
-            anyhow::anyhow!("an API key named {name:?} already exists; pick another name")
-        }
-        e => e.into(),
-    })?;
+    if api_keys::insert(&mut conn, name, &hash)?.is_none() {
+        anyhow::bail!("an API key named {name:?} already exists; pick another name");
+    }
     audit_log::record(&mut conn, "cli", "apikey.create", name, None, None)?;
     println!("Created API key {name:?}. Store it now: it is shown only this once.");
     println!("{key}");
@@ -153,7 +147,7 @@ pub fn export(
     use crate::exports::{Export, Filter};
     let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
     let catalog = crate::db::models::agreements::all(&mut conn)?;
-    let filter = Filter::choose(&mut conn, &catalog, agreement, status, audience)
+    let filter = Filter::choose(&mut conn, &catalog, agreement, status, audience)?
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let base_url = settings
         .base_url

@@ -208,12 +208,7 @@ async fn housekeeping(pool: db::Pool, keep: Option<chrono::Duration>, every: Dur
                 now - crate::auth::throttle::WINDOW,
             )?;
             // Count the chart's closed days ahead of the first overview that needs them.
-            let today = now.date();
-            crate::audiences::daily::roll_up(
-                &mut conn,
-                today - chrono::Days::new(crate::audiences::daily::DAYS as u64 - 1),
-                today - chrono::Days::new(1),
-            )?;
+            crate::audiences::daily::roll_up_span(&mut conn, now.date())?;
             Ok(match keep {
                 Some(keep) => crate::consent::retention::sweep(&mut conn, now, keep)?,
                 None => 0,

@@ -60,7 +60,7 @@ fn count_day(conn: &mut DbConn, day: NaiveDate) -> QueryResult<Vec<(i64, i64, i6
 }
 
 /// Counts every closed day from `first` up to (not including) `open` that is not counted yet.
-pub fn roll_up(conn: &mut DbConn, first: NaiveDate, open: NaiveDate) -> QueryResult<usize> {
+fn roll_up(conn: &mut DbConn, first: NaiveDate, open: NaiveDate) -> QueryResult<usize> {
     let done: HashSet<String> = consent_daily::table
         .filter(consent_daily::agreement_id.eq(0))
         .filter(consent_daily::day.ge(first.to_string()))
@@ -93,14 +93,25 @@ pub fn roll_up(conn: &mut DbConn, first: NaiveDate, open: NaiveDate) -> QueryRes
         // A handful of rows a day (one per agreement), one statement each.
         for row in &rows {
             let insert = diesel::insert_into(consent_daily::table).values(row);
-            match conn {
-                DbConn::Pg(c) => insert.on_conflict_do_nothing().execute(c)?,
-                DbConn::Sqlite(c) => insert.on_conflict_do_nothing().execute(c)?,
-            };
+            crate::on_backend!(conn, |c| insert.on_conflict_do_nothing().execute(c))?;
         }
         rolled += 1;
     }
     Ok(rolled)
+}
+
+/// The chart's span ending `today`: its first day, and the first day still open (yesterday).
+fn span(today: NaiveDate) -> (NaiveDate, NaiveDate) {
+    (
+        today - chrono::Days::new(DAYS as u64 - 1),
+        today - chrono::Days::new(1),
+    )
+}
+
+/// Counts the span's closed days that are not counted yet (housekeeping runs this ahead of the page).
+pub fn roll_up_span(conn: &mut DbConn, today: NaiveDate) -> QueryResult<usize> {
+    let (first, open) = span(today);
+    roll_up(conn, first, open)
 }
 
 /// The last `DAYS` days up to `today`, oldest first, for every agreement or one.
@@ -109,11 +120,11 @@ pub fn series(
     today: NaiveDate,
     agreement: Option<i64>,
 ) -> QueryResult<Vec<Day>> {
-    let first = today - chrono::Days::new(DAYS as u64 - 1);
-    let open = today - chrono::Days::new(1);
+    let (first, open) = span(today);
     roll_up(conn, first, open)?;
     let mut q = consent_daily::table
         .filter(consent_daily::day.ge(first.to_string()))
+        .filter(consent_daily::day.lt(open.to_string()))
         .filter(consent_daily::agreement_id.ne(0))
         .select((
             consent_daily::day,

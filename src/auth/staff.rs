@@ -59,7 +59,7 @@ impl Staff {
 
     /// Who this is in the audit log and in consent sources: `admin:<email>`.
     pub fn actor(&self) -> String {
-        format!("admin:{}", self.user.email)
+        crate::domain::Source::Admin(self.user.email.clone()).to_string()
     }
 
     /// Records an action of this staff member in the audit log (in the caller's transaction).
@@ -82,7 +82,7 @@ impl Staff {
 
     /// A submitted dashboard form, only if it carries this session's CSRF token (else 403).
     pub async fn form(&self, req: &HttpRequest, payload: web::Payload) -> Result<Form, PageError> {
-        let form = Form::read(req, payload).await?;
+        let form = Form::read_at_most(req, payload, crate::routes::MAX_STAFF_FORM).await?;
         if !same(form.get("csrf_token").unwrap_or(""), &self.csrf) {
             return Err(csrf_refused());
         }
@@ -101,6 +101,7 @@ pub fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
 }
 
+/// 256 random bits, URL-safe base64: session ids, CSRF tokens and API keys.
 pub fn new_token() -> String {
     use base64::Engine;
     let mut bytes = [0u8; 32];

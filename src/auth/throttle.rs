@@ -1,5 +1,8 @@
-//! Failed sign-ins are limited per account and per client IP: after `MAX` failures in `WINDOW`, further
-//! attempts get a 429 page without the password even being checked. Subjects are stored as digests.
+//! Sign-ins are limited per account and per client IP: at most `MAX` failed attempts in `WINDOW`; beyond
+//! that the 429 page, without the password even being checked. Subjects are stored as digests.
+//!
+//! An attempt is written down *before* its password is checked and taken back if it succeeds, so a burst
+//! of simultaneous guesses cannot all pass the count before any of them is recorded.
 
 use crate::db::DbConn;
 use crate::db::models::login_failures;
@@ -19,19 +22,27 @@ pub fn subjects(email: &str, ip: Option<&str>) -> Vec<String> {
     s
 }
 
-pub fn blocked(
+/// An attempt under way: its rows count as failures until `succeeded` takes them back.
+pub struct Attempt(Vec<i64>);
+
+/// Records an attempt for `subjects`; `None` (and nothing kept) when one of them already had `MAX`
+/// failures in the window.
+pub fn begin(
     conn: &mut DbConn,
     subjects: &[String],
     now: NaiveDateTime,
-) -> diesel::QueryResult<bool> {
-    Ok(login_failures::most_since(conn, subjects, now - WINDOW)? >= MAX)
+) -> diesel::QueryResult<Option<Attempt>> {
+    let ids = login_failures::record(conn, subjects, now)?;
+    // Counted after recording: of simultaneous attempts, only the first `MAX` see room.
+    if login_failures::most_since(conn, subjects, now - WINDOW)? > MAX {
+        login_failures::delete(conn, &ids)?;
+        return Ok(None);
+    }
+    Ok(Some(Attempt(ids)))
 }
 
-pub fn failed(
-    conn: &mut DbConn,
-    subjects: &[String],
-    now: NaiveDateTime,
-) -> diesel::QueryResult<()> {
-    login_failures::delete_before(conn, now - WINDOW * 10)?;
-    login_failures::record(conn, subjects, now)
+/// The password was right: the attempt is not a failure.
+pub fn succeeded(conn: &mut DbConn, attempt: Attempt) -> diesel::QueryResult<()> {
+    login_failures::delete(conn, &attempt.0)?;
+    Ok(())
 }

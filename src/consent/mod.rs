@@ -138,10 +138,7 @@ pub fn apply(
             .get(&change.agreement_id)
             .ok_or(ApplyError::NoAgreement(change.agreement_id))?;
         let existing = current.get(&change.agreement_id);
-        let previous = match existing {
-            Some(c) if c.value == "enabled" => ConsentValue::Enabled,
-            _ => ConsentValue::Disabled,
-        };
+        let previous = consents::held(existing);
         let late = meta.reported && existing.is_some_and(|c| c.occurred_at > occurred_at);
         if previous == change.value || late {
             continue;
@@ -194,7 +191,7 @@ pub fn apply(
         // The enabled agreements as bits, for counts and audiences at any size (see `audiences`).
         let mask = current
             .values()
-            .filter(|c| c.value == "enabled")
+            .filter(|c| c.is_enabled())
             .filter_map(|c| catalog.get(&c.agreement_id))
             .fold(0i64, |m, a| m | a.bit());
         profiles::touch(conn, profile_id, recorded_at, mask)?;

@@ -33,7 +33,7 @@ pub fn standing(
         .map(|a| {
             let enabled = current
                 .iter()
-                .any(|c| c.agreement_id == a.id && c.value == "enabled");
+                .any(|c| c.agreement_id == a.id && c.is_enabled());
             AgreementState {
                 agreement: a.clone(),
                 enabled,

@@ -30,6 +30,7 @@ fn removable(
             .is_null()
             .and(optin_requests::expires_at.gt(cutoff)));
     let mut q = profiles::table
+        .filter(profiles::erased_at.is_null())
         .filter(profiles::email_confirmed_at.is_null())
         .filter(profiles::custom_id.is_null())
         .filter(profiles::phone.is_null())

@@ -49,31 +49,29 @@ impl Filter {
     }
 
     /// The filter of a request or command: `agreement`/`status`, or the saved audience named `audience`
-    /// (not both). The error says what to fix.
+    /// (not both). The inner error says what the caller should fix; the outer one is the database's.
     pub fn choose(
         conn: &mut DbConn,
         catalog: &[Agreement],
         agreement: Option<&str>,
         status: Option<&str>,
         audience: Option<&str>,
-    ) -> Result<Filter, String> {
+    ) -> QueryResult<Result<Filter, String>> {
         let Some(name) = audience.filter(|a| !a.is_empty()) else {
-            return Filter::parse(catalog, agreement, status);
+            return Ok(Filter::parse(catalog, agreement, status));
         };
         if agreement.is_some_and(|a| !a.is_empty()) || status.is_some_and(|s| !s.is_empty()) {
-            return Err("Give either an audience or agreement/status, not both.".into());
+            return Ok(Err(
+                "Give either an audience or agreement/status, not both.".into(),
+            ));
         }
-        let saved = crate::db::models::audiences::find_by_name(conn, name)
-            .map_err(|e| e.to_string())?
-            .ok_or_else(|| {
-                format!(
-                    "There is no saved audience {:?}.",
-                    name.chars().take(80).collect::<String>()
-                )
-            })?;
-        Ok(Filter {
-            rule: Some(saved.rule(catalog)?),
-        })
+        let Some(saved) = crate::db::models::audiences::find_by_name(conn, name)? else {
+            return Ok(Err(format!(
+                "There is no saved audience {:?}.",
+                name.chars().take(80).collect::<String>()
+            )));
+        };
+        Ok(saved.rule(catalog).map(|rule| Filter { rule: Some(rule) }))
     }
 }
 
@@ -199,17 +197,23 @@ impl Export {
 }
 
 /// Streams the CSV as an HTTP body: a blocking task writes chunks into a channel of two, so a slow client
-/// holds at most two chunks in memory, and a client that leaves stops the export.
+/// holds at most two chunks in memory and no database connection, and a client that leaves stops the
+/// export.
 pub fn stream(pool: crate::db::Pool, export: Export) -> actix_web::HttpResponse {
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<actix_web::web::Bytes, std::io::Error>>(2);
     tokio::task::spawn_blocking(move || {
         let run = || -> anyhow::Result<()> {
-            let mut conn = pool.get()?;
             if tx.blocking_send(Ok(export.header().into())).is_err() {
                 return Ok(());
             }
             let mut after = 0;
-            while let (text, _, Some(last)) = export.chunk(&mut conn, after)? {
+            // A pooled connection only while a chunk is read: a slow client must not hold one (the
+            // keyset cursor needs nothing from the connection between chunks).
+            let next = |after| -> anyhow::Result<_> {
+                let mut conn = pool.get()?;
+                Ok(export.chunk(&mut conn, after)?)
+            };
+            while let (text, _, Some(last)) = next(after)? {
                 if tx.blocking_send(Ok(text.into())).is_err() {
                     return Ok(()); // the client left
                 }

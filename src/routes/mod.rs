@@ -23,6 +23,9 @@ pub const MAX_BODY: usize = 64 * 1024;
 /// Largest form a page accepts: a sign-up or preference form is a few hundred bytes; this leaves room
 /// for a hundred agreements and keeps the memory a slow client can pin small.
 pub const MAX_FORM: usize = 16 * 1024;
+/// Dashboard forms (signed-in staff only) may be larger: a 5,000-character consent text in a non-Latin
+/// script is up to 60 KB once percent-encoded.
+pub const MAX_STAFF_FORM: usize = 128 * 1024;
 
 pub struct AppState {
     pub pool: Pool,
@@ -139,7 +142,16 @@ impl Form {
     /// A submitted form: `application/x-www-form-urlencoded`, or `multipart/form-data` (which RFC 8058
     /// asks mail clients to use for one-click unsubscribes).
     pub async fn read(req: &HttpRequest, payload: web::Payload) -> Result<Form, BodyError> {
-        let body = read_body(req, payload, MAX_FORM).await?;
+        Form::read_at_most(req, payload, MAX_FORM).await
+    }
+
+    /// A form of at most `limit` bytes (each scope chooses its own).
+    pub async fn read_at_most(
+        req: &HttpRequest,
+        payload: web::Payload,
+        limit: usize,
+    ) -> Result<Form, BodyError> {
+        let body = read_body(req, payload, limit).await?;
         let content_type = req
             .headers()
             .get(actix_web::http::header::CONTENT_TYPE)

@@ -747,3 +747,298 @@ async fn admins_create_see_and_revoke_api_keys_in_the_dashboard() {
         2
     );
 }
+
+/// A profile, an audience and an API key to aim the dashboard's POST routes at.
+async fn one_of_each(app: &TestApp, admin: &Browser) -> (i64, String, String) {
+    app.subscribe_confirmed("ola@example.com", &["newsletter_agreement"])
+        .await;
+    let id = assent::db::models::profiles::find_by_email(&mut app.conn(), "ola@example.com")
+        .unwrap()
+        .unwrap()
+        .id;
+    let form = [
+        ("rule", "any"),
+        ("agreement", "sms_agreement"),
+        ("name", "Texts"),
+    ];
+    assert_eq!(
+        admin
+            .submit("/admin/audiences", "/admin/audiences", &form)
+            .await
+            .0,
+        303
+    );
+    assert_eq!(
+        admin
+            .submit("/admin/apikeys", "/admin/apikeys", &[("name", "crm")])
+            .await
+            .0,
+        200
+    );
+    let (_, page, _) = admin.get("/admin/audiences").await;
+    let at = page.find("/admin/audiences/").unwrap();
+    let audience = page[at..].split('"').next().unwrap().to_string();
+    let (_, page, _) = admin.get("/admin/apikeys").await;
+    let at = page.find("/admin/apikeys/").unwrap();
+    let key = page[at..].split('"').next().unwrap().to_string();
+    (id, audience, key)
+}
+
+#[tokio::test]
+async fn every_dashboard_post_checks_its_csrf_token_and_its_role() {
+    let app = TestApp::spawn().await;
+    staff_user(&app, "abe@shop.example", "admin");
+    staff_user(&app, "mia@shop.example", "marketer");
+    let admin = Browser::new(&app);
+    let marketer = Browser::new(&app);
+    assert_eq!(admin.sign_in("abe@shop.example", PASSWORD).await.0, 303);
+    assert_eq!(marketer.sign_in("mia@shop.example", PASSWORD).await.0, 303);
+    let (id, audience, key) = one_of_each(&app, &admin).await;
+    let consents = format!("/admin/profiles/{id}/consents");
+    let erase = format!("/admin/profiles/{id}/erase");
+    // (path, its fields, admins only)
+    let routes: [(&str, Vec<(&str, &str)>, bool); 10] = [
+        ("/admin/logout", vec![], false),
+        (
+            &consents,
+            vec![
+                ("was", "sms_agreement:disabled"),
+                ("agreement", "sms_agreement"),
+                ("reason", "r"),
+            ],
+            false,
+        ),
+        (&erase, vec![("reason", "r"), ("confirm", "yes")], true),
+        (
+            "/admin/agreements",
+            vec![
+                ("key", "wine_agreement"),
+                ("title", "Wine"),
+                ("channel", "other"),
+                ("text", "Yes"),
+            ],
+            false,
+        ),
+        (
+            "/admin/agreements/sms_agreement",
+            vec![("title", "SMS"), ("text", "Texts, please.")],
+            false,
+        ),
+        ("/admin/agreements/sms_agreement/archive", vec![], false),
+        (
+            "/admin/audiences",
+            vec![
+                ("rule", "all"),
+                ("agreement", "sms_agreement"),
+                ("name", "More"),
+            ],
+            false,
+        ),
+        (&audience, vec![], false),
+        ("/admin/apikeys", vec![("name", "shop")], true),
+        (&key, vec![], true),
+    ];
+    let changes = || {
+        (
+            app.count("audit_log"),
+            app.count("consent_events"),
+            app.count("admin_sessions"),
+        )
+    };
+    let before = changes();
+    for (path, fields, admins_only) in &routes {
+        // Without a token, and with another session's token: 403, nothing changes.
+        assert_eq!(admin.post(path, fields).await.0, 403, "no token: {path}");
+        let (_, marketer_page, _) = marketer.get("/admin").await;
+        let mut forged = fields.clone();
+        let theirs = csrf(&marketer_page);
+        forged.push(("csrf_token", theirs.as_str()));
+        assert_eq!(
+            admin.post(path, &forged).await.0,
+            403,
+            "another session's token: {path}"
+        );
+        // A marketer with a valid token on an admin-only route: 403.
+        if *admins_only {
+            assert_eq!(
+                marketer.submit("/admin", path, fields).await.0,
+                403,
+                "marketer: {path}"
+            );
+        }
+        // Anonymous: sent to sign in.
+        let (status, _, location) = Browser::new(&app).post(path, fields).await;
+        assert_eq!(
+            (status, location.as_deref()),
+            (303, Some("/admin/login")),
+            "anonymous: {path}"
+        );
+    }
+    assert_eq!(changes(), before, "no refused POST changed anything");
+    assert_eq!(admin.get("/admin").await.0, 200, "still signed in");
+}
+
+#[tokio::test]
+async fn simultaneous_saves_of_one_name_or_one_deletion_succeed_once() {
+    let app = TestApp::spawn().await;
+    staff_user(&app, "abe@shop.example", "admin");
+    let admin = Browser::new(&app);
+    assert_eq!(admin.sign_in("abe@shop.example", PASSWORD).await.0, 303);
+    let (_, page, _) = admin.get("/admin/audiences").await;
+    let token = csrf(&page);
+    let post_all = |path: String, fields: Vec<(&'static str, &'static str)>, n: usize| {
+        let (http, url, token) = (admin.http.clone(), app.url(&path), token.clone());
+        async move {
+            let mut set = tokio::task::JoinSet::new();
+            for _ in 0..n {
+                let (http, url, token) = (http.clone(), url.clone(), token.clone());
+                let mut form: Vec<(&str, String)> =
+                    fields.iter().map(|(k, v)| (*k, v.to_string())).collect();
+                form.push(("csrf_token", token));
+                set.spawn(async move {
+                    http.post(&url)
+                        .form(&form)
+                        .send()
+                        .await
+                        .unwrap()
+                        .status()
+                        .as_u16()
+                });
+            }
+            let mut answers = set.join_all().await;
+            answers.sort();
+            answers
+        }
+    };
+    let one_then = |ok: u16, rest: u16, n: usize| {
+        let mut v = vec![ok];
+        v.extend(std::iter::repeat_n(rest, n - 1));
+        v.sort();
+        v
+    };
+    // Twenty saves of one audience name: one is saved, nineteen are told the name is taken.
+    let answers = post_all(
+        "/admin/audiences".into(),
+        vec![
+            ("rule", "all"),
+            ("agreement", "sms_agreement"),
+            ("name", "Texts"),
+        ],
+        20,
+    )
+    .await;
+    assert_eq!(answers, one_then(303, 422, 20));
+    assert_eq!(app.count("audiences"), 1);
+    // Twenty API keys of one name: one is created (and shown), nineteen refused.
+    let answers = post_all("/admin/apikeys".into(), vec![("name", "crm")], 20).await;
+    assert_eq!(answers, one_then(200, 422, 20));
+    assert_eq!(app.count("api_keys WHERE name = 'crm'"), 1);
+    // Ten deletions of the audience, ten revocations of the key, ten archivings: each happens once.
+    let (_, page, _) = admin.get("/admin/audiences").await;
+    let at = page.find("/admin/audiences/").unwrap();
+    let delete = page[at..].split('"').next().unwrap().to_string();
+    assert_eq!(post_all(delete, vec![], 10).await, one_then(303, 404, 10));
+    let (_, page, _) = admin.get("/admin/apikeys").await;
+    let at = page.find("/admin/apikeys/").unwrap();
+    let revoke = page[at..].split('"').next().unwrap().to_string();
+    assert_eq!(post_all(revoke, vec![], 10).await, one_then(303, 404, 10));
+    let archive = "/admin/agreements/sms_agreement/archive".to_string();
+    assert_eq!(post_all(archive, vec![], 10).await, vec![303; 10]);
+    for action in [
+        "audience.create",
+        "audience.delete",
+        "apikey.create",
+        "apikey.revoke",
+        "agreement.archive",
+    ] {
+        assert_eq!(
+            app.count(&format!("audit_log WHERE action = '{action}'")),
+            1,
+            "{action}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_burst_of_wrong_passwords_gets_no_more_than_five_tries() {
+    let app = TestApp::spawn().await;
+    staff_user(&app, "abe@shop.example", "admin");
+    let b = Browser::new(&app);
+    let (_, page, _) = b.get("/admin/login").await;
+    let token = csrf(&page);
+    let mut set = tokio::task::JoinSet::new();
+    for i in 0..20 {
+        let (http, url, token) = (b.http.clone(), app.url("/admin/login"), token.clone());
+        set.spawn(async move {
+            let guess = format!("guess number {i} of the password");
+            let form = [
+                ("email", "abe@shop.example"),
+                ("password", guess.as_str()),
+                ("csrf_token", token.as_str()),
+            ];
+            http.post(&url)
+                .form(&form)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        });
+    }
+    let answers = set.join_all().await;
+    assert_eq!(
+        answers.iter().filter(|s| **s == 401).count(),
+        5,
+        "{answers:?}"
+    );
+    assert_eq!(
+        answers.iter().filter(|s| **s == 429).count(),
+        15,
+        "{answers:?}"
+    );
+}
+
+#[tokio::test]
+async fn sign_in_matches_the_address_as_it_was_stored() {
+    let app = TestApp::spawn().await;
+    staff_user(&app, "kim@shop.example", "marketer");
+    // `assent admin create` lower-cases the domain; so does sign-in.
+    let b = Browser::new(&app);
+    assert_eq!(b.sign_in("kim@Shop.Example", PASSWORD).await.0, 303);
+    assert_eq!(b.get("/admin").await.0, 200);
+}
+
+#[tokio::test]
+async fn agreement_keys_and_long_texts_at_the_edges() {
+    let app = TestApp::spawn().await;
+    staff_user(&app, "mia@shop.example", "marketer");
+    let b = Browser::new(&app);
+    assert_eq!(b.sign_in("mia@shop.example", PASSWORD).await.0, 303);
+    // `new` is where the creation form lives: refused as a key, next to the field.
+    let form = [
+        ("key", "new"),
+        ("title", "New"),
+        ("channel", "other"),
+        ("text", "Yes"),
+    ];
+    let (status, page, _) = b
+        .submit("/admin/agreements/new", "/admin/agreements", &form)
+        .await;
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains("reserved"), "{page}");
+    // The longest text allowed, in a script that takes 3 bytes a character (9 once percent-encoded):
+    // saved, not refused as too large.
+    let text = "同意".repeat(2500);
+    let form = [
+        ("key", "cjk_agreement"),
+        ("title", "CJK"),
+        ("channel", "other"),
+        ("text", text.as_str()),
+    ];
+    let (status, page, _) = b
+        .submit("/admin/agreements/new", "/admin/agreements", &form)
+        .await;
+    assert_eq!(status, 303, "{page}");
+    let (_, form_page) = app.get("/subscribe?agreements=cjk_agreement").await;
+    assert!(form_page.contains(&text));
+}

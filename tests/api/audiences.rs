@@ -123,6 +123,11 @@ async fn counts_audiences_exports_and_the_chart_agree_with_the_ledger() {
     let (_, page, _) = marketer.get("/admin/audiences").await;
     assert!(page.contains("<td>Both channels</td>\n        <td>all of Email newsletter, Text messages (SMS)</td>\n        <td class=\"num\">1</td>"), "{page}");
     assert!(!page.contains("Export CSV"), "exports are for admins");
+    let (_, page, _) = admin.get("/admin/audiences").await;
+    assert!(
+        page.contains("/admin/exports/profiles.csv?audience=Both%20channels"),
+        "{page}"
+    );
     let (status, page, _) = marketer
         .submit(
             "/admin/audiences",
@@ -247,7 +252,7 @@ async fn counts_audiences_exports_and_the_chart_agree_with_the_ledger() {
     );
     assert_eq!(
         app.count("consent_daily WHERE agreement_id = 0"),
-        88,
+        assent::audiences::daily::DAYS - 2,
         "every closed day of the span is counted once"
     );
 

@@ -290,7 +290,7 @@ async fn dkim_signatures_verify_independently_and_cover_the_unsubscribe_headers(
         let public = std::fs::read_to_string(format!("{fixtures}/dkim-{key}.pub.b64")).unwrap();
         let record = format!("v=DKIM1; k={k}; p={}", public.trim());
         let Some(ok) = dkimpy_verifies(&raw, &record) else {
-            return;
+            continue; // no dkimpy here (CI requires it); the other key type is still checked above
         };
         assert!(ok, "{key}: dkimpy verifies the signature:\n{raw}");
         // A changed List-Unsubscribe header no longer verifies: the signature covers it.

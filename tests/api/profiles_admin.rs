@@ -285,7 +285,12 @@ async fn erasure_blanks_the_person_keeps_the_proof_and_stops_re_creation() {
     let (status, _, _) = admin
         .submit(&format!("/admin/profiles/{id}"), &path, &erase_form)
         .await;
-    assert!(status == 303 || status == 404, "{status}");
+    assert_eq!(status, 303, "{status}");
+    assert_eq!(
+        app.count("audit_log WHERE action = 'profile.erase'"),
+        1,
+        "erased once"
+    );
     // The person may come back by themselves, through the form, as a new profile.
     app.subscribe_confirmed("ola@example.com", &["newsletter_agreement"])
         .await;
@@ -484,10 +489,114 @@ async fn staff_changes_and_erasure_race_the_person_and_each_other() {
                 ],
         "{kim_events:?}"
     );
+    // A person told "confirmed" was confirmed before the erasure, which then withdrew it.
+    let confirmed = answers.iter().any(|(k, s)| *k == "confirm" && *s == 200);
+    assert_eq!(
+        confirmed,
+        !kim_events.is_empty(),
+        "{answers:?} {kim_events:?}"
+    );
+    assert_eq!(
+        app.count(&format!(
+            "audit_log WHERE action = 'profile.erase' AND subject = 'profile {kim}'"
+        )),
+        1,
+        "ten simultaneous erasures erase once"
+    );
     let out = app.cli(&["ledger", "verify"]);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
+}
+
+#[tokio::test]
+async fn bad_input_on_the_profile_forms_gets_a_clear_answer() {
+    let app = TestApp::spawn().await;
+    staff_user(&app, "abe@shop.example", "admin");
+    let b = Browser::new(&app);
+    assert_eq!(b.sign_in("abe@shop.example", PASSWORD).await.0, 303);
+    app.subscribe_confirmed("ola@example.com", &["newsletter_agreement"])
+        .await;
+    let id = profile_id(&app, "ola@example.com");
+    let page = format!("/admin/profiles/{id}");
+    let consents = format!("{page}/consents");
+    let before = app.count("consent_events");
+    // A `was` field without a value, or with a value that is not one: 400, nothing applied.
+    for was in ["sms_agreement", "sms_agreement:maybe"] {
+        let form = [
+            ("was", was),
+            ("agreement", "sms_agreement"),
+            ("reason", "r"),
+        ];
+        assert_eq!(b.submit(&page, &consents, &form).await.0, 400, "{was}");
+    }
+    // A reason on two lines or too long: 422 next to the field.
+    for reason in ["first line\nsecond line", &"x".repeat(501)] {
+        let form = [
+            ("was", "sms_agreement:disabled"),
+            ("agreement", "sms_agreement"),
+            ("reason", reason),
+        ];
+        let (status, body, _) = b.submit(&page, &consents, &form).await;
+        assert_eq!(status, 422, "{body}");
+        assert!(body.contains("id=\"reason-error\""), "{body}");
+    }
+    // Unknown profiles: 404 for a change and for an erasure.
+    let form = [
+        ("was", "sms_agreement:disabled"),
+        ("agreement", "sms_agreement"),
+        ("reason", "r"),
+    ];
+    assert_eq!(
+        b.submit(&page, "/admin/profiles/999999/consents", &form)
+            .await
+            .0,
+        404
+    );
+    let erase = [("reason", "r"), ("confirm", "yes")];
+    assert_eq!(
+        b.submit(&page, "/admin/profiles/999999/erase", &erase)
+            .await
+            .0,
+        404
+    );
+    // Erasure without a reason: 422, and the box the admin ticked and the form come back.
+    let (status, body, _) = b
+        .submit(
+            &page,
+            &format!("{page}/erase"),
+            &[("reason", " "), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("id=\"erase-reason-error\""), "{body}");
+    // Without the box: the reason typed is kept, the error sits by the box.
+    let (status, body, _) = b
+        .submit(
+            &page,
+            &format!("{page}/erase"),
+            &[("reason", "Letter of 2 May")],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(
+        body.contains("value=\"Letter of 2 May\"") && body.contains("id=\"erase-confirm-error\""),
+        "{body}"
+    );
+    assert_eq!(app.count("consent_events"), before, "nothing was recorded");
+    assert_eq!(
+        app.count(&format!("profiles WHERE id = {id} AND erased_at IS NULL")),
+        1
+    );
+    // The command line refuses an empty or multi-line reason.
+    for reason in ["", "two\nlines"] {
+        let out = app.cli(&["profile", "erase", "ola@example.com", "--reason", reason]);
+        assert_eq!(out.status.code(), Some(1), "{reason:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("--reason"),
+            "{reason:?}"
+        );
+    }
 }

@@ -204,14 +204,15 @@ pub fn edit(
     Ok(current + 1)
 }
 
-/// Takes an agreement off every form; its history and consents stay.
-pub fn archive(conn: &mut DbConn, id: i64, now: chrono::NaiveDateTime) -> QueryResult<()> {
-    diesel::update(
+/// Takes an agreement off every form; its history and consents stay. Returns false when it was already
+/// archived.
+pub fn archive(conn: &mut DbConn, id: i64, now: chrono::NaiveDateTime) -> QueryResult<bool> {
+    let n = diesel::update(
         agreements::table
             .find(id)
             .filter(agreements::archived_at.is_null()),
     )
     .set(agreements::archived_at.eq(now))
     .execute(conn)?;
-    Ok(())
+    Ok(n == 1)
 }

@@ -28,12 +28,8 @@ impl Audience {
             .collect()
     }
 
-    pub fn how(&self) -> Match {
-        Match::parse(&self.rule).unwrap_or(Match::All)
-    }
-
     pub fn rule(&self, catalog: &[Agreement]) -> Result<Rule, String> {
-        Rule::new(self.how(), &self.keys(), catalog)
+        Rule::new(Match::parse(&self.rule)?, &self.keys(), catalog)
     }
 }
 
@@ -52,15 +48,8 @@ pub fn find_by_name(conn: &mut DbConn, name: &str) -> QueryResult<Option<Audienc
         .optional()
 }
 
-pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Audience>> {
-    audiences::table
-        .find(id)
-        .select(Audience::as_select())
-        .first(conn)
-        .optional()
-}
-
-/// Saves an audience; `None` when the name is taken.
+/// Saves an audience; `None` when the name is taken (also by a save at the same moment: the unique
+/// index decides, so two staff members can never both be told "saved").
 pub fn insert(
     conn: &mut DbConn,
     name: &str,
@@ -68,22 +57,25 @@ pub fn insert(
     keys: &[&str],
     created_by: &str,
 ) -> QueryResult<Option<i64>> {
-    if find_by_name(conn, name)?.is_some() {
-        return Ok(None);
-    }
-    diesel::insert_into(audiences::table)
-        .values((
-            audiences::name.eq(name),
-            audiences::rule.eq(how.as_str()),
-            audiences::agreements.eq(keys.join(",")),
-            audiences::created_by.eq(created_by),
-            audiences::created_at.eq(crate::db::now()),
-        ))
+    let row = (
+        audiences::name.eq(name),
+        audiences::rule.eq(how.as_str()),
+        audiences::agreements.eq(keys.join(",")),
+        audiences::created_by.eq(created_by),
+        audiences::created_at.eq(crate::db::now()),
+    );
+    let insert = diesel::insert_into(audiences::table).values(row);
+    crate::on_backend!(conn, |c| insert
+        .on_conflict_do_nothing()
         .returning(audiences::id)
-        .get_result(conn)
-        .map(Some)
+        .get_result(c)
+        .optional())
 }
 
-pub fn delete(conn: &mut DbConn, id: i64) -> QueryResult<usize> {
-    diesel::delete(audiences::table.find(id)).execute(conn)
+/// Deletes an audience; returns its name, or `None` if there was none with this id.
+pub fn delete(conn: &mut DbConn, id: i64) -> QueryResult<Option<String>> {
+    diesel::delete(audiences::table.find(id))
+        .returning(audiences::name)
+        .get_result(conn)
+        .optional()
 }

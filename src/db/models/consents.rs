@@ -13,6 +13,20 @@ pub struct Consent {
     pub occurred_at: NaiveDateTime,
 }
 
+impl Consent {
+    pub fn is_enabled(&self) -> bool {
+        self.value == "enabled"
+    }
+}
+
+/// The value a current-value row stands for: a value never set is disabled.
+pub fn held(row: Option<&Consent>) -> crate::domain::ConsentValue {
+    match row {
+        Some(c) if c.is_enabled() => crate::domain::ConsentValue::Enabled,
+        _ => crate::domain::ConsentValue::Disabled,
+    }
+}
+
 pub fn for_profile(conn: &mut DbConn, profile_id: i64) -> QueryResult<Vec<Consent>> {
     consents::table
         .filter(consents::profile_id.eq(profile_id))

@@ -5,17 +5,21 @@ use crate::db::schema::login_failures;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-pub fn record(conn: &mut DbConn, subjects: &[String], at: NaiveDateTime) -> QueryResult<()> {
-    let rows: Vec<_> = subjects
+/// Records one attempt per subject; returns the rows' ids.
+pub fn record(conn: &mut DbConn, subjects: &[String], at: NaiveDateTime) -> QueryResult<Vec<i64>> {
+    subjects
         .iter()
-        .map(|s| (login_failures::subject.eq(s), login_failures::at.eq(at)))
-        .collect();
-    for row in rows {
-        diesel::insert_into(login_failures::table)
-            .values(row)
-            .execute(conn)?;
-    }
-    Ok(())
+        .map(|s| {
+            diesel::insert_into(login_failures::table)
+                .values((login_failures::subject.eq(s), login_failures::at.eq(at)))
+                .returning(login_failures::id)
+                .get_result(conn)
+        })
+        .collect()
+}
+
+pub fn delete(conn: &mut DbConn, ids: &[i64]) -> QueryResult<usize> {
+    diesel::delete(login_failures::table.filter(login_failures::id.eq_any(ids))).execute(conn)
 }
 
 /// The most failures any of `subjects` had since `since`.

@@ -140,6 +140,10 @@ pub async fn create(
             )
         })
         .ok();
+    // `/admin/agreements/new` is the page for creating one, so an agreement keyed `new` could never be opened.
+    if raw_key == "new" {
+        page.key_error = Some("The key new is reserved by the dashboard; choose another.".into());
+    }
     let channel = form.get("channel").unwrap_or("");
     page.channel = channel.chars().take(20).collect();
     if !CHANNELS.contains(&channel) {
@@ -277,8 +281,11 @@ pub async fn archive(
     state
         .db(move |c| {
             Ok(write_tx(c, |c| {
-                agreements::archive(c, id, crate::db::now())?;
-                staff.audit(c, "agreement.archive", &k, None)
+                // Archiving twice is harmless and audited once.
+                if agreements::archive(c, id, crate::db::now())? {
+                    staff.audit(c, "agreement.archive", &k, None)?;
+                }
+                Ok::<_, diesel::result::Error>(())
             })?)
         })
         .await?;

@@ -69,12 +69,11 @@ pub async fn create(
     let made = state
         .db(move |c| {
             Ok(write_tx(c, |c| {
-                if api_keys::all(c)?.iter().any(|k| k.name == n) {
-                    return Ok(false);
+                let made = api_keys::insert(c, &n, &hash)?.is_some();
+                if made {
+                    who.audit(c, "apikey.create", &n, None)?;
                 }
-                api_keys::insert(c, &n, &hash)?;
-                who.audit(c, "apikey.create", &n, None)?;
-                Ok::<_, diesel::result::Error>(true)
+                Ok::<_, diesel::result::Error>(made)
             })?)
         })
         .await?;

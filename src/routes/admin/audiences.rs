@@ -70,7 +70,7 @@ async fn build(
         .into_iter()
         .map(|a| {
             let (n, words) = match a.rule(&catalog) {
-                Ok(rule) => (histogram.count(&rule), reads(a.how(), &a.keys(), &catalog)),
+                Ok(rule) => (histogram.count(&rule), reads(rule.how, &a.keys(), &catalog)),
                 Err(e) => (0, e),
             };
             (a, n, words)
@@ -194,11 +194,10 @@ pub async fn delete(
     let gone = state
         .db(move |c| {
             Ok(write_tx(c, |c| {
-                let Some(a) = audiences::find(c, id)? else {
+                let Some(name) = audiences::delete(c, id)? else {
                     return Ok(false);
                 };
-                audiences::delete(c, id)?;
-                staff.audit(c, "audience.delete", &a.name, None)?;
+                staff.audit(c, "audience.delete", &name, None)?;
                 Ok::<_, diesel::result::Error>(true)
             })?)
         })

@@ -30,7 +30,7 @@ pub async fn download(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let export = crate::routes::api::exports::export_for(&req, &state)
-        .await
+        .await?
         .map_err(PageError::BadRequest)?;
     let subject = req.query_string().to_string();
     state

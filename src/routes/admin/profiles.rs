@@ -87,7 +87,10 @@ struct ProfilePage {
     alert: Option<String>,
     reason: String,
     reason_error: Option<String>,
-    erase_error: Option<String>,
+    /// The erase form: its reason as typed, and what is wrong with each field.
+    erase_reason: String,
+    erase_reason_error: Option<String>,
+    erase_confirm_error: Option<String>,
 }
 
 impl ProfilePage {
@@ -105,12 +108,17 @@ async fn load(state: &AppState, staff: Staff, id: i64) -> Result<ProfilePage, Pa
                 return Ok(None);
             };
             let standing = read::standing(c, &all, id, crate::db::now())?;
+            // Each version's wording read once, however many events refer to it.
+            let mut texts = std::collections::HashMap::new();
             let mut events = Vec::new();
             for event in consent_events::for_profile(c, id)? {
-                let text = match all.iter().find(|a| a.id == event.event.agreement_id) {
-                    Some(a) => a.wording(c, event.event.version)?.0,
-                    None => String::new(),
+                let version = (event.event.agreement_id, event.event.version);
+                let text = match (texts.get(&version), all.iter().find(|a| a.id == version.0)) {
+                    (Some(t), _) => String::clone(t),
+                    (None, Some(a)) => a.wording(c, version.1)?.0,
+                    (None, None) => String::new(),
                 };
+                texts.insert(version, text.clone());
                 events.push(Row { event, text });
             }
             let broken = match ledger::verify_profile(c, id)? {
@@ -137,7 +145,9 @@ async fn load(state: &AppState, staff: Staff, id: i64) -> Result<ProfilePage, Pa
         alert: None,
         reason: String::new(),
         reason_error: None,
-        erase_error: None,
+        erase_reason: "Right to erasure requested by the person".into(),
+        erase_reason_error: None,
+        erase_confirm_error: None,
     })
 }
 
@@ -200,9 +210,7 @@ pub async fn change(
     let ticked = form.all("agreement");
     let mut wanted: Vec<(i64, String, ConsentValue, ConsentValue)> = Vec::new();
     for was in form.all("was") {
-        let Some((key, value)) = was.split_once(':') else {
-            continue;
-        };
+        let (key, value) = was.split_once(':').unwrap_or((was, ""));
         let (Some(a), Ok(was)) = (
             all.iter().find(|a| a.key == key && a.active()),
             ConsentValue::parse(value),
@@ -250,11 +258,9 @@ pub async fn change(
                     return Ok(Changed::Gone);
                 }
                 let current = consents::for_profile(c, id)?;
-                let held =
-                    |agreement: i64| match current.iter().find(|c| c.agreement_id == agreement) {
-                        Some(c) if c.value == "enabled" => ConsentValue::Enabled,
-                        _ => ConsentValue::Disabled,
-                    };
+                let held = |agreement: i64| {
+                    consents::held(current.iter().find(|c| c.agreement_id == agreement))
+                };
                 let moved: Vec<String> = wanted
                     .iter()
                     .filter(|(a, _, was, _)| held(*a) != *was)
@@ -288,10 +294,8 @@ pub async fn change(
                     c,
                     "profile.consent",
                     &format!("profile {id}"),
-                    Some(&format!(
-                        "{detail}; reason: {}",
-                        meta.reason.as_deref().unwrap_or("")
-                    )),
+                    // The reason stays in the ledger only, where erasure can blank it.
+                    Some(&detail),
                 )?;
                 Ok::<_, crate::consent::ApplyError>(Changed::Saved)
             })?)
@@ -328,16 +332,24 @@ pub async fn erase(
     let form = staff.form(&req, body).await?;
     let id = id.into_inner();
     let confirmed = form.get("confirm") == Some("yes");
-    let reason = reason_of(&form);
-    if !confirmed || reason.is_err() {
-        let mut page = load(&state, staff, id).await?;
-        page.erase_error = Some(match reason {
-            Err(e) => e,
-            Ok(_) => "Tick the box to confirm: erasure cannot be undone.".into(),
-        });
-        return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &page)));
-    }
-    let reason = reason.unwrap_or_default();
+    let reason = match (reason_of(&form), confirmed) {
+        (Ok(reason), true) => reason,
+        (reason, _) => {
+            let mut page = load(&state, staff, id).await?;
+            page.erase_reason = form
+                .get("reason")
+                .unwrap_or("")
+                .chars()
+                .take(MAX_REASON + 50)
+                .collect();
+            page.erase_reason_error = reason.err();
+            if !confirmed {
+                page.erase_confirm_error =
+                    Some("Tick the box to confirm: erasure cannot be undone.".into());
+            }
+            return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &page)));
+        }
+    };
     let meta = Meta::staff(
         staff.user.email.clone(),
         crate::routes::client_meta(&req),

@@ -12,15 +12,18 @@ pub async fn profiles_csv(
     authenticate(&req, &state).await?;
     Ok(exports::stream(
         state.pool.clone(),
-        export_for(&req, &state).await.map_err(ApiError::Invalid)?,
+        export_for(&req, &state).await?.map_err(ApiError::Invalid)?,
     ))
 }
 
 /// The export a request asks for (`agreement=KEY&status=enabled|disabled`, or `audience=NAME`), or what
-/// to fix.
-pub async fn export_for(req: &HttpRequest, state: &AppState) -> Result<Export, String> {
+/// the caller should fix (the inner error: a 4xx, never a database failure).
+pub async fn export_for(
+    req: &HttpRequest,
+    state: &AppState,
+) -> anyhow::Result<Result<Export, String>> {
     let query = Form::parse(req.query_string().as_bytes());
-    let catalog = state.catalog.get().await.map_err(|e| e.to_string())?;
+    let catalog = state.catalog.get().await?;
     let pick = |k: &str| query.get(k).map(String::from);
     let (agreement, status, audience) = (pick("agreement"), pick("status"), pick("audience"));
     let all = catalog.to_vec();
@@ -32,14 +35,13 @@ pub async fn export_for(req: &HttpRequest, state: &AppState) -> Result<Export, S
                 agreement.as_deref(),
                 status.as_deref(),
                 audience.as_deref(),
-            ))
+            )?)
         })
-        .await
-        .map_err(|e| e.to_string())??;
-    Ok(Export {
+        .await?;
+    Ok(filter.map(|filter| Export {
         catalog: catalog.to_vec(),
         filter,
         signer: state.signer.clone(),
         base_url: state.composer.base_url.clone(),
-    })
+    }))
 }

@@ -39,13 +39,7 @@ async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
 pub const KEY_PREFIX: &str = "ak_";
 
 pub fn new_key() -> (String, String) {
-    use base64::Engine;
-    let mut raw = [0u8; 32];
-    rand::fill(&mut raw);
-    let key = format!(
-        "{KEY_PREFIX}{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
-    );
+    let key = format!("{KEY_PREFIX}{}", crate::auth::staff::new_token());
     let hash = sha256_hex(key.as_bytes());
     (key, hash)
 }
@@ -69,13 +63,7 @@ pub async fn authenticate(req: &HttpRequest, state: &AppState) -> Result<String,
         })?;
     let hash = sha256_hex(key.as_bytes());
     state
-        .db(move |c| {
-            let name = api_keys::name_for_hash(c, &hash)?;
-            if name.is_some() {
-                api_keys::touch(c, &hash, crate::db::now())?;
-            }
-            Ok(name)
-        })
+        .db(move |c| Ok(api_keys::name_for_hash(c, &hash)?))
         .await?
         .ok_or_else(|| ApiError::Unauthorized("This API key is not valid or was revoked. Create one with `assent apikey create --name NAME`.".into()))
 }
