@@ -26,19 +26,21 @@ pub fn subjects(email: &str, ip: Option<&str>) -> Vec<String> {
 pub struct Attempt(Vec<i64>);
 
 /// Records an attempt for `subjects`; `None` (and nothing kept) when one of them already had `MAX`
-/// failures in the window.
+/// failures in the window. Counting and recording happen in one write transaction that simultaneous
+/// attempts on the same subject take in turn (SQLite's write lock; on PostgreSQL an advisory lock per
+/// subject, taken in sorted order), so a burst gets exactly `MAX` tries.
 pub fn begin(
     conn: &mut DbConn,
     subjects: &[String],
     now: NaiveDateTime,
 ) -> diesel::QueryResult<Option<Attempt>> {
-    let ids = login_failures::record(conn, subjects, now)?;
-    // Counted after recording: of simultaneous attempts, only the first `MAX` see room.
-    if login_failures::most_since(conn, subjects, now - WINDOW)? > MAX {
-        login_failures::delete(conn, &ids)?;
-        return Ok(None);
-    }
-    Ok(Some(Attempt(ids)))
+    crate::consent::write_tx(conn, |c| {
+        login_failures::lock(c, subjects)?;
+        if login_failures::most_since(c, subjects, now - WINDOW)? >= MAX {
+            return Ok(None);
+        }
+        Ok(Some(Attempt(login_failures::record(c, subjects, now)?)))
+    })
 }
 
 /// The password was right: the attempt is not a failure.

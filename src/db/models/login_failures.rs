@@ -18,6 +18,21 @@ pub fn record(conn: &mut DbConn, subjects: &[String], at: NaiveDateTime) -> Quer
         .collect()
 }
 
+/// On PostgreSQL, holds `subjects` until the transaction ends (sorted: one lock order). SQLite's
+/// `BEGIN IMMEDIATE` already serialises writers.
+pub fn lock(conn: &mut DbConn, subjects: &[String]) -> QueryResult<()> {
+    if let DbConn::Pg(c) = conn {
+        let mut sorted: Vec<&String> = subjects.iter().collect();
+        sorted.sort();
+        for s in sorted {
+            diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                .bind::<diesel::sql_types::Text, _>(s)
+                .execute(c)?;
+        }
+    }
+    Ok(())
+}
+
 pub fn delete(conn: &mut DbConn, ids: &[i64]) -> QueryResult<usize> {
     diesel::delete(login_failures::table.filter(login_failures::id.eq_any(ids))).execute(conn)
 }
