@@ -71,6 +71,25 @@ pub enum AdminCommand {
         #[arg(long, value_parser = ["admin", "marketer"])]
         role: String,
     },
+    /// Set a dashboard user's password (read like `create`'s) and end all their sessions: for an admin
+    /// who is locked out, or a password that leaked
+    Password {
+        /// The user's email address
+        #[arg(long)]
+        email: String,
+    },
+    /// Stop a dashboard user signing in; their sessions end at once on every node
+    Disable {
+        /// The user's email address
+        #[arg(long)]
+        email: String,
+    },
+    /// Let a disabled dashboard user sign in again
+    Enable {
+        /// The user's email address
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]

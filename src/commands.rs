@@ -1,5 +1,6 @@
 //! The one-shot CLI commands.
 
+use crate::auth::users;
 use crate::config::Settings;
 use crate::consent::ledger::{self, Verdict};
 use crate::db::models::{admin_users, api_keys, audit_log, profiles};
@@ -16,59 +17,90 @@ pub fn migrate(settings: &Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn admin_create(settings: &Settings, email: &str, role: &str) -> anyhow::Result<()> {
-    use crate::auth::{Role, password};
+/// The password for `assent admin create|password`: `ASSENT_ADMIN_PASSWORD`, or the first line of
+/// standard input (asked for when it is a terminal).
+fn read_password(email: &str) -> anyhow::Result<String> {
     use std::io::IsTerminal;
-    let email = crate::domain::Email::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
-    let role = Role::parse(role).map_err(|e| anyhow::anyhow!("--role: {e}"))?;
-    let secret = match std::env::var("ASSENT_ADMIN_PASSWORD")
+    if let Some(p) = std::env::var("ASSENT_ADMIN_PASSWORD")
         .ok()
         .filter(|p| !p.is_empty())
     {
-        Some(p) => p,
-        None => {
-            if std::io::stdin().is_terminal() {
-                eprint!(
-                    "Password for {email} (at least {} characters): ",
-                    password::MIN_LEN
-                );
-            }
-            let mut line = String::new();
-            std::io::stdin().read_line(&mut line)?;
-            line.trim_end_matches(['\r', '\n']).to_string()
-        }
-    };
-    password::check_strength(&secret, email.as_str()).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let hash = password::hash(&secret)?;
-    let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
-    let now = db::now();
-    let user = admin_users::NewAdminUser {
-        email: email.as_str(),
-        role: role.as_str(),
-        password_hash: &hash,
-        password_changed_at: now,
-        created_at: now,
-    };
-    admin_users::insert(&mut conn, &user).map_err(|e| match e {
-        diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        ) => anyhow::anyhow!("a dashboard user {email} already exists"),
-        e => e.into(),
+        return Ok(p);
+    }
+    if std::io::stdin().is_terminal() {
+        eprint!(
+            "Password for {email} (at least {} characters): ",
+            crate::auth::password::MIN_LEN
+        );
+    }
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+const CLI: users::Actor<'static> = users::Actor {
+    name: "cli",
+    ip: None,
+};
+
+pub fn admin_create(settings: &Settings, email: &str, role: &str) -> anyhow::Result<()> {
+    let user = users::prepare(email, role, &read_password(email)?)?.map_err(|e| match e.field {
+        "password" => anyhow::anyhow!("{}", e.message),
+        field => anyhow::anyhow!("--{field}: {}", e.message),
     })?;
-    audit_log::record(
-        &mut conn,
-        "cli",
-        "user.create",
-        email.as_str(),
-        Some(role.as_str()),
-        None,
-    )?;
+    let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
+    if users::create(&mut conn, &user, &CLI)?.is_none() {
+        anyhow::bail!("a dashboard user {} already exists", user.email);
+    }
     println!(
-        "Created {} {email}. They can sign in at /admin/login.",
-        role.as_str()
+        "Created {} {}. They can sign in at /admin/login.",
+        user.role.as_str(),
+        user.email
     );
     Ok(())
+}
+
+/// The id of the dashboard user with this email, or a clear error.
+fn user_id(conn: &mut db::DbConn, email: &str) -> anyhow::Result<(i64, String)> {
+    let lookup = crate::domain::Email::parse(email.trim())
+        .map(|e| e.as_str().to_string())
+        .unwrap_or_else(|_| email.trim().to_string());
+    admin_users::find_by_email(conn, &lookup)?
+        .map(|u| (u.id, u.email))
+        .ok_or_else(|| anyhow::anyhow!("there is no dashboard user {lookup}"))
+}
+
+pub fn admin_password(settings: &Settings, email: &str) -> anyhow::Result<()> {
+    let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
+    let (id, email) = user_id(&mut conn, email)?;
+    let hash = users::hash_for(&email, &read_password(&email)?)?
+        .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+    report(users::set_password(&mut conn, id, &hash, &CLI)?, |e| {
+        format!("Set the password of {e}; their sessions have ended.")
+    })
+}
+
+pub fn admin_disable(settings: &Settings, email: &str, disabled: bool) -> anyhow::Result<()> {
+    let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
+    let (id, _) = user_id(&mut conn, email)?;
+    report(users::set_disabled(&mut conn, id, disabled, &CLI)?, |e| {
+        if disabled {
+            format!("Disabled {e}; their sessions have ended.")
+        } else {
+            format!("Enabled {e}; they can sign in again.")
+        }
+    })
+}
+
+fn report(changed: users::Changed, done: impl FnOnce(&str) -> String) -> anyhow::Result<()> {
+    match changed {
+        users::Changed::Done(e) => {
+            println!("{}", done(&e));
+            Ok(())
+        }
+        users::Changed::NoSuchUser => anyhow::bail!("that dashboard user no longer exists"),
+        users::Changed::Refused(why) => anyhow::bail!("{why}"),
+    }
 }
 
 pub fn apikey_create(settings: &Settings, name: &str) -> anyhow::Result<()> {

@@ -39,6 +39,15 @@ fn main() -> ExitCode {
         Command::Admin {
             command: AdminCommand::Create { email, role },
         } => assent::commands::admin_create(&settings, &email, &role),
+        Command::Admin {
+            command: AdminCommand::Password { email },
+        } => assent::commands::admin_password(&settings, &email),
+        Command::Admin {
+            command: AdminCommand::Disable { email },
+        } => assent::commands::admin_disable(&settings, &email, true),
+        Command::Admin {
+            command: AdminCommand::Enable { email },
+        } => assent::commands::admin_disable(&settings, &email, false),
         Command::Apikey {
             command: ApikeyCommand::Create { name },
         } => assent::commands::apikey_create(&settings, &name),

@@ -5,5 +5,6 @@ pub mod password;
 pub mod sessions;
 pub mod staff;
 pub mod throttle;
+pub mod users;
 
 pub use staff::{Role, Staff};

@@ -227,6 +227,7 @@ async fn roles_are_enforced_on_whole_scopes() {
         ("/admin/agreements/sms_agreement", 303, 200, 200),
         ("/admin/no-such-page", 303, 404, 404),
         ("/admin/users/whatever", 303, 403, 404),
+        ("/admin/users/1", 303, 403, 200),
     ];
     for (path, anon, mk, ad) in matrix {
         let (a, _, location) = anonymous.get(path).await;
@@ -796,8 +797,17 @@ async fn every_dashboard_post_checks_its_csrf_token_and_its_role() {
     let (id, audience, key) = one_of_each(&app, &admin).await;
     let consents = format!("/admin/profiles/{id}/consents");
     let erase = format!("/admin/profiles/{id}/erase");
+    let mia = assent::db::models::admin_users::find_by_email(&mut app.conn(), "mia@shop.example")
+        .unwrap()
+        .unwrap()
+        .id;
+    let (password, disable, enable) = (
+        format!("/admin/users/{mia}/password"),
+        format!("/admin/users/{mia}/disable"),
+        format!("/admin/users/{mia}/enable"),
+    );
     // (path, its fields, admins only)
-    let routes: [(&str, Vec<(&str, &str)>, bool); 10] = [
+    let routes: [(&str, Vec<(&str, &str)>, bool); 14] = [
         ("/admin/logout", vec![], false),
         (
             &consents,
@@ -837,12 +847,29 @@ async fn every_dashboard_post_checks_its_csrf_token_and_its_role() {
         (&audience, vec![], false),
         ("/admin/apikeys", vec![("name", "shop")], true),
         (&key, vec![], true),
+        (
+            "/admin/users",
+            vec![
+                ("email", "kim@shop.example"),
+                ("role", "admin"),
+                ("password", "purple walrus under seven bridges"),
+            ],
+            true,
+        ),
+        (
+            &password,
+            vec![("password", "purple walrus under seven bridges")],
+            true,
+        ),
+        (&disable, vec![], true),
+        (&enable, vec![], true),
     ];
     let changes = || {
         (
             app.count("audit_log"),
             app.count("consent_events"),
             app.count("admin_sessions"),
+            app.count("admin_users WHERE disabled_at IS NULL"),
         )
     };
     let before = changes();

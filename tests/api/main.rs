@@ -16,3 +16,4 @@ mod read_api;
 mod retention;
 mod schema;
 mod signup_batches;
+mod users;

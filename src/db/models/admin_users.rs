@@ -25,11 +25,48 @@ pub struct NewAdminUser<'a> {
     pub created_at: NaiveDateTime,
 }
 
-pub fn insert(conn: &mut DbConn, user: &NewAdminUser) -> QueryResult<i64> {
-    diesel::insert_into(admin_users::table)
-        .values(user)
+/// `None` when the email already has an account.
+pub fn insert(conn: &mut DbConn, user: &NewAdminUser) -> QueryResult<Option<i64>> {
+    let insert = diesel::insert_into(admin_users::table).values(user);
+    crate::on_backend!(conn, |c| insert
+        .on_conflict(admin_users::email)
+        .do_nothing()
         .returning(admin_users::id)
+        .get_result(c)
+        .optional())
+}
+
+/// How many admins can sign in. On PostgreSQL it first takes a lock that changes of users' status take
+/// in turn (SQLite write transactions do anyway), so two admins disabling each other cannot both pass.
+pub fn enabled_admins(conn: &mut DbConn) -> QueryResult<i64> {
+    if let DbConn::Pg(c) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(7270002)").execute(c)?;
+    }
+    admin_users::table
+        .filter(admin_users::role.eq("admin"))
+        .filter(admin_users::disabled_at.is_null())
+        .count()
         .get_result(conn)
+}
+
+pub fn set_disabled(conn: &mut DbConn, id: i64, at: Option<NaiveDateTime>) -> QueryResult<usize> {
+    diesel::update(admin_users::table.find(id))
+        .set(admin_users::disabled_at.eq(at))
+        .execute(conn)
+}
+
+pub fn set_password(
+    conn: &mut DbConn,
+    id: i64,
+    hash: &str,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(admin_users::table.find(id))
+        .set((
+            admin_users::password_hash.eq(hash),
+            admin_users::password_changed_at.eq(at),
+        ))
+        .execute(conn)
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<AdminUser>> {

@@ -100,7 +100,12 @@ pub fn configure(cfg: &mut web::ServiceConfig, store: DbSessionStore, cookies: &
                     .service(
                         web::scope("/users")
                             .wrap(from_fn(admins_only))
-                            .route("", crate::routes::get().to(users::list)),
+                            .route("", crate::routes::get().to(users::list))
+                            .route("", web::post().to(users::create))
+                            .route("/{id}", crate::routes::get().to(users::show))
+                            .route("/{id}/password", web::post().to(users::set_password))
+                            .route("/{id}/disable", web::post().to(users::set_disabled::<true>))
+                            .route("/{id}/enable", web::post().to(users::set_disabled::<false>)),
                     )
                     .service(
                         web::scope("/apikeys")

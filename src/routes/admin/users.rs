@@ -1,10 +1,15 @@
-use super::private;
-use crate::auth::Staff;
+//! Users (admins): create one, set a password, disable or enable. The same rules as `assent admin …`
+//! (`auth::users`); a disabled user or a new password ends that user's sessions on every node.
+
+use super::{private, see_other};
+use crate::auth::users::{self, Actor, Changed};
+use crate::auth::{Staff, password, staff};
 use crate::db::models::admin_users::{self, AdminUser};
 use crate::error::{PageError, html};
-use crate::routes::AppState;
+use crate::routes::{AppState, Form};
+use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 #[derive(Template)]
@@ -12,9 +17,235 @@ use askama::Template;
 struct UsersPage {
     staff: Staff,
     users: Vec<AdminUser>,
+    email: String,
+    role: String,
+    email_error: Option<String>,
+    role_error: Option<String>,
+    password_error: Option<String>,
+    min_len: usize,
+}
+
+impl UsersPage {
+    fn has_errors(&self) -> bool {
+        self.email_error.is_some() || self.role_error.is_some() || self.password_error.is_some()
+    }
+}
+
+async fn users_page(state: &AppState, staff: Staff) -> Result<UsersPage, PageError> {
+    let users = state.db(|c| Ok(admin_users::all(c)?)).await?;
+    Ok(UsersPage {
+        staff,
+        users,
+        email: String::new(),
+        role: "marketer".into(),
+        email_error: None,
+        role_error: None,
+        password_error: None,
+        min_len: password::MIN_LEN,
+    })
+}
+
+fn actor(staff: &Staff) -> (String, Option<String>) {
+    (staff.actor(), staff.ip.clone())
 }
 
 pub async fn list(staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
-    let users = state.db(|c| Ok(admin_users::all(c)?)).await?;
-    Ok(private(html(StatusCode::OK, &UsersPage { staff, users })))
+    let p = users_page(&state, staff).await?;
+    Ok(private(html(StatusCode::OK, &p)))
+}
+
+pub async fn create(
+    req: HttpRequest,
+    body: web::Payload,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let form = staff.form(&req, body).await?;
+    let email = form.get("email").unwrap_or("").trim().to_string();
+    let role = form.get("role").unwrap_or("").to_string();
+    let secret = form.get("password").unwrap_or("").to_string();
+    let (e, r) = (email.clone(), role.clone());
+    let prepared = web::block(move || users::prepare(&e, &r, &secret))
+        .await
+        .map_err(|e| PageError::Unexpected(e.into()))??;
+    let (who, ip) = actor(&staff);
+    let outcome = match prepared {
+        Err(invalid) => Err(invalid),
+        Ok(user) => {
+            let made = state
+                .db(move |c| {
+                    let by = Actor {
+                        name: &who,
+                        ip: ip.as_deref(),
+                    };
+                    Ok(users::create(c, &user, &by)?)
+                })
+                .await?;
+            made.ok_or(users::Invalid {
+                field: "email",
+                message: "A dashboard user with this email already exists.".into(),
+            })
+        }
+    };
+    match outcome {
+        Ok(id) => {
+            tracing::info!(user_id = id, "dashboard user created in the dashboard");
+            Ok(see_other(format!("/admin/users/{id}?done=created")))
+        }
+        Err(invalid) => {
+            let mut p = users_page(&state, staff).await?;
+            p.email = email.chars().take(254).collect();
+            p.role = if role == "admin" { "admin" } else { "marketer" }.into();
+            let slot = match invalid.field {
+                "email" => &mut p.email_error,
+                "role" => &mut p.role_error,
+                _ => &mut p.password_error,
+            };
+            *slot = Some(invalid.message);
+            Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &p)))
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/user.html")]
+struct UserPage {
+    staff: Staff,
+    user: AdminUser,
+    is_self: bool,
+    notice: Option<String>,
+    refused: Option<String>,
+    password_error: Option<String>,
+    min_len: usize,
+}
+
+async fn user_page(state: &AppState, staff: Staff, id: i64) -> Result<UserPage, PageError> {
+    let user = state
+        .db(move |c| Ok(admin_users::find(c, id)?))
+        .await?
+        .ok_or_else(|| PageError::NotFound("There is no dashboard user with this id.".into()))?;
+    Ok(UserPage {
+        is_self: user.id == staff.user.id,
+        staff,
+        user,
+        notice: None,
+        refused: None,
+        password_error: None,
+        min_len: password::MIN_LEN,
+    })
+}
+
+pub async fn show(
+    req: HttpRequest,
+    id: web::Path<i64>,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let mut p = user_page(&state, staff, id.into_inner()).await?;
+    p.notice = match Form::parse(req.query_string().as_bytes()).get("done") {
+        Some("created") => {
+            Some("Created. They can sign in at /admin/login with the password you chose.".into())
+        }
+        Some("password") => Some("Password set. Their other sessions have ended.".into()),
+        Some("disable") => {
+            Some("Disabled: they are signed out everywhere and cannot sign in.".into())
+        }
+        Some("enable") => Some("Enabled: they can sign in again.".into()),
+        _ => None,
+    };
+    Ok(private(html(StatusCode::OK, &p)))
+}
+
+pub async fn set_password(
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: web::Payload,
+    staff: Staff,
+    session: Session,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let form = staff.form(&req, body).await?;
+    let id = id.into_inner();
+    let mut p = user_page(&state, staff.clone(), id).await?;
+    let (email, secret) = (
+        p.user.email.clone(),
+        form.get("password").unwrap_or("").to_string(),
+    );
+    let hash = web::block(move || users::hash_for(&email, &secret))
+        .await
+        .map_err(|e| PageError::Unexpected(e.into()))??;
+    let hash = match hash {
+        Ok(h) => h,
+        Err(invalid) => {
+            p.password_error = Some(invalid.message);
+            return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &p)));
+        }
+    };
+    let (who, ip) = actor(&staff);
+    let changed = state
+        .db(move |c| {
+            let by = Actor {
+                name: &who,
+                ip: ip.as_deref(),
+            };
+            Ok(users::set_password(c, id, &hash, &by)?)
+        })
+        .await?;
+    done(changed)?;
+    if p.is_self {
+        // Every session of this user ended with the new password; this one carries on, renewed.
+        let user = state
+            .db(move |c| Ok(admin_users::find(c, id)?))
+            .await?
+            .ok_or_else(|| {
+                PageError::NotFound("There is no dashboard user with this id.".into())
+            })?;
+        staff::begin(&session, &user)?;
+    }
+    Ok(see_other(format!("/admin/users/{id}?done=password")))
+}
+
+/// `POST /admin/users/{id}/disable` (`DISABLED`) and `…/enable`.
+pub async fn set_disabled<const DISABLED: bool>(
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: web::Payload,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let (id, disabled) = (id.into_inner(), DISABLED);
+    staff.form(&req, body).await?;
+    if id == staff.user.id {
+        return Err(PageError::Forbidden(
+            "You cannot disable or enable your own account; ask another admin.".into(),
+        ));
+    }
+    let (who, ip) = actor(&staff);
+    let changed = state
+        .db(move |c| {
+            let by = Actor {
+                name: &who,
+                ip: ip.as_deref(),
+            };
+            Ok(users::set_disabled(c, id, disabled, &by)?)
+        })
+        .await?;
+    if let Changed::Refused(why) = changed {
+        let mut p = user_page(&state, staff, id).await?;
+        p.refused = Some(why);
+        return Ok(private(html(StatusCode::CONFLICT, &p)));
+    }
+    done(changed)?;
+    let what = if disabled { "disable" } else { "enable" };
+    Ok(see_other(format!("/admin/users/{id}?done={what}")))
+}
+
+fn done(changed: Changed) -> Result<(), PageError> {
+    match changed {
+        Changed::Done(_) => Ok(()),
+        Changed::NoSuchUser => Err(PageError::NotFound(
+            "There is no dashboard user with this id.".into(),
+        )),
+        Changed::Refused(why) => Err(PageError::Forbidden(why)),
+    }
 }
