@@ -90,13 +90,18 @@ impl Application {
         if let Mailer::Files(_, dir) = &mailer {
             tracing::info!(folder = %dir.display(), "no ASSENT_SMTP_URL: emails are written as .eml files and their links logged");
         }
-        let (p, c, w) = (pool.clone(), composer.clone(), mail_wakeup.clone());
+        let (p, c, w, m) = (
+            pool.clone(),
+            composer.clone(),
+            mail_wakeup.clone(),
+            mailer.clone(),
+        );
         let retry_base = tuning.mail_retry_base;
         crate::supervise::task("mail", move || {
             run_worker(
                 p.clone(),
                 c.clone(),
-                mailer.clone(),
+                m.clone(),
                 w.clone(),
                 retry_base,
                 node.clone(),
@@ -126,6 +131,7 @@ impl Application {
             composer,
             batcher,
             mail_wakeup,
+            mailer,
             optin_ttl: settings.optin_ttl,
             trust_proxy: settings.trust_proxy,
             body_deadline: tuning.body_deadline,

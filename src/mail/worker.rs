@@ -22,7 +22,8 @@ const LEASE: Duration = Duration::from_secs(300);
 
 #[derive(Clone)]
 pub enum Mailer {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// The transport, and where it goes (`smtp://host:port`, without credentials) for people to read.
+    Smtp(AsyncSmtpTransport<Tokio1Executor>, String),
     /// No SMTP server configured: `.eml` files in a folder, and the link in the log.
     Files(AsyncFileTransport<Tokio1Executor>, PathBuf),
 }
@@ -37,6 +38,7 @@ impl Mailer {
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?
                     .timeout(Some(Duration::from_secs(20)))
                     .build(),
+                without_credentials(url),
             )),
             None => {
                 let dir = data_dir.join("mail");
@@ -46,9 +48,38 @@ impl Mailer {
         }
     }
 
+    /// Where emails go, for the delivery page.
+    pub fn describe(&self) -> String {
+        match self {
+            Mailer::Smtp(_, target) => format!("the SMTP server {target}"),
+            Mailer::Files(_, dir) => format!(
+                "files in {} (no ASSENT_SMTP_URL is set, so nothing reaches an inbox)",
+                dir.display()
+            ),
+        }
+    }
+
+    /// Connects to the SMTP server (with TLS and sign-in as configured) and checks it answers, or that
+    /// the mail folder can be written.
+    pub async fn check(&self) -> Result<(), String> {
+        match self {
+            Mailer::Smtp(t, _) => match t.test_connection().await {
+                Ok(true) => Ok(()),
+                Ok(false) => Err("the server accepted the connection but did not answer".into()),
+                Err(e) => Err(redact_addresses(&e.to_string())),
+            },
+            Mailer::Files(_, dir) => {
+                let probe = dir.join(".assent-check");
+                std::fs::write(&probe, b"")
+                    .and_then(|()| std::fs::remove_file(&probe))
+                    .map_err(|e| format!("cannot write to {}: {e}", dir.display()))
+            }
+        }
+    }
+
     async fn send(&self, mail: &Composed) -> Result<(), SendError> {
         match self {
-            Mailer::Smtp(t) => t
+            Mailer::Smtp(t, _) => t
                 .send(mail.message.clone())
                 .await
                 .map(|_| ())
@@ -63,6 +94,14 @@ impl Mailer {
             }
         }
     }
+}
+
+/// `smtp://user:secret@host:587?tls=required` as `smtp://host:587`.
+fn without_credentials(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("smtp", url));
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+    let host = rest.split(['/', '?']).next().unwrap_or(rest);
+    format!("{scheme}://{host}")
 }
 
 /// Sorts an SMTP failure by what it is about: this message, or the connection to the server.
@@ -213,5 +252,19 @@ async fn pause(wake: &Notify, max: Duration) {
     tokio::select! {
         _ = wake.notified() => {}
         _ = tokio::time::sleep(max) => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_smtp_target_is_shown_without_credentials() {
+        let shown = |u| super::without_credentials(u);
+        assert_eq!(
+            shown("smtp://ann:p@ss@mail.example:587?tls=required"),
+            "smtp://mail.example:587"
+        );
+        assert_eq!(shown("smtps://mail.example"), "smtps://mail.example");
+        assert_eq!(shown("smtp://127.0.0.1:2525/"), "smtp://127.0.0.1:2525");
     }
 }

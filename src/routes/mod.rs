@@ -34,6 +34,8 @@ pub struct AppState {
     pub batcher: Batcher,
     pub catalog: Catalog,
     pub mail_wakeup: Arc<Notify>,
+    /// The transport the mail worker uses, for the delivery page's status and connection check.
+    pub mailer: crate::mail::Mailer,
     pub optin_ttl: chrono::Duration,
     pub trust_proxy: bool,
     /// How long a client may take to send a request body once its headers are in.

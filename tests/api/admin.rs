@@ -228,6 +228,8 @@ async fn roles_are_enforced_on_whole_scopes() {
         ("/admin/no-such-page", 303, 404, 404),
         ("/admin/users/whatever", 303, 403, 404),
         ("/admin/users/1", 303, 403, 200),
+        ("/admin/email", 303, 403, 200),
+        ("/admin/email?status=dead", 303, 403, 200),
     ];
     for (path, anon, mk, ad) in matrix {
         let (a, _, location) = anonymous.get(path).await;
@@ -807,7 +809,7 @@ async fn every_dashboard_post_checks_its_csrf_token_and_its_role() {
         format!("/admin/users/{mia}/enable"),
     );
     // (path, its fields, admins only)
-    let routes: [(&str, Vec<(&str, &str)>, bool); 14] = [
+    let routes: [(&str, Vec<(&str, &str)>, bool); 17] = [
         ("/admin/logout", vec![], false),
         (
             &consents,
@@ -863,6 +865,9 @@ async fn every_dashboard_post_checks_its_csrf_token_and_its_role() {
         ),
         (&disable, vec![], true),
         (&enable, vec![], true),
+        ("/admin/email/check", vec![], true),
+        ("/admin/email/retry", vec![], true),
+        ("/admin/email/1/retry", vec![], true),
     ];
     let changes = || {
         (

@@ -151,6 +151,8 @@ pub struct MailServer {
     pub refuse_logins: Arc<std::sync::atomic::AtomicBool>,
     /// How many of the next messages are refused with 451 after their data arrived (still recorded).
     fail_data: Arc<std::sync::atomic::AtomicUsize>,
+    /// How many of the next messages are refused for good (554) after their data arrived.
+    reject_data: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl MailServer {
@@ -167,6 +169,7 @@ impl MailServer {
             messages: Arc::default(),
             refuse_logins: Arc::default(),
             fail_data: Arc::default(),
+            reject_data: Arc::default(),
             arrived: Arc::new(Notify::new()),
         };
         let s = server.clone();
@@ -211,15 +214,17 @@ impl MailServer {
                 }
                 self.messages.lock().unwrap().push(data);
                 self.arrived.notify_waiters();
-                let fail = self
-                    .fail_data
-                    .fetch_update(
+                let take = |n: &std::sync::atomic::AtomicUsize| {
+                    n.fetch_update(
                         std::sync::atomic::Ordering::SeqCst,
                         std::sync::atomic::Ordering::SeqCst,
                         |n| n.checked_sub(1),
                     )
-                    .is_ok();
-                if fail {
+                    .is_ok()
+                };
+                if take(&self.reject_data) {
+                    b"554 5.7.1 message refused by policy\r\n"
+                } else if take(&self.fail_data) {
                     b"451 4.3.0 try again later\r\n"
                 } else {
                     b"250 OK queued\r\n"
@@ -245,6 +250,11 @@ impl MailServer {
 
     pub fn fail_next_data(&self, n: usize) {
         self.fail_data.store(n, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub fn reject_next_data(&self, n: usize) {
+        self.reject_data
+            .store(n, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// The `n`th message exactly as it arrived (dot-unstuffed), for checks of signatures.

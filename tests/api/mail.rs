@@ -3,11 +3,7 @@ use crate::helpers::*;
 #[tokio::test]
 async fn signup_succeeds_while_smtp_is_down_and_the_email_goes_out_when_it_returns() {
     // A port with nothing listening on it yet.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = Binary::free_port();
     let app = TestApp::spawn_with(Options {
         smtp_port: Some(port),
         with_mail_server: false,

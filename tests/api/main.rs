@@ -5,6 +5,7 @@ mod admin;
 mod audiences;
 mod bad_input;
 mod cli;
+mod email_admin;
 mod exports;
 mod helpers;
 mod journeys;

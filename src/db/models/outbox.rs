@@ -234,3 +234,134 @@ pub fn release(
 pub fn forget_recipient(conn: &mut DbConn, recipient: &str) -> QueryResult<usize> {
     diesel::delete(email_outbox::table.filter(email_outbox::recipient.eq(recipient))).execute(conn)
 }
+
+/// Which emails the delivery page lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shelf {
+    /// Waiting for their first or next attempt (or being sent right now).
+    Queued,
+    Sent,
+    Dead,
+}
+
+impl Shelf {
+    pub fn parse(raw: &str) -> Option<Shelf> {
+        match raw {
+            "queued" => Some(Shelf::Queued),
+            "sent" => Some(Shelf::Sent),
+            "dead" => Some(Shelf::Dead),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Shelf::Queued => "queued",
+            Shelf::Sent => "sent",
+            Shelf::Dead => "dead",
+        }
+    }
+}
+
+/// One email as the delivery page shows it (the payload stays out: it holds a link secret).
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = email_outbox)]
+pub struct Listed {
+    pub id: i64,
+    pub kind: String,
+    pub recipient: String,
+    pub created_at: NaiveDateTime,
+    pub next_attempt_at: NaiveDateTime,
+    pub attempts: i32,
+    pub locked_until: Option<NaiveDateTime>,
+    pub last_error: Option<String>,
+    pub sent_at: Option<NaiveDateTime>,
+    pub dead_at: Option<NaiveDateTime>,
+}
+
+/// Up to `limit` emails of a shelf, newest first, with ids below `before`.
+pub fn list(
+    conn: &mut DbConn,
+    shelf: Shelf,
+    before: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<Listed>> {
+    let mut q = email_outbox::table
+        .select(Listed::as_select())
+        .order(email_outbox::id.desc())
+        .limit(limit)
+        .into_boxed();
+    q = match shelf {
+        Shelf::Queued => q
+            .filter(email_outbox::sent_at.is_null())
+            .filter(email_outbox::dead_at.is_null()),
+        Shelf::Sent => q.filter(email_outbox::sent_at.is_not_null()),
+        Shelf::Dead => q.filter(email_outbox::dead_at.is_not_null()),
+    };
+    if let Some(b) = before {
+        q = q.filter(email_outbox::id.lt(b));
+    }
+    q.load(conn)
+}
+
+/// The figures at the top of the delivery page.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub queued: i64,
+    /// Queued and already due: what the worker should be sending now.
+    pub due: i64,
+    pub dead: i64,
+    pub sent_last_day: i64,
+    pub last_sent_at: Option<NaiveDateTime>,
+    /// The oldest email still queued, and the last error it met.
+    pub oldest_queued: Option<(NaiveDateTime, Option<String>)>,
+}
+
+pub fn summary(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Summary> {
+    let queued = || {
+        email_outbox::table
+            .filter(email_outbox::sent_at.is_null())
+            .filter(email_outbox::dead_at.is_null())
+    };
+    let sent = || email_outbox::table.filter(email_outbox::sent_at.is_not_null());
+    Ok(Summary {
+        queued: queued().count().get_result(conn)?,
+        due: queued()
+            .filter(email_outbox::next_attempt_at.le(now))
+            .count()
+            .get_result(conn)?,
+        dead: email_outbox::table
+            .filter(email_outbox::dead_at.is_not_null())
+            .count()
+            .get_result(conn)?,
+        sent_last_day: sent()
+            .filter(email_outbox::sent_at.gt(now - chrono::TimeDelta::days(1)))
+            .count()
+            .get_result(conn)?,
+        last_sent_at: sent()
+            .select(diesel::dsl::max(email_outbox::sent_at))
+            .get_result(conn)?,
+        oldest_queued: queued()
+            .order(email_outbox::next_attempt_at)
+            .select((email_outbox::created_at, email_outbox::last_error))
+            .first(conn)
+            .optional()?,
+    })
+}
+
+/// Gives dead letters (all of them, or the one with `id`) a new round of attempts, due now; returns how
+/// many. Their last error stays until the next attempt replaces it.
+pub fn revive(conn: &mut DbConn, id: Option<i64>, now: NaiveDateTime) -> QueryResult<usize> {
+    let dead = email_outbox::table.filter(email_outbox::dead_at.is_not_null());
+    let set = (
+        email_outbox::dead_at.eq(None::<NaiveDateTime>),
+        email_outbox::attempts.eq(0),
+        email_outbox::next_attempt_at.eq(now),
+    );
+    match id {
+        Some(id) => diesel::update(dead.filter(email_outbox::id.eq(id)))
+            .set(set)
+            .execute(conn),
+        None => diesel::update(dead).set(set).execute(conn),
+    }
+}

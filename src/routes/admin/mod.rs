@@ -6,6 +6,7 @@ mod apikeys;
 mod audiences;
 mod audit;
 mod chart;
+mod email;
 mod exports;
 mod login;
 mod overview;
@@ -119,6 +120,14 @@ pub fn configure(cfg: &mut web::ServiceConfig, store: DbSessionStore, cookies: &
                             .wrap(from_fn(admins_only))
                             .route("", crate::routes::get().to(exports::page))
                             .route("/profiles.csv", crate::routes::get().to(exports::download)),
+                    )
+                    .service(
+                        web::scope("/email")
+                            .wrap(from_fn(admins_only))
+                            .route("", crate::routes::get().to(email::page))
+                            .route("/check", web::post().to(email::check))
+                            .route("/retry", web::post().to(email::retry))
+                            .route("/{id}/retry", web::post().to(email::retry)),
                     )
                     .service(
                         web::scope("/audit")

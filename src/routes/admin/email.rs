@@ -1,0 +1,153 @@
+//! Email delivery (admins): the outbox's queued, sent and dead-lettered emails with their last error,
+//! a new round of attempts for dead letters, and the SMTP server's status with a live connection check.
+
+use super::{private, see_other};
+use crate::auth::Staff;
+use crate::consent::write_tx;
+use crate::db::models::outbox::{self, Listed, Shelf, Summary};
+use crate::error::{PageError, html};
+use crate::routes::{AppState, Form};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+const PAGE: i64 = 50;
+
+#[derive(Template)]
+#[template(path = "admin/email.html")]
+struct EmailPage {
+    staff: Staff,
+    transport: String,
+    summary: Summary,
+    shelf: Shelf,
+    rows: Vec<Listed>,
+    next: Option<String>,
+    notice: Option<String>,
+    /// The outcome of "Check the connection": `Ok` or the error.
+    checked: Option<Result<(), String>>,
+    now: chrono::NaiveDateTime,
+}
+
+impl EmailPage {
+    /// Leased by a worker right now.
+    fn sending(&self, r: &Listed) -> bool {
+        r.locked_until.is_some_and(|l| l > self.now)
+    }
+
+    fn shelves(&self) -> [(Shelf, &'static str, i64); 3] {
+        [
+            (Shelf::Queued, "Queued", self.summary.queued),
+            (Shelf::Dead, "Dead letters", self.summary.dead),
+            (Shelf::Sent, "Sent", -1),
+        ]
+    }
+}
+
+async fn email_page(
+    state: &AppState,
+    staff: Staff,
+    shelf: Shelf,
+    before: Option<i64>,
+) -> Result<EmailPage, PageError> {
+    let now = crate::db::now();
+    let (summary, mut rows) = state
+        .db(move |c| {
+            Ok((
+                outbox::summary(c, now)?,
+                outbox::list(c, shelf, before, PAGE + 1)?,
+            ))
+        })
+        .await?;
+    let base = format!("/admin/email?status={}&", shelf.as_str());
+    let next = super::next_page(&mut rows, PAGE, |r| r.id, &base);
+    Ok(EmailPage {
+        staff,
+        transport: state.mailer.describe(),
+        summary,
+        shelf,
+        rows,
+        next,
+        notice: None,
+        checked: None,
+        now,
+    })
+}
+
+pub async fn page(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let q = Form::parse(req.query_string().as_bytes());
+    let shelf = match q.get("status") {
+        None => Shelf::Queued,
+        Some(raw) => Shelf::parse(raw).ok_or_else(|| {
+            PageError::BadRequest(format!(
+                "{raw:?} is not a list of emails here; use queued, sent or dead."
+            ))
+        })?,
+    };
+    let before = q.get("before").and_then(|b| b.parse::<i64>().ok());
+    let mut p = email_page(&state, staff, shelf, before).await?;
+    p.notice = q.get("retried").map(|n| match n {
+        "1" => "One email is queued again and will be sent shortly.".to_string(),
+        n => format!("{n} emails are queued again and will be sent shortly."),
+    });
+    Ok(private(html(StatusCode::OK, &p)))
+}
+
+/// `POST /admin/email/retry` (every dead letter) and `POST /admin/email/{id}/retry` (one).
+pub async fn retry(
+    req: HttpRequest,
+    id: Option<web::Path<i64>>,
+    body: web::Payload,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    staff.form(&req, body).await?;
+    let id = id.map(|p| p.into_inner());
+    let n = state
+        .db(move |c| {
+            Ok(write_tx(c, |c| {
+                let n = outbox::revive(c, id, crate::db::now())?;
+                if n > 0 {
+                    let subject = id.map_or("every dead letter".into(), |i| format!("email {i}"));
+                    staff.audit(
+                        c,
+                        "email.retry",
+                        &subject,
+                        Some(&format!("{n} queued again")),
+                    )?;
+                }
+                Ok::<_, diesel::result::Error>(n)
+            })?)
+        })
+        .await?;
+    if n == 0 && id.is_some() {
+        return Err(PageError::NotFound(
+            "There is no dead letter with this id (it may have been retried already).".into(),
+        ));
+    }
+    if n > 0 {
+        tracing::info!(emails = n, "dead letters queued again from the dashboard");
+        state.mail_wakeup.notify_one();
+    }
+    Ok(see_other(format!("/admin/email?status=queued&retried={n}")))
+}
+
+/// `POST /admin/email/check`: connects to the SMTP server now and shows the outcome.
+pub async fn check(
+    req: HttpRequest,
+    body: web::Payload,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    staff.form(&req, body).await?;
+    let checked = state.mailer.check().await;
+    if let Err(e) = &checked {
+        tracing::warn!(error = %e, "SMTP connection check from the dashboard failed");
+    }
+    let mut p = email_page(&state, staff, Shelf::Queued, None).await?;
+    p.checked = Some(checked);
+    Ok(private(html(StatusCode::OK, &p)))
+}

@@ -1,0 +1,133 @@
+//! The email delivery page: the outbox's shelves with their last error, a dead letter given a new round
+//! of attempts and delivered, and the SMTP connection check against a real server and a missing one.
+
+use crate::admin::{Browser, staff_user};
+use crate::helpers::*;
+
+const PASSWORD: &str = "correct horse battery staple";
+
+async fn admin(app: &TestApp) -> Browser {
+    staff_user(app, "abe@shop.example", "admin");
+    let b = Browser::new(app);
+    assert_eq!(b.sign_in("abe@shop.example", PASSWORD).await.0, 303);
+    b
+}
+
+#[tokio::test]
+async fn a_dead_letter_is_shown_with_its_error_retried_and_delivered() {
+    let app = TestApp::spawn().await;
+    let b = admin(&app).await;
+    app.mail().reject_next_data(1);
+    app.subscribe("dee@example.com", &["newsletter_agreement"])
+        .await;
+    eventually("the refused email is dead-lettered", || {
+        app.count("email_outbox WHERE dead_at IS NOT NULL") == 1
+    })
+    .await;
+
+    let (status, page, _) = b.get("/admin/email?status=dead").await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("dee@example.com"), "{page}");
+    assert!(
+        page.contains("permanent error (554): 5.7.1 message refused by policy"),
+        "{page}"
+    );
+    assert!(page.contains("<dt>Dead letters</dt><dd>1</dd>"), "{page}");
+    assert!(
+        page.contains("smtp://127.0.0.1:"),
+        "the transport is named: {page}"
+    );
+    use assent::db::models::outbox::{Shelf, list};
+    let dead_id = list(&mut app.conn(), Shelf::Dead, None, 1).unwrap()[0].id;
+    let retry = format!("/admin/email/{dead_id}/retry");
+    assert!(
+        page.contains(&format!(r#"action="{retry}""#)),
+        "a retry button: {page}"
+    );
+
+    let (status, _, location) = b.submit("/admin/email", &retry, &[]).await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (303, Some("/admin/email?status=queued&retried=1"))
+    );
+    let mails = app.mail().wait_for(2).await;
+    assert!(mails[1].to.contains("dee@example.com"));
+    eventually("the retried email is recorded as sent", || {
+        app.count("email_outbox WHERE sent_at IS NOT NULL AND dead_at IS NULL") == 1
+    })
+    .await;
+    let (_, sent, _) = b.get("/admin/email?status=sent").await;
+    assert!(sent.contains("dee@example.com"), "{sent}");
+    assert!(sent.contains("<dt>Dead letters</dt><dd>0</dd>"), "{sent}");
+    assert_eq!(
+        app.count("audit_log WHERE action = 'email.retry' AND actor = 'admin:abe@shop.example'"),
+        1
+    );
+    // Nothing left to retry: the same form is a clear 404, and nothing is written.
+    assert_eq!(b.submit("/admin/email", &retry, &[]).await.0, 404);
+    assert_eq!(app.count("audit_log WHERE action = 'email.retry'"), 1);
+    assert_eq!(b.get("/admin/email?status=lost").await.0, 400);
+}
+
+#[tokio::test]
+async fn every_dead_letter_can_be_retried_at_once() {
+    let app = TestApp::spawn().await;
+    let b = admin(&app).await;
+    app.mail().reject_next_data(3);
+    for who in ["a", "b", "c"] {
+        app.subscribe(&format!("{who}@example.com"), &["newsletter_agreement"])
+            .await;
+    }
+    eventually("three dead letters", || {
+        app.count("email_outbox WHERE dead_at IS NOT NULL") == 3
+    })
+    .await;
+    let (status, _, location) = b.submit("/admin/email", "/admin/email/retry", &[]).await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (303, Some("/admin/email?status=queued&retried=3"))
+    );
+    let (_, page, _) = b.get(location.as_deref().unwrap()).await;
+    assert!(page.contains("3 emails are queued again"), "{page}");
+    app.mail().wait_for(6).await;
+    eventually("all three sent", || {
+        app.count("email_outbox WHERE sent_at IS NOT NULL") == 3
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_connection_check_talks_to_the_real_server_or_says_why_it_cannot() {
+    let app = TestApp::spawn().await;
+    let b = admin(&app).await;
+    let (status, page, _) = b.submit("/admin/email", "/admin/email/check", &[]).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("The connection works"), "{page}");
+
+    // A server that is not there: the page says so, and that emails wait.
+    let port = Binary::free_port();
+    let down = TestApp::spawn_with(Options {
+        smtp_port: Some(port),
+        with_mail_server: false,
+        ..Options::default()
+    })
+    .await;
+    let b = admin(&down).await;
+    down.subscribe("eve@example.com", &["newsletter_agreement"])
+        .await;
+    let (status, page, _) = b.submit("/admin/email", "/admin/email/check", &[]).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("The connection check failed"), "{page}");
+    assert!(page.contains("Emails wait in the outbox"), "{page}");
+    eventually("the worker tried", || {
+        down.count("email_outbox WHERE last_error IS NOT NULL") == 1
+    })
+    .await;
+    let (_, page, _) = b.get("/admin/email").await;
+    assert!(page.contains("eve@example.com"), "{page}");
+    assert!(page.contains("<dt>Queued</dt><dd>1</dd>"), "{page}");
+    assert!(
+        page.contains("last error:"),
+        "the oldest queued email's error: {page}"
+    );
+}
