@@ -809,7 +809,7 @@ async fn every_dashboard_post_checks_its_csrf_token_and_its_role() {
         format!("/admin/users/{mia}/enable"),
     );
     // (path, its fields, admins only)
-    let routes: [(&str, Vec<(&str, &str)>, bool); 17] = [
+    let routes: [(&str, Vec<(&str, &str)>, bool); 18] = [
         ("/admin/logout", vec![], false),
         (
             &consents,
@@ -837,6 +837,11 @@ async fn every_dashboard_post_checks_its_csrf_token_and_its_role() {
             false,
         ),
         ("/admin/agreements/sms_agreement/archive", vec![], false),
+        (
+            "/admin/agreements/sms_agreement/move",
+            vec![("direction", "up")],
+            false,
+        ),
         (
             "/admin/audiences",
             vec![

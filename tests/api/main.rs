@@ -2,6 +2,7 @@
 //! ASSENT_TEST_DATABASE_URL is set). One binary; each test gets its own server and database.
 
 mod admin;
+mod agreement_order;
 mod audiences;
 mod bad_input;
 mod cli;

@@ -42,6 +42,43 @@ impl Agreement {
     }
 }
 
+/// On PostgreSQL, makes changes to the catalog's shape (creation, order) wait for each other until the
+/// transaction ends; SQLite's write transactions are one at a time anyway.
+fn take_turns(conn: &mut DbConn) -> QueryResult<()> {
+    if let DbConn::Pg(c) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(7270001)").execute(c)?;
+    }
+    Ok(())
+}
+
+/// Moves an agreement one place earlier (`up`) or later in the display order (the order of forms and
+/// of the CSV's columns), and numbers every position afresh from 1. `false` when it is already first
+/// (or last). Call in a write transaction.
+pub fn move_one(conn: &mut DbConn, id: i64, up: bool) -> QueryResult<bool> {
+    take_turns(conn)?;
+    let mut order: Vec<(i64, i32)> = agreements::table
+        .order((agreements::position, agreements::id))
+        .select((agreements::id, agreements::position))
+        .load(conn)?;
+    let Some(at) = order.iter().position(|(i, _)| *i == id) else {
+        return Ok(false);
+    };
+    let to = if up { at.checked_sub(1) } else { Some(at + 1) };
+    let Some(to) = to.filter(|t| *t < order.len()) else {
+        return Ok(false);
+    };
+    order.swap(at, to);
+    for (n, (id, was)) in order.iter().enumerate() {
+        let now = n as i32 + 1;
+        if *was != now {
+            diesel::update(agreements::table.find(id))
+                .set(agreements::position.eq(now))
+                .execute(conn)?;
+        }
+    }
+    Ok(true)
+}
+
 /// Every agreement, archived ones included, in display order.
 pub fn all(conn: &mut DbConn) -> QueryResult<Vec<Agreement>> {
     agreements::table
@@ -122,9 +159,7 @@ pub fn create(
 ) -> QueryResult<Created> {
     // Creations take turns (SQLite write transactions do anyway), so two at once never pick the same
     // key, position or bit.
-    if let DbConn::Pg(c) = conn {
-        diesel::sql_query("SELECT pg_advisory_xact_lock(7270001)").execute(c)?;
-    }
+    take_turns(conn)?;
     if key_taken(conn, key)? {
         return Ok(Created::KeyTaken);
     }

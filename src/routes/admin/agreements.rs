@@ -268,6 +268,43 @@ pub async fn update(
     Ok(see_other(format!("/admin/agreements/{key}?saved=1")))
 }
 
+/// `POST /admin/agreements/{key}/move` with `direction=up|down`: one place earlier or later on forms,
+/// in lists and among the CSV's columns.
+pub async fn reorder(
+    req: HttpRequest,
+    key: web::Path<String>,
+    body: web::Payload,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let form = staff.form(&req, body).await?;
+    let up = match form.get("direction") {
+        Some("up") => true,
+        Some("down") => false,
+        _ => {
+            return Err(PageError::BadRequest(
+                "Say which way to move the agreement: direction=up or direction=down.".into(),
+            ));
+        }
+    };
+    let (a, _) = find(&state, &key).await?;
+    let (id, k) = (a.id, key.to_string());
+    state
+        .db(move |c| {
+            Ok(write_tx(c, |c| {
+                // Already first (or last): nothing moves and nothing is audited.
+                if agreements::move_one(c, id, up)? {
+                    let way = if up { "up" } else { "down" };
+                    staff.audit(c, "agreement.move", &k, Some(way))?;
+                }
+                Ok::<_, diesel::result::Error>(())
+            })?)
+        })
+        .await?;
+    state.catalog.invalidate();
+    Ok(see_other(format!("/admin/agreements#agreement-{key}")))
+}
+
 pub async fn archive(
     req: HttpRequest,
     key: web::Path<String>,

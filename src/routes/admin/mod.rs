@@ -95,6 +95,10 @@ pub fn configure(cfg: &mut web::ServiceConfig, store: DbSessionStore, cookies: &
                     )
                     .route("/agreements/{key}", web::post().to(agreements::update))
                     .route(
+                        "/agreements/{key}/move",
+                        web::post().to(agreements::reorder),
+                    )
+                    .route(
                         "/agreements/{key}/archive",
                         web::post().to(agreements::archive),
                     )
