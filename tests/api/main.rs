@@ -8,6 +8,7 @@ mod bad_input;
 mod cli;
 mod email_admin;
 mod exports;
+mod form_builder;
 mod helpers;
 mod journeys;
 mod ledger;

@@ -8,6 +8,7 @@ mod audit;
 mod chart;
 mod email;
 mod exports;
+mod forms;
 mod login;
 mod overview;
 mod profiles;
@@ -86,6 +87,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, store: DbSessionStore, cookies: &
                     .route("/audiences", crate::routes::get().to(audiences::list))
                     .route("/audiences", web::post().to(audiences::save))
                     .route("/audiences/{id}/delete", web::post().to(audiences::delete))
+                    .route("/forms", crate::routes::get().to(forms::page))
                     .route("/agreements", crate::routes::get().to(agreements::list))
                     .route("/agreements", web::post().to(agreements::create))
                     .route("/agreements/new", crate::routes::get().to(agreements::new))

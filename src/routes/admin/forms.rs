@@ -1,0 +1,103 @@
+//! The sign-up form builder (marketers and admins): copy-paste HTML of a form for chosen agreements that
+//! posts to `/subscribe` with the `shown=KEY:VERSION` of each text, and a preview rendered by the server
+//! from the very same markup. A GET form: building changes nothing.
+
+use super::private;
+use crate::auth::Staff;
+use crate::db::models::agreements::Agreement;
+use crate::domain::single_line;
+use crate::error::{PageError, html};
+use crate::routes::{AppState, Form};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+/// The markup a website embeds.
+#[derive(Template)]
+#[template(path = "embed/signup_form.html")]
+struct Snippet<'a> {
+    base: &'a str,
+    lang: &'a str,
+    keys: String,
+    agreements: Vec<&'a Agreement>,
+    with_name: bool,
+    button: &'a str,
+    generated: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/forms.html")]
+struct BuilderPage {
+    staff: Staff,
+    active: Vec<Agreement>,
+    chosen: Vec<String>,
+    with_name: bool,
+    button: String,
+    snippet: Option<String>,
+}
+
+impl BuilderPage {
+    fn is_chosen(&self, key: &str) -> bool {
+        self.chosen.iter().any(|k| k == key)
+    }
+}
+
+pub async fn page(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let q = Form::parse(req.query_string().as_bytes());
+    let catalog = state.catalog.get().await?;
+    let active: Vec<Agreement> = catalog.iter().filter(|a| a.active()).cloned().collect();
+    // The first visit shows the newsletter form; after that, exactly what was ticked.
+    let chosen: Vec<String> = if q.get("built").is_some() {
+        q.all("agreement").into_iter().map(String::from).collect()
+    } else {
+        vec!["newsletter_agreement".into()]
+    };
+    if let Some(unknown) = chosen.iter().find(|k| !active.iter().any(|a| &a.key == *k)) {
+        return Err(PageError::BadRequest(format!(
+            "\u{201c}{}\u{201d} is not an active agreement; pick from the list on this page.",
+            unknown.chars().take(70).collect::<String>()
+        )));
+    }
+    let button = match q.get("button").map(str::trim).filter(|b| !b.is_empty()) {
+        None => "Sign up".to_string(),
+        Some(b) => single_line("Button text", b, 40)
+            .map_err(PageError::BadRequest)?
+            .unwrap_or_else(|| "Sign up".into()),
+    };
+    let with_name = q.get("with_name").is_some() || q.get("built").is_none();
+    // In the order of the agreements list, whatever order they were ticked in.
+    let on_form: Vec<&Agreement> = active.iter().filter(|a| chosen.contains(&a.key)).collect();
+    let snippet = if on_form.is_empty() {
+        None
+    } else {
+        let s = Snippet {
+            base: &state.composer.base_url,
+            lang: "en",
+            keys: on_form
+                .iter()
+                .map(|a| a.key.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+            agreements: on_form,
+            with_name,
+            button: &button,
+            generated: crate::db::now().format("%Y-%m-%d %H:%M UTC").to_string(),
+        };
+        Some(s.render().map_err(|e| PageError::Unexpected(e.into()))?)
+    };
+    Ok(private(html(
+        StatusCode::OK,
+        &BuilderPage {
+            staff,
+            active,
+            chosen,
+            with_name,
+            button,
+            snippet,
+        },
+    )))
+}

@@ -1,0 +1,159 @@
+//! The sign-up form builder: the code it gives is a working form on any website, posting to /subscribe
+//! with the wording versions it shows; its preview is that same markup, rendered by the server.
+
+use crate::admin::{Browser, staff_user};
+use crate::helpers::*;
+
+const PASSWORD: &str = "correct horse battery staple";
+
+/// The text of the page's `<textarea id="code">`, unescaped.
+fn code_of(page: &str) -> String {
+    let at = page.find(r#"<textarea id="code""#).expect("a code box");
+    let start = at + page[at..].find('>').unwrap() + 1;
+    let end = start + page[start..].find("</textarea>").unwrap();
+    page[start..end]
+        .replace("&lt;", "<")
+        .replace("&#60;", "<")
+        .replace("&gt;", ">")
+        .replace("&#62;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#38;", "&")
+        .replace("&amp;", "&")
+}
+
+/// (name, value) of every `<input type="hidden">` in some markup.
+fn hidden_fields(html: &str) -> Vec<(String, String)> {
+    let attr = |tag: &str, name: &str| {
+        let needle = format!(r#"{name}=""#);
+        tag.find(&needle).map(|i| {
+            tag[i + needle.len()..]
+                .split('"')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+    };
+    html.split("<input")
+        .skip(1)
+        .map(|t| &t[..t.find('>').unwrap()])
+        .filter(|t| t.contains(r#"type="hidden""#))
+        .map(|t| (attr(t, "name").unwrap(), attr(t, "value").unwrap()))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_built_form_works_from_any_page_and_guards_its_wording() {
+    let app = TestApp::spawn().await;
+    staff_user(&app, "mia@shop.example", "marketer");
+    let b = Browser::new(&app);
+    assert_eq!(b.sign_in("mia@shop.example", PASSWORD).await.0, 303);
+
+    // The first visit shows the newsletter form.
+    let (status, page, _) = b.get("/admin/forms").await;
+    assert_eq!(status, 200, "{page}");
+    assert!(code_of(&page).contains(r#"value="newsletter_agreement""#));
+
+    // Ticked in any order, the agreements appear in the list's order.
+    let (status, page, _) = b
+        .get("/admin/forms?built=1&agreement=sms_agreement&agreement=newsletter_agreement&button=Join+us")
+        .await;
+    assert_eq!(status, 200, "{page}");
+    let code = code_of(&page);
+    assert!(
+        code.contains(&format!(r#"action="{}/subscribe""#, app.base)),
+        "{code}"
+    );
+    assert!(code.find("newsletter_agreement:1").unwrap() < code.find("sms_agreement:1").unwrap());
+    assert!(code.contains(">Join us</button>"), "{code}");
+    assert!(
+        !code.contains(r#"name="name""#),
+        "no name field unless asked for"
+    );
+    // The preview is the same markup, inert.
+    let preview = page
+        .split(r#"<div class="preview" inert>"#)
+        .nth(1)
+        .expect("a preview");
+    assert!(preview.starts_with(code.as_str()), "{preview}");
+
+    // Pasted into a website and submitted by a person: a real sign-up with its confirmation email.
+    let mut form = hidden_fields(&code);
+    assert!(form.contains(&("shown".into(), "sms_agreement:1".into())));
+    form.push(("email".into(), "web@example.com".into()));
+    form.push(("agreement".into(), "sms_agreement".into()));
+    let submit = |form: Vec<(String, String)>| {
+        let http = app.http.clone();
+        let url = app.url("/subscribe");
+        async move {
+            let r = http.post(url).form(&form).send().await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    let (status, answer) = submit(form.clone()).await;
+    assert_eq!(status, 200, "{answer}");
+    let mail = app.mail().wait_for(1).await;
+    assert!(mail[0].to.contains("web@example.com"));
+
+    // The SMS text is reworded: the old code no longer records consent to words nobody saw.
+    let (status, _, _) = b
+        .submit(
+            "/admin/agreements/sms_agreement",
+            "/admin/agreements/sms_agreement",
+            &[
+                ("title", "SMS"),
+                ("text", "Texts about offers, at most weekly."),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303);
+    let mut again = form.clone();
+    for (k, v) in again.iter_mut() {
+        if k == "email" {
+            *v = "late@example.com".into();
+        }
+    }
+    let (status, answer) = submit(again).await;
+    assert_eq!(status, 422, "{answer}");
+    assert!(
+        answer.contains("Texts about offers, at most weekly."),
+        "{answer}"
+    );
+    let (_, page, _) = b.get("/admin/forms?built=1&agreement=sms_agreement").await;
+    assert!(
+        code_of(&page).contains("sms_agreement:2"),
+        "fresh code has the new version"
+    );
+}
+
+#[tokio::test]
+async fn the_builder_refuses_what_cannot_be_on_a_form() {
+    let app = TestApp::spawn().await;
+    staff_user(&app, "mia@shop.example", "marketer");
+    let b = Browser::new(&app);
+    assert_eq!(b.sign_in("mia@shop.example", PASSWORD).await.0, 303);
+    b.submit(
+        "/admin/agreements/push_agreement",
+        "/admin/agreements/push_agreement/archive",
+        &[],
+    )
+    .await;
+    let (_, page, _) = b.get("/admin/forms").await;
+    assert!(
+        !page.contains("pick-push_agreement"),
+        "archived ones are not offered"
+    );
+    for query in [
+        "built=1&agreement=push_agreement",
+        "built=1&agreement=nope",
+        "built=1&agreement=sms_agreement&button=Join%0Aus",
+    ] {
+        let (status, page, _) = b.get(&format!("/admin/forms?{query}")).await;
+        assert_eq!(status, 400, "{query}: {page}");
+    }
+    let (status, page, _) = b.get("/admin/forms?built=1").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Tick at least one agreement"), "{page}");
+    assert!(!page.contains(r#"<textarea id="code""#));
+}
