@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Export and dashboard benchmark: seeds profiles with 3 agreements each (and one ledger event each,
 # spread over 120 days) directly in SQL, then times `assent export` against the engine's own raw CSV dump
-# of the same rows and columns (which writes no signed links), reports the export's peak memory, and
+# of the same rows and columns (which writes no signed links), both written to a file on the same disk,
+# reports the export's peak memory, and
 # times the dashboard overview and a three-agreement audience count on a running server (first request,
 # then the median of 5).
 #
@@ -75,7 +76,7 @@ for engine in $ENGINES; do
         dir="$work/sqlite-$n"; mkdir -p "$dir"; url="sqlite://$dir/assent.db"
         ASSENT_DATABASE_URL="$url" ASSENT_DATA_DIR="$dir" "$BIN" migrate >/dev/null
         sqlite3 "$dir/assent.db" "$(seed_sql "$n" "(WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < $n) SELECT i FROM s)" "datetime('now', '-' || (id % 120) || ' days')")"
-        raw() { sqlite3 -csv "$dir/assent.db" "$RAW_SELECT" > /dev/null; } ;;
+        raw() { sqlite3 -csv "$dir/assent.db" "$RAW_SELECT" > "$dir/raw.csv"; } ;;
       postgres)
         db="assent_bench_export_$$_$n"; dir="$work/pg-$n"; mkdir -p "$dir"
         psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
@@ -83,7 +84,7 @@ for engine in $ENGINES; do
         ASSENT_DATABASE_URL="$url" ASSENT_DATA_DIR="$dir" "$BIN" migrate >/dev/null
         psql -q "$url" -c "$(seed_sql "$n" "generate_series(1, $n) AS s(i)" "(now() at time zone 'utc') - (id % 120) * interval '1 day'")" >/dev/null
         psql -q "$url" -c "VACUUM ANALYZE" >/dev/null
-        raw() { psql -q "$url" -c "\\copy ($RAW_SELECT) TO STDOUT CSV" > /dev/null; } ;;
+        raw() { psql -q "$url" -c "\\copy ($RAW_SELECT) TO STDOUT CSV" > "$dir/raw.csv"; } ;;
     esac
     t0=$(secs); raw; t1=$(secs)
     ASSENT_DATABASE_URL="$url" ASSENT_DATA_DIR="$dir" ASSENT_BASE_URL=https://consent.example \

@@ -177,7 +177,9 @@ pub fn export(
     output: Option<std::path::PathBuf>,
 ) -> anyhow::Result<()> {
     use crate::exports::{Export, Filter};
-    let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
+    // One connection per export reader, and one for the filter.
+    let pool = db::connect(&settings.database, 3, Schema::Require)?;
+    let mut conn = pool.get()?;
     let catalog = crate::db::models::agreements::all(&mut conn)?;
     let filter = Filter::choose(&mut conn, &catalog, agreement, status, audience)?
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -191,19 +193,20 @@ pub fn export(
         signer: crate::domain::Signer::new(&settings.secret_key),
         base_url,
     };
+    drop(conn);
     match output {
         Some(path) => {
             let file = std::fs::File::create(&path)
                 .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
             let mut w = std::io::BufWriter::with_capacity(256 * 1024, file);
-            let rows = export.write_all(&mut conn, &mut w)?;
+            let rows = export.write_all(&pool, &mut w)?;
             std::io::Write::flush(&mut w)?;
             eprintln!("{rows} profiles written to {}", path.display());
         }
         None => {
             let stdout = std::io::stdout();
             let mut w = std::io::BufWriter::with_capacity(256 * 1024, stdout.lock());
-            export.write_all(&mut conn, &mut w)?;
+            export.write_all(&pool, &mut w)?;
             std::io::Write::flush(&mut w)?;
         }
     }

@@ -231,6 +231,11 @@ async fn roles_are_enforced_on_whole_scopes() {
         ("/admin/email", 303, 403, 200),
         ("/admin/forms", 303, 200, 200),
         ("/admin/email?status=dead", 303, 403, 200),
+        ("/admin/apikeys", 303, 403, 200),
+        ("/admin/exports/profiles.csv", 303, 403, 200),
+        ("/admin/audiences", 303, 200, 200),
+        ("/admin/profiles/999999", 303, 404, 404),
+        ("/admin/agreements/no_such_agreement", 303, 404, 404),
     ];
     for (path, anon, mk, ad) in matrix {
         let (a, _, location) = anonymous.get(path).await;

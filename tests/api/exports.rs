@@ -151,23 +151,45 @@ async fn text_of_all(app: &TestApp, key: &str) -> String {
 }
 
 #[tokio::test]
-async fn a_large_export_streams_every_row_across_chunks() {
+async fn a_large_export_streams_every_row_across_chunks_in_id_order() {
     let app = TestApp::spawn().await;
     let key = app.api_key().await;
-    // 2,500 profiles: three chunks of 1,000.
+    // 2,500 profiles over sparse ids spanning several chunks of ids, with whole chunks empty between.
+    let chunk = assent::exports::CHUNK;
+    let id = |i: i64| {
+        if i < 1200 {
+            1 + i * 7
+        } else {
+            3 * chunk + i * 11
+        }
+    };
     let values: Vec<String> = (0..2500)
-        .map(|i| format!("('bulk{i:05}@example.com', '{{}}', 0, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"))
+        .map(|i| format!("({}, 'bulk{i:05}@example.com', '{{}}', 0, '2026-01-01 00:00:00', '2026-01-01 00:00:00')", id(i)))
         .collect();
     for part in values.chunks(500) {
         app.exec(&format!(
-            "INSERT INTO profiles (email, attributes, form_mails, created_at, updated_at) VALUES {}",
+            "INSERT INTO profiles (id, email, attributes, form_mails, created_at, updated_at) VALUES {}",
             part.join(",")
         ));
     }
+    assert!(id(2499) > 5 * chunk, "the ids span more than five chunks");
+    let expected: Vec<String> = (0..2500)
+        .map(|i| format!("bulk{i:05}@example.com"))
+        .collect();
     let (status, text) = csv(&app, &key, "").await;
     assert_eq!(status, 200);
     let rows = parse_csv(&text);
-    assert_eq!(rows.len(), 2501);
-    assert_eq!(rows[1][0], "bulk00000@example.com");
-    assert_eq!(rows[2500][0], "bulk02499@example.com");
+    let emails: Vec<String> = rows[1..].iter().map(|r| r[0].clone()).collect();
+    assert_eq!(emails, expected, "every row once, in id order");
+    // The command line reads the same chunks.
+    let out = app.cli_env(&["export"], &[("ASSENT_BASE_URL", app.base.as_str())]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stdout == text.as_bytes(),
+        "the command line's CSV is the same"
+    );
 }
