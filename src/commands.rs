@@ -196,11 +196,24 @@ pub fn export(
     drop(conn);
     match output {
         Some(path) => {
-            let file = std::fs::File::create(&path)
-                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
-            let mut w = std::io::BufWriter::with_capacity(256 * 1024, file);
-            let rows = export.write_all(&pool, &mut w)?;
-            std::io::Write::flush(&mut w)?;
+            // Written beside it and renamed at the end: a failed export never leaves a partial file
+            // where a complete one is expected (or in place of the previous one).
+            let mut partial = path.clone().into_os_string();
+            partial.push(".partial");
+            let partial = std::path::PathBuf::from(partial);
+            let written = (|| -> anyhow::Result<u64> {
+                let file = std::fs::File::create(&partial)
+                    .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", partial.display()))?;
+                let mut w = std::io::BufWriter::with_capacity(256 * 1024, file);
+                let rows = export.write_all(&pool, &mut w)?;
+                std::io::Write::flush(&mut w)?;
+                std::fs::rename(&partial, &path)
+                    .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+                Ok(rows)
+            })();
+            let rows = written.inspect_err(|_| {
+                let _ = std::fs::remove_file(&partial);
+            })?;
             eprintln!("{rows} profiles written to {}", path.display());
         }
         None => {

@@ -141,7 +141,13 @@ impl ResponseError for PageError {
                 }
             }
         };
-        html(status, &page)
+        // An error answers one request: never cached (on the dashboard nothing is).
+        let mut res = html(status, &page);
+        res.headers_mut().insert(
+            actix_web::http::header::CACHE_CONTROL,
+            actix_web::http::header::HeaderValue::from_static("no-store"),
+        );
+        res
     }
 }
 

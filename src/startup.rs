@@ -213,6 +213,10 @@ async fn housekeeping(pool: db::Pool, keep: Option<chrono::Duration>, every: Dur
                 &mut conn,
                 now - crate::auth::throttle::WINDOW,
             )?;
+            crate::db::models::outbox::prune_sent(
+                &mut conn,
+                now - crate::db::models::outbox::SENT_KEPT,
+            )?;
             // Count the chart's closed days ahead of the first overview that needs them.
             crate::audiences::daily::roll_up_span(&mut conn, now.date())?;
             Ok(match keep {

@@ -227,6 +227,7 @@ async fn roles_are_enforced_on_whole_scopes() {
         ("/admin/agreements/sms_agreement", 303, 200, 200),
         ("/admin/no-such-page", 303, 404, 404),
         ("/admin/users/whatever", 303, 403, 404),
+        ("/admin/profiles/not-a-number", 303, 404, 404),
         ("/admin/users/1", 303, 403, 200),
         ("/admin/email", 303, 403, 200),
         ("/admin/forms", 303, 200, 200),
@@ -238,6 +239,21 @@ async fn roles_are_enforced_on_whole_scopes() {
         ("/admin/agreements/no_such_agreement", 303, 404, 404),
     ];
     for (path, anon, mk, ad) in matrix {
+        // Every page the admin reaches is the dashboard's HTML with the strict headers, 404s included.
+        let r = admin.http.get(app.url(path)).send().await.unwrap();
+        let h = |name: &str| {
+            r.headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_string())
+                .unwrap_or_default()
+        };
+        assert_eq!(h("x-frame-options"), "DENY", "{path}");
+        assert_eq!(h("cache-control"), "no-store", "{path}");
+        assert!(!h("content-security-policy").is_empty(), "{path}");
+        assert_eq!(h("x-content-type-options"), "nosniff", "{path}");
+        if !path.ends_with(".csv") {
+            assert!(h("content-type").starts_with("text/html"), "{path}");
+        }
         let (a, _, location) = anonymous.get(path).await;
         assert_eq!(a, anon, "anonymous {path}");
         assert_eq!(
@@ -565,10 +581,19 @@ async fn invalid_agreement_forms_get_422_next_to_the_field_and_write_nothing() {
         .submit(
             "/admin/agreements/sms_agreement",
             "/admin/agreements/sms_agreement",
-            &[("title", "SMS"), ("text", "")],
+            &[("title", "Texts renamed"), ("text", "")],
         )
         .await;
     assert_eq!(status, 422, "{page}");
+    // The heading names the agreement as stored; the field keeps what was typed.
+    let stored = assent::db::models::agreements::all(&mut app.conn())
+        .unwrap()
+        .into_iter()
+        .find(|a| a.key == "sms_agreement")
+        .unwrap()
+        .title;
+    assert!(page.contains(&format!("<h1>{stored} <span")), "{page}");
+    assert!(page.contains(r#"value="Texts renamed""#), "{page}");
     assert_eq!(b.get("/admin/agreements/no_such_agreement").await.0, 404);
     // Without the CSRF token: 403. Without a session: to the sign-in page.
     let form = [

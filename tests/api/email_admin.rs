@@ -131,3 +131,46 @@ async fn the_connection_check_talks_to_the_real_server_or_says_why_it_cannot() {
         "the oldest queued email's error: {page}"
     );
 }
+
+#[tokio::test]
+async fn sent_emails_are_kept_thirty_days_and_dead_letters_until_retried() {
+    let app = TestApp::spawn().await;
+    app.mail().reject_next_data(1);
+    app.subscribe("old@example.com", &["newsletter_agreement"])
+        .await;
+    eventually("a dead letter", || {
+        app.count("email_outbox WHERE dead_at IS NOT NULL") == 1
+    })
+    .await;
+    for who in ["month", "recent"] {
+        app.subscribe(&format!("{who}@example.com"), &["newsletter_agreement"])
+            .await;
+    }
+    eventually("two sent", || {
+        app.count("email_outbox WHERE sent_at IS NOT NULL") == 2
+    })
+    .await;
+    let age = |column: &str, who: &str, days: i64| {
+        let at = assent::db::now() - chrono::TimeDelta::days(days);
+        app.exec(&format!(
+            "UPDATE email_outbox SET {column} = '{}' WHERE recipient = '{who}@example.com'",
+            at.format("%Y-%m-%d %H:%M:%S")
+        ));
+    };
+    age("sent_at", "month", 31);
+    age("sent_at", "recent", 29);
+    age("dead_at", "old", 90);
+    eventually("the month-old sent email is pruned by housekeeping", || {
+        app.count("email_outbox WHERE recipient = 'month@example.com'") == 0
+    })
+    .await;
+    assert_eq!(
+        app.count("email_outbox WHERE recipient = 'recent@example.com'"),
+        1
+    );
+    assert_eq!(
+        app.count("email_outbox WHERE recipient = 'old@example.com' AND dead_at IS NOT NULL"),
+        1,
+        "a dead letter stays, however old"
+    );
+}

@@ -110,6 +110,13 @@ async fn the_csv_export_is_exact_filtered_and_its_links_work_everywhere() {
         std::fs::read_to_string(&file).unwrap(),
         text_of_all(&app, &key).await
     );
+    // A file it cannot finish (here: a folder is in the way) fails loudly and leaves nothing behind.
+    let blocked = app.data_dir.join("blocked.csv");
+    std::fs::create_dir(&blocked).unwrap();
+    let out = app.cli(&["export", "-o", blocked.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write"));
+    assert!(!app.data_dir.join("blocked.csv.partial").exists());
 
     // The dashboard download: admins only.
     staff_user(&app, "abe@shop.example", "admin");

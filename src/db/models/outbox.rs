@@ -230,6 +230,14 @@ pub fn release(
     Ok(())
 }
 
+/// How long a sent email's row stays (for the delivery page); dead letters stay until retried.
+pub const SENT_KEPT: chrono::TimeDelta = chrono::TimeDelta::days(30);
+
+/// Deletes the rows of emails sent before `before`; returns how many.
+pub fn prune_sent(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(email_outbox::table.filter(email_outbox::sent_at.lt(before))).execute(conn)
+}
+
 /// Right to erasure: every email to this address, sent or not, is forgotten (queued ones are never sent).
 pub fn forget_recipient(conn: &mut DbConn, recipient: &str) -> QueryResult<usize> {
     diesel::delete(email_outbox::table.filter(email_outbox::recipient.eq(recipient))).execute(conn)

@@ -30,6 +30,8 @@ struct FormPage {
     staff: Option<Staff>,
     /// `None`: a new agreement; else the key of the one being edited.
     editing: Option<String>,
+    /// The stored title of the agreement being edited (the `title` field may hold a rejected one).
+    heading: String,
     archived: bool,
     key: String,
     title: String,
@@ -210,6 +212,7 @@ fn edit_page(staff: Staff, a: Agreement, versions: Vec<Version>) -> FormPage {
     FormPage {
         staff: Some(staff),
         editing: Some(a.key.clone()),
+        heading: a.title.clone(),
         archived: !a.active(),
         key: a.key,
         title: a.title,

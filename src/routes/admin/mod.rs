@@ -66,6 +66,13 @@ pub fn configure(cfg: &mut web::ServiceConfig, store: DbSessionStore, cookies: &
     cfg.service(
         web::scope("/admin")
             .wrap(sessions)
+            // `/admin/users/abc`: the dashboard's 404 page, not a bare text answer.
+            .app_data(web::PathConfig::default().error_handler(|_, _| {
+                crate::error::PageError::NotFound(
+                    "There is no dashboard page at this address.".into(),
+                )
+                .into()
+            }))
             .service(
                 web::resource("/login")
                     .route(crate::routes::get().to(login::page))
