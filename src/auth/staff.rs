@@ -6,7 +6,7 @@ use crate::db::models::admin_users::{self, AdminUser};
 use crate::error::PageError;
 use crate::routes::{AppState, Form};
 use actix_session::{Session, SessionExt};
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
@@ -167,11 +167,13 @@ async fn load(
     }))
 }
 
-/// Middleware: a signed-in staff member, or 303 to the sign-in page.
+/// Middleware: a signed-in staff member, or 303 to the sign-in page. The redirect is an answer, not an
+/// error, so that a session `load` purged (expired, user disabled, password changed) is deleted from the
+/// store on the way out instead of lingering until its idle expiry.
 pub async fn signed_in(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .cloned()
@@ -180,9 +182,13 @@ pub async fn signed_in(
     match load(&req.get_session(), &state, ip).await? {
         Some(staff) => {
             req.extensions_mut().insert(staff);
-            next.call(req).await
+            Ok(next.call(req).await?.map_into_left_body())
         }
-        None => Err(PageError::SignIn.into()),
+        None => {
+            use actix_web::ResponseError;
+            let to_sign_in = PageError::SignIn.error_response();
+            Ok(req.into_response(to_sign_in).map_into_right_body())
+        }
     }
 }
 

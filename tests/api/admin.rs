@@ -354,8 +354,14 @@ async fn failed_sign_ins_are_throttled_and_a_disabled_user_is_signed_out_everywh
     assert!(page.contains("Wait a minute"), "{page}");
 
     app.exec("UPDATE admin_users SET disabled_at = created_at WHERE email = 'abe@shop.example'");
+    let sessions = app.count("admin_sessions");
     let (status, _, location) = signed_in.get("/admin").await;
     assert_eq!((status, location.as_deref()), (303, Some("/admin/login")));
+    assert_eq!(
+        app.count("admin_sessions"),
+        sessions - 1,
+        "the disabled user's session is deleted, not left to expire"
+    );
 }
 
 #[tokio::test]
