@@ -178,6 +178,8 @@ pub enum ApiError {
     TooLarge(usize),
     #[error("{0}")]
     Invalid(String),
+    #[error("{0}")]
+    WrongType(String),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -196,6 +198,7 @@ impl ResponseError for ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::WrongType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unexpected(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
@@ -207,6 +210,7 @@ impl ResponseError for ApiError {
             ApiError::NotFound(m) => ("not_found", m.clone()),
             ApiError::TooLarge(_) => ("too_large", self.to_string()),
             ApiError::Invalid(m) => ("invalid", m.clone()),
+            ApiError::WrongType(m) => ("unsupported_media_type", m.clone()),
             ApiError::Unexpected(e) => {
                 tracing::error!(error = ?e, "API request failed");
                 (

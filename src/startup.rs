@@ -213,6 +213,10 @@ async fn housekeeping(pool: db::Pool, keep: Option<chrono::Duration>, every: Dur
                 &mut conn,
                 now - crate::auth::throttle::WINDOW,
             )?;
+            crate::db::models::idempotency_keys::delete_before(
+                &mut conn,
+                now - crate::db::models::idempotency_keys::KEPT,
+            )?;
             crate::db::models::outbox::prune_sent(
                 &mut conn,
                 now - crate::db::models::outbox::SENT_KEPT,

@@ -13,6 +13,7 @@
 //! transaction is exclusive anyway (`BEGIN IMMEDIATE`); on PostgreSQL a deadlock or serialization failure
 //! that still happens is retried by `write_tx`, never shown to the person.
 
+pub mod batch;
 pub mod erase;
 pub mod ledger;
 pub mod optin;
@@ -93,6 +94,14 @@ pub enum ApplyError {
     Db(#[from] diesel::result::Error),
 }
 
+/// What `apply_all` did: the events it recorded, and the agreement keys of reported changes it ignored
+/// because the profile already held a later one (a late import never revives a newer withdrawal).
+#[derive(Debug, Default)]
+pub struct Applied {
+    pub recorded: Vec<Recorded>,
+    pub stale: Vec<String>,
+}
+
 /// Applies changes to one profile. Must run inside a write transaction (`write_tx`).
 pub fn apply(
     conn: &mut DbConn,
@@ -100,6 +109,16 @@ pub fn apply(
     changes: &[Change],
     meta: &Meta,
 ) -> Result<Vec<Recorded>, ApplyError> {
+    Ok(apply_all(conn, profile_id, changes, meta)?.recorded)
+}
+
+/// `apply`, also saying which reported changes were too old to apply.
+pub fn apply_all(
+    conn: &mut DbConn,
+    profile_id: i64,
+    changes: &[Change],
+    meta: &Meta,
+) -> Result<Applied, ApplyError> {
     if !profiles::lock(conn, profile_id)? {
         return Err(ApplyError::NoProfile(profile_id));
     }
@@ -132,6 +151,7 @@ pub fn apply(
         recorded_at
     };
     let mut recorded = Vec::new();
+    let mut stale = Vec::new();
 
     for change in changes {
         let agreement = catalog
@@ -140,7 +160,11 @@ pub fn apply(
         let existing = current.get(&change.agreement_id);
         let previous = consents::held(existing);
         let late = meta.reported && existing.is_some_and(|c| c.occurred_at > occurred_at);
-        if previous == change.value || late {
+        if previous == change.value {
+            continue;
+        }
+        if late {
+            stale.push(agreement.key.clone());
             continue;
         }
         let version = change.version.unwrap_or(agreement.version);
@@ -196,7 +220,7 @@ pub fn apply(
             .fold(0i64, |m, a| m | a.bit());
         profiles::touch(conn, profile_id, recorded_at, mask)?;
     }
-    Ok(recorded)
+    Ok(Applied { recorded, stale })
 }
 
 /// Errors after which the whole transaction may simply be run again.

@@ -51,7 +51,10 @@ pub fn record_batch(
         .filter(|s| seen.insert(s.email.as_str()))
         .map(|s| NewProfile {
             email: Some(s.email.as_str()),
+            custom_id: None,
+            phone: None,
             first_name: s.name.as_deref(),
+            last_name: None,
             attributes: "{}",
             // The confirmation this sign-up sends is the first email of the new profile's allowance.
             form_mails: Allowance::first(now).mails,

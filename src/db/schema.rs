@@ -97,6 +97,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    idempotency_keys (id) {
+        id -> BigInt,
+        api_key -> Text,
+        idempotency_key -> Text,
+        request_sha256 -> Text,
+        response -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     api_keys (id) {
         id -> BigInt,
         name -> Text,
@@ -214,4 +225,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     erasures,
     audiences,
     consent_daily,
+    idempotency_keys,
 );

@@ -5,6 +5,7 @@ mod admin;
 mod agreement_order;
 mod audiences;
 mod bad_input;
+mod batch;
 mod cli;
 mod email_admin;
 mod exports;

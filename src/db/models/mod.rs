@@ -10,6 +10,7 @@ pub mod audit_log;
 pub mod consent_events;
 pub mod consents;
 pub mod erasures;
+pub mod idempotency_keys;
 pub mod login_failures;
 pub mod optin_requests;
 pub mod outbox;

@@ -37,7 +37,10 @@ impl Profile {
 #[diesel(table_name = profiles, treat_none_as_default_value = false)]
 pub struct NewProfile<'a> {
     pub email: Option<&'a str>,
+    pub custom_id: Option<&'a str>,
+    pub phone: Option<&'a str>,
     pub first_name: Option<&'a str>,
+    pub last_name: Option<&'a str>,
     pub attributes: &'a str,
     pub form_mails: i32,
     pub form_mail_window: Option<NaiveDateTime>,
@@ -89,13 +92,16 @@ pub fn upsert_many(conn: &mut DbConn, rows: &mut [NewProfile]) -> QueryResult<Ve
             let col =
                 |f: &dyn Fn(&NewProfile) -> Option<String>| rows.iter().map(f).collect::<Vec<_>>();
             diesel::sql_query(
-                "INSERT INTO profiles (email, first_name, attributes, form_mails, form_mail_window, created_at, updated_at) \
-                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int4[], $5::timestamp[], $6::timestamp[], $7::timestamp[]) \
+                "INSERT INTO profiles (email, custom_id, phone, first_name, last_name, attributes, form_mails, form_mail_window, created_at, updated_at) \
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int4[], $8::timestamp[], $9::timestamp[], $10::timestamp[]) \
                  ON CONFLICT (email) DO UPDATE SET email = excluded.email \
                  RETURNING id, email, xmax = 0 AS created, form_mails, form_mail_window",
             )
             .bind::<Array<Nullable<Text>>, _>(col(&|r| r.email.map(String::from)))
+            .bind::<Array<Nullable<Text>>, _>(col(&|r| r.custom_id.map(String::from)))
+            .bind::<Array<Nullable<Text>>, _>(col(&|r| r.phone.map(String::from)))
             .bind::<Array<Nullable<Text>>, _>(col(&|r| r.first_name.map(String::from)))
+            .bind::<Array<Nullable<Text>>, _>(col(&|r| r.last_name.map(String::from)))
             .bind::<Array<Nullable<Text>>, _>(col(&|r| Some(r.attributes.to_string())))
             .bind::<Array<Integer>, _>(rows.iter().map(|r| r.form_mails).collect::<Vec<_>>())
             .bind::<Array<Nullable<Timestamp>>, _>(rows.iter().map(|r| r.form_mail_window).collect::<Vec<_>>())
@@ -141,6 +147,49 @@ pub fn upsert_many(conn: &mut DbConn, rows: &mut [NewProfile]) -> QueryResult<Ve
                 .collect())
         }
     }
+}
+
+/// Fields a batch item, import row or integration sets on an existing profile (`None`: left as is).
+#[derive(Clone, Debug, Default, AsChangeset)]
+#[diesel(table_name = profiles)]
+pub struct ProfileFields<'a> {
+    pub email: Option<&'a str>,
+    pub custom_id: Option<&'a str>,
+    pub phone: Option<&'a str>,
+    pub first_name: Option<&'a str>,
+    pub last_name: Option<&'a str>,
+    pub attributes: Option<&'a str>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+/// Sets `fields` on a live profile the caller has locked.
+pub fn update_fields(conn: &mut DbConn, id: i64, fields: &ProfileFields) -> QueryResult<()> {
+    diesel::update(profiles::table.find(id))
+        .set(fields)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// On PostgreSQL, holds an identity (an email, or `customId:ID`) until the transaction ends, so two
+/// writers that may both create its profile take turns (SQLite's write transactions do anyway). Taken
+/// before any profile row lock.
+pub fn lock_identity(conn: &mut DbConn, identity: &str) -> QueryResult<()> {
+    if let DbConn::Pg(c) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind::<diesel::sql_types::Text, _>(format!("profile:{identity}"))
+            .execute(c)?;
+    }
+    Ok(())
+}
+
+/// The live profile with this customId.
+pub fn find_by_custom_id(conn: &mut DbConn, custom_id: &str) -> QueryResult<Option<Profile>> {
+    profiles::table
+        .filter(profiles::custom_id.eq(custom_id))
+        .filter(profiles::erased_at.is_null())
+        .select(Profile::as_select())
+        .first(conn)
+        .optional()
 }
 
 pub fn identity(email: Option<&str>, custom_id: Option<&str>) -> String {

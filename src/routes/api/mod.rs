@@ -1,5 +1,6 @@
 //! The JSON API, authenticated with `Authorization: Bearer <API key>`.
 
+pub(crate) mod batch;
 pub(crate) mod exports;
 mod profiles;
 
@@ -10,6 +11,11 @@ use crate::routes::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/v4/clients/batch")
+            .wrap(actix_web::middleware::DefaultHeaders::new().add(("Cache-Control", "no-store")))
+            .route(web::post().to(batch::post)),
+    );
     cfg.service(
         web::scope("/api/v1")
             // Personal data: never stored by caches on the way.

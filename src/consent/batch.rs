@@ -1,0 +1,334 @@
+//! Profiles and consents pushed in by other systems (the batch API now; imports and integrations use the
+//! same items): each item is checked on its own, and the valid ones are applied together, each change
+//! through the one write path with the caller's `consentedAt`, so a late push never revives a newer
+//! withdrawal.
+
+use super::{ApplyError, Change, Meta};
+use crate::db::DbConn;
+use crate::db::models::agreements::Agreement;
+use crate::db::models::{erasures, profiles};
+use crate::domain::{ConsentValue, Email, single_line};
+use chrono::NaiveDateTime;
+use serde_json::{Map, Value};
+
+/// Most items in one request.
+pub const MAX_ITEMS: usize = 1000;
+/// Most bytes of a profile's attributes, as JSON.
+pub const MAX_ATTRIBUTES: usize = 16 * 1024;
+/// How far a `consentedAt` may lie ahead of this server's clock (theirs may run a little fast).
+const SKEW: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
+
+/// One checked item, ready to apply.
+#[derive(Clone, Debug)]
+pub struct Item {
+    pub email: Option<Email>,
+    pub custom_id: Option<String>,
+    pub phone: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    /// Attributes to set; a `null` value removes the attribute.
+    pub attributes: Map<String, Value>,
+    /// (agreement id, key, value), one per agreement, the last given winning.
+    pub consents: Vec<(i64, String, ConsentValue)>,
+    pub consented_at: Option<NaiveDateTime>,
+}
+
+const FIELDS: [&str; 8] = [
+    "email",
+    "customId",
+    "phone",
+    "firstName",
+    "lastName",
+    "agreements",
+    "attributes",
+    "consentedAt",
+];
+
+/// Checks one item (a JSON object in the shape of CONTRACT.md's batch endpoint); the error says what to
+/// fix.
+pub fn parse(value: &Value, catalog: &[Agreement], now: NaiveDateTime) -> Result<Item, String> {
+    let obj = value
+        .as_object()
+        .ok_or("each profile must be a JSON object")?;
+    if let Some(unknown) = obj.keys().find(|k| !FIELDS.contains(&k.as_str())) {
+        return Err(format!(
+            "unknown field {unknown:?}; the fields are {}, and custom data goes in \"attributes\"",
+            FIELDS.join(", ")
+        ));
+    }
+    let text = |name: &str| -> Result<Option<&str>, String> {
+        match obj.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.as_str())),
+            Some(_) => Err(format!("{name} must be a string")),
+        }
+    };
+    let line = |name: &str, max: usize| -> Result<Option<String>, String> {
+        match text(name)? {
+            None => Ok(None),
+            Some(s) => single_line(name, s, max),
+        }
+    };
+    let email = text("email")?
+        .map(|e| Email::parse(e).map_err(|e| format!("email: {e}")))
+        .transpose()?;
+    let custom_id = line("customId", 200)?;
+    if email.is_none() && custom_id.is_none() {
+        return Err("give an email or a customId to say whose profile this is".into());
+    }
+    let phone = line("phone", 40)?;
+    if let Some(p) = &phone
+        && !p
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-().".contains(c))
+    {
+        return Err(format!(
+            "phone {p:?} may hold only digits, spaces and + - ( ) ."
+        ));
+    }
+    let mut item = Item {
+        email,
+        custom_id,
+        phone,
+        first_name: line("firstName", 200)?,
+        last_name: line("lastName", 200)?,
+        attributes: Map::new(),
+        consents: Vec::new(),
+        consented_at: None,
+    };
+    let mut consent = |key: &str, value: ConsentValue| -> Result<(), String> {
+        let a = catalog
+            .iter()
+            .find(|a| a.key == key)
+            .ok_or_else(|| format!("there is no agreement {key:?}"))?;
+        if !a.active() {
+            return Err(format!(
+                "the agreement {key:?} is archived and cannot be changed"
+            ));
+        }
+        item.consents.retain(|(id, _, _)| *id != a.id);
+        item.consents.push((a.id, a.key.clone(), value));
+        Ok(())
+    };
+    match obj.get("agreements") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(m)) => {
+            for (channel, v) in m {
+                let key = match channel.as_str() {
+                    "email" => "newsletter_agreement",
+                    "sms" => "sms_agreement",
+                    "push" => "push_agreement",
+                    other => {
+                        return Err(format!(
+                            "agreements.{other}: the channels are email, sms and push (other agreements go in \"attributes\" by key)"
+                        ));
+                    }
+                };
+                let Value::Bool(on) = v else {
+                    return Err(format!("agreements.{channel} must be true or false"));
+                };
+                consent(key, on_off(*on))?;
+            }
+        }
+        Some(_) => return Err("agreements must be an object such as {\"email\": true}".into()),
+    }
+    match obj.get("attributes") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(m)) => {
+            for (key, v) in m {
+                if catalog.iter().any(|a| &a.key == key) || key.ends_with("_agreement") {
+                    let value = match v {
+                        Value::Bool(b) => on_off(*b),
+                        Value::String(s) => ConsentValue::parse(s)
+                            .map_err(|e| format!("attributes.{key}: {e}, true or false"))?,
+                        _ => {
+                            return Err(format!(
+                                "attributes.{key} is an agreement: give \"enabled\", \"disabled\", true or false"
+                            ));
+                        }
+                    };
+                    consent(key, value)?;
+                } else if key.is_empty() || key.chars().count() > 64 {
+                    return Err("attribute names must have 1 to 64 characters".into());
+                } else {
+                    item.attributes.insert(key.clone(), v.clone());
+                }
+            }
+            if Value::Object(item.attributes.clone()).to_string().len() > MAX_ATTRIBUTES {
+                return Err(format!(
+                    "attributes are larger than {MAX_ATTRIBUTES} bytes of JSON"
+                ));
+            }
+        }
+        Some(_) => return Err("attributes must be an object".into()),
+    }
+    if let Some(at) = text("consentedAt")? {
+        let at = chrono::DateTime::parse_from_rfc3339(at)
+            .map_err(|_| {
+                format!("consentedAt {at:?} is not an RFC 3339 time such as 2026-05-01T12:00:00Z")
+            })?
+            .naive_utc();
+        if at > now + SKEW {
+            return Err(format!(
+                "consentedAt {} lies in the future",
+                at.format("%Y-%m-%dT%H:%M:%SZ")
+            ));
+        }
+        item.consented_at = Some(at);
+    }
+    Ok(item)
+}
+
+fn on_off(on: bool) -> ConsentValue {
+    if on {
+        ConsentValue::Enabled
+    } else {
+        ConsentValue::Disabled
+    }
+}
+
+/// What applying a batch did, by item index.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub accepted: usize,
+    pub rejected: Vec<(usize, String)>,
+    /// Changes ignored because the profile already held a later one: (index, agreement key).
+    pub stale: Vec<(usize, String)>,
+}
+
+/// Applies checked items in order, in the caller's write transaction. An item refused here (an erased
+/// person, or an email and a customId of two different profiles) writes nothing.
+pub fn apply(
+    conn: &mut DbConn,
+    items: &[(usize, Item)],
+    meta: &Meta,
+    outcome: &mut Outcome,
+) -> Result<(), ApplyError> {
+    for (index, item) in items {
+        match apply_one(conn, item, meta)? {
+            Ok(stale) => {
+                outcome.accepted += 1;
+                outcome
+                    .stale
+                    .extend(stale.into_iter().map(|key| (*index, key)));
+            }
+            Err(why) => outcome.rejected.push((*index, why)),
+        }
+    }
+    Ok(())
+}
+
+/// One item: its profile found (and locked) or created, its fields set, its consents applied. The inner
+/// error is the item's refusal; the stale agreement keys come back otherwise.
+fn apply_one(
+    conn: &mut DbConn,
+    item: &Item,
+    meta: &Meta,
+) -> Result<Result<Vec<String>, String>, ApplyError> {
+    let email = item.email.as_ref().map(|e| e.as_str());
+    let custom = item.custom_id.as_deref();
+    let custom_identity = custom.map(|c| profiles::identity(None, Some(c)));
+    for identity in email.map(String::from).iter().chain(custom_identity.iter()) {
+        profiles::lock_identity(conn, identity)?;
+        if erasures::is_erased(conn, identity)? {
+            return Ok(Err(
+                "this person's profile was erased (right to erasure) and is not created again"
+                    .into(),
+            ));
+        }
+    }
+    let by_email = match email {
+        Some(e) => profiles::find_by_email(conn, e)?,
+        None => None,
+    };
+    let by_custom = match custom {
+        Some(c) => profiles::find_by_custom_id(conn, c)?,
+        None => None,
+    };
+    let found = match (by_email, by_custom) {
+        (Some(a), Some(b)) if a.id != b.id => {
+            return Ok(Err(format!(
+                "the email and the customId belong to two different profiles ({} and customId {})",
+                email.unwrap_or_default(),
+                custom.unwrap_or_default()
+            )));
+        }
+        (Some(p), _) | (None, Some(p)) => Some(p),
+        (None, None) => None,
+    };
+    let now = crate::db::now();
+    let profile_id = match found {
+        Some(p) => {
+            if !profiles::lock(conn, p.id)? {
+                return Err(ApplyError::NoProfile(p.id));
+            }
+            // Attributes merge into what the profile has; `null` removes one.
+            let mut attributes: Map<String, Value> =
+                serde_json::from_str(&p.attributes).unwrap_or_default();
+            for (k, v) in &item.attributes {
+                match v {
+                    Value::Null => attributes.remove(k),
+                    v => attributes.insert(k.clone(), v.clone()),
+                };
+            }
+            let attributes = Value::Object(attributes).to_string();
+            if attributes.len() > MAX_ATTRIBUTES {
+                return Ok(Err(format!(
+                    "with these, the profile's attributes would be larger than {MAX_ATTRIBUTES} bytes of JSON"
+                )));
+            }
+            let fields = profiles::ProfileFields {
+                email,
+                custom_id: custom,
+                phone: item.phone.as_deref(),
+                first_name: item.first_name.as_deref(),
+                last_name: item.last_name.as_deref(),
+                attributes: Some(&attributes),
+                updated_at: Some(now),
+            };
+            profiles::update_fields(conn, p.id, &fields)?;
+            p.id
+        }
+        None => {
+            let attributes: Map<String, Value> = item
+                .attributes
+                .iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            let attributes = Value::Object(attributes).to_string();
+            let mut row = [profiles::NewProfile {
+                email,
+                custom_id: custom,
+                phone: item.phone.as_deref(),
+                first_name: item.first_name.as_deref(),
+                last_name: item.last_name.as_deref(),
+                attributes: &attributes,
+                form_mails: 0,
+                form_mail_window: None,
+                created_at: now,
+                updated_at: now,
+            }];
+            let made = profiles::upsert_many(conn, &mut row)?;
+            made.first()
+                .map(|u| u.id)
+                .ok_or(diesel::result::Error::NotFound)?
+        }
+    };
+    let changes: Vec<Change> = item
+        .consents
+        .iter()
+        .map(|(id, _, value)| Change {
+            agreement_id: *id,
+            value: *value,
+            version: None,
+        })
+        .collect();
+    let meta = Meta {
+        occurred_at: item.consented_at.unwrap_or(now),
+        reported: item.consented_at.is_some(),
+        ..meta.clone()
+    };
+    let applied = super::apply_all(conn, profile_id, &changes, &meta)?;
+    Ok(Ok(applied.stale))
+}

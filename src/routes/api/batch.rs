@@ -1,0 +1,154 @@
+//! `POST /v4/clients/batch`: up to 1,000 profiles from another system (Synerise's shape), each checked
+//! on its own; the valid ones applied in one transaction, each change with source `api:<key name>`;
+//! 202 with the items refused and the changes that were too old to apply. An `Idempotency-Key` makes a
+//! retry answer the first answer again without applying anything twice.
+
+use crate::consent::batch::{self, Item, MAX_ITEMS, Outcome};
+use crate::consent::{ApplyError, Meta, write_tx};
+use crate::db::models::idempotency_keys;
+use crate::domain::{Source, sha256_hex};
+use crate::error::ApiError;
+use crate::routes::{AppState, BodyError, client_meta, read_body};
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde_json::{Value, json};
+
+/// The largest request body: 1,000 profiles with room for their attributes.
+pub const MAX_BODY: usize = 10 * 1024 * 1024;
+
+pub async fn post(
+    req: HttpRequest,
+    body: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let key_name = super::authenticate(&req, &state).await?;
+    let json_body = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"));
+    if !json_body {
+        return Err(ApiError::WrongType(
+            "Send the profiles as JSON, with `Content-Type: application/json`.".into(),
+        ));
+    }
+    let idempotency = match req.headers().get("Idempotency-Key") {
+        None => None,
+        Some(v) => Some(
+            v.to_str()
+                .ok()
+                .filter(|k| (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
+                .ok_or_else(|| {
+                    ApiError::Malformed(
+                        "Idempotency-Key must be 1 to 255 printable ASCII characters, e.g. a UUID."
+                            .into(),
+                    )
+                })?
+                .to_string(),
+        ),
+    };
+    let body = read_body(&req, body, MAX_BODY).await.map_err(|e| match e {
+        BodyError::TooLarge(n) => ApiError::TooLarge(n),
+        BodyError::Broken(m) => ApiError::Malformed(format!("the body could not be read: {m}")),
+        BodyError::TooSlow(d) => ApiError::Malformed(format!(
+            "the body did not arrive within {} seconds",
+            d.as_secs()
+        )),
+    })?;
+    let values: Vec<Value> = match serde_json::from_slice::<Value>(&body) {
+        Ok(Value::Array(items)) => items,
+        Ok(_) => {
+            return Err(ApiError::Malformed(
+                "The body must be a JSON array of profiles: [{\"email\": …}, …].".into(),
+            ));
+        }
+        Err(e) => {
+            return Err(ApiError::Malformed(format!(
+                "The body is not valid JSON: {e}."
+            )));
+        }
+    };
+    if values.len() > MAX_ITEMS {
+        return Err(ApiError::Invalid(format!(
+            "{} profiles in one request; send at most {MAX_ITEMS} per request.",
+            values.len()
+        )));
+    }
+
+    let catalog = state.catalog.get().await?;
+    let now = crate::db::now();
+    let mut outcome = Outcome::default();
+    let mut items: Vec<(usize, Item)> = Vec::with_capacity(values.len());
+    for (i, v) in values.iter().enumerate() {
+        match batch::parse(v, &catalog, now) {
+            Ok(item) => items.push((i, item)),
+            Err(why) => outcome.rejected.push((i, why)),
+        }
+    }
+    let meta = Meta::now(Source::Api(key_name.clone()), client_meta(&req));
+    let digest = sha256_hex(&body);
+    let answer = state
+        .db(move |c| {
+            Ok(write_tx(c, |c| -> Result<Answer, ApplyError> {
+                let now = crate::db::now();
+                if let Some(k) = &idempotency
+                    && let Some((first_digest, first)) =
+                        idempotency_keys::claim(c, &key_name, k, now)?
+                {
+                    return Ok(if first_digest == digest {
+                        Answer::Replayed(first)
+                    } else {
+                        Answer::Conflict
+                    });
+                }
+                let mut done = Outcome {
+                    rejected: outcome.rejected.clone(),
+                    ..Outcome::default()
+                };
+                batch::apply(c, &items, &meta, &mut done)?;
+                let body = render(&mut done);
+                if let Some(k) = &idempotency {
+                    idempotency_keys::store(c, &key_name, k, &digest, &body, now)?;
+                }
+                Ok(Answer::Fresh(body, done.accepted))
+            })?)
+        })
+        .await?;
+    let body = match answer {
+        Answer::Fresh(body, accepted) => {
+            tracing::info!(accepted, "batch applied");
+            body
+        }
+        Answer::Replayed(body) => {
+            return Ok(HttpResponse::Accepted()
+                .content_type("application/json")
+                .insert_header(("Idempotent-Replayed", "true"))
+                .body(body));
+        }
+        Answer::Conflict => {
+            return Err(ApiError::Invalid(
+                "This Idempotency-Key was already used, within the last 24 hours, for a different request body; use a new key for a new batch.".into(),
+            ));
+        }
+    };
+    Ok(HttpResponse::Accepted()
+        .content_type("application/json")
+        .body(body))
+}
+
+enum Answer {
+    Fresh(String, usize),
+    Replayed(String),
+    Conflict,
+}
+
+/// `{"accepted": n, "rejected": [{"index", "error"}], "stale": [{"index", "agreement"}]}`, by index.
+fn render(done: &mut Outcome) -> String {
+    done.rejected.sort_by_key(|(i, _)| *i);
+    json!({
+        "accepted": done.accepted,
+        "rejected": done.rejected.iter().map(|(i, e)| json!({"index": i, "error": e})).collect::<Vec<_>>(),
+        "stale": done.stale.iter().map(|(i, a)| json!({"index": i, "agreement": a})).collect::<Vec<_>>(),
+    })
+    .to_string()
+}
