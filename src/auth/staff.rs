@@ -116,6 +116,23 @@ fn micros(t: NaiveDateTime) -> String {
 /// Starts the session of a user who just proved their password: a new session id (so one planted
 /// before sign-in is useless) holding who they are, when they signed in and a fresh CSRF token.
 pub fn begin(session: &Session, user: &AdminUser) -> Result<(), PageError> {
+    start(session, user, crate::db::now())
+}
+
+/// After the user changed their own password: a new session id and CSRF token, with the new password's
+/// time, but the sign-in time kept, so the 12-hour limit is not restarted.
+pub fn renew(session: &Session, user: &AdminUser) -> Result<(), PageError> {
+    let since = session
+        .get::<String>("since")
+        .ok()
+        .flatten()
+        .and_then(|s| s.parse::<i64>().ok())
+        .and_then(chrono::DateTime::from_timestamp_micros)
+        .map_or_else(crate::db::now, |t| t.naive_utc());
+    start(session, user, since)
+}
+
+fn start(session: &Session, user: &AdminUser, since: NaiveDateTime) -> Result<(), PageError> {
     session.renew();
     let put = |k: &str, v: String| {
         session
@@ -123,7 +140,7 @@ pub fn begin(session: &Session, user: &AdminUser) -> Result<(), PageError> {
             .map_err(|e| PageError::Unexpected(anyhow::anyhow!("session: {e}")))
     };
     put("uid", user.id.to_string())?;
-    put("since", micros(crate::db::now()))?;
+    put("since", micros(since))?;
     put("pwd", micros(user.password_changed_at))?;
     put("csrf", new_token())?;
     Ok(())

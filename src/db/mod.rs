@@ -83,10 +83,11 @@ impl Target {
     }
 }
 
-/// Puts SQLite in multi-thread mode before the first connection opens: no mutex around every call on a
+/// Puts SQLite in multi-thread mode before the first connection opens (call it before any other SQLite
+/// use in the process; `Target::connect` does): no mutex around every call on a
 /// connection (a tenth of a large export's time went to them). Safe because a diesel connection is used
 /// by one thread at a time (`SqliteConnection` is not `Sync`; the pool hands each to one user).
-fn sqlite_multithread() {
+pub fn sqlite_multithread() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         // SAFETY: called before any connection exists in this process (it is the first thing the

@@ -8,8 +8,8 @@ use crate::db::schema::profiles;
 use crate::domain::{ConsentValue, LinkKind, Signer};
 use diesel::prelude::*;
 
-/// Profile ids per chunk: one query each (on PostgreSQL, planning one costs as much as reading a
-/// thousand rows, so chunks are large). At most `READERS` + 1 chunks are in memory.
+/// Profiles per chunk: one query each (on PostgreSQL, planning one costs as much as reading a thousand
+/// rows, so chunks are large). A few chunks (at most 2 × `READERS` + 1) are in memory at once.
 pub const CHUNK: i64 = 4000;
 /// Chunks read at once, on their own connections and threads, while the caller's thread formats and
 /// signs: reading (the engine's work and decoding its rows) is the larger half of an export.
@@ -169,14 +169,14 @@ impl Export {
         cols.join(",") + "\r\n"
     }
 
-    /// The profiles with ids in `(after, after + CHUNK]`, in id order.
-    fn read(&self, conn: &mut DbConn, after: i64) -> QueryResult<Vec<Row>> {
+    /// The profiles with ids in `(after, upto]`, in id order.
+    fn read(&self, conn: &mut DbConn, after: i64, upto: i64) -> QueryResult<Vec<Row>> {
         // The same keyset query on both engines; only the time columns' types differ (see `Stamp`).
         macro_rules! keyset {
             ($created:expr, $updated:expr, $stamp:path) => {{
                 let mut q = profiles::table
                     .filter(profiles::id.gt(after))
-                    .filter(profiles::id.le(after + CHUNK))
+                    .filter(profiles::id.le(upto))
                     .filter(profiles::erased_at.is_null())
                     .order(profiles::id)
                     .select((
@@ -260,11 +260,13 @@ impl Export {
         out
     }
 
-    /// Runs the export: the header, then the rows a chunk of ids at a time, as text handed to `sink`
-    /// (which answers `false` to stop early, e.g. when a client left). `READERS` threads read the next
-    /// chunks, each with a pooled connection held only for its query, while this thread formats and
-    /// signs; chunk `i` is read by reader `i % READERS`, so taking from the readers in turn keeps id
-    /// order. Profiles created after the export started are not in it. Returns the number of rows.
+    /// Runs the export: the header, then the rows a chunk at a time, as text handed to `sink` (which
+    /// answers `false` to stop early, e.g. when a client left). `READERS` threads read chunks on pooled
+    /// connections held only for that, while this thread formats and signs. Chunk `n` goes to reader
+    /// `n % READERS`, which decides where it ends (the `CHUNK`th profile id after the previous chunk's
+    /// end, from the primary key's index, so gaps in the ids cost nothing) when its turn comes, so
+    /// taking from the readers in turn keeps id order and each reader holds at most two chunks.
+    /// Profiles created after the export started may be left out. Returns the number of rows.
     pub fn run(
         &self,
         pool: &crate::db::Pool,
@@ -273,45 +275,112 @@ impl Export {
         if !sink(self.header()) {
             return Ok(0);
         }
-        let last: Option<i64> = profiles::table
-            .select(diesel::dsl::max(profiles::id))
-            .get_result(&mut pool.get()?)?;
-        let chunks = (last.unwrap_or(0) + CHUNK - 1) / CHUNK;
+        /// Chunk `n` (the next to hand out) starts after `after`; `done` once the last is handed out.
+        struct Cursor {
+            n: usize,
+            after: i64,
+            done: bool,
+        }
+        let cursor = std::sync::Mutex::new(Cursor {
+            n: 0,
+            after: 0,
+            done: false,
+        });
+        let turn = std::sync::Condvar::new();
         std::thread::scope(|scope| {
-            let readers: Vec<_> = (0..READERS as i64)
-                .map(|first| {
-                    // One chunk may wait per reader: memory stays flat.
-                    let (tx, rx) = std::sync::mpsc::sync_channel::<anyhow::Result<Vec<Row>>>(1);
-                    scope.spawn(move || {
-                        for i in (first..chunks).step_by(READERS) {
-                            let chunk = pool
-                                .get()
-                                .map_err(anyhow::Error::from)
-                                .and_then(|mut c| Ok(self.read(&mut c, i * CHUNK)?));
-                            let failed = chunk.is_err();
+            let readers: Vec<_> = (0..READERS)
+                .map(|k| {
+                    // (rows, whether this is the last chunk)
+                    let (tx, rx) =
+                        std::sync::mpsc::sync_channel::<anyhow::Result<(Vec<Row>, bool)>>(1);
+                    let (cursor, turn) = (&cursor, &turn);
+                    let handle = scope.spawn(move || {
+                        loop {
+                            let chunk = (|| -> anyhow::Result<Option<(Vec<Row>, bool)>> {
+                                let mut conn = pool.get()?;
+                                let (after, upto, last) = {
+                                    let mut c = turn
+                                        .wait_while(cursor.lock().expect("export cursor"), |c| {
+                                            !c.done && c.n % READERS != k
+                                        })
+                                        .expect("export cursor");
+                                    if c.done {
+                                        return Ok(None);
+                                    }
+                                    let end = profiles::table
+                                        .filter(profiles::id.gt(c.after))
+                                        .order(profiles::id)
+                                        .select(profiles::id)
+                                        .offset(CHUNK - 1)
+                                        .first::<i64>(&mut conn)
+                                        .optional();
+                                    let after = c.after;
+                                    // On an error the export ends: no reader takes another chunk.
+                                    let (upto, last) = match end {
+                                        Ok(Some(end)) => (end, false),
+                                        Ok(None) => (i64::MAX, true),
+                                        Err(e) => {
+                                            c.done = true;
+                                            turn.notify_all();
+                                            return Err(e.into());
+                                        }
+                                    };
+                                    (c.n, c.after, c.done) = (c.n + 1, upto, last);
+                                    turn.notify_all();
+                                    (after, upto, last)
+                                };
+                                Ok(Some((self.read(&mut conn, after, upto)?, last)))
+                            })();
+                            let (stop, chunk) = match chunk {
+                                Ok(None) => return,
+                                Ok(Some((rows, last))) => (last, Ok((rows, last))),
+                                Err(e) => (true, Err(e)),
+                            };
                             // The receiver is gone when the export stopped early.
-                            if tx.send(chunk).is_err() || failed {
+                            if tx.send(chunk).is_err() || stop {
                                 return;
                             }
                         }
                     });
-                    rx
+                    (rx, handle)
                 })
                 .collect();
-            let mut rows = 0u64;
-            for i in 0..chunks {
-                let chunk = readers[i as usize % READERS]
-                    .recv()
-                    .map_err(|_| anyhow::anyhow!("an export reader stopped"))??;
-                if chunk.is_empty() {
-                    continue;
+            let (mut rows, mut n) = (0u64, 0usize);
+            let outcome: anyhow::Result<()> = loop {
+                match readers[n % READERS].0.recv() {
+                    Ok(Ok((chunk, last))) => {
+                        rows += chunk.len() as u64;
+                        if !chunk.is_empty() && !sink(self.format(&chunk)) {
+                            break Ok(());
+                        }
+                        if last {
+                            break Ok(());
+                        }
+                    }
+                    Ok(Err(e)) => break Err(e),
+                    // The reader ended without its chunk: it failed (a panic is reported below).
+                    Err(_) => {
+                        break Err(anyhow::anyhow!(
+                            "an export reader stopped; the export is incomplete"
+                        ));
+                    }
                 }
-                rows += chunk.len() as u64;
-                if !sink(self.format(&chunk)) {
-                    break;
+                n += 1;
+            };
+            // Stop the readers (they see the end of the cursor or of their channel), then make sure none
+            // panicked: a failed reader fails the export, never ends it early as if complete.
+            cursor.lock().map(|mut c| c.done = true).ok();
+            turn.notify_all();
+            let mut outcome = outcome;
+            for (rx, handle) in readers {
+                drop(rx);
+                if handle.join().is_err() {
+                    outcome = Err(anyhow::anyhow!(
+                        "an export reader failed; the export is incomplete"
+                    ));
                 }
             }
-            Ok(rows)
+            outcome.map(|()| rows)
         })
     }
 

@@ -113,6 +113,7 @@ fn migrate_reports_what_it_applied_and_read_only_commands_never_change_the_schem
 
     // An empty, unmigrated database: refused with a clear message, left as it was.
     std::fs::create_dir_all(&dir).unwrap();
+    assent::db::sqlite_multithread();
     <diesel::SqliteConnection as diesel::Connection>::establish(
         &dir.join("assent.db").to_string_lossy(),
     )

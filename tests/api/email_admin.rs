@@ -45,6 +45,12 @@ async fn a_dead_letter_is_shown_with_its_error_retried_and_delivered() {
         "a retry button: {page}"
     );
 
+    // A malformed id is a 404, never "every dead letter".
+    for bad in ["abc", "99999999999999999999"] {
+        let path = format!("/admin/email/{bad}/retry");
+        assert_eq!(b.submit("/admin/email", &path, &[]).await.0, 404, "{bad}");
+    }
+    assert_eq!(app.count("email_outbox WHERE dead_at IS NOT NULL"), 1);
     let (status, _, location) = b.submit("/admin/email", &retry, &[]).await;
     assert_eq!(
         (status, location.as_deref()),

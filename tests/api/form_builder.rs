@@ -156,4 +156,17 @@ async fn the_builder_refuses_what_cannot_be_on_a_form() {
     assert_eq!(status, 200);
     assert!(page.contains("Tick at least one agreement"), "{page}");
     assert!(!page.contains(r#"<textarea id="code""#));
+    // With the newsletter archived, the first visit shows the first agreement still active.
+    b.submit(
+        "/admin/agreements/newsletter_agreement",
+        "/admin/agreements/newsletter_agreement/archive",
+        &[],
+    )
+    .await;
+    let (status, page, _) = b.get("/admin/forms").await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        code_of(&page).contains(r#"value="sms_agreement""#),
+        "{page}"
+    );
 }

@@ -129,6 +129,8 @@ impl Drop for TestDb {
 pub fn conn_to(db: &TestDb) -> DbConn {
     match &db.target {
         Target::Sqlite(p) => {
+            // As the app does before its first connection (the mode is per process).
+            assent::db::sqlite_multithread();
             let mut c =
                 <diesel::SqliteConnection as diesel::Connection>::establish(&p.to_string_lossy())
                     .unwrap();

@@ -179,14 +179,33 @@ async fn a_new_password_ends_the_users_sessions_and_only_it_signs_in() {
     signed_in(&app, "mia@shop.example", NEW_PASSWORD).await;
     assert_eq!(app.count("audit_log WHERE action = 'user.password'"), 1);
 
-    // An admin's own new password: this session carries on, the others end.
+    // An admin's own new password needs the current one (a borrowed session must not lock the owner
+    // out); then this session carries on, renewed, and the others end.
     let abe = user_id(&app, "abe@shop.example");
     let own = format!("/admin/users/{abe}");
+    let set_own = format!("{own}/password");
+    for current in ["", "not my password at all"] {
+        let (status, page, _loc) = admin
+            .submit(
+                &own,
+                &set_own,
+                &[("current", current), ("password", NEW_PASSWORD)],
+            )
+            .await;
+        assert_eq!(status, 422, "{page} {:?}", _loc);
+        assert!(page.contains(r#"id="current-error""#), "{page}");
+    }
+    assert_eq!(
+        admin_elsewhere.get("/admin").await.0,
+        200,
+        "nothing changed yet"
+    );
+    let (_, before, _) = admin.get(&own).await;
     let (status, _, _) = admin
         .submit(
             &own,
-            &format!("{own}/password"),
-            &[("password", NEW_PASSWORD)],
+            &set_own,
+            &[("current", PASSWORD), ("password", NEW_PASSWORD)],
         )
         .await;
     assert_eq!(status, 303);
@@ -201,8 +220,12 @@ async fn a_new_password_ends_the_users_sessions_and_only_it_signs_in() {
         "the other one ended"
     );
     // The renewed session has a new CSRF token, and its forms work.
-    let (_, list, _) = admin.get("/admin/users").await;
-    assert!(!csrf(&list).is_empty());
+    let (_, after, _) = admin.get("/admin/users").await;
+    assert_ne!(
+        csrf(&before),
+        csrf(&after),
+        "a new token with the new session id"
+    );
     assert_eq!(admin.submit("/admin", "/admin/logout", &[]).await.0, 303);
 }
 

@@ -331,7 +331,12 @@ pub fn summary(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Summary> {
             .filter(email_outbox::sent_at.is_null())
             .filter(email_outbox::dead_at.is_null())
     };
-    let sent = || email_outbox::table.filter(email_outbox::sent_at.is_not_null());
+    // Rows closed without an email (`mark_skipped` blanks their address) were never sent.
+    let sent = || {
+        email_outbox::table
+            .filter(email_outbox::sent_at.is_not_null())
+            .filter(email_outbox::recipient.ne(""))
+    };
     Ok(Summary {
         queued: queued().count().get_result(conn)?,
         due: queued()
@@ -350,7 +355,7 @@ pub fn summary(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Summary> {
             .select(diesel::dsl::max(email_outbox::sent_at))
             .get_result(conn)?,
         oldest_queued: queued()
-            .order(email_outbox::next_attempt_at)
+            .order(email_outbox::id)
             .select((email_outbox::created_at, email_outbox::last_error))
             .first(conn)
             .optional()?,

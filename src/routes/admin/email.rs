@@ -89,23 +89,45 @@ pub async fn page(
     };
     let before = q.get("before").and_then(|b| b.parse::<i64>().ok());
     let mut p = email_page(&state, staff, shelf, before).await?;
-    p.notice = q.get("retried").map(|n| match n {
-        "1" => "One email is queued again and will be sent shortly.".to_string(),
-        n => format!("{n} emails are queued again and will be sent shortly."),
-    });
+    p.notice = q
+        .get("retried")
+        .and_then(|n| n.parse::<u64>().ok())
+        .map(|n| match n {
+            1 => "One email is queued again and will be sent shortly.".to_string(),
+            n => format!("{n} emails are queued again and will be sent shortly."),
+        });
     Ok(private(html(StatusCode::OK, &p)))
 }
 
-/// `POST /admin/email/retry` (every dead letter) and `POST /admin/email/{id}/retry` (one).
-pub async fn retry(
+/// `POST /admin/email/retry`: every dead letter.
+pub async fn retry_all(
     req: HttpRequest,
-    id: Option<web::Path<i64>>,
+    body: web::Payload,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    retry(req, None, body, staff, state).await
+}
+
+/// `POST /admin/email/{id}/retry`: one dead letter (a malformed id is the dashboard's 404).
+pub async fn retry_one(
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: web::Payload,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    retry(req, Some(id.into_inner()), body, staff, state).await
+}
+
+async fn retry(
+    req: HttpRequest,
+    id: Option<i64>,
     body: web::Payload,
     staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     staff.form(&req, body).await?;
-    let id = id.map(|p| p.into_inner());
     let n = state
         .db(move |c| {
             Ok(write_tx(c, |c| {

@@ -50,11 +50,11 @@ pub async fn page(
     let q = Form::parse(req.query_string().as_bytes());
     let catalog = state.catalog.get().await?;
     let active: Vec<Agreement> = catalog.iter().filter(|a| a.active()).cloned().collect();
-    // The first visit shows the newsletter form; after that, exactly what was ticked.
+    // The first visit shows a form for the first active agreement; after that, exactly what was ticked.
     let chosen: Vec<String> = if q.get("built").is_some() {
         q.all("agreement").into_iter().map(String::from).collect()
     } else {
-        vec!["newsletter_agreement".into()]
+        active.iter().take(1).map(|a| a.key.clone()).collect()
     };
     if let Some(unknown) = chosen.iter().find(|k| !active.iter().any(|a| &a.key == *k)) {
         return Err(PageError::BadRequest(format!(

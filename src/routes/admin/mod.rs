@@ -139,8 +139,8 @@ pub fn configure(cfg: &mut web::ServiceConfig, store: DbSessionStore, cookies: &
                             .wrap(from_fn(admins_only))
                             .route("", crate::routes::get().to(email::page))
                             .route("/check", web::post().to(email::check))
-                            .route("/retry", web::post().to(email::retry))
-                            .route("/{id}/retry", web::post().to(email::retry)),
+                            .route("/retry", web::post().to(email::retry_all))
+                            .route("/{id}/retry", web::post().to(email::retry_one)),
                     )
                     .service(
                         web::scope("/audit")

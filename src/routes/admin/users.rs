@@ -116,6 +116,7 @@ struct UserPage {
     notice: Option<String>,
     refused: Option<String>,
     password_error: Option<String>,
+    current_error: Option<String>,
     min_len: usize,
 }
 
@@ -131,6 +132,7 @@ async fn user_page(state: &AppState, staff: Staff, id: i64) -> Result<UserPage, 
         notice: None,
         refused: None,
         password_error: None,
+        current_error: None,
         min_len: password::MIN_LEN,
     })
 }
@@ -171,13 +173,35 @@ pub async fn set_password(
         p.user.email.clone(),
         form.get("password").unwrap_or("").to_string(),
     );
-    let hash = web::block(move || users::hash_for(&email, &secret))
-        .await
-        .map_err(|e| PageError::Unexpected(e.into()))??;
-    let hash = match hash {
+    // Your own password only with the current one: a borrowed session must not lock the owner out.
+    let current = p.is_self.then(|| {
+        (
+            form.get("current").unwrap_or("").to_string(),
+            p.user.password_hash.clone(),
+        )
+    });
+    let checked = web::block(move || {
+        if let Some((given, stored)) = current
+            && !password::verify(&given, Some(&stored))
+        {
+            return Ok(Err(users::Invalid {
+                field: "current",
+                message: "That is not your current password.".into(),
+            }));
+        }
+        users::hash_for(&email, &secret)
+    })
+    .await
+    .map_err(|e| PageError::Unexpected(e.into()))??;
+    let hash = match checked {
         Ok(h) => h,
         Err(invalid) => {
-            p.password_error = Some(invalid.message);
+            let slot = if invalid.field == "current" {
+                &mut p.current_error
+            } else {
+                &mut p.password_error
+            };
+            *slot = Some(invalid.message);
             return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &p)));
         }
     };
@@ -200,7 +224,7 @@ pub async fn set_password(
             .ok_or_else(|| {
                 PageError::NotFound("There is no dashboard user with this id.".into())
             })?;
-        staff::begin(&session, &user)?;
+        staff::renew(&session, &user)?;
     }
     Ok(see_other(format!("/admin/users/{id}?done=password")))
 }
