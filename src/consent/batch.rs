@@ -332,3 +332,121 @@ fn apply_one(
     let applied = super::apply_all(conn, profile_id, &changes, &meta)?;
     Ok(Ok(applied.stale))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::RngExt;
+
+    fn catalog() -> Vec<Agreement> {
+        let a = |id: i64, key: &str, archived: bool| Agreement {
+            id,
+            key: key.into(),
+            title: key.into(),
+            channel: "email".into(),
+            position: id as i32,
+            version: 1,
+            archived_at: archived.then(crate::db::now),
+            text: "Yes.".into(),
+            language: "en".into(),
+            mask_bit: id as i32 - 1,
+        };
+        vec![
+            a(1, "newsletter_agreement", false),
+            a(2, "sms_agreement", false),
+            a(3, "push_agreement", false),
+            a(4, "old_agreement", true),
+        ]
+    }
+
+    /// A random JSON value, biased towards the shapes the parser looks at.
+    fn value(rng: &mut impl rand::Rng, depth: u32) -> Value {
+        const KEYS: [&str; 14] = [
+            "email",
+            "customId",
+            "phone",
+            "firstName",
+            "lastName",
+            "agreements",
+            "attributes",
+            "consentedAt",
+            "sms",
+            "push",
+            "newsletter_agreement",
+            "old_agreement",
+            "x_agreement",
+            "",
+        ];
+        const TEXTS: [&str; 10] = [
+            "ann@example.com",
+            "not an email",
+            "enabled",
+            "disabled",
+            "2026-05-01T12:00:00Z",
+            "2999-01-01T00:00:00Z",
+            "+48 600",
+            "a\nb",
+            "",
+            "\u{0}\u{ffff}",
+        ];
+        match rng.random_range(0..if depth > 2 { 5 } else { 7 }) {
+            0 => Value::Null,
+            1 => Value::Bool(rng.random()),
+            2 => json_number(rng),
+            3 => Value::String(TEXTS[rng.random_range(0..TEXTS.len())].into()),
+            4 => Value::String(
+                (0..rng.random_range(0..300))
+                    .map(|_| rng.random::<char>())
+                    .collect(),
+            ),
+            5 => Value::Array(
+                (0..rng.random_range(0..4))
+                    .map(|_| value(rng, depth + 1))
+                    .collect(),
+            ),
+            _ => Value::Object(
+                (0..rng.random_range(0..6))
+                    .map(|_| {
+                        (
+                            KEYS[rng.random_range(0..KEYS.len())].to_string(),
+                            value(rng, depth + 1),
+                        )
+                    })
+                    .collect(),
+            ),
+        }
+    }
+
+    fn json_number(rng: &mut impl rand::Rng) -> Value {
+        serde_json::Number::from_f64(rng.random::<f64>() * 1e6).map_or(Value::Null, Value::Number)
+    }
+
+    #[test]
+    fn random_items_never_panic_and_accepted_ones_are_whole() {
+        let (catalog, now) = (catalog(), crate::db::now());
+        let mut rng = rand::rng();
+        let mut accepted = 0;
+        for _ in 0..20_000 {
+            let v = value(&mut rng, 0);
+            if let Ok(item) = parse(&v, &catalog, now) {
+                accepted += 1;
+                assert!(item.email.is_some() || item.custom_id.is_some(), "{v}");
+                let mut ids: Vec<i64> = item.consents.iter().map(|c| c.0).collect();
+                ids.sort();
+                ids.dedup();
+                assert_eq!(
+                    ids.len(),
+                    item.consents.len(),
+                    "one change per agreement: {v}"
+                );
+                assert!(
+                    item.consents.iter().all(|c| c.0 != 4),
+                    "never an archived one: {v}"
+                );
+                assert!(item.consented_at.is_none_or(|t| t <= now + SKEW), "{v}");
+            }
+        }
+        // The generator reaches the accepting paths too, or this test would prove little.
+        assert!(accepted > 0);
+    }
+}
