@@ -161,7 +161,21 @@ pub fn apply_all(
         let previous = consents::held(existing);
         let late = meta.reported && existing.is_some_and(|c| c.occurred_at > occurred_at);
         if previous == change.value {
-            continue;
+            // The same answer again records nothing. But a caller's report carries a time that later
+            // reports are compared with: a newer one moves the value's time forward, and a refusal of
+            // an agreement never set is recorded (so "no" at 10:00 is proven, and a "yes" reported
+            // for 9:00 afterwards cannot revive it).
+            match existing {
+                Some(c) if meta.reported && c.occurred_at < occurred_at => {
+                    consents::advance(conn, profile_id, agreement.id, occurred_at)?;
+                    if let Some(c) = current.get_mut(&agreement.id) {
+                        c.occurred_at = occurred_at;
+                    }
+                    continue;
+                }
+                None if meta.reported => {}
+                _ => continue,
+            }
         }
         if late {
             stale.push(agreement.key.clone());

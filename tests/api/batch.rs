@@ -75,8 +75,16 @@ async fn a_batch_creates_and_updates_profiles_and_records_every_change() {
         .api("/api/v1/profiles/ann@example.com/consents", &key)
         .await;
     let events = ledger.as_array().unwrap();
-    // sms was never set and is asked to be disabled: nothing to record.
-    assert_eq!(events.len(), 2, "{ledger}");
+    // Two yeses, and the refusal of SMS (never set before) with its reported time, as proof.
+    assert_eq!(events.len(), 3, "{ledger}");
+    let sms = events
+        .iter()
+        .find(|e| e["agreement"] == "sms_agreement")
+        .unwrap();
+    assert_eq!(
+        (&sms["value"], &sms["previous"]),
+        (&json!("disabled"), &json!("disabled"))
+    );
     for e in events {
         assert!(
             e["source"].as_str().unwrap().starts_with("api:test-"),

@@ -61,6 +61,21 @@ pub fn put(conn: &mut DbConn, row: &Consent, exists: bool) -> QueryResult<()> {
     Ok(())
 }
 
+/// Moves the time of a current value forward without changing it: a caller reported the same answer
+/// again, later, and an older report arriving afterwards must not count as newer.
+pub fn advance(
+    conn: &mut DbConn,
+    profile_id: i64,
+    agreement_id: i64,
+    to: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(consents::table.find((profile_id, agreement_id)))
+        .filter(consents::occurred_at.lt(to))
+        .set(consents::occurred_at.eq(to))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Current values of many profiles, as (profile, agreement, value).
 pub fn values_of(conn: &mut DbConn, profile_ids: &[i64]) -> QueryResult<Vec<(i64, i64, String)>> {
     consents::table
