@@ -9,6 +9,7 @@ use crate::db::models::agreements::Agreement;
 use crate::db::models::{erasures, profiles};
 use crate::domain::{ConsentValue, Email, single_line};
 use chrono::NaiveDateTime;
+use diesel::Connection;
 use serde_json::{Map, Value};
 
 /// Most items in one request.
@@ -197,46 +198,69 @@ pub struct Outcome {
 }
 
 /// Applies checked items in order, in the caller's write transaction. An item refused here (an erased
-/// person, or an email and a customId of two different profiles) writes nothing.
+/// person, an email and a customId of two different profiles, an address another profile took
+/// meanwhile) writes nothing: each item runs in a savepoint.
 pub fn apply(
     conn: &mut DbConn,
     items: &[(usize, Item)],
     meta: &Meta,
     outcome: &mut Outcome,
 ) -> Result<(), ApplyError> {
+    // Batches take turns (SQLite's write transactions do anyway): one lock, however many people, so
+    // two batches never interleave on a profile they name differently, and no lock table fills up.
+    profiles::batch_writers_take_turns(conn)?;
     for (index, item) in items {
-        match apply_one(conn, item, meta)? {
+        let result = conn.transaction(|c| match apply_one(c, item, meta)? {
+            Ok(stale) => Ok(stale),
+            // Roll the item's savepoint back: nothing of it stays.
+            Err(why) => Err(Refused::Item(why)),
+        });
+        match result {
             Ok(stale) => {
                 outcome.accepted += 1;
                 outcome
                     .stale
                     .extend(stale.into_iter().map(|key| (*index, key)));
             }
-            Err(why) => outcome.rejected.push((*index, why)),
+            Err(Refused::Item(why)) => outcome.rejected.push((*index, why)),
+            Err(Refused::Apply(ApplyError::Db(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            )))) => outcome.rejected.push((
+                *index,
+                "another profile has just taken this email or customId; send the item again".into(),
+            )),
+            Err(Refused::Apply(e)) => return Err(e),
         }
     }
     Ok(())
 }
 
-/// One item: its profile found (and locked) or created, its fields set, its consents applied. The inner
-/// error is the item's refusal; the stale agreement keys come back otherwise.
-fn apply_one(
-    conn: &mut DbConn,
-    item: &Item,
-    meta: &Meta,
-) -> Result<Result<Vec<String>, String>, ApplyError> {
-    let email = item.email.as_ref().map(|e| e.as_str());
-    let custom = item.custom_id.as_deref();
-    let custom_identity = custom.map(|c| profiles::identity(None, Some(c)));
-    for identity in email.map(String::from).iter().chain(custom_identity.iter()) {
-        profiles::lock_identity(conn, identity)?;
-        if erasures::is_erased(conn, identity)? {
-            return Ok(Err(
-                "this person's profile was erased (right to erasure) and is not created again"
-                    .into(),
-            ));
-        }
+/// Why an item's savepoint was rolled back.
+enum Refused {
+    Item(String),
+    Apply(ApplyError),
+}
+
+impl From<diesel::result::Error> for Refused {
+    fn from(e: diesel::result::Error) -> Self {
+        Refused::Apply(ApplyError::Db(e))
     }
+}
+
+impl From<ApplyError> for Refused {
+    fn from(e: ApplyError) -> Self {
+        Refused::Apply(e)
+    }
+}
+
+/// The live profile an item names: `Ok(None)` when there is none, the inner error when its email and
+/// customId belong to two different profiles.
+fn resolve(
+    conn: &mut DbConn,
+    email: Option<&str>,
+    custom: Option<&str>,
+) -> diesel::QueryResult<Result<Option<i64>, String>> {
     let by_email = match email {
         Some(e) => profiles::find_by_email(conn, e)?,
         None => None,
@@ -245,51 +269,56 @@ fn apply_one(
         Some(c) => profiles::find_by_custom_id(conn, c)?,
         None => None,
     };
-    let found = match (by_email, by_custom) {
-        (Some(a), Some(b)) if a.id != b.id => {
-            return Ok(Err(format!(
-                "the email and the customId belong to two different profiles ({} and customId {})",
-                email.unwrap_or_default(),
-                custom.unwrap_or_default()
-            )));
-        }
-        (Some(p), _) | (None, Some(p)) => Some(p),
-        (None, None) => None,
-    };
+    Ok(match (by_email, by_custom) {
+        (Some(a), Some(b)) if a.id != b.id => Err(format!(
+            "the email and the customId belong to two different profiles ({} and customId {})",
+            email.unwrap_or_default(),
+            custom.unwrap_or_default()
+        )),
+        (Some(p), _) | (None, Some(p)) => Ok(Some(p.id)),
+        (None, None) => Ok(None),
+    })
+}
+
+/// One item: its profile found and locked (or created), its fields set, its consents applied. The
+/// inner error is the item's refusal; the stale agreement keys come back otherwise.
+fn apply_one(
+    conn: &mut DbConn,
+    item: &Item,
+    meta: &Meta,
+) -> Result<Result<Vec<String>, String>, ApplyError> {
+    let email = item.email.as_ref().map(|e| e.as_str());
+    let custom = item.custom_id.as_deref();
     let now = crate::db::now();
-    let profile_id = match found {
-        Some(p) => {
-            if !profiles::lock(conn, p.id)? {
-                return Err(ApplyError::NoProfile(p.id));
+    let (profile_id, created) = match resolve(conn, email, custom)? {
+        Err(why) => return Ok(Err(why)),
+        Ok(Some(id)) => {
+            if !profiles::lock(conn, id)? {
+                return Ok(Err(
+                    "the profile was erased or removed meanwhile; send the item again".into(),
+                ));
             }
-            // Attributes merge into what the profile has; `null` removes one.
-            let mut attributes: Map<String, Value> =
-                serde_json::from_str(&p.attributes).unwrap_or_default();
-            for (k, v) in &item.attributes {
-                match v {
-                    Value::Null => attributes.remove(k),
-                    v => attributes.insert(k.clone(), v.clone()),
-                };
+            // Read again under the lock: a form, an erasure or a staff member may have changed it
+            // between finding and locking.
+            if resolve(conn, email, custom)? != Ok(Some(id)) {
+                return Ok(Err(
+                    "the profile changed while this batch was applied; send the item again".into(),
+                ));
             }
-            let attributes = Value::Object(attributes).to_string();
-            if attributes.len() > MAX_ATTRIBUTES {
-                return Ok(Err(format!(
-                    "with these, the profile's attributes would be larger than {MAX_ATTRIBUTES} bytes of JSON"
-                )));
-            }
-            let fields = profiles::ProfileFields {
-                email,
-                custom_id: custom,
-                phone: item.phone.as_deref(),
-                first_name: item.first_name.as_deref(),
-                last_name: item.last_name.as_deref(),
-                attributes: Some(&attributes),
-                updated_at: Some(now),
-            };
-            profiles::update_fields(conn, p.id, &fields)?;
-            p.id
+            (id, false)
         }
-        None => {
+        Ok(None) => {
+            // Nobody has this email or customId: refused if it was an erased person's, else created. (A
+            // live profile that a form created again after an erasure is updated like any other.)
+            let custom_identity = custom.map(|c| profiles::identity(None, Some(c)));
+            for identity in email.map(String::from).iter().chain(custom_identity.iter()) {
+                if erasures::is_erased(conn, identity)? {
+                    return Ok(Err(
+                        "this person's profile was erased (right to erasure) and is not created again"
+                            .into(),
+                    ));
+                }
+            }
             let attributes: Map<String, Value> = item
                 .attributes
                 .iter()
@@ -309,12 +338,44 @@ fn apply_one(
                 created_at: now,
                 updated_at: now,
             }];
+            // A sign-up may have created the address since: then it comes back, locked, to update.
             let made = profiles::upsert_many(conn, &mut row)?;
-            made.first()
-                .map(|u| u.id)
-                .ok_or(diesel::result::Error::NotFound)?
+            let made = made.first().ok_or(diesel::result::Error::NotFound)?;
+            (made.id, made.created)
         }
     };
+    if !created {
+        let p = profiles::find(conn, profile_id)?.ok_or(ApplyError::NoProfile(profile_id))?;
+        // Attributes merge into what the profile has; `null` removes one.
+        let Ok(Value::Object(mut attributes)) = serde_json::from_str::<Value>(&p.attributes) else {
+            return Ok(Err(
+                "the profile's stored attributes are not a JSON object; fix them before merging"
+                    .into(),
+            ));
+        };
+        for (k, v) in &item.attributes {
+            match v {
+                Value::Null => attributes.remove(k),
+                v => attributes.insert(k.clone(), v.clone()),
+            };
+        }
+        let attributes = Value::Object(attributes).to_string();
+        if attributes.len() > MAX_ATTRIBUTES {
+            return Ok(Err(format!(
+                "with these, the profile's attributes would be larger than {MAX_ATTRIBUTES} bytes of JSON"
+            )));
+        }
+        let fields = profiles::ProfileFields {
+            email,
+            custom_id: custom,
+            phone: item.phone.as_deref(),
+            first_name: item.first_name.as_deref(),
+            last_name: item.last_name.as_deref(),
+            attributes: Some(&attributes),
+            updated_at: Some(now),
+        };
+        profiles::update_fields(conn, profile_id, &fields)?;
+    }
     let changes: Vec<Change> = item
         .consents
         .iter()

@@ -131,15 +131,6 @@ pub fn apply_all(
         .into_iter()
         .map(|c| (c.agreement_id, c))
         .collect();
-    // Saying no also ends any confirmation still waiting for the same agreement.
-    let refused: Vec<i64> = changes
-        .iter()
-        .filter(|c| c.value == ConsentValue::Disabled)
-        .map(|c| c.agreement_id)
-        .collect();
-    if !refused.is_empty() {
-        optin_requests::cancel_covering(conn, profile_id, &refused, crate::db::now())?;
-    }
     let mut prev_hash = consent_events::last_hash(conn, profile_id)?;
     let email_digest = sha256_hex(profile.identity().as_bytes());
     // Taken under the lock, so events stamped here are in the same order as the chain.
@@ -150,6 +141,29 @@ pub fn apply_all(
     } else {
         recorded_at
     };
+    // A reported change older than the time of the value held is too late to apply. On a tie a "no"
+    // wins: systems that report whole seconds often send a yes and a no with the same time.
+    let late = |existing: Option<&consents::Consent>, value: ConsentValue| {
+        meta.reported
+            && existing.is_some_and(|c| {
+                c.occurred_at > occurred_at
+                    || (c.occurred_at == occurred_at
+                        && !c.is_enabled()
+                        && value == ConsentValue::Enabled)
+            })
+    };
+    // Saying no also ends any confirmation still waiting for the same agreement; a reported "no"
+    // only ends requests made before it, and a stale one none.
+    let refused: Vec<i64> = changes
+        .iter()
+        .filter(|c| c.value == ConsentValue::Disabled)
+        .filter(|c| !late(current.get(&c.agreement_id), c.value))
+        .map(|c| c.agreement_id)
+        .collect();
+    if !refused.is_empty() {
+        let made_before = meta.reported.then_some(occurred_at);
+        optin_requests::cancel_covering(conn, profile_id, &refused, made_before, recorded_at)?;
+    }
     let mut recorded = Vec::new();
     let mut stale = Vec::new();
 
@@ -159,14 +173,14 @@ pub fn apply_all(
             .ok_or(ApplyError::NoAgreement(change.agreement_id))?;
         let existing = current.get(&change.agreement_id);
         let previous = consents::held(existing);
-        let late = meta.reported && existing.is_some_and(|c| c.occurred_at > occurred_at);
+        let late = late(existing, change.value);
         if previous == change.value {
-            // The same answer again records nothing. But a caller's report carries a time that later
-            // reports are compared with: a newer one moves the value's time forward, and a refusal of
-            // an agreement never set is recorded (so "no" at 10:00 is proven, and a "yes" reported
-            // for 9:00 afterwards cannot revive it).
+            // The same answer again records nothing, but later reports are compared with its time: a
+            // newer one moves the value's time forward, and a caller's refusal of an agreement never
+            // set is recorded (so "no" at 10:00 is proven, and a "yes" reported for 9:00 afterwards
+            // cannot revive it).
             match existing {
-                Some(c) if meta.reported && c.occurred_at < occurred_at => {
+                Some(c) if c.occurred_at < occurred_at => {
                     consents::advance(conn, profile_id, agreement.id, occurred_at)?;
                     if let Some(c) = current.get_mut(&agreement.id) {
                         c.occurred_at = occurred_at;

@@ -438,3 +438,88 @@ async fn simultaneous_batches_on_one_profile_end_at_the_latest_reported_value() 
     );
     assert!(app.cli(&["ledger", "verify"]).status.success());
 }
+
+#[tokio::test]
+async fn reported_times_are_compared_fairly_with_the_pages_and_with_each_other() {
+    let app = TestApp::spawn().await;
+    let key = app.api_key().await;
+    // A person signs up now; the CRM's refusal from yesterday does not end today's request.
+    let mail = app.subscribe_pending("eli@example.com").await;
+    let yesterday = (chrono::Utc::now() - chrono::TimeDelta::days(1))
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    let old_no = json!([{"email": "eli@example.com", "agreements": {"email": false}, "consentedAt": yesterday}]);
+    assert_eq!(batch(&app, &key, &old_no).await.0, 202);
+    let confirm = mail.link(&format!("{}/confirm/", app.base)).unwrap();
+    let status = app
+        .http
+        .post(&confirm)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16();
+    assert_eq!(status, 200, "the newer request still confirms");
+    assert_eq!(
+        value_of(&app, "eli@example.com", "newsletter_agreement").as_deref(),
+        Some("enabled")
+    );
+
+    // A yes and a no with the same time: the no wins, whichever arrives last.
+    for (first, second) in [(true, false), (false, true)] {
+        let email = format!("tie-{first}@example.com");
+        let at = "2026-05-01T12:00:00Z";
+        for on in [first, second] {
+            let body = json!([{"email": email, "agreements": {"sms": on}, "consentedAt": at}]);
+            assert_eq!(batch(&app, &key, &body).await.0, 202);
+        }
+        assert_eq!(
+            value_of(&app, &email, "sms_agreement").as_deref(),
+            Some("disabled"),
+            "{email}"
+        );
+    }
+
+    // A "no" said again now, unreported, moves the time: a "yes" reported for before it is stale.
+    let fay = |on: bool, at: Option<&str>| match at {
+        Some(at) => {
+            json!([{"email": "fay@example.com", "agreements": {"push": on}, "consentedAt": at}])
+        }
+        None => json!([{"email": "fay@example.com", "agreements": {"push": on}}]),
+    };
+    batch(&app, &key, &fay(false, Some("2026-01-01T09:00:00Z"))).await;
+    batch(&app, &key, &fay(false, None)).await;
+    let (_, answer) = batch(&app, &key, &fay(true, Some(&yesterday))).await;
+    assert_eq!(
+        answer["stale"][0]["agreement"], "push_agreement",
+        "{answer}"
+    );
+    assert_eq!(
+        value_of(&app, "fay@example.com", "push_agreement").as_deref(),
+        Some("disabled")
+    );
+}
+
+#[tokio::test]
+async fn a_person_who_came_back_after_an_erasure_can_be_updated() {
+    let app = TestApp::spawn().await;
+    let key = app.api_key().await;
+    app.subscribe_confirmed("gil@example.com", &["newsletter_agreement"])
+        .await;
+    assert!(
+        app.cli(&["profile", "erase", "gil@example.com"])
+            .status
+            .success()
+    );
+    // The person signs up again through the form (a new profile, a new double opt-in)...
+    app.subscribe_confirmed("gil@example.com", &["newsletter_agreement"])
+        .await;
+    // ...and the CRM's withdrawal for them applies to that live profile.
+    let no = json!([{"email": "gil@example.com", "agreements": {"email": false}}]);
+    let (status, answer) = batch(&app, &key, &no).await;
+    assert_eq!((status, &answer["accepted"]), (202, &json!(1)), "{answer}");
+    assert_eq!(
+        value_of(&app, "gil@example.com", "newsletter_agreement").as_deref(),
+        Some("disabled")
+    );
+}

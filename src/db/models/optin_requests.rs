@@ -165,10 +165,12 @@ pub fn cancel_covering(
     conn: &mut DbConn,
     profile_id: i64,
     agreement_ids: &[i64],
+    made_before: Option<NaiveDateTime>,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     let ids: Vec<i64> = pending_for_profile(conn, profile_id, now)?
         .into_iter()
+        .filter(|r| made_before.is_none_or(|t| r.created_at <= t))
         .filter(|r| {
             decode_agreements(&r.agreements)
                 .iter()

@@ -170,14 +170,12 @@ pub fn update_fields(conn: &mut DbConn, id: i64, fields: &ProfileFields) -> Quer
     Ok(())
 }
 
-/// On PostgreSQL, holds an identity (an email, or `customId:ID`) until the transaction ends, so two
-/// writers that may both create its profile take turns (SQLite's write transactions do anyway). Taken
-/// before any profile row lock.
-pub fn lock_identity(conn: &mut DbConn, identity: &str) -> QueryResult<()> {
+/// On PostgreSQL, makes writers of batches (the batch API, imports, integrations) take turns until the
+/// transaction ends, so two never create or change the same person at once (SQLite's write
+/// transactions take turns anyway). Taken before any profile row lock.
+pub fn batch_writers_take_turns(conn: &mut DbConn) -> QueryResult<()> {
     if let DbConn::Pg(c) = conn {
-        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-            .bind::<diesel::sql_types::Text, _>(format!("profile:{identity}"))
-            .execute(c)?;
+        diesel::sql_query("SELECT pg_advisory_xact_lock(7270003)").execute(c)?;
     }
     Ok(())
 }
