@@ -38,18 +38,13 @@ fn read_password(email: &str) -> anyhow::Result<String> {
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
-const CLI: users::Actor<'static> = users::Actor {
-    name: "cli",
-    ip: None,
-};
-
 pub fn admin_create(settings: &Settings, email: &str, role: &str) -> anyhow::Result<()> {
     let user = users::prepare(email, role, &read_password(email)?)?.map_err(|e| match e.field {
         "password" => anyhow::anyhow!("{}", e.message),
         field => anyhow::anyhow!("--{field}: {}", e.message),
     })?;
     let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
-    if users::create(&mut conn, &user, &CLI)?.is_none() {
+    if users::create(&mut conn, &user, &users::Actor::cli())?.is_none() {
         anyhow::bail!("a dashboard user {} already exists", user.email);
     }
     println!(
@@ -75,21 +70,25 @@ pub fn admin_password(settings: &Settings, email: &str) -> anyhow::Result<()> {
     let (id, email) = user_id(&mut conn, email)?;
     let hash = users::hash_for(&email, &read_password(&email)?)?
         .map_err(|e| anyhow::anyhow!("{}", e.message))?;
-    report(users::set_password(&mut conn, id, &hash, &CLI)?, |e| {
-        format!("Set the password of {e}; their sessions have ended.")
-    })
+    report(
+        users::set_password(&mut conn, id, &hash, &users::Actor::cli())?,
+        |e| format!("Set the password of {e}; their sessions have ended."),
+    )
 }
 
 pub fn admin_disable(settings: &Settings, email: &str, disabled: bool) -> anyhow::Result<()> {
     let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
     let (id, _) = user_id(&mut conn, email)?;
-    report(users::set_disabled(&mut conn, id, disabled, &CLI)?, |e| {
-        if disabled {
-            format!("Disabled {e}; their sessions have ended.")
-        } else {
-            format!("Enabled {e}; they can sign in again.")
-        }
-    })
+    report(
+        users::set_disabled(&mut conn, id, disabled, &users::Actor::cli())?,
+        |e| {
+            if disabled {
+                format!("Disabled {e}; their sessions have ended.")
+            } else {
+                format!("Enabled {e}; they can sign in again.")
+            }
+        },
+    )
 }
 
 fn report(changed: users::Changed, done: impl FnOnce(&str) -> String) -> anyhow::Result<()> {

@@ -51,9 +51,28 @@ pub fn prepare(email: &str, role: &str, secret: &str) -> anyhow::Result<Result<N
 }
 
 /// Who made a change, for the audit log: `admin:<email>` or `cli`, and the client's IP address.
-pub struct Actor<'a> {
-    pub name: &'a str,
-    pub ip: Option<&'a str>,
+pub struct Actor {
+    pub name: String,
+    pub ip: Option<String>,
+}
+
+impl Actor {
+    /// The command line.
+    pub fn cli() -> Actor {
+        Actor {
+            name: "cli".into(),
+            ip: None,
+        }
+    }
+}
+
+impl From<&super::Staff> for Actor {
+    fn from(staff: &super::Staff) -> Actor {
+        Actor {
+            name: staff.actor(),
+            ip: staff.ip.clone(),
+        }
+    }
 }
 
 /// Stores the user; `None` when that email already has an account.
@@ -74,11 +93,11 @@ pub fn create(conn: &mut DbConn, user: &NewUser, by: &Actor) -> diesel::QueryRes
             let detail = Some(user.role.as_str());
             audit_log::record(
                 c,
-                by.name,
+                &by.name,
                 "user.create",
                 user.email.as_str(),
                 detail,
-                by.ip,
+                by.ip.as_deref(),
             )?;
         }
         Ok(id)
@@ -123,7 +142,7 @@ pub fn set_disabled(
         } else {
             "user.enable"
         };
-        audit_log::record(c, by.name, action, &user.email, None, by.ip)?;
+        audit_log::record(c, &by.name, action, &user.email, None, by.ip.as_deref())?;
         Ok(Changed::Done(user.email))
     })
 }
@@ -148,7 +167,14 @@ pub fn set_password(
             return Ok(Changed::NoSuchUser);
         };
         admin_users::set_password(c, id, hash, crate::db::now())?;
-        audit_log::record(c, by.name, "user.password", &user.email, None, by.ip)?;
+        audit_log::record(
+            c,
+            &by.name,
+            "user.password",
+            &user.email,
+            None,
+            by.ip.as_deref(),
+        )?;
         Ok(Changed::Done(user.email))
     })
 }

@@ -2,7 +2,8 @@
 
 use crate::helpers::*;
 
-const PASSWORD: &str = "correct horse battery staple";
+/// The password `staff_user` gives every dashboard user.
+pub const PASSWORD: &str = "correct horse battery staple";
 
 /// A browser for the dashboard: keeps cookies, follows no redirects.
 pub struct Browser {
@@ -69,6 +70,20 @@ impl Browser {
         )
         .await
     }
+}
+
+/// A browser signed in as `email` (303 asserted).
+pub async fn signed_in(app: &TestApp, email: &str, password: &str) -> Browser {
+    let b = Browser::new(app);
+    let (status, page, _) = b.sign_in(email, password).await;
+    assert_eq!(status, 303, "{email} signs in: {page}");
+    b
+}
+
+/// A new dashboard user with this role, signed in.
+pub async fn staff(app: &TestApp, email: &str, role: &str) -> Browser {
+    staff_user(app, email, role);
+    signed_in(app, email, PASSWORD).await
 }
 
 /// Creates a dashboard user directly in the database.
@@ -336,9 +351,7 @@ async fn every_post_needs_its_csrf_token() {
 #[tokio::test]
 async fn failed_sign_ins_are_throttled_and_a_disabled_user_is_signed_out_everywhere() {
     let app = TestApp::spawn().await;
-    staff_user(&app, "abe@shop.example", "admin");
-    let signed_in = Browser::new(&app);
-    assert_eq!(signed_in.sign_in("abe@shop.example", PASSWORD).await.0, 303);
+    let signed_in = staff(&app, "abe@shop.example", "admin").await;
 
     let b = Browser::new(&app);
     for _ in 0..5 {
@@ -367,9 +380,7 @@ async fn failed_sign_ins_are_throttled_and_a_disabled_user_is_signed_out_everywh
 #[tokio::test]
 async fn a_marketer_creates_edits_and_archives_an_agreement_and_consents_keep_their_version() {
     let app = TestApp::spawn().await;
-    staff_user(&app, "mia@shop.example", "marketer");
-    let b = Browser::new(&app);
-    assert_eq!(b.sign_in("mia@shop.example", PASSWORD).await.0, 303);
+    let b = staff(&app, "mia@shop.example", "marketer").await;
     // The public pages have the catalog cached before the change.
     assert_eq!(app.get("/subscribe").await.0, 200);
 
@@ -476,9 +487,7 @@ async fn a_marketer_creates_edits_and_archives_an_agreement_and_consents_keep_th
     assert!(page.contains("already in use"), "{page}");
 
     // Each change is in the audit log, with who did it and from where (admins read it).
-    staff_user(&app, "abe@shop.example", "admin");
-    let admin = Browser::new(&app);
-    assert_eq!(admin.sign_in("abe@shop.example", PASSWORD).await.0, 303);
+    let admin = staff(&app, "abe@shop.example", "admin").await;
     let (_, audit, _) = admin.get("/admin/audit").await;
     for action in ["agreement.create", "agreement.edit", "agreement.archive"] {
         assert!(audit.contains(action), "{action} in the audit log: {audit}");
@@ -490,9 +499,7 @@ async fn a_marketer_creates_edits_and_archives_an_agreement_and_consents_keep_th
 #[tokio::test]
 async fn invalid_agreement_forms_get_422_next_to_the_field_and_write_nothing() {
     let app = TestApp::spawn().await;
-    staff_user(&app, "mia@shop.example", "marketer");
-    let b = Browser::new(&app);
-    assert_eq!(b.sign_in("mia@shop.example", PASSWORD).await.0, 303);
+    let b = staff(&app, "mia@shop.example", "marketer").await;
     let long = "x".repeat(5001);
     let ok = |k: &'static str, v: &'static str| (k, v);
     // (fields, the field whose error shows, what it says)
@@ -618,9 +625,7 @@ async fn invalid_agreement_forms_get_422_next_to_the_field_and_write_nothing() {
 #[tokio::test]
 async fn profiles_are_searched_page_by_page_and_show_their_proof_of_consent() {
     let app = TestApp::spawn().await;
-    staff_user(&app, "mia@shop.example", "marketer");
-    let b = Browser::new(&app);
-    assert_eq!(b.sign_in("mia@shop.example", PASSWORD).await.0, 303);
+    let b = staff(&app, "mia@shop.example", "marketer").await;
     for i in 0..60 {
         app.exec(&format!(
             "INSERT INTO profiles (email, custom_id, phone, attributes, form_mails, created_at, updated_at) \
@@ -955,9 +960,7 @@ async fn every_dashboard_post_checks_its_csrf_token_and_its_role() {
 #[tokio::test]
 async fn simultaneous_saves_of_one_name_or_one_deletion_succeed_once() {
     let app = TestApp::spawn().await;
-    staff_user(&app, "abe@shop.example", "admin");
-    let admin = Browser::new(&app);
-    assert_eq!(admin.sign_in("abe@shop.example", PASSWORD).await.0, 303);
+    let admin = staff(&app, "abe@shop.example", "admin").await;
     let (_, page, _) = admin.get("/admin/audiences").await;
     let token = csrf(&page);
     let post_all = |path: String, fields: Vec<(&'static str, &'static str)>, n: usize| {
@@ -1085,9 +1088,7 @@ async fn sign_in_matches_the_address_as_it_was_stored() {
 #[tokio::test]
 async fn agreement_keys_and_long_texts_at_the_edges() {
     let app = TestApp::spawn().await;
-    staff_user(&app, "mia@shop.example", "marketer");
-    let b = Browser::new(&app);
-    assert_eq!(b.sign_in("mia@shop.example", PASSWORD).await.0, 303);
+    let b = staff(&app, "mia@shop.example", "marketer").await;
     // `new` is where the creation form lives: refused as a key, next to the field.
     let form = [
         ("key", "new"),

@@ -1,10 +1,8 @@
 //! Reordering agreements: the order of the dashboard list is the order of the public forms and of the
 //! CSV's agreement columns; simultaneous moves never leave two agreements on one place.
 
-use crate::admin::{Browser, csrf, staff_user};
+use crate::admin::{csrf, staff};
 use crate::helpers::*;
-
-const PASSWORD: &str = "correct horse battery staple";
 
 /// Where each key first appears in a page.
 fn order_in(page: &str, keys: &[&str]) -> Vec<usize> {
@@ -27,9 +25,7 @@ fn positions(app: &TestApp) -> Vec<(String, i32)> {
 #[tokio::test]
 async fn moving_an_agreement_reorders_forms_and_the_csv_columns() {
     let app = TestApp::spawn().await;
-    staff_user(&app, "mia@shop.example", "marketer");
-    let b = Browser::new(&app);
-    assert_eq!(b.sign_in("mia@shop.example", PASSWORD).await.0, 303);
+    let b = staff(&app, "mia@shop.example", "marketer").await;
     app.subscribe_confirmed("ann@example.com", &["newsletter_agreement"])
         .await;
     let key = app.api_key().await;
@@ -136,9 +132,7 @@ async fn moving_an_agreement_reorders_forms_and_the_csv_columns() {
 #[tokio::test]
 async fn simultaneous_moves_keep_one_agreement_on_each_place() {
     let app = TestApp::spawn().await;
-    staff_user(&app, "mia@shop.example", "marketer");
-    let b = Browser::new(&app);
-    assert_eq!(b.sign_in("mia@shop.example", PASSWORD).await.0, 303);
+    let b = staff(&app, "mia@shop.example", "marketer").await;
     let (_, page, _) = b.get("/admin/agreements").await;
     let token = csrf(&page);
     let keys = ["newsletter_agreement", "sms_agreement", "push_agreement"];

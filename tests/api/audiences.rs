@@ -1,9 +1,7 @@
 //! Overview counts, audiences (all / any / none, saved), export by audience, and the 90-day chart.
 
-use crate::admin::{Browser, staff_user};
+use crate::admin::{Browser, PASSWORD, staff_user};
 use crate::helpers::*;
-
-const PASSWORD: &str = "correct horse battery staple";
 
 /// The number in the first `<strong>` after `marker`.
 fn strong_after(page: &str, marker: &str) -> i64 {

@@ -1,22 +1,13 @@
 //! The email delivery page: the outbox's shelves with their last error, a dead letter given a new round
 //! of attempts and delivered, and the SMTP connection check against a real server and a missing one.
 
-use crate::admin::{Browser, staff_user};
+use crate::admin::staff;
 use crate::helpers::*;
-
-const PASSWORD: &str = "correct horse battery staple";
-
-async fn admin(app: &TestApp) -> Browser {
-    staff_user(app, "abe@shop.example", "admin");
-    let b = Browser::new(app);
-    assert_eq!(b.sign_in("abe@shop.example", PASSWORD).await.0, 303);
-    b
-}
 
 #[tokio::test]
 async fn a_dead_letter_is_shown_with_its_error_retried_and_delivered() {
     let app = TestApp::spawn().await;
-    let b = admin(&app).await;
+    let b = staff(&app, "abe@shop.example", "admin").await;
     app.mail().reject_next_data(1);
     app.subscribe("dee@example.com", &["newsletter_agreement"])
         .await;
@@ -78,7 +69,7 @@ async fn a_dead_letter_is_shown_with_its_error_retried_and_delivered() {
 #[tokio::test]
 async fn every_dead_letter_can_be_retried_at_once() {
     let app = TestApp::spawn().await;
-    let b = admin(&app).await;
+    let b = staff(&app, "abe@shop.example", "admin").await;
     app.mail().reject_next_data(3);
     for who in ["a", "b", "c"] {
         app.subscribe(&format!("{who}@example.com"), &["newsletter_agreement"])
@@ -105,7 +96,7 @@ async fn every_dead_letter_can_be_retried_at_once() {
 #[tokio::test]
 async fn the_connection_check_talks_to_the_real_server_or_says_why_it_cannot() {
     let app = TestApp::spawn().await;
-    let b = admin(&app).await;
+    let b = staff(&app, "abe@shop.example", "admin").await;
     let (status, page, _) = b.submit("/admin/email", "/admin/email/check", &[]).await;
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("The connection works"), "{page}");
@@ -118,7 +109,7 @@ async fn the_connection_check_talks_to_the_real_server_or_says_why_it_cannot() {
         ..Options::default()
     })
     .await;
-    let b = admin(&down).await;
+    let b = staff(&down, "abe@shop.example", "admin").await;
     down.subscribe("eve@example.com", &["newsletter_agreement"])
         .await;
     let (status, page, _) = b.submit("/admin/email", "/admin/email/check", &[]).await;

@@ -1,10 +1,8 @@
 //! The sign-up form builder: the code it gives is a working form on any website, posting to /subscribe
 //! with the wording versions it shows; its preview is that same markup, rendered by the server.
 
-use crate::admin::{Browser, staff_user};
+use crate::admin::staff;
 use crate::helpers::*;
-
-const PASSWORD: &str = "correct horse battery staple";
 
 /// The text of the page's `<textarea id="code">`, unescaped.
 fn code_of(page: &str) -> String {
@@ -46,9 +44,7 @@ fn hidden_fields(html: &str) -> Vec<(String, String)> {
 #[tokio::test]
 async fn the_built_form_works_from_any_page_and_guards_its_wording() {
     let app = TestApp::spawn().await;
-    staff_user(&app, "mia@shop.example", "marketer");
-    let b = Browser::new(&app);
-    assert_eq!(b.sign_in("mia@shop.example", PASSWORD).await.0, 303);
+    let b = staff(&app, "mia@shop.example", "marketer").await;
 
     // The first visit shows the newsletter form.
     let (status, page, _) = b.get("/admin/forms").await;
@@ -130,9 +126,7 @@ async fn the_built_form_works_from_any_page_and_guards_its_wording() {
 #[tokio::test]
 async fn the_builder_refuses_what_cannot_be_on_a_form() {
     let app = TestApp::spawn().await;
-    staff_user(&app, "mia@shop.example", "marketer");
-    let b = Browser::new(&app);
-    assert_eq!(b.sign_in("mia@shop.example", PASSWORD).await.0, 303);
+    let b = staff(&app, "mia@shop.example", "marketer").await;
     b.submit(
         "/admin/agreements/push_agreement",
         "/admin/agreements/push_agreement/archive",

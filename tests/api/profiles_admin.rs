@@ -1,9 +1,7 @@
 //! Staff on a profile: changing a value with a reason, stale forms, and the right to erasure.
 
-use crate::admin::{Browser, staff_user};
+use crate::admin::{Browser, PASSWORD, staff, staff_user};
 use crate::helpers::*;
-
-const PASSWORD: &str = "correct horse battery staple";
 
 fn profile_id(app: &TestApp, email: &str) -> i64 {
     assent::db::models::profiles::find_by_email(&mut app.conn(), email)
@@ -56,9 +54,7 @@ fn value(app: &TestApp, id: i64, key: &str) -> String {
 #[tokio::test]
 async fn staff_change_a_value_with_a_reason_and_never_overwrite_a_change_they_did_not_see() {
     let app = TestApp::spawn().await;
-    staff_user(&app, "mia@shop.example", "marketer");
-    let b = Browser::new(&app);
-    assert_eq!(b.sign_in("mia@shop.example", PASSWORD).await.0, 303);
+    let b = staff(&app, "mia@shop.example", "marketer").await;
     let mail = app
         .subscribe_confirmed("ola@example.com", &["newsletter_agreement"])
         .await;
@@ -351,9 +347,7 @@ fn events_of(app: &TestApp, id: i64, key: &str) -> Vec<(String, String)> {
 #[tokio::test]
 async fn staff_changes_and_erasure_race_the_person_and_each_other() {
     let app = TestApp::spawn().await;
-    staff_user(&app, "abe@shop.example", "admin");
-    let b = Browser::new(&app);
-    assert_eq!(b.sign_in("abe@shop.example", PASSWORD).await.0, 303);
+    let b = staff(&app, "abe@shop.example", "admin").await;
     let mail = app
         .subscribe_confirmed("ola@example.com", &["newsletter_agreement"])
         .await;
@@ -514,9 +508,7 @@ async fn staff_changes_and_erasure_race_the_person_and_each_other() {
 #[tokio::test]
 async fn bad_input_on_the_profile_forms_gets_a_clear_answer() {
     let app = TestApp::spawn().await;
-    staff_user(&app, "abe@shop.example", "admin");
-    let b = Browser::new(&app);
-    assert_eq!(b.sign_in("abe@shop.example", PASSWORD).await.0, 303);
+    let b = staff(&app, "abe@shop.example", "admin").await;
     app.subscribe_confirmed("ola@example.com", &["newsletter_agreement"])
         .await;
     let id = profile_id(&app, "ola@example.com");

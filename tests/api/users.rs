@@ -1,10 +1,9 @@
 //! The Users page and `assent admin password|disable|enable`: creating staff with the same rules as
 //! `assent admin create`, and disabling or a new password ending that user's sessions everywhere.
 
-use crate::admin::{Browser, csrf, staff_user};
+use crate::admin::{Browser, PASSWORD, csrf, signed_in, staff_user};
 use crate::helpers::*;
 
-const PASSWORD: &str = "correct horse battery staple";
 const NEW_PASSWORD: &str = "purple walrus under seven bridges";
 
 fn user_id(app: &TestApp, email: &str) -> i64 {
@@ -12,13 +11,6 @@ fn user_id(app: &TestApp, email: &str) -> i64 {
         .unwrap()
         .unwrap_or_else(|| panic!("no user {email}"))
         .id
-}
-
-async fn signed_in(app: &TestApp, email: &str, password: &str) -> Browser {
-    let b = Browser::new(app);
-    let (status, page, _) = b.sign_in(email, password).await;
-    assert_eq!(status, 303, "{email} signs in: {page}");
-    b
 }
 
 #[tokio::test]

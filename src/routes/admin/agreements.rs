@@ -3,7 +3,6 @@
 use super::{private, see_other};
 use crate::audiences::Histogram;
 use crate::auth::Staff;
-use crate::consent::write_tx;
 use crate::db::models::agreements::{self, Agreement, Version};
 use crate::db::models::optin_requests;
 use crate::domain::{AgreementKey, single_line};
@@ -158,17 +157,14 @@ pub async fn create(
     let (title, channel, text) = (page.title.clone(), page.channel.clone(), page.text.clone());
     let k = key.to_string();
     let who = page.staff.clone().expect("a signed-in staff member");
-    let created = state
-        .db(move |c| {
-            Ok(write_tx(c, |c| {
-                let created = agreements::create(c, &k, &title, &channel, &text, crate::db::now())?;
-                if let agreements::Created::Id(_) = created {
-                    who.audit(c, "agreement.create", &k, Some(&title))?;
-                }
-                Ok::<_, diesel::result::Error>(created)
-            })?)
-        })
-        .await?;
+    let created = super::write(&state, move |c| {
+        let created = agreements::create(c, &k, &title, &channel, &text, crate::db::now())?;
+        if let agreements::Created::Id(_) = created {
+            who.audit(c, "agreement.create", &k, Some(&title))?;
+        }
+        Ok(created)
+    })
+    .await?;
     match created {
         agreements::Created::Id(_) => {}
         agreements::Created::KeyTaken => {
@@ -256,16 +252,13 @@ pub async fn update(
         page.staff.clone().expect("a signed-in staff member"),
         key.to_string(),
     );
-    let version = state
-        .db(move |c| {
-            Ok(write_tx(c, |c| {
-                let version = agreements::edit(c, id, &title, &text, crate::db::now())?;
-                let detail = format!("title {title:?}, version {version}");
-                who.audit(c, "agreement.edit", &k, Some(&detail))?;
-                Ok::<_, diesel::result::Error>(version)
-            })?)
-        })
-        .await?;
+    let version = super::write(&state, move |c| {
+        let version = agreements::edit(c, id, &title, &text, crate::db::now())?;
+        let detail = format!("title {title:?}, version {version}");
+        who.audit(c, "agreement.edit", &k, Some(&detail))?;
+        Ok(version)
+    })
+    .await?;
     state.catalog.invalidate();
     tracing::info!(agreement = %key, version, "agreement edited");
     Ok(see_other(format!("/admin/agreements/{key}?saved=1")))
@@ -292,18 +285,15 @@ pub async fn reorder(
     };
     let (a, _) = find(&state, &key).await?;
     let (id, k) = (a.id, key.to_string());
-    state
-        .db(move |c| {
-            Ok(write_tx(c, |c| {
-                // Already first (or last): nothing moves and nothing is audited.
-                if agreements::move_one(c, id, up)? {
-                    let way = if up { "up" } else { "down" };
-                    staff.audit(c, "agreement.move", &k, Some(way))?;
-                }
-                Ok::<_, diesel::result::Error>(())
-            })?)
-        })
-        .await?;
+    super::write(&state, move |c| {
+        // Already first (or last): nothing moves and nothing is audited.
+        if agreements::move_one(c, id, up)? {
+            let way = if up { "up" } else { "down" };
+            staff.audit(c, "agreement.move", &k, Some(way))?;
+        }
+        Ok(())
+    })
+    .await?;
     state.catalog.invalidate();
     Ok(see_other(format!("/admin/agreements#agreement-{key}")))
 }
@@ -318,17 +308,14 @@ pub async fn archive(
     staff.form(&req, body).await?;
     let (a, _) = find(&state, &key).await?;
     let (id, k) = (a.id, key.to_string());
-    state
-        .db(move |c| {
-            Ok(write_tx(c, |c| {
-                // Archiving twice is harmless and audited once.
-                if agreements::archive(c, id, crate::db::now())? {
-                    staff.audit(c, "agreement.archive", &k, None)?;
-                }
-                Ok::<_, diesel::result::Error>(())
-            })?)
-        })
-        .await?;
+    super::write(&state, move |c| {
+        // Archiving twice is harmless and audited once.
+        if agreements::archive(c, id, crate::db::now())? {
+            staff.audit(c, "agreement.archive", &k, None)?;
+        }
+        Ok(())
+    })
+    .await?;
     state.catalog.invalidate();
     tracing::info!(agreement = %key, "agreement archived");
     Ok(see_other(format!("/admin/agreements/{key}?saved=1")))

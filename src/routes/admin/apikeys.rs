@@ -3,7 +3,6 @@
 
 use super::{private, see_other};
 use crate::auth::Staff;
-use crate::consent::write_tx;
 use crate::db::models::api_keys::{self, ApiKey};
 use crate::error::{PageError, html};
 use crate::routes::{AppState, Form};
@@ -66,17 +65,14 @@ pub async fn create(
     };
     let (key, hash) = crate::routes::api::new_key();
     let (who, n) = (staff.clone(), name.clone());
-    let made = state
-        .db(move |c| {
-            Ok(write_tx(c, |c| {
-                let made = api_keys::insert(c, &n, &hash)?.is_some();
-                if made {
-                    who.audit(c, "apikey.create", &n, None)?;
-                }
-                Ok::<_, diesel::result::Error>(made)
-            })?)
-        })
-        .await?;
+    let made = super::write(&state, move |c| {
+        let made = api_keys::insert(c, &n, &hash)?.is_some();
+        if made {
+            who.audit(c, "apikey.create", &n, None)?;
+        }
+        Ok(made)
+    })
+    .await?;
     let mut p = page(&state, staff).await?;
     if !made {
         p.name = name.clone();
@@ -100,17 +96,14 @@ pub async fn revoke(
 ) -> Result<HttpResponse, PageError> {
     staff.form(&req, body).await?;
     let id = id.into_inner();
-    let revoked = state
-        .db(move |c| {
-            Ok(write_tx(c, |c| {
-                let name = api_keys::revoke(c, id, crate::db::now())?;
-                if let Some(n) = &name {
-                    staff.audit(c, "apikey.revoke", n, None)?;
-                }
-                Ok::<_, diesel::result::Error>(name)
-            })?)
-        })
-        .await?;
+    let revoked = super::write(&state, move |c| {
+        let name = api_keys::revoke(c, id, crate::db::now())?;
+        if let Some(n) = &name {
+            staff.audit(c, "apikey.revoke", n, None)?;
+        }
+        Ok(name)
+    })
+    .await?;
     match revoked {
         Some(_) => Ok(see_other("/admin/apikeys?done=revoked")),
         None => Err(PageError::NotFound(

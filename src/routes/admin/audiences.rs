@@ -5,7 +5,6 @@
 use super::private;
 use crate::audiences::{Histogram, Match, Rule};
 use crate::auth::Staff;
-use crate::consent::write_tx;
 use crate::db::models::agreements::Agreement;
 use crate::db::models::audiences::{self, Audience};
 use crate::domain::single_line;
@@ -160,19 +159,16 @@ pub async fn save(
     };
     let (how, keys) = (page.how, page.chosen.clone());
     let n = name.clone();
-    let saved = state
-        .db(move |c| {
-            Ok(write_tx(c, |c| {
-                let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-                let id = audiences::insert(c, &n, how, &keys, &staff.actor())?;
-                if id.is_some() {
-                    let detail = format!("{} {}", how.as_str(), keys.join(","));
-                    staff.audit(c, "audience.create", &n, Some(&detail))?;
-                }
-                Ok::<_, diesel::result::Error>(id)
-            })?)
-        })
-        .await?;
+    let saved = super::write(&state, move |c| {
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let id = audiences::insert(c, &n, how, &keys, &staff.actor())?;
+        if id.is_some() {
+            let detail = format!("{} {}", how.as_str(), keys.join(","));
+            staff.audit(c, "audience.create", &n, Some(&detail))?;
+        }
+        Ok(id)
+    })
+    .await?;
     if saved.is_none() {
         page.name_error = Some(format!(
             "An audience named \u{201c}{name}\u{201d} already exists; choose another name."
@@ -191,17 +187,14 @@ pub async fn delete(
 ) -> Result<HttpResponse, PageError> {
     staff.form(&req, body).await?;
     let id = id.into_inner();
-    let gone = state
-        .db(move |c| {
-            Ok(write_tx(c, |c| {
-                let Some(name) = audiences::delete(c, id)? else {
-                    return Ok(false);
-                };
-                staff.audit(c, "audience.delete", &name, None)?;
-                Ok::<_, diesel::result::Error>(true)
-            })?)
-        })
-        .await?;
+    let gone = super::write(&state, move |c| {
+        let Some(name) = audiences::delete(c, id)? else {
+            return Ok(false);
+        };
+        staff.audit(c, "audience.delete", &name, None)?;
+        Ok(true)
+    })
+    .await?;
     if !gone {
         return Err(PageError::NotFound(
             "There is no saved audience with this id.".into(),

@@ -3,7 +3,6 @@
 
 use super::{private, see_other};
 use crate::auth::Staff;
-use crate::consent::write_tx;
 use crate::db::models::outbox::{self, Listed, Shelf, Summary};
 use crate::error::{PageError, html};
 use crate::routes::{AppState, Form};
@@ -128,23 +127,20 @@ async fn retry(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     staff.form(&req, body).await?;
-    let n = state
-        .db(move |c| {
-            Ok(write_tx(c, |c| {
-                let n = outbox::revive(c, id, crate::db::now())?;
-                if n > 0 {
-                    let subject = id.map_or("every dead letter".into(), |i| format!("email {i}"));
-                    staff.audit(
-                        c,
-                        "email.retry",
-                        &subject,
-                        Some(&format!("{n} queued again")),
-                    )?;
-                }
-                Ok::<_, diesel::result::Error>(n)
-            })?)
-        })
-        .await?;
+    let n = super::write(&state, move |c| {
+        let n = outbox::revive(c, id, crate::db::now())?;
+        if n > 0 {
+            let subject = id.map_or("every dead letter".into(), |i| format!("email {i}"));
+            staff.audit(
+                c,
+                "email.retry",
+                &subject,
+                Some(&format!("{n} queued again")),
+            )?;
+        }
+        Ok(n)
+    })
+    .await?;
     if n == 0 && id.is_some() {
         return Err(PageError::NotFound(
             "There is no dead letter with this id (it may have been retried already).".into(),

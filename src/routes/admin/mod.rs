@@ -158,6 +158,22 @@ async fn not_found() -> Result<actix_web::HttpResponse, crate::error::PageError>
     ))
 }
 
+/// Runs a dashboard change in one write transaction, off the async executor. `f` makes the change and
+/// writes its audit row (`Staff::audit`), so the two commit together or not at all; it may run again if
+/// the transaction fails transiently, so it decides from what it reads.
+async fn write<T, F>(
+    state: &crate::routes::AppState,
+    mut f: F,
+) -> Result<T, crate::error::PageError>
+where
+    T: Send + 'static,
+    F: FnMut(&mut crate::db::DbConn) -> diesel::QueryResult<T> + Send + 'static,
+{
+    Ok(state
+        .db(move |c| Ok(crate::consent::write_tx(c, &mut f)?))
+        .await?)
+}
+
 /// Dashboard pages are personal: never cached.
 fn private(res: actix_web::HttpResponse) -> actix_web::HttpResponse {
     super::public::private(res)

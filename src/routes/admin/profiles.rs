@@ -187,6 +187,15 @@ fn reason_of(form: &Form) -> Result<String, String> {
     }
 }
 
+/// The reason as typed, to show again on a refused form (bounded).
+fn typed_reason(form: &Form) -> String {
+    form.get("reason")
+        .unwrap_or("")
+        .chars()
+        .take(MAX_REASON + 50)
+        .collect()
+}
+
 enum Changed {
     Saved,
     /// The profile changed after the form was shown: nothing was applied.
@@ -235,12 +244,7 @@ pub async fn change(
         Ok(r) => r,
         Err(e) => {
             let mut page = load(&state, staff, id).await?;
-            page.reason = form
-                .get("reason")
-                .unwrap_or("")
-                .chars()
-                .take(MAX_REASON + 50)
-                .collect();
+            page.reason = typed_reason(&form);
             page.reason_error = Some(e);
             return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &page)));
         }
@@ -336,12 +340,7 @@ pub async fn erase(
         (Ok(reason), true) => reason,
         (reason, _) => {
             let mut page = load(&state, staff, id).await?;
-            page.erase_reason = form
-                .get("reason")
-                .unwrap_or("")
-                .chars()
-                .take(MAX_REASON + 50)
-                .collect();
+            page.erase_reason = typed_reason(&form);
             page.erase_reason_error = reason.err();
             if !confirmed {
                 page.erase_confirm_error =

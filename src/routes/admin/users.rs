@@ -45,10 +45,6 @@ async fn users_page(state: &AppState, staff: Staff) -> Result<UsersPage, PageErr
     })
 }
 
-fn actor(staff: &Staff) -> (String, Option<String>) {
-    (staff.actor(), staff.ip.clone())
-}
-
 pub async fn list(staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
     let p = users_page(&state, staff).await?;
     Ok(private(html(StatusCode::OK, &p)))
@@ -68,19 +64,11 @@ pub async fn create(
     let prepared = web::block(move || users::prepare(&e, &r, &secret))
         .await
         .map_err(|e| PageError::Unexpected(e.into()))??;
-    let (who, ip) = actor(&staff);
+    let by = Actor::from(&staff);
     let outcome = match prepared {
         Err(invalid) => Err(invalid),
         Ok(user) => {
-            let made = state
-                .db(move |c| {
-                    let by = Actor {
-                        name: &who,
-                        ip: ip.as_deref(),
-                    };
-                    Ok(users::create(c, &user, &by)?)
-                })
-                .await?;
+            let made = state.db(move |c| Ok(users::create(c, &user, &by)?)).await?;
             made.ok_or(users::Invalid {
                 field: "email",
                 message: "A dashboard user with this email already exists.".into(),
@@ -205,15 +193,9 @@ pub async fn set_password(
             return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &p)));
         }
     };
-    let (who, ip) = actor(&staff);
+    let by = Actor::from(&staff);
     let changed = state
-        .db(move |c| {
-            let by = Actor {
-                name: &who,
-                ip: ip.as_deref(),
-            };
-            Ok(users::set_password(c, id, &hash, &by)?)
-        })
+        .db(move |c| Ok(users::set_password(c, id, &hash, &by)?))
         .await?;
     done(changed)?;
     if p.is_self {
@@ -244,15 +226,9 @@ pub async fn set_disabled<const DISABLED: bool>(
             "You cannot disable or enable your own account; ask another admin.".into(),
         ));
     }
-    let (who, ip) = actor(&staff);
+    let by = Actor::from(&staff);
     let changed = state
-        .db(move |c| {
-            let by = Actor {
-                name: &who,
-                ip: ip.as_deref(),
-            };
-            Ok(users::set_disabled(c, id, disabled, &by)?)
-        })
+        .db(move |c| Ok(users::set_disabled(c, id, disabled, &by)?))
         .await?;
     if let Changed::Refused(why) = changed {
         let mut p = user_page(&state, staff, id).await?;
