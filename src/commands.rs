@@ -116,7 +116,7 @@ pub fn apikey_create(settings: &Settings, name: &str) -> anyhow::Result<()> {
 }
 
 pub fn profile_erase(settings: &Settings, email: &str, reason: &str) -> anyhow::Result<()> {
-    use crate::consent::erase::{Erased, erase};
+    use crate::consent::erase::{Erased, erase_audited};
     let email = crate::domain::Email::parse(email).map_err(|e| anyhow::anyhow!("EMAIL: {e}"))?;
     let reason = crate::domain::single_line("--reason", reason, 500)
         .map_err(|e| anyhow::anyhow!("{e}"))?
@@ -126,14 +126,7 @@ pub fn profile_erase(settings: &Settings, email: &str, reason: &str) -> anyhow::
         anyhow::bail!("no profile has the address {email} (an erased profile no longer has one)");
     };
     let meta = crate::consent::Meta::staff("cli".into(), (None, None), &reason);
-    let outcome = crate::consent::write_tx(&mut conn, |c| {
-        let outcome = erase(c, profile.id, &meta)?;
-        if let Erased::Now { .. } = outcome {
-            let subject = format!("profile {}", profile.id);
-            audit_log::record(c, "cli", "profile.erase", &subject, Some(&reason), None)?;
-        }
-        Ok::<_, crate::consent::ApplyError>(outcome)
-    })?;
+    let outcome = erase_audited(&mut conn, profile.id, &meta, "cli", None)?;
     match outcome {
         Erased::Now { withdrawn } => {
             println!(

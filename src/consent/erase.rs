@@ -18,6 +18,26 @@ pub enum Erased {
     NoProfile,
 }
 
+/// Erases one profile in its own write transaction, with the audit row (`profile.erase`, naming the
+/// profile by id and giving `meta.reason`) of `actor` from `ip` in the same transaction.
+pub fn erase_audited(
+    conn: &mut DbConn,
+    profile_id: i64,
+    meta: &Meta,
+    actor: &str,
+    ip: Option<&str>,
+) -> Result<Erased, ApplyError> {
+    super::write_tx(conn, |c| {
+        let outcome = erase(c, profile_id, meta)?;
+        if let Erased::Now { .. } = outcome {
+            let subject = format!("profile {profile_id}");
+            let reason = meta.reason.as_deref();
+            crate::db::models::audit_log::record(c, actor, "profile.erase", &subject, reason, ip)?;
+        }
+        Ok(outcome)
+    })
+}
+
 /// Erases one profile. Must run inside a write transaction (`write_tx`).
 pub fn erase(conn: &mut DbConn, profile_id: i64, meta: &Meta) -> Result<Erased, ApplyError> {
     // The profile's lock first, as on every path; it fails for an erased profile too.

@@ -354,17 +354,9 @@ pub async fn erase(
         crate::routes::client_meta(&req),
         &reason,
     );
-    let who = staff.clone();
+    let (actor, ip) = (staff.actor(), staff.ip.clone());
     let outcome = state
-        .db(move |c| {
-            Ok(write_tx(c, |c| {
-                let outcome = erase::erase(c, id, &meta)?;
-                if let Erased::Now { .. } = outcome {
-                    who.audit(c, "profile.erase", &format!("profile {id}"), Some(&reason))?;
-                }
-                Ok::<_, crate::consent::ApplyError>(outcome)
-            })?)
-        })
+        .db(move |c| Ok(erase::erase_audited(c, id, &meta, &actor, ip.as_deref())?))
         .await?;
     match outcome {
         Erased::Now { withdrawn } => {
