@@ -192,14 +192,39 @@ fn on_off(on: bool) -> ConsentValue {
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub accepted: usize,
+    /// Accepted items that created a profile, changed one, or found it already as given.
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
     pub rejected: Vec<(usize, String)>,
     /// Changes ignored because the profile already held a later one: (index, agreement key).
     pub stale: Vec<(usize, String)>,
 }
 
-/// Applies checked items in order, in the caller's write transaction. An item refused here (an erased
-/// person, an email and a customId of two different profiles, an address another profile took
-/// meanwhile) writes nothing: each item runs in a savepoint.
+/// What an accepted item did to its profile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Done {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+impl Outcome {
+    pub fn accept(&mut self, index: usize, done: Done, stale: Vec<String>) {
+        self.accepted += 1;
+        match done {
+            Done::Created => self.created += 1,
+            Done::Updated => self.updated += 1,
+            Done::Unchanged => self.unchanged += 1,
+        }
+        self.stale.extend(stale.into_iter().map(|key| (index, key)));
+    }
+}
+
+/// Applies checked items in order, in the caller's write transaction. Most are applied together, set by
+/// set (`super::bulk`); an item that names a person an earlier item named, or changes a profile's email
+/// or customId, follows one at a time, in order. An item refused (an erased person, an email and a
+/// customId of two different profiles, an address another profile took meanwhile) writes nothing.
 pub fn apply(
     conn: &mut DbConn,
     items: &[(usize, Item)],
@@ -209,19 +234,16 @@ pub fn apply(
     // Batches take turns (SQLite's write transactions do anyway): one lock, however many people, so
     // two batches never interleave on a profile they name differently, and no lock table fills up.
     profiles::batch_writers_take_turns(conn)?;
-    for (index, item) in items {
+    let later = super::bulk::apply_set(conn, items, meta, outcome)?;
+    for pos in later {
+        let (index, item) = &items[pos];
+        // Each in a savepoint: rolled back, nothing of a refused item stays.
         let result = conn.transaction(|c| match apply_one(c, item, meta)? {
-            Ok(stale) => Ok(stale),
-            // Roll the item's savepoint back: nothing of it stays.
+            Ok(done) => Ok(done),
             Err(why) => Err(Refused::Item(why)),
         });
         match result {
-            Ok(stale) => {
-                outcome.accepted += 1;
-                outcome
-                    .stale
-                    .extend(stale.into_iter().map(|key| (*index, key)));
-            }
+            Ok((done, stale)) => outcome.accept(*index, done, stale),
             Err(Refused::Item(why)) => outcome.rejected.push((*index, why)),
             Err(Refused::Apply(ApplyError::Db(diesel::result::Error::DatabaseError(
                 diesel::result::DatabaseErrorKind::UniqueViolation,
@@ -254,6 +276,19 @@ impl From<ApplyError> for Refused {
     }
 }
 
+/// Why an email and a customId cannot name one profile.
+pub(super) fn two_profiles(email: Option<&str>, custom: Option<&str>) -> String {
+    format!(
+        "the email and the customId belong to two different profiles ({} and customId {})",
+        email.unwrap_or_default(),
+        custom.unwrap_or_default()
+    )
+}
+
+/// The refusal of an erased person's identity.
+pub(super) const ERASED: &str =
+    "this person's profile was erased (right to erasure) and is not created again";
+
 /// The live profile an item names: `Ok(None)` when there is none, the inner error when its email and
 /// customId belong to two different profiles.
 fn resolve(
@@ -270,23 +305,103 @@ fn resolve(
         None => None,
     };
     Ok(match (by_email, by_custom) {
-        (Some(a), Some(b)) if a.id != b.id => Err(format!(
-            "the email and the customId belong to two different profiles ({} and customId {})",
-            email.unwrap_or_default(),
-            custom.unwrap_or_default()
-        )),
+        (Some(a), Some(b)) if a.id != b.id => Err(two_profiles(email, custom)),
         (Some(p), _) | (None, Some(p)) => Ok(Some(p.id)),
         (None, None) => Ok(None),
     })
 }
 
-/// One item: its profile found and locked (or created), its fields set, its consents applied. The
-/// inner error is the item's refusal; the stale agreement keys come back otherwise.
+/// The attributes a new profile gets from an item (a `null` sets nothing).
+pub(super) fn new_attributes(item: &Item) -> String {
+    let attributes: Map<String, Value> = item
+        .attributes
+        .iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    Value::Object(attributes).to_string()
+}
+
+/// A stored profile with an item's fields laid over it: attributes merge (`null` removes one), a field
+/// the item leaves out stays. The inner error refuses the item; the flag says whether anything differs.
+pub(super) fn merged(
+    p: &profiles::Profile,
+    item: &Item,
+    now: NaiveDateTime,
+) -> Result<(profiles::Rewrite, bool), String> {
+    let Ok(Value::Object(mut attributes)) = serde_json::from_str::<Value>(&p.attributes) else {
+        return Err(
+            "the profile's stored attributes are not a JSON object; fix them before merging".into(),
+        );
+    };
+    let before = attributes.clone();
+    for (k, v) in &item.attributes {
+        match v {
+            Value::Null => attributes.remove(k),
+            v => attributes.insert(k.clone(), v.clone()),
+        };
+    }
+    let changed_attributes = attributes != before;
+    let attributes = if changed_attributes {
+        Value::Object(attributes).to_string()
+    } else {
+        p.attributes.clone()
+    };
+    if attributes.len() > MAX_ATTRIBUTES {
+        return Err(format!(
+            "with these, the profile's attributes would be larger than {MAX_ATTRIBUTES} bytes of JSON"
+        ));
+    }
+    let pick = |given: Option<&String>, held: &Option<String>| given.or(held.as_ref()).cloned();
+    let email = item.email.as_ref().map(|e| e.as_str().to_string());
+    let row = profiles::Rewrite {
+        id: p.id,
+        email: pick(email.as_ref(), &p.email),
+        custom_id: pick(item.custom_id.as_ref(), &p.custom_id),
+        phone: pick(item.phone.as_ref(), &p.phone),
+        first_name: pick(item.first_name.as_ref(), &p.first_name),
+        last_name: pick(item.last_name.as_ref(), &p.last_name),
+        attributes,
+        updated_at: now,
+        consent_mask: p.consent_mask,
+    };
+    let changed = changed_attributes
+        || row.email != p.email
+        || row.custom_id != p.custom_id
+        || row.phone != p.phone
+        || row.first_name != p.first_name
+        || row.last_name != p.last_name;
+    Ok((row, changed))
+}
+
+/// The consent changes an item asks for.
+pub(super) fn changes_of(item: &Item) -> Vec<Change> {
+    item.consents
+        .iter()
+        .map(|(id, _, value)| Change {
+            agreement_id: *id,
+            value: *value,
+            version: None,
+        })
+        .collect()
+}
+
+/// The item's own time, if it reported one.
+pub(super) fn meta_of(item: &Item, meta: &Meta, now: NaiveDateTime) -> Meta {
+    Meta {
+        occurred_at: item.consented_at.unwrap_or(now),
+        reported: item.consented_at.is_some(),
+        ..meta.clone()
+    }
+}
+
+/// One item, one statement at a time: its profile found and locked (or created), its fields set, its
+/// consents applied. The inner error is the item's refusal.
 fn apply_one(
     conn: &mut DbConn,
     item: &Item,
     meta: &Meta,
-) -> Result<Result<Vec<String>, String>, ApplyError> {
+) -> Result<Result<(Done, Vec<String>), String>, ApplyError> {
     let email = item.email.as_ref().map(|e| e.as_str());
     let custom = item.custom_id.as_deref();
     let now = crate::db::now();
@@ -313,19 +428,10 @@ fn apply_one(
             let custom_identity = custom.map(|c| profiles::identity(None, Some(c)));
             for identity in email.map(String::from).iter().chain(custom_identity.iter()) {
                 if erasures::is_erased(conn, identity)? {
-                    return Ok(Err(
-                        "this person's profile was erased (right to erasure) and is not created again"
-                            .into(),
-                    ));
+                    return Ok(Err(ERASED.into()));
                 }
             }
-            let attributes: Map<String, Value> = item
-                .attributes
-                .iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
-            let attributes = Value::Object(attributes).to_string();
+            let attributes = new_attributes(item);
             let mut row = [profiles::NewProfile {
                 email,
                 custom_id: custom,
@@ -337,6 +443,7 @@ fn apply_one(
                 form_mail_window: None,
                 created_at: now,
                 updated_at: now,
+                consent_mask: 0,
             }];
             // A sign-up may have created the address since: then it comes back, locked, to update.
             let made = profiles::upsert_many(conn, &mut row)?;
@@ -344,54 +451,32 @@ fn apply_one(
             (made.id, made.created)
         }
     };
+    let mut changed = false;
     if !created {
         let p = profiles::find(conn, profile_id)?.ok_or(ApplyError::NoProfile(profile_id))?;
-        // Attributes merge into what the profile has; `null` removes one.
-        let Ok(Value::Object(mut attributes)) = serde_json::from_str::<Value>(&p.attributes) else {
-            return Ok(Err(
-                "the profile's stored attributes are not a JSON object; fix them before merging"
-                    .into(),
-            ));
+        let (row, differs) = match merged(&p, item, now) {
+            Ok(m) => m,
+            Err(why) => return Ok(Err(why)),
         };
-        for (k, v) in &item.attributes {
-            match v {
-                Value::Null => attributes.remove(k),
-                v => attributes.insert(k.clone(), v.clone()),
-            };
+        if differs {
+            profiles::rewrite_many(conn, &[row])?;
+            changed = true;
         }
-        let attributes = Value::Object(attributes).to_string();
-        if attributes.len() > MAX_ATTRIBUTES {
-            return Ok(Err(format!(
-                "with these, the profile's attributes would be larger than {MAX_ATTRIBUTES} bytes of JSON"
-            )));
-        }
-        let fields = profiles::ProfileFields {
-            email,
-            custom_id: custom,
-            phone: item.phone.as_deref(),
-            first_name: item.first_name.as_deref(),
-            last_name: item.last_name.as_deref(),
-            attributes: Some(&attributes),
-            updated_at: Some(now),
-        };
-        profiles::update_fields(conn, profile_id, &fields)?;
     }
-    let changes: Vec<Change> = item
-        .consents
-        .iter()
-        .map(|(id, _, value)| Change {
-            agreement_id: *id,
-            value: *value,
-            version: None,
-        })
-        .collect();
-    let meta = Meta {
-        occurred_at: item.consented_at.unwrap_or(now),
-        reported: item.consented_at.is_some(),
-        ..meta.clone()
+    let applied = super::apply_all(
+        conn,
+        profile_id,
+        &changes_of(item),
+        &meta_of(item, meta, now),
+    )?;
+    let done = if created {
+        Done::Created
+    } else if changed || !applied.recorded.is_empty() {
+        Done::Updated
+    } else {
+        Done::Unchanged
     };
-    let applied = super::apply_all(conn, profile_id, &changes, &meta)?;
-    Ok(Ok(applied.stale))
+    Ok(Ok((done, applied.stale)))
 }
 
 #[cfg(test)]

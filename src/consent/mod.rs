@@ -14,6 +14,7 @@
 //! that still happens is retried by `write_tx`, never shown to the person.
 
 pub mod batch;
+pub mod bulk;
 pub mod erase;
 pub mod ledger;
 pub mod optin;
@@ -127,14 +128,120 @@ pub fn apply_all(
         .into_iter()
         .map(|a| (a.id, a))
         .collect();
-    let mut current: HashMap<i64, consents::Consent> = consents::for_profile(conn, profile_id)?
-        .into_iter()
-        .map(|c| (c.agreement_id, c))
-        .collect();
-    let mut prev_hash = consent_events::last_hash(conn, profile_id)?;
-    let email_digest = sha256_hex(profile.identity().as_bytes());
+    let held = consents::for_profile(conn, profile_id)?;
+    let last_hash = consent_events::last_hash(conn, profile_id)?;
     // Taken under the lock, so events stamped here are in the same order as the chain.
     let recorded_at = crate::db::now();
+    let mut plan = decide(
+        &Decision {
+            catalog: &catalog,
+            meta,
+            recorded_at,
+        },
+        &held,
+        changes,
+        &mut |a, version| {
+            a.wording(conn, version)
+                .map(|(text, language)| (sha256_hex(text.as_bytes()), language))
+        },
+    )?;
+    plan.seal(
+        profile_id,
+        &sha256_hex(profile.identity().as_bytes()),
+        last_hash,
+    );
+    if !plan.cancel.is_empty() {
+        optin_requests::cancel_covering(
+            conn,
+            profile_id,
+            &plan.cancel,
+            plan.cancel_made_before,
+            recorded_at,
+        )?;
+    }
+    for (agreement_id, to) in &plan.advances {
+        consents::advance(conn, profile_id, *agreement_id, *to)?;
+    }
+    let mut recorded = Vec::with_capacity(plan.events.len());
+    for (ev, (row, existed)) in plan.events.iter().zip(&plan.puts) {
+        let event_id = consent_events::insert(conn, ev)?;
+        consents::put(conn, row, *existed)?;
+        recorded.push(Recorded {
+            event_id,
+            agreement_key: ev.agreement_key.clone(),
+            value: consents::held(Some(row)),
+            previous: if ev.previous == "enabled" {
+                ConsentValue::Enabled
+            } else {
+                ConsentValue::Disabled
+            },
+        });
+    }
+    if let Some(mask) = plan.mask {
+        profiles::touch(conn, profile_id, recorded_at, mask)?;
+    }
+    Ok(Applied {
+        recorded,
+        stale: plan.stale,
+    })
+}
+
+/// What a decision about one profile's changes depends on besides the profile itself.
+pub struct Decision<'a> {
+    pub catalog: &'a HashMap<i64, agreements::Agreement>,
+    pub meta: &'a Meta,
+    /// The time taken under the profile's lock.
+    pub recorded_at: NaiveDateTime,
+}
+
+/// What applying changes to one profile writes. `decide` makes it from what the profile holds; the one
+/// profile writer (`apply_all`) and the set-based one (`bulk`) both write it, so both behave alike.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// Ledger events in chain order; `seal` gives them their profile, digests and hashes.
+    pub events: Vec<consent_events::EventBody>,
+    /// The current value each event leaves, and whether a row was there before.
+    pub puts: Vec<(consents::Consent, bool)>,
+    /// Same answers reported again later: (agreement, time) to move the value's time to.
+    pub advances: Vec<(i64, NaiveDateTime)>,
+    /// Agreements refused: open confirmation requests for them end, those made up to
+    /// `cancel_made_before` when it is set.
+    pub cancel: Vec<i64>,
+    pub cancel_made_before: Option<NaiveDateTime>,
+    /// Keys of reported changes older than what the profile holds.
+    pub stale: Vec<String>,
+    /// The enabled agreements as bits afterwards, when anything was recorded.
+    pub mask: Option<i64>,
+}
+
+impl Plan {
+    /// Gives the events their profile and chains them after `last_hash`.
+    pub fn seal(&mut self, profile_id: i64, identity_digest: &str, last_hash: Option<String>) {
+        let mut prev = last_hash;
+        for (ev, (row, _)) in self.events.iter_mut().zip(self.puts.iter_mut()) {
+            ev.profile_id = profile_id;
+            row.profile_id = profile_id;
+            ev.email_digest = identity_digest.to_string();
+            ev.prev_hash = prev;
+            ev.hash = ledger::event_hash(ev);
+            prev = Some(ev.hash.clone());
+        }
+    }
+}
+
+/// Decides what `changes` do to a profile that holds `held` (read under its lock): which are recorded,
+/// which only move a value's time, which are too late. Pure but for `wording`, which gives the SHA-256
+/// and language of an agreement's wording at a version.
+pub fn decide(
+    d: &Decision,
+    held: &[consents::Consent],
+    changes: &[Change],
+    wording: &mut dyn FnMut(&agreements::Agreement, i32) -> QueryResult<(String, String)>,
+) -> Result<Plan, ApplyError> {
+    let meta = d.meta;
+    let mut current: HashMap<i64, consents::Consent> =
+        held.iter().map(|c| (c.agreement_id, c.clone())).collect();
+    let recorded_at = d.recorded_at;
     let occurred_at = if meta.reported {
         // A reported time cannot lie in the future, where it would outrank every later change.
         crate::db::truncate(meta.occurred_at).min(recorded_at)
@@ -152,23 +259,21 @@ pub fn apply_all(
                         && value == ConsentValue::Enabled)
             })
     };
-    // Saying no also ends any confirmation still waiting for the same agreement; a reported "no"
-    // only ends requests made before it, and a stale one none.
-    let refused: Vec<i64> = changes
-        .iter()
-        .filter(|c| c.value == ConsentValue::Disabled)
-        .filter(|c| !late(current.get(&c.agreement_id), c.value))
-        .map(|c| c.agreement_id)
-        .collect();
-    if !refused.is_empty() {
-        let made_before = meta.reported.then_some(occurred_at);
-        optin_requests::cancel_covering(conn, profile_id, &refused, made_before, recorded_at)?;
-    }
-    let mut recorded = Vec::new();
-    let mut stale = Vec::new();
-
+    let mut plan = Plan {
+        // Saying no also ends any confirmation still waiting for the same agreement; a reported "no"
+        // only ends requests made before it, and a stale one none.
+        cancel: changes
+            .iter()
+            .filter(|c| c.value == ConsentValue::Disabled)
+            .filter(|c| !late(current.get(&c.agreement_id), c.value))
+            .map(|c| c.agreement_id)
+            .collect(),
+        cancel_made_before: meta.reported.then_some(occurred_at),
+        ..Plan::default()
+    };
     for change in changes {
-        let agreement = catalog
+        let agreement = d
+            .catalog
             .get(&change.agreement_id)
             .ok_or(ApplyError::NoAgreement(change.agreement_id))?;
         let existing = current.get(&change.agreement_id);
@@ -181,7 +286,7 @@ pub fn apply_all(
             // cannot revive it).
             match existing {
                 Some(c) if c.occurred_at < occurred_at => {
-                    consents::advance(conn, profile_id, agreement.id, occurred_at)?;
+                    plan.advances.push((agreement.id, occurred_at));
                     if let Some(c) = current.get_mut(&agreement.id) {
                         c.occurred_at = occurred_at;
                     }
@@ -192,63 +297,58 @@ pub fn apply_all(
             }
         }
         if late {
-            stale.push(agreement.key.clone());
+            plan.stale.push(agreement.key.clone());
             continue;
         }
         let version = change.version.unwrap_or(agreement.version);
-        let (text, language) = agreement.wording(conn, version)?;
-        let mut ev = consent_events::EventBody {
-            profile_id,
+        let (text_sha256, language) = wording(agreement, version)?;
+        plan.events.push(consent_events::EventBody {
+            profile_id: 0,
             agreement_id: agreement.id,
             agreement_key: agreement.key.clone(),
             value: change.value.as_str().into(),
             previous: previous.as_str().into(),
             version,
-            text_sha256: sha256_hex(text.as_bytes()),
+            text_sha256,
             source: meta.source.to_string(),
             occurred_at,
             recorded_at,
-            email_digest: email_digest.clone(),
+            email_digest: String::new(),
             ip: meta.ip.clone(),
             ip_digest: meta.ip.as_deref().map(|v| sha256_hex(v.as_bytes())),
             user_agent: meta.user_agent.clone(),
             user_agent_digest: meta.user_agent.as_deref().map(|v| sha256_hex(v.as_bytes())),
             // The language of the wording the person saw.
             language: Some(language),
-            prev_hash: prev_hash.clone(),
+            prev_hash: None,
             hash: String::new(),
             reason: meta.reason.clone(),
             reason_digest: meta.reason.as_deref().map(|v| sha256_hex(v.as_bytes())),
-        };
-        ev.hash = ledger::event_hash(&ev);
-        let event_id = consent_events::insert(conn, &ev)?;
+        });
         let row = consents::Consent {
-            profile_id,
+            profile_id: 0,
             agreement_id: agreement.id,
-            value: ev.value.clone(),
+            value: change.value.as_str().into(),
             version,
             occurred_at,
         };
-        consents::put(conn, &row, existing.is_some())?;
+        plan.puts.push((row.clone(), existing.is_some()));
         current.insert(agreement.id, row);
-        prev_hash = Some(ev.hash);
-        recorded.push(Recorded {
-            event_id,
-            agreement_key: agreement.key.clone(),
-            value: change.value,
-            previous,
-        });
     }
-    if !recorded.is_empty() {
+    // An advance made moot by a later recorded event of the same agreement is dropped.
+    plan.advances
+        .retain(|(a, _)| !plan.puts.iter().any(|(r, _)| r.agreement_id == *a));
+    if !plan.events.is_empty() {
         // The enabled agreements as bits, for counts and audiences at any size (see `audiences`).
-        let mask = current
-            .values()
-            .filter(|c| c.is_enabled())
-            .filter_map(|c| catalog.get(&c.agreement_id))
-            .fold(0i64, |m, a| m | a.bit());
-        profiles::touch(conn, profile_id, recorded_at, mask)?;
+        plan.mask = Some(
+            current
+                .values()
+                .filter(|c| c.is_enabled())
+                .filter_map(|c| d.catalog.get(&c.agreement_id))
+                .fold(0i64, |m, a| m | a.bit()),
+        );
     }
-    Ok(Applied { recorded, stale })
+    Ok(plan)
 }
 
 /// Errors after which the whole transaction may simply be run again.

@@ -61,6 +61,7 @@ pub fn record_batch(
             form_mail_window: Allowance::first(now).window,
             created_at: now,
             updated_at: now,
+            consent_mask: 0,
         })
         .collect();
     // Re-subscribing never downgrades or overwrites: an existing profile keeps its data as it is (a public

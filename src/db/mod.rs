@@ -222,3 +222,6 @@ pub fn truncate(t: chrono::NaiveDateTime) -> chrono::NaiveDateTime {
     debug_assert!(t.nanosecond().is_multiple_of(1000));
     t
 }
+
+/// Most values in one `IN (…)` list (SQLite allows 32,766 bound values per statement).
+pub const IN_LIST: usize = 2000;

@@ -60,7 +60,10 @@ async fn a_batch_creates_and_updates_profiles_and_records_every_change() {
     )
     .await;
     assert_eq!(status, 202, "{answer}");
-    assert_eq!(answer, json!({"accepted": 2, "rejected": [], "stale": []}));
+    assert_eq!(
+        answer,
+        json!({"accepted": 2, "created": 2, "updated": 0, "unchanged": 0, "rejected": [], "stale": []})
+    );
 
     let (_, ann) = app.api("/api/v1/profiles/ann@example.com", &key).await;
     assert_eq!(ann["customId"], "crm-1");
@@ -114,6 +117,10 @@ async fn a_batch_creates_and_updates_profiles_and_records_every_change() {
     )
     .await;
     assert_eq!((status, &answer["accepted"]), (202, &json!(2)), "{answer}");
+    assert_eq!(
+        answer["updated"], 2,
+        "an email and attributes changed: {answer}"
+    );
     assert_eq!(app.count("consent_events"), before, "no change, no event");
     assert_eq!(
         value_of(&app, "bo@example.com", "sms_agreement").as_deref(),
@@ -152,7 +159,7 @@ async fn an_older_change_never_revives_a_newer_withdrawal() {
     assert_eq!(status, 202);
     assert_eq!(
         answer,
-        json!({"accepted": 1, "rejected": [], "stale": [{"index": 0, "agreement": "newsletter_agreement"}]})
+        json!({"accepted": 1, "created": 0, "updated": 0, "unchanged": 1, "rejected": [], "stale": [{"index": 0, "agreement": "newsletter_agreement"}]})
     );
     assert_eq!(
         value_of(&app, "cy@example.com", "newsletter_agreement").as_deref(),

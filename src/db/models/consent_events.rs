@@ -95,3 +95,77 @@ pub fn blank_personal(conn: &mut DbConn, profile_id: i64) -> QueryResult<usize> 
         ))
         .execute(conn)
 }
+
+/// Appends sealed events (in chain order per profile) whose profiles the caller holds.
+pub fn insert_many(conn: &mut DbConn, events: &[EventBody]) -> QueryResult<()> {
+    match conn {
+        // One prepared statement whatever the count: a column per array.
+        DbConn::Pg(c) => {
+            use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamp};
+            for chunk in events.chunks(5000) {
+                let text = |f: &dyn Fn(&EventBody) -> &str| chunk.iter().map(f).collect::<Vec<_>>();
+                let opt = |f: &dyn Fn(&EventBody) -> Option<&str>| {
+                    chunk.iter().map(f).collect::<Vec<_>>()
+                };
+                diesel::sql_query(
+                    "INSERT INTO consent_events (profile_id, agreement_id, agreement_key, value, previous, version, \
+                     text_sha256, source, occurred_at, recorded_at, email_digest, ip, ip_digest, user_agent, \
+                     user_agent_digest, language, prev_hash, hash, reason, reason_digest) \
+                     SELECT * FROM unnest($1::int8[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::int4[], \
+                     $7::text[], $8::text[], $9::timestamp[], $10::timestamp[], $11::text[], $12::text[], $13::text[], \
+                     $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[])",
+                )
+                .bind::<Array<BigInt>, _>(chunk.iter().map(|e| e.profile_id).collect::<Vec<_>>())
+                .bind::<Array<BigInt>, _>(chunk.iter().map(|e| e.agreement_id).collect::<Vec<_>>())
+                .bind::<Array<Text>, _>(text(&|e| &e.agreement_key))
+                .bind::<Array<Text>, _>(text(&|e| &e.value))
+                .bind::<Array<Text>, _>(text(&|e| &e.previous))
+                .bind::<Array<Integer>, _>(chunk.iter().map(|e| e.version).collect::<Vec<_>>())
+                .bind::<Array<Text>, _>(text(&|e| &e.text_sha256))
+                .bind::<Array<Text>, _>(text(&|e| &e.source))
+                .bind::<Array<Timestamp>, _>(chunk.iter().map(|e| e.occurred_at).collect::<Vec<_>>())
+                .bind::<Array<Timestamp>, _>(chunk.iter().map(|e| e.recorded_at).collect::<Vec<_>>())
+                .bind::<Array<Text>, _>(text(&|e| &e.email_digest))
+                .bind::<Array<Nullable<Text>>, _>(opt(&|e| e.ip.as_deref()))
+                .bind::<Array<Nullable<Text>>, _>(opt(&|e| e.ip_digest.as_deref()))
+                .bind::<Array<Nullable<Text>>, _>(opt(&|e| e.user_agent.as_deref()))
+                .bind::<Array<Nullable<Text>>, _>(opt(&|e| e.user_agent_digest.as_deref()))
+                .bind::<Array<Nullable<Text>>, _>(opt(&|e| e.language.as_deref()))
+                .bind::<Array<Nullable<Text>>, _>(opt(&|e| e.prev_hash.as_deref()))
+                .bind::<Array<Text>, _>(text(&|e| &e.hash))
+                .bind::<Array<Nullable<Text>>, _>(opt(&|e| e.reason.as_deref()))
+                .bind::<Array<Nullable<Text>>, _>(opt(&|e| e.reason_digest.as_deref()))
+                .execute(c)?;
+            }
+        }
+        // In process: a prepared single-row statement is as fast as SQLite goes.
+        DbConn::Sqlite(c) => {
+            for ev in events {
+                diesel::insert_into(consent_events::table)
+                    .values(ev)
+                    .execute(c)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The hash of the latest event of each of these profiles that has one: (profile, hash).
+pub fn last_hashes(conn: &mut DbConn, profile_ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+    let mut found = Vec::with_capacity(profile_ids.len());
+    for chunk in profile_ids.chunks(crate::db::IN_LIST) {
+        let latest: Vec<Option<i64>> = consent_events::table
+            .filter(consent_events::profile_id.eq_any(chunk))
+            .group_by(consent_events::profile_id)
+            .select(diesel::dsl::max(consent_events::id))
+            .load(conn)?;
+        let latest: Vec<i64> = latest.into_iter().flatten().collect();
+        found.extend(
+            consent_events::table
+                .filter(consent_events::id.eq_any(latest))
+                .select((consent_events::profile_id, consent_events::hash))
+                .load::<(i64, String)>(conn)?,
+        );
+    }
+    Ok(found)
+}

@@ -99,3 +99,57 @@ pub fn without_events(conn: &mut DbConn) -> QueryResult<Option<i64>> {
         .first(conn)
         .optional()
 }
+
+/// The current values of many profiles.
+pub fn for_profiles(conn: &mut DbConn, profile_ids: &[i64]) -> QueryResult<Vec<Consent>> {
+    let mut found = Vec::new();
+    for chunk in profile_ids.chunks(crate::db::IN_LIST) {
+        found.extend(
+            consents::table
+                .filter(consents::profile_id.eq_any(chunk))
+                .select(Consent::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(found)
+}
+
+/// Writes current values, inserting or replacing each (profile, agreement) row; the caller holds the
+/// profiles.
+pub fn upsert_many(conn: &mut DbConn, rows: &[Consent]) -> QueryResult<()> {
+    match conn {
+        DbConn::Pg(c) => {
+            use diesel::sql_types::{Array, BigInt, Integer, Text, Timestamp};
+            for chunk in rows.chunks(5000) {
+                diesel::sql_query(
+                    "INSERT INTO consents (profile_id, agreement_id, value, version, occurred_at) \
+                     SELECT * FROM unnest($1::int8[], $2::int8[], $3::text[], $4::int4[], $5::timestamp[]) \
+                     ON CONFLICT (profile_id, agreement_id) DO UPDATE SET value = excluded.value, \
+                     version = excluded.version, occurred_at = excluded.occurred_at",
+                )
+                .bind::<Array<BigInt>, _>(chunk.iter().map(|r| r.profile_id).collect::<Vec<_>>())
+                .bind::<Array<BigInt>, _>(chunk.iter().map(|r| r.agreement_id).collect::<Vec<_>>())
+                .bind::<Array<Text>, _>(chunk.iter().map(|r| r.value.as_str()).collect::<Vec<_>>())
+                .bind::<Array<Integer>, _>(chunk.iter().map(|r| r.version).collect::<Vec<_>>())
+                .bind::<Array<Timestamp>, _>(chunk.iter().map(|r| r.occurred_at).collect::<Vec<_>>())
+                .execute(c)?;
+            }
+        }
+        DbConn::Sqlite(c) => {
+            use diesel::upsert::excluded;
+            for row in rows {
+                diesel::insert_into(consents::table)
+                    .values(row)
+                    .on_conflict((consents::profile_id, consents::agreement_id))
+                    .do_update()
+                    .set((
+                        consents::value.eq(excluded(consents::value)),
+                        consents::version.eq(excluded(consents::version)),
+                        consents::occurred_at.eq(excluded(consents::occurred_at)),
+                    ))
+                    .execute(c)?;
+            }
+        }
+    }
+    Ok(())
+}

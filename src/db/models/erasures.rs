@@ -36,3 +36,20 @@ pub fn is_erased(conn: &mut DbConn, identity: &str) -> QueryResult<bool> {
     ))
     .get_result(conn)
 }
+
+/// Which of these identity digests (SHA-256 of an email or `customId:ID`) belong to erased profiles.
+pub fn erased_among(
+    conn: &mut DbConn,
+    digests: &[String],
+) -> QueryResult<std::collections::HashSet<String>> {
+    let mut found = std::collections::HashSet::new();
+    for chunk in digests.chunks(crate::db::IN_LIST) {
+        found.extend(
+            erasures::table
+                .filter(erasures::identity_digest.eq_any(chunk))
+                .select(erasures::identity_digest)
+                .load::<String>(conn)?,
+        );
+    }
+    Ok(found)
+}

@@ -168,22 +168,53 @@ pub fn cancel_covering(
     made_before: Option<NaiveDateTime>,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
-    let ids: Vec<i64> = pending_for_profile(conn, profile_id, now)?
-        .into_iter()
-        .filter(|r| made_before.is_none_or(|t| r.created_at <= t))
-        .filter(|r| {
-            decode_agreements(&r.agreements)
-                .iter()
-                .any(|(a, _)| agreement_ids.contains(a))
-        })
-        .map(|r| r.id)
-        .collect();
+    cancel_covering_many(conn, &[(profile_id, agreement_ids, made_before)], now)
+}
+
+/// `cancel_covering` for many profiles at once: (profile, agreements refused, made up to), each profile
+/// once and locked by the caller.
+pub fn cancel_covering_many(
+    conn: &mut DbConn,
+    refusals: &[(i64, &[i64], Option<NaiveDateTime>)],
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    if refusals.is_empty() {
+        return Ok(0);
+    }
+    let profiles: Vec<i64> = refusals.iter().map(|r| r.0).collect();
+    let mut ids = Vec::new();
+    for chunk in profiles.chunks(crate::db::IN_LIST) {
+        let open: Vec<OptinRequest> = optin_requests::table
+            .filter(optin_requests::profile_id.eq_any(chunk))
+            .filter(optin_requests::confirmed_at.is_null())
+            .filter(optin_requests::cancelled_at.is_null())
+            .filter(optin_requests::expires_at.gt(now))
+            .select(OptinRequest::as_select())
+            .load(conn)?;
+        ids.extend(
+            open.into_iter()
+                .filter(|r| {
+                    refusals.iter().any(|(p, agreements, made_before)| {
+                        *p == r.profile_id
+                            && made_before.is_none_or(|t| r.created_at <= t)
+                            && decode_agreements(&r.agreements)
+                                .iter()
+                                .any(|(a, _)| agreements.contains(a))
+                    })
+                })
+                .map(|r| r.id),
+        );
+    }
     if ids.is_empty() {
         return Ok(0);
     }
-    diesel::update(optin_requests::table.filter(optin_requests::id.eq_any(&ids)))
-        .set(optin_requests::cancelled_at.eq(now))
-        .execute(conn)
+    let mut n = 0;
+    for chunk in ids.chunks(crate::db::IN_LIST) {
+        n += diesel::update(optin_requests::table.filter(optin_requests::id.eq_any(chunk)))
+            .set(optin_requests::cancelled_at.eq(now))
+            .execute(conn)?;
+    }
+    Ok(n)
 }
 
 /// Right to erasure: the clear IP address and user agent of the profile's requests go.

@@ -46,6 +46,8 @@ pub struct NewProfile<'a> {
     pub form_mail_window: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The agreements enabled when it is created with consents (imports), as bits.
+    pub consent_mask: i64,
 }
 
 /// A profile as `upsert_many` left it.
@@ -92,8 +94,8 @@ pub fn upsert_many(conn: &mut DbConn, rows: &mut [NewProfile]) -> QueryResult<Ve
             let col =
                 |f: &dyn Fn(&NewProfile) -> Option<String>| rows.iter().map(f).collect::<Vec<_>>();
             diesel::sql_query(
-                "INSERT INTO profiles (email, custom_id, phone, first_name, last_name, attributes, form_mails, form_mail_window, created_at, updated_at) \
-                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int4[], $8::timestamp[], $9::timestamp[], $10::timestamp[]) \
+                "INSERT INTO profiles (email, custom_id, phone, first_name, last_name, attributes, form_mails, form_mail_window, created_at, updated_at, consent_mask) \
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int4[], $8::timestamp[], $9::timestamp[], $10::timestamp[], $11::int8[]) \
                  ON CONFLICT (email) DO UPDATE SET email = excluded.email \
                  RETURNING id, email, xmax = 0 AS created, form_mails, form_mail_window",
             )
@@ -107,6 +109,7 @@ pub fn upsert_many(conn: &mut DbConn, rows: &mut [NewProfile]) -> QueryResult<Ve
             .bind::<Array<Nullable<Timestamp>>, _>(rows.iter().map(|r| r.form_mail_window).collect::<Vec<_>>())
             .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.created_at).collect::<Vec<_>>())
             .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.updated_at).collect::<Vec<_>>())
+            .bind::<Array<diesel::sql_types::BigInt>, _>(rows.iter().map(|r| r.consent_mask).collect::<Vec<_>>())
             .load(c)
         }
         // The no-op update lets RETURNING yield existing rows too. SQLite has one writer at a time, so a
@@ -147,6 +150,177 @@ pub fn upsert_many(conn: &mut DbConn, rows: &mut [NewProfile]) -> QueryResult<Ve
                 .collect())
         }
     }
+}
+
+/// Creates profiles known to be new (the caller found none with their emails or customIds, and holds
+/// the batch lock) and returns (id, email, customId) of each one made. On PostgreSQL one that a sign-up
+/// created meanwhile is skipped, not returned: the caller applies that row the slow way.
+pub fn insert_new(
+    conn: &mut DbConn,
+    rows: &[NewProfile],
+) -> QueryResult<Vec<(i64, Option<String>, Option<String>)>> {
+    let mut made = Vec::with_capacity(rows.len());
+    match conn {
+        DbConn::Pg(c) => {
+            use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamp};
+            #[derive(QueryableByName)]
+            struct Made {
+                #[diesel(sql_type = BigInt)]
+                id: i64,
+                #[diesel(sql_type = Nullable<Text>)]
+                email: Option<String>,
+                #[diesel(sql_type = Nullable<Text>)]
+                custom_id: Option<String>,
+            }
+            let col = |f: &dyn for<'r> Fn(&'r NewProfile<'_>) -> Option<&'r str>| {
+                rows.iter().map(f).collect::<Vec<_>>()
+            };
+            // In address order, as every writer that locks profiles by address takes them.
+            let found: Vec<Made> = diesel::sql_query(
+                "INSERT INTO profiles (email, custom_id, phone, first_name, last_name, attributes, form_mails, form_mail_window, created_at, updated_at, consent_mask) \
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int4[], $8::timestamp[], $9::timestamp[], $10::timestamp[], $11::int8[]) \
+                 AS u(email) ORDER BY u.email COLLATE \"C\" \
+                 ON CONFLICT DO NOTHING RETURNING id, email, custom_id",
+            )
+            .bind::<Array<Nullable<Text>>, _>(col(&|r| r.email))
+            .bind::<Array<Nullable<Text>>, _>(col(&|r| r.custom_id))
+            .bind::<Array<Nullable<Text>>, _>(col(&|r| r.phone))
+            .bind::<Array<Nullable<Text>>, _>(col(&|r| r.first_name))
+            .bind::<Array<Nullable<Text>>, _>(col(&|r| r.last_name))
+            .bind::<Array<Text>, _>(rows.iter().map(|r| r.attributes).collect::<Vec<_>>())
+            .bind::<Array<Integer>, _>(rows.iter().map(|r| r.form_mails).collect::<Vec<_>>())
+            .bind::<Array<Nullable<Timestamp>>, _>(rows.iter().map(|r| r.form_mail_window).collect::<Vec<_>>())
+            .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.created_at).collect::<Vec<_>>())
+            .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.updated_at).collect::<Vec<_>>())
+            .bind::<Array<BigInt>, _>(rows.iter().map(|r| r.consent_mask).collect::<Vec<_>>())
+            .load(c)?;
+            made.extend(found.into_iter().map(|m| (m.id, m.email, m.custom_id)));
+        }
+        // One writer at a time: nobody can have taken an address since the caller looked.
+        DbConn::Sqlite(c) => {
+            for row in rows {
+                made.push(
+                    diesel::insert_into(profiles::table)
+                        .values(row)
+                        .returning((profiles::id, profiles::email, profiles::custom_id))
+                        .get_result(c)?,
+                );
+            }
+        }
+    }
+    Ok(made)
+}
+
+/// The live profiles with any of these emails or customIds. On PostgreSQL they are locked for the rest
+/// of the transaction, in address order (the order of the sign-up writer), then by id.
+pub fn find_many(
+    conn: &mut DbConn,
+    emails: &[&str],
+    custom_ids: &[&str],
+) -> QueryResult<Vec<Profile>> {
+    let mut found = Vec::new();
+    for (emails, custom_ids) in emails
+        .chunks(crate::db::IN_LIST)
+        .chain(std::iter::repeat(&[][..]))
+        .zip(
+            custom_ids
+                .chunks(crate::db::IN_LIST)
+                .chain(std::iter::repeat(&[][..])),
+        )
+        .take(
+            emails
+                .len()
+                .max(custom_ids.len())
+                .div_ceil(crate::db::IN_LIST),
+        )
+    {
+        // A macro, as the selection's type names the engine.
+        macro_rules! query {
+            () => {
+                profiles::table
+                    .filter(profiles::erased_at.is_null())
+                    .filter(
+                        profiles::email
+                            .eq_any(emails)
+                            .or(profiles::custom_id.eq_any(custom_ids)),
+                    )
+                    .select(Profile::as_select())
+            };
+        }
+        found.extend(match conn {
+            DbConn::Pg(c) => query!()
+                .order((
+                    diesel::dsl::sql::<diesel::sql_types::Text>("email COLLATE \"C\""),
+                    profiles::id,
+                ))
+                .for_update()
+                .load(c)?,
+            DbConn::Sqlite(c) => query!().load(c)?,
+        });
+    }
+    Ok(found)
+}
+
+/// A profile's fields as a batch writer leaves them (all of them, already merged with what it held).
+#[derive(Clone, Debug)]
+pub struct Rewrite {
+    pub id: i64,
+    pub email: Option<String>,
+    pub custom_id: Option<String>,
+    pub phone: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub attributes: String,
+    pub updated_at: NaiveDateTime,
+    pub consent_mask: i64,
+}
+
+/// Writes rewritten profiles the caller has locked.
+pub fn rewrite_many(conn: &mut DbConn, rows: &[Rewrite]) -> QueryResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    match conn {
+        DbConn::Pg(c) => {
+            use diesel::sql_types::{Array, BigInt, Nullable, Text, Timestamp};
+            let col = |f: &dyn Fn(&Rewrite) -> Option<&str>| rows.iter().map(f).collect::<Vec<_>>();
+            diesel::sql_query(
+                "UPDATE profiles p SET email = u.email, custom_id = u.custom_id, phone = u.phone, \
+                 first_name = u.first_name, last_name = u.last_name, attributes = u.attributes, \
+                 updated_at = u.updated_at, consent_mask = u.consent_mask \
+                 FROM unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamp[], $9::int8[]) \
+                 AS u(id, email, custom_id, phone, first_name, last_name, attributes, updated_at, consent_mask) \
+                 WHERE p.id = u.id",
+            )
+            .bind::<Array<BigInt>, _>(rows.iter().map(|r| r.id).collect::<Vec<_>>())
+            .bind::<Array<Nullable<Text>>, _>(col(&|r| r.email.as_deref()))
+            .bind::<Array<Nullable<Text>>, _>(col(&|r| r.custom_id.as_deref()))
+            .bind::<Array<Nullable<Text>>, _>(col(&|r| r.phone.as_deref()))
+            .bind::<Array<Nullable<Text>>, _>(col(&|r| r.first_name.as_deref()))
+            .bind::<Array<Nullable<Text>>, _>(col(&|r| r.last_name.as_deref()))
+            .bind::<Array<Text>, _>(rows.iter().map(|r| r.attributes.as_str()).collect::<Vec<_>>())
+            .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.updated_at).collect::<Vec<_>>())
+            .bind::<Array<BigInt>, _>(rows.iter().map(|r| r.consent_mask).collect::<Vec<_>>())
+            .execute(c)?;
+        }
+        DbConn::Sqlite(c) => {
+            for r in rows {
+                diesel::update(profiles::table.find(r.id))
+                    .set((
+                        profiles::email.eq(&r.email),
+                        profiles::custom_id.eq(&r.custom_id),
+                        profiles::phone.eq(&r.phone),
+                        profiles::first_name.eq(&r.first_name),
+                        profiles::last_name.eq(&r.last_name),
+                        profiles::attributes.eq(&r.attributes),
+                        profiles::updated_at.eq(r.updated_at),
+                        profiles::consent_mask.eq(r.consent_mask),
+                    ))
+                    .execute(c)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Fields a batch item, import row or integration sets on an existing profile (`None`: left as is).

@@ -142,11 +142,14 @@ enum Answer {
     Conflict,
 }
 
-/// `{"accepted": n, "rejected": [{"index", "error"}], "stale": [{"index", "agreement"}]}`, by index.
+/// `{"accepted": n, "created", "updated", "unchanged", "rejected": [{"index", "error"}], "stale": [{"index", "agreement"}]}`, by index.
 fn render(done: &mut Outcome) -> String {
     done.rejected.sort_by_key(|(i, _)| *i);
     json!({
         "accepted": done.accepted,
+        "created": done.created,
+        "updated": done.updated,
+        "unchanged": done.unchanged,
         "rejected": done.rejected.iter().map(|(i, e)| json!({"index": i, "error": e})).collect::<Vec<_>>(),
         "stale": done.stale.iter().map(|(i, a)| json!({"index": i, "agreement": a})).collect::<Vec<_>>(),
     })

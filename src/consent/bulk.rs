@@ -1,0 +1,273 @@
+//! The set-based writer of batch items (batch API, imports, integrations): a set of items costs a
+//! handful of statements (find and lock the profiles named, check tombstones, create the new ones, read
+//! the current values and chain ends, write events, values and profiles together) instead of about
+//! twenty per item. Each item is decided by the same `decide` as a single change, so both writers
+//! behave alike; whatever the set cannot take safely is handed back for the one-at-a-time path.
+
+use super::batch::{self, Done, Item, Outcome};
+use super::{ApplyError, Decision, Meta, decide};
+use crate::db::DbConn;
+use crate::db::models::agreements::{self, Agreement};
+use crate::db::models::{consent_events, consents, erasures, optin_requests, profiles};
+use crate::domain::sha256_hex;
+use std::collections::{HashMap, HashSet};
+
+/// Applies what it can of `items` together, in the caller's write transaction (which holds the batch
+/// lock). Returns the positions in `items` left for the one-at-a-time path, in order: items naming a
+/// person that an earlier item named, items that change a profile's email or customId, and (PostgreSQL)
+/// new people a sign-up created meanwhile.
+pub fn apply_set(
+    conn: &mut DbConn,
+    items: &[(usize, Item)],
+    meta: &Meta,
+    outcome: &mut Outcome,
+) -> Result<Vec<usize>, ApplyError> {
+    let now = crate::db::now();
+    let mut later = Vec::new();
+
+    // One item per person in the set: an item naming an email or customId seen before waits, in order.
+    // (Names are kept as (is a customId, text), so an email and a customId never collide.)
+    let mut named: HashSet<(bool, &str)> = HashSet::new();
+    let mut set = Vec::with_capacity(items.len());
+    for (pos, (_, item)) in items.iter().enumerate() {
+        let names = [
+            item.email.as_ref().map(|e| (false, e.as_str())),
+            item.custom_id.as_deref().map(|c| (true, c)),
+        ];
+        let seen = names.iter().flatten().any(|n| named.contains(n));
+        // Kept even when the item waits, so a later one naming the same person waits behind it.
+        named.extend(names.into_iter().flatten());
+        if seen {
+            later.push(pos);
+        } else {
+            set.push(pos);
+        }
+    }
+
+    // Find (and on PostgreSQL lock) every live profile the set names.
+    let emails: Vec<&str> = set
+        .iter()
+        .filter_map(|&p| items[p].1.email.as_ref().map(|e| e.as_str()))
+        .collect();
+    let customs: Vec<&str> = set
+        .iter()
+        .filter_map(|&p| items[p].1.custom_id.as_deref())
+        .collect();
+    let found = profiles::find_many(conn, &emails, &customs)?;
+    let by_email: HashMap<&str, usize> = found
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| p.email.as_deref().map(|e| (e, i)))
+        .collect();
+    let by_custom: HashMap<&str, usize> = found
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| p.custom_id.as_deref().map(|c| (c, i)))
+        .collect();
+
+    let mut existing: Vec<(usize, usize)> = Vec::new();
+    let mut new: Vec<usize> = Vec::new();
+    let mut claimed: HashSet<i64> = HashSet::new();
+    for &pos in &set {
+        let (index, item) = &items[pos];
+        let email = item.email.as_ref().map(|e| e.as_str());
+        let custom = item.custom_id.as_deref();
+        let a = email.and_then(|e| by_email.get(e));
+        let b = custom.and_then(|c| by_custom.get(c));
+        match (a, b) {
+            (Some(&a), Some(&b)) if a != b => outcome
+                .rejected
+                .push((*index, batch::two_profiles(email, custom))),
+            (Some(&f), _) | (None, Some(&f)) => {
+                let p = &found[f];
+                let renames = email.is_some_and(|e| p.email.as_deref() != Some(e))
+                    || custom.is_some_and(|c| p.custom_id.as_deref() != Some(c));
+                // A second item for the same profile (named another way), or one that gives it a new
+                // email or customId (which another writer may be taking), goes one at a time.
+                if !claimed.insert(p.id) || renames {
+                    later.push(pos);
+                } else {
+                    existing.push((pos, f));
+                }
+            }
+            (None, None) => new.push(pos),
+        }
+    }
+
+    let catalog: HashMap<i64, Agreement> = agreements::all(conn)?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    // Batch items always give the current wording.
+    let texts: HashMap<i64, (String, String)> = catalog
+        .values()
+        .map(|a| (a.id, (sha256_hex(a.text.as_bytes()), a.language.clone())))
+        .collect();
+    let mut wording = |a: &Agreement, version: i32| match texts.get(&a.id) {
+        Some(t) if version == a.version => Ok(t.clone()),
+        _ => Err(diesel::result::Error::NotFound),
+    };
+    let recorded_at = crate::db::now();
+    // Each item decided like a single change, with its own reported time.
+    let mut plan_for = |item: &Item, holds: &[consents::Consent]| {
+        let item_meta = batch::meta_of(item, meta, now);
+        let d = Decision {
+            catalog: &catalog,
+            meta: &item_meta,
+            recorded_at,
+        };
+        decide(&d, holds, &batch::changes_of(item), &mut wording)
+    };
+    let mut events = Vec::new();
+    let mut values = Vec::new();
+
+    // New people: not an erased one's identity, then created with their consents.
+    let digests: Vec<(String, Option<String>)> = new
+        .iter()
+        .map(|&pos| {
+            let item = &items[pos].1;
+            let email = item
+                .email
+                .as_ref()
+                .map(|e| sha256_hex(e.as_str().as_bytes()));
+            let custom = item
+                .custom_id
+                .as_deref()
+                .map(|c| sha256_hex(profiles::identity(None, Some(c)).as_bytes()));
+            match email {
+                Some(e) => (e, custom),
+                None => (custom.unwrap_or_default(), None),
+            }
+        })
+        .collect();
+    let all: Vec<String> = digests
+        .iter()
+        .flat_map(|(a, b)| std::iter::once(a.clone()).chain(b.clone()))
+        .collect();
+    let erased = erasures::erased_among(conn, &all)?;
+    let mut creating = Vec::with_capacity(new.len());
+    for (&pos, (identity, other)) in new.iter().zip(&digests) {
+        let (index, item) = &items[pos];
+        if erased.contains(identity) || other.as_ref().is_some_and(|o| erased.contains(o)) {
+            outcome.rejected.push((*index, batch::ERASED.into()));
+            continue;
+        }
+        let plan = plan_for(item, &[])?;
+        creating.push((pos, identity.clone(), batch::new_attributes(item), plan));
+    }
+    let rows: Vec<profiles::NewProfile> = creating
+        .iter()
+        .map(|(pos, _, attributes, plan)| {
+            let item = &items[*pos].1;
+            profiles::NewProfile {
+                email: item.email.as_ref().map(|e| e.as_str()),
+                custom_id: item.custom_id.as_deref(),
+                phone: item.phone.as_deref(),
+                first_name: item.first_name.as_deref(),
+                last_name: item.last_name.as_deref(),
+                attributes,
+                form_mails: 0,
+                form_mail_window: None,
+                created_at: now,
+                updated_at: now,
+                consent_mask: plan.mask.unwrap_or(0),
+            }
+        })
+        .collect();
+    let made = profiles::insert_new(conn, &rows)?;
+    drop(rows);
+    let made_email: HashMap<String, i64> = made
+        .iter()
+        .filter_map(|(id, e, _)| e.clone().map(|e| (e, *id)))
+        .collect();
+    let made_custom: HashMap<String, i64> = made
+        .iter()
+        .filter_map(|(id, _, c)| c.clone().map(|c| (c, *id)))
+        .collect();
+    for (pos, identity, _, mut plan) in creating {
+        let (index, item) = &items[pos];
+        let id = match (&item.email, &item.custom_id) {
+            (Some(e), _) => made_email.get(e.as_str()),
+            (None, Some(c)) => made_custom.get(c),
+            (None, None) => None,
+        };
+        let Some(&id) = id else {
+            // Someone took the address meanwhile: applied to their profile, one at a time.
+            later.push(pos);
+            continue;
+        };
+        plan.seal(id, &identity, None);
+        values.extend(plan.puts.into_iter().map(|(row, _)| row));
+        events.append(&mut plan.events);
+        outcome.accept(*index, Done::Created, plan.stale);
+    }
+
+    // Known people: their current values and chain ends, then each decided like a single change.
+    let ids: Vec<i64> = existing.iter().map(|&(_, f)| found[f].id).collect();
+    let mut held: HashMap<i64, Vec<consents::Consent>> = HashMap::new();
+    for c in consents::for_profiles(conn, &ids)? {
+        held.entry(c.profile_id).or_default().push(c);
+    }
+    let ends: HashMap<i64, String> = consent_events::last_hashes(conn, &ids)?
+        .into_iter()
+        .collect();
+    let mut rewrites = Vec::new();
+    let mut refusals = Vec::new();
+    for (pos, f) in existing {
+        let (index, item) = &items[pos];
+        let p = &found[f];
+        let (mut row, differs) = match batch::merged(p, item, recorded_at) {
+            Ok(m) => m,
+            Err(why) => {
+                outcome.rejected.push((*index, why));
+                continue;
+            }
+        };
+        let holds = held.get(&p.id).map(Vec::as_slice).unwrap_or_default();
+        let mut plan = plan_for(item, holds)?;
+        plan.seal(
+            p.id,
+            &sha256_hex(p.identity().as_bytes()),
+            ends.get(&p.id).cloned(),
+        );
+        if !plan.cancel.is_empty() {
+            refusals.push((
+                p.id,
+                std::mem::take(&mut plan.cancel),
+                plan.cancel_made_before,
+            ));
+        }
+        for (agreement_id, to) in &plan.advances {
+            if let Some(c) = holds.iter().find(|c| c.agreement_id == *agreement_id) {
+                values.push(consents::Consent {
+                    occurred_at: *to,
+                    ..c.clone()
+                });
+            }
+        }
+        let recorded = !plan.events.is_empty();
+        if differs || recorded {
+            row.consent_mask = plan.mask.unwrap_or(p.consent_mask);
+            rewrites.push(row);
+        }
+        values.extend(plan.puts.into_iter().map(|(row, _)| row));
+        events.append(&mut plan.events);
+        let done = if differs || recorded {
+            Done::Updated
+        } else {
+            Done::Unchanged
+        };
+        outcome.accept(*index, done, plan.stale);
+    }
+
+    let refusals: Vec<(i64, &[i64], _)> = refusals
+        .iter()
+        .map(|(id, a, t)| (*id, a.as_slice(), *t))
+        .collect();
+    optin_requests::cancel_covering_many(conn, &refusals, recorded_at)?;
+    profiles::rewrite_many(conn, &rewrites)?;
+    consent_events::insert_many(conn, &events)?;
+    consents::upsert_many(conn, &values)?;
+    later.sort_unstable();
+    Ok(later)
+}
