@@ -47,6 +47,34 @@ pub enum Command {
         #[arg(short = 'o', long)]
         output: Option<std::path::PathBuf>,
     },
+    /// Import profiles and consents from a CSV, JSON (array), JSON Lines or XML file. Each row is
+    /// checked like a batch API item; bad rows are reported by number and do not stop the good ones. An
+    /// interrupted import of the same file is resumed where it stopped
+    Import {
+        /// The file: .csv/.tsv/.txt, .json, .jsonl/.ndjson or .xml (else give --format)
+        file: std::path::PathBuf,
+        /// The file's format, when its name does not tell
+        #[arg(long, value_parser = ["csv", "json", "jsonl", "xml"])]
+        format: Option<String>,
+        /// The CSV delimiter: , ; | or tab (detected from the header line when left out)
+        #[arg(long)]
+        delimiter: Option<String>,
+        /// Map a source column to a target, e.g. --map E-mail=email --map nl_optin=newsletter_agreement;
+        /// targets: email, customId, phone, firstName, lastName, consentedAt, an agreement key,
+        /// attributes.NAME, or - to leave the column out. Columns named like a target map to it
+        #[arg(long = "map", value_name = "SOURCE=TARGET")]
+        map: Vec<String>,
+        /// Check every row and count what would happen, writing nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// When the consents were given, for rows without a consentedAt column (RFC 3339, or
+        /// 2026-05-01 12:00:00 in UTC); without either, the import's own time
+        #[arg(long, value_name = "TIME")]
+        consented_at: Option<String>,
+        /// Write every rejected or stale row (row,outcome,message) to this CSV file
+        #[arg(long, value_name = "FILE")]
+        errors: Option<std::path::PathBuf>,
+    },
     /// Manage profiles
     Profile {
         #[command(subcommand)]

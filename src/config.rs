@@ -25,6 +25,8 @@ pub struct Settings {
     pub allow_private_targets: bool,
     /// Take the client IP recorded with consents from `Forwarded`/`X-Forwarded-For` (only behind a proxy).
     pub trust_proxy: bool,
+    /// Rows an import applies per transaction (and between progress updates).
+    pub import_chunk: usize,
     pub log: String,
 }
 
@@ -196,6 +198,18 @@ impl Settings {
             }),
         );
 
+        let rows = get("ASSENT_IMPORT_CHUNK_ROWS").unwrap_or_else(|| "5000".into());
+        let import_chunk = rows
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=50_000).contains(n));
+        check(
+            "ASSENT_IMPORT_CHUNK_ROWS",
+            import_chunk
+                .map(|_| ())
+                .ok_or_else(|| format!("{rows:?} is not a number of rows between 1 and 50000")),
+        );
+
         let mut flag = |var: &str| {
             let raw = get(var).unwrap_or_else(|| "false".into());
             let v = match raw.to_ascii_lowercase().as_str() {
@@ -244,6 +258,7 @@ impl Settings {
                 .map(|d| chrono::Duration::days(d as i64)),
             allow_private_targets,
             trust_proxy,
+            import_chunk: import_chunk.expect("checked"),
             log,
         })
     }

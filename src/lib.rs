@@ -10,6 +10,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod exports;
+pub mod imports;
 pub mod mail;
 pub mod node;
 pub mod routes;

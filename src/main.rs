@@ -36,6 +36,26 @@ fn main() -> ExitCode {
             audience.as_deref(),
             output,
         ),
+        Command::Import {
+            file,
+            format,
+            delimiter,
+            map,
+            dry_run,
+            consented_at,
+            errors,
+        } => assent::imports::command::import(
+            &settings,
+            assent::imports::command::Options {
+                file,
+                format,
+                delimiter,
+                map,
+                dry_run,
+                consented_at,
+                errors,
+            },
+        ),
         Command::Admin {
             command: AdminCommand::Create { email, role },
         } => assent::commands::admin_create(&settings, &email, &role),

@@ -21,6 +21,35 @@ impl Node {
         }
     }
 
+    /// A command-line process (`assent import`): named by its host and process id.
+    pub fn cli() -> Node {
+        let name = format!("{}:cli", hostname());
+        Node {
+            claim_id: format!("{name}#{}", std::process::id()),
+            name,
+        }
+    }
+
+    /// Whether the holder of a claim is certainly gone: an earlier start of this node, or a command-line
+    /// process of this host that no longer runs. (Elsewhere only its lease tells.)
+    pub fn holder_gone(&self, claim: &str) -> bool {
+        let Some((name, start)) = claim.rsplit_once('#') else {
+            return false;
+        };
+        if name == self.name && claim != self.claim_id && !name.ends_with(":cli") {
+            return true;
+        }
+        let cli = format!("{}:cli", hostname());
+        match start.parse::<i32>() {
+            // SAFETY: kill with signal 0 only asks whether the process exists.
+            Ok(pid) if name == cli && pid > 0 => {
+                let alive = unsafe { libc::kill(pid, 0) };
+                alive == -1 && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH)
+            }
+            _ => false,
+        }
+    }
+
     /// The range of `claimed_by` values of every start of this node: `[name#, name$)` (`$` follows `#`).
     pub fn claims_range(&self) -> (String, String) {
         (format!("{}#", self.name), format!("{}$", self.name))

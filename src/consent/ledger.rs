@@ -21,7 +21,11 @@ pub fn event_hash(ev: &EventBody) -> String {
         }
         None => buf.push('~'),
     };
-    let ts = |t: NaiveDateTime| t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
+    let ts = |t: NaiveDateTime| {
+        let mut s = String::with_capacity(27);
+        crate::domain::time::write_rfc3339(&mut s, t, true);
+        s
+    };
     put(Some("assent-ledger-v1"));
     put(Some(&ev.profile_id.to_string()));
     put(Some(&ev.agreement_key));

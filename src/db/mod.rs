@@ -1,6 +1,7 @@
 //! Storage: one binary, two engines. The scheme of `ASSENT_DATABASE_URL` picks SQLite or PostgreSQL;
 //! `DbConn` is a diesel `MultiConnection` so most queries are written once.
 
+pub mod json_rows;
 pub mod models;
 pub mod schema;
 

@@ -203,6 +203,36 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    jobs (id) {
+        id -> BigInt,
+        kind -> Text,
+        params -> Text,
+        status -> Text,
+        node -> Nullable<Text>,
+        claimed_by -> Nullable<Text>,
+        locked_until -> Nullable<Timestamp>,
+        total -> Nullable<BigInt>,
+        done -> BigInt,
+        counts -> Text,
+        error -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        started_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    job_rows (job_id, row_number, outcome) {
+        job_id -> BigInt,
+        row_number -> BigInt,
+        outcome -> Text,
+        message -> Text,
+    }
+}
+
 diesel::joinable!(agreement_versions -> agreements (agreement_id));
 diesel::joinable!(consents -> agreements (agreement_id));
 diesel::joinable!(consents -> profiles (profile_id));
@@ -226,4 +256,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     audiences,
     consent_daily,
     idempotency_keys,
+    jobs,
+    job_rows,
 );

@@ -3,6 +3,7 @@
 mod email;
 mod language;
 mod source;
+pub mod time;
 mod token;
 mod value;
 

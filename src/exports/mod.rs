@@ -118,27 +118,7 @@ impl Stamp {
                 }
                 _ => out.push_str(t),
             },
-            Stamp::At(t) => {
-                use chrono::{Datelike, Timelike};
-                let two = |out: &mut String, n: u32| {
-                    out.push(char::from(b'0' + (n / 10 % 10) as u8));
-                    out.push(char::from(b'0' + (n % 10) as u8));
-                };
-                let year = t.year().clamp(0, 9999) as u32;
-                two(out, year / 100);
-                two(out, year % 100);
-                out.push('-');
-                two(out, t.month());
-                out.push('-');
-                two(out, t.day());
-                out.push('T');
-                two(out, t.hour());
-                out.push(':');
-                two(out, t.minute());
-                out.push(':');
-                two(out, t.second());
-                out.push('Z');
-            }
+            Stamp::At(t) => crate::domain::time::write_rfc3339(out, *t, false),
         }
     }
 }

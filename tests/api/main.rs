@@ -11,6 +11,7 @@ mod email_admin;
 mod exports;
 mod form_builder;
 mod helpers;
+mod imports;
 mod journeys;
 mod ledger;
 mod mail;

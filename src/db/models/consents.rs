@@ -136,19 +136,24 @@ pub fn upsert_many(conn: &mut DbConn, rows: &[Consent]) -> QueryResult<()> {
             }
         }
         DbConn::Sqlite(c) => {
-            use diesel::upsert::excluded;
-            for row in rows {
-                diesel::insert_into(consents::table)
-                    .values(row)
-                    .on_conflict((consents::profile_id, consents::agreement_id))
-                    .do_update()
-                    .set((
-                        consents::value.eq(excluded(consents::value)),
-                        consents::version.eq(excluded(consents::version)),
-                        consents::occurred_at.eq(excluded(consents::occurred_at)),
-                    ))
-                    .execute(c)?;
+            let mut json = crate::db::json_rows::JsonRows::default();
+            for r in rows {
+                json.row()
+                    .int(r.profile_id)
+                    .int(r.agreement_id)
+                    .text(&r.value)
+                    .int(r.version.into())
+                    .time(r.occurred_at);
             }
+            diesel::sql_query(format!(
+                "INSERT INTO consents (profile_id, agreement_id, value, version, occurred_at) \
+                 SELECT {} FROM json_each(?) WHERE true \
+                 ON CONFLICT (profile_id, agreement_id) DO UPDATE SET value = excluded.value, \
+                 version = excluded.version, occurred_at = excluded.occurred_at",
+                crate::db::json_rows::columns(5)
+            ))
+            .bind::<diesel::sql_types::Text, _>(json.finish())
+            .execute(c)?;
         }
     }
     Ok(())

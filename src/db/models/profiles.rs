@@ -198,14 +198,39 @@ pub fn insert_new(
         }
         // One writer at a time: nobody can have taken an address since the caller looked.
         DbConn::Sqlite(c) => {
-            for row in rows {
-                made.push(
-                    diesel::insert_into(profiles::table)
-                        .values(row)
-                        .returning((profiles::id, profiles::email, profiles::custom_id))
-                        .get_result(c)?,
-                );
+            use diesel::sql_types::{BigInt, Nullable, Text};
+            #[derive(QueryableByName)]
+            struct Made {
+                #[diesel(sql_type = BigInt)]
+                id: i64,
+                #[diesel(sql_type = Nullable<Text>)]
+                email: Option<String>,
+                #[diesel(sql_type = Nullable<Text>)]
+                custom_id: Option<String>,
             }
+            let mut json = crate::db::json_rows::JsonRows::default();
+            for r in rows {
+                json.row()
+                    .opt(r.email)
+                    .opt(r.custom_id)
+                    .opt(r.phone)
+                    .opt(r.first_name)
+                    .opt(r.last_name)
+                    .text(r.attributes)
+                    .int(r.form_mails.into())
+                    .opt_time(r.form_mail_window)
+                    .time(r.created_at)
+                    .time(r.updated_at)
+                    .int(r.consent_mask);
+            }
+            let found: Vec<Made> = diesel::sql_query(format!(
+                "INSERT INTO profiles (email, custom_id, phone, first_name, last_name, attributes, form_mails, form_mail_window, created_at, updated_at, consent_mask) \
+                 SELECT {} FROM json_each(?) WHERE true RETURNING id, email, custom_id",
+                crate::db::json_rows::columns(11)
+            ))
+            .bind::<Text, _>(json.finish())
+            .load(c)?;
+            made.extend(found.into_iter().map(|m| (m.id, m.email, m.custom_id)));
         }
     }
     Ok(made)
@@ -304,20 +329,27 @@ pub fn rewrite_many(conn: &mut DbConn, rows: &[Rewrite]) -> QueryResult<()> {
             .execute(c)?;
         }
         DbConn::Sqlite(c) => {
+            let mut json = crate::db::json_rows::JsonRows::default();
             for r in rows {
-                diesel::update(profiles::table.find(r.id))
-                    .set((
-                        profiles::email.eq(&r.email),
-                        profiles::custom_id.eq(&r.custom_id),
-                        profiles::phone.eq(&r.phone),
-                        profiles::first_name.eq(&r.first_name),
-                        profiles::last_name.eq(&r.last_name),
-                        profiles::attributes.eq(&r.attributes),
-                        profiles::updated_at.eq(r.updated_at),
-                        profiles::consent_mask.eq(r.consent_mask),
-                    ))
-                    .execute(c)?;
+                json.row()
+                    .int(r.id)
+                    .opt(r.email.as_deref())
+                    .opt(r.custom_id.as_deref())
+                    .opt(r.phone.as_deref())
+                    .opt(r.first_name.as_deref())
+                    .opt(r.last_name.as_deref())
+                    .text(&r.attributes)
+                    .time(r.updated_at)
+                    .int(r.consent_mask);
             }
+            diesel::sql_query(
+                "UPDATE profiles SET email = u.value ->> 1, custom_id = u.value ->> 2, phone = u.value ->> 3, \
+                 first_name = u.value ->> 4, last_name = u.value ->> 5, attributes = u.value ->> 6, \
+                 updated_at = u.value ->> 7, consent_mask = u.value ->> 8 \
+                 FROM json_each(?) AS u WHERE profiles.id = u.value ->> 0",
+            )
+            .bind::<diesel::sql_types::Text, _>(json.finish())
+            .execute(c)?;
         }
     }
     Ok(())

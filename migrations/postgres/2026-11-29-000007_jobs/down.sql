@@ -1,0 +1,2 @@
+DROP TABLE job_rows;
+DROP TABLE jobs;

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Import benchmark: a generated CSV of ROWS profiles (email, customId, firstName and three agreement
+# columns) imported with `assent import` into a fresh database of each engine, beside the engine's own
+# bulk loader reading the same file into a plain table in the same run (`sqlite3 .import --csv`,
+# `psql \copy`). Reports profiles/s, the ratio to the raw loader, and the import's peak RSS, and checks
+# that every profile and consent is stored and that `assent ledger verify` passes.
+#
+#   scripts/bench-import.sh                       # 100,000 and 1,000,000 rows, both engines
+#   SIZES=200000 ENGINES=sqlite scripts/bench-import.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SIZES="${SIZES:-100000 1000000}"
+ENGINES="${ENGINES:-sqlite postgres}"
+PG_ADMIN="${PG_ADMIN:-postgres://postgres@127.0.0.1:5432/test}"
+if [ -z "${BIN:-}" ]; then cargo build --release --quiet; BIN=target/release/assent; fi
+command -v sqlite3 >/dev/null || { echo "installing sqlite3"; apt-get update -qq && apt-get install -y -qq sqlite3; }
+[ -x /usr/bin/time ] || { echo "installing time"; apt-get update -qq && apt-get install -y -qq time; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/bench-import.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+seconds() { python3 -c "import sys; print(f'{float(sys.argv[1]):.2f}')" "$1"; }
+printf "%-9s %9s %10s %12s %12s %7s %10s %s\n" engine rows seconds "profiles/s" "raw rows/s" ratio "peak RSS" "stored/events"
+for rows in $SIZES; do
+  csv="$work/profiles-$rows.csv"
+  python3 - "$csv" "$rows" <<'PY'
+import sys
+path, n = sys.argv[1], int(sys.argv[2])
+with open(path, "w") as f:
+    f.write("email,customId,firstName,newsletter_agreement,sms_agreement,push_agreement\n")
+    for i in range(n):
+        f.write(f"person{i}@bench.example,crm-{i},Person {i},{'yes' if i % 2 == 0 else 'no'},{1 if i % 3 == 0 else 0},{'true' if i % 5 == 0 else 'false'}\n")
+PY
+  # Enabled answers give an event each; a "no" to an agreement never set records nothing.
+  expect_events=$(python3 -c "n=$rows; print(sum(1 for i in range(n) if i%2==0)+sum(1 for i in range(n) if i%3==0)+sum(1 for i in range(n) if i%5==0))")
+  for engine in $ENGINES; do
+    case "$engine" in
+      sqlite)
+        dir="$work/sqlite-$rows"; mkdir -p "$dir"; url="sqlite://$dir/assent.db"
+        count() { sqlite3 "$dir/assent.db" "$1"; }
+        raw_start=$(date +%s.%N)
+        sqlite3 "$dir/raw.db" "CREATE TABLE raw (email TEXT, custom_id TEXT, first_name TEXT, a TEXT, b TEXT, c TEXT);" ".import --csv --skip 1 $csv raw"
+        raw_end=$(date +%s.%N) ;;
+      postgres)
+        db="assent_bench_import_$$"
+        psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
+        url="${PG_ADMIN%/*}/$db"; dir="$work/pg-$rows"; mkdir -p "$dir"
+        count() { psql -qtA "$url" -c "$1"; }
+        psql -q "$url" -c "CREATE TABLE raw (email TEXT, custom_id TEXT, first_name TEXT, a TEXT, b TEXT, c TEXT)"
+        raw_start=$(date +%s.%N)
+        psql -q "$url" -c "\\copy raw FROM '$csv' WITH (FORMAT csv, HEADER true)"
+        raw_end=$(date +%s.%N) ;;
+    esac
+    ASSENT_DATABASE_URL="$url" ASSENT_DATA_DIR="$dir" "$BIN" migrate >/dev/null
+    start=$(date +%s.%N)
+    ASSENT_DATABASE_URL="$url" ASSENT_DATA_DIR="$dir" /usr/bin/time -f "%M" -o "$dir/rss" "$BIN" import "$csv" > "$dir/out"
+    end=$(date +%s.%N)
+    stored=$(count "SELECT count(*) FROM profiles")/$(count "SELECT count(*) FROM consent_events")
+    ASSENT_DATABASE_URL="$url" ASSENT_DATA_DIR="$dir" "$BIN" ledger verify > "$dir/verify" || { echo "ledger verify failed"; cat "$dir/verify"; exit 1; }
+    [ "$stored" = "$rows/$expect_events" ] || { echo "expected $rows/$expect_events stored, found $stored"; cat "$dir/out"; exit 1; }
+    python3 - "$engine" "$rows" "$start" "$end" "$raw_start" "$raw_end" "$(cat "$dir/rss")" "$stored" <<'PY'
+import sys
+engine, rows, s, e, rs, re_, rss, stored = sys.argv[1], int(sys.argv[2]), *map(float, sys.argv[3:7]), int(sys.argv[7]), sys.argv[8]
+rate, raw = rows / (e - s), rows / (re_ - rs)
+print(f"{engine:<9} {rows:>9} {e - s:>10.2f} {rate:>12,.0f} {raw:>12,.0f} {rate / raw:>6.2f}x {rss / 1024:>8.1f} MiB {stored}")
+PY
+    [ "$engine" = postgres ] && psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $db" >/dev/null
+  done
+done

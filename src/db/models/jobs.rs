@@ -1,0 +1,257 @@
+//! Jobs: long work that survives a crash or restart (imports now; send-file runs later). One process
+//! holds a job at a time, by a lease it renews in the same transaction that commits each piece of work
+//! and its progress, so a piece is either done and counted or neither, and a job taken over after a
+//! crash carries on where the last commit left it.
+
+use crate::db::DbConn;
+use crate::db::schema::{job_rows, jobs};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = jobs)]
+pub struct Job {
+    pub id: i64,
+    pub kind: String,
+    pub params: String,
+    pub status: String,
+    pub node: Option<String>,
+    pub claimed_by: Option<String>,
+    pub locked_until: Option<NaiveDateTime>,
+    pub total: Option<i64>,
+    pub done: i64,
+    pub counts: String,
+    pub error: Option<String>,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub started_at: Option<NaiveDateTime>,
+    pub updated_at: NaiveDateTime,
+    pub finished_at: Option<NaiveDateTime>,
+}
+
+impl Job {
+    /// Still to be run or finished (queued, or running under a lease that may have lapsed).
+    pub fn is_open(&self) -> bool {
+        matches!(self.status.as_str(), "queued" | "running")
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = jobs)]
+pub struct NewJob<'a> {
+    pub kind: &'a str,
+    pub params: &'a str,
+    pub status: &'a str,
+    pub node: Option<&'a str>,
+    pub created_by: &'a str,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn create(conn: &mut DbConn, job: &NewJob) -> QueryResult<i64> {
+    diesel::insert_into(jobs::table)
+        .values(job)
+        .returning(jobs::id)
+        .get_result(conn)
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Job>> {
+    jobs::table
+        .find(id)
+        .select(Job::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The latest jobs of a kind, newest first.
+pub fn recent(conn: &mut DbConn, kind: &str, limit: i64) -> QueryResult<Vec<Job>> {
+    jobs::table
+        .filter(jobs::kind.eq(kind))
+        .order(jobs::id.desc())
+        .limit(limit)
+        .select(Job::as_select())
+        .load(conn)
+}
+
+/// Open jobs of a kind, oldest first.
+pub fn open(conn: &mut DbConn, kind: &str) -> QueryResult<Vec<Job>> {
+    jobs::table
+        .filter(jobs::kind.eq(kind))
+        .filter(jobs::status.eq_any(["queued", "running"]))
+        .order(jobs::id)
+        .select(Job::as_select())
+        .load(conn)
+}
+
+/// Takes an open job for `claim_id` until `until`, if nobody holds it: its lease lapsed, or
+/// `holder_gone` says its holder is dead. Call in a write transaction. Returns the job as taken.
+pub fn claim(
+    conn: &mut DbConn,
+    id: i64,
+    claim_id: &str,
+    now: NaiveDateTime,
+    until: NaiveDateTime,
+    holder_gone: &dyn Fn(&str) -> bool,
+) -> QueryResult<Result<Job, String>> {
+    if let DbConn::Pg(c) = conn {
+        // Row lock: two processes claiming the same job take turns.
+        jobs::table
+            .find(id)
+            .select(jobs::id)
+            .for_update()
+            .first::<i64>(c)?;
+    }
+    let Some(job) = find(conn, id)? else {
+        return Ok(Err(format!("there is no job {id}")));
+    };
+    if !job.is_open() {
+        return Ok(Err(format!("job {id} is {}", job.status)));
+    }
+    if let (Some(holder), Some(lease)) = (&job.claimed_by, job.locked_until)
+        && holder != claim_id
+        && lease > now
+        && !holder_gone(holder)
+    {
+        return Ok(Err(format!(
+            "job {id} is being run by {holder} (its lease runs to {} UTC)",
+            lease.format("%H:%M:%S")
+        )));
+    }
+    diesel::update(jobs::table.find(id))
+        .set((
+            jobs::status.eq("running"),
+            jobs::claimed_by.eq(claim_id),
+            jobs::locked_until.eq(until),
+            jobs::started_at.eq(job.started_at.unwrap_or(now)),
+            jobs::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(find(conn, id)?
+        .ok_or(diesel::result::Error::NotFound)
+        .map(Ok)?)
+}
+
+/// The job, if this holder is running it.
+type Held<'a> = diesel::dsl::Filter<
+    diesel::dsl::Filter<
+        diesel::dsl::Find<jobs::table, i64>,
+        diesel::dsl::Eq<jobs::claimed_by, &'a str>,
+    >,
+    diesel::dsl::Eq<jobs::status, &'static str>,
+>;
+
+fn held(id: i64, claim_id: &str) -> Held<'_> {
+    jobs::table
+        .find(id)
+        .filter(jobs::claimed_by.eq(claim_id))
+        .filter(jobs::status.eq("running"))
+}
+
+/// Commits a job's progress and renews its lease, in the transaction of the work it counts. False when
+/// the job is no longer this holder's (cancelled, or taken over after the lease lapsed): the caller
+/// must then roll back.
+#[allow(clippy::too_many_arguments)]
+pub fn progress(
+    conn: &mut DbConn,
+    id: i64,
+    claim_id: &str,
+    done: i64,
+    total: Option<i64>,
+    counts: &str,
+    now: NaiveDateTime,
+    until: NaiveDateTime,
+) -> QueryResult<bool> {
+    let n = diesel::update(held(id, claim_id))
+        .set((
+            jobs::done.eq(done),
+            jobs::total.eq(total),
+            jobs::counts.eq(counts),
+            jobs::locked_until.eq(until),
+            jobs::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Ends a job this holder runs: `done`, or `failed` with the reason.
+pub fn finish(
+    conn: &mut DbConn,
+    id: i64,
+    claim_id: &str,
+    error: Option<&str>,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let n = diesel::update(held(id, claim_id))
+        .set((
+            jobs::status.eq(if error.is_some() { "failed" } else { "done" }),
+            jobs::error.eq(error),
+            jobs::locked_until.eq(None::<NaiveDateTime>),
+            jobs::updated_at.eq(now),
+            jobs::finished_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Moves a job from one status to another (draft → queued, open → cancelled); false when it was not
+/// in `from`.
+pub fn set_status(
+    conn: &mut DbConn,
+    id: i64,
+    from: &[&str],
+    to: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let finished = matches!(to, "cancelled" | "done" | "failed").then_some(now);
+    let n = diesel::update(jobs::table.find(id).filter(jobs::status.eq_any(from)))
+        .set((
+            jobs::status.eq(to),
+            jobs::updated_at.eq(now),
+            jobs::finished_at.eq(finished),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Replaces a draft job's parameters.
+pub fn set_params(
+    conn: &mut DbConn,
+    id: i64,
+    params: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let n = diesel::update(jobs::table.find(id).filter(jobs::status.eq("draft")))
+        .set((jobs::params.eq(params), jobs::updated_at.eq(now)))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// A row a job refused or found stale.
+#[derive(Clone, Debug, Queryable, Selectable, Insertable)]
+#[diesel(table_name = job_rows)]
+pub struct JobRow {
+    pub job_id: i64,
+    pub row_number: i64,
+    pub outcome: String,
+    pub message: String,
+}
+
+pub fn add_rows(conn: &mut DbConn, rows: &[JobRow]) -> QueryResult<()> {
+    for row in rows {
+        diesel::insert_into(job_rows::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// A job's reported rows in row order, after `after`.
+pub fn rows(conn: &mut DbConn, job_id: i64, after: i64, limit: i64) -> QueryResult<Vec<JobRow>> {
+    job_rows::table
+        .filter(job_rows::job_id.eq(job_id))
+        .filter(job_rows::row_number.gt(after))
+        .order((job_rows::row_number, job_rows::outcome))
+        .limit(limit)
+        .select(JobRow::as_select())
+        .load(conn)
+}

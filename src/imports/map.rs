@@ -1,0 +1,271 @@
+//! Column mapping: which field of a file's records becomes which part of a profile, and the record
+//! turned into a batch item (`consent::batch::parse` checks it exactly as it checks the batch API's).
+
+use crate::consent::batch::{self, Item};
+use crate::db::models::agreements::Agreement;
+use chrono::{NaiveDate, NaiveDateTime};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+/// Where a source field goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// `email`, `customId`, `phone`, `firstName`, `lastName`, `consentedAt`.
+    Field(&'static str),
+    /// An agreement key: the field holds a consent value.
+    Agreement(String),
+    /// `attributes.NAME`: stored as a profile attribute.
+    Attribute(String),
+    /// `agreements` or `attributes` as whole JSON objects (JSON and JSON Lines records).
+    Object(&'static str),
+    /// `-`: left out.
+    Skip,
+}
+
+const FIELDS: [&str; 6] = [
+    "email",
+    "customId",
+    "phone",
+    "firstName",
+    "lastName",
+    "consentedAt",
+];
+
+impl Target {
+    /// The target a name stands for (as written after `=` in a mapping, or as a field's own name).
+    pub fn parse(name: &str, catalog: &[Agreement]) -> Result<Target, String> {
+        let name = name.trim();
+        if name == "-" {
+            return Ok(Target::Skip);
+        }
+        if let Some(f) = FIELDS.iter().find(|f| f.eq_ignore_ascii_case(name)) {
+            return Ok(Target::Field(f));
+        }
+        if name == "agreements" || name == "attributes" {
+            return Ok(Target::Object(if name == "agreements" {
+                "agreements"
+            } else {
+                "attributes"
+            }));
+        }
+        if let Some(attr) = name.strip_prefix("attributes.") {
+            if attr.is_empty() || attr.chars().count() > 64 {
+                return Err(format!("{name:?}: attribute names have 1 to 64 characters"));
+            }
+            return Ok(Target::Attribute(attr.to_string()));
+        }
+        if catalog.iter().any(|a| a.key == name) {
+            return Ok(Target::Agreement(name.to_string()));
+        }
+        Err(format!(
+            "{name:?} is not a target: give email, customId, phone, firstName, lastName, consentedAt, an agreement key ({}), attributes.NAME, or - to leave the column out",
+            catalog
+                .iter()
+                .map(|a| a.key.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    }
+
+    pub fn name(&self) -> String {
+        match self {
+            Target::Field(f) | Target::Object(f) => f.to_string(),
+            Target::Agreement(k) => k.clone(),
+            Target::Attribute(a) => format!("attributes.{a}"),
+            Target::Skip => "-".into(),
+        }
+    }
+}
+
+/// `SOURCE=TARGET` pairs, as given on the command line or in the dashboard.
+pub fn parse_pairs(pairs: &[String]) -> Result<Vec<(String, String)>, String> {
+    pairs
+        .iter()
+        .map(|p| {
+            p.split_once('=')
+                .map(|(s, t)| (s.trim().to_string(), t.trim().to_string()))
+                .filter(|(s, t)| !s.is_empty() && !t.is_empty())
+                .ok_or_else(|| {
+                    format!("{p:?} is not a mapping: write SOURCE=TARGET, e.g. E-mail=email")
+                })
+        })
+        .collect()
+}
+
+/// What the header names that nobody mapped, guessed: `E-mail` is surely `email`.
+pub fn guess(source: &str, catalog: &[Agreement]) -> Option<Target> {
+    if let Ok(t) = Target::parse(source, catalog) {
+        return Some(t);
+    }
+    let plain: String = source
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect::<String>()
+        .to_lowercase();
+    let field = match plain.as_str() {
+        "email" | "emailaddress" | "mail" => "email",
+        "customid" | "id" | "externalid" | "crmid" | "clientid" => "customId",
+        "phone" | "phonenumber" | "mobile" | "tel" => "phone",
+        "firstname" | "givenname" | "name" => "firstName",
+        "lastname" | "surname" | "familyname" => "lastName",
+        "consentedat" | "consentdate" | "optindate" | "date" | "timestamp" => "consentedAt",
+        _ => return None,
+    };
+    Some(Target::Field(FIELDS.iter().find(|f| **f == field)?))
+}
+
+/// The mapping of one file: given pairs first, then each field's own name.
+pub struct Mapper {
+    given: HashMap<String, Target>,
+}
+
+impl Mapper {
+    /// A field neither mapped nor named like a target refuses its row (a CSV's columns are checked up
+    /// front, so there it refuses the file before anything is written).
+    pub fn new(pairs: &[(String, String)], catalog: &[Agreement]) -> Result<Mapper, String> {
+        let mut given = HashMap::new();
+        for (source, target) in pairs {
+            given.insert(source.clone(), Target::parse(target, catalog)?);
+        }
+        Ok(Mapper { given })
+    }
+
+    /// The target of a source field: the mapping's, or the one its own name stands for.
+    pub fn target(&self, source: &str, catalog: &[Agreement]) -> Result<Target, String> {
+        if let Some(t) = self.given.get(source) {
+            return Ok(t.clone());
+        }
+        Target::parse(source, catalog).map_err(|_| {
+            format!(
+                "the field {source:?} is not mapped: add --map '{source}=TARGET' (email, customId, phone, firstName, lastName, consentedAt, an agreement key, attributes.{source}) or --map '{source}=-' to leave it out"
+            )
+        })
+    }
+
+    /// Checks a header up front: every column has a target.
+    pub fn check_columns(&self, columns: &[String], catalog: &[Agreement]) -> Result<(), String> {
+        for c in columns {
+            self.target(c, catalog)?;
+        }
+        if let Some((s, _)) = self.given.iter().find(|(s, _)| !columns.contains(s)) {
+            return Err(format!(
+                "the mapping names the column {s:?}, which the file does not have (its columns: {})",
+                columns.join(", ")
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A consent value as files write it: 1/0, yes/no, true/false, y/n, enabled/disabled (any case).
+/// `None` for an empty field, which changes nothing.
+pub fn consent_value(v: &Value) -> Result<Option<bool>, String> {
+    let text = match v {
+        Value::Null => return Ok(None),
+        Value::Bool(b) => return Ok(Some(*b)),
+        Value::Number(n) if n.as_i64() == Some(1) => return Ok(Some(true)),
+        Value::Number(n) if n.as_i64() == Some(0) => return Ok(Some(false)),
+        Value::String(s) => s.trim(),
+        _ => "?",
+    };
+    match text.to_ascii_lowercase().as_str() {
+        "" => Ok(None),
+        "1" | "yes" | "y" | "true" | "t" | "enabled" | "on" => Ok(Some(true)),
+        "0" | "no" | "n" | "false" | "f" | "disabled" | "off" => Ok(Some(false)),
+        _ => Err(format!(
+            "{v} is not a consent value: use 1/0, yes/no, true/false, y/n or enabled/disabled"
+        )),
+    }
+}
+
+/// A time as files write it: RFC 3339, or `YYYY-MM-DD HH:MM[:SS]` or `YYYY-MM-DD`, taken as UTC.
+pub fn time_value(text: &str) -> Result<NaiveDateTime, String> {
+    let t = text.trim();
+    if let Ok(at) = chrono::DateTime::parse_from_rfc3339(t) {
+        return Ok(at.naive_utc());
+    }
+    for f in [
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+    ] {
+        if let Ok(at) = NaiveDateTime::parse_from_str(t, f) {
+            return Ok(at);
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        return Ok(d.and_time(chrono::NaiveTime::MIN));
+    }
+    Err(format!(
+        "{t:?} is not a time: use RFC 3339 (2026-05-01T12:00:00Z), 2026-05-01 12:00:00 (UTC) or 2026-05-01"
+    ))
+}
+
+/// A record turned into a checked batch item. `fixed_time` is the file's consent time when records
+/// carry none.
+pub fn to_item(
+    record: crate::imports::read::Record,
+    mapper: &Mapper,
+    catalog: &[Agreement],
+    fixed_time: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> Result<Item, String> {
+    let mut obj = Map::new();
+    let mut attributes = Map::new();
+    let mut consented_at = fixed_time;
+    for (source, value) in record {
+        let text = |v: &Value| match v {
+            Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+            Value::Null => None,
+            other => Some(other.to_string()),
+        };
+        match mapper.target(&source, catalog)? {
+            Target::Skip => {}
+            Target::Field("consentedAt") => {
+                if let Some(t) = text(&value) {
+                    consented_at = Some(time_value(&t).map_err(|e| format!("{source}: {e}"))?);
+                }
+            }
+            Target::Field(f) => {
+                if let Some(t) = text(&value) {
+                    obj.insert(f.to_string(), Value::String(t));
+                }
+            }
+            Target::Agreement(key) => {
+                if let Some(on) = consent_value(&value).map_err(|e| format!("{source}: {e}"))? {
+                    attributes.insert(key, Value::Bool(on));
+                }
+            }
+            Target::Attribute(name) => {
+                // Text columns keep their text; JSON keeps its values. An empty text cell sets nothing.
+                match value {
+                    Value::String(s) if s.trim().is_empty() => {}
+                    v => {
+                        attributes.insert(name, v);
+                    }
+                }
+            }
+            Target::Object(name) => {
+                if name == "attributes"
+                    && let Value::Object(m) = value
+                {
+                    for (k, v) in m {
+                        attributes.entry(k).or_insert(v);
+                    }
+                } else {
+                    obj.insert(name.to_string(), value);
+                }
+            }
+        }
+    }
+    if !attributes.is_empty() {
+        obj.insert("attributes".into(), Value::Object(attributes));
+    }
+    if let Some(at) = consented_at {
+        obj.insert(
+            "consentedAt".into(),
+            Value::String(at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()),
+        );
+    }
+    batch::parse(&Value::Object(obj), catalog, now)
+}
