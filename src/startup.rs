@@ -97,6 +97,17 @@ impl Application {
             mailer.clone(),
         );
         let retry_base = tuning.mail_retry_base;
+        let import_wakeup = Arc::new(Notify::new());
+        let (ip, inode, iw, chunk) = (
+            pool.clone(),
+            node.clone(),
+            import_wakeup.clone(),
+            settings.import_chunk,
+        );
+        crate::supervise::task("imports", move || {
+            crate::imports::worker::run(ip.clone(), inode.clone(), chunk, iw.clone())
+        });
+        let this_node = node.clone();
         crate::supervise::task("mail", move || {
             run_worker(
                 p.clone(),
@@ -135,6 +146,9 @@ impl Application {
             optin_ttl: settings.optin_ttl,
             trust_proxy: settings.trust_proxy,
             body_deadline: tuning.body_deadline,
+            node: this_node,
+            data_dir: settings.data_dir.clone(),
+            import_wakeup,
         });
         let per_worker = connections_per_worker(tuning.http_workers);
         let hsts = base_url.starts_with("https://");

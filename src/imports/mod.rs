@@ -6,6 +6,7 @@
 pub mod command;
 pub mod map;
 pub mod read;
+pub mod worker;
 
 use crate::consent::batch::{self, Item, Outcome};
 use crate::consent::{ApplyError, Meta, Transient, write_tx};

@@ -40,6 +40,11 @@ pub struct AppState {
     pub trust_proxy: bool,
     /// How long a client may take to send a request body once its headers are in.
     pub body_deadline: Duration,
+    /// This process, and where its files live (uploaded imports).
+    pub node: crate::node::Node,
+    pub data_dir: std::path::PathBuf,
+    /// Wakes the import runner when an import is started.
+    pub import_wakeup: Arc<Notify>,
 }
 
 impl AppState {

@@ -236,6 +236,8 @@ async fn roles_are_enforced_on_whole_scopes() {
         ("/admin/users", 303, 403, 200),
         ("/admin/audit", 303, 403, 200),
         ("/admin/exports", 303, 403, 200),
+        ("/admin/imports", 303, 403, 200),
+        ("/admin/imports/999", 303, 403, 404),
         ("/admin/profiles", 303, 200, 200),
         ("/admin/agreements", 303, 200, 200),
         ("/admin/agreements/new", 303, 200, 200),

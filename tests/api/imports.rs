@@ -415,3 +415,178 @@ async fn an_import_killed_mid_file_resumes_and_ends_as_an_uninterrupted_one() {
     assert_eq!(state(&app), state(&clean));
     assert_eq!(app.count("consent_events"), clean.count("consent_events"));
 }
+
+/// Uploads a file through the dashboard's form, with the CSRF token of the imports page unless told
+/// otherwise: (status, body, Location).
+async fn upload(
+    b: &crate::admin::Browser,
+    app: &TestApp,
+    name: &str,
+    bytes: &[u8],
+    csrf: Option<&str>,
+) -> (u16, String, Option<String>) {
+    let (_, page, _) = b.get("/admin/imports").await;
+    let token = csrf.map_or_else(|| crate::admin::csrf(&page), str::to_string);
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", token)
+        .text("format", "auto")
+        .text("delimiter", "auto")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string()),
+        );
+    let r = b
+        .http
+        .post(app.url("/admin/imports"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let location = r
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_string());
+    (r.status().as_u16(), r.text().await.unwrap(), location)
+}
+
+#[tokio::test]
+async fn an_admin_uploads_maps_and_follows_an_import_in_the_dashboard() {
+    let app = TestApp::spawn().await;
+    let key = app.api_key().await;
+    let admin = crate::admin::staff(&app, "admin@example.com", "admin").await;
+    let csv = "E-mail;Vorname;Newsletter;Shoe size\n\
+               ann@example.com;Ann;ja;38\n\
+               bo@example.com;Bo;nein;44\n\
+               broken;X;1;1\n";
+    let (status, body, location) =
+        upload(&admin, &app, "crm export.csv", csv.as_bytes(), None).await;
+    assert_eq!(status, 303, "{body}");
+    let job_page = location.unwrap();
+
+    // The mapping page shows the first rows and guesses what it can.
+    let (status, page, _) = admin.get(&job_page).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("<td>ann@example.com</td>"), "{page}");
+    assert!(
+        page.contains(r#"<option value="email" selected>"#),
+        "E-mail is taken for email: {page}"
+    );
+    assert!(
+        page.contains(r#"<option value="attributes.Shoe size" selected>"#),
+        "{page}"
+    );
+
+    // A value that is no consent value ("ja") is the row's problem, shown after the run; a wrong time
+    // is refused before anything starts.
+    let mapping = [
+        ("col_0", "E-mail"),
+        ("map_0", "email"),
+        ("col_1", "Vorname"),
+        ("map_1", "firstName"),
+        ("col_2", "Newsletter"),
+        ("map_2", "newsletter_agreement"),
+        ("col_3", "Shoe size"),
+        ("map_3", "attributes.shoe_size"),
+    ];
+    let mut bad_time = mapping.to_vec();
+    bad_time.push(("consented_at", "yesterday"));
+    let start = format!("{job_page}/start");
+    let (status, page, _) = admin.submit(&job_page, &start, &bad_time).await;
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains("Consent time:"), "{page}");
+    assert_eq!(app.count("profiles"), 0);
+
+    let mut ok = mapping.to_vec();
+    ok.push(("consented_at", "2026-05-01 09:30:00"));
+    let (status, _, location) = admin.submit(&job_page, &start, &ok).await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (303, Some(job_page.as_str()))
+    );
+    let mut last = String::new();
+    for _ in 0..200 {
+        let (_, page, _) = admin.get(&job_page).await;
+        if page.contains("Status: <strong>done</strong>") {
+            last = page;
+            break;
+        }
+        assert!(
+            page.contains(r#"<meta http-equiv="refresh" content="2">"#)
+                || page.contains("Status: <strong>queued"),
+            "a running import's page refreshes itself: {page}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(last.contains("3 of 3 rows (100%)"), "{last}");
+    assert!(
+        !last.contains("http-equiv=\"refresh\""),
+        "a finished import's page stays still"
+    );
+    assert!(
+        last.contains(
+            "<td>1</td><td>rejected</td><td>Newsletter: &#34;ja&#34; is not a consent value"
+        ),
+        "the refused rows are listed: {last}"
+    );
+
+    // Every refused row is in the downloadable report.
+    let (status, report, _) = admin.get(&format!("{job_page}/errors.csv")).await;
+    assert_eq!(status, 200);
+    let lines: Vec<&str> = report.lines().collect();
+    assert_eq!(lines[0], "row,outcome,message");
+    assert!(
+        lines.iter().any(
+            |l| l.starts_with("1,rejected,") && l.contains("\"\"ja\"\" is not a consent value")
+        ),
+        "{report}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("3,rejected,") && l.contains("email")),
+        "{report}"
+    );
+    // Bo's "nein" is no consent value either; nobody was created from a bad row.
+    assert_eq!(app.count("profiles"), 0, "{report}");
+
+    // The uploaded file is gone once the job has ended.
+    assert_eq!(
+        std::fs::read_dir(app.data_dir.join("imports"))
+            .unwrap()
+            .count(),
+        0
+    );
+    let _ = key;
+}
+
+#[tokio::test]
+async fn the_import_pages_are_for_admins_and_uploads_need_the_form_token() {
+    let app = TestApp::spawn().await;
+    let marketer = crate::admin::staff(&app, "m@example.com", "marketer").await;
+    let (status, _, _) = marketer.get("/admin/imports").await;
+    assert_eq!(status, 403);
+    let admin = crate::admin::staff(&app, "admin@example.com", "admin").await;
+    let (status, page, _) = upload(
+        &admin,
+        &app,
+        "a.csv",
+        b"email\nann@example.com\n",
+        Some("forged"),
+    )
+    .await;
+    assert_eq!(status, 403, "{page}");
+    assert_eq!(app.count("jobs"), 0);
+    assert!(
+        !app.data_dir.join("imports").exists()
+            || std::fs::read_dir(app.data_dir.join("imports"))
+                .unwrap()
+                .count()
+                == 0
+    );
+    // A file that is not UTF-8 is refused at once, with the reason.
+    let (status, page, _) =
+        upload(&admin, &app, "a.csv", b"e\xe9mail\nann@example.com\n", None).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("not UTF-8"), "{page}");
+    assert_eq!(app.count("jobs"), 0);
+}

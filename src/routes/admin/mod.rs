@@ -9,6 +9,7 @@ mod chart;
 mod email;
 mod exports;
 mod forms;
+mod imports;
 mod login;
 mod overview;
 mod profiles;
@@ -133,6 +134,19 @@ pub fn configure(cfg: &mut web::ServiceConfig, store: DbSessionStore, cookies: &
                             .wrap(from_fn(admins_only))
                             .route("", crate::routes::get().to(exports::page))
                             .route("/profiles.csv", crate::routes::get().to(exports::download)),
+                    )
+                    .service(
+                        web::scope("/imports")
+                            .wrap(from_fn(admins_only))
+                            .route("", crate::routes::get().to(imports::list))
+                            .route("", web::post().to(imports::upload))
+                            .route("/{id}", crate::routes::get().to(imports::show))
+                            .route("/{id}/start", web::post().to(imports::start))
+                            .route("/{id}/cancel", web::post().to(imports::cancel))
+                            .route(
+                                "/{id}/errors.csv",
+                                crate::routes::get().to(imports::errors_csv),
+                            ),
                     )
                     .service(
                         web::scope("/email")

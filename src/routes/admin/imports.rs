@@ -1,0 +1,600 @@
+//! Imports in the dashboard (admins): upload a file, map its columns from a preview of its first rows,
+//! start it (or a dry run), and follow its progress on a page that refreshes itself (no JavaScript).
+//! The node that received the file runs the job (`imports::worker`); its error report downloads as CSV.
+
+use super::{private, see_other};
+use crate::auth::Staff;
+use crate::db::models::agreements::Agreement;
+use crate::db::models::jobs::{self, Job, JobRow};
+use crate::error::{PageError, html};
+use crate::imports::map::{self, Target};
+use crate::imports::read::{Format, Record};
+use crate::imports::{Counts, KIND, Params};
+use crate::routes::AppState;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use futures_core::Stream;
+use std::io::Write;
+use std::pin::Pin;
+
+/// The largest file the dashboard takes (the command line has no limit).
+pub const MAX_UPLOAD: u64 = 8 << 30;
+/// How long an upload may go without sending a byte.
+const IDLE: std::time::Duration = std::time::Duration::from_secs(30);
+/// Rows shown in a mapping preview, and refused rows shown on a job's page.
+const PREVIEW: usize = 5;
+const SHOWN_ROWS: i64 = 20;
+
+#[derive(Template)]
+#[template(path = "admin/imports.html")]
+struct ListPage {
+    staff: Staff,
+    jobs: Vec<JobView>,
+    error: Option<String>,
+}
+
+/// A job as the pages show it.
+struct JobView {
+    id: i64,
+    name: String,
+    format: &'static str,
+    status: String,
+    dry_run: bool,
+    done: i64,
+    total: Option<i64>,
+    counts: Counts,
+    /// Rows per second over the run so far.
+    rate: Option<i64>,
+    error: Option<String>,
+    created_by: String,
+    created_at: chrono::NaiveDateTime,
+    finished_at: Option<chrono::NaiveDateTime>,
+    params: Option<Params>,
+}
+
+impl JobView {
+    fn of(job: Job) -> JobView {
+        let params = serde_json::from_str::<Params>(&job.params).ok();
+        let rate = job.started_at.and_then(|s| {
+            let end = job.finished_at.unwrap_or(job.updated_at);
+            let ms = (end - s).num_milliseconds();
+            (ms > 0 && job.done > 0).then(|| job.done * 1000 / ms)
+        });
+        JobView {
+            id: job.id,
+            name: params.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
+            format: params.as_ref().map_or("?", |p| p.format.as_str()),
+            dry_run: params.as_ref().is_some_and(|p| p.dry_run),
+            status: job.status,
+            done: job.done,
+            total: job.total,
+            counts: Counts::parse(&job.counts),
+            rate,
+            error: job.error,
+            created_by: job.created_by,
+            created_at: job.created_at,
+            finished_at: job.finished_at,
+            params,
+        }
+    }
+
+    fn running(&self) -> bool {
+        matches!(self.status.as_str(), "queued" | "running")
+    }
+
+    /// Percent done, when the total is known.
+    fn percent(&self) -> i64 {
+        match self.total {
+            Some(t) if t > 0 => self.done * 100 / t,
+            Some(_) => 100,
+            None => 0,
+        }
+    }
+}
+
+pub async fn list(staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
+    Ok(private(html(
+        StatusCode::OK,
+        &list_page(&state, staff, None).await?,
+    )))
+}
+
+async fn list_page(
+    state: &AppState,
+    staff: Staff,
+    error: Option<String>,
+) -> Result<ListPage, PageError> {
+    let jobs = state.db(|c| Ok(jobs::recent(c, KIND, 50)?)).await?;
+    Ok(ListPage {
+        staff,
+        jobs: jobs.into_iter().map(JobView::of).collect(),
+        error,
+    })
+}
+
+/// The next item of a stream.
+async fn next<S: Stream + Unpin>(s: &mut S) -> Option<S::Item> {
+    std::future::poll_fn(|cx| Pin::new(&mut *s).poll_next(cx)).await
+}
+
+/// A small text field of the upload form, read whole.
+async fn small_field(field: &mut actix_multipart::Field) -> Result<String, PageError> {
+    let mut text = Vec::new();
+    while let Some(chunk) = next(field).await {
+        let chunk =
+            chunk.map_err(|e| PageError::BadRequest(format!("The upload broke off: {e}")))?;
+        text.extend_from_slice(&chunk);
+        if text.len() > 1024 {
+            return Err(PageError::BadRequest("A form field is too long.".into()));
+        }
+    }
+    String::from_utf8(text).map_err(|_| PageError::BadRequest("A form field is not UTF-8.".into()))
+}
+
+/// The upload: the form's CSRF token (sent before the file), the format and delimiter, then the file,
+/// streamed to the data folder. Makes a draft job and shows its mapping page.
+pub async fn upload(
+    req: HttpRequest,
+    payload: web::Payload,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let mut form = actix_multipart::Multipart::new(req.headers(), payload);
+    let (mut csrf_ok, mut format, mut delimiter) = (false, String::new(), String::new());
+    let mut saved: Option<(std::path::PathBuf, String, u64)> = None;
+    let refuse = |m: String| PageError::BadRequest(m);
+    while let Some(field) = next(&mut form).await {
+        let mut field =
+            field.map_err(|e| refuse(format!("The upload is not a valid form: {e}")))?;
+        let name = field.name().unwrap_or_default().to_string();
+        match name.as_str() {
+            "csrf_token" => {
+                csrf_ok = crate::auth::staff::same(&small_field(&mut field).await?, &staff.csrf);
+            }
+            _ if !csrf_ok => return Err(crate::auth::staff::csrf_refused()),
+            "format" => format = small_field(&mut field).await?,
+            "delimiter" => delimiter = small_field(&mut field).await?,
+            "file" => {
+                let original = field
+                    .content_disposition()
+                    .and_then(|d| d.get_filename())
+                    .map(|n| {
+                        n.rsplit(['/', '\\'])
+                            .next()
+                            .unwrap_or(n)
+                            .chars()
+                            .take(200)
+                            .collect::<String>()
+                    })
+                    .filter(|n| !n.trim().is_empty())
+                    .ok_or_else(|| refuse("Choose a file to import.".into()))?;
+                let dir = state.data_dir.join("imports");
+                std::fs::create_dir_all(&dir).map_err(|e| {
+                    PageError::Unexpected(anyhow::anyhow!("cannot create {}: {e}", dir.display()))
+                })?;
+                let path = dir.join(format!(
+                    "upload-{}.{}",
+                    crate::auth::staff::new_token(),
+                    Format::of_name(&original).map_or("csv", |f| f.as_str())
+                ));
+                let result = save(&mut field, &path).await;
+                match result {
+                    Ok(size) => saved = Some((path, original, size)),
+                    Err(e) => {
+                        let _ = std::fs::remove_file(&path);
+                        return Err(e);
+                    }
+                }
+            }
+            _ => {
+                small_field(&mut field).await?;
+            }
+        }
+    }
+    if !csrf_ok {
+        return Err(crate::auth::staff::csrf_refused());
+    }
+    let Some((path, name, size)) = saved else {
+        return Ok(private(html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &list_page(&state, staff, Some("Choose a file to import.".into())).await?,
+        )));
+    };
+    let chosen = match format.as_str() {
+        "" | "auto" => Format::of_name(&name).ok_or_else(|| {
+            format!("Cannot tell the format of {name} from its name: choose it in the form.")
+        }),
+        f => Format::parse(f),
+    };
+    let delimiter = match delimiter.as_str() {
+        "" | "auto" => Ok(None),
+        d => crate::imports::command::delimiter(d).map(Some),
+    };
+    let (format, delimiter) = match (chosen, delimiter) {
+        (Ok(f), Ok(d)) => (f, d),
+        (Err(e), _) | (_, Err(e)) => {
+            let _ = std::fs::remove_file(&path);
+            return Ok(private(html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &list_page(&state, staff, Some(e)).await?,
+            )));
+        }
+    };
+    let params = Params {
+        path: path.clone(),
+        name: name.clone(),
+        format,
+        delimiter,
+        mapping: Vec::new(),
+        consented_at: None,
+        dry_run: false,
+        size,
+        modified: None,
+        owned: true,
+    };
+    // A file that cannot be read at all is refused now, not after a mapping.
+    let p = params.clone();
+    if let Err(e) = web::block(move || crate::imports::preview(&p, 1))
+        .await
+        .map_err(|e| PageError::Unexpected(e.into()))?
+    {
+        let _ = std::fs::remove_file(&path);
+        return Ok(private(html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &list_page(&state, staff, Some(format!("{name}: {e}"))).await?,
+        )));
+    }
+    let node = state.node.name.clone();
+    let who = staff.clone();
+    let id = super::write(&state, move |c| {
+        let now = crate::db::now();
+        let id = jobs::create(
+            c,
+            &jobs::NewJob {
+                kind: KIND,
+                params: &serde_json::to_string(&params).unwrap_or_default(),
+                status: "draft",
+                node: Some(&node),
+                created_by: &who.user.email,
+                created_at: now,
+                updated_at: now,
+            },
+        )?;
+        who.audit(c, "import.upload", &format!("job {id}"), Some(&params.name))?;
+        Ok(id)
+    })
+    .await?;
+    tracing::info!(job = id, bytes = size, "import file uploaded");
+    Ok(see_other(format!("/admin/imports/{id}")))
+}
+
+/// Streams one file field to `path`, within the size limit and without long silences.
+async fn save(
+    field: &mut actix_multipart::Field,
+    path: &std::path::Path,
+) -> Result<u64, PageError> {
+    let file = std::fs::File::create(path).map_err(|e| {
+        PageError::Unexpected(anyhow::anyhow!("cannot write {}: {e}", path.display()))
+    })?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+    let mut size = 0u64;
+    loop {
+        let chunk = match tokio::time::timeout(IDLE, next(field)).await {
+            Err(_) => return Err(PageError::TooSlow(IDLE)),
+            Ok(None) => break,
+            Ok(Some(Err(e))) => {
+                return Err(PageError::BadRequest(format!("The upload broke off: {e}")));
+            }
+            Ok(Some(Ok(chunk))) => chunk,
+        };
+        size += chunk.len() as u64;
+        if size > MAX_UPLOAD {
+            return Err(PageError::TooLarge(MAX_UPLOAD as usize));
+        }
+        // Into the page cache: a short write, fine on the executor.
+        out.write_all(&chunk).map_err(|e| {
+            PageError::Unexpected(anyhow::anyhow!("cannot write {}: {e}", path.display()))
+        })?;
+    }
+    out.flush().map_err(|e| {
+        PageError::Unexpected(anyhow::anyhow!("cannot write {}: {e}", path.display()))
+    })?;
+    Ok(size)
+}
+
+#[derive(Template)]
+#[template(path = "admin/import.html")]
+struct JobPage {
+    staff: Staff,
+    job: JobView,
+    /// Draft: the columns with their chosen target and the choices, and the first rows.
+    columns: Vec<Column>,
+    preview: Vec<Vec<String>>,
+    consented_at: String,
+    error: Option<String>,
+    /// Done or failed: the first reported rows.
+    rows: Vec<JobRow>,
+}
+
+struct Column {
+    name: String,
+    chosen: String,
+    choices: Vec<(String, String)>,
+}
+
+/// The targets a column may be given, as (value, label).
+fn choices(column: &str, catalog: &[Agreement]) -> Vec<(String, String)> {
+    let mut c = vec![("-".to_string(), "— leave out —".to_string())];
+    for f in [
+        "email",
+        "customId",
+        "phone",
+        "firstName",
+        "lastName",
+        "consentedAt",
+    ] {
+        c.push((f.into(), f.into()));
+    }
+    for a in catalog.iter().filter(|a| a.active()) {
+        c.push((a.key.clone(), format!("consent: {} ({})", a.title, a.key)));
+    }
+    c.push((
+        format!("attributes.{column}"),
+        format!("attribute “{column}”"),
+    ));
+    if column == "agreements" || column == "attributes" {
+        c.push((column.to_string(), format!("{column} (JSON object)")));
+    }
+    c
+}
+
+fn cell(v: &serde_json::Value) -> String {
+    let s = match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    s.chars().take(60).collect()
+}
+
+async fn job_page(
+    state: &AppState,
+    staff: Staff,
+    id: i64,
+    mapping: Option<Vec<(String, String)>>,
+    consented_at: String,
+    error: Option<String>,
+) -> Result<JobPage, PageError> {
+    let (job, rows) = state
+        .db(move |c| {
+            let job = jobs::find(c, id)?;
+            let rows = match &job {
+                Some(j) if !matches!(j.status.as_str(), "draft") => {
+                    jobs::rows(c, id, 0, SHOWN_ROWS)?
+                }
+                _ => Vec::new(),
+            };
+            Ok((job, rows))
+        })
+        .await?;
+    let job = job
+        .filter(|j| j.kind == KIND)
+        .ok_or_else(|| PageError::NotFound("There is no import with this number.".into()))?;
+    let job = JobView::of(job);
+    let (mut columns, mut preview) = (Vec::new(), Vec::new());
+    if job.status == "draft"
+        && let Some(params) = job.params.clone()
+    {
+        let catalog = state.catalog.get().await?;
+        let (names, records): (Vec<String>, Vec<Record>) =
+            web::block(move || crate::imports::preview(&params, PREVIEW))
+                .await
+                .map_err(|e| PageError::Unexpected(e.into()))?
+                .map_err(PageError::BadRequest)?;
+        for name in &names {
+            let chosen = mapping
+                .as_ref()
+                .and_then(|m| m.iter().find(|(s, _)| s == name).map(|(_, t)| t.clone()))
+                .or_else(|| map::guess(name, &catalog).map(|t| t.name()))
+                .unwrap_or_else(|| Target::Attribute(name.clone()).name());
+            columns.push(Column {
+                name: name.clone(),
+                chosen,
+                choices: choices(name, &catalog),
+            });
+        }
+        preview = records
+            .iter()
+            .map(|r| {
+                names
+                    .iter()
+                    .map(|n| {
+                        r.iter()
+                            .find(|(k, _)| k == n)
+                            .map_or(String::new(), |(_, v)| cell(v))
+                    })
+                    .collect()
+            })
+            .collect();
+    }
+    Ok(JobPage {
+        staff,
+        job,
+        columns,
+        preview,
+        consented_at,
+        error,
+        rows,
+    })
+}
+
+pub async fn show(
+    id: web::Path<i64>,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let page = job_page(&state, staff, id.into_inner(), None, String::new(), None).await?;
+    Ok(private(html(StatusCode::OK, &page)))
+}
+
+/// Starts a draft with the mapping chosen on its page (or a dry run of it).
+pub async fn start(
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: web::Payload,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let form = staff.form(&req, body).await?;
+    let id = id.into_inner();
+    let job = state.db(move |c| Ok(jobs::find(c, id)?)).await?;
+    let Some(job) = job.filter(|j| j.kind == KIND && j.status == "draft") else {
+        return Err(PageError::NotFound(
+            "There is no import waiting for its mapping with this number.".into(),
+        ));
+    };
+    let mut params: Params = serde_json::from_str(&job.params).map_err(|e| {
+        PageError::Unexpected(anyhow::anyhow!("job {id} has unreadable parameters: {e}"))
+    })?;
+    // The columns come from the form in their order: col_0/map_0, col_1/map_1, …
+    let mapping: Vec<(String, String)> = (0..)
+        .map_while(|i| {
+            Some((
+                form.get(&format!("col_{i}"))?.to_string(),
+                form.get(&format!("map_{i}")).unwrap_or("-").to_string(),
+            ))
+        })
+        .collect();
+    let consented_at = form.get("consented_at").unwrap_or("").trim().to_string();
+    params.mapping = mapping.clone();
+    params.dry_run = form.get("dry_run").is_some();
+    let problem = match consented_at.as_str() {
+        "" => None,
+        t => match map::time_value(t) {
+            Ok(at) => {
+                params.consented_at = Some(at);
+                None
+            }
+            Err(e) => Some(format!("Consent time: {e}")),
+        },
+    };
+    let catalog = state.catalog.get().await?;
+    let p = params.clone();
+    let problem = match problem {
+        Some(p) => Some(p),
+        None => web::block(move || crate::imports::check(&p, &catalog))
+            .await
+            .map_err(|e| PageError::Unexpected(e.into()))?
+            .err(),
+    };
+    if let Some(e) = problem {
+        let page = job_page(&state, staff, id, Some(mapping), consented_at, Some(e)).await?;
+        return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &page)));
+    }
+    let who = staff.clone();
+    let started = super::write(&state, move |c| {
+        let now = crate::db::now();
+        let json = serde_json::to_string(&params).unwrap_or_default();
+        let ok = jobs::set_params(c, id, &json, now)?
+            && jobs::set_status(c, id, &["draft"], "queued", now)?;
+        if ok {
+            let what = if params.dry_run {
+                "import.dry_run"
+            } else {
+                "import.start"
+            };
+            who.audit(c, what, &format!("job {id}"), Some(&params.name))?;
+        }
+        Ok(ok)
+    })
+    .await?;
+    if !started {
+        return Err(PageError::NotFound(
+            "This import has already been started or cancelled.".into(),
+        ));
+    }
+    state.import_wakeup.notify_one();
+    Ok(see_other(format!("/admin/imports/{id}")))
+}
+
+pub async fn cancel(
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: web::Payload,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    staff.form(&req, body).await?;
+    let id = id.into_inner();
+    let who = staff.clone();
+    let cancelled = super::write(&state, move |c| {
+        let job = jobs::find(c, id)?.filter(|j| j.kind == KIND);
+        let ok = jobs::set_status(
+            c,
+            id,
+            &["draft", "queued", "running"],
+            "cancelled",
+            crate::db::now(),
+        )?;
+        if ok {
+            who.audit(c, "import.cancel", &format!("job {id}"), None)?;
+        }
+        Ok(ok.then_some(job).flatten())
+    })
+    .await?;
+    let Some(job) = cancelled else {
+        return Err(PageError::NotFound(
+            "There is no open import with this number.".into(),
+        ));
+    };
+    // A draft or queued job's file goes now; a running one's when its runner sees the cancellation.
+    if job.status != "running"
+        && let Ok(p) = serde_json::from_str::<Params>(&job.params)
+        && p.owned
+    {
+        let _ = std::fs::remove_file(p.path);
+    }
+    Ok(see_other(format!("/admin/imports/{id}")))
+}
+
+/// The job's report: every refused or stale row, as CSV.
+pub async fn errors_csv(
+    id: web::Path<i64>,
+    _staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let csv = state
+        .db(move |c| {
+            if jobs::find(c, id)?.filter(|j| j.kind == KIND).is_none() {
+                return Ok(None);
+            }
+            let mut out = String::from("row,outcome,message\n");
+            let mut after = 0;
+            loop {
+                let rows = jobs::rows(c, id, after, 5000)?;
+                let Some(last) = rows.last() else { break };
+                after = last.row_number;
+                for r in &rows {
+                    out.push_str(&format!(
+                        "{},{},{}\n",
+                        r.row_number,
+                        r.outcome,
+                        crate::imports::command::csv_field(&r.message)
+                    ));
+                }
+            }
+            Ok(Some(out))
+        })
+        .await?
+        .ok_or_else(|| PageError::NotFound("There is no import with this number.".into()))?;
+    Ok(private(
+        HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header((
+                "Content-Disposition",
+                format!("attachment; filename=\"import-{id}-errors.csv\""),
+            ))
+            .body(csv),
+    ))
+}
