@@ -22,7 +22,7 @@ pub enum Target {
     Skip,
 }
 
-const FIELDS: [&str; 6] = [
+pub const FIELDS: [&str; 6] = [
     "email",
     "customId",
     "phone",
