@@ -75,6 +75,11 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         errors: Option<std::path::PathBuf>,
     },
+    /// Manage incoming integrations: other systems that push profiles to /integrations/NAME/webhook
+    Integration {
+        #[command(subcommand)]
+        command: IntegrationCommand,
+    },
     /// Manage profiles
     Profile {
         #[command(subcommand)]
@@ -125,6 +130,43 @@ pub enum ApikeyCommand {
     /// Create an API key; prints it once, alone on the last line (only its hash is stored)
     Create {
         /// A name for the key, recorded as the source `api:<name>` of every change it makes
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum IntegrationCommand {
+    /// Register a system that sends profiles to /integrations/NAME/webhook, with how its requests are
+    /// proven: a JWT signed with a shared secret (HS256) or a private key (RS256/ES256, give the public
+    /// key), an HMAC of the body (X-Hub-Signature-256), or Standard Webhooks signatures
+    Add {
+        /// The integration's name: in its address and in the source integration:NAME of its changes
+        #[arg(long)]
+        name: String,
+        /// JWTs signed with HS256 and this shared secret (at least 32 characters)
+        #[arg(long, group = "auth")]
+        hs256_secret: Option<String>,
+        /// JWTs signed with RS256 or ES256: the sender's public key as a PEM file
+        #[arg(long, group = "auth", value_name = "FILE")]
+        public_key_pem: Option<std::path::PathBuf>,
+        /// Bodies signed as X-Hub-Signature-256: sha256=<hex HMAC-SHA256> with this secret
+        #[arg(long, group = "auth")]
+        hmac_secret: Option<String>,
+        /// Standard Webhooks signatures (e.g. another Assent's webhook); prints the new whsec_ secret
+        /// once, alone on the last line
+        #[arg(long, group = "auth")]
+        standard_webhooks: bool,
+    },
+    /// List integrations with how they authenticate and when they were last used
+    List,
+    /// Refuse an integration's requests from now on (404), keeping its history
+    Disable {
+        #[arg(long)]
+        name: String,
+    },
+    /// Accept a disabled integration's requests again
+    Enable {
         #[arg(long)]
         name: String,
     },

@@ -217,3 +217,104 @@ pub fn export(
     }
     Ok(())
 }
+
+/// `assent integration add`: exactly one way of authentication (clap makes them a group).
+pub fn integration_add(
+    settings: &Settings,
+    name: &str,
+    hs256_secret: Option<String>,
+    public_key_pem: Option<std::path::PathBuf>,
+    hmac_secret: Option<String>,
+    standard_webhooks: bool,
+) -> anyhow::Result<()> {
+    use crate::integrations as i;
+    let name = i::check_name(name).map_err(anyhow::Error::msg)?;
+    let strong = |s: String, flag: &str| {
+        if s.len() >= 32 {
+            Ok(s)
+        } else {
+            Err(anyhow::anyhow!(
+                "{flag}: use a secret of at least 32 characters (e.g. `openssl rand -base64 32`)"
+            ))
+        }
+    };
+    let (auth, key, show) = if let Some(s) = hs256_secret {
+        ("hs256", strong(s, "--hs256-secret")?, false)
+    } else if let Some(path) = public_key_pem {
+        let pem = std::fs::read_to_string(&path)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+        (
+            i::kind_of_public_key(&pem).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
+            pem,
+            false,
+        )
+    } else if let Some(s) = hmac_secret {
+        ("hmac_sha256", strong(s, "--hmac-secret")?, false)
+    } else if standard_webhooks {
+        ("standard_webhooks", i::new_standard_secret(), true)
+    } else {
+        anyhow::bail!(
+            "say how its requests are proven: --hs256-secret, --public-key-pem, --hmac-secret or --standard-webhooks"
+        );
+    };
+    let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
+    let now = db::now();
+    let made = crate::consent::write_tx(&mut conn, |c| -> diesel::QueryResult<_> {
+        let id = crate::db::models::integrations::insert(c, name, auth, &key, now)?;
+        if id.is_some() {
+            audit_log::record(c, "cli", "integration.add", name, Some(auth), None)?;
+        }
+        Ok(id)
+    })?;
+    if made.is_none() {
+        anyhow::bail!("an integration named {name} already exists");
+    }
+    println!("Added the integration {name} ({auth}): it sends to /integrations/{name}/webhook.");
+    if show {
+        println!("Its Standard Webhooks secret (shown once):");
+        println!("{key}");
+    }
+    Ok(())
+}
+
+pub fn integration_list(settings: &Settings) -> anyhow::Result<()> {
+    let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
+    for i in crate::db::models::integrations::all(&mut conn)? {
+        println!(
+            "{}\t{}\t{}\tlast used {}",
+            i.name,
+            i.auth,
+            if i.disabled_at.is_some() {
+                "disabled"
+            } else {
+                "active"
+            },
+            i.last_used_at.map_or("never".into(), |t| t
+                .format("%Y-%m-%d %H:%M UTC")
+                .to_string())
+        );
+    }
+    Ok(())
+}
+
+pub fn integration_disable(settings: &Settings, name: &str, disable: bool) -> anyhow::Result<()> {
+    let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
+    let now = db::now();
+    let done = crate::consent::write_tx(&mut conn, |c| -> diesel::QueryResult<_> {
+        let ok = crate::db::models::integrations::set_disabled(c, name, disable.then_some(now))?;
+        if ok {
+            let what = if disable {
+                "integration.disable"
+            } else {
+                "integration.enable"
+            };
+            audit_log::record(c, "cli", what, name, None, None)?;
+        }
+        Ok(ok)
+    })?;
+    if !done {
+        anyhow::bail!("there is no integration named {name}");
+    }
+    println!("{} {name}.", if disable { "Disabled" } else { "Enabled" });
+    Ok(())
+}

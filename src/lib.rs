@@ -11,6 +11,7 @@ pub mod domain;
 pub mod error;
 pub mod exports;
 pub mod imports;
+pub mod integrations;
 pub mod mail;
 pub mod node;
 pub mod routes;

@@ -1,4 +1,6 @@
-use assent::cli::{AdminCommand, ApikeyCommand, Cli, Command, LedgerCommand, ProfileCommand};
+use assent::cli::{
+    AdminCommand, ApikeyCommand, Cli, Command, IntegrationCommand, LedgerCommand, ProfileCommand,
+};
 use assent::config::Settings;
 use assent::startup::{Application, Tuning};
 use clap::Parser;
@@ -56,6 +58,29 @@ fn main() -> ExitCode {
                 errors,
             },
         ),
+        Command::Integration { command } => match command {
+            IntegrationCommand::Add {
+                name,
+                hs256_secret,
+                public_key_pem,
+                hmac_secret,
+                standard_webhooks,
+            } => assent::commands::integration_add(
+                &settings,
+                &name,
+                hs256_secret,
+                public_key_pem,
+                hmac_secret,
+                standard_webhooks,
+            ),
+            IntegrationCommand::List => assent::commands::integration_list(&settings),
+            IntegrationCommand::Disable { name } => {
+                assent::commands::integration_disable(&settings, &name, true)
+            }
+            IntegrationCommand::Enable { name } => {
+                assent::commands::integration_disable(&settings, &name, false)
+            }
+        },
         Command::Admin {
             command: AdminCommand::Create { email, role },
         } => assent::commands::admin_create(&settings, &email, &role),

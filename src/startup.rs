@@ -213,7 +213,7 @@ impl Application {
     }
 }
 
-/// Every `every`: forgets expired dashboard sessions and old failed sign-ins, counts the overview chart's
+/// Every `every`: forgets expired dashboard sessions, old failed sign-ins and integration message ids, counts the overview chart's
 /// closed days, and removes never-confirmed
 /// addresses once their requests ended longer ago than `keep` (if set).
 async fn housekeeping(pool: db::Pool, keep: Option<chrono::Duration>, every: Duration) {
@@ -235,6 +235,7 @@ async fn housekeeping(pool: db::Pool, keep: Option<chrono::Duration>, every: Dur
                 &mut conn,
                 now - crate::db::models::outbox::SENT_KEPT,
             )?;
+            crate::db::models::integrations::forget_expired(&mut conn, now)?;
             // Count the chart's closed days ahead of the first overview that needs them.
             crate::audiences::daily::roll_up_span(&mut conn, now.date())?;
             Ok(match keep {

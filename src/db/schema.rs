@@ -233,6 +233,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    integrations (id) {
+        id -> BigInt,
+        name -> Text,
+        auth -> Text,
+        key -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        disabled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    integration_replays (integration_id, message_id) {
+        integration_id -> BigInt,
+        message_id -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(agreement_versions -> agreements (agreement_id));
 diesel::joinable!(consents -> agreements (agreement_id));
 diesel::joinable!(consents -> profiles (profile_id));
@@ -258,4 +278,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     jobs,
     job_rows,
+    integrations,
+    integration_replays,
 );

@@ -12,6 +12,7 @@ mod exports;
 mod form_builder;
 mod helpers;
 mod imports;
+mod integrations;
 mod journeys;
 mod ledger;
 mod mail;

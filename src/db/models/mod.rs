@@ -11,6 +11,7 @@ pub mod consent_events;
 pub mod consents;
 pub mod erasures;
 pub mod idempotency_keys;
+pub mod integrations;
 pub mod jobs;
 pub mod login_failures;
 pub mod optin_requests;

@@ -21,17 +21,7 @@ pub async fn post(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let key_name = super::authenticate(&req, &state).await?;
-    let json_body = req
-        .headers()
-        .get(actix_web::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"));
-    if !json_body {
-        return Err(ApiError::WrongType(
-            "Send the profiles as JSON, with `Content-Type: application/json`.".into(),
-        ));
-    }
+    require_json(&req)?;
     let idempotency = match req.headers().get("Idempotency-Key") {
         None => None,
         Some(v) => Some(
@@ -47,44 +37,9 @@ pub async fn post(
                 .to_string(),
         ),
     };
-    let body = read_body(&req, body, MAX_BODY).await.map_err(|e| match e {
-        BodyError::TooLarge(n) => ApiError::TooLarge(n),
-        BodyError::Broken(m) => ApiError::Malformed(format!("the body could not be read: {m}")),
-        BodyError::TooSlow(d) => ApiError::Malformed(format!(
-            "the body did not arrive within {} seconds",
-            d.as_secs()
-        )),
-    })?;
-    let values: Vec<Value> = match serde_json::from_slice::<Value>(&body) {
-        Ok(Value::Array(items)) => items,
-        Ok(_) => {
-            return Err(ApiError::Malformed(
-                "The body must be a JSON array of profiles: [{\"email\": …}, …].".into(),
-            ));
-        }
-        Err(e) => {
-            return Err(ApiError::Malformed(format!(
-                "The body is not valid JSON: {e}."
-            )));
-        }
-    };
-    if values.len() > MAX_ITEMS {
-        return Err(ApiError::Invalid(format!(
-            "{} profiles in one request; send at most {MAX_ITEMS} per request.",
-            values.len()
-        )));
-    }
-
-    let catalog = state.catalog.get().await?;
-    let now = crate::db::now();
-    let mut outcome = Outcome::default();
-    let mut items: Vec<(usize, Item)> = Vec::with_capacity(values.len());
-    for (i, v) in values.iter().enumerate() {
-        match batch::parse(v, &catalog, now) {
-            Ok(item) => items.push((i, item)),
-            Err(why) => outcome.rejected.push((i, why)),
-        }
-    }
+    let body = read_json(&req, body).await?;
+    let values = profiles_of(&body, false)?;
+    let (items, outcome) = check_items(&state, values).await?;
     let meta = Meta::now(Source::Api(key_name.clone()), client_meta(&req));
     let digest = sha256_hex(&body);
     let answer = state
@@ -136,6 +91,76 @@ pub async fn post(
         .body(body))
 }
 
+/// 415 unless the body is declared as JSON.
+pub fn require_json(req: &HttpRequest) -> Result<(), ApiError> {
+    let json_body = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"));
+    if !json_body {
+        return Err(ApiError::WrongType(
+            "Send the profiles as JSON, with `Content-Type: application/json`.".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The body, at most `MAX_BODY` bytes, arriving in time.
+pub async fn read_json(req: &HttpRequest, body: web::Payload) -> Result<web::Bytes, ApiError> {
+    read_body(req, body, MAX_BODY).await.map_err(|e| match e {
+        BodyError::TooLarge(n) => ApiError::TooLarge(n),
+        BodyError::Broken(m) => ApiError::Malformed(format!("the body could not be read: {m}")),
+        BodyError::TooSlow(d) => ApiError::Malformed(format!(
+            "the body did not arrive within {} seconds",
+            d.as_secs()
+        )),
+    })
+}
+
+/// The profiles of a JSON body: an array of them, or (`one_allowed`) a single profile object.
+pub fn profiles_of(body: &[u8], one_allowed: bool) -> Result<Vec<Value>, ApiError> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Array(items)) => Ok(items),
+        Ok(one @ Value::Object(_)) if one_allowed => Ok(vec![one]),
+        Ok(_) if one_allowed => Err(ApiError::Malformed(
+            "The body must be a profile object or an array of them: {\"email\": …}.".into(),
+        )),
+        Ok(_) => Err(ApiError::Malformed(
+            "The body must be a JSON array of profiles: [{\"email\": …}, …].".into(),
+        )),
+        Err(e) => Err(ApiError::Malformed(format!(
+            "The body is not valid JSON: {e}."
+        ))),
+    }
+}
+
+/// At most `MAX_ITEMS` profiles, each checked on its own: the valid ones by index, and an outcome that
+/// holds the refused ones.
+pub async fn check_items(
+    state: &AppState,
+    values: Vec<Value>,
+) -> Result<(Vec<(usize, Item)>, Outcome), ApiError> {
+    if values.len() > MAX_ITEMS {
+        return Err(ApiError::Invalid(format!(
+            "{} profiles in one request; send at most {MAX_ITEMS} per request.",
+            values.len()
+        )));
+    }
+    let catalog = state.catalog.get().await?;
+    let now = crate::db::now();
+    let mut outcome = Outcome::default();
+    let mut items: Vec<(usize, Item)> = Vec::with_capacity(values.len());
+    for (i, v) in values.iter().enumerate() {
+        match batch::parse(v, &catalog, now) {
+            Ok(item) => items.push((i, item)),
+            Err(why) => outcome.rejected.push((i, why)),
+        }
+    }
+    Ok((items, outcome))
+}
+
 enum Answer {
     Fresh(String, usize),
     Replayed(String),
@@ -143,7 +168,7 @@ enum Answer {
 }
 
 /// `{"accepted": n, "created", "updated", "unchanged", "rejected": [{"index", "error"}], "stale": [{"index", "agreement"}]}`, by index.
-fn render(done: &mut Outcome) -> String {
+pub fn render(done: &mut Outcome) -> String {
     done.rejected.sort_by_key(|(i, _)| *i);
     json!({
         "accepted": done.accepted,

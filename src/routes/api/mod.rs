@@ -2,6 +2,7 @@
 
 pub(crate) mod batch;
 pub(crate) mod exports;
+mod integrations;
 mod profiles;
 
 use crate::db::models::api_keys;
@@ -15,6 +16,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::resource("/v4/clients/batch")
             .wrap(actix_web::middleware::DefaultHeaders::new().add(("Cache-Control", "no-store")))
             .route(web::post().to(batch::post)),
+    );
+    cfg.service(
+        web::resource("/integrations/{name}/webhook")
+            .wrap(actix_web::middleware::DefaultHeaders::new().add(("Cache-Control", "no-store")))
+            .route(web::post().to(integrations::webhook)),
     );
     cfg.service(
         web::scope("/api/v1")

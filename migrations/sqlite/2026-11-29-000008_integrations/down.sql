@@ -1,0 +1,2 @@
+DROP TABLE integration_replays;
+DROP TABLE integrations;

@@ -1,0 +1,92 @@
+//! Incoming integrations and the message ids they have used.
+
+use crate::db::DbConn;
+use crate::db::schema::{integration_replays, integrations};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = integrations)]
+pub struct Integration {
+    pub id: i64,
+    pub name: String,
+    pub auth: String,
+    pub key: String,
+    pub created_at: NaiveDateTime,
+    pub last_used_at: Option<NaiveDateTime>,
+    pub disabled_at: Option<NaiveDateTime>,
+}
+
+/// Adds an integration; `None` when the name is taken.
+pub fn insert(
+    conn: &mut DbConn,
+    name: &str,
+    auth: &str,
+    key: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<i64>> {
+    let insert = diesel::insert_into(integrations::table).values((
+        integrations::name.eq(name),
+        integrations::auth.eq(auth),
+        integrations::key.eq(key),
+        integrations::created_at.eq(now),
+    ));
+    crate::on_backend!(conn, |c| insert
+        .on_conflict(integrations::name)
+        .do_nothing()
+        .returning(integrations::id)
+        .get_result(c)
+        .optional())
+}
+
+pub fn find(conn: &mut DbConn, name: &str) -> QueryResult<Option<Integration>> {
+    integrations::table
+        .filter(integrations::name.eq(name))
+        .select(Integration::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn all(conn: &mut DbConn) -> QueryResult<Vec<Integration>> {
+    integrations::table
+        .order(integrations::name)
+        .select(Integration::as_select())
+        .load(conn)
+}
+
+/// Disables (or enables again) an integration; false when there is none by that name.
+pub fn set_disabled(conn: &mut DbConn, name: &str, at: Option<NaiveDateTime>) -> QueryResult<bool> {
+    let n = diesel::update(integrations::table.filter(integrations::name.eq(name)))
+        .set(integrations::disabled_at.eq(at))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn used(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(integrations::table.find(id))
+        .set(integrations::last_used_at.eq(at))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records a message id as used until `expires_at`; false when it was used already (a replay).
+pub fn first_use(
+    conn: &mut DbConn,
+    integration_id: i64,
+    message_id: &str,
+    expires_at: NaiveDateTime,
+) -> QueryResult<bool> {
+    let insert = diesel::insert_into(integration_replays::table).values((
+        integration_replays::integration_id.eq(integration_id),
+        integration_replays::message_id.eq(message_id),
+        integration_replays::expires_at.eq(expires_at),
+    ));
+    let n = crate::on_backend!(conn, |c| insert.on_conflict_do_nothing().execute(c))?;
+    Ok(n == 1)
+}
+
+/// Forgets message ids that can no longer be replayed (their token or signature has expired).
+pub fn forget_expired(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(integration_replays::table.filter(integration_replays::expires_at.lt(now)))
+        .execute(conn)
+}

@@ -1,0 +1,305 @@
+//! `POST /integrations/{name}/webhook`: JWTs made by an independent implementation (PyJWT; see
+//! tests/fixtures/jwt/make_vectors.py) for HS256, RS256 and ES256, and the tokens an attacker would try;
+//! HMAC (X-Hub-Signature-256) and Standard Webhooks signatures, good and bad, with replays refused.
+
+use crate::helpers::*;
+use serde_json::{Value, json};
+
+fn vectors() -> Value {
+    serde_json::from_str(include_str!("../fixtures/jwt/vectors.json")).unwrap()
+}
+
+fn token(name: &str) -> String {
+    vectors()["tokens"][name].as_str().unwrap().to_string()
+}
+
+fn add(app: &TestApp, args: &[&str]) -> String {
+    let mut all = vec!["integration", "add"];
+    all.extend_from_slice(args);
+    let out = app.cli(&all);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+async fn send(app: &TestApp, name: &str, headers: &[(&str, String)], body: &Value) -> (u16, Value) {
+    let mut req = app
+        .http
+        .post(app.url(&format!("/integrations/{name}/webhook")))
+        .header("Content-Type", "application/json")
+        .body(body.to_string());
+    for (k, v) in headers {
+        req = req.header(*k, v);
+    }
+    let r = req.send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+fn bearer(t: &str) -> Vec<(&'static str, String)> {
+    vec![("Authorization", format!("Bearer {t}"))]
+}
+
+fn person(email: &str) -> Value {
+    json!({"email": email, "agreements": {"email": true}, "consentedAt": "2026-05-01T10:00:00Z"})
+}
+
+#[tokio::test]
+async fn jwts_from_another_implementation_are_accepted_for_their_own_algorithm_only() {
+    let app = TestApp::spawn().await;
+    let key = app.api_key().await;
+    let v = vectors();
+    let dir = app.db.dir();
+    let (rs, es) = (dir.join("rs.pem"), dir.join("es.pem"));
+    std::fs::write(&rs, v["rs256_public_pem"].as_str().unwrap()).unwrap();
+    std::fs::write(&es, v["es256_public_pem"].as_str().unwrap()).unwrap();
+    add(
+        &app,
+        &[
+            "--name",
+            "crm",
+            "--hs256-secret",
+            v["hs256_secret"].as_str().unwrap(),
+        ],
+    );
+    assert!(
+        add(
+            &app,
+            &[
+                "--name",
+                "shop",
+                "--public-key-pem",
+                &rs.display().to_string()
+            ]
+        )
+        .contains("(rs256)")
+    );
+    assert!(
+        add(
+            &app,
+            &[
+                "--name",
+                "app",
+                "--public-key-pem",
+                &es.display().to_string()
+            ]
+        )
+        .contains("(es256)")
+    );
+
+    for (integration, name, email) in [
+        ("crm", "hs256_valid", "hs@example.com"),
+        ("shop", "rs256_valid", "rs@example.com"),
+        ("app", "es256_valid", "es@example.com"),
+    ] {
+        let (status, answer) = send(&app, integration, &bearer(&token(name)), &person(email)).await;
+        assert_eq!(status, 202, "{name}: {answer}");
+        assert_eq!(answer["created"], 1, "{answer}");
+        let (_, events) = app
+            .api(&format!("/api/v1/profiles/{email}/consents"), &key)
+            .await;
+        assert_eq!(
+            events[0]["source"],
+            format!("integration:{integration}"),
+            "{events}"
+        );
+    }
+
+    // An array works as the batch API's; tokens without a jti carry no replay protection of their own.
+    let many = json!([person("a1@example.com"), {"email": "bad"}]);
+    for _ in 0..2 {
+        let (status, answer) = send(&app, "crm", &bearer(&token("hs256_no_jti")), &many).await;
+        assert_eq!(status, 202, "{answer}");
+        assert_eq!(answer["rejected"][0]["index"], 1, "{answer}");
+    }
+
+    let refused = [
+        ("crm", "hs256_valid", "already used"),
+        ("crm", "hs256_expired", "expired"),
+        ("crm", "hs256_no_exp", "no exp claim"),
+        ("crm", "hs256_wrong_key", "does not verify"),
+        ("crm", "alg_none", "\"none\" is never accepted"),
+        ("crm", "rs256_valid", "accepts HS256 only"),
+        (
+            "shop",
+            "hs256_signed_with_rs256_public_pem",
+            "accepts RS256 only",
+        ),
+        ("shop", "rs256_wrong_key", "does not verify"),
+        ("shop", "es256_valid", "accepts RS256 only"),
+        ("app", "hs256_second", "accepts ES256 only"),
+    ];
+    let before = app.count("consent_events");
+    for (integration, name, says) in refused {
+        let (status, answer) = send(
+            &app,
+            integration,
+            &bearer(&token(name)),
+            &person("x@example.com"),
+        )
+        .await;
+        assert_eq!(status, 401, "{integration} must refuse {name}: {answer}");
+        assert!(
+            answer["message"].as_str().unwrap().contains(says),
+            "{name}: {answer}"
+        );
+    }
+    let (status, answer) = send(&app, "crm", &[], &person("x@example.com")).await;
+    assert_eq!(status, 401, "{answer}");
+    assert!(
+        answer["message"]
+            .as_str()
+            .unwrap()
+            .contains("Authorization: Bearer")
+    );
+    assert_eq!(
+        app.count("consent_events"),
+        before,
+        "nothing refused was applied"
+    );
+
+    let (status, _) = send(
+        &app,
+        "nobody",
+        &bearer(&token("hs256_second")),
+        &person("x@example.com"),
+    )
+    .await;
+    assert_eq!(status, 404);
+    let out = app.cli(&["integration", "disable", "--name", "crm"]);
+    assert!(out.status.success());
+    let (status, _) = send(
+        &app,
+        "crm",
+        &bearer(&token("hs256_second")),
+        &person("x@example.com"),
+    )
+    .await;
+    assert_eq!(status, 404, "a disabled integration takes nothing");
+}
+
+#[tokio::test]
+async fn body_signatures_hmac_and_standard_webhooks_are_checked_and_replays_refused() {
+    use hmac::{KeyInit, Mac};
+    let app = TestApp::spawn().await;
+    let secret = "an-hmac-secret-of-at-least-32-characters";
+    add(&app, &["--name", "shop", "--hmac-secret", secret]);
+    let body = person("h@example.com");
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(body.to_string().as_bytes());
+    let sig: String = mac
+        .finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let (status, answer) = send(
+        &app,
+        "shop",
+        &[("X-Hub-Signature-256", format!("sha256={sig}"))],
+        &body,
+    )
+    .await;
+    assert_eq!(status, 202, "{answer}");
+    let tampered = person("h2@example.com");
+    let (status, answer) = send(
+        &app,
+        "shop",
+        &[("X-Hub-Signature-256", format!("sha256={sig}"))],
+        &tampered,
+    )
+    .await;
+    assert_eq!(status, 401, "another body, same signature: {answer}");
+    let (status, _) = send(&app, "shop", &[], &body).await;
+    assert_eq!(status, 401);
+
+    // Standard Webhooks: the secret is made and shown once.
+    let out = add(&app, &["--name", "peer", "--standard-webhooks"]);
+    let whsec = out.lines().last().unwrap().trim().to_string();
+    assert!(whsec.starts_with("whsec_"), "{out}");
+    let now = chrono::Utc::now().timestamp();
+    let signed = |id: &str, ts: i64, body: &Value| {
+        let sig =
+            assent::integrations::standard_signature(&whsec, id, ts, body.to_string().as_bytes())
+                .unwrap();
+        vec![
+            ("webhook-id", id.to_string()),
+            ("webhook-timestamp", ts.to_string()),
+            ("webhook-signature", format!("v1,bm90LXRoaXMtb25l {sig}")),
+        ]
+    };
+    let body = person("s@example.com");
+    let (status, answer) = send(&app, "peer", &signed("msg_1", now, &body), &body).await;
+    assert_eq!(
+        status, 202,
+        "one of several signatures matching is enough: {answer}"
+    );
+    let (status, answer) = send(&app, "peer", &signed("msg_1", now, &body), &body).await;
+    assert_eq!(status, 401, "the same message id again: {answer}");
+    assert!(answer["message"].as_str().unwrap().contains("already used"));
+    let (status, answer) = send(&app, "peer", &signed("msg_2", now - 600, &body), &body).await;
+    assert_eq!(status, 401, "{answer}");
+    assert!(
+        answer["message"]
+            .as_str()
+            .unwrap()
+            .contains("at most 300 s")
+    );
+    let mut forged = signed("msg_3", now, &body);
+    forged[2].1 = "v1,AAAA".into();
+    let (status, _) = send(&app, "peer", &forged, &body).await;
+    assert_eq!(status, 401);
+    assert_eq!(
+        app.count("profiles"),
+        2,
+        "only the two proven requests created anyone"
+    );
+}
+
+#[tokio::test]
+async fn adding_an_integration_refuses_weak_secrets_bad_keys_and_taken_names() {
+    let app = TestApp::spawn().await;
+    let pem = app.db.dir().join("not.pem");
+    std::fs::write(
+        &pem,
+        "-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----\n",
+    )
+    .unwrap();
+    for (args, says) in [
+        (
+            vec!["--name", "crm", "--hs256-secret", "short"],
+            "at least 32 characters",
+        ),
+        (
+            vec!["--name", "Bad Name", "--standard-webhooks"],
+            "not an integration name",
+        ),
+        (
+            vec!["--name", "crm", "--public-key-pem", pem.to_str().unwrap()],
+            "not a PEM public key",
+        ),
+        (vec!["--name", "crm"], "say how its requests are proven"),
+    ] {
+        let mut all = vec!["integration", "add"];
+        all.extend_from_slice(&args);
+        let out = app.cli(&all);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(says),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    add(&app, &["--name", "crm", "--standard-webhooks"]);
+    let out = app.cli(&["integration", "add", "--name", "crm", "--standard-webhooks"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
+    let out = app.cli(&["integration", "list"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("crm\tstandard_webhooks\tactive\tlast used never")
+    );
+}
