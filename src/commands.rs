@@ -227,52 +227,35 @@ pub fn integration_add(
     hmac_secret: Option<String>,
     standard_webhooks: bool,
 ) -> anyhow::Result<()> {
-    use crate::integrations as i;
-    let name = i::check_name(name).map_err(anyhow::Error::msg)?;
-    let strong = |s: String, flag: &str| {
-        if s.len() >= 32 {
-            Ok(s)
-        } else {
-            Err(anyhow::anyhow!(
-                "{flag}: use a secret of at least 32 characters (e.g. `openssl rand -base64 32`)"
-            ))
-        }
-    };
-    let (auth, key, show) = if let Some(s) = hs256_secret {
-        ("hs256", strong(s, "--hs256-secret")?, false)
+    use crate::integrations::{self as i, Proof};
+    let proof = if let Some(s) = hs256_secret {
+        Proof::Hs256(s)
     } else if let Some(path) = public_key_pem {
-        let pem = std::fs::read_to_string(&path)
-            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-        (
-            i::kind_of_public_key(&pem).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
-            pem,
-            false,
+        Proof::PublicKey(
+            std::fs::read_to_string(&path)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?,
         )
     } else if let Some(s) = hmac_secret {
-        ("hmac_sha256", strong(s, "--hmac-secret")?, false)
+        Proof::Hmac(s)
     } else if standard_webhooks {
-        ("standard_webhooks", i::new_standard_secret(), true)
+        Proof::StandardWebhooks
     } else {
         anyhow::bail!(
             "say how its requests are proven: --hs256-secret, --public-key-pem, --hmac-secret or --standard-webhooks"
         );
     };
+    let new = i::prepare(name, proof).map_err(anyhow::Error::msg)?;
     let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
-    let now = db::now();
-    let made = crate::consent::write_tx(&mut conn, |c| -> diesel::QueryResult<_> {
-        let id = crate::db::models::integrations::insert(c, name, auth, &key, now)?;
-        if id.is_some() {
-            audit_log::record(c, "cli", "integration.add", name, Some(auth), None)?;
-        }
-        Ok(id)
-    })?;
-    if made.is_none() {
-        anyhow::bail!("an integration named {name} already exists");
+    if !i::add(&mut conn, &new, &users::Actor::cli())? {
+        anyhow::bail!("an integration named {} already exists", new.name);
     }
-    println!("Added the integration {name} ({auth}): it sends to /integrations/{name}/webhook.");
-    if show {
+    println!(
+        "Added the integration {} ({}): it sends to /integrations/{}/webhook.",
+        new.name, new.auth, new.name
+    );
+    if let Some(secret) = new.shown {
         println!("Its Standard Webhooks secret (shown once):");
-        println!("{key}");
+        println!("{secret}");
     }
     Ok(())
 }
@@ -299,20 +282,7 @@ pub fn integration_list(settings: &Settings) -> anyhow::Result<()> {
 
 pub fn integration_disable(settings: &Settings, name: &str, disable: bool) -> anyhow::Result<()> {
     let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
-    let now = db::now();
-    let done = crate::consent::write_tx(&mut conn, |c| -> diesel::QueryResult<_> {
-        let ok = crate::db::models::integrations::set_disabled(c, name, disable.then_some(now))?;
-        if ok {
-            let what = if disable {
-                "integration.disable"
-            } else {
-                "integration.enable"
-            };
-            audit_log::record(c, "cli", what, name, None, None)?;
-        }
-        Ok(ok)
-    })?;
-    if !done {
+    if !crate::integrations::set_disabled(&mut conn, name, disable, &users::Actor::cli())? {
         anyhow::bail!("there is no integration named {name}");
     }
     println!("{} {name}.", if disable { "Disabled" } else { "Enabled" });

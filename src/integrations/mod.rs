@@ -55,6 +55,99 @@ pub fn kind_of_public_key(pem: &str) -> Result<&'static str, String> {
     Err("the file is not a PEM public key (RSA for RS256, P-256 for ES256): -----BEGIN PUBLIC KEY----- …".into())
 }
 
+/// How a new integration's requests are to be proven, as its creator gives it.
+pub enum Proof {
+    Hs256(String),
+    /// A PEM public key: RS256 for RSA, ES256 for P-256.
+    PublicKey(String),
+    Hmac(String),
+    /// A secret is made.
+    StandardWebhooks,
+}
+
+/// An integration ready to store. `shown` is a secret made here, to show its creator once.
+pub struct NewIntegration {
+    pub name: String,
+    pub auth: &'static str,
+    pub key: String,
+    pub shown: Option<String>,
+}
+
+/// Checks a new integration; the error names what to fix.
+pub fn prepare(name: &str, proof: Proof) -> Result<NewIntegration, String> {
+    let name = check_name(name.trim())?.to_string();
+    let strong = |s: String| {
+        if s.len() >= 32 {
+            Ok(s)
+        } else {
+            Err(
+                "use a shared secret of at least 32 characters (e.g. `openssl rand -base64 32`)"
+                    .to_string(),
+            )
+        }
+    };
+    let (auth, key, shown) = match proof {
+        Proof::Hs256(s) => ("hs256", strong(s)?, None),
+        Proof::PublicKey(pem) => (kind_of_public_key(&pem)?, pem, None),
+        Proof::Hmac(s) => ("hmac_sha256", strong(s)?, None),
+        Proof::StandardWebhooks => {
+            let s = new_standard_secret();
+            ("standard_webhooks", s.clone(), Some(s))
+        }
+    };
+    Ok(NewIntegration {
+        name,
+        auth,
+        key,
+        shown,
+    })
+}
+
+/// Stores a prepared integration with its audit row; false when the name is taken.
+pub fn add(
+    conn: &mut crate::db::DbConn,
+    new: &NewIntegration,
+    by: &crate::auth::users::Actor,
+) -> diesel::QueryResult<bool> {
+    crate::consent::write_tx(conn, |c| {
+        let now = crate::db::now();
+        let made = crate::db::models::integrations::insert(c, &new.name, new.auth, &new.key, now)?;
+        if made.is_some() {
+            crate::db::models::audit_log::record(
+                c,
+                &by.name,
+                "integration.add",
+                &new.name,
+                Some(new.auth),
+                by.ip.as_deref(),
+            )?;
+        }
+        Ok(made.is_some())
+    })
+}
+
+/// Disables (or enables again) an integration with its audit row; false when there is none.
+pub fn set_disabled(
+    conn: &mut crate::db::DbConn,
+    name: &str,
+    disable: bool,
+    by: &crate::auth::users::Actor,
+) -> diesel::QueryResult<bool> {
+    crate::consent::write_tx(conn, |c| {
+        let now = crate::db::now();
+        let ok = crate::db::models::integrations::set_disabled(c, name, disable.then_some(now))?;
+        if ok {
+            let what = if disable {
+                "integration.disable"
+            } else {
+                "integration.enable"
+            };
+            crate::db::models::audit_log::record(c, &by.name, what, name, None, by.ip.as_deref())?;
+        }
+        Ok(ok)
+    })
+}
+
 /// A new Standard Webhooks secret: `whsec_` and 32 random bytes in base64.
 pub fn new_standard_secret() -> String {
     let mut key = [0u8; 32];

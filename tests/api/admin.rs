@@ -237,6 +237,7 @@ async fn roles_are_enforced_on_whole_scopes() {
         ("/admin/audit", 303, 403, 200),
         ("/admin/exports", 303, 403, 200),
         ("/admin/imports", 303, 403, 200),
+        ("/admin/integrations", 303, 403, 200),
         ("/admin/imports/999", 303, 403, 404),
         ("/admin/profiles", 303, 200, 200),
         ("/admin/agreements", 303, 200, 200),

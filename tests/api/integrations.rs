@@ -303,3 +303,57 @@ async fn adding_an_integration_refuses_weak_secrets_bad_keys_and_taken_names() {
             .contains("crm\tstandard_webhooks\tactive\tlast used never")
     );
 }
+
+#[tokio::test]
+async fn an_admin_adds_and_disables_an_integration_in_the_dashboard() {
+    let app = TestApp::spawn().await;
+    let admin = crate::admin::staff(&app, "admin@example.com", "admin").await;
+    let (status, page, _) = admin
+        .submit(
+            "/admin/integrations",
+            "/admin/integrations",
+            &[("name", "crm"), ("auth", "hs256"), ("key", "short")],
+        )
+        .await;
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains("at least 32 characters"), "{page}");
+    let (status, page, _) = admin
+        .submit(
+            "/admin/integrations",
+            "/admin/integrations",
+            &[("name", "peer"), ("auth", "standard_webhooks"), ("key", "")],
+        )
+        .await;
+    assert_eq!(status, 200, "{page}");
+    let needle = "<code class=\"secret\">";
+    let at = page.find(needle).expect("the secret is shown once") + needle.len();
+    let whsec = page[at..].split('<').next().unwrap().to_string();
+    assert!(whsec.starts_with("whsec_"), "{whsec}");
+    // The shown secret works.
+    let body = person("d@example.com");
+    let now = chrono::Utc::now().timestamp();
+    let sig =
+        assent::integrations::standard_signature(&whsec, "m1", now, body.to_string().as_bytes())
+            .unwrap();
+    let headers = [
+        ("webhook-id", "m1".to_string()),
+        ("webhook-timestamp", now.to_string()),
+        ("webhook-signature", sig),
+    ];
+    assert_eq!(send(&app, "peer", &headers, &body).await.0, 202);
+    // Disabled, it takes nothing; the audit log says who did what.
+    let (status, _, _) = admin
+        .submit(
+            "/admin/integrations",
+            "/admin/integrations/peer/disable",
+            &[],
+        )
+        .await;
+    assert_eq!(status, 303);
+    assert_eq!(send(&app, "peer", &headers, &body).await.0, 404);
+    let (_, audit, _) = admin.get("/admin/audit").await;
+    assert!(
+        audit.contains("integration.add") && audit.contains("integration.disable"),
+        "{audit}"
+    );
+}

@@ -10,6 +10,7 @@ mod email;
 mod exports;
 mod forms;
 mod imports;
+mod integrations;
 mod login;
 mod overview;
 mod profiles;
@@ -146,6 +147,20 @@ pub fn configure(cfg: &mut web::ServiceConfig, store: DbSessionStore, cookies: &
                             .route(
                                 "/{id}/errors.csv",
                                 crate::routes::get().to(imports::errors_csv),
+                            ),
+                    )
+                    .service(
+                        web::scope("/integrations")
+                            .wrap(from_fn(admins_only))
+                            .route("", crate::routes::get().to(integrations::list))
+                            .route("", web::post().to(integrations::create))
+                            .route(
+                                "/{name}/disable",
+                                web::post().to(integrations::set_disabled::<true>),
+                            )
+                            .route(
+                                "/{name}/enable",
+                                web::post().to(integrations::set_disabled::<false>),
                             ),
                     )
                     .service(
