@@ -44,7 +44,7 @@ PY
         raw_end=$(date +%s.%N) ;;
       postgres)
         db="assent_bench_import_$$"
-        psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
+        psql -q "$PG_ADMIN" -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
         url="${PG_ADMIN%/*}/$db"; dir="$work/pg-$rows"; mkdir -p "$dir"
         count() { psql -qtA "$url" -c "$1"; }
         psql -q "$url" -c "CREATE TABLE raw (email TEXT, custom_id TEXT, first_name TEXT, a TEXT, b TEXT, c TEXT)"

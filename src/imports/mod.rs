@@ -264,6 +264,7 @@ pub fn run(
                     let outcome =
                         apply_chunk(&mut conn, &rows, &meta, &job, &status, params.dry_run)?;
                     status.done += rows.len() as u64;
+
                     status.counts.add(&outcome);
                     progress(&status, &outcome);
                     for (row, why) in outcome.rejected {
