@@ -231,6 +231,24 @@ fn read_json(input: impl BufRead, each: &mut Each) -> Result<(), String> {
         each: &'a mut Each<'b>,
         row: u64,
         stopped: bool,
+        /// Bytes read since the last element ended.
+        read: std::rc::Rc<std::cell::Cell<usize>>,
+    }
+    struct Counting<R> {
+        inner: R,
+        read: std::rc::Rc<std::cell::Cell<usize>>,
+    }
+    impl<R: Read> Read for Counting<R> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.inner.read(buf)?;
+            self.read.set(self.read.get() + n);
+            if self.read.get() > MAX_RECORD {
+                return Err(std::io::Error::other(format!(
+                    "a profile larger than {MAX_RECORD} bytes"
+                )));
+            }
+            Ok(n)
+        }
     }
     impl<'de> Visitor<'de> for &mut Rows<'_, '_> {
         type Value = ();
@@ -239,6 +257,7 @@ fn read_json(input: impl BufRead, each: &mut Each) -> Result<(), String> {
         }
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
             while let Some(v) = seq.next_element::<Value>()? {
+                self.read.set(0);
                 self.row += 1;
                 let result = match v {
                     Value::Object(m) => Ok(m.into_iter().collect()),
@@ -262,8 +281,14 @@ fn read_json(input: impl BufRead, each: &mut Each) -> Result<(), String> {
         each,
         row: 0,
         stopped: false,
+        read: std::rc::Rc::new(std::cell::Cell::new(0)),
     };
-    let mut de = serde_json::Deserializer::from_reader(input);
+    // One element is held in memory while it is read: it may not grow without bound.
+    let counted = Counting {
+        inner: input,
+        read: rows.read.clone(),
+    };
+    let mut de = serde_json::Deserializer::from_reader(counted);
     match (&mut rows).deserialize(&mut de) {
         Ok(()) => de.end().map_err(|e| format!("after the array: {e}")),
         Err(_) if rows.stopped => Ok(()),

@@ -259,6 +259,18 @@ async fn files_that_cannot_be_read_whole_are_refused_before_anything_is_written(
     assert!(!ok, "{out}");
     assert!(err.contains("stops being readable after row 2"), "{err}");
     assert_eq!(app.count("profiles"), 2);
+
+    // One element is held while it is read, so one far too large stops the file there.
+    let mut huge =
+        br#"[{"email": "dee@example.com"}, {"email": "ed@example.com", "attributes": {"x": ""#
+            .to_vec();
+    huge.extend(std::iter::repeat_n(b'a', 2 << 20));
+    huge.extend_from_slice(br#""}}]"#);
+    let path = file(&app, "huge.json", &huge);
+    let (ok, _, err) = import(&app, &[&path]);
+    assert!(!ok);
+    assert!(err.contains("a profile larger than 1048576 bytes"), "{err}");
+    assert_eq!(app.count("profiles"), 3, "the row before it is applied");
 }
 
 #[tokio::test]
