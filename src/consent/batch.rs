@@ -169,6 +169,12 @@ pub fn parse(value: &Value, catalog: &[Agreement], now: NaiveDateTime) -> Result
                 format!("consentedAt {at:?} is not an RFC 3339 time such as 2026-05-01T12:00:00Z")
             })?
             .naive_utc();
+        if at.and_utc().timestamp() < 0 {
+            return Err(format!(
+                "consentedAt {} lies before 1970: give the time the consent was really given",
+                at.format("%Y-%m-%d")
+            ));
+        }
         if at > now + SKEW {
             return Err(format!(
                 "consentedAt {} lies in the future",

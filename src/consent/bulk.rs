@@ -69,15 +69,15 @@ pub fn apply_set(
     let mut new: Vec<usize> = Vec::new();
     let mut claimed: HashSet<i64> = HashSet::new();
     for &pos in &set {
-        let (index, item) = &items[pos];
+        let (_, item) = &items[pos];
         let email = item.email.as_ref().map(|e| e.as_str());
         let custom = item.custom_id.as_deref();
         let a = email.and_then(|e| by_email.get(e));
         let b = custom.and_then(|c| by_custom.get(c));
         match (a, b) {
-            (Some(&a), Some(&b)) if a != b => outcome
-                .rejected
-                .push((*index, batch::two_profiles(email, custom))),
+            // Two profiles, as the database stands before this batch: an earlier item may still change
+            // that (by giving one of them a new email or customId), so the one-at-a-time path decides.
+            (Some(&a), Some(&b)) if a != b => later.push(pos),
             (Some(&f), _) | (None, Some(&f)) => {
                 let p = &found[f];
                 let renames = email.is_some_and(|e| p.email.as_deref() != Some(e))

@@ -208,11 +208,17 @@ pub fn import(settings: &Settings, options: Options) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A CSV field, quoted when it must be.
+/// A CSV field, quoted when it must be. A message can quote a file's own text, so one that a
+/// spreadsheet would take for a formula (`=`, `+`, `-`, `@`) is written as text (`'` first).
 pub fn csv_field(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
-        text.to_string()
+        text
     }
 }

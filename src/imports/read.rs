@@ -6,7 +6,9 @@
 
 use serde::de::{self, DeserializeSeed, SeqAccess, Visitor};
 use serde_json::Value;
+use std::cell::Cell;
 use std::io::{BufRead, BufReader, Read};
+use std::rc::Rc;
 
 /// A file format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -52,6 +54,32 @@ pub type Record = Vec<(String, Value)>;
 
 /// Most bytes of one JSON Lines line or XML profile: a record is a person, not a file.
 pub const MAX_RECORD: usize = 1 << 20;
+
+/// A reader that refuses to go on once `limit` bytes have been read since its user last said a
+/// record ended (`since.set(0)`): a record is held in memory while it is read, so none may grow without
+/// bound (a quote left open would make the rest of a CSV one field).
+struct Guard<R> {
+    inner: R,
+    since: Rc<Cell<usize>>,
+    limit: usize,
+    what: &'static str,
+}
+
+impl<R: Read> Read for Guard<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.since.set(self.since.get() + n);
+        if self.since.get() > self.limit {
+            return Err(std::io::Error::other(self.what));
+        }
+        Ok(n)
+    }
+}
+
+/// Room for the read-ahead of the buffers above a guard.
+const SLACK: usize = 1 << 17;
+const LONG_ROW: &str =
+    "a row longer than 1 MiB (a quote left open makes the rest of the file one field)";
 
 /// What `each` gets: the row number (1 for the first record) and the record or its problem. It returns
 /// false to stop reading.
@@ -125,16 +153,25 @@ fn read_csv(mut input: impl BufRead, delimiter: Option<u8>, each: &mut Each) -> 
             detect_delimiter(head)
         }
     };
+    let since = Rc::new(Cell::new(0));
     let mut csv = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
         .buffer_capacity(1 << 16)
-        .from_reader(input);
+        .from_reader(Guard {
+            inner: input,
+            since: since.clone(),
+            limit: MAX_RECORD + SLACK,
+            what: LONG_ROW,
+        });
     let mut record = csv::ByteRecord::new();
     let read = |csv: &mut csv::Reader<_>, record: &mut csv::ByteRecord| {
-        csv.read_byte_record(record)
-            .map_err(|e| format!("cannot read the file: {e}"))
+        let more = csv
+            .read_byte_record(record)
+            .map_err(|e| format!("cannot read the file: {e}"))?;
+        since.set(0);
+        Ok::<_, String>(more)
     };
     if !read(&mut csv, &mut record)? {
         return Err("the file is empty: the first line must name the columns".into());
@@ -198,11 +235,7 @@ fn read_jsonl(mut input: impl BufRead, each: &mut Each) -> Result<(), String> {
         }
         let too_long = line.len() > MAX_RECORD && !line.ends_with(b"\n");
         if too_long {
-            // Skip the rest of the line.
-            let mut rest = Vec::new();
-            input
-                .read_until(b'\n', &mut rest)
-                .map_err(|e| format!("cannot read the file: {e}"))?;
+            skip_line(&mut input)?;
         }
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
@@ -226,29 +259,35 @@ fn read_jsonl(mut input: impl BufRead, each: &mut Each) -> Result<(), String> {
     }
 }
 
+/// Skips to the next line without holding the rest of this one.
+fn skip_line(input: &mut impl BufRead) -> Result<(), String> {
+    loop {
+        let buf = input
+            .fill_buf()
+            .map_err(|e| format!("cannot read the file: {e}"))?;
+        if buf.is_empty() {
+            return Ok(());
+        }
+        match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => {
+                input.consume(i + 1);
+                return Ok(());
+            }
+            None => {
+                let n = buf.len();
+                input.consume(n);
+            }
+        }
+    }
+}
+
 fn read_json(input: impl BufRead, each: &mut Each) -> Result<(), String> {
     struct Rows<'a, 'b> {
         each: &'a mut Each<'b>,
         row: u64,
         stopped: bool,
         /// Bytes read since the last element ended.
-        read: std::rc::Rc<std::cell::Cell<usize>>,
-    }
-    struct Counting<R> {
-        inner: R,
-        read: std::rc::Rc<std::cell::Cell<usize>>,
-    }
-    impl<R: Read> Read for Counting<R> {
-        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-            let n = self.inner.read(buf)?;
-            self.read.set(self.read.get() + n);
-            if self.read.get() > MAX_RECORD {
-                return Err(std::io::Error::other(format!(
-                    "a profile larger than {MAX_RECORD} bytes"
-                )));
-            }
-            Ok(n)
-        }
+        read: Rc<Cell<usize>>,
     }
     impl<'de> Visitor<'de> for &mut Rows<'_, '_> {
         type Value = ();
@@ -281,12 +320,14 @@ fn read_json(input: impl BufRead, each: &mut Each) -> Result<(), String> {
         each,
         row: 0,
         stopped: false,
-        read: std::rc::Rc::new(std::cell::Cell::new(0)),
+        read: Rc::new(Cell::new(0)),
     };
     // One element is held in memory while it is read: it may not grow without bound.
-    let counted = Counting {
+    let counted = Guard {
         inner: input,
-        read: rows.read.clone(),
+        since: rows.read.clone(),
+        limit: MAX_RECORD,
+        what: "a profile larger than 1048576 bytes",
     };
     let mut de = serde_json::Deserializer::from_reader(counted);
     match (&mut rows).deserialize(&mut de) {
@@ -301,7 +342,13 @@ fn read_json(input: impl BufRead, each: &mut Each) -> Result<(), String> {
 
 fn read_xml(input: impl BufRead, each: &mut Each) -> Result<(), String> {
     use quick_xml::events::Event;
-    let mut xml = quick_xml::Reader::from_reader(input);
+    let since = Rc::new(Cell::new(0));
+    let mut xml = quick_xml::Reader::from_reader(BufReader::new(Guard {
+        inner: input,
+        since: since.clone(),
+        limit: MAX_RECORD + SLACK,
+        what: "a <profile> larger than 1 MiB",
+    }));
     let mut buf = Vec::new();
     let mut row = 0u64;
     // Where we are: 0 outside <profiles>, 1 inside it, 2 inside a <profile>, 3 inside one of its fields.
@@ -406,6 +453,7 @@ fn read_xml(input: impl BufRead, each: &mut Each) -> Result<(), String> {
                     }
                     1 => {
                         row += 1;
+                        since.set(0);
                         let result = match problem.take() {
                             Some(p) => Err(p),
                             None if size > MAX_RECORD => {
@@ -448,17 +496,24 @@ pub fn count(input: impl Read, format: Format, delimiter: Option<u8>) -> Result<
                 Some(d) => d,
                 None => detect_delimiter(input.fill_buf().map_err(|e| e.to_string())?),
             };
+            let since = Rc::new(Cell::new(0));
             let mut csv = csv::ReaderBuilder::new()
                 .delimiter(delimiter)
                 .has_headers(true)
                 .flexible(true)
-                .from_reader(input);
+                .from_reader(Guard {
+                    inner: input,
+                    since: since.clone(),
+                    limit: MAX_RECORD + SLACK,
+                    what: LONG_ROW,
+                });
             let mut record = csv::ByteRecord::new();
             let mut n = 0;
             while csv
                 .read_byte_record(&mut record)
                 .map_err(|e| e.to_string())?
             {
+                since.set(0);
                 if !(record.len() == 1 && record[0].is_empty()) {
                     n += 1;
                 }
@@ -466,20 +521,23 @@ pub fn count(input: impl Read, format: Format, delimiter: Option<u8>) -> Result<
             Ok(n)
         }
         Format::Jsonl => {
-            let mut n = 0;
-            let mut line = Vec::new();
+            // Lines with something on them, counted a buffer at a time.
+            let (mut n, mut blank) = (0, true);
             loop {
-                line.clear();
-                if input
-                    .read_until(b'\n', &mut line)
-                    .map_err(|e| e.to_string())?
-                    == 0
-                {
-                    return Ok(n);
+                let buf = input.fill_buf().map_err(|e| e.to_string())?;
+                if buf.is_empty() {
+                    return Ok(n + u64::from(!blank));
                 }
-                if !line.iter().all(u8::is_ascii_whitespace) {
-                    n += 1;
+                for &b in buf {
+                    if b == b'\n' {
+                        n += u64::from(!blank);
+                        blank = true;
+                    } else if !b.is_ascii_whitespace() {
+                        blank = false;
+                    }
                 }
+                let len = buf.len();
+                input.consume(len);
             }
         }
         // Structured formats are counted by reading them.

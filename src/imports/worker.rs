@@ -7,15 +7,24 @@ use crate::consent::{ApplyError, write_tx};
 use crate::db::Pool;
 use crate::db::models::jobs;
 use crate::node::Node;
+use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::Notify;
 
 const POLL: std::time::Duration = std::time::Duration::from_secs(5);
+/// Runs of a job that failed in a row (not by a problem of its file, which ends it at once) before it
+/// is marked failed rather than tried again.
+const ATTEMPTS: u32 = 3;
 
 pub async fn run(pool: Pool, node: Node, chunk: usize, wakeup: Arc<Notify>) {
+    let failures = Arc::new(std::sync::Mutex::new(HashMap::new()));
     loop {
-        let (p, n) = (pool.clone(), node.clone());
-        match tokio::task::spawn_blocking(move || run_open(&p, &n, chunk)).await {
+        let (p, n, f) = (pool.clone(), node.clone(), failures.clone());
+        let runs = move || {
+            let mut failures = f.lock().unwrap_or_else(|e| e.into_inner());
+            run_open(&p, &n, chunk, &mut failures)
+        };
+        match tokio::task::spawn_blocking(runs).await {
             Ok(Ok(())) => {}
             Ok(Err(e)) => {
                 tracing::error!(error = %e, "import runner: cannot read the open imports; trying again shortly")
@@ -31,8 +40,14 @@ pub async fn run(pool: Pool, node: Node, chunk: usize, wakeup: Arc<Notify>) {
     }
 }
 
-/// Runs every open import job of this node that nobody else holds, oldest first.
-pub fn run_open(pool: &Pool, node: &Node, chunk: usize) -> anyhow::Result<()> {
+/// Runs every open import job of this node that nobody else holds, oldest first. `failures` counts the
+/// failed runs of each job in a row.
+pub fn run_open(
+    pool: &Pool,
+    node: &Node,
+    chunk: usize,
+    failures: &mut HashMap<i64, u32>,
+) -> anyhow::Result<()> {
     let open = jobs::open(&mut *pool.get()?, KIND)?;
     for job in open
         .into_iter()
@@ -85,14 +100,17 @@ pub fn run_open(pool: &Pool, node: &Node, chunk: usize) -> anyhow::Result<()> {
             &mut |_, _| {},
         );
         match result {
-            Ok(s) => tracing::info!(
-                job = job.id,
-                rows = s.status.done,
-                seconds = started.elapsed().as_secs_f64(),
-                rejected = s.status.counts.rejected,
-                stopped = s.error.as_deref().unwrap_or(""),
-                "import finished"
-            ),
+            Ok(s) => {
+                failures.remove(&job.id);
+                tracing::info!(
+                    job = job.id,
+                    rows = s.status.done,
+                    seconds = started.elapsed().as_secs_f64(),
+                    rejected = s.status.counts.rejected,
+                    stopped = s.error.as_deref().unwrap_or(""),
+                    "import finished"
+                )
+            }
             Err(e) => {
                 // Cancelled in the dashboard, or taken over: the file of a cancelled upload goes.
                 let now_job = jobs::find(&mut *pool.get()?, job.id)?;
@@ -102,7 +120,25 @@ pub fn run_open(pool: &Pool, node: &Node, chunk: usize) -> anyhow::Result<()> {
                         let _ = std::fs::remove_file(&params.path);
                     }
                 } else {
-                    tracing::error!(job = job.id, error = %e, "import stopped; it resumes after a restart");
+                    let n = failures.entry(job.id).or_insert(0);
+                    *n += 1;
+                    if *n >= ATTEMPTS {
+                        let why = format!("stopped after {ATTEMPTS} attempts: {e}");
+                        jobs::finish(
+                            &mut *pool.get()?,
+                            job.id,
+                            &node.claim_id,
+                            Some(&why),
+                            crate::db::now(),
+                        )?;
+                        failures.remove(&job.id);
+                        if params.owned {
+                            let _ = std::fs::remove_file(&params.path);
+                        }
+                        tracing::error!(job = job.id, error = %e, "import failed {ATTEMPTS} times in a row; marked failed");
+                    } else {
+                        tracing::error!(job = job.id, error = %e, "import stopped; trying again shortly from its last committed row");
+                    }
                 }
             }
         }

@@ -259,9 +259,8 @@ pub fn verify(
             if !matches {
                 return Err("webhook-signature does not match this integration's secret".into());
             }
-            let until = chrono::DateTime::from_timestamp(ts + TOLERANCE, 0)
-                .map(|t| t.naive_utc())
-                .unwrap_or(now);
+            // Within the tolerance of now, so always in range.
+            let until = now + chrono::TimeDelta::seconds(TOLERANCE - age);
             Ok(Verified {
                 replay: Some((format!("msg:{id}"), until)),
             })
@@ -332,9 +331,10 @@ fn verify_jwt(
     if exp + LEEWAY < now.and_utc().timestamp() {
         return Err("the token has expired".into());
     }
-    let until = chrono::DateTime::from_timestamp(exp + LEEWAY, 0)
+    // A jti must be remembered until its token expires; a time past any calendar cannot be.
+    let until = chrono::DateTime::from_timestamp(exp.saturating_add(LEEWAY), 0)
         .map(|t| t.naive_utc())
-        .unwrap_or(now);
+        .ok_or("the token's exp is out of range")?;
     Ok(Verified {
         replay: data.claims.jti.map(|j| (format!("jti:{j}"), until)),
     })

@@ -530,3 +530,41 @@ async fn a_person_who_came_back_after_an_erasure_can_be_updated() {
         Some("disabled")
     );
 }
+
+#[tokio::test]
+async fn an_item_may_use_an_address_an_earlier_item_of_the_same_batch_freed() {
+    let app = TestApp::spawn().await;
+    let key = app.api_key().await;
+    let (status, answer) = batch(
+        &app,
+        &key,
+        &json!([{"email": "a@example.com", "customId": "X"}, {"customId": "Y"}]),
+    )
+    .await;
+    assert_eq!((status, &answer["created"]), (202, &json!(2)), "{answer}");
+    // Item 0 moves X's profile to a new address; item 1 may then give the freed one to Y's.
+    let (status, answer) = batch(
+        &app,
+        &key,
+        &json!([
+            {"customId": "X", "email": "b@example.com"},
+            {"email": "a@example.com", "customId": "Y"},
+            {"email": "old@example.com", "consentedAt": "1969-12-31T23:59:59Z"},
+        ]),
+    )
+    .await;
+    assert_eq!(status, 202);
+    assert_eq!(answer["accepted"], 2, "{answer}");
+    assert_eq!(answer["rejected"][0]["index"], 2, "{answer}");
+    assert!(
+        answer["rejected"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("before 1970"),
+        "{answer}"
+    );
+    let (_, y) = app.api("/api/v1/profiles/a@example.com", &key).await;
+    assert_eq!(y["customId"], "Y", "{y}");
+    let (_, x) = app.api("/api/v1/profiles/b@example.com", &key).await;
+    assert_eq!(x["customId"], "X", "{x}");
+}

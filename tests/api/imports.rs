@@ -260,6 +260,18 @@ async fn files_that_cannot_be_read_whole_are_refused_before_anything_is_written(
     assert!(err.contains("stops being readable after row 2"), "{err}");
     assert_eq!(app.count("profiles"), 2);
 
+    // A quote left open makes the rest of a CSV one field: refused, not read into memory.
+    let mut open_quote = b"email,firstName\nfay@example.com,\"Fay\n".to_vec();
+    open_quote.extend(std::iter::repeat_n(b'x', 2 << 20));
+    let path = file(&app, "open-quote.csv", &open_quote);
+    let (ok, _, err) = import(&app, &[&path]);
+    assert!(!ok);
+    assert!(
+        err.contains("a quote left open makes the rest of the file one field"),
+        "{err}"
+    );
+    assert_eq!(app.count("profiles"), 2);
+
     // One element is held while it is read, so one far too large stops the file there.
     let mut huge =
         br#"[{"email": "dee@example.com"}, {"email": "ed@example.com", "attributes": {"x": ""#

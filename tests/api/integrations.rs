@@ -216,6 +216,32 @@ async fn body_signatures_hmac_and_standard_webhooks_are_checked_and_replays_refu
     assert_eq!(status, 401, "another body, same signature: {answer}");
     let (status, _) = send(&app, "shop", &[], &body).await;
     assert_eq!(status, 401);
+    // A body signature names no message, so a replay cannot be told apart: a change must carry its
+    // time (a replay after a later change then arrives stale).
+    let untimed = json!({"email": "u@example.com", "agreements": {"email": true}});
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(untimed.to_string().as_bytes());
+    let sig: String = mac
+        .finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let (status, answer) = send(
+        &app,
+        "shop",
+        &[("X-Hub-Signature-256", format!("sha256={sig}"))],
+        &untimed,
+    )
+    .await;
+    assert_eq!(status, 202, "{answer}");
+    assert!(
+        answer["rejected"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("give consentedAt"),
+        "{answer}"
+    );
 
     // Standard Webhooks: the secret is made and shown once.
     let out = add(&app, &["--name", "peer", "--standard-webhooks"]);

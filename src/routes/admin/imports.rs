@@ -155,6 +155,12 @@ pub async fn upload(
             _ if !csrf_ok => return Err(crate::auth::staff::csrf_refused()),
             "format" => format = small_field(&mut field).await?,
             "delimiter" => delimiter = small_field(&mut field).await?,
+            "file" if saved.is_some() => {
+                if let Some((path, _, _)) = &saved {
+                    let _ = std::fs::remove_file(path);
+                }
+                return Err(refuse("Upload one file at a time.".into()));
+            }
             "file" => {
                 let original = field
                     .content_disposition()

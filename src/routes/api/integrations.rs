@@ -36,7 +36,21 @@ pub async fn webhook(
             ApiError::Unauthorized(format!("Integration {}: {why}.", integration.name))
         })?;
     let values = profiles_of(&body, true)?;
-    let (items, outcome) = check_items(&state, values).await?;
+    let (mut items, mut outcome) = check_items(&state, values).await?;
+    if verified.replay.is_none() {
+        // Nothing tells a replayed request from a new one (a body signature, a JWT without jti): each
+        // profile must carry its time, so a request replayed after a later change arrives stale.
+        items.retain(|(index, item)| {
+            let timed = item.consents.is_empty() || item.consented_at.is_some();
+            if !timed {
+                outcome.rejected.push((
+                    *index,
+                    "give consentedAt: this integration's requests carry no message id, so a change without its time could be replayed".into(),
+                ));
+            }
+            timed
+        });
+    }
     let meta = Meta::now(
         Source::Integration(integration.name.clone()),
         client_meta(&req),
