@@ -197,7 +197,6 @@ fn on_off(on: bool) -> ConsentValue {
 /// What applying a batch did, by item index.
 #[derive(Debug, Default)]
 pub struct Outcome {
-    pub accepted: usize,
     /// Accepted items that created a profile, changed one, or found it already as given.
     pub created: usize,
     pub updated: usize,
@@ -216,8 +215,11 @@ pub enum Done {
 }
 
 impl Outcome {
+    pub fn accepted(&self) -> usize {
+        self.created + self.updated + self.unchanged
+    }
+
     pub fn accept(&mut self, index: usize, done: Done, stale: Vec<String>) {
-        self.accepted += 1;
         match done {
             Done::Created => self.created += 1,
             Done::Updated => self.updated += 1,

@@ -87,7 +87,7 @@ pub struct Export {
 }
 
 /// A field as RFC 4180 wants it: quoted when it holds a comma, a quote or a line break.
-fn field(out: &mut String, v: &str) {
+pub fn field(out: &mut String, v: &str) {
     if v.contains([',', '"', '\r', '\n']) {
         out.push('"');
         out.push_str(&v.replace('"', "\"\""));

@@ -208,17 +208,14 @@ pub fn import(settings: &Settings, options: Options) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A CSV field, quoted when it must be. A message can quote a file's own text, so one that a
-/// spreadsheet would take for a formula (`=`, `+`, `-`, `@`) is written as text (`'` first).
+/// A CSV field of an error report (`exports::field`). A message can quote a file's own text, so one
+/// that a spreadsheet would take for a formula (`=`, `+`, `-`, `@`) is written as text (`'` first).
 pub fn csv_field(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
+    let mut out = String::new();
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        crate::exports::field(&mut out, &format!("'{text}"));
     } else {
-        text.to_string()
-    };
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
+        crate::exports::field(&mut out, text);
     }
+    out
 }

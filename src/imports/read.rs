@@ -143,37 +143,58 @@ pub fn detect_delimiter(header: &[u8]) -> u8 {
     [b',', b';', b'\t', b'|'][best]
 }
 
-fn read_csv(mut input: impl BufRead, delimiter: Option<u8>, each: &mut Each) -> Result<(), String> {
-    let delimiter = match delimiter {
-        Some(d) => d,
-        None => {
-            let head = input
-                .fill_buf()
+/// A CSV file's records one at a time (blank lines are no records), none held past about
+/// `MAX_RECORD` bytes.
+struct CsvRecords<R: BufRead> {
+    csv: csv::Reader<Guard<R>>,
+    since: Rc<Cell<usize>>,
+}
+
+impl<R: BufRead> CsvRecords<R> {
+    /// With the delimiter given, or else the one of the header line.
+    fn open(mut input: R, delimiter: Option<u8>) -> Result<Self, String> {
+        let delimiter = match delimiter {
+            Some(d) => d,
+            None => detect_delimiter(
+                input
+                    .fill_buf()
+                    .map_err(|e| format!("cannot read the file: {e}"))?,
+            ),
+        };
+        let since = Rc::new(Cell::new(0));
+        let csv = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .buffer_capacity(1 << 16)
+            .from_reader(Guard {
+                inner: input,
+                since: since.clone(),
+                limit: MAX_RECORD + SLACK,
+                what: LONG_ROW,
+            });
+        Ok(CsvRecords { csv, since })
+    }
+
+    /// Reads the next record into `record`; false at the end of the file.
+    fn next(&mut self, record: &mut csv::ByteRecord) -> Result<bool, String> {
+        loop {
+            let more = self
+                .csv
+                .read_byte_record(record)
                 .map_err(|e| format!("cannot read the file: {e}"))?;
-            detect_delimiter(head)
+            self.since.set(0);
+            if !more || !(record.len() == 1 && record[0].is_empty()) {
+                return Ok(more);
+            }
         }
-    };
-    let since = Rc::new(Cell::new(0));
-    let mut csv = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(1 << 16)
-        .from_reader(Guard {
-            inner: input,
-            since: since.clone(),
-            limit: MAX_RECORD + SLACK,
-            what: LONG_ROW,
-        });
+    }
+}
+
+fn read_csv(input: impl BufRead, delimiter: Option<u8>, each: &mut Each) -> Result<(), String> {
+    let mut csv = CsvRecords::open(input, delimiter)?;
     let mut record = csv::ByteRecord::new();
-    let read = |csv: &mut csv::Reader<_>, record: &mut csv::ByteRecord| {
-        let more = csv
-            .read_byte_record(record)
-            .map_err(|e| format!("cannot read the file: {e}"))?;
-        since.set(0);
-        Ok::<_, String>(more)
-    };
-    if !read(&mut csv, &mut record)? {
+    if !csv.next(&mut record)? {
         return Err("the file is empty: the first line must name the columns".into());
     }
     let header: Vec<String> = record
@@ -192,11 +213,7 @@ fn read_csv(mut input: impl BufRead, delimiter: Option<u8>, each: &mut Each) -> 
         ));
     }
     let mut row = 0u64;
-    while read(&mut csv, &mut record)? {
-        // A blank line is no record.
-        if record.len() == 1 && record[0].is_empty() {
-            continue;
-        }
+    while csv.next(&mut record)? {
         row += 1;
         let result = if record.len() != header.len() {
             Err(format!(
@@ -492,29 +509,12 @@ pub fn count(input: impl Read, format: Format, delimiter: Option<u8>) -> Result<
     skip_bom(&mut input)?;
     match format {
         Format::Csv => {
-            let delimiter = match delimiter {
-                Some(d) => d,
-                None => detect_delimiter(input.fill_buf().map_err(|e| e.to_string())?),
-            };
-            let since = Rc::new(Cell::new(0));
-            let mut csv = csv::ReaderBuilder::new()
-                .delimiter(delimiter)
-                .has_headers(true)
-                .flexible(true)
-                .from_reader(Guard {
-                    inner: input,
-                    since: since.clone(),
-                    limit: MAX_RECORD + SLACK,
-                    what: LONG_ROW,
-                });
+            let mut csv = CsvRecords::open(input, delimiter)?;
             let mut record = csv::ByteRecord::new();
+            // The header line is no profile.
             let mut n = 0;
-            while csv
-                .read_byte_record(&mut record)
-                .map_err(|e| e.to_string())?
-            {
-                since.set(0);
-                if !(record.len() == 1 && record[0].is_empty()) {
+            if csv.next(&mut record)? {
+                while csv.next(&mut record)? {
                     n += 1;
                 }
             }

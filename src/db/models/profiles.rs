@@ -89,29 +89,12 @@ pub fn upsert_many(conn: &mut DbConn, rows: &mut [NewProfile]) -> QueryResult<Ve
     match conn {
         // PostgreSQL: the same rows as one array per column, so the statement is the same whatever the
         // batch size and stays prepared (a multi-row VALUES is parsed and planned anew for each size).
-        DbConn::Pg(c) => {
-            use diesel::sql_types::{Array, Integer, Timestamp};
-            let col =
-                |f: &dyn Fn(&NewProfile) -> Option<String>| rows.iter().map(f).collect::<Vec<_>>();
-            diesel::sql_query(
-                "INSERT INTO profiles (email, custom_id, phone, first_name, last_name, attributes, form_mails, form_mail_window, created_at, updated_at, consent_mask) \
-                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int4[], $8::timestamp[], $9::timestamp[], $10::timestamp[], $11::int8[]) \
-                 ON CONFLICT (email) DO UPDATE SET email = excluded.email \
-                 RETURNING id, email, xmax = 0 AS created, form_mails, form_mail_window",
-            )
-            .bind::<Array<Nullable<Text>>, _>(col(&|r| r.email.map(String::from)))
-            .bind::<Array<Nullable<Text>>, _>(col(&|r| r.custom_id.map(String::from)))
-            .bind::<Array<Nullable<Text>>, _>(col(&|r| r.phone.map(String::from)))
-            .bind::<Array<Nullable<Text>>, _>(col(&|r| r.first_name.map(String::from)))
-            .bind::<Array<Nullable<Text>>, _>(col(&|r| r.last_name.map(String::from)))
-            .bind::<Array<Nullable<Text>>, _>(col(&|r| Some(r.attributes.to_string())))
-            .bind::<Array<Integer>, _>(rows.iter().map(|r| r.form_mails).collect::<Vec<_>>())
-            .bind::<Array<Nullable<Timestamp>>, _>(rows.iter().map(|r| r.form_mail_window).collect::<Vec<_>>())
-            .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.created_at).collect::<Vec<_>>())
-            .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.updated_at).collect::<Vec<_>>())
-            .bind::<Array<diesel::sql_types::BigInt>, _>(rows.iter().map(|r| r.consent_mask).collect::<Vec<_>>())
-            .load(c)
-        }
+        DbConn::Pg(c) => pg_insert(
+            rows,
+            "ON CONFLICT (email) DO UPDATE SET email = excluded.email \
+             RETURNING id, email, xmax = 0 AS created, form_mails, form_mail_window",
+        )
+        .load(c),
         // The no-op update lets RETURNING yield existing rows too. SQLite has one writer at a time, so a
         // row stamped with this batch's time was created by it.
         DbConn::Sqlite(c) => {
@@ -159,55 +142,15 @@ pub fn insert_new(
     conn: &mut DbConn,
     rows: &[NewProfile],
 ) -> QueryResult<Vec<(i64, Option<String>, Option<String>)>> {
-    let mut made = Vec::with_capacity(rows.len());
-    match conn {
-        DbConn::Pg(c) => {
-            use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamp};
-            #[derive(QueryableByName)]
-            struct Made {
-                #[diesel(sql_type = BigInt)]
-                id: i64,
-                #[diesel(sql_type = Nullable<Text>)]
-                email: Option<String>,
-                #[diesel(sql_type = Nullable<Text>)]
-                custom_id: Option<String>,
-            }
-            let col = |f: &dyn for<'r> Fn(&'r NewProfile<'_>) -> Option<&'r str>| {
-                rows.iter().map(f).collect::<Vec<_>>()
-            };
-            // In address order, as every writer that locks profiles by address takes them.
-            let found: Vec<Made> = diesel::sql_query(
-                "INSERT INTO profiles (email, custom_id, phone, first_name, last_name, attributes, form_mails, form_mail_window, created_at, updated_at, consent_mask) \
-                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int4[], $8::timestamp[], $9::timestamp[], $10::timestamp[], $11::int8[]) \
-                 AS u(email) ORDER BY u.email COLLATE \"C\" \
-                 ON CONFLICT DO NOTHING RETURNING id, email, custom_id",
-            )
-            .bind::<Array<Nullable<Text>>, _>(col(&|r| r.email))
-            .bind::<Array<Nullable<Text>>, _>(col(&|r| r.custom_id))
-            .bind::<Array<Nullable<Text>>, _>(col(&|r| r.phone))
-            .bind::<Array<Nullable<Text>>, _>(col(&|r| r.first_name))
-            .bind::<Array<Nullable<Text>>, _>(col(&|r| r.last_name))
-            .bind::<Array<Text>, _>(rows.iter().map(|r| r.attributes).collect::<Vec<_>>())
-            .bind::<Array<Integer>, _>(rows.iter().map(|r| r.form_mails).collect::<Vec<_>>())
-            .bind::<Array<Nullable<Timestamp>>, _>(rows.iter().map(|r| r.form_mail_window).collect::<Vec<_>>())
-            .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.created_at).collect::<Vec<_>>())
-            .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.updated_at).collect::<Vec<_>>())
-            .bind::<Array<BigInt>, _>(rows.iter().map(|r| r.consent_mask).collect::<Vec<_>>())
-            .load(c)?;
-            made.extend(found.into_iter().map(|m| (m.id, m.email, m.custom_id)));
-        }
+    let made: Vec<Made> = match conn {
+        // In address order, as every writer that locks profiles by address takes them.
+        DbConn::Pg(c) => pg_insert(
+            rows,
+            "AS u(email) ORDER BY u.email COLLATE \"C\" ON CONFLICT DO NOTHING RETURNING id, email, custom_id",
+        )
+        .load::<Made>(c)?,
         // One writer at a time: nobody can have taken an address since the caller looked.
         DbConn::Sqlite(c) => {
-            use diesel::sql_types::{BigInt, Nullable, Text};
-            #[derive(QueryableByName)]
-            struct Made {
-                #[diesel(sql_type = BigInt)]
-                id: i64,
-                #[diesel(sql_type = Nullable<Text>)]
-                email: Option<String>,
-                #[diesel(sql_type = Nullable<Text>)]
-                custom_id: Option<String>,
-            }
             let mut json = crate::db::json_rows::JsonRows::default();
             for r in rows {
                 json.row()
@@ -223,17 +166,58 @@ pub fn insert_new(
                     .time(r.updated_at)
                     .int(r.consent_mask);
             }
-            let found: Vec<Made> = diesel::sql_query(format!(
+            diesel::sql_query(format!(
                 "INSERT INTO profiles (email, custom_id, phone, first_name, last_name, attributes, form_mails, form_mail_window, created_at, updated_at, consent_mask) \
                  SELECT {} FROM json_each(?) WHERE true RETURNING id, email, custom_id",
                 crate::db::json_rows::columns(11)
             ))
-            .bind::<Text, _>(json.finish())
-            .load(c)?;
-            made.extend(found.into_iter().map(|m| (m.id, m.email, m.custom_id)));
+            .bind::<diesel::sql_types::Text, _>(json.finish())
+            .load(c)?
         }
-    }
-    Ok(made)
+    };
+    Ok(made
+        .into_iter()
+        .map(|m| (m.id, m.email, m.custom_id))
+        .collect())
+}
+
+/// A profile `insert_new` made.
+#[derive(QueryableByName)]
+struct Made {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    id: i64,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    email: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    custom_id: Option<String>,
+}
+
+/// PostgreSQL: inserts `rows` as one array per column and then `tail` (the conflict rule and what to
+/// return), so the statement is the same whatever the number of rows.
+fn pg_insert<'a>(
+    rows: &'a [NewProfile<'a>],
+    tail: &str,
+) -> diesel::query_builder::BoxedSqlQuery<'a, diesel::pg::Pg, diesel::query_builder::SqlQuery> {
+    use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamp};
+    let col = |f: fn(&NewProfile<'a>) -> Option<&'a str>| rows.iter().map(f).collect::<Vec<_>>();
+    diesel::sql_query(format!(
+        "INSERT INTO profiles (email, custom_id, phone, first_name, last_name, attributes, form_mails, \
+         form_mail_window, created_at, updated_at, consent_mask) \
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], \
+         $7::int4[], $8::timestamp[], $9::timestamp[], $10::timestamp[], $11::int8[]) {tail}"
+    ))
+    .into_boxed()
+    .bind::<Array<Nullable<Text>>, _>(col(|r| r.email))
+    .bind::<Array<Nullable<Text>>, _>(col(|r| r.custom_id))
+    .bind::<Array<Nullable<Text>>, _>(col(|r| r.phone))
+    .bind::<Array<Nullable<Text>>, _>(col(|r| r.first_name))
+    .bind::<Array<Nullable<Text>>, _>(col(|r| r.last_name))
+    .bind::<Array<Text>, _>(rows.iter().map(|r| r.attributes).collect::<Vec<_>>())
+    .bind::<Array<Integer>, _>(rows.iter().map(|r| r.form_mails).collect::<Vec<_>>())
+    .bind::<Array<Nullable<Timestamp>>, _>(rows.iter().map(|r| r.form_mail_window).collect::<Vec<_>>())
+    .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.created_at).collect::<Vec<_>>())
+    .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.updated_at).collect::<Vec<_>>())
+    .bind::<Array<BigInt>, _>(rows.iter().map(|r| r.consent_mask).collect::<Vec<_>>())
 }
 
 /// The live profiles with any of these emails or customIds. On PostgreSQL they are locked for the rest
@@ -353,27 +337,6 @@ pub fn rewrite_many(conn: &mut DbConn, rows: &[Rewrite]) -> QueryResult<()> {
             .execute(c)?;
         }
     }
-    Ok(())
-}
-
-/// Fields a batch item, import row or integration sets on an existing profile (`None`: left as is).
-#[derive(Clone, Debug, Default, AsChangeset)]
-#[diesel(table_name = profiles)]
-pub struct ProfileFields<'a> {
-    pub email: Option<&'a str>,
-    pub custom_id: Option<&'a str>,
-    pub phone: Option<&'a str>,
-    pub first_name: Option<&'a str>,
-    pub last_name: Option<&'a str>,
-    pub attributes: Option<&'a str>,
-    pub updated_at: Option<NaiveDateTime>,
-}
-
-/// Sets `fields` on a live profile the caller has locked.
-pub fn update_fields(conn: &mut DbConn, id: i64, fields: &ProfileFields) -> QueryResult<()> {
-    diesel::update(profiles::table.find(id))
-        .set(fields)
-        .execute(conn)?;
     Ok(())
 }
 

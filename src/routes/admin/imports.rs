@@ -37,10 +37,7 @@ struct ListPage {
 /// A job as the pages show it.
 struct JobView {
     id: i64,
-    name: String,
-    format: &'static str,
     status: String,
-    dry_run: bool,
     done: i64,
     total: Option<i64>,
     counts: Counts,
@@ -63,9 +60,6 @@ impl JobView {
         });
         JobView {
             id: job.id,
-            name: params.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
-            format: params.as_ref().map_or("?", |p| p.format.as_str()),
-            dry_run: params.as_ref().is_some_and(|p| p.dry_run),
             status: job.status,
             done: job.done,
             total: job.total,
@@ -77,6 +71,18 @@ impl JobView {
             finished_at: job.finished_at,
             params,
         }
+    }
+
+    fn name(&self) -> &str {
+        self.params.as_ref().map_or("", |p| p.name.as_str())
+    }
+
+    fn format(&self) -> &'static str {
+        self.params.as_ref().map_or("?", |p| p.format.as_str())
+    }
+
+    fn dry_run(&self) -> bool {
+        self.params.as_ref().is_some_and(|p| p.dry_run)
     }
 
     fn running(&self) -> bool {
@@ -332,14 +338,7 @@ struct Column {
 /// The targets a column may be given, as (value, label).
 fn choices(column: &str, catalog: &[Agreement]) -> Vec<(String, String)> {
     let mut c = vec![("-".to_string(), "— leave out —".to_string())];
-    for f in [
-        "email",
-        "customId",
-        "phone",
-        "firstName",
-        "lastName",
-        "consentedAt",
-    ] {
+    for f in map::FIELDS {
         c.push((f.into(), f.into()));
     }
     for a in catalog.iter().filter(|a| a.active()) {

@@ -65,7 +65,7 @@ pub async fn post(
                 if let Some(k) = &idempotency {
                     idempotency_keys::store(c, &key_name, k, &digest, &body, now)?;
                 }
-                Ok(Answer::Fresh(body, done.accepted))
+                Ok(Answer::Fresh(body, done.accepted()))
             })?)
         })
         .await?;
@@ -171,7 +171,7 @@ enum Answer {
 pub fn render(done: &mut Outcome) -> String {
     done.rejected.sort_by_key(|(i, _)| *i);
     json!({
-        "accepted": done.accepted,
+        "accepted": done.accepted(),
         "created": done.created,
         "updated": done.updated,
         "unchanged": done.unchanged,
