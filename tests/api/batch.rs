@@ -28,7 +28,7 @@ async fn batch_with(
     ((r.status().as_u16(), r.json().await.unwrap()), replayed)
 }
 
-fn value_of(app: &TestApp, email: &str, agreement: &str) -> Option<String> {
+pub fn value_of(app: &TestApp, email: &str, agreement: &str) -> Option<String> {
     let mut c = app.conn();
     let p = assent::db::models::profiles::find_by_email(&mut c, email)
         .unwrap()

@@ -613,4 +613,33 @@ async fn the_import_pages_are_for_admins_and_uploads_need_the_form_token() {
     assert_eq!(status, 422);
     assert!(page.contains("not UTF-8"), "{page}");
     assert_eq!(app.count("jobs"), 0);
+
+    // No file, or two files in one upload: a clear answer, and nothing kept.
+    let (_, page, _) = admin.get("/admin/imports").await;
+    let token = crate::admin::csrf(&page);
+    let send = |form: reqwest::multipart::Form| {
+        let req = admin.http.post(app.url("/admin/imports")).multipart(form);
+        async move {
+            let r = req.send().await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    let part = |name: &str| {
+        reqwest::multipart::Part::bytes(b"email\nann@example.com\n".to_vec())
+            .file_name(name.to_string())
+    };
+    let (status, page) =
+        send(reqwest::multipart::Form::new().text("csrf_token", token.clone())).await;
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains("Choose a file to import."), "{page}");
+    let two = reqwest::multipart::Form::new()
+        .text("csrf_token", token)
+        .part("file", part("a.csv"))
+        .part("file", part("b.csv"));
+    let (status, page) = send(two).await;
+    assert_eq!(status, 400, "{page}");
+    assert!(page.contains("Upload one file at a time."), "{page}");
+    assert_eq!(app.count("jobs"), 0);
+    let left = std::fs::read_dir(app.data_dir.join("imports")).map_or(0, |d| d.count());
+    assert_eq!(left, 0, "no uploaded file is left behind");
 }

@@ -370,3 +370,194 @@ async fn an_admin_adds_and_disables_an_integration_in_the_dashboard() {
         "{audit}"
     );
 }
+
+/// Headers of a Standard Webhooks delivery of `body`, signed now with `whsec`.
+fn delivery(whsec: &str, id: &str, body: &Value) -> Vec<(&'static str, String)> {
+    delivery_raw(whsec, id, body.to_string().as_bytes())
+}
+
+#[tokio::test]
+async fn simultaneous_deliveries_on_one_profile_end_at_the_latest_reported_value() {
+    let app = TestApp::spawn().await;
+    let out = add(&app, &["--name", "peer", "--standard-webhooks"]);
+    let whsec = out.lines().last().unwrap().trim().to_string();
+    let mut set = tokio::task::JoinSet::new();
+    // 200 deliveries at once, each a yes or a no at its own minute; the last minute says no.
+    for minute in 0..200u32 {
+        let at = format!("2026-05-01T{:02}:{:02}:00Z", minute / 60, minute % 60);
+        let body = json!({"email": "race@example.com", "agreements": {"email": minute % 2 == 0}, "consentedAt": at});
+        let headers = delivery(&whsec, &format!("msg_{minute}"), &body);
+        let mut req = app
+            .http
+            .post(app.url("/integrations/peer/webhook"))
+            .header("Content-Type", "application/json")
+            .body(body.to_string());
+        for (k, v) in headers {
+            req = req.header(k, v);
+        }
+        set.spawn(async move { req.send().await.unwrap().status().as_u16() });
+    }
+    let answers = set.join_all().await;
+    assert!(answers.iter().all(|s| *s == 202), "{answers:?}");
+    assert_eq!(app.count("profiles"), 1);
+    assert_eq!(
+        crate::batch::value_of(&app, "race@example.com", "newsletter_agreement").as_deref(),
+        Some("disabled")
+    );
+    // Whatever the order of arrival, the ledger only ever moved forward in reported time.
+    let key = app.api_key().await;
+    let (_, events) = app
+        .api("/api/v1/profiles/race@example.com/consents", &key)
+        .await;
+    let times: Vec<&str> = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["occurredAt"].as_str().unwrap())
+        .collect();
+    assert!(times.windows(2).all(|w| w[0] < w[1]), "{times:?}");
+    assert!(app.cli(&["ledger", "verify"]).status.success());
+}
+
+#[tokio::test]
+async fn an_import_and_deliveries_on_the_same_people_at_once_keep_the_newer_answer() {
+    let app = TestApp::spawn().await;
+    let out = add(&app, &["--name", "peer", "--standard-webhooks"]);
+    let whsec = out.lines().last().unwrap().trim().to_string();
+    // The file says yes at 10:00 for 300 people; the other system says no at 11:00, at the same time.
+    let mut csv = b"email,newsletter_agreement,consentedAt\n".to_vec();
+    for i in 0..300 {
+        csv.extend_from_slice(format!("p{i}@example.com,yes,2026-05-01 10:00:00\n").as_bytes());
+    }
+    let path = app.db.dir().join("yes.csv");
+    std::fs::write(&path, csv).unwrap();
+    let import = std::process::Command::new(env!("CARGO_BIN_EXE_assent"))
+        .args(["import", path.to_str().unwrap()])
+        .env("ASSENT_DATABASE_URL", &app.db.url)
+        .env("ASSENT_DATA_DIR", &app.data_dir)
+        .env("ASSENT_IMPORT_CHUNK_ROWS", "20")
+        .env("ASSENT_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut set = tokio::task::JoinSet::new();
+    for i in 0..300 {
+        let body = json!({"email": format!("p{i}@example.com"), "agreements": {"email": false}, "consentedAt": "2026-05-01T11:00:00Z"});
+        let headers = delivery(&whsec, &format!("no_{i}"), &body);
+        let mut req = app
+            .http
+            .post(app.url("/integrations/peer/webhook"))
+            .header("Content-Type", "application/json")
+            .body(body.to_string());
+        for (k, v) in headers {
+            req = req.header(k, v);
+        }
+        set.spawn(async move { req.send().await.unwrap().status().as_u16() });
+    }
+    let answers = set.join_all().await;
+    let out = import.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(answers.iter().all(|s| *s == 202), "{answers:?}");
+    assert_eq!(
+        app.count("profiles"),
+        300,
+        "one profile per person, whoever created it"
+    );
+    assert_eq!(
+        app.count("consents WHERE value = 'enabled'"),
+        0,
+        "the older yes never overrides the newer no, whichever arrived first"
+    );
+    assert!(app.cli(&["ledger", "verify"]).status.success());
+}
+
+#[tokio::test]
+async fn bad_requests_to_an_integration_get_a_clear_answer_and_change_nothing() {
+    let app = TestApp::spawn().await;
+    let out = add(&app, &["--name", "peer", "--standard-webhooks"]);
+    let whsec = out.lines().last().unwrap().trim().to_string();
+    let post = |body: Vec<u8>, content_type: &'static str, headers: Vec<(&'static str, String)>| {
+        let mut req = app
+            .http
+            .post(app.url("/integrations/peer/webhook"))
+            .header("Content-Type", content_type)
+            .body(body);
+        for (k, v) in headers {
+            req = req.header(k, v);
+        }
+        async move {
+            let r = req.send().await.unwrap();
+            (
+                r.status().as_u16(),
+                r.json::<Value>().await.unwrap_or(Value::Null),
+            )
+        }
+    };
+    let body = person("b@example.com");
+    let signed = delivery(&whsec, "m1", &body);
+    let (status, answer) = post(body.to_string().into_bytes(), "text/plain", signed).await;
+    assert_eq!(status, 415, "{answer}");
+    let (status, answer) = post(vec![b'x'; 11 << 20], "application/json", vec![]).await;
+    assert_eq!(status, 413, "{answer}");
+    let raw = br#"{"email": "#.to_vec();
+    let (status, answer) = post(
+        raw.clone(),
+        "application/json",
+        delivery_raw(&whsec, "m2", &raw),
+    )
+    .await;
+    assert_eq!(status, 400, "{answer}");
+    assert!(
+        answer["message"]
+            .as_str()
+            .unwrap()
+            .contains("not valid JSON"),
+        "{answer}"
+    );
+    let many = Value::Array(
+        (0..1001)
+            .map(|i| person(&format!("m{i}@example.com")))
+            .collect(),
+    );
+    let (status, answer) = post(
+        many.to_string().into_bytes(),
+        "application/json",
+        delivery(&whsec, "m3", &many),
+    )
+    .await;
+    assert_eq!(status, 422, "{answer}");
+    assert!(
+        answer["message"].as_str().unwrap().contains("at most 1000"),
+        "{answer}"
+    );
+    let (status, answer) = post(
+        b"42".to_vec(),
+        "application/json",
+        delivery_raw(&whsec, "m4", b"42"),
+    )
+    .await;
+    assert_eq!(status, 400, "{answer}");
+    assert!(
+        answer["message"]
+            .as_str()
+            .unwrap()
+            .contains("a profile object or an array"),
+        "{answer}"
+    );
+    assert_eq!(app.count("profiles"), 0);
+}
+
+/// `delivery` for a body that is not JSON.
+fn delivery_raw(whsec: &str, id: &str, body: &[u8]) -> Vec<(&'static str, String)> {
+    let now = chrono::Utc::now().timestamp();
+    let sig = assent::integrations::standard_signature(whsec, id, now, body).unwrap();
+    vec![
+        ("webhook-id", id.to_string()),
+        ("webhook-timestamp", now.to_string()),
+        ("webhook-signature", sig),
+    ]
+}
