@@ -386,15 +386,7 @@ async fn simultaneous_deliveries_on_one_profile_end_at_the_latest_reported_value
     for minute in 0..200u32 {
         let at = format!("2026-05-01T{:02}:{:02}:00Z", minute / 60, minute % 60);
         let body = json!({"email": "race@example.com", "agreements": {"email": minute % 2 == 0}, "consentedAt": at});
-        let headers = delivery(&whsec, &format!("msg_{minute}"), &body);
-        let mut req = app
-            .http
-            .post(app.url("/integrations/peer/webhook"))
-            .header("Content-Type", "application/json")
-            .body(body.to_string());
-        for (k, v) in headers {
-            req = req.header(k, v);
-        }
+        let req = deliver(&app, &whsec, &format!("msg_{minute}"), &body);
         set.spawn(async move { req.send().await.unwrap().status().as_u16() });
     }
     let answers = set.join_all().await;
@@ -443,15 +435,7 @@ async fn an_import_and_deliveries_on_the_same_people_at_once_keep_the_newer_answ
     let mut set = tokio::task::JoinSet::new();
     for i in 0..300 {
         let body = json!({"email": format!("p{i}@example.com"), "agreements": {"email": false}, "consentedAt": "2026-05-01T11:00:00Z"});
-        let headers = delivery(&whsec, &format!("no_{i}"), &body);
-        let mut req = app
-            .http
-            .post(app.url("/integrations/peer/webhook"))
-            .header("Content-Type", "application/json")
-            .body(body.to_string());
-        for (k, v) in headers {
-            req = req.header(k, v);
-        }
+        let req = deliver(&app, &whsec, &format!("no_{i}"), &body);
         set.spawn(async move { req.send().await.unwrap().status().as_u16() });
     }
     let answers = set.join_all().await;
@@ -549,6 +533,19 @@ async fn bad_requests_to_an_integration_get_a_clear_answer_and_change_nothing() 
         "{answer}"
     );
     assert_eq!(app.count("profiles"), 0);
+}
+
+/// A signed Standard Webhooks delivery of `body` to the integration `peer`, ready to send.
+fn deliver(app: &TestApp, whsec: &str, id: &str, body: &Value) -> reqwest::RequestBuilder {
+    let mut req = app
+        .http
+        .post(app.url("/integrations/peer/webhook"))
+        .header("Content-Type", "application/json")
+        .body(body.to_string());
+    for (k, v) in delivery(whsec, id, body) {
+        req = req.header(k, v);
+    }
+    req
 }
 
 /// `delivery` for a body that is not JSON.
