@@ -75,6 +75,11 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         errors: Option<std::path::PathBuf>,
     },
+    /// Manage outgoing webhooks: endpoints that receive every change, signed per Standard Webhooks
+    Webhook {
+        #[command(subcommand)]
+        command: WebhookCommand,
+    },
     /// Manage incoming integrations: other systems that push profiles to /integrations/NAME/webhook
     Integration {
         #[command(subcommand)]
@@ -133,6 +138,41 @@ pub enum ApikeyCommand {
         #[arg(long)]
         name: String,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum WebhookCommand {
+    /// Register an endpoint; prints its whsec_ signing secret once, alone on the last line
+    Add {
+        /// Where to POST the events (https://…; private addresses only with
+        /// ASSENT_ALLOW_PRIVATE_TARGETS=true)
+        #[arg(long)]
+        url: String,
+        /// Event types, comma-separated: profile.created, profile.updated, consent.changed
+        #[arg(long, value_name = "E[,E…]")]
+        events: String,
+        /// Only consent changes of this agreement key (repeat for several; default: every agreement)
+        #[arg(long = "agreement", value_name = "KEY")]
+        agreements: Vec<String>,
+        /// Never send changes from this source: a whole one (api:crm) or a kind (import, form);
+        /// repeat for several
+        #[arg(long = "exclude-source", value_name = "S")]
+        exclude_sources: Vec<String>,
+        /// The incoming integration of the same system: what it sent is never echoed back to it
+        #[arg(long, value_name = "NAME")]
+        integration: Option<String>,
+    },
+    /// List endpoints with their events, status and queue
+    List,
+    /// Stop sending to an endpoint; changes queue up and go out when it is resumed
+    Pause { id: i64 },
+    /// Send to a paused (or 410-disabled) endpoint again, starting with what queued meanwhile
+    Resume { id: i64 },
+    /// Remove an endpoint and every delivery queued for it
+    Delete { id: i64 },
+    /// Make a new signing secret, printed once on the last line; the old one keeps signing alongside
+    /// for 24 hours so the receiver can switch without losing a request
+    Rotate { id: i64 },
 }
 
 #[derive(Subcommand, Debug)]

@@ -260,6 +260,68 @@ pub fn integration_add(
     Ok(())
 }
 
+pub fn webhook_add(settings: &Settings, draft: crate::webhooks::Draft) -> anyhow::Result<()> {
+    let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
+    let checked = crate::webhooks::check(&mut conn, &draft, settings.allow_private_targets)?
+        .map_err(anyhow::Error::msg)?;
+    let (id, secret) = crate::webhooks::add(&mut conn, &checked, &users::Actor::cli())?;
+    println!(
+        "Added webhook {id}: {} gets {}.",
+        checked.url,
+        checked.events.replace(',', ", ")
+    );
+    println!("Its signing secret (shown once; verify webhook-signature with it):");
+    println!("{secret}");
+    Ok(())
+}
+
+pub fn webhook_list(settings: &Settings) -> anyhow::Result<()> {
+    use crate::db::models::outbox::{self, Lane};
+    let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
+    let now = crate::db::now();
+    for e in crate::db::models::webhook_endpoints::all(&mut conn)? {
+        let s = outbox::summary(&mut conn, Lane::Webhook(e.id), now)?;
+        let status = match (&e.paused_at, &e.disabled_reason) {
+            (Some(_), Some(why)) => format!("disabled ({why})"),
+            (Some(_), None) => "paused".to_string(),
+            _ => "active".to_string(),
+        };
+        println!(
+            "{}\t{}\t{}\t{status}\t{} queued, {} dead, {} delivered in 24 h",
+            e.id, e.url, e.events, s.queued, s.dead, s.sent_last_day
+        );
+    }
+    Ok(())
+}
+
+pub fn webhook_act(
+    settings: &Settings,
+    id: i64,
+    action: crate::webhooks::Action,
+) -> anyhow::Result<()> {
+    let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
+    if !crate::webhooks::act(&mut conn, id, action, &users::Actor::cli())? {
+        anyhow::bail!("there is no webhook {id}; assent webhook list shows them");
+    }
+    let done = match action {
+        crate::webhooks::Action::Pause => "Paused",
+        crate::webhooks::Action::Resume => "Resumed",
+        crate::webhooks::Action::Delete => "Deleted",
+    };
+    println!("{done} webhook {id}.");
+    Ok(())
+}
+
+pub fn webhook_rotate(settings: &Settings, id: i64) -> anyhow::Result<()> {
+    let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
+    let Some(secret) = crate::webhooks::rotate(&mut conn, id, &users::Actor::cli())? else {
+        anyhow::bail!("there is no webhook {id}; assent webhook list shows them");
+    };
+    println!("Webhook {id} has a new secret; the old one also signs for the next 24 hours:");
+    println!("{secret}");
+    Ok(())
+}
+
 pub fn integration_list(settings: &Settings) -> anyhow::Result<()> {
     let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
     for i in crate::db::models::integrations::all(&mut conn)? {

@@ -27,6 +27,8 @@ pub struct Settings {
     pub trust_proxy: bool,
     /// Rows an import applies per transaction (and between progress updates).
     pub import_chunk: usize,
+    /// The wait before a failed webhook's first retry; later waits keep the schedule's proportions.
+    pub webhook_first_retry: std::time::Duration,
     pub log: String,
 }
 
@@ -210,6 +212,19 @@ impl Settings {
                 .ok_or_else(|| format!("{rows:?} is not a number of rows between 1 and 50000")),
         );
 
+        let raw = get("ASSENT_WEBHOOK_FIRST_RETRY_MS").unwrap_or_else(|| "5000".into());
+        let webhook_first_retry = raw
+            .parse::<u64>()
+            .ok()
+            .filter(|n| *n <= 3_600_000)
+            .map(std::time::Duration::from_millis);
+        check(
+            "ASSENT_WEBHOOK_FIRST_RETRY_MS",
+            webhook_first_retry
+                .map(|_| ())
+                .ok_or_else(|| format!("{raw:?} is not a number of milliseconds up to 3600000")),
+        );
+
         let mut flag = |var: &str| {
             let raw = get(var).unwrap_or_else(|| "false".into());
             let v = match raw.to_ascii_lowercase().as_str() {
@@ -259,6 +274,7 @@ impl Settings {
             allow_private_targets,
             trust_proxy,
             import_chunk: import_chunk.expect("checked"),
+            webhook_first_retry: webhook_first_retry.expect("checked"),
             log,
         })
     }

@@ -1,5 +1,6 @@
 use assent::cli::{
     AdminCommand, ApikeyCommand, Cli, Command, IntegrationCommand, LedgerCommand, ProfileCommand,
+    WebhookCommand,
 };
 use assent::config::Settings;
 use assent::startup::{Application, Tuning};
@@ -58,6 +59,35 @@ fn main() -> ExitCode {
                 errors,
             },
         ),
+        Command::Webhook { command } => match command {
+            WebhookCommand::Add {
+                url,
+                events,
+                agreements,
+                exclude_sources,
+                integration,
+            } => assent::commands::webhook_add(
+                &settings,
+                assent::webhooks::Draft {
+                    url,
+                    events: vec![events],
+                    agreements,
+                    exclude_sources,
+                    integration,
+                },
+            ),
+            WebhookCommand::List => assent::commands::webhook_list(&settings),
+            WebhookCommand::Pause { id } => {
+                assent::commands::webhook_act(&settings, id, assent::webhooks::Action::Pause)
+            }
+            WebhookCommand::Resume { id } => {
+                assent::commands::webhook_act(&settings, id, assent::webhooks::Action::Resume)
+            }
+            WebhookCommand::Delete { id } => {
+                assent::commands::webhook_act(&settings, id, assent::webhooks::Action::Delete)
+            }
+            WebhookCommand::Rotate { id } => assent::commands::webhook_rotate(&settings, id),
+        },
         Command::Integration { command } => match command {
             IntegrationCommand::Add {
                 name,

@@ -36,6 +36,8 @@ pub struct Tuning {
     pub signup_hook: Option<BatchHook>,
     /// How often never-confirmed addresses are swept (see `consent::retention`).
     pub retention_every: Duration,
+    /// The timeout of a whole webhook request.
+    pub webhook_timeout: Duration,
 }
 
 impl Default for Tuning {
@@ -48,6 +50,7 @@ impl Default for Tuning {
             body_deadline: Duration::from_secs(10),
             signup_hook: None,
             retention_every: Duration::from_secs(3600),
+            webhook_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -70,7 +73,7 @@ impl Application {
             let pool = db::connect(&target, 10, db::Schema::Migrate)?;
             let taken_back = outbox::release_earlier_claims(&mut *pool.get()?, &n)?;
             if taken_back > 0 {
-                tracing::info!(emails = taken_back, node = %n.name, "took back emails an earlier run of this node had claimed but not finished");
+                tracing::info!(deliveries = taken_back, node = %n.name, "took back emails and webhook deliveries an earlier run of this node had claimed but not finished");
             }
             Ok(pool)
         })
@@ -90,13 +93,12 @@ impl Application {
         if let Mailer::Files(_, dir) = &mailer {
             tracing::info!(folder = %dir.display(), "no ASSENT_SMTP_URL: emails are written as .eml files and their links logged");
         }
-        let (p, c, w, m) = (
-            pool.clone(),
-            composer.clone(),
-            mail_wakeup.clone(),
-            mailer.clone(),
-        );
-        let retry_base = tuning.mail_retry_base;
+        let email = Arc::new(crate::mail::Email {
+            composer: composer.clone(),
+            mailer: mailer.clone(),
+            retry_base: tuning.mail_retry_base,
+        });
+        let (p, w) = (pool.clone(), mail_wakeup.clone());
         let import_wakeup = Arc::new(Notify::new());
         let (ip, inode, iw, chunk) = (
             pool.clone(),
@@ -108,15 +110,17 @@ impl Application {
             crate::imports::worker::run(ip.clone(), inode.clone(), chunk, iw.clone())
         });
         let this_node = node.clone();
+        let hooks = crate::webhooks::deliver::Settings {
+            allow_private: settings.allow_private_targets,
+            timeout: tuning.webhook_timeout,
+            first_retry: settings.webhook_first_retry,
+        };
+        let (hp, hn) = (pool.clone(), node.clone());
+        crate::supervise::task("webhooks", move || {
+            crate::webhooks::deliver::run_lanes(hp.clone(), hn.clone(), hooks.clone())
+        });
         crate::supervise::task("mail", move || {
-            run_worker(
-                p.clone(),
-                c.clone(),
-                m.clone(),
-                w.clone(),
-                retry_base,
-                node.clone(),
-            )
+            run_worker(p.clone(), email.clone(), w.clone(), node.clone())
         });
 
         let (p, every, keep) = (
@@ -149,6 +153,7 @@ impl Application {
             node: this_node,
             data_dir: settings.data_dir.clone(),
             import_wakeup,
+            allow_private_targets: settings.allow_private_targets,
         });
         let per_worker = connections_per_worker(tuning.http_workers);
         let hsts = base_url.starts_with("https://");

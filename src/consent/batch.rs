@@ -47,6 +47,28 @@ const FIELDS: [&str; 8] = [
 
 /// Checks one item (a JSON object in the shape of CONTRACT.md's batch endpoint); the error says what to
 /// fix.
+/// Queues `profile.created` or `profile.updated` for the webhooks that want it.
+fn tell(
+    conn: &mut DbConn,
+    kind: &'static str,
+    profile_id: i64,
+    data: crate::webhooks::ProfileData<'_>,
+    meta: &Meta,
+) -> diesel::QueryResult<()> {
+    let subscribers = crate::webhooks::Subscribers::load(conn)?;
+    if !subscribers.is_empty() {
+        let h = crate::webhooks::Happened::profile(
+            kind,
+            profile_id,
+            data,
+            &meta.source.to_string(),
+            crate::db::now(),
+        );
+        subscribers.queue(conn, &[h])?;
+    }
+    Ok(())
+}
+
 pub fn parse(value: &Value, catalog: &[Agreement], now: NaiveDateTime) -> Result<Item, String> {
     let obj = value
         .as_object()
@@ -456,6 +478,9 @@ fn apply_one(
             // A sign-up may have created the address since: then it comes back, locked, to update.
             let made = profiles::upsert_many(conn, &mut row)?;
             let made = made.first().ok_or(diesel::result::Error::NotFound)?;
+            if made.created {
+                tell(conn, "profile.created", made.id, (&row[0]).into(), meta)?;
+            }
             (made.id, made.created)
         }
     };
@@ -467,7 +492,8 @@ fn apply_one(
             Err(why) => return Ok(Err(why)),
         };
         if differs {
-            profiles::rewrite_many(conn, &[row])?;
+            profiles::rewrite_many(conn, std::slice::from_ref(&row))?;
+            tell(conn, "profile.updated", profile_id, (&row).into(), meta)?;
             changed = true;
         }
     }

@@ -10,6 +10,7 @@ use crate::db::DbConn;
 use crate::db::models::agreements::{self, Agreement};
 use crate::db::models::{consent_events, consents, erasures, optin_requests, profiles};
 use crate::domain::sha256_hex;
+use crate::webhooks::{Happened, ProfileData, Subscribers};
 use std::collections::{HashMap, HashSet};
 
 /// Applies what it can of `items` together, in the caller's write transaction (which holds the batch
@@ -120,6 +121,12 @@ pub fn apply_set(
     };
     let mut events = Vec::new();
     let mut values = Vec::new();
+    // Webhooks: described only when some endpoint exists.
+    let subscribers = Subscribers::load(conn)?;
+    let tell = !subscribers.is_empty();
+    let source = meta.source.to_string();
+    let mut happened = Vec::new();
+    let mut names: HashMap<i64, (Option<String>, Option<String>)> = HashMap::new();
 
     // New people: not an erased one's identity, then created with their consents.
     let digests: Vec<(String, Option<String>)> = new
@@ -184,7 +191,7 @@ pub fn apply_set(
         .iter()
         .filter_map(|(id, _, c)| c.clone().map(|c| (c, *id)))
         .collect();
-    for (pos, identity, _, mut plan) in creating {
+    for (pos, identity, attributes, mut plan) in creating {
         let (index, item) = &items[pos];
         let id = match (&item.email, &item.custom_id) {
             (Some(e), _) => made_email.get(e.as_str()),
@@ -197,6 +204,30 @@ pub fn apply_set(
             continue;
         };
         plan.seal(id, &identity, None);
+        if tell {
+            let data = ProfileData {
+                email: item.email.as_ref().map(|e| e.as_str()),
+                custom_id: item.custom_id.as_deref(),
+                phone: item.phone.as_deref(),
+                first_name: item.first_name.as_deref(),
+                last_name: item.last_name.as_deref(),
+                attributes: &attributes,
+            };
+            happened.push(Happened::profile(
+                "profile.created",
+                id,
+                data,
+                &source,
+                recorded_at,
+            ));
+            names.insert(
+                id,
+                (
+                    item.email.as_ref().map(|e| e.to_string()),
+                    item.custom_id.clone(),
+                ),
+            );
+        }
         values.extend(plan.puts.into_iter().map(|(row, _)| row));
         events.append(&mut plan.events);
         outcome.accept(*index, Done::Created, plan.stale);
@@ -246,6 +277,18 @@ pub fn apply_set(
             }
         }
         let recorded = !plan.events.is_empty();
+        if tell {
+            if differs {
+                happened.push(Happened::profile(
+                    "profile.updated",
+                    p.id,
+                    (&row).into(),
+                    &source,
+                    recorded_at,
+                ));
+            }
+            names.insert(p.id, (p.email.clone(), p.custom_id.clone()));
+        }
         if differs || recorded {
             row.consent_mask = plan.mask.unwrap_or(p.consent_mask);
             rewrites.push(row);
@@ -266,8 +309,20 @@ pub fn apply_set(
         .collect();
     optin_requests::cancel_covering_many(conn, &refusals, recorded_at)?;
     profiles::rewrite_many(conn, &rewrites)?;
-    consent_events::insert_many(conn, &events)?;
+    let ids = consent_events::insert_many(conn, &events, tell)?;
     consents::upsert_many(conn, &values)?;
+    if tell {
+        for (ev, id) in events.iter().zip(ids) {
+            let (email, custom) = names.get(&ev.profile_id).cloned().unwrap_or_default();
+            happened.push(Happened::consent(
+                email.as_deref(),
+                custom.as_deref(),
+                ev,
+                id,
+            ));
+        }
+        subscribers.queue(conn, &happened)?;
+    }
     later.sort_unstable();
     Ok(later)
 }

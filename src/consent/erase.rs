@@ -61,6 +61,7 @@ pub fn erase(conn: &mut DbConn, profile_id: i64, meta: &Meta) -> Result<Erased, 
         })
         .collect();
     let withdrawn = apply(conn, profile_id, &changes, meta)?.len();
+    outbox::forget_profile(conn, profile_id)?;
     let mut identities = Vec::new();
     if let Some(email) = &profile.email {
         outbox::forget_recipient(conn, email)?;

@@ -180,6 +180,25 @@ pub fn apply_all(
     if let Some(mask) = plan.mask {
         profiles::touch(conn, profile_id, recorded_at, mask)?;
     }
+    if !recorded.is_empty() {
+        let subscribers = crate::webhooks::Subscribers::load(conn)?;
+        if !subscribers.is_empty() {
+            let happened: Vec<_> = plan
+                .events
+                .iter()
+                .zip(&recorded)
+                .map(|(ev, r)| {
+                    crate::webhooks::Happened::consent(
+                        profile.email.as_deref(),
+                        profile.custom_id.as_deref(),
+                        ev,
+                        r.event_id,
+                    )
+                })
+                .collect();
+            subscribers.queue(conn, &happened)?;
+        }
+    }
     Ok(Applied {
         recorded,
         stale: plan.stale,
@@ -392,7 +411,9 @@ where
 {
     let mut attempt = 1;
     loop {
-        match write_tx_once(conn, &mut f) {
+        let outcome = write_tx_once(conn, &mut f);
+        crate::webhooks::committed(outcome.is_ok());
+        match outcome {
             Err(e) if e.is_transient() && attempt < ATTEMPTS => {
                 tracing::warn!(attempt, error = %e, "write transaction failed transiently; running it again");
                 // A short, growing, jittered pause lets the other transaction finish first.

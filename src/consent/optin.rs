@@ -8,7 +8,7 @@ use crate::consent::throttle::Allowance;
 use crate::consent::{self, ApplyError, Change, Meta, Recorded};
 use crate::db::DbConn;
 use crate::db::models::optin_requests::{self, NewOptinRequest, OptinRequest, State};
-use crate::db::models::outbox::{self, NewMail};
+use crate::db::models::outbox::{self, Entry};
 use crate::db::models::{agreements, profiles};
 use crate::domain::{ConsentValue, Signer, Source, sha256_hex};
 use chrono::NaiveDateTime;
@@ -189,7 +189,7 @@ pub fn renew(
         )?;
         outbox::enqueue(
             conn,
-            &[NewMail::new(
+            &[Entry::email(
                 "confirm",
                 &email,
                 serde_json::json!({"uid": uid}),

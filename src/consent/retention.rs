@@ -8,7 +8,7 @@
 
 use crate::consent::write_tx;
 use crate::db::DbConn;
-use crate::db::schema::{consent_events, consents, email_outbox, optin_requests, profiles};
+use crate::db::schema::{consent_events, consents, optin_requests, outbox, profiles};
 use chrono::NaiveDateTime;
 use diesel::dsl::{exists, not};
 use diesel::prelude::*;
@@ -87,8 +87,7 @@ fn sweep_batch(conn: &mut DbConn, cutoff: NaiveDateTime) -> QueryResult<usize> {
         let emails: Vec<&str> = gone.iter().filter_map(|(_, e)| e.as_deref()).collect();
         diesel::delete(optin_requests::table.filter(optin_requests::profile_id.eq_any(&ids)))
             .execute(conn)?;
-        diesel::delete(email_outbox::table.filter(email_outbox::recipient.eq_any(&emails)))
-            .execute(conn)?;
+        diesel::delete(outbox::table.filter(outbox::recipient.eq_any(&emails))).execute(conn)?;
         diesel::delete(profiles::table.filter(profiles::id.eq_any(&ids))).execute(conn)
     })
 }

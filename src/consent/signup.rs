@@ -10,7 +10,7 @@ use crate::consent::throttle::Allowance;
 use crate::consent::write_tx;
 use crate::db::models::consents;
 use crate::db::models::optin_requests::{self, NewOptinRequest};
-use crate::db::models::outbox::{self, NewMail};
+use crate::db::models::outbox::{self, Entry};
 use crate::db::models::profiles::{self as profile_rows, NewProfile};
 use crate::db::{DbConn, Pool};
 use crate::domain::Email;
@@ -67,6 +67,28 @@ pub fn record_batch(
     // Re-subscribing never downgrades or overwrites: an existing profile keeps its data as it is (a public
     // form cannot prove who typed it).
     let rows = profile_rows::upsert_many(conn, &mut new_profiles)?;
+    let subscribers = crate::webhooks::Subscribers::load(conn)?;
+    if !subscribers.is_empty() {
+        let by_email: HashMap<&str, &NewProfile> = new_profiles
+            .iter()
+            .filter_map(|p| Some((p.email?, p)))
+            .collect();
+        let happened: Vec<_> = rows
+            .iter()
+            .filter(|r| r.created)
+            .filter_map(|r| {
+                let p = *by_email.get(r.email.as_deref()?)?;
+                Some(crate::webhooks::Happened::profile(
+                    "profile.created",
+                    r.id,
+                    p.into(),
+                    "form",
+                    now,
+                ))
+            })
+            .collect();
+        subscribers.queue(conn, &happened)?;
+    }
     // Only profiles that existed before may have agreements enabled already; a batch of new addresses
     // (the common case) skips that query.
     let existing: Vec<i64> = rows.iter().filter(|r| !r.created).map(|r| r.id).collect();
@@ -114,7 +136,7 @@ pub fn record_batch(
             // Everything asked for is already enabled: say so by email (with a preference link), and
             // show the same page as for anyone else, so the form reveals nothing about who is known.
             let ids: Vec<i64> = s.agreements.iter().map(|(a, _)| *a).collect();
-            mails.push(NewMail::new(
+            mails.push(Entry::email(
                 "already_subscribed",
                 s.email.as_str(),
                 serde_json::json!({"profile_id": profile_id, "agreements": ids}),
@@ -133,7 +155,7 @@ pub fn record_batch(
             created_at: now,
             expires_at: now + ttl,
         });
-        mails.push(NewMail::new(
+        mails.push(Entry::email(
             "confirm",
             s.email.as_str(),
             serde_json::json!({"uid": s.uid}),

@@ -119,7 +119,7 @@ diesel::table! {
 }
 
 diesel::table! {
-    email_outbox (id) {
+    outbox (id) {
         id -> BigInt,
         kind -> Text,
         recipient -> Text,
@@ -132,6 +132,30 @@ diesel::table! {
         sent_at -> Nullable<Timestamp>,
         dead_at -> Nullable<Timestamp>,
         claimed_by -> Nullable<Text>,
+        channel -> Text,
+        endpoint_id -> Nullable<BigInt>,
+        profile_id -> Nullable<BigInt>,
+        response_code -> Nullable<Integer>,
+        latency_ms -> Nullable<Integer>,
+        response_start -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    webhook_endpoints (id) {
+        id -> BigInt,
+        url -> Text,
+        events -> Text,
+        agreements -> Text,
+        exclude_sources -> Text,
+        integration_id -> Nullable<BigInt>,
+        secret -> Text,
+        previous_secret -> Nullable<Text>,
+        previous_until -> Nullable<Timestamp>,
+        paused_at -> Nullable<Timestamp>,
+        disabled_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
@@ -267,7 +291,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     consent_events,
     optin_requests,
     api_keys,
-    email_outbox,
+    outbox,
+    webhook_endpoints,
     admin_users,
     admin_sessions,
     login_failures,

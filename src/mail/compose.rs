@@ -3,7 +3,7 @@
 
 use crate::consent::optin::{self, Requested};
 use crate::db::DbConn;
-use crate::db::models::{agreements, optin_requests, outbox::ClaimedMail, profiles};
+use crate::db::models::{agreements, optin_requests, outbox::Claimed, profiles};
 use crate::domain::{LinkKind, Signer};
 use askama::Template;
 use lettre::Message;
@@ -108,11 +108,7 @@ impl Composer {
 
     /// `Ok(None)`: the row leads to no email (a preference link asked for an unknown address, or a
     /// request or profile that no longer exists).
-    pub fn compose(
-        &self,
-        conn: &mut DbConn,
-        row: &ClaimedMail,
-    ) -> anyhow::Result<Option<Composed>> {
+    pub fn compose(&self, conn: &mut DbConn, row: &Claimed) -> anyhow::Result<Option<Composed>> {
         let payload: serde_json::Value = serde_json::from_str(&row.payload)?;
         let (profile, agreements, confirm_url) = match row.kind.as_str() {
             "confirm" => {

@@ -5,4 +5,4 @@ pub mod dkim;
 mod worker;
 
 pub use compose::Composer;
-pub use worker::{Mailer, run_worker};
+pub use worker::{Email, Mailer, run_worker};

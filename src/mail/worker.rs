@@ -1,10 +1,11 @@
-//! The mail worker: claims due outbox rows, composes and sends them, and records the outcome.
-//! Failures are retried with growing delays and end, visibly, as dead letters; while the SMTP server is
+//! Emails as a lane of the outbox (`crate::delivery`): rows are composed and sent over SMTP. Failures
+//! are retried with growing delays and end, visibly, as dead letters; while the SMTP server is
 //! unreachable the worker backs off as a whole instead of burning every row's attempts.
 
 use super::compose::{Composed, Composer};
-use crate::db::Pool;
-use crate::db::models::outbox;
+use crate::db::models::outbox::{Answer, Claimed, Lane};
+use crate::db::{DbConn, Pool};
+use crate::delivery::{Attempt, Deliver, Worker};
 use crate::domain::redact_addresses;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use std::path::PathBuf;
@@ -77,7 +78,7 @@ impl Mailer {
         }
     }
 
-    async fn send(&self, mail: &Composed) -> Result<(), SendError> {
+    async fn send_one(&self, mail: &Composed) -> Result<(), SendError> {
         match self {
             Mailer::Smtp(t, _) => t
                 .send(mail.message.clone())
@@ -128,131 +129,82 @@ enum SendError {
     Unreachable(String),
 }
 
-pub async fn run_worker(
-    pool: Pool,
-    composer: Composer,
-    mailer: Mailer,
-    wake: Arc<Notify>,
-    retry_base: Duration,
-    node: crate::node::Node,
-) {
-    let mut idle_backoff = retry_base;
-    loop {
-        let p = pool.clone();
-        let c = composer.clone();
-        let claim_id = node.claim_id.clone();
-        let lease = crate::db::now() + chrono::Duration::from_std(LEASE).expect("a short duration");
-        let batch = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<_>> {
-            let mut conn = p.get()?;
-            let rows = outbox::claim(&mut conn, crate::db::now(), lease, CLAIM, &claim_id)?;
-            Ok(rows
-                .into_iter()
-                .map(|row| {
-                    let composed = c.compose(&mut conn, &row);
-                    (row, composed)
-                })
-                .collect())
-        })
-        .await;
-        let batch = match batch {
-            Ok(Ok(b)) => b,
-            Ok(Err(e)) => {
-                tracing::error!(error = %e, "mail worker cannot read the outbox; retrying");
-                pause(&wake, retry_base).await;
-                continue;
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "mail worker task failed");
-                pause(&wake, retry_base).await;
-                continue;
-            }
-        };
-        if batch.is_empty() {
-            pause(&wake, Duration::from_secs(1)).await;
-            continue;
-        }
+/// Emails, as one lane of the outbox.
+pub struct Email {
+    pub composer: Composer,
+    pub mailer: Mailer,
+    pub retry_base: Duration,
+}
 
-        let mut outcomes = Vec::with_capacity(batch.len());
-        let mut unreachable: Option<String> = None;
-        for (row, composed) in &batch {
-            if let Some(why) = &unreachable {
-                outcomes.push((row.id, row.attempts, Outcome::Release(why.clone())));
-                continue;
-            }
-            let outcome = match composed {
-                Ok(None) => Outcome::Nothing,
-                Err(e) => Outcome::Failed(format!("cannot compose: {e:#}"), false),
-                Ok(Some(mail)) => match mailer.send(mail).await {
-                    Ok(()) => Outcome::Sent,
-                    Err(SendError::Rejected(e)) => Outcome::Failed(e, true),
-                    Err(SendError::Retry(e)) => Outcome::Failed(e, false),
-                    Err(SendError::Unreachable(e)) => {
-                        tracing::warn!(error = %redact_addresses(&e), "SMTP server unreachable; emails wait in the outbox and are retried");
-                        unreachable = Some(e.clone());
-                        Outcome::Release(e)
-                    }
-                },
-            };
-            outcomes.push((row.id, row.attempts, outcome));
+impl Deliver for Email {
+    type Ready = Composed;
+
+    fn lane(&self) -> Lane {
+        Lane::Email
+    }
+
+    fn claim_size(&self) -> i64 {
+        CLAIM
+    }
+
+    /// One at a time: when the server turns out to be down, the rest of the round is not tried.
+    fn in_flight(&self) -> usize {
+        1
+    }
+
+    fn lease(&self) -> Duration {
+        LEASE
+    }
+
+    fn retry_delay(&self, attempts: i32) -> Option<Duration> {
+        let step = BACKOFF.get(usize::try_from(attempts).ok()?.checked_sub(1)?)?;
+        Some(self.retry_base * *step)
+    }
+
+    fn prepare(
+        &self,
+        conn: &mut DbConn,
+        rows: &[Claimed],
+    ) -> Vec<Result<Option<Composed>, String>> {
+        rows.iter()
+            .map(|row| {
+                self.composer
+                    .compose(conn, row)
+                    .map_err(|e| format!("{e:#}"))
+            })
+            .collect()
+    }
+
+    async fn send(&self, mail: Composed) -> Attempt {
+        match self.mailer.send_one(&mail).await {
+            Ok(()) => Attempt::Delivered(Answer::default()),
+            Err(SendError::Rejected(e)) => Attempt::Failed {
+                error: e,
+                answer: Answer::default(),
+                permanent: true,
+                not_before: None,
+                gone: false,
+            },
+            Err(SendError::Retry(e)) => Attempt::retry(e, Answer::default()),
+            Err(SendError::Unreachable(e)) => Attempt::Unreachable(e),
         }
-        let release_at = chrono::Duration::from_std(idle_backoff).unwrap_or_default();
-        let p = pool.clone();
-        let saved = tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-            let mut conn = p.get()?;
-            let now = crate::db::now();
-            let mut released = Vec::new();
-            let mut reason = String::new();
-            for (id, attempts, outcome) in outcomes {
-                match outcome {
-                    Outcome::Sent => outbox::mark_sent(&mut conn, id, lease, now)?,
-                    Outcome::Nothing => outbox::mark_skipped(&mut conn, id, lease, now)?,
-                    Outcome::Failed(e, permanent) => {
-                        let step = BACKOFF.get(attempts as usize).filter(|_| !permanent);
-                        let retry_at = step.map(|n| now + chrono::Duration::from_std(retry_base * *n).unwrap_or_default());
-                        if retry_at.is_none() {
-                            tracing::error!(outbox_id = id, error = %redact_addresses(&e), "email dead-lettered; see email_outbox.last_error");
-                        } else {
-                            tracing::warn!(outbox_id = id, attempt = attempts + 1, error = %redact_addresses(&e), "email failed; will retry");
-                        }
-                        outbox::mark_failed(&mut conn, id, lease, &e, now, retry_at)?;
-                    }
-                    Outcome::Release(e) => {
-                        released.push(id);
-                        reason = e;
-                    }
-                }
-            }
-            if !released.is_empty() {
-                outbox::release(&mut conn, &released, lease, now + release_at, &reason)?;
-            }
-            Ok(())
-        })
-        .await;
-        if let Ok(Err(e)) | Err(e) = saved.map_err(anyhow::Error::from) {
-            tracing::error!(error = %e, "mail worker cannot record delivery results; rows are retried after their lease");
-        }
-        if unreachable.is_some() {
-            // Not woken by new rows: they would fail the same way until the server is back.
-            tokio::time::sleep(idle_backoff).await;
-            idle_backoff = (idle_backoff * 2).min(Duration::from_secs(300));
-        } else {
-            idle_backoff = retry_base;
-        }
+    }
+
+    fn nothing_sent(&self) -> &'static str {
+        "nothing sent: unknown address, vanished request, or the address used up its allowance of form emails"
     }
 }
 
-enum Outcome {
-    Sent,
-    Nothing,
-    Failed(String, bool),
-    Release(String),
-}
-
-async fn pause(wake: &Notify, max: Duration) {
-    tokio::select! {
-        _ = wake.notified() => {}
-        _ = tokio::time::sleep(max) => {}
+/// Runs the email lane until the process ends.
+pub async fn run_worker(pool: Pool, email: Arc<Email>, wake: Arc<Notify>, node: crate::node::Node) {
+    let retry_base = email.retry_base;
+    Worker {
+        pool,
+        deliver: email,
+        claim_id: node.claim_id,
     }
+    .run(wake, Duration::from_secs(1), retry_base, None)
+    .await
 }
 
 #[cfg(test)]

@@ -45,6 +45,8 @@ pub struct AppState {
     pub data_dir: std::path::PathBuf,
     /// Wakes the import runner when an import is started.
     pub import_wakeup: Arc<Notify>,
+    /// Webhook targets on loopback or private addresses are allowed (`ASSENT_ALLOW_PRIVATE_TARGETS`).
+    pub allow_private_targets: bool,
 }
 
 impl AppState {

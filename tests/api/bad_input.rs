@@ -5,7 +5,7 @@ fn assert_untouched(app: &TestApp) {
     for table in [
         "profiles",
         "optin_requests",
-        "email_outbox",
+        "outbox",
         "consent_events",
         "consents",
     ] {
@@ -296,7 +296,7 @@ async fn the_public_forms_cannot_flood_an_inbox() {
         );
     }
     eventually("the outbox is worked off", || {
-        app.count("email_outbox WHERE sent_at IS NULL") == 0
+        app.count("outbox WHERE sent_at IS NULL") == 0
     })
     .await;
     assert_eq!(

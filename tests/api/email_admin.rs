@@ -12,7 +12,7 @@ async fn a_dead_letter_is_shown_with_its_error_retried_and_delivered() {
     app.subscribe("dee@example.com", &["newsletter_agreement"])
         .await;
     eventually("the refused email is dead-lettered", || {
-        app.count("email_outbox WHERE dead_at IS NOT NULL") == 1
+        app.count("outbox WHERE dead_at IS NOT NULL") == 1
     })
     .await;
 
@@ -28,8 +28,8 @@ async fn a_dead_letter_is_shown_with_its_error_retried_and_delivered() {
         page.contains("smtp://127.0.0.1:"),
         "the transport is named: {page}"
     );
-    use assent::db::models::outbox::{Shelf, list};
-    let dead_id = list(&mut app.conn(), Shelf::Dead, None, 1).unwrap()[0].id;
+    use assent::db::models::outbox::{Lane, Shelf, list};
+    let dead_id = list(&mut app.conn(), Lane::Email, Shelf::Dead, None, 1).unwrap()[0].id;
     let retry = format!("/admin/email/{dead_id}/retry");
     assert!(
         page.contains(&format!(r#"action="{retry}""#)),
@@ -41,7 +41,7 @@ async fn a_dead_letter_is_shown_with_its_error_retried_and_delivered() {
         let path = format!("/admin/email/{bad}/retry");
         assert_eq!(b.submit("/admin/email", &path, &[]).await.0, 404, "{bad}");
     }
-    assert_eq!(app.count("email_outbox WHERE dead_at IS NOT NULL"), 1);
+    assert_eq!(app.count("outbox WHERE dead_at IS NOT NULL"), 1);
     let (status, _, location) = b.submit("/admin/email", &retry, &[]).await;
     assert_eq!(
         (status, location.as_deref()),
@@ -50,7 +50,7 @@ async fn a_dead_letter_is_shown_with_its_error_retried_and_delivered() {
     let mails = app.mail().wait_for(2).await;
     assert!(mails[1].to.contains("dee@example.com"));
     eventually("the retried email is recorded as sent", || {
-        app.count("email_outbox WHERE sent_at IS NOT NULL AND dead_at IS NULL") == 1
+        app.count("outbox WHERE sent_at IS NOT NULL AND dead_at IS NULL") == 1
     })
     .await;
     let (_, sent, _) = b.get("/admin/email?status=sent").await;
@@ -76,7 +76,7 @@ async fn every_dead_letter_can_be_retried_at_once() {
             .await;
     }
     eventually("three dead letters", || {
-        app.count("email_outbox WHERE dead_at IS NOT NULL") == 3
+        app.count("outbox WHERE dead_at IS NOT NULL") == 3
     })
     .await;
     let (status, _, location) = b.submit("/admin/email", "/admin/email/retry", &[]).await;
@@ -88,7 +88,7 @@ async fn every_dead_letter_can_be_retried_at_once() {
     assert!(page.contains("3 emails are queued again"), "{page}");
     app.mail().wait_for(6).await;
     eventually("all three sent", || {
-        app.count("email_outbox WHERE sent_at IS NOT NULL") == 3
+        app.count("outbox WHERE sent_at IS NOT NULL") == 3
     })
     .await;
 }
@@ -117,7 +117,7 @@ async fn the_connection_check_talks_to_the_real_server_or_says_why_it_cannot() {
     assert!(page.contains("The connection check failed"), "{page}");
     assert!(page.contains("Emails wait in the outbox"), "{page}");
     eventually("the worker tried", || {
-        down.count("email_outbox WHERE last_error IS NOT NULL") == 1
+        down.count("outbox WHERE last_error IS NOT NULL") == 1
     })
     .await;
     let (_, page, _) = b.get("/admin/email").await;
@@ -136,7 +136,7 @@ async fn sent_emails_are_kept_thirty_days_and_dead_letters_until_retried() {
     app.subscribe("old@example.com", &["newsletter_agreement"])
         .await;
     eventually("a dead letter", || {
-        app.count("email_outbox WHERE dead_at IS NOT NULL") == 1
+        app.count("outbox WHERE dead_at IS NOT NULL") == 1
     })
     .await;
     for who in ["month", "recent"] {
@@ -144,13 +144,13 @@ async fn sent_emails_are_kept_thirty_days_and_dead_letters_until_retried() {
             .await;
     }
     eventually("two sent", || {
-        app.count("email_outbox WHERE sent_at IS NOT NULL") == 2
+        app.count("outbox WHERE sent_at IS NOT NULL") == 2
     })
     .await;
     let age = |column: &str, who: &str, days: i64| {
         let at = assent::db::now() - chrono::TimeDelta::days(days);
         app.exec(&format!(
-            "UPDATE email_outbox SET {column} = '{}' WHERE recipient = '{who}@example.com'",
+            "UPDATE outbox SET {column} = '{}' WHERE recipient = '{who}@example.com'",
             at.format("%Y-%m-%d %H:%M:%S")
         ));
     };
@@ -158,15 +158,15 @@ async fn sent_emails_are_kept_thirty_days_and_dead_letters_until_retried() {
     age("sent_at", "recent", 29);
     age("dead_at", "old", 90);
     eventually("the month-old sent email is pruned by housekeeping", || {
-        app.count("email_outbox WHERE recipient = 'month@example.com'") == 0
+        app.count("outbox WHERE recipient = 'month@example.com'") == 0
     })
     .await;
     assert_eq!(
-        app.count("email_outbox WHERE recipient = 'recent@example.com'"),
+        app.count("outbox WHERE recipient = 'recent@example.com'"),
         1
     );
     assert_eq!(
-        app.count("email_outbox WHERE recipient = 'old@example.com' AND dead_at IS NOT NULL"),
+        app.count("outbox WHERE recipient = 'old@example.com' AND dead_at IS NOT NULL"),
         1,
         "a dead letter stays, however old"
     );

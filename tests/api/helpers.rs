@@ -365,6 +365,8 @@ pub struct Options {
     pub body_deadline: Duration,
     pub signup_hook: Option<assent::consent::signup::BatchHook>,
     pub retention_days: u32,
+    /// The first webhook retry's wait (later ones keep the schedule's proportions).
+    pub webhook_first_retry: Duration,
     /// Further settings (`ASSENT_*` name, value).
     pub env: Vec<(&'static str, String)>,
 }
@@ -379,6 +381,7 @@ impl Default for Options {
             body_deadline: Duration::from_secs(10),
             signup_hook: None,
             retention_days: 30,
+            webhook_first_retry: Duration::from_millis(1),
             env: Vec::new(),
         }
     }
@@ -408,6 +411,9 @@ impl TestApp {
             "ASSENT_LOG" => Some("warn".into()),
             "ASSENT_TRUST_PROXY" => Some(opts.trust_proxy.to_string()),
             "ASSENT_UNCONFIRMED_RETENTION_DAYS" => Some(opts.retention_days.to_string()),
+            "ASSENT_WEBHOOK_FIRST_RETRY_MS" => {
+                Some(opts.webhook_first_retry.as_millis().to_string())
+            }
             other => opts
                 .env
                 .iter()
@@ -421,6 +427,7 @@ impl TestApp {
             body_deadline: opts.body_deadline,
             signup_hook: opts.signup_hook,
             retention_every: Duration::from_millis(100),
+            webhook_timeout: Duration::from_secs(2),
         };
         let app = Application::build(settings, tuning)
             .await

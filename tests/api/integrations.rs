@@ -26,7 +26,12 @@ fn add(app: &TestApp, args: &[&str]) -> String {
     stdout
 }
 
-async fn send(app: &TestApp, name: &str, headers: &[(&str, String)], body: &Value) -> (u16, Value) {
+pub async fn send(
+    app: &TestApp,
+    name: &str,
+    headers: &[(&str, String)],
+    body: &Value,
+) -> (u16, Value) {
     let mut req = app
         .http
         .post(app.url(&format!("/integrations/{name}/webhook")))
@@ -183,7 +188,7 @@ async fn jwts_from_another_implementation_are_accepted_for_their_own_algorithm_o
 }
 
 /// `sha256=<hex HMAC-SHA256 of the body>`, as GitHub-style senders sign.
-fn hub_signature(secret: &str, body: &Value) -> String {
+pub fn hub_signature(secret: &str, body: &Value) -> String {
     use hmac::{KeyInit, Mac};
     let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
     mac.update(body.to_string().as_bytes());

@@ -330,12 +330,12 @@ async fn preferences_link_by_email_is_the_same_for_known_and_unknown_addresses()
     assert!(mails[1].list_unsubscribe.is_some());
     // The unknown address got nothing: every outbox row is processed and only two emails went out.
     eventually("outbox not drained", || {
-        app.count("email_outbox WHERE sent_at IS NULL") == 0
+        app.count("outbox WHERE sent_at IS NULL") == 0
     })
     .await;
     assert_eq!(app.mail().count(), 2);
     assert_eq!(
-        app.count("email_outbox WHERE recipient = 'nobody@example.com'"),
+        app.count("outbox WHERE recipient = 'nobody@example.com'"),
         0,
         "unknown addresses are not kept"
     );
@@ -485,7 +485,7 @@ async fn unsubscribing_before_confirming_ends_the_waiting_request() {
         assert_eq!(status, 410, "{page}");
     }
     assert_eq!(
-        app.count("email_outbox"),
+        app.count("outbox"),
         1,
         "no new confirmation to an address that just unsubscribed"
     );
@@ -505,7 +505,7 @@ async fn renewals_take_from_the_allowance_of_form_emails() {
             "the same page whether or not a link is sent: {page}"
         );
     }
-    assert_eq!(app.count("email_outbox"), 3);
+    assert_eq!(app.count("outbox"), 3);
     assert_eq!(app.count("optin_requests"), 3);
     app.mail().wait_for(3).await;
 }

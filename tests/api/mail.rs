@@ -15,13 +15,13 @@ async fn signup_succeeds_while_smtp_is_down_and_the_email_goes_out_when_it_retur
         .await;
     assert_eq!(status, 200, "{page}");
     assert_eq!(
-        app.count("email_outbox WHERE sent_at IS NULL AND dead_at IS NULL"),
+        app.count("outbox WHERE sent_at IS NULL AND dead_at IS NULL"),
         1
     );
 
     // Wait until the worker has tried and failed at least once, so the retry path is what delivers.
     eventually("the worker never tried", || {
-        app.count("email_outbox WHERE last_error IS NOT NULL") > 0
+        app.count("outbox WHERE last_error IS NOT NULL") > 0
     })
     .await;
     let server = MailServer::start_on(port).await;
@@ -29,7 +29,7 @@ async fn signup_succeeds_while_smtp_is_down_and_the_email_goes_out_when_it_retur
     assert!(mails[0].to.contains("gil@example.com"));
     assert!(mails[0].link(&format!("{}/confirm/", app.base)).is_some());
     eventually("delivery not recorded", || {
-        app.count("email_outbox WHERE sent_at IS NOT NULL") == 1
+        app.count("outbox WHERE sent_at IS NOT NULL") == 1
     })
     .await;
 }
@@ -91,7 +91,7 @@ async fn every_email_has_a_message_id_that_stays_the_same_across_retries() {
         ids[0], ids[1],
         "a retry of the same email keeps its Message-ID"
     );
-    assert_eq!(app.count("email_outbox"), 1);
+    assert_eq!(app.count("outbox"), 1);
     // A different email gets a different one.
     app.subscribe("mid2@example.com", &["newsletter_agreement"])
         .await;
@@ -118,11 +118,11 @@ async fn a_refused_smtp_login_keeps_every_email_for_later() {
         200
     );
     eventually("the worker never tried", || {
-        app.count("email_outbox WHERE last_error LIKE '%53%'") > 0
+        app.count("outbox WHERE last_error LIKE '%53%'") > 0
     })
     .await;
     assert_eq!(
-        app.count("email_outbox WHERE dead_at IS NULL AND sent_at IS NULL AND attempts = 0"),
+        app.count("outbox WHERE dead_at IS NULL AND sent_at IS NULL AND attempts = 0"),
         1,
         "not charged, not dead"
     );
@@ -206,7 +206,8 @@ async fn after_kill_9_a_restarted_node_sends_the_emails_it_had_claimed_at_once()
             #[diesel(sql_type = diesel::sql_types::BigInt)]
             n: i64,
         }
-        let q = "SELECT COUNT(*) AS n FROM email_outbox WHERE locked_until IS NOT NULL AND sent_at IS NULL";
+        let q =
+            "SELECT COUNT(*) AS n FROM outbox WHERE locked_until IS NOT NULL AND sent_at IS NULL";
         diesel::RunQueryDsl::load::<N>(diesel::sql_query(q), &mut conn_to(&db)).unwrap()[0].n == 1
     };
     eventually("the email is claimed by the first run", claimed).await;

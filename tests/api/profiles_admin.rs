@@ -251,10 +251,7 @@ async fn erasure_blanks_the_person_keeps_the_proof_and_stops_re_creation() {
         0
     );
     assert_eq!(app.count(&format!("optin_requests WHERE profile_id = {id} AND cancelled_at IS NULL AND confirmed_at IS NULL")), 0);
-    assert_eq!(
-        app.count("email_outbox WHERE recipient = 'ola@example.com'"),
-        0
-    );
+    assert_eq!(app.count("outbox WHERE recipient = 'ola@example.com'"), 0);
     let out = app.cli(&["ledger", "verify"]);
     assert!(
         out.status.success(),

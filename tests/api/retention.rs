@@ -40,7 +40,7 @@ async fn never_confirmed_addresses_are_removed_after_the_retention_period() {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
         n: i64,
     }
-    let q = "SELECT COUNT(*) AS n FROM email_outbox WHERE recipient = 'gone@example.com'";
+    let q = "SELECT COUNT(*) AS n FROM outbox WHERE recipient = 'gone@example.com'";
     let mails = diesel::RunQueryDsl::load::<N>(diesel::sql_query(q), &mut app.conn()).unwrap();
     assert_eq!(mails[0].n, 0, "its emails are gone too");
     assert_eq!(

@@ -49,7 +49,7 @@ async fn two_signups_of_one_new_address_in_one_batch_are_both_honoured_within_th
         "both emails count against the address's allowance"
     );
     assert_eq!(app.count("profiles"), 2);
-    assert_eq!(app.count("email_outbox"), 3, "one confirmation per sign-up");
+    assert_eq!(app.count("outbox"), 3, "one confirmation per sign-up");
 
     // The same again for the same address, later in the hour: one more email is allowed, then none.
     let more = vec![
@@ -61,7 +61,7 @@ async fn two_signups_of_one_new_address_in_one_batch_are_both_honoured_within_th
         record_batch(c, &more, chrono::Duration::hours(1), later)
     })
     .unwrap();
-    assert_eq!(app.count("email_outbox"), 4);
+    assert_eq!(app.count("outbox"), 4);
     let p = profiles::find_by_email(&mut c, "twice@example.com")
         .unwrap()
         .unwrap();

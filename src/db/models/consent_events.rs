@@ -47,6 +47,30 @@ pub fn insert(conn: &mut DbConn, ev: &EventBody) -> QueryResult<i64> {
         .get_result(conn)
 }
 
+/// Ledger events recorded since `since` with ids above `after`, oldest first, with the profile's current
+/// email and customId (for replaying them to a webhook).
+pub fn recorded_since(
+    conn: &mut DbConn,
+    since: NaiveDateTime,
+    after: i64,
+    limit: i64,
+) -> QueryResult<Vec<(ConsentEvent, Option<String>, Option<String>)>> {
+    use crate::db::schema::profiles;
+    consent_events::table
+        .inner_join(profiles::table)
+        .filter(consent_events::recorded_at.ge(since))
+        .filter(consent_events::id.gt(after))
+        .filter(profiles::erased_at.is_null())
+        .order(consent_events::id)
+        .limit(limit)
+        .select((
+            ConsentEvent::as_select(),
+            profiles::email,
+            profiles::custom_id,
+        ))
+        .load(conn)
+}
+
 pub fn last_hash(conn: &mut DbConn, profile_id: i64) -> QueryResult<Option<String>> {
     consent_events::table
         .filter(consent_events::profile_id.eq(profile_id))
@@ -97,8 +121,20 @@ pub fn blank_personal(conn: &mut DbConn, profile_id: i64) -> QueryResult<usize> 
         .execute(conn)
 }
 
-/// Appends sealed events (in chain order per profile) whose profiles the caller holds.
-pub fn insert_many(conn: &mut DbConn, events: &[EventBody]) -> QueryResult<()> {
+#[derive(QueryableByName)]
+struct Inserted {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    id: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    profile_id: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    agreement_id: i64,
+}
+
+/// Appends sealed events (in chain order per profile) whose profiles the caller holds. With `ids`, also
+/// returns the new events' ids, in the order of `events` (otherwise an empty list, for speed).
+pub fn insert_many(conn: &mut DbConn, events: &[EventBody], ids: bool) -> QueryResult<Vec<i64>> {
+    let mut made = Vec::with_capacity(if ids { events.len() } else { 0 });
     match conn {
         // One prepared statement whatever the count: a column per array.
         DbConn::Pg(c) => {
@@ -108,14 +144,15 @@ pub fn insert_many(conn: &mut DbConn, events: &[EventBody]) -> QueryResult<()> {
                 let opt = |f: &dyn Fn(&EventBody) -> Option<&str>| {
                     chunk.iter().map(f).collect::<Vec<_>>()
                 };
-                diesel::sql_query(
+                let q = diesel::sql_query(format!(
                     "INSERT INTO consent_events (profile_id, agreement_id, agreement_key, value, previous, version, \
                      text_sha256, source, occurred_at, recorded_at, email_digest, ip, ip_digest, user_agent, \
                      user_agent_digest, language, prev_hash, hash, reason, reason_digest) \
                      SELECT * FROM unnest($1::int8[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::int4[], \
                      $7::text[], $8::text[], $9::timestamp[], $10::timestamp[], $11::text[], $12::text[], $13::text[], \
-                     $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[])",
-                )
+                     $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[]){}",
+                    if ids { " RETURNING id, profile_id, agreement_id" } else { "" }
+                ))
                 .bind::<Array<BigInt>, _>(chunk.iter().map(|e| e.profile_id).collect::<Vec<_>>())
                 .bind::<Array<BigInt>, _>(chunk.iter().map(|e| e.agreement_id).collect::<Vec<_>>())
                 .bind::<Array<Text>, _>(text(&|e| &e.agreement_key))
@@ -135,21 +172,46 @@ pub fn insert_many(conn: &mut DbConn, events: &[EventBody]) -> QueryResult<()> {
                 .bind::<Array<Nullable<Text>>, _>(opt(&|e| e.prev_hash.as_deref()))
                 .bind::<Array<Text>, _>(text(&|e| &e.hash))
                 .bind::<Array<Nullable<Text>>, _>(opt(&|e| e.reason.as_deref()))
-                .bind::<Array<Nullable<Text>>, _>(opt(&|e| e.reason_digest.as_deref()))
-                .execute(c)?;
+                .bind::<Array<Nullable<Text>>, _>(opt(&|e| e.reason_digest.as_deref()));
+                if !ids {
+                    q.execute(c)?;
+                    continue;
+                }
+                // Matched back by (profile, agreement); ids rise in insertion order, so a profile's
+                // events for one agreement (if ever more than one) keep their order.
+                let mut back: Vec<Inserted> = q.load(c)?;
+                back.sort_unstable_by_key(|r| (r.profile_id, r.agreement_id, r.id));
+                let mut taken = vec![false; back.len()];
+                for e in chunk {
+                    let from = back.partition_point(|r| {
+                        (r.profile_id, r.agreement_id) < (e.profile_id, e.agreement_id)
+                    });
+                    let i = (from..back.len())
+                        .find(|&i| !taken[i])
+                        .filter(|&i| {
+                            (back[i].profile_id, back[i].agreement_id)
+                                == (e.profile_id, e.agreement_id)
+                        })
+                        .ok_or(diesel::result::Error::NotFound)?;
+                    taken[i] = true;
+                    made.push(back[i].id);
+                }
             }
         }
         // In process, a prepared single-row statement is as fast as any (rows as JSON cost as much to
         // take apart again, and a multi-row VALUES is parsed anew each time).
         DbConn::Sqlite(c) => {
             for ev in events {
-                diesel::insert_into(consent_events::table)
-                    .values(ev)
-                    .execute(c)?;
+                let q = diesel::insert_into(consent_events::table).values(ev);
+                if ids {
+                    made.push(q.returning(consent_events::id).get_result(c)?);
+                } else {
+                    q.execute(c)?;
+                }
             }
         }
     }
-    Ok(())
+    Ok(made)
 }
 
 /// The hash of the latest event of each of these profiles that has one: (profile, hash).

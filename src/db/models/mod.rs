@@ -17,3 +17,4 @@ pub mod login_failures;
 pub mod optin_requests;
 pub mod outbox;
 pub mod profiles;
+pub mod webhook_endpoints;

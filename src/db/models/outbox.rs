@@ -1,34 +1,87 @@
-//! The email outbox: rows written in the same transaction as the change that causes them, delivered
-//! at least once by the mail worker.
+//! The outbox: emails and webhook deliveries, written in the same transaction as the change that causes
+//! them and delivered at least once by `crate::delivery`'s worker, one lane per deliverer.
 
 use crate::db::DbConn;
-use crate::db::schema::email_outbox;
+use crate::db::schema::outbox;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Text, Timestamp};
 
+/// Which deliverer a row is for: emails, or the webhook endpoint with this id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lane {
+    Email,
+    Webhook(i64),
+}
+
+impl Lane {
+    pub fn channel(self) -> &'static str {
+        match self {
+            Lane::Email => "email",
+            Lane::Webhook(_) => "webhook",
+        }
+    }
+
+    pub fn endpoint(self) -> Option<i64> {
+        match self {
+            Lane::Email => None,
+            Lane::Webhook(id) => Some(id),
+        }
+    }
+}
+
+/// A row to queue. (`None` is written as NULL, so every insert is the same statement.)
 #[derive(Clone, Debug, Insertable)]
-#[diesel(table_name = email_outbox, treat_none_as_default_value = false)]
-pub struct NewMail {
+#[diesel(table_name = outbox, treat_none_as_default_value = false)]
+pub struct Entry {
+    pub channel: &'static str,
     pub kind: String,
+    /// An email's address; empty for a webhook (its endpoint says where).
     pub recipient: String,
     pub payload: String,
+    pub endpoint_id: Option<i64>,
+    /// The profile a webhook row is about: one endpoint gets one profile's rows in order.
+    pub profile_id: Option<i64>,
     pub created_at: NaiveDateTime,
     pub next_attempt_at: NaiveDateTime,
     pub attempts: i32,
 }
 
-impl NewMail {
-    pub fn new(
+impl Entry {
+    pub fn email(
         kind: &str,
         recipient: &str,
         payload: serde_json::Value,
         now: NaiveDateTime,
-    ) -> NewMail {
-        NewMail {
+    ) -> Entry {
+        Entry {
+            channel: "email",
             kind: kind.into(),
             recipient: recipient.into(),
             payload: payload.to_string(),
+            endpoint_id: None,
+            profile_id: None,
+            created_at: now,
+            next_attempt_at: now,
+            attempts: 0,
+        }
+    }
+
+    /// A webhook delivery of `body` (the request body, sent as is on every attempt).
+    pub fn webhook(
+        endpoint_id: i64,
+        profile_id: Option<i64>,
+        kind: &str,
+        body: String,
+        now: NaiveDateTime,
+    ) -> Entry {
+        Entry {
+            channel: "webhook",
+            kind: kind.into(),
+            recipient: String::new(),
+            payload: body,
+            endpoint_id: Some(endpoint_id),
+            profile_id,
             created_at: now,
             next_attempt_at: now,
             attempts: 0,
@@ -37,7 +90,7 @@ impl NewMail {
 }
 
 #[derive(Clone, Debug, QueryableByName)]
-pub struct ClaimedMail {
+pub struct Claimed {
     #[diesel(sql_type = BigInt)]
     pub id: i64,
     #[diesel(sql_type = Text)]
@@ -52,53 +105,84 @@ pub struct ClaimedMail {
     pub created_at: NaiveDateTime,
 }
 
-/// Queues emails, in the caller's transaction (so they are sent if and only if it commits).
-pub fn enqueue(conn: &mut DbConn, rows: &[NewMail]) -> QueryResult<usize> {
+/// Queues rows, in the caller's transaction (so they are delivered if and only if it commits).
+pub fn enqueue(conn: &mut DbConn, rows: &[Entry]) -> QueryResult<usize> {
     if rows.is_empty() {
         return Ok(0);
     }
     match conn {
         // One array per column: one prepared statement whatever the batch size (see `profiles::upsert_many`).
         DbConn::Pg(c) => {
-            use diesel::sql_types::Array;
-            let text = |f: &dyn Fn(&NewMail) -> &str| {
-                rows.iter().map(|r| f(r).to_string()).collect::<Vec<_>>()
-            };
-            diesel::sql_query(
-                "INSERT INTO email_outbox (kind, recipient, payload, created_at, next_attempt_at, attempts) \
-                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamp[], $5::timestamp[], $6::int4[])",
-            )
-            .bind::<Array<Text>, _>(text(&|r| &r.kind))
-            .bind::<Array<Text>, _>(text(&|r| &r.recipient))
-            .bind::<Array<Text>, _>(text(&|r| &r.payload))
-            .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.created_at).collect::<Vec<_>>())
-            .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.next_attempt_at).collect::<Vec<_>>())
-            .bind::<Array<Integer>, _>(rows.iter().map(|r| r.attempts).collect::<Vec<_>>())
-            .execute(c)
+            use diesel::sql_types::{Array, Nullable};
+            let mut n = 0;
+            for chunk in rows.chunks(5000) {
+                let text = |f: &dyn Fn(&Entry) -> &str| chunk.iter().map(f).collect::<Vec<_>>();
+                let id =
+                    |f: &dyn Fn(&Entry) -> Option<i64>| chunk.iter().map(f).collect::<Vec<_>>();
+                n += diesel::sql_query(
+                    "INSERT INTO outbox (channel, kind, recipient, payload, endpoint_id, profile_id, created_at, \
+                     next_attempt_at, attempts) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], \
+                     $5::int8[], $6::int8[], $7::timestamp[], $8::timestamp[], $9::int4[])",
+                )
+                .bind::<Array<Text>, _>(text(&|r| r.channel))
+                .bind::<Array<Text>, _>(text(&|r| &r.kind))
+                .bind::<Array<Text>, _>(text(&|r| &r.recipient))
+                .bind::<Array<Text>, _>(text(&|r| &r.payload))
+                .bind::<Array<Nullable<BigInt>>, _>(id(&|r| r.endpoint_id))
+                .bind::<Array<Nullable<BigInt>>, _>(id(&|r| r.profile_id))
+                .bind::<Array<Timestamp>, _>(chunk.iter().map(|r| r.created_at).collect::<Vec<_>>())
+                .bind::<Array<Timestamp>, _>(chunk.iter().map(|r| r.next_attempt_at).collect::<Vec<_>>())
+                .bind::<Array<Integer>, _>(chunk.iter().map(|r| r.attempts).collect::<Vec<_>>())
+                .execute(c)?;
+            }
+            Ok(n)
         }
-        DbConn::Sqlite(c) => diesel::insert_into(email_outbox::table)
-            .values(rows)
-            .execute(c),
+        // In process a prepared single-row insert is as fast as a multi-row one (see `consent_events`).
+        DbConn::Sqlite(c) => {
+            for row in rows {
+                diesel::insert_into(outbox::table).values(row).execute(c)?;
+            }
+            Ok(rows.len())
+        }
     }
 }
 
-/// Leases up to `limit` due rows until `lease_until` for the process `claim_id` (see `crate::node`);
-/// rows whose worker died come back after the lease, or at once when their node restarts.
-/// On PostgreSQL `SKIP LOCKED` lets many nodes claim side by side without taking each other's rows.
+/// Leases up to `limit` due rows of `lane` until `lease_until` for the process `claim_id` (see
+/// `crate::node`); rows whose worker died come back after the lease, or at once when their node restarts.
+/// A webhook row waits while an earlier row about the same profile to the same endpoint is undelivered,
+/// so one profile's changes arrive in order. On PostgreSQL `SKIP LOCKED` lets many nodes claim side by
+/// side without taking each other's rows.
 pub fn claim(
     conn: &mut DbConn,
+    lane: Lane,
     now: NaiveDateTime,
     lease_until: NaiveDateTime,
     limit: i64,
     claim_id: &str,
-) -> QueryResult<Vec<ClaimedMail>> {
-    const DUE: &str = "sent_at IS NULL AND dead_at IS NULL AND next_attempt_at <= $2 \
-                       AND (locked_until IS NULL OR locked_until < $2) ORDER BY next_attempt_at, id LIMIT $3";
+) -> QueryResult<Vec<Claimed>> {
+    const PENDING: &str = "sent_at IS NULL AND dead_at IS NULL";
+    let (lane_filter, order) = match lane {
+        Lane::Email => (
+            "o.channel = 'email' AND o.endpoint_id IS NULL".to_string(),
+            String::new(),
+        ),
+        Lane::Webhook(id) => (
+            format!("o.channel = 'webhook' AND o.endpoint_id = {id}"),
+            format!(
+                " AND (o.profile_id IS NULL OR NOT EXISTS (SELECT 1 FROM outbox e WHERE e.endpoint_id = {id} \
+                 AND e.profile_id = o.profile_id AND e.id < o.id AND e.{PENDING}))"
+            ),
+        ),
+    };
+    let due = format!(
+        "{lane_filter} AND o.{PENDING} AND o.next_attempt_at <= $2 \
+         AND (o.locked_until IS NULL OR o.locked_until < $2){order} ORDER BY o.next_attempt_at, o.id LIMIT $3"
+    );
     const RETURNING: &str = "RETURNING id, kind, recipient, payload, attempts, created_at";
     match conn {
         DbConn::Pg(c) => diesel::sql_query(format!(
-            "UPDATE email_outbox SET locked_until = $1, claimed_by = $4 WHERE id IN \
-             (SELECT id FROM email_outbox WHERE {DUE} FOR UPDATE SKIP LOCKED) {RETURNING}"
+            "UPDATE outbox SET locked_until = $1, claimed_by = $4 WHERE id IN \
+             (SELECT o.id FROM outbox o WHERE {due} FOR UPDATE SKIP LOCKED) {RETURNING}"
         ))
         .bind::<Timestamp, _>(lease_until)
         .bind::<Timestamp, _>(now)
@@ -107,8 +191,8 @@ pub fn claim(
         .load(c),
         DbConn::Sqlite(c) => diesel::sql_query(
             format!(
-                "UPDATE email_outbox SET locked_until = $1, claimed_by = $4 WHERE id IN \
-                 (SELECT id FROM email_outbox WHERE {DUE}) {RETURNING}"
+                "UPDATE outbox SET locked_until = $1, claimed_by = $4 WHERE id IN \
+                 (SELECT o.id FROM outbox o WHERE {due}) {RETURNING}"
             )
             .replace('$', "?"),
         )
@@ -125,15 +209,15 @@ pub fn claim(
 pub fn release_earlier_claims(conn: &mut DbConn, node: &crate::node::Node) -> QueryResult<usize> {
     let (from, to) = node.claims_range();
     diesel::update(
-        email_outbox::table
-            .filter(email_outbox::claimed_by.ge(from))
-            .filter(email_outbox::claimed_by.lt(to))
-            .filter(email_outbox::claimed_by.ne(&node.claim_id))
-            .filter(email_outbox::locked_until.is_not_null()),
+        outbox::table
+            .filter(outbox::claimed_by.ge(from))
+            .filter(outbox::claimed_by.lt(to))
+            .filter(outbox::claimed_by.ne(&node.claim_id))
+            .filter(outbox::locked_until.is_not_null()),
     )
     .set((
-        email_outbox::locked_until.eq(None::<NaiveDateTime>),
-        email_outbox::claimed_by.eq(None::<String>),
+        outbox::locked_until.eq(None::<NaiveDateTime>),
+        outbox::claimed_by.eq(None::<String>),
     ))
     .execute(conn)
 }
@@ -144,12 +228,21 @@ fn mine(
     id: i64,
     lease: NaiveDateTime,
 ) -> diesel::dsl::Filter<
-    diesel::dsl::Find<email_outbox::table, i64>,
-    diesel::dsl::Eq<email_outbox::locked_until, Option<NaiveDateTime>>,
+    diesel::dsl::Find<outbox::table, i64>,
+    diesel::dsl::Eq<outbox::locked_until, Option<NaiveDateTime>>,
 > {
-    email_outbox::table
+    outbox::table
         .find(id)
-        .filter(email_outbox::locked_until.eq(Some(lease)))
+        .filter(outbox::locked_until.eq(Some(lease)))
+}
+
+/// What a receiver answered (webhooks), for the delivery log.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Answer {
+    pub code: Option<i32>,
+    pub latency_ms: Option<i32>,
+    /// The start of the response body.
+    pub start: Option<String>,
 }
 
 pub fn mark_sent(
@@ -157,12 +250,16 @@ pub fn mark_sent(
     id: i64,
     lease: NaiveDateTime,
     now: NaiveDateTime,
+    answer: &Answer,
 ) -> QueryResult<()> {
     diesel::update(mine(id, lease))
         .set((
-            email_outbox::sent_at.eq(now),
-            email_outbox::locked_until.eq(None::<NaiveDateTime>),
-            email_outbox::attempts.eq(email_outbox::attempts + 1),
+            outbox::sent_at.eq(now),
+            outbox::locked_until.eq(None::<NaiveDateTime>),
+            outbox::attempts.eq(outbox::attempts + 1),
+            outbox::response_code.eq(answer.code),
+            outbox::latency_ms.eq(answer.latency_ms),
+            outbox::response_start.eq(&answer.start),
         ))
         .execute(conn)?;
     Ok(())
@@ -175,13 +272,14 @@ pub fn mark_skipped(
     id: i64,
     lease: NaiveDateTime,
     now: NaiveDateTime,
+    why: &str,
 ) -> QueryResult<()> {
     diesel::update(mine(id, lease))
         .set((
-            email_outbox::sent_at.eq(now),
-            email_outbox::recipient.eq(""),
-            email_outbox::last_error.eq("nothing sent: unknown address, vanished request, or the address used up its allowance of form emails"),
-            email_outbox::locked_until.eq(None::<NaiveDateTime>),
+            outbox::sent_at.eq(now),
+            outbox::recipient.eq(""),
+            outbox::last_error.eq(why),
+            outbox::locked_until.eq(None::<NaiveDateTime>),
         ))
         .execute(conn)?;
     Ok(())
@@ -195,14 +293,18 @@ pub fn mark_failed(
     error: &str,
     now: NaiveDateTime,
     retry_at: Option<NaiveDateTime>,
+    answer: &Answer,
 ) -> QueryResult<()> {
     diesel::update(mine(id, lease))
         .set((
-            email_outbox::attempts.eq(email_outbox::attempts + 1),
-            email_outbox::last_error.eq(error),
-            email_outbox::locked_until.eq(None::<NaiveDateTime>),
-            email_outbox::next_attempt_at.eq(retry_at.unwrap_or(now)),
-            email_outbox::dead_at.eq(if retry_at.is_none() { Some(now) } else { None }),
+            outbox::attempts.eq(outbox::attempts + 1),
+            outbox::last_error.eq(error),
+            outbox::locked_until.eq(None::<NaiveDateTime>),
+            outbox::next_attempt_at.eq(retry_at.unwrap_or(now)),
+            outbox::dead_at.eq(if retry_at.is_none() { Some(now) } else { None }),
+            outbox::response_code.eq(answer.code),
+            outbox::latency_ms.eq(answer.latency_ms),
+            outbox::response_start.eq(&answer.start),
         ))
         .execute(conn)?;
     Ok(())
@@ -217,33 +319,53 @@ pub fn release(
     error: &str,
 ) -> QueryResult<()> {
     diesel::update(
-        email_outbox::table
-            .filter(email_outbox::id.eq_any(ids))
-            .filter(email_outbox::locked_until.eq(lease)),
+        outbox::table
+            .filter(outbox::id.eq_any(ids))
+            .filter(outbox::locked_until.eq(lease)),
     )
     .set((
-        email_outbox::locked_until.eq(None::<NaiveDateTime>),
-        email_outbox::next_attempt_at.eq(retry_at),
-        email_outbox::last_error.eq(error),
+        outbox::locked_until.eq(None::<NaiveDateTime>),
+        outbox::next_attempt_at.eq(retry_at),
+        outbox::last_error.eq(error),
     ))
     .execute(conn)?;
     Ok(())
 }
 
-/// How long a sent email's row stays (for the delivery page); dead letters stay until retried.
+/// How long a delivered row stays (for the delivery pages); dead letters stay until retried.
 pub const SENT_KEPT: chrono::TimeDelta = chrono::TimeDelta::days(30);
 
-/// Deletes the rows of emails sent before `before`; returns how many.
+/// Deletes the rows delivered before `before`; returns how many.
 pub fn prune_sent(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
-    diesel::delete(email_outbox::table.filter(email_outbox::sent_at.lt(before))).execute(conn)
+    diesel::delete(outbox::table.filter(outbox::sent_at.lt(before))).execute(conn)
 }
 
 /// Right to erasure: every email to this address, sent or not, is forgotten (queued ones are never sent).
 pub fn forget_recipient(conn: &mut DbConn, recipient: &str) -> QueryResult<usize> {
-    diesel::delete(email_outbox::table.filter(email_outbox::recipient.eq(recipient))).execute(conn)
+    diesel::delete(outbox::table.filter(outbox::recipient.eq(recipient))).execute(conn)
 }
 
-/// Which emails the delivery page lists.
+/// Right to erasure: the webhook deliveries about this profile that are done (delivered or dead) are
+/// forgotten. Queued ones still go out: they tell the receiving systems that every consent was withdrawn.
+pub fn forget_profile(conn: &mut DbConn, profile_id: i64) -> QueryResult<usize> {
+    diesel::delete(
+        outbox::table
+            .filter(outbox::profile_id.eq(profile_id))
+            .filter(
+                outbox::sent_at
+                    .is_not_null()
+                    .or(outbox::dead_at.is_not_null()),
+            ),
+    )
+    .execute(conn)
+}
+
+/// A deleted endpoint's deliveries go with it.
+pub fn forget_endpoint(conn: &mut DbConn, endpoint_id: i64) -> QueryResult<usize> {
+    diesel::delete(outbox::table.filter(outbox::endpoint_id.eq(endpoint_id))).execute(conn)
+}
+
+/// Which rows a delivery page lists.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Shelf {
     /// Waiting for their first or next attempt (or being sent right now).
@@ -271,13 +393,14 @@ impl Shelf {
     }
 }
 
-/// One email as the delivery page shows it (the payload stays out: it holds a link secret).
+/// One row as a delivery page shows it (an email's payload stays out: it holds a link secret).
 #[derive(Clone, Debug, Queryable, Selectable)]
-#[diesel(table_name = email_outbox)]
+#[diesel(table_name = outbox)]
 pub struct Listed {
     pub id: i64,
     pub kind: String,
     pub recipient: String,
+    pub profile_id: Option<i64>,
     pub created_at: NaiveDateTime,
     pub next_attempt_at: NaiveDateTime,
     pub attempts: i32,
@@ -285,34 +408,60 @@ pub struct Listed {
     pub last_error: Option<String>,
     pub sent_at: Option<NaiveDateTime>,
     pub dead_at: Option<NaiveDateTime>,
+    pub response_code: Option<i32>,
+    pub latency_ms: Option<i32>,
+    pub response_start: Option<String>,
 }
 
-/// Up to `limit` emails of a shelf, newest first, with ids below `before`.
+impl Listed {
+    /// Leased by a worker right now.
+    pub fn sending(&self, now: &NaiveDateTime) -> bool {
+        self.locked_until.is_some_and(|l| l > *now)
+    }
+}
+
+type OutboxQuery<'a> = outbox::BoxedQuery<'a, <DbConn as diesel::Connection>::Backend>;
+
+/// The rows of one lane.
+fn of_lane<'a>(lane: Lane) -> OutboxQuery<'a> {
+    let q = outbox::table
+        .filter(outbox::channel.eq(lane.channel()))
+        .into_boxed();
+    match lane.endpoint() {
+        Some(id) => q.filter(outbox::endpoint_id.eq(id)),
+        None => q.filter(outbox::endpoint_id.is_null()),
+    }
+}
+
+fn on_shelf(q: OutboxQuery<'_>, shelf: Shelf) -> OutboxQuery<'_> {
+    match shelf {
+        Shelf::Queued => q
+            .filter(outbox::sent_at.is_null())
+            .filter(outbox::dead_at.is_null()),
+        Shelf::Sent => q.filter(outbox::sent_at.is_not_null()),
+        Shelf::Dead => q.filter(outbox::dead_at.is_not_null()),
+    }
+}
+
+/// Up to `limit` rows of a lane's shelf, newest first, with ids below `before`.
 pub fn list(
     conn: &mut DbConn,
+    lane: Lane,
     shelf: Shelf,
     before: Option<i64>,
     limit: i64,
 ) -> QueryResult<Vec<Listed>> {
-    let mut q = email_outbox::table
+    let mut q = on_shelf(of_lane(lane), shelf)
         .select(Listed::as_select())
-        .order(email_outbox::id.desc())
-        .limit(limit)
-        .into_boxed();
-    q = match shelf {
-        Shelf::Queued => q
-            .filter(email_outbox::sent_at.is_null())
-            .filter(email_outbox::dead_at.is_null()),
-        Shelf::Sent => q.filter(email_outbox::sent_at.is_not_null()),
-        Shelf::Dead => q.filter(email_outbox::dead_at.is_not_null()),
-    };
+        .order(outbox::id.desc())
+        .limit(limit);
     if let Some(b) = before {
-        q = q.filter(email_outbox::id.lt(b));
+        q = q.filter(outbox::id.lt(b));
     }
     q.load(conn)
 }
 
-/// The figures at the top of the delivery page.
+/// The figures at the top of a delivery page.
 #[derive(Debug, Default)]
 pub struct Summary {
     pub queued: i64,
@@ -320,61 +469,88 @@ pub struct Summary {
     pub due: i64,
     pub dead: i64,
     pub sent_last_day: i64,
+    /// Attempts in the last 24 hours that failed (webhooks; a retried row counts its last failure).
+    pub failed_last_day: i64,
     pub last_sent_at: Option<NaiveDateTime>,
-    /// The oldest email still queued, and the last error it met.
+    /// The oldest row still queued, and the last error it met.
     pub oldest_queued: Option<(NaiveDateTime, Option<String>)>,
 }
 
-pub fn summary(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Summary> {
-    let queued = || {
-        email_outbox::table
-            .filter(email_outbox::sent_at.is_null())
-            .filter(email_outbox::dead_at.is_null())
-    };
+impl Summary {
+    /// Delivered share of the last day's attempts, in percent (none: nothing was tried).
+    pub fn success_rate(&self) -> Option<u32> {
+        let all = self.sent_last_day + self.failed_last_day;
+        (all > 0).then(|| ((self.sent_last_day * 100) / all) as u32)
+    }
+}
+
+pub fn summary(conn: &mut DbConn, lane: Lane, now: NaiveDateTime) -> QueryResult<Summary> {
+    let day_ago = now - chrono::TimeDelta::days(1);
     // Rows closed without an email (`mark_skipped` blanks their address) were never sent.
     let sent = || {
-        email_outbox::table
-            .filter(email_outbox::sent_at.is_not_null())
-            .filter(email_outbox::recipient.ne(""))
+        let q = on_shelf(of_lane(lane), Shelf::Sent);
+        match lane {
+            Lane::Email => q.filter(outbox::recipient.ne("")),
+            Lane::Webhook(_) => q,
+        }
     };
     Ok(Summary {
-        queued: queued().count().get_result(conn)?,
-        due: queued()
-            .filter(email_outbox::next_attempt_at.le(now))
+        queued: on_shelf(of_lane(lane), Shelf::Queued)
             .count()
             .get_result(conn)?,
-        dead: email_outbox::table
-            .filter(email_outbox::dead_at.is_not_null())
+        due: on_shelf(of_lane(lane), Shelf::Queued)
+            .filter(outbox::next_attempt_at.le(now))
+            .count()
+            .get_result(conn)?,
+        dead: on_shelf(of_lane(lane), Shelf::Dead)
             .count()
             .get_result(conn)?,
         sent_last_day: sent()
-            .filter(email_outbox::sent_at.gt(now - chrono::TimeDelta::days(1)))
+            .filter(outbox::sent_at.gt(day_ago))
+            .count()
+            .get_result(conn)?,
+        failed_last_day: of_lane(lane)
+            .filter(outbox::sent_at.is_null())
+            .filter(outbox::attempts.gt(0))
+            .filter(outbox::last_error.is_not_null())
+            .filter(outbox::created_at.gt(day_ago))
             .count()
             .get_result(conn)?,
         last_sent_at: sent()
-            .select(diesel::dsl::max(email_outbox::sent_at))
+            .select(diesel::dsl::max(outbox::sent_at))
             .get_result(conn)?,
-        oldest_queued: queued()
-            .order(email_outbox::id)
-            .select((email_outbox::created_at, email_outbox::last_error))
+        oldest_queued: on_shelf(of_lane(lane), Shelf::Queued)
+            .order(outbox::id)
+            .select((outbox::created_at, outbox::last_error))
             .first(conn)
             .optional()?,
     })
 }
 
-/// Gives dead letters (all of them, or the one with `id`) a new round of attempts, due now; returns how
-/// many. Their last error stays until the next attempt replaces it.
-pub fn revive(conn: &mut DbConn, id: Option<i64>, now: NaiveDateTime) -> QueryResult<usize> {
-    let dead = email_outbox::table.filter(email_outbox::dead_at.is_not_null());
-    let set = (
-        email_outbox::dead_at.eq(None::<NaiveDateTime>),
-        email_outbox::attempts.eq(0),
-        email_outbox::next_attempt_at.eq(now),
-    );
-    match id {
-        Some(id) => diesel::update(dead.filter(email_outbox::id.eq(id)))
-            .set(set)
-            .execute(conn),
-        None => diesel::update(dead).set(set).execute(conn),
+/// Gives a lane's dead letters (all of them, or the one with `id`) a new round of attempts, due now;
+/// returns how many. Their last error stays until the next attempt replaces it.
+pub fn revive(
+    conn: &mut DbConn,
+    lane: Lane,
+    id: Option<i64>,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let ids: Vec<i64> = {
+        let mut q = on_shelf(of_lane(lane), Shelf::Dead).select(outbox::id);
+        if let Some(id) = id {
+            q = q.filter(outbox::id.eq(id));
+        }
+        q.load(conn)?
+    };
+    let mut n = 0;
+    for chunk in ids.chunks(crate::db::IN_LIST) {
+        n += diesel::update(outbox::table.filter(outbox::id.eq_any(chunk)))
+            .set((
+                outbox::dead_at.eq(None::<NaiveDateTime>),
+                outbox::attempts.eq(0),
+                outbox::next_attempt_at.eq(now),
+            ))
+            .execute(conn)?;
     }
+    Ok(n)
 }

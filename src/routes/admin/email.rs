@@ -3,7 +3,7 @@
 
 use super::{private, see_other};
 use crate::auth::Staff;
-use crate::db::models::outbox::{self, Listed, Shelf, Summary};
+use crate::db::models::outbox::{self, Lane, Listed, Shelf, Summary};
 use crate::error::{PageError, html};
 use crate::routes::{AppState, Form};
 use actix_web::http::StatusCode;
@@ -28,11 +28,6 @@ struct EmailPage {
 }
 
 impl EmailPage {
-    /// Leased by a worker right now.
-    fn sending(&self, r: &Listed) -> bool {
-        r.locked_until.is_some_and(|l| l > self.now)
-    }
-
     fn shelves(&self) -> [(Shelf, &'static str, i64); 3] {
         [
             (Shelf::Queued, "Queued", self.summary.queued),
@@ -52,8 +47,8 @@ async fn email_page(
     let (summary, mut rows) = state
         .db(move |c| {
             Ok((
-                outbox::summary(c, now)?,
-                outbox::list(c, shelf, before, PAGE + 1)?,
+                outbox::summary(c, Lane::Email, now)?,
+                outbox::list(c, Lane::Email, shelf, before, PAGE + 1)?,
             ))
         })
         .await?;
@@ -128,7 +123,7 @@ async fn retry(
 ) -> Result<HttpResponse, PageError> {
     staff.form(&req, body).await?;
     let n = super::write(&state, move |c| {
-        let n = outbox::revive(c, id, crate::db::now())?;
+        let n = outbox::revive(c, Lane::Email, id, crate::db::now())?;
         if n > 0 {
             let subject = id.map_or("every dead letter".into(), |i| format!("email {i}"));
             staff.audit(

@@ -15,6 +15,7 @@ mod login;
 mod overview;
 mod profiles;
 mod users;
+mod webhooks;
 
 use crate::auth::sessions::DbSessionStore;
 use crate::auth::staff::{IDLE, admins_only, signed_in};
@@ -162,6 +163,19 @@ pub fn configure(cfg: &mut web::ServiceConfig, store: DbSessionStore, cookies: &
                                 "/{name}/enable",
                                 web::post().to(integrations::set_disabled::<false>),
                             ),
+                    )
+                    .service(
+                        web::scope("/webhooks")
+                            .wrap(from_fn(admins_only))
+                            .route("", crate::routes::get().to(webhooks::list))
+                            .route("", web::post().to(webhooks::create))
+                            .route("/{id}", crate::routes::get().to(webhooks::show))
+                            .route("/{id}", web::post().to(webhooks::update))
+                            .route("/{id}/rotate", web::post().to(webhooks::rotate))
+                            .route("/{id}/test", web::post().to(webhooks::test))
+                            .route("/{id}/replay", web::post().to(webhooks::replay))
+                            .route("/{id}/redeliver", web::post().to(webhooks::redeliver))
+                            .route("/{id}/{action}", web::post().to(webhooks::act)),
                     )
                     .service(
                         web::scope("/email")

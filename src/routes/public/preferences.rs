@@ -3,7 +3,7 @@ use crate::consent::{self, read, throttle::Allowance};
 use crate::consent::{Change, Meta};
 use crate::db::DbConn;
 use crate::db::models::agreements::Agreement;
-use crate::db::models::outbox::{self, NewMail};
+use crate::db::models::outbox::{self, Entry};
 use crate::db::models::profiles;
 use crate::domain::{ConsentValue, Email, LinkKind, Source};
 use crate::error::{PageError, html};
@@ -156,7 +156,7 @@ fn queue_link(c: &mut DbConn, recipient: &str) -> diesel::QueryResult<()> {
     }
     outbox::enqueue(
         c,
-        &[NewMail::new(
+        &[Entry::email(
             "preferences_link",
             recipient,
             serde_json::json!({ "send": send }),

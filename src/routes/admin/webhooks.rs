@@ -1,0 +1,520 @@
+//! Outgoing webhooks (admins): add, edit, pause, resume, delete and rotate endpoints (the same rules as
+//! `assent webhook`), and per endpoint its delivery log: recent deliveries with status, attempts, the
+//! receiver's answer and latency, dead letters to redeliver, a test event, a replay of every consent
+//! change since a time, and the last day's success rate.
+
+use super::{private, see_other, write};
+use crate::auth::Staff;
+use crate::auth::users::Actor;
+use crate::db::models::agreements::{self, Agreement};
+use crate::db::models::integrations::{self, Integration};
+use crate::db::models::outbox::{self, Lane, Listed, Shelf, Summary};
+use crate::db::models::webhook_endpoints::{self, Endpoint};
+use crate::error::{PageError, html};
+use crate::routes::{AppState, Form};
+use crate::webhooks::{self as hooks, Action, Draft};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+const PAGE: i64 = 50;
+
+/// What the add or edit form holds.
+#[derive(Default)]
+struct Fields {
+    url: String,
+    events: Vec<String>,
+    agreements: Vec<String>,
+    exclude_sources: String,
+    integration: String,
+}
+
+impl Fields {
+    fn of(e: &Endpoint, linked: Option<&str>) -> Fields {
+        let split = |s: &str| {
+            s.split(',')
+                .filter(|x| !x.is_empty())
+                .map(String::from)
+                .collect()
+        };
+        Fields {
+            url: e.url.clone(),
+            events: split(&e.events),
+            agreements: split(&e.agreements),
+            exclude_sources: e.exclude_sources.replace(',', ", "),
+            integration: linked.unwrap_or_default().to_string(),
+        }
+    }
+
+    fn from_form(f: &Form) -> Fields {
+        Fields {
+            url: f
+                .get("url")
+                .unwrap_or("")
+                .trim()
+                .chars()
+                .take(2000)
+                .collect(),
+            events: f.all("event").into_iter().map(String::from).collect(),
+            agreements: f.all("agreement").into_iter().map(String::from).collect(),
+            exclude_sources: f
+                .get("exclude_sources")
+                .unwrap_or("")
+                .chars()
+                .take(2000)
+                .collect(),
+            integration: f.get("integration").unwrap_or("").to_string(),
+        }
+    }
+
+    fn draft(&self) -> Draft {
+        Draft {
+            url: self.url.clone(),
+            events: self.events.clone(),
+            agreements: self.agreements.clone(),
+            exclude_sources: vec![self.exclude_sources.clone()],
+            integration: Some(self.integration.clone()),
+        }
+    }
+
+    fn has_event(&self, e: &&str) -> bool {
+        self.events.iter().any(|x| x == e)
+    }
+
+    fn has_agreement(&self, key: &str) -> bool {
+        self.agreements.iter().any(|x| x == key)
+    }
+}
+
+/// The choices the form offers.
+struct Choices {
+    agreements: Vec<Agreement>,
+    integrations: Vec<Integration>,
+}
+
+fn choices(c: &mut crate::db::DbConn) -> diesel::QueryResult<Choices> {
+    Ok(Choices {
+        agreements: agreements::all(c)?,
+        integrations: integrations::all(c)?,
+    })
+}
+
+struct Row {
+    endpoint: Endpoint,
+    summary: Summary,
+}
+
+#[derive(Template)]
+#[template(path = "admin/webhooks.html")]
+struct ListPage {
+    staff: Staff,
+    rows: Vec<Row>,
+    choices: Choices,
+    fields: Fields,
+    events: [&'static str; 3],
+    error: Option<String>,
+    /// The endpoint just added and its secret: shown this once.
+    created: Option<(i64, String)>,
+}
+
+async fn list_page(state: &AppState, staff: Staff) -> Result<ListPage, PageError> {
+    let now = crate::db::now();
+    let (rows, choices) = state
+        .db(move |c| {
+            let mut rows = Vec::new();
+            for endpoint in webhook_endpoints::all(c)? {
+                let summary = outbox::summary(c, Lane::Webhook(endpoint.id), now)?;
+                rows.push(Row { endpoint, summary });
+            }
+            Ok((rows, choices(c)?))
+        })
+        .await?;
+    Ok(ListPage {
+        staff,
+        rows,
+        choices,
+        fields: Fields {
+            events: hooks::EVENTS.iter().map(|e| e.to_string()).collect(),
+            ..Fields::default()
+        },
+        events: hooks::EVENTS,
+        error: None,
+        created: None,
+    })
+}
+
+pub async fn list(staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
+    Ok(private(html(
+        StatusCode::OK,
+        &list_page(&state, staff).await?,
+    )))
+}
+
+/// Checks a submitted form: the settings, or the page to show again with the reason.
+async fn checked(
+    state: &AppState,
+    fields: &Fields,
+) -> Result<Result<webhook_endpoints::Settings, String>, PageError> {
+    let draft = fields.draft();
+    let allow = state.allow_private_targets;
+    Ok(state.db(move |c| hooks::check(c, &draft, allow)).await?)
+}
+
+/// `POST /admin/webhooks`: adds an endpoint and shows its secret once.
+pub async fn create(
+    req: HttpRequest,
+    body: web::Payload,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let form = staff.form(&req, body).await?;
+    let fields = Fields::from_form(&form);
+    let settings = match checked(&state, &fields).await? {
+        Ok(s) => s,
+        Err(e) => {
+            let mut p = list_page(&state, staff).await?;
+            p.fields = fields;
+            p.error = Some(e);
+            return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &p)));
+        }
+    };
+    let by = Actor::from(&staff);
+    let (id, secret) = state
+        .db(move |c| Ok(hooks::add(c, &settings, &by)?))
+        .await?;
+    tracing::info!(webhook = id, "webhook endpoint added in the dashboard");
+    let mut p = list_page(&state, staff).await?;
+    // Shown in this answer only (never cached, no redirect).
+    p.created = Some((id, secret));
+    Ok(private(html(StatusCode::OK, &p)))
+}
+
+#[derive(Template)]
+#[template(path = "admin/webhook.html")]
+struct ShowPage {
+    staff: Staff,
+    endpoint: Endpoint,
+    summary: Summary,
+    shelf: Shelf,
+    rows: Vec<Listed>,
+    next: Option<String>,
+    choices: Choices,
+    fields: Fields,
+    events: [&'static str; 3],
+    notice: Option<String>,
+    error: Option<String>,
+    /// A secret made by rotation just now: shown this once.
+    rotated: Option<String>,
+    now: chrono::NaiveDateTime,
+}
+
+impl ShowPage {
+    fn shelves(&self) -> [(Shelf, &'static str, i64); 3] {
+        [
+            (Shelf::Queued, "Queued", self.summary.queued),
+            (Shelf::Dead, "Dead letters", self.summary.dead),
+            (Shelf::Sent, "Delivered", -1),
+        ]
+    }
+
+    fn status(&self) -> String {
+        match (&self.endpoint.paused_at, &self.endpoint.disabled_reason) {
+            (Some(_), Some(why)) => format!("stopped by itself: {why}"),
+            (Some(t), None) => format!("paused since {} UTC", t.format("%Y-%m-%d %H:%M")),
+            _ => "active".into(),
+        }
+    }
+}
+
+async fn show_page(
+    state: &AppState,
+    staff: Staff,
+    id: i64,
+    shelf: Shelf,
+    before: Option<i64>,
+) -> Result<ShowPage, PageError> {
+    let now = crate::db::now();
+    let found = state
+        .db(move |c| {
+            let Some(endpoint) = webhook_endpoints::find(c, id)? else {
+                return Ok(None);
+            };
+            let lane = Lane::Webhook(id);
+            let linked = match endpoint.integration_id {
+                Some(i) => integrations::all(c)?
+                    .into_iter()
+                    .find(|x| x.id == i)
+                    .map(|x| x.name),
+                None => None,
+            };
+            Ok(Some((
+                outbox::summary(c, lane, now)?,
+                outbox::list(c, lane, shelf, before, PAGE + 1)?,
+                choices(c)?,
+                Fields::of(&endpoint, linked.as_deref()),
+                endpoint,
+            )))
+        })
+        .await?;
+    let Some((summary, mut rows, choices, fields, endpoint)) = found else {
+        return Err(PageError::NotFound(
+            "There is no webhook with this id.".into(),
+        ));
+    };
+    let base = format!("/admin/webhooks/{id}?status={}&", shelf.as_str());
+    let next = super::next_page(&mut rows, PAGE, |r| r.id, &base);
+    Ok(ShowPage {
+        staff,
+        endpoint,
+        summary,
+        shelf,
+        rows,
+        next,
+        choices,
+        fields,
+        events: hooks::EVENTS,
+        notice: None,
+        error: None,
+        rotated: None,
+        now,
+    })
+}
+
+pub async fn show(
+    req: HttpRequest,
+    id: web::Path<i64>,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let q = Form::parse(req.query_string().as_bytes());
+    let shelf = match q.get("status") {
+        None => Shelf::Sent,
+        Some(raw) => Shelf::parse(raw).ok_or_else(|| {
+            PageError::BadRequest(format!(
+                "{raw:?} is not a list of deliveries here; use queued, sent or dead."
+            ))
+        })?,
+    };
+    let before = q.get("before").and_then(|b| b.parse::<i64>().ok());
+    let mut p = show_page(&state, staff, id.into_inner(), shelf, before).await?;
+    p.notice = q.get("done").and_then(|d| {
+        Some(match d {
+            "saved" => "Saved.".to_string(),
+            "paused" => "Paused: changes queue up and go out when it is resumed.".into(),
+            "resumed" => "Resumed: what queued meanwhile goes out now.".into(),
+            "test" => {
+                "A test event is queued; it shows under Delivered once the receiver answered 2xx."
+                    .into()
+            }
+            "replayed" => format!("{} consent changes are queued again.", q.get("n")?),
+            "redelivered" => format!("{} dead letters are queued again.", q.get("n")?),
+            _ => return None,
+        })
+    });
+    Ok(private(html(StatusCode::OK, &p)))
+}
+
+/// `POST /admin/webhooks/{id}`: saves edited settings.
+pub async fn update(
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: web::Payload,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let form = staff.form(&req, body).await?;
+    let fields = Fields::from_form(&form);
+    let settings = match checked(&state, &fields).await? {
+        Ok(s) => s,
+        Err(e) => {
+            let mut p = show_page(&state, staff, id, Shelf::Sent, None).await?;
+            p.fields = fields;
+            p.error = Some(e);
+            return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &p)));
+        }
+    };
+    let done = write(&state, move |c| {
+        let done = webhook_endpoints::update(c, id, &settings, crate::db::now())?;
+        if done {
+            staff.audit(
+                c,
+                "webhook.edit",
+                &format!("webhook {id}"),
+                Some(&settings.url),
+            )?;
+        }
+        Ok(done)
+    })
+    .await?;
+    if !done {
+        return Err(PageError::NotFound(
+            "There is no webhook with this id.".into(),
+        ));
+    }
+    Ok(see_other(format!("/admin/webhooks/{id}?done=saved")))
+}
+
+/// `POST /admin/webhooks/{id}/{pause|resume|delete}`.
+pub async fn act(
+    req: HttpRequest,
+    path: web::Path<(i64, String)>,
+    body: web::Payload,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let (id, verb) = path.into_inner();
+    let action = match verb.as_str() {
+        "pause" => Action::Pause,
+        "resume" => Action::Resume,
+        "delete" => Action::Delete,
+        _ => {
+            return Err(PageError::NotFound(
+                "There is no such webhook action.".into(),
+            ));
+        }
+    };
+    staff.form(&req, body).await?;
+    let by = Actor::from(&staff);
+    let done = state
+        .db(move |c| Ok(hooks::act(c, id, action, &by)?))
+        .await?;
+    if !done {
+        return Err(PageError::NotFound(
+            "There is no webhook with this id.".into(),
+        ));
+    }
+    Ok(see_other(match action {
+        Action::Pause => format!("/admin/webhooks/{id}?done=paused"),
+        Action::Resume => format!("/admin/webhooks/{id}?done=resumed"),
+        Action::Delete => "/admin/webhooks".to_string(),
+    }))
+}
+
+/// `POST /admin/webhooks/{id}/rotate`: a new secret, shown once; the old one signs alongside for a day.
+pub async fn rotate(
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: web::Payload,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    staff.form(&req, body).await?;
+    let by = Actor::from(&staff);
+    let Some(secret) = state.db(move |c| Ok(hooks::rotate(c, id, &by)?)).await? else {
+        return Err(PageError::NotFound(
+            "There is no webhook with this id.".into(),
+        ));
+    };
+    let mut p = show_page(&state, staff, id, Shelf::Sent, None).await?;
+    p.rotated = Some(secret);
+    Ok(private(html(StatusCode::OK, &p)))
+}
+
+/// `POST /admin/webhooks/{id}/test`: queues a `webhook.test` event.
+pub async fn test(
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: web::Payload,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    staff.form(&req, body).await?;
+    let found = state
+        .db(move |c| {
+            if webhook_endpoints::find(c, id)?.is_none() {
+                return Ok(false);
+            }
+            hooks::send_test(c, id)?;
+            Ok(true)
+        })
+        .await?;
+    if !found {
+        return Err(PageError::NotFound(
+            "There is no webhook with this id.".into(),
+        ));
+    }
+    Ok(see_other(format!(
+        "/admin/webhooks/{id}?status=queued&done=test"
+    )))
+}
+
+/// A time from the replay form: `datetime-local` (taken as UTC) or RFC 3339.
+fn since(raw: &str) -> Option<chrono::NaiveDateTime> {
+    let raw = raw.trim();
+    ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+        .iter()
+        .find_map(|f| chrono::NaiveDateTime::parse_from_str(raw, f).ok())
+        .or_else(|| crate::imports::map::time_value(raw).ok())
+}
+
+/// `POST /admin/webhooks/{id}/replay`: queues again every consent change recorded since a time.
+pub async fn replay(
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: web::Payload,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let form = staff.form(&req, body).await?;
+    let Some(from) = form.get("since").and_then(since) else {
+        let mut p = show_page(&state, staff, id, Shelf::Sent, None).await?;
+        p.error = Some(
+            "Give the time to replay from, like 2026-05-01T09:00 (UTC). Nothing was queued.".into(),
+        );
+        return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &p)));
+    };
+    let audit = staff.clone();
+    let n = state
+        .db(move |c| {
+            let n = hooks::replay_since(c, id, from)?;
+            crate::consent::write_tx(c, |c| {
+                audit.audit(
+                    c,
+                    "webhook.replay",
+                    &format!("webhook {id}"),
+                    Some(&format!("{n} consent changes since {from} UTC")),
+                )
+            })?;
+            Ok(n)
+        })
+        .await?;
+    Ok(see_other(format!(
+        "/admin/webhooks/{id}?status=queued&done=replayed&n={n}"
+    )))
+}
+
+/// `POST /admin/webhooks/{id}/redeliver` (every dead letter, or the one named by `row`).
+pub async fn redeliver(
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: web::Payload,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let form = staff.form(&req, body).await?;
+    let row = form.get("row").and_then(|r| r.parse::<i64>().ok());
+    let n = write(&state, move |c| {
+        let n = outbox::revive(c, Lane::Webhook(id), row, crate::db::now())?;
+        if n > 0 {
+            staff.audit(
+                c,
+                "webhook.redeliver",
+                &format!("webhook {id}"),
+                Some(&format!("{n} queued again")),
+            )?;
+        }
+        Ok(n)
+    })
+    .await?;
+    if n > 0 {
+        hooks::WAKE.send_modify(|v| *v = v.wrapping_add(1));
+    }
+    Ok(see_other(format!(
+        "/admin/webhooks/{id}?status=queued&done=redelivered&n={n}"
+    )))
+}
