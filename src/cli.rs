@@ -80,6 +80,11 @@ pub enum Command {
         #[command(subcommand)]
         command: WebhookCommand,
     },
+    /// Scheduled CSV send-files: the export CSV sent to an HTTP endpoint on a schedule
+    Sendfile {
+        #[command(subcommand)]
+        command: SendfileCommand,
+    },
     /// Manage incoming integrations: other systems that push profiles to /integrations/NAME/webhook
     Integration {
         #[command(subcommand)]
@@ -173,6 +178,49 @@ pub enum WebhookCommand {
     /// Make a new signing secret, printed once on the last line; the old one keeps signing alongside
     /// for 24 hours so the receiver can switch without losing a request
     Rotate { id: i64 },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SendfileCommand {
+    /// Schedule a send-file: the CSV of `assent export` for a filter, sent as a text/csv body
+    /// (ASSENT_SENDFILE_TOKEN_<NAME> adds a bearer token, ASSENT_SENDFILE_BASIC_<NAME>=user:password
+    /// basic auth)
+    Add {
+        /// Its name (lower-case letters, digits, - and _)
+        #[arg(long)]
+        name: String,
+        /// Where to send it: https://… (http:// too); private addresses only with
+        /// ASSENT_ALLOW_PRIVATE_TARGETS=true
+        #[arg(long)]
+        target: String,
+        /// Only profiles with this agreement …
+        #[arg(long, value_name = "KEY")]
+        agreement: Option<String>,
+        /// … at this value (default enabled)
+        #[arg(long, value_name = "enabled|disabled", requires = "agreement")]
+        status: Option<String>,
+        /// Only the profiles of this saved audience
+        #[arg(long, value_name = "NAME", conflicts_with = "agreement")]
+        audience: Option<String>,
+        /// How often: 15m, 6h, 1d (default 1d)
+        #[arg(long, value_name = "INTERVAL")]
+        every: Option<String>,
+        /// At this time of day, UTC (HH:MM; with --every, the grid goes through it; default 00:00 when
+        /// neither is given)
+        #[arg(long, value_name = "HH:MM")]
+        at: Option<String>,
+        /// Only profiles changed since the start of the last successful run
+        #[arg(long)]
+        changed_only: bool,
+        /// POST (default) or PUT
+        #[arg(long, default_value = "POST")]
+        method: String,
+    },
+    /// Run a send-file now, wait for it and print the rows and bytes sent; exit 1 with the reason if it
+    /// failed
+    Run { name: String },
+    /// List send-files with their schedule, next run and last outcome
+    List,
 }
 
 #[derive(Subcommand, Debug)]

@@ -322,6 +322,100 @@ pub fn webhook_rotate(settings: &Settings, id: i64) -> anyhow::Result<()> {
     Ok(())
 }
 
+pub fn sendfile_add(settings: &Settings, draft: crate::sendfile::Draft) -> anyhow::Result<()> {
+    let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
+    let id = crate::sendfile::add(
+        &mut conn,
+        &draft,
+        settings.allow_private_targets,
+        &users::Actor::cli(),
+    )?
+    .map_err(anyhow::Error::msg)?;
+    let s = crate::db::models::sendfiles::find(&mut conn, id)?
+        .ok_or_else(|| anyhow::anyhow!("it vanished"))?;
+    println!(
+        "Added send-file {}: {} to {}, first run at {} UTC.",
+        s.name,
+        crate::sendfile::Schedule::from(&s).describe(),
+        s.target,
+        s.next_run_at.format("%Y-%m-%d %H:%M")
+    );
+    Ok(())
+}
+
+/// Runs a send-file now in this process (or, if a server took the run first, waits for its outcome).
+pub fn sendfile_run(settings: &Settings, name: &str) -> anyhow::Result<()> {
+    use crate::sendfile::worker::{Runner, outcome};
+    let pool = db::connect(&settings.database, 4, Schema::Require)?;
+    let mut conn = pool.get()?;
+    let s = crate::db::models::sendfiles::find_by_name(&mut conn, name)?.ok_or_else(|| {
+        anyhow::anyhow!("there is no send-file named {name}; assent sendfile list shows them")
+    })?;
+    let id = crate::consent::write_tx(&mut conn, |c| {
+        crate::sendfile::create_run(c, s.id, "manual", "cli")
+    })?
+    .map_err(anyhow::Error::msg)?;
+    drop(conn);
+    let runner = Runner {
+        pool: pool.clone(),
+        node: crate::node::Node::cli(),
+        allow_private: settings.allow_private_targets,
+        base_url: settings
+            .base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", settings.bind)),
+        signer: crate::domain::Signer::new(&settings.secret_key),
+        data_dir: settings.data_dir.clone(),
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let sent = match rt.block_on(runner.run(id))? {
+        Some(sent) => sent,
+        None => loop {
+            // A server took the run first: its outcome is the answer.
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            let job = crate::db::models::jobs::find(&mut *pool.get()?, id)?
+                .ok_or_else(|| anyhow::anyhow!("run {id} vanished"))?;
+            if !job.is_open() {
+                break outcome(&job);
+            }
+        },
+    };
+    match sent {
+        Ok(s) => {
+            println!(
+                "Sent {} rows ({} bytes) to {} in {:.1} s.",
+                s.rows,
+                s.bytes,
+                name,
+                s.millis as f64 / 1000.0
+            );
+            Ok(())
+        }
+        Err(e) => anyhow::bail!("send-file {name} failed: {e}"),
+    }
+}
+
+pub fn sendfile_list(settings: &Settings) -> anyhow::Result<()> {
+    let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
+    for s in crate::db::models::sendfiles::all(&mut conn)? {
+        println!(
+            "{}\t{}\t{}\tnext {} UTC\t{}",
+            s.name,
+            s.target,
+            crate::sendfile::Schedule::from(&s).describe(),
+            s.next_run_at.format("%Y-%m-%d %H:%M"),
+            match (s.failures, s.last_success_at) {
+                (0, Some(t)) => format!("last success {} UTC", t.format("%Y-%m-%d %H:%M")),
+                (0, None) => "not run yet".into(),
+                (n, _) => format!("{n} failed runs in a row"),
+            }
+        );
+    }
+    Ok(())
+}
+
 pub fn integration_list(settings: &Settings) -> anyhow::Result<()> {
     let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
     for i in crate::db::models::integrations::all(&mut conn)? {

@@ -17,6 +17,7 @@ pub mod mail;
 pub mod node;
 pub mod outgoing;
 pub mod routes;
+pub mod sendfile;
 pub mod startup;
 pub mod supervise;
 pub mod webhooks;

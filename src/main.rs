@@ -1,6 +1,6 @@
 use assent::cli::{
     AdminCommand, ApikeyCommand, Cli, Command, IntegrationCommand, LedgerCommand, ProfileCommand,
-    WebhookCommand,
+    SendfileCommand, WebhookCommand,
 };
 use assent::config::Settings;
 use assent::startup::{Application, Tuning};
@@ -87,6 +87,34 @@ fn main() -> ExitCode {
                 assent::commands::webhook_act(&settings, id, assent::webhooks::Action::Delete)
             }
             WebhookCommand::Rotate { id } => assent::commands::webhook_rotate(&settings, id),
+        },
+        Command::Sendfile { command } => match command {
+            SendfileCommand::Add {
+                name,
+                target,
+                agreement,
+                status,
+                audience,
+                every,
+                at,
+                changed_only,
+                method,
+            } => assent::commands::sendfile_add(
+                &settings,
+                assent::sendfile::Draft {
+                    name,
+                    target,
+                    method,
+                    agreement,
+                    status,
+                    audience,
+                    every,
+                    at,
+                    changed_only,
+                },
+            ),
+            SendfileCommand::Run { name } => assent::commands::sendfile_run(&settings, &name),
+            SendfileCommand::List => assent::commands::sendfile_list(&settings),
         },
         Command::Integration { command } => match command {
             IntegrationCommand::Add {

@@ -119,6 +119,19 @@ impl Application {
         crate::supervise::task("webhooks", move || {
             crate::webhooks::deliver::run_lanes(hp.clone(), hn.clone(), hooks.clone())
         });
+        let sendfiles = crate::sendfile::worker::Runner {
+            pool: pool.clone(),
+            node: node.clone(),
+            allow_private: settings.allow_private_targets,
+            base_url: base_url.clone(),
+            signer: signer.clone(),
+            data_dir: settings.data_dir.clone(),
+        };
+        let sendfile_wakeup = Arc::new(Notify::new());
+        let sw = sendfile_wakeup.clone();
+        crate::supervise::task("sendfile", move || {
+            crate::sendfile::worker::run(sendfiles.clone(), sw.clone())
+        });
         crate::supervise::task("mail", move || {
             run_worker(p.clone(), email.clone(), w.clone(), node.clone())
         });
@@ -154,6 +167,7 @@ impl Application {
             data_dir: settings.data_dir.clone(),
             import_wakeup,
             allow_private_targets: settings.allow_private_targets,
+            sendfile_wakeup,
         });
         let per_worker = connections_per_worker(tuning.http_workers);
         let hsts = base_url.starts_with("https://");

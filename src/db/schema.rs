@@ -142,6 +142,26 @@ diesel::table! {
 }
 
 diesel::table! {
+    sendfiles (id) {
+        id -> BigInt,
+        name -> Text,
+        target -> Text,
+        method -> Text,
+        agreement -> Nullable<Text>,
+        status -> Nullable<Text>,
+        audience -> Nullable<Text>,
+        every_minutes -> Integer,
+        at_minute -> Nullable<Integer>,
+        changed_only -> Bool,
+        next_run_at -> Timestamp,
+        failures -> Integer,
+        last_success_at -> Nullable<Timestamp>,
+        paused_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     webhook_endpoints (id) {
         id -> BigInt,
         url -> Text,
@@ -293,6 +313,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
     outbox,
     webhook_endpoints,
+    sendfiles,
     admin_users,
     admin_sessions,
     login_failures,

@@ -20,6 +20,8 @@ const READERS: usize = 2;
 #[derive(Clone, Debug, Default)]
 pub struct Filter {
     pub rule: Option<Rule>,
+    /// Only profiles changed (consents or data) after this time (send-file's "changed only").
+    pub changed_since: Option<chrono::NaiveDateTime>,
 }
 
 impl Filter {
@@ -46,6 +48,7 @@ impl Filter {
                 };
                 Ok(Filter {
                     rule: Some(Rule::new(how, &[key], catalog)?),
+                    changed_since: None,
                 })
             }
         }
@@ -74,7 +77,10 @@ impl Filter {
                 name.chars().take(80).collect::<String>()
             )));
         };
-        Ok(saved.rule(catalog).map(|rule| Filter { rule: Some(rule) }))
+        Ok(saved.rule(catalog).map(|rule| Filter {
+            rule: Some(rule),
+            changed_since: None,
+        }))
     }
 }
 
@@ -176,6 +182,9 @@ impl Export {
                     .into_boxed();
                 if let Some(rule) = self.filter.rule {
                     q = q.filter(rule.sql());
+                }
+                if let Some(t) = self.filter.changed_since {
+                    q = q.filter(profiles::updated_at.gt(t));
                 }
                 Ok(q.load(conn)?
                     .into_iter()

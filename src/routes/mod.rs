@@ -47,6 +47,8 @@ pub struct AppState {
     pub import_wakeup: Arc<Notify>,
     /// Webhook targets on loopback or private addresses are allowed (`ASSENT_ALLOW_PRIVATE_TARGETS`).
     pub allow_private_targets: bool,
+    /// Wakes the send-file runner when a run is started from the dashboard.
+    pub sendfile_wakeup: Arc<Notify>,
 }
 
 impl AppState {

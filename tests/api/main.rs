@@ -22,6 +22,7 @@ mod read_api;
 mod receiver;
 mod retention;
 mod schema;
+mod sendfiles;
 mod signup_batches;
 mod users;
 mod webhooks;

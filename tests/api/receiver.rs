@@ -46,12 +46,34 @@ pub struct Seen {
 struct Inner {
     secrets: Mutex<Vec<String>>,
     got: Mutex<Vec<Got>>,
+    /// The distinct message ids among `got`.
+    ids: Mutex<std::collections::HashSet<String>>,
     seen: Mutex<Vec<Seen>>,
     script: Mutex<VecDeque<Reply>>,
     fail_percent: AtomicU32,
     rng: AtomicU64,
     bad_signatures: AtomicUsize,
     arrived: Notify,
+    /// Takes unsigned requests (send-files): each body with its headers.
+    files: Mutex<Vec<File>>,
+    plain: std::sync::atomic::AtomicBool,
+}
+
+/// An unsigned request's body and headers (a send-file).
+#[derive(Clone, Debug)]
+pub struct File {
+    pub method: String,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl File {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 #[derive(Clone)]
@@ -86,6 +108,17 @@ impl Receiver {
         r
     }
 
+    /// A receiver for send-files: no signatures; every body is kept (see `files`).
+    pub async fn start_plain() -> Receiver {
+        let r = Self::start().await;
+        r.inner.plain.store(true, Ordering::SeqCst);
+        r
+    }
+
+    pub fn files(&self) -> Vec<File> {
+        self.inner.files.lock().unwrap().clone()
+    }
+
     /// The secrets a signature may be made with (any one verifying is enough).
     pub fn trust(&self, secrets: &[&str]) {
         *self.inner.secrets.lock().unwrap() = secrets.iter().map(|s| s.to_string()).collect();
@@ -115,10 +148,7 @@ impl Receiver {
 
     /// Distinct message ids accepted.
     pub fn distinct(&self) -> usize {
-        let mut ids: Vec<String> = self.got().into_iter().map(|g| g.id).collect();
-        ids.sort();
-        ids.dedup();
-        ids.len()
+        self.inner.ids.lock().unwrap().len()
     }
 
     /// Waits (up to a minute) until `n` distinct messages were accepted.
@@ -235,7 +265,16 @@ impl Receiver {
                 Reply::Status(s) => (s, String::new()),
                 Reply::RetryAfter(s, secs) => (s, format!("retry-after: {secs}\r\n")),
             };
-            let good = self.verified(&headers, &body);
+            let plain = self.inner.plain.load(Ordering::SeqCst);
+            if plain && (200..300).contains(&status) {
+                self.inner.files.lock().unwrap().push(File {
+                    method: head[0].split(' ').next().unwrap_or_default().to_string(),
+                    headers: headers.clone(),
+                    body: String::from_utf8_lossy(&body).into_owned(),
+                });
+                self.inner.arrived.notify_waiters();
+            }
+            let good = plain || self.verified(&headers, &body);
             let status = if good { status } else { 401 };
             if !good {
                 self.inner.bad_signatures.fetch_add(1, Ordering::SeqCst);
@@ -246,9 +285,10 @@ impl Receiver {
                 status,
                 at: now,
             });
-            if (200..300).contains(&status) && !late {
+            if (200..300).contains(&status) && !late && !plain {
                 let parsed: serde_json::Value =
                     serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null);
+                self.inner.ids.lock().unwrap().insert(id.clone());
                 self.inner.got.lock().unwrap().push(Got {
                     id,
                     body: parsed,

@@ -730,3 +730,112 @@ async fn an_admin_manages_an_endpoint_and_its_deliveries_in_the_dashboard() {
         assert!(audit.contains(action), "{action} in {audit}");
     }
 }
+
+#[tokio::test]
+async fn two_hundred_simultaneous_changes_to_one_profile_arrive_in_ledger_order_ending_at_what_is_stored()
+ {
+    let app = hook_app().await;
+    let rx = Receiver::start().await;
+    let (_, secret) = add_webhook(&app, &rx.url, "consent.changed", &[]);
+    rx.trust(&[&secret]);
+    let key = app.api_key().await;
+    let mut sends = tokio::task::JoinSet::new();
+    for i in 0..200 {
+        let (http, url, key) = (app.http.clone(), app.url("/v4/clients/batch"), key.clone());
+        sends.spawn(async move {
+            let item = json!([{"email": "race@example.com", "agreements": {"email": i % 2 == 0},
+                               "consentedAt": minutes_ago(300 - i)}]);
+            let r = http
+                .post(url)
+                .bearer_auth(&key)
+                .json(&item)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status().as_u16(), 202);
+        });
+    }
+    sends.join_all().await;
+    let events = app.count("consent_events");
+    assert!(events >= 1, "some changes were recorded");
+    let got = rx.wait_for(events as usize).await;
+    drained(&app).await;
+    assert_eq!(
+        rx.distinct(),
+        events as usize,
+        "one delivery per ledger event"
+    );
+    let mut ids = std::collections::HashSet::new();
+    let firsts: Vec<&Value> = got
+        .iter()
+        .filter(|g| ids.insert(g.id.clone()))
+        .map(|g| &g.body)
+        .collect();
+    let order: Vec<i64> = firsts
+        .iter()
+        .map(|b| b["data"]["eventId"].as_i64().unwrap())
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    let last = firsts.last().unwrap()["data"]["value"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        Some(last),
+        crate::batch::value_of(&app, "race@example.com", "newsletter_agreement"),
+        "the last delivery says what the database holds"
+    );
+}
+
+#[tokio::test]
+async fn two_nodes_share_the_deliveries_without_sending_one_twice() {
+    let db = TestDb::new();
+    let rx = Receiver::start().await;
+    let env = [(ALLOW.0, ALLOW.1.to_string())];
+    let a = Binary::start(&db, Binary::free_port(), &env, false);
+    a.ready().await;
+    let b = Binary::start(&db, Binary::free_port(), &env, false);
+    b.ready().await;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_assent"))
+        .args([
+            "webhook",
+            "add",
+            "--url",
+            &rx.url,
+            "--events",
+            "consent.changed",
+        ])
+        .env("ASSENT_DATABASE_URL", &db.url)
+        .env(ALLOW.0, ALLOW.1)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    rx.trust(&[String::from_utf8_lossy(&out.stdout).lines().last().unwrap()]);
+    let key = {
+        let (key, hash) = assent::routes::api::new_key();
+        assent::db::models::api_keys::insert(&mut conn_to(&db), "two-nodes", &hash).unwrap();
+        key
+    };
+    // Both nodes take changes, both deliver.
+    let http = reqwest::Client::new();
+    for (n, node) in [&a, &b, &a, &b].iter().enumerate() {
+        let items: Vec<Value> = (0..250)
+            .map(|i| json!({"email": format!("n{n}-{i}@example.com"), "agreements": {"email": true}}))
+            .collect();
+        let r = http
+            .post(format!("{}/v4/clients/batch", node.base))
+            .bearer_auth(&key)
+            .json(&items)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 202);
+    }
+    let got = rx.wait_for(1000).await;
+    assert_eq!(got.len(), 1000, "no delivery went out twice");
+    assert_eq!(rx.bad_signatures(), 0);
+}

@@ -17,4 +17,5 @@ pub mod login_failures;
 pub mod optin_requests;
 pub mod outbox;
 pub mod profiles;
+pub mod sendfiles;
 pub mod webhook_endpoints;

@@ -1,0 +1,337 @@
+//! Scheduled send-files: the export CSV (CONTRACT.md) for a filter or saved audience, sent on a schedule
+//! to an HTTP endpoint, optionally only the profiles changed since the last successful run.
+//!
+//! Each run is a job (`jobs.kind = 'sendfile'`), so the jobs machinery that runs imports runs these: one
+//! process holds a run under a lease. A due schedule is moved to its next time by a compare-and-set
+//! before its run is created, so two nodes never start the same run; a run is counted a success only
+//! once the receiver answered 2xx to the whole file, and only then does "changed since" move on.
+
+pub mod worker;
+
+use crate::auth::users::Actor;
+use crate::db::DbConn;
+use crate::db::models::jobs::{self, NewJob};
+use crate::db::models::sendfiles::{self, NewSendfile, Sendfile};
+use chrono::{NaiveDateTime, TimeDelta, Timelike};
+use diesel::QueryResult;
+
+pub const KIND: &str = "sendfile";
+
+/// When a send-file runs, in UTC: every `every_minutes`, on the grid through `at_minute` after midnight
+/// (none: counted from when it was added).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Schedule {
+    pub every_minutes: i32,
+    pub at_minute: Option<i32>,
+}
+
+impl Schedule {
+    /// From `--every 15m|6h|1d` and `--at HH:MM`; neither means daily at midnight UTC.
+    pub fn parse(every: Option<&str>, at: Option<&str>) -> Result<Schedule, String> {
+        let every_minutes = match every.map(str::trim).filter(|e| !e.is_empty()) {
+            None => 24 * 60,
+            Some(e) => {
+                let (n, unit) = e.split_at(e.len() - 1);
+                let n: i32 = n
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| format!("{e:?} is not an interval like 15m, 6h or 1d"))?;
+                let minutes = match unit {
+                    "m" => n,
+                    "h" => n.saturating_mul(60),
+                    "d" => n.saturating_mul(24 * 60),
+                    _ => return Err(format!("{e:?} is not an interval like 15m, 6h or 1d")),
+                };
+                if !(5..=7 * 24 * 60).contains(&minutes) {
+                    return Err("the interval must be between 5 minutes and 7 days".into());
+                }
+                minutes
+            }
+        };
+        let at_minute = match at.map(str::trim).filter(|a| !a.is_empty()) {
+            None if every.is_none() => Some(0),
+            None => None,
+            Some(a) => {
+                let t = chrono::NaiveTime::parse_from_str(a, "%H:%M")
+                    .map_err(|_| format!("{a:?} is not a time like 02:30 (UTC)"))?;
+                Some((t.hour() * 60 + t.minute()) as i32)
+            }
+        };
+        Ok(Schedule {
+            every_minutes,
+            at_minute,
+        })
+    }
+
+    /// The first run time after `t` (`t` itself never).
+    pub fn next_after(&self, t: NaiveDateTime, created: NaiveDateTime) -> NaiveDateTime {
+        let step = TimeDelta::minutes(i64::from(self.every_minutes));
+        let anchor = match self.at_minute {
+            Some(m) => {
+                t.date().and_hms_opt(0, 0, 0).expect("midnight") + TimeDelta::minutes(i64::from(m))
+            }
+            None => created,
+        };
+        let behind = (t - anchor).num_seconds().div_euclid(step.num_seconds());
+        let mut next = anchor + step * (behind as i32);
+        while next <= t {
+            next += step;
+        }
+        next
+    }
+
+    pub fn describe(&self) -> String {
+        let every = match self.every_minutes {
+            m if m % (24 * 60) == 0 && m == 24 * 60 => "daily".to_string(),
+            m if m % (24 * 60) == 0 => format!("every {} days", m / (24 * 60)),
+            m if m % 60 == 0 => format!("every {} h", m / 60),
+            m => format!("every {m} min"),
+        };
+        match self.at_minute {
+            Some(m) => format!("{every} at {:02}:{:02} UTC", m / 60, m % 60),
+            None => every,
+        }
+    }
+}
+
+impl From<&Sendfile> for Schedule {
+    fn from(s: &Sendfile) -> Schedule {
+        Schedule {
+            every_minutes: s.every_minutes,
+            at_minute: s.at_minute,
+        }
+    }
+}
+
+/// A send-file as given on the command line or in the dashboard.
+pub struct Draft {
+    pub name: String,
+    pub target: String,
+    pub method: String,
+    pub agreement: Option<String>,
+    pub status: Option<String>,
+    pub audience: Option<String>,
+    pub every: Option<String>,
+    pub at: Option<String>,
+    pub changed_only: bool,
+}
+
+/// Checks a target: an `https://` or `http://` URL that is not inside this network (unless allowed).
+pub fn check_target(raw: &str, allow_private: bool) -> Result<reqwest::Url, String> {
+    if raw.trim_start().to_ascii_lowercase().starts_with("sftp://") {
+        return Err(
+            "sftp:// targets are not supported by this version yet; send to an https:// endpoint"
+                .into(),
+        );
+    }
+    let url = crate::outgoing::parse_url(raw)?;
+    crate::outgoing::check_target(&url, allow_private)?;
+    Ok(url)
+}
+
+/// The environment variable that holds a send-file's secret (`TOKEN` or `BASIC`) for `name`.
+pub fn secret_var(kind: &str, name: &str) -> String {
+    let n: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("ASSENT_SENDFILE_{kind}_{n}")
+}
+
+/// Checks and stores a send-file (audited); its id, or what to fix.
+pub fn add(
+    conn: &mut DbConn,
+    d: &Draft,
+    allow_private: bool,
+    by: &Actor,
+) -> anyhow::Result<Result<i64, String>> {
+    let name = match crate::integrations::check_name(d.name.trim()) {
+        Ok(n) => n.to_string(),
+        Err(e) => return Ok(Err(e)),
+    };
+    let url = match check_target(&d.target, allow_private) {
+        Ok(u) => u,
+        Err(e) => return Ok(Err(e)),
+    };
+    let method = d.method.trim().to_ascii_uppercase();
+    if !matches!(method.as_str(), "POST" | "PUT") {
+        return Ok(Err(format!("{method:?} is not POST or PUT")));
+    }
+    let schedule = match Schedule::parse(d.every.as_deref(), d.at.as_deref()) {
+        Ok(s) => s,
+        Err(e) => return Ok(Err(e)),
+    };
+    let catalog = crate::db::models::agreements::all(conn)?;
+    if let Err(e) = crate::exports::Filter::choose(
+        conn,
+        &catalog,
+        d.agreement.as_deref(),
+        d.status.as_deref(),
+        d.audience.as_deref(),
+    )? {
+        return Ok(Err(e));
+    }
+    let now = crate::db::now();
+    let new = NewSendfile {
+        name,
+        target: url.to_string(),
+        method,
+        agreement: d.agreement.clone().filter(|a| !a.is_empty()),
+        status: d.status.clone().filter(|s| !s.is_empty()),
+        audience: d.audience.clone().filter(|a| !a.is_empty()),
+        every_minutes: schedule.every_minutes,
+        at_minute: schedule.at_minute,
+        changed_only: d.changed_only,
+        next_run_at: schedule.next_after(now, now),
+        created_at: now,
+    };
+    Ok(crate::consent::write_tx(
+        conn,
+        |c| -> QueryResult<Result<i64, String>> {
+            let Some(id) = sendfiles::insert(c, &new)? else {
+                return Ok(Err(format!(
+                    "a send-file named {} already exists",
+                    new.name
+                )));
+            };
+            crate::db::models::audit_log::record(
+                c,
+                &by.name,
+                "sendfile.add",
+                &new.name,
+                Some(&new.target),
+                by.ip.as_deref(),
+            )?;
+            Ok(Ok(id))
+        },
+    )?)
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct Params {
+    pub sendfile_id: i64,
+    /// `schedule` or `manual`.
+    pub trigger: String,
+}
+
+/// The open run of a send-file, if any.
+pub fn open_run(conn: &mut DbConn, sendfile_id: i64) -> QueryResult<Option<i64>> {
+    Ok(jobs::open(conn, KIND)?.into_iter().find_map(|j| {
+        let p: Params = serde_json::from_str(&j.params).ok()?;
+        (p.sendfile_id == sendfile_id).then_some(j.id)
+    }))
+}
+
+/// Creates a run of a send-file (in the caller's write transaction) unless one is open already.
+pub fn create_run(
+    conn: &mut DbConn,
+    sendfile_id: i64,
+    trigger: &str,
+    by: &str,
+) -> QueryResult<Result<i64, String>> {
+    if let Some(open) = open_run(conn, sendfile_id)? {
+        return Ok(Err(format!(
+            "run {open} of this send-file has not finished yet"
+        )));
+    }
+    let params = serde_json::to_string(&Params {
+        sendfile_id,
+        trigger: trigger.into(),
+    })
+    .expect("plain JSON");
+    let now = crate::db::now();
+    Ok(Ok(jobs::create(
+        conn,
+        &NewJob {
+            kind: KIND,
+            params: &params,
+            status: "queued",
+            node: None,
+            created_by: by,
+            created_at: now,
+            updated_at: now,
+        },
+    )?))
+}
+
+/// Starts a run of every due send-file whose schedule this process moved on first; returns how many.
+pub fn start_due(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<usize> {
+    let mut started = 0;
+    for s in sendfiles::due(conn, now)? {
+        let next = Schedule::from(&s).next_after(now, s.created_at);
+        let mine = crate::consent::write_tx(conn, |c| -> QueryResult<bool> {
+            if !sendfiles::advance(c, s.id, s.next_run_at, next)? {
+                return Ok(false);
+            }
+            Ok(create_run(c, s.id, "schedule", "schedule")?.is_ok())
+        })?;
+        started += usize::from(mine);
+    }
+    Ok(started)
+}
+
+/// The wait before trying a failed send-file again: 1, 5, 15, 60 minutes, then every 2 hours (never past
+/// its next scheduled run).
+pub fn backoff(failures: i32) -> TimeDelta {
+    TimeDelta::minutes(match failures {
+        0 => 1,
+        1 => 5,
+        2 => 15,
+        3 => 60,
+        _ => 120,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    #[test]
+    fn schedules_parse_and_step_on_their_grid() {
+        let daily = Schedule::parse(None, None).unwrap();
+        assert_eq!(daily.describe(), "daily at 00:00 UTC");
+        let c = at("2026-01-01 00:00");
+        assert_eq!(
+            daily.next_after(at("2026-03-04 10:00"), c),
+            at("2026-03-05 00:00")
+        );
+        let six = Schedule::parse(Some("6h"), Some("00:30")).unwrap();
+        assert_eq!(
+            six.next_after(at("2026-03-04 10:00"), c),
+            at("2026-03-04 12:30")
+        );
+        assert_eq!(
+            six.next_after(at("2026-03-04 00:10"), c),
+            at("2026-03-04 00:30")
+        );
+        let q = Schedule::parse(Some("15m"), None).unwrap();
+        assert_eq!(
+            q.next_after(at("2026-03-04 10:07"), at("2026-03-04 10:00")),
+            at("2026-03-04 10:15")
+        );
+        assert_eq!(q.describe(), "every 15 min");
+        for bad in ["0m", "15", "3w", "1m", "8d", "x"] {
+            assert!(Schedule::parse(Some(bad), None).is_err(), "{bad}");
+        }
+        assert!(Schedule::parse(None, Some("25:00")).is_err());
+    }
+
+    #[test]
+    fn secret_variables_are_named_after_the_send_file() {
+        assert_eq!(
+            secret_var("TOKEN", "crm-nightly"),
+            "ASSENT_SENDFILE_TOKEN_CRM_NIGHTLY"
+        );
+    }
+}

@@ -1,0 +1,310 @@
+//! Scheduled send-files to a real HTTP receiver in the test process: the file equals `assent export`,
+//! "changed only" sends only what changed since the last success, a failed run is retried and never
+//! counted a success, the schedule runs by itself, and two nodes never run one schedule twice.
+
+use crate::helpers::*;
+use crate::receiver::{Receiver, Reply};
+use serde_json::json;
+
+const ALLOW: (&str, &str) = ("ASSENT_ALLOW_PRIVATE_TARGETS", "true");
+
+/// Runs `assent` on the test's database off this (single-threaded) runtime, so the in-process server
+/// and receiver keep answering while it runs.
+async fn cli(app: &TestApp, args: &[&str], env: &[(&str, &str)]) -> (bool, String) {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_assent"));
+    cmd.args(args)
+        .env("ASSENT_DATABASE_URL", &app.db.url)
+        .env("ASSENT_DATA_DIR", &app.data_dir)
+        .env("ASSENT_LOG", "warn")
+        .env(ALLOW.0, ALLOW.1)
+        .stdin(std::process::Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+async fn people(app: &TestApp, items: serde_json::Value) {
+    let key = app.api_key().await;
+    let r = app
+        .http
+        .post(app.url("/v4/clients/batch"))
+        .bearer_auth(&key)
+        .json(&items)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 202);
+}
+
+#[tokio::test]
+async fn a_send_file_carries_the_export_and_then_only_what_changed() {
+    let app = TestApp::spawn_with(Options {
+        env: vec![(ALLOW.0, ALLOW.1.into())],
+        ..Options::default()
+    })
+    .await;
+    let rx = Receiver::start_plain().await;
+    people(
+        &app,
+        json!([
+            {"email": "ann@example.com", "firstName": "Ann", "agreements": {"email": true}},
+            {"email": "bob@example.com", "agreements": {"email": false}},
+            {"email": "cy@example.com", "agreements": {"email": true, "sms": true}},
+        ]),
+    )
+    .await;
+    let (ok, out) = cli(
+        &app,
+        &[
+            "sendfile",
+            "add",
+            "--name",
+            "crm-nightly",
+            "--target",
+            &rx.url,
+            "--agreement",
+            "newsletter_agreement",
+            "--status",
+            "enabled",
+            "--every",
+            "1d",
+            "--at",
+            "02:30",
+            "--changed-only",
+        ],
+        &[],
+    )
+    .await;
+    assert!(ok, "{out}");
+    assert!(out.contains("daily at 02:30 UTC"), "{out}");
+
+    let token = ("ASSENT_SENDFILE_TOKEN_CRM_NIGHTLY", "s3cret");
+    let (ok, out) = cli(&app, &["sendfile", "run", "crm-nightly"], &[token]).await;
+    assert!(ok, "{out}");
+    assert!(out.contains("Sent 2 rows"), "{out}");
+    let files = rx.files();
+    assert_eq!(files.len(), 1);
+    let f = &files[0];
+    assert_eq!(f.method, "POST");
+    assert_eq!(f.header("authorization"), Some("Bearer s3cret"));
+    assert!(f.header("content-type").unwrap().starts_with("text/csv"));
+    // The same bytes as `assent export` of the same filter.
+    let export = app.cli(&[
+        "export",
+        "--agreement",
+        "newsletter_agreement",
+        "--status",
+        "enabled",
+    ]);
+    assert_eq!(f.body, String::from_utf8_lossy(&export.stdout));
+    assert!(f.body.contains("ann@example.com") && f.body.contains("cy@example.com"));
+    assert!(!f.body.contains("bob@example.com"));
+
+    // Nothing changed: only the header goes.
+    let (ok, out) = cli(&app, &["sendfile", "run", "crm-nightly"], &[]).await;
+    assert!(ok, "{out}");
+    assert!(out.contains("Sent 0 rows"), "{out}");
+    assert_eq!(rx.files()[1].body.lines().count(), 1, "the header only");
+    // Bob opts in: the next file holds only him.
+    people(
+        &app,
+        json!([{"email": "bob@example.com", "agreements": {"email": true}}]),
+    )
+    .await;
+    let (ok, out) = cli(&app, &["sendfile", "run", "crm-nightly"], &[]).await;
+    assert!(ok, "{out}");
+    let body = &rx.files()[2].body;
+    assert_eq!(body.lines().count(), 2, "{body}");
+    assert!(body.contains("bob@example.com"));
+    assert_eq!(
+        app.count("jobs WHERE kind = 'sendfile' AND status = 'done'"),
+        3
+    );
+    let (_, listed) = cli(&app, &["sendfile", "list"], &[]).await;
+    assert!(
+        listed.contains("crm-nightly") && listed.contains("last success"),
+        "{listed}"
+    );
+}
+
+#[tokio::test]
+async fn a_failed_run_says_why_is_retried_and_is_never_counted_a_success() {
+    let app = TestApp::spawn_with(Options {
+        env: vec![(ALLOW.0, ALLOW.1.into())],
+        ..Options::default()
+    })
+    .await;
+    let rx = Receiver::start_plain().await;
+    people(
+        &app,
+        json!([{"email": "ann@example.com", "agreements": {"email": true}}]),
+    )
+    .await;
+    let (ok, out) = cli(
+        &app,
+        &[
+            "sendfile",
+            "add",
+            "--name",
+            "flaky",
+            "--target",
+            &rx.url,
+            "--changed-only",
+            "--every",
+            "6h",
+        ],
+        &[],
+    )
+    .await;
+    assert!(ok, "{out}");
+    rx.script([Reply::Status(503)]);
+    let (ok, out) = cli(&app, &["sendfile", "run", "flaky"], &[]).await;
+    assert!(!ok, "{out}");
+    assert!(out.contains("503"), "{out}");
+    assert_eq!(
+        app.count("jobs WHERE kind = 'sendfile' AND status = 'failed' AND error LIKE '%503%'"),
+        1
+    );
+    assert_eq!(
+        app.count("sendfiles WHERE failures = 1 AND last_success_at IS NULL"),
+        1,
+        "the failure is counted and \"changed since\" did not move"
+    );
+    // The retry comes within minutes, not at the next scheduled time.
+    assert_eq!(
+        app.count(&format!(
+            "sendfiles WHERE next_run_at <= '{}'",
+            (chrono::Utc::now() + chrono::TimeDelta::minutes(2)).format("%Y-%m-%d %H:%M:%S")
+        )),
+        1
+    );
+    // A receiver that is down.
+    let (ok, out) = cli(
+        &app,
+        &[
+            "sendfile",
+            "add",
+            "--name",
+            "down",
+            "--target",
+            "http://127.0.0.1:9/x",
+        ],
+        &[],
+    )
+    .await;
+    assert!(ok, "{out}");
+    let (ok, out) = cli(&app, &["sendfile", "run", "down"], &[]).await;
+    assert!(!ok && out.contains("cannot send"), "{out}");
+    // The next success still carries what the failed run did not deliver.
+    let (ok, out) = cli(&app, &["sendfile", "run", "flaky"], &[]).await;
+    assert!(ok, "{out}");
+    assert!(rx.files().last().unwrap().body.contains("ann@example.com"));
+
+    // Bad input when adding.
+    for (args, says) in [
+        (vec!["--target", "ftp://example.com/x"], "ftp"),
+        (vec!["--target", "sftp://u@example.com/x"], "sftp"),
+        (vec!["--target", &rx.url, "--every", "3w"], "3w"),
+        (vec!["--target", &rx.url, "--at", "25:00"], "25:00"),
+        (vec!["--target", &rx.url, "--agreement", "nope"], "nope"),
+        (vec!["--target", &rx.url, "--audience", "nobody"], "nobody"),
+    ] {
+        let mut all = vec!["sendfile", "add", "--name", "bad"];
+        all.extend(args);
+        let (ok, out) = cli(&app, &all, &[]).await;
+        assert!(!ok && out.contains(says), "{all:?}: {out}");
+    }
+    let out = app.cli(&[
+        "sendfile",
+        "add",
+        "--name",
+        "inside",
+        "--target",
+        "http://127.0.0.1:9/x",
+    ]);
+    assert!(
+        !out.status.success(),
+        "refused without ASSENT_ALLOW_PRIVATE_TARGETS"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ASSENT_ALLOW_PRIVATE_TARGETS"));
+    let (ok, out) = cli(
+        &app,
+        &["sendfile", "add", "--name", "flaky", "--target", &rx.url],
+        &[],
+    )
+    .await;
+    assert!(!ok && out.contains("already exists"), "{out}");
+    let (ok, out) = cli(&app, &["sendfile", "run", "ghost"], &[]).await;
+    assert!(!ok && out.contains("no send-file named ghost"), "{out}");
+}
+
+#[tokio::test]
+async fn due_schedules_run_by_themselves_once_even_with_two_nodes() {
+    let db = TestDb::new();
+    let rx = Receiver::start_plain().await;
+    let env = [(ALLOW.0, ALLOW.1.to_string())];
+    // One after the other: the first migrates the new database.
+    let a = Binary::start(&db, Binary::free_port(), &env, false);
+    a.ready().await;
+    let b = Binary::start(&db, Binary::free_port(), &env, false);
+    b.ready().await;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_assent"))
+        .args([
+            "sendfile", "add", "--name", "hourly", "--target", &rx.url, "--every", "1h",
+        ])
+        .env("ASSENT_DATABASE_URL", &db.url)
+        .env(ALLOW.0, ALLOW.1)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Its time comes.
+    diesel::connection::SimpleConnection::batch_execute(
+        &mut conn_to(&db),
+        "UPDATE sendfiles SET next_run_at = created_at",
+    )
+    .unwrap();
+    eventually("the scheduled run is done", || {
+        use diesel::prelude::*;
+        #[derive(QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        diesel::sql_query(
+            "SELECT COUNT(*) AS n FROM jobs WHERE kind = 'sendfile' AND status = 'done'",
+        )
+        .get_result::<N>(&mut conn_to(&db))
+        .map(|r| r.n == 1)
+        .unwrap_or(false)
+    })
+    .await;
+    // Both nodes look at due schedules every second; the one that moved it on ran it, and it is not
+    // due again for an hour.
+    assert_eq!(rx.files().len(), 1);
+    let mut c = conn_to(&db);
+    let runs: i64 = {
+        use assent::db::schema::jobs::dsl::*;
+        use diesel::prelude::*;
+        jobs.filter(kind.eq("sendfile"))
+            .count()
+            .get_result(&mut c)
+            .unwrap()
+    };
+    assert_eq!(runs, 1);
+    drop((a, b));
+}
