@@ -226,3 +226,31 @@ pub fn truncate(t: chrono::NaiveDateTime) -> chrono::NaiveDateTime {
 
 /// Most values in one `IN (…)` list (SQLite allows 32,766 bound values per statement).
 pub const IN_LIST: usize = 2000;
+
+/// PostgreSQL: refreshes a table's planner statistics when a tenth of its rows changed since they were
+/// taken (what autovacuum does, for servers where it is off). A queue table like the outbox grows from
+/// nothing to a large backlog quickly, and with statistics of the empty table the planner picks plans
+/// that scan the whole backlog per row. Returns whether it ran. SQLite: nothing to do.
+pub fn analyze_if_stale(conn: &mut DbConn, table: &str) -> QueryResult<bool> {
+    #[derive(QueryableByName)]
+    struct Stale {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        stale: bool,
+    }
+    let DbConn::Pg(c) = conn else {
+        return Ok(false);
+    };
+    let stale = diesel::sql_query(
+        "SELECT COALESCE(s.n_mod_since_analyze > 1000 + 0.1 * GREATEST(c.reltuples, 0), false) AS stale \
+         FROM pg_class c LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid \
+         WHERE c.oid = to_regclass($1)",
+    )
+    .bind::<diesel::sql_types::Text, _>(table)
+    .get_result::<Stale>(c)
+    .optional()?
+    .is_some_and(|s| s.stale);
+    if stale {
+        diesel::sql_query(format!("ANALYZE {table}")).execute(c)?;
+    }
+    Ok(stale)
+}

@@ -266,7 +266,10 @@ pub async fn run_lanes(pool: Pool, node: crate::node::Node, settings: Settings) 
     loop {
         let p = pool.clone();
         let active = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<i64>> {
-            Ok(webhook_endpoints::active_ids(&mut *p.get()?)?)
+            let mut conn = p.get()?;
+            // The claim's plan depends on the backlog's size being known (see `analyze_if_stale`).
+            crate::db::analyze_if_stale(&mut conn, "outbox")?;
+            Ok(webhook_endpoints::active_ids(&mut conn)?)
         })
         .await;
         match active {

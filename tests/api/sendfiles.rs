@@ -308,3 +308,81 @@ async fn due_schedules_run_by_themselves_once_even_with_two_nodes() {
     assert_eq!(runs, 1);
     drop((a, b));
 }
+
+#[tokio::test]
+async fn an_admin_schedules_and_runs_a_send_file_in_the_dashboard() {
+    let app = TestApp::spawn_with(Options {
+        env: vec![(ALLOW.0, ALLOW.1.into())],
+        ..Options::default()
+    })
+    .await;
+    let marketer = crate::admin::staff(&app, "m@example.com", "marketer").await;
+    assert_eq!(marketer.get("/admin/sendfiles").await.0, 403);
+    let admin = crate::admin::staff(&app, "admin@example.com", "admin").await;
+    people(
+        &app,
+        json!([{"email": "ann@example.com", "agreements": {"email": true}}]),
+    )
+    .await;
+    let rx = Receiver::start_plain().await;
+    let form = |target: &str| {
+        vec![
+            ("name", "shop"),
+            ("target", target),
+            ("method", "PUT"),
+            ("agreement", "newsletter_agreement"),
+            ("status", "enabled"),
+            ("every", "6h"),
+            ("at", "01:15"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k, v.to_string()))
+        .collect::<Vec<_>>()
+    };
+    let bad = form("gopher://shop.example/");
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, page, _) = admin
+        .submit("/admin/sendfiles", "/admin/sendfiles", &bad)
+        .await;
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains("gopher"), "{page}");
+    let good = form(&rx.url);
+    let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _, _) = admin
+        .submit("/admin/sendfiles", "/admin/sendfiles", &good)
+        .await;
+    assert_eq!(status, 303);
+    let (_, page, _) = admin.get("/admin/sendfiles").await;
+    assert!(page.contains("every 6 h at 01:15 UTC"), "{page}");
+
+    let (status, _, location) = admin
+        .submit("/admin/sendfiles", "/admin/sendfiles/shop/run", &[])
+        .await;
+    assert_eq!(status, 303);
+    assert_eq!(location.as_deref(), Some("/admin/sendfiles?started=shop"));
+    eventually("the run is done", || {
+        app.count("jobs WHERE kind = 'sendfile' AND status = 'done'") == 1
+    })
+    .await;
+    let files = rx.files();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].method, "PUT");
+    assert!(files[0].body.contains("ann@example.com"));
+    let (_, page, _) = admin.get("/admin/sendfiles").await;
+    assert!(
+        page.contains("<td>done</td>") && page.contains("<td>1</td>"),
+        "{page}"
+    );
+    assert_eq!(
+        admin
+            .submit("/admin/sendfiles", "/admin/sendfiles/ghost/run", &[])
+            .await
+            .0,
+        404
+    );
+    let (_, audit, _) = admin.get("/admin/audit").await;
+    assert!(
+        audit.contains("sendfile.add") && audit.contains("sendfile.run"),
+        "{audit}"
+    );
+}

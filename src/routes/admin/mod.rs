@@ -14,6 +14,7 @@ mod integrations;
 mod login;
 mod overview;
 mod profiles;
+mod sendfiles;
 mod users;
 mod webhooks;
 
@@ -176,6 +177,13 @@ pub fn configure(cfg: &mut web::ServiceConfig, store: DbSessionStore, cookies: &
                             .route("/{id}/replay", web::post().to(webhooks::replay))
                             .route("/{id}/redeliver", web::post().to(webhooks::redeliver))
                             .route("/{id}/{action}", web::post().to(webhooks::act)),
+                    )
+                    .service(
+                        web::scope("/sendfiles")
+                            .wrap(from_fn(admins_only))
+                            .route("", crate::routes::get().to(sendfiles::list))
+                            .route("", web::post().to(sendfiles::create))
+                            .route("/{name}/run", web::post().to(sendfiles::run_now)),
                     )
                     .service(
                         web::scope("/email")

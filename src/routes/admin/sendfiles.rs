@@ -1,0 +1,204 @@
+//! Send-files (admins): schedule the export CSV to an HTTP endpoint (the same rules as `assent sendfile
+//! add`), run one now, and see each run with its rows, bytes, duration and error.
+
+use super::{private, see_other, write};
+use crate::auth::Staff;
+use crate::auth::users::Actor;
+use crate::db::models::agreements::{self, Agreement};
+use crate::db::models::audiences::{self, Audience};
+use crate::db::models::jobs::{self, Job};
+use crate::db::models::sendfiles::{self, Sendfile};
+use crate::error::{PageError, html};
+use crate::routes::AppState;
+use crate::sendfile::{self, Draft, Schedule};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+/// A run as the page lists it.
+struct Run {
+    job: Job,
+    name: String,
+    sent: Result<crate::sendfile::worker::Sent, String>,
+}
+
+#[derive(Default)]
+struct Fields {
+    name: String,
+    target: String,
+    method: String,
+    agreement: String,
+    status: String,
+    audience: String,
+    every: String,
+    at: String,
+    changed_only: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin/sendfiles.html")]
+struct Page {
+    staff: Staff,
+    sendfiles: Vec<(Sendfile, String)>,
+    runs: Vec<Run>,
+    agreements: Vec<Agreement>,
+    audiences: Vec<Audience>,
+    fields: Fields,
+    error: Option<String>,
+    notice: Option<String>,
+}
+
+async fn page(state: &AppState, staff: Staff) -> Result<Page, PageError> {
+    let (list, recent, agreements, audiences) = state
+        .db(|c| {
+            Ok((
+                sendfiles::all(c)?,
+                jobs::recent(c, sendfile::KIND, 20)?,
+                agreements::all(c)?,
+                audiences::all(c)?,
+            ))
+        })
+        .await?;
+    let names: std::collections::HashMap<i64, String> =
+        list.iter().map(|s| (s.id, s.name.clone())).collect();
+    let runs = recent
+        .into_iter()
+        .map(|job| {
+            let id = serde_json::from_str::<sendfile::Params>(&job.params)
+                .map(|p| p.sendfile_id)
+                .unwrap_or_default();
+            Run {
+                name: names
+                    .get(&id)
+                    .cloned()
+                    .unwrap_or_else(|| "(deleted)".into()),
+                sent: crate::sendfile::worker::outcome(&job),
+                job,
+            }
+        })
+        .collect();
+    Ok(Page {
+        staff,
+        sendfiles: list
+            .into_iter()
+            .map(|s| {
+                let schedule = Schedule::from(&s).describe();
+                (s, schedule)
+            })
+            .collect(),
+        runs,
+        agreements,
+        audiences,
+        fields: Fields {
+            method: "POST".into(),
+            every: "1d".into(),
+            at: "02:00".into(),
+            ..Fields::default()
+        },
+        error: None,
+        notice: None,
+    })
+}
+
+pub async fn list(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let mut p = page(&state, staff).await?;
+    let q = crate::routes::Form::parse(req.query_string().as_bytes());
+    p.notice = q.get("started").map(|name| {
+        format!("A run of {name} is starting; it is listed below once it ends (refresh the page).")
+    });
+    Ok(private(html(StatusCode::OK, &p)))
+}
+
+/// `POST /admin/sendfiles`: adds a send-file.
+pub async fn create(
+    req: HttpRequest,
+    body: web::Payload,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let form = staff.form(&req, body).await?;
+    let get = |k: &str| {
+        form.get(k)
+            .unwrap_or("")
+            .trim()
+            .chars()
+            .take(2000)
+            .collect::<String>()
+    };
+    let fields = Fields {
+        name: get("name"),
+        target: get("target"),
+        method: get("method"),
+        agreement: get("agreement"),
+        status: get("status"),
+        audience: get("audience"),
+        every: get("every"),
+        at: get("at"),
+        changed_only: form.get("changed_only").is_some(),
+    };
+    let opt = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
+    let draft = Draft {
+        name: fields.name.clone(),
+        target: fields.target.clone(),
+        method: fields.method.clone(),
+        agreement: opt(&fields.agreement),
+        status: opt(&fields.agreement).and(opt(&fields.status)),
+        audience: opt(&fields.audience),
+        every: opt(&fields.every),
+        at: opt(&fields.at),
+        changed_only: fields.changed_only,
+    };
+    let (allow, by) = (state.allow_private_targets, Actor::from(&staff));
+    let added = state
+        .db(move |c| sendfile::add(c, &draft, allow, &by))
+        .await?;
+    if let Err(e) = added {
+        let mut p = page(&state, staff).await?;
+        p.fields = fields;
+        p.error = Some(e);
+        return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &p)));
+    }
+    Ok(see_other("/admin/sendfiles"))
+}
+
+/// `POST /admin/sendfiles/{name}/run`: starts a run now (the server's runner picks it up at once).
+pub async fn run_now(
+    req: HttpRequest,
+    name: web::Path<String>,
+    body: web::Payload,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    staff.form(&req, body).await?;
+    let name = name.into_inner();
+    let (n, who) = (name.clone(), staff.clone());
+    let started = write(&state, move |c| {
+        let Some(s) = sendfiles::find_by_name(c, &n)? else {
+            return Ok(None);
+        };
+        let run = sendfile::create_run(c, s.id, "manual", &who.actor())?;
+        if run.is_ok() {
+            who.audit(c, "sendfile.run", &n, None)?;
+        }
+        Ok(Some(run))
+    })
+    .await?;
+    match started {
+        None => Err(PageError::NotFound(
+            "There is no send-file with this name.".into(),
+        )),
+        Some(Err(e)) => {
+            let mut p = page(&state, staff).await?;
+            p.error = Some(e);
+            Ok(private(html(StatusCode::CONFLICT, &p)))
+        }
+        Some(Ok(_)) => {
+            state.sendfile_wakeup.notify_one();
+            Ok(see_other(format!("/admin/sendfiles?started={name}")))
+        }
+    }
+}
