@@ -139,6 +139,25 @@ impl reqwest::dns::Resolve for Guarded {
     }
 }
 
+/// A failed request as a person reads it: what kind of failure, then the whole chain of causes (DNS,
+/// the guard's refusal, connect, TLS, timeout).
+pub fn describe(e: &reqwest::Error) -> String {
+    let mut text = if e.is_timeout() {
+        "no answer in time".to_string()
+    } else if e.is_connect() {
+        "cannot connect".to_string()
+    } else {
+        "the request failed".to_string()
+    };
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
 /// The client for user-configured targets: keep-alive connections, a whole-request timeout, no
 /// redirects, and the resolver guard unless private targets are allowed.
 pub fn client(allow_private: bool, timeout: Duration) -> reqwest::Client {

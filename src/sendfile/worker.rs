@@ -27,19 +27,13 @@ pub struct Runner {
     pub data_dir: PathBuf,
 }
 
-/// What a finished run sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a finished run sent; stored as its job's counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Sent {
     pub rows: u64,
     pub bytes: u64,
+    #[serde(rename = "duration_ms")]
     pub millis: u64,
-}
-
-#[derive(serde::Serialize, serde::Deserialize, Default)]
-struct Counts {
-    rows: u64,
-    bytes: u64,
-    duration_ms: u64,
 }
 
 /// A finished job's outcome, as `run` reports it.
@@ -47,12 +41,7 @@ pub fn outcome(job: &Job) -> Result<Sent, String> {
     if let Some(e) = &job.error {
         return Err(e.clone());
     }
-    let c: Counts = serde_json::from_str(&job.counts).unwrap_or_default();
-    Ok(Sent {
-        rows: c.rows,
-        bytes: c.bytes,
-        millis: c.duration_ms,
-    })
+    Ok(serde_json::from_str(&job.counts).unwrap_or_default())
 }
 
 fn delta(d: Duration) -> chrono::TimeDelta {
@@ -127,17 +116,11 @@ impl Runner {
         self.db(move |c| {
             crate::consent::write_tx(c, |c| {
                 let now = crate::db::now();
-                let counts = match &recorded {
-                    Ok(s) => Counts {
-                        rows: s.rows,
-                        bytes: s.bytes,
-                        duration_ms: s.millis,
-                    },
-                    Err(_) => Counts {
-                        duration_ms: millis,
-                        ..Counts::default()
-                    },
-                };
+                // A failed run records how long it tried, and nothing as sent.
+                let counts = recorded.clone().unwrap_or(Sent {
+                    millis,
+                    ..Sent::default()
+                });
                 let rows = counts.rows as i64;
                 let text = serde_json::to_string(&counts).expect("plain JSON");
                 jobs::progress(c, id, &claim_id, rows, Some(rows), &text, now, now)?;
@@ -261,14 +244,11 @@ impl Runner {
             req = req.basic_auth(user, Some(pass));
         }
         let answer = req.send().await.map_err(|e| {
-            let mut text = format!("cannot send to {}: {e}", url.host_str().unwrap_or_default());
-            let mut source = std::error::Error::source(&e);
-            while let Some(s) = source {
-                text.push_str(": ");
-                text.push_str(&s.to_string());
-                source = s.source();
-            }
-            text
+            format!(
+                "cannot send to {}: {}",
+                url.host_str().unwrap_or_default(),
+                crate::outgoing::describe(&e)
+            )
         })?;
         let status = answer.status();
         if status.is_success() {

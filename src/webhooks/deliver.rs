@@ -193,7 +193,7 @@ impl Deliver for Webhook {
                     latency_ms: latency(started),
                     ..Answer::default()
                 };
-                return Attempt::retry(describe(&e), answer);
+                return Attempt::retry(crate::outgoing::describe(&e), answer);
             }
         };
         let status = response.status();
@@ -229,24 +229,6 @@ impl Deliver for Webhook {
         )?;
         Ok(())
     }
-}
-
-/// A request error as a person reads it (the chain says what actually failed: DNS, connect, timeout).
-fn describe(e: &reqwest::Error) -> String {
-    let mut text = if e.is_timeout() {
-        "no answer in time".to_string()
-    } else if e.is_connect() {
-        "cannot connect".to_string()
-    } else {
-        "the request failed".to_string()
-    };
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
 }
 
 struct Running {

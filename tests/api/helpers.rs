@@ -569,14 +569,7 @@ impl TestApp {
     }
 
     pub async fn api_key(&self) -> String {
-        let (key, hash) = assent::routes::api::new_key();
-        assent::db::models::api_keys::insert(
-            &mut self.conn(),
-            &format!("test-{}", random_suffix()),
-            &hash,
-        )
-        .unwrap();
-        key
+        self.db.api_key()
     }
 
     pub async fn api(&self, path: &str, key: &str) -> (u16, serde_json::Value) {
@@ -597,16 +590,36 @@ impl TestApp {
 
     /// Runs the real `assent` binary against this test's database, with further settings.
     pub fn cli_env(&self, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+        self.db.command(args, env).output().unwrap()
+    }
+}
+
+impl TestDb {
+    /// The real `assent` binary with these arguments and settings, on this database and its data folder
+    /// (the one `TestApp` and `Binary` use).
+    pub fn command(&self, args: &[&str], env: &[(&str, &str)]) -> std::process::Command {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_assent"));
         cmd.args(args)
-            .env("ASSENT_DATABASE_URL", &self.db.url)
-            .env("ASSENT_DATA_DIR", &self.data_dir)
+            .env("ASSENT_DATABASE_URL", &self.url)
+            .env("ASSENT_DATA_DIR", self.dir().join("data"))
             .env("ASSENT_LOG", "warn")
             .stdin(std::process::Stdio::null());
         for (k, v) in env {
             cmd.env(k, v);
         }
-        cmd.output().unwrap()
+        cmd
+    }
+
+    /// A new API key on this database.
+    pub fn api_key(&self) -> String {
+        let (key, hash) = assent::routes::api::new_key();
+        assent::db::models::api_keys::insert(
+            &mut conn_to(self),
+            &format!("test-{}", random_suffix()),
+            &hash,
+        )
+        .unwrap();
+        key
     }
 }
 

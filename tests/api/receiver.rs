@@ -51,6 +51,8 @@ struct Inner {
     seen: Mutex<Vec<Seen>>,
     script: Mutex<VecDeque<Reply>>,
     fail_percent: AtomicU32,
+    /// Random failures per message id so far (never more than `MAX_RANDOM_FAILURES` for one message).
+    failed: Mutex<std::collections::HashMap<String, u32>>,
     rng: AtomicU64,
     bad_signatures: AtomicUsize,
     arrived: Notify,
@@ -75,6 +77,8 @@ impl File {
             .map(|(_, v)| v.as_str())
     }
 }
+
+pub const MAX_RANDOM_FAILURES: u32 = 4;
 
 #[derive(Clone)]
 pub struct Receiver {
@@ -129,7 +133,9 @@ impl Receiver {
         self.inner.script.lock().unwrap().extend(replies);
     }
 
-    /// Fails this share of requests with 500, pseudo-randomly (but repeatably).
+    /// Fails this share of requests with 500, pseudo-randomly (but repeatably), and one message at most
+    /// `MAX_RANDOM_FAILURES` times in a row, so a test's messages never run out of their 8 attempts
+    /// (at 30% that would happen to about 1 in 15,000 messages).
     pub fn fail_percent(&self, p: u32) {
         self.inner.fail_percent.store(p, Ordering::SeqCst);
     }
@@ -241,7 +247,10 @@ impl Receiver {
             let reply = self.inner.script.lock().unwrap().pop_front();
             let reply = reply.unwrap_or_else(|| {
                 let p = self.inner.fail_percent.load(Ordering::SeqCst);
-                if p > 0 && self.next_random() < p {
+                let mut failed = self.inner.failed.lock().unwrap();
+                let so_far = failed.entry(id.clone()).or_default();
+                if p > 0 && *so_far < MAX_RANDOM_FAILURES && self.next_random() < p {
+                    *so_far += 1;
                     Reply::Status(500)
                 } else {
                     Reply::Status(200)

@@ -11,16 +11,9 @@ const ALLOW: (&str, &str) = ("ASSENT_ALLOW_PRIVATE_TARGETS", "true");
 /// Runs `assent` on the test's database off this (single-threaded) runtime, so the in-process server
 /// and receiver keep answering while it runs.
 async fn cli(app: &TestApp, args: &[&str], env: &[(&str, &str)]) -> (bool, String) {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_assent"));
-    cmd.args(args)
-        .env("ASSENT_DATABASE_URL", &app.db.url)
-        .env("ASSENT_DATA_DIR", &app.data_dir)
-        .env("ASSENT_LOG", "warn")
-        .env(ALLOW.0, ALLOW.1)
-        .stdin(std::process::Stdio::null());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
+    let mut all_env = vec![ALLOW];
+    all_env.extend_from_slice(env);
+    let mut cmd = app.db.command(args, &all_env);
     let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
         .await
         .unwrap();
@@ -259,12 +252,13 @@ async fn due_schedules_run_by_themselves_once_even_with_two_nodes() {
     a.ready().await;
     let b = Binary::start(&db, Binary::free_port(), &env, false);
     b.ready().await;
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_assent"))
-        .args([
-            "sendfile", "add", "--name", "hourly", "--target", &rx.url, "--every", "1h",
-        ])
-        .env("ASSENT_DATABASE_URL", &db.url)
-        .env(ALLOW.0, ALLOW.1)
+    let out = db
+        .command(
+            &[
+                "sendfile", "add", "--name", "hourly", "--target", &rx.url, "--every", "1h",
+            ],
+            &[ALLOW],
+        )
         .output()
         .unwrap();
     assert!(

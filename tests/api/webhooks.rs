@@ -40,6 +40,34 @@ pub fn add_webhook(app: &TestApp, url: &str, events: &str, extra: &[&str]) -> (i
     (id, secret)
 }
 
+/// `assent webhook add` for every consent change on a database that `Binary` servers use; its secret.
+fn webhook_on(db: &TestDb, url: &str) -> String {
+    let out = db
+        .command(
+            &[
+                "webhook",
+                "add",
+                "--url",
+                url,
+                "--events",
+                "consent.changed",
+            ],
+            &[ALLOW],
+        )
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .last()
+        .unwrap()
+        .to_string()
+}
+
 fn cli_ok(app: &TestApp, args: &[&str]) -> String {
     let out = app.cli_env(args, &[ALLOW]);
     let text = format!(
@@ -495,40 +523,14 @@ async fn a_server_killed_while_delivering_loses_nothing() {
     let first = Binary::start(&db, port, &env, false);
     first.ready().await;
     // The app's own helpers work on the same database.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_assent"))
-        .args([
-            "webhook",
-            "add",
-            "--url",
-            &rx.url,
-            "--events",
-            "consent.changed",
-        ])
-        .env("ASSENT_DATABASE_URL", &db.url)
-        .env(ALLOW.0, ALLOW.1)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let secret = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .last()
-        .unwrap()
-        .to_string();
+    let secret = webhook_on(&db, &rx.url);
     rx.trust(&[&secret]);
     // Slow answers keep requests in flight when the server dies.
     rx.script(std::iter::repeat_n(
         Reply::Delay(Duration::from_millis(300)),
         400,
     ));
-    let key = {
-        let (key, hash) = assent::routes::api::new_key();
-        assent::db::models::api_keys::insert(&mut conn_to(&db), "kill-test", &hash).unwrap();
-        key
-    };
+    let key = db.api_key();
     let http = reqwest::Client::new();
     let items: Vec<Value> = (0..300)
         .map(|i| json!({"email": format!("k{i}@example.com"), "agreements": {"email": true}}))
@@ -712,6 +714,13 @@ async fn an_admin_manages_an_endpoint_and_its_deliveries_in_the_dashboard() {
     assert_eq!(status, 200);
     let at = page.find(needle).expect("the new secret is shown once") + needle.len();
     assert_ne!(page[at..].split('<').next().unwrap(), secret);
+    // Addresses that name nothing here.
+    assert_eq!(admin.get(&format!("{show}?status=bogus")).await.0, 400);
+    assert_eq!(
+        admin.submit(&show, &format!("{show}/explode"), &[]).await.0,
+        404
+    );
+    assert_eq!(admin.get("/admin/webhooks/999999").await.0, 404);
     assert_eq!(
         admin.submit(&show, &format!("{show}/delete"), &[]).await.0,
         303
@@ -796,30 +805,9 @@ async fn two_nodes_share_the_deliveries_without_sending_one_twice() {
     a.ready().await;
     let b = Binary::start(&db, Binary::free_port(), &env, false);
     b.ready().await;
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_assent"))
-        .args([
-            "webhook",
-            "add",
-            "--url",
-            &rx.url,
-            "--events",
-            "consent.changed",
-        ])
-        .env("ASSENT_DATABASE_URL", &db.url)
-        .env(ALLOW.0, ALLOW.1)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    rx.trust(&[String::from_utf8_lossy(&out.stdout).lines().last().unwrap()]);
-    let key = {
-        let (key, hash) = assent::routes::api::new_key();
-        assent::db::models::api_keys::insert(&mut conn_to(&db), "two-nodes", &hash).unwrap();
-        key
-    };
+    let secret = webhook_on(&db, &rx.url);
+    rx.trust(&[&secret]);
+    let key = db.api_key();
     // Both nodes take changes, both deliver.
     let http = reqwest::Client::new();
     for (n, node) in [&a, &b, &a, &b].iter().enumerate() {

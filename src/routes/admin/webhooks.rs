@@ -19,6 +19,10 @@ use askama::Template;
 
 const PAGE: i64 = 50;
 
+fn no_webhook() -> PageError {
+    PageError::NotFound("There is no webhook with this id.".into())
+}
+
 /// What the add or edit form holds.
 #[derive(Default)]
 struct Fields {
@@ -257,9 +261,7 @@ async fn show_page(
         })
         .await?;
     let Some((summary, mut rows, choices, fields, endpoint)) = found else {
-        return Err(PageError::NotFound(
-            "There is no webhook with this id.".into(),
-        ));
+        return Err(no_webhook());
     };
     let base = format!("/admin/webhooks/{id}?status={}&", shelf.as_str());
     let next = super::next_page(&mut rows, PAGE, |r| r.id, &base);
@@ -348,9 +350,7 @@ pub async fn update(
     })
     .await?;
     if !done {
-        return Err(PageError::NotFound(
-            "There is no webhook with this id.".into(),
-        ));
+        return Err(no_webhook());
     }
     Ok(see_other(format!("/admin/webhooks/{id}?done=saved")))
 }
@@ -380,9 +380,7 @@ pub async fn act(
         .db(move |c| Ok(hooks::act(c, id, action, &by)?))
         .await?;
     if !done {
-        return Err(PageError::NotFound(
-            "There is no webhook with this id.".into(),
-        ));
+        return Err(no_webhook());
     }
     Ok(see_other(match action {
         Action::Pause => format!("/admin/webhooks/{id}?done=paused"),
@@ -403,9 +401,7 @@ pub async fn rotate(
     staff.form(&req, body).await?;
     let by = Actor::from(&staff);
     let Some(secret) = state.db(move |c| Ok(hooks::rotate(c, id, &by)?)).await? else {
-        return Err(PageError::NotFound(
-            "There is no webhook with this id.".into(),
-        ));
+        return Err(no_webhook());
     };
     let mut p = show_page(&state, staff, id, Shelf::Sent, None).await?;
     p.rotated = Some(secret);
@@ -432,9 +428,7 @@ pub async fn test(
         })
         .await?;
     if !found {
-        return Err(PageError::NotFound(
-            "There is no webhook with this id.".into(),
-        ));
+        return Err(no_webhook());
     }
     Ok(see_other(format!(
         "/admin/webhooks/{id}?status=queued&done=test"
