@@ -184,15 +184,21 @@ pub enum WebhookCommand {
 pub enum SendfileCommand {
     /// Schedule a send-file: the CSV of `assent export` for a filter, sent as a text/csv body
     /// (ASSENT_SENDFILE_TOKEN_<NAME> adds a bearer token, ASSENT_SENDFILE_BASIC_<NAME>=user:password
-    /// basic auth)
+    /// basic auth) or written to an SFTP server (--key FILE, or ASSENT_SENDFILE_PASSWORD_<NAME>; the
+    /// server's host key is pinned on first use)
     Add {
         /// Its name (lower-case letters, digits, - and _)
         #[arg(long)]
         name: String,
-        /// Where to send it: https://… (http:// too); private addresses only with
+        /// Where to send it: https://… (http:// too), or sftp://USER@HOST[:PORT]/PATH where PATH may
+        /// hold {date} and {time} (UTC; /~/… is under the user's home); private addresses only with
         /// ASSENT_ALLOW_PRIVATE_TARGETS=true
         #[arg(long)]
         target: String,
+        /// SFTP: the private key file to log in with (OpenSSH or PEM; a passphrase comes from
+        /// ASSENT_SENDFILE_PASSPHRASE_<NAME>). Read at each run, so it must exist where the server runs
+        #[arg(long, value_name = "FILE")]
+        key: Option<String>,
         /// Only profiles with this agreement …
         #[arg(long, value_name = "KEY")]
         agreement: Option<String>,
@@ -221,6 +227,9 @@ pub enum SendfileCommand {
     Run { name: String },
     /// List send-files with their schedule, next run and last outcome
     List,
+    /// Forget an SFTP send-file's pinned host key (after the server's key was replaced on purpose):
+    /// the next run trusts and pins the key the server shows then
+    ForgetHostKey { name: String },
 }
 
 #[derive(Subcommand, Debug)]

@@ -412,6 +412,20 @@ pub fn sendfile_list(settings: &Settings) -> anyhow::Result<()> {
                 (n, _) => format!("{n} failed runs in a row"),
             }
         );
+        if let Some(k) = &s.host_key {
+            println!("\thost key {k}");
+        }
+    }
+    Ok(())
+}
+
+pub fn sendfile_forget_host_key(settings: &Settings, name: &str) -> anyhow::Result<()> {
+    let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
+    let forgot = crate::sendfile::forget_host_key(&mut conn, name, &users::Actor::cli())?
+        .map_err(anyhow::Error::msg)?;
+    match forgot {
+        Some(k) => println!("Forgot {k}; the next run of {name} pins the key the server shows."),
+        None => println!("{name} had no pinned host key."),
     }
     Ok(())
 }

@@ -99,6 +99,7 @@ fn main() -> ExitCode {
                 at,
                 changed_only,
                 method,
+                key,
             } => assent::commands::sendfile_add(
                 &settings,
                 assent::sendfile::Draft {
@@ -111,10 +112,14 @@ fn main() -> ExitCode {
                     every,
                     at,
                     changed_only,
+                    key,
                 },
             ),
             SendfileCommand::Run { name } => assent::commands::sendfile_run(&settings, &name),
             SendfileCommand::List => assent::commands::sendfile_list(&settings),
+            SendfileCommand::ForgetHostKey { name } => {
+                assent::commands::sendfile_forget_host_key(&settings, &name)
+            }
         },
         Command::Integration { command } => match command {
             IntegrationCommand::Add {

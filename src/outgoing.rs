@@ -82,23 +82,53 @@ pub fn parse_url(raw: &str) -> Result<Url, String> {
 
 /// Resolves the URL's host now (blocking) and refuses it if any address it has is not public.
 pub fn check_target(url: &Url, allow_private: bool) -> Result<(), String> {
-    if allow_private {
-        return Ok(());
-    }
     let host = url.host_str().unwrap_or_default();
     let port = url.port_or_known_default().unwrap_or(443);
-    let addrs: Vec<SocketAddr> = match url.host() {
-        Some(url::Host::Ipv4(ip)) => vec![SocketAddr::new(ip.into(), port)],
-        Some(url::Host::Ipv6(ip)) => vec![SocketAddr::new(ip.into(), port)],
-        _ => (host, port)
+    check_host(
+        host.trim_start_matches('[').trim_end_matches(']'),
+        port,
+        allow_private,
+    )
+    .map(drop)
+}
+
+/// Resolves `host` now (blocking) and judges its addresses: the save-time check of every target.
+pub fn check_host(host: &str, port: u16, allow_private: bool) -> Result<Vec<SocketAddr>, String> {
+    if allow_private {
+        return Ok(Vec::new());
+    }
+    let addrs: Vec<SocketAddr> = match host.parse::<IpAddr>() {
+        Ok(ip) => vec![SocketAddr::new(ip, port)],
+        Err(_) => (host, port)
             .to_socket_addrs()
             .map_err(|e| format!("{host} cannot be resolved: {e}"))?
             .collect(),
     };
+    judge(host, addrs)
+}
+
+/// Resolves `host` at send time and judges its addresses, for connections made outside the HTTP client.
+pub async fn resolve_checked(
+    host: &str,
+    port: u16,
+    allow_private: bool,
+) -> Result<Vec<SocketAddr>, String> {
+    let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host, port))
+        .await
+        .map_err(|e| format!("{host} cannot be resolved: {e}"))?
+        .collect();
+    if allow_private {
+        return Ok(addrs);
+    }
+    judge(host, addrs)
+}
+
+/// The guard's one rule: a host is refused when any of its addresses is not public.
+fn judge(host: &str, addrs: Vec<SocketAddr>) -> Result<Vec<SocketAddr>, String> {
     match addrs.iter().find(|a| !is_public(a.ip())) {
         Some(a) => Err(private_refusal(host, a.ip())),
         None if addrs.is_empty() => Err(format!("{host} has no address")),
-        None => Ok(()),
+        None => Ok(addrs),
     }
 }
 
@@ -128,11 +158,7 @@ impl reqwest::dns::Resolve for Guarded {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
         Box::pin(async move {
             let host = name.as_str().to_string();
-            let addrs: Vec<SocketAddr> =
-                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            if let Some(a) = addrs.iter().find(|a| !is_public(a.ip())) {
-                return Err(private_refusal(&host, a.ip()).into());
-            }
+            let addrs = resolve_checked(&host, 0, false).await?;
             let addrs: reqwest::dns::Addrs = Box::new(addrs.into_iter());
             Ok(addrs)
         })

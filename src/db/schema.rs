@@ -158,6 +158,8 @@ diesel::table! {
         last_success_at -> Nullable<Timestamp>,
         paused_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        ssh_key -> Nullable<Text>,
+        host_key -> Nullable<Text>,
     }
 }
 

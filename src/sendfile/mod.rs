@@ -1,11 +1,12 @@
 //! Scheduled send-files: the export CSV (CONTRACT.md) for a filter or saved audience, sent on a schedule
-//! to an HTTP endpoint, optionally only the profiles changed since the last successful run.
+//! to an HTTP endpoint or an SFTP server, optionally only the profiles changed since the last successful run.
 //!
 //! Each run is a job (`jobs.kind = 'sendfile'`), so the jobs machinery that runs imports runs these: one
 //! process holds a run under a lease. A due schedule is moved to its next time by a compare-and-set
 //! before its run is created, so two nodes never start the same run; a run is counted a success only
 //! once the receiver answered 2xx to the whole file, and only then does "changed since" move on.
 
+pub mod sftp;
 pub mod worker;
 
 use crate::auth::users::Actor;
@@ -115,22 +116,37 @@ pub struct Draft {
     pub every: Option<String>,
     pub at: Option<String>,
     pub changed_only: bool,
+    /// SFTP: the private key file (read at each run).
+    pub key: Option<String>,
 }
 
-/// Checks a target: an `https://` or `http://` URL that is not inside this network (unless allowed).
-pub fn check_target(raw: &str, allow_private: bool) -> Result<reqwest::Url, String> {
+/// Where a send-file goes.
+pub enum Target {
+    Http(reqwest::Url),
+    Sftp(sftp::Target),
+}
+
+/// Checks a target: an `https://`, `http://` or `sftp://` address that is not inside this network (unless
+/// allowed). Resolves the host now (blocking).
+pub fn check_target(raw: &str, allow_private: bool) -> Result<Target, String> {
     if raw.trim_start().to_ascii_lowercase().starts_with("sftp://") {
-        return Err(
-            "sftp:// targets are not supported by this version yet; send to an https:// endpoint"
-                .into(),
-        );
+        let t = sftp::Target::parse(raw)?;
+        crate::outgoing::check_host(&t.host, t.port, allow_private)?;
+        return Ok(Target::Sftp(t));
     }
-    let url = crate::outgoing::parse_url(raw)?;
+    let url = crate::outgoing::parse_url(raw).map_err(|e| {
+        if e.contains("is not supported") {
+            format!("{e}, or an sftp://USER@HOST[:PORT]/PATH address")
+        } else {
+            e
+        }
+    })?;
     crate::outgoing::check_target(&url, allow_private)?;
-    Ok(url)
+    Ok(Target::Http(url))
 }
 
-/// The environment variable that holds a send-file's secret (`TOKEN` or `BASIC`) for `name`.
+/// The environment variable that holds a send-file's secret (`TOKEN`, `BASIC`, `PASSWORD` or
+/// `PASSPHRASE`) for `name`.
 pub fn secret_var(kind: &str, name: &str) -> String {
     let n: String = name
         .chars()
@@ -156,9 +172,34 @@ pub fn add(
         Ok(n) => n.to_string(),
         Err(e) => return Ok(Err(e)),
     };
-    let url = match check_target(&d.target, allow_private) {
-        Ok(u) => u,
+    let target = match check_target(&d.target, allow_private) {
+        Ok(t) => t,
         Err(e) => return Ok(Err(e)),
+    };
+    let key = d.key.as_deref().map(str::trim).filter(|k| !k.is_empty());
+    let (target, ssh_key) = match (target, key) {
+        (Target::Http(_), Some(_)) => {
+            return Ok(Err(
+                "a key file is for sftp:// targets; an HTTP target takes ASSENT_SENDFILE_TOKEN_<NAME> or ASSENT_SENDFILE_BASIC_<NAME>".into(),
+            ));
+        }
+        (Target::Http(url), None) => (url.to_string(), None),
+        (Target::Sftp(_), Some(k)) => {
+            let passphrase = std::env::var(secret_var("PASSPHRASE", &name)).ok();
+            if let Err(e) = sftp::load_key(k, passphrase.as_deref()) {
+                return Ok(Err(e));
+            }
+            // Stored absolute: the runs happen in the server, whatever folder this was said in.
+            let k = std::fs::canonicalize(k).map_or(k.to_string(), |p| p.display().to_string());
+            (d.target.trim().to_string(), Some(k))
+        }
+        (Target::Sftp(_), None) if std::env::var(secret_var("PASSWORD", &name)).is_err() => {
+            return Ok(Err(format!(
+                "an sftp:// target needs a key file (--key FILE) or a password in {}",
+                secret_var("PASSWORD", &name)
+            )));
+        }
+        (Target::Sftp(_), None) => (d.target.trim().to_string(), None),
     };
     let method = d.method.trim().to_ascii_uppercase();
     if !matches!(method.as_str(), "POST" | "PUT") {
@@ -181,7 +222,7 @@ pub fn add(
     let now = crate::db::now();
     let new = NewSendfile {
         name,
-        target: url.to_string(),
+        target,
         method,
         agreement: d.agreement.clone().filter(|a| !a.is_empty()),
         status: d.status.clone().filter(|s| !s.is_empty()),
@@ -191,6 +232,7 @@ pub fn add(
         changed_only: d.changed_only,
         next_run_at: schedule.next_after(now, now),
         created_at: now,
+        ssh_key,
     };
     Ok(crate::consent::write_tx(
         conn,
@@ -212,6 +254,31 @@ pub fn add(
             Ok(Ok(id))
         },
     )?)
+}
+
+/// Forgets a send-file's pinned host key (audited): the key it had, or what to fix.
+pub fn forget_host_key(
+    conn: &mut DbConn,
+    name: &str,
+    by: &Actor,
+) -> QueryResult<Result<Option<String>, String>> {
+    crate::consent::write_tx(conn, |c| {
+        let Some(s) = sendfiles::find_by_name(c, name)? else {
+            return Ok(Err(format!("there is no send-file named {name}")));
+        };
+        if let Some(k) = &s.host_key {
+            sendfiles::unpin_host_key(c, s.id)?;
+            crate::db::models::audit_log::record(
+                c,
+                &by.name,
+                "sendfile.forget_host_key",
+                &s.name,
+                Some(k),
+                by.ip.as_deref(),
+            )?;
+        }
+        Ok(Ok(s.host_key))
+    })
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]

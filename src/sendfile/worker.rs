@@ -103,7 +103,7 @@ impl Runner {
         });
         let result = match &sendfile {
             None => Err("the send-file was deleted".to_string()),
-            Some(s) => self.send(id, s).await,
+            Some(s) => self.send(id, s, started_at).await,
         };
         keeper.abort();
         let millis = started.elapsed().as_millis() as u64;
@@ -156,33 +156,100 @@ impl Runner {
         Ok(Some(sent))
     }
 
-    /// Writes the file and sends it: (rows, bytes), or why it failed.
-    async fn send(&self, job: i64, s: &Sendfile) -> Result<(u64, u64), String> {
-        let url = super::check_target(&s.target, self.allow_private)?;
+    /// Sends the file: (rows, bytes), or why it failed.
+    async fn send(
+        &self,
+        job: i64,
+        s: &Sendfile,
+        at: chrono::NaiveDateTime,
+    ) -> Result<(u64, u64), String> {
+        match super::check_target(&s.target, self.allow_private)? {
+            super::Target::Http(url) => self.send_http(job, s, &url).await,
+            super::Target::Sftp(t) => self.send_sftp(s, &t, at).await,
+        }
+    }
+
+    /// HTTP: the file is written first and sent with its length (many receivers, such as presigned
+    /// object-store uploads, refuse a body of unknown length).
+    async fn send_http(
+        &self,
+        job: i64,
+        s: &Sendfile,
+        url: &reqwest::Url,
+    ) -> Result<(u64, u64), String> {
         let dir = self.data_dir.join("sendfile");
         let path = dir.join(format!("run-{job}.csv"));
         let (me, s2, p2) = (self.clone(), s.clone(), path.clone());
-        let written = tokio::task::spawn_blocking(move || me.write(&s2, &dir, &p2))
-            .await
-            .map_err(|e| e.to_string())?
-            .map_err(|e| format!("cannot write the file: {e:#}"));
+        let written = tokio::task::spawn_blocking(move || -> anyhow::Result<u64> {
+            std::fs::create_dir_all(&dir)?;
+            let file = std::fs::File::create(&p2)?;
+            let mut w = std::io::BufWriter::with_capacity(256 * 1024, file);
+            let rows = me.export(&s2, &mut w)?;
+            std::io::Write::flush(&mut w)?;
+            Ok(rows)
+        })
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| format!("cannot write the file: {e:#}"));
         let result = match written {
-            Ok(rows) => self.upload(&url, s, &path, rows).await,
+            Ok(rows) => self.upload(url, s, &path, rows).await,
             Err(e) => Err(e),
         };
         let _ = std::fs::remove_file(&path);
         result
     }
 
-    /// The export CSV of the send-file's profiles, to `path`; returns the rows.
-    fn write(
+    /// SFTP: the export streams straight into the remote file; the host key is pinned on first use.
+    async fn send_sftp(
         &self,
         s: &Sendfile,
-        dir: &std::path::Path,
-        path: &std::path::Path,
-    ) -> anyhow::Result<u64> {
+        t: &super::sftp::Target,
+        at: chrono::NaiveDateTime,
+    ) -> Result<(u64, u64), String> {
+        use super::sftp::{self, Login};
+        let login = match &s.ssh_key {
+            Some(path) => Login::Key {
+                path: path.clone(),
+                passphrase: std::env::var(super::secret_var("PASSPHRASE", &s.name)).ok(),
+            },
+            None => Login::Password(
+                std::env::var(super::secret_var("PASSWORD", &s.name)).map_err(|_| {
+                    format!(
+                        "no key file and no {} for this SFTP target",
+                        super::secret_var("PASSWORD", &s.name)
+                    )
+                })?,
+            ),
+        };
+        let addrs = crate::outgoing::resolve_checked(&t.host, t.port, self.allow_private).await?;
+        let (tx, rx) = tokio::sync::mpsc::channel(8);
+        let (me, s2) = (self.clone(), s.clone());
+        let rows = tokio::task::spawn_blocking(move || {
+            let mut w = sftp::ChunkWriter::new(tx);
+            let rows = me.export(&s2, &mut w)?;
+            std::io::Write::flush(&mut w)?;
+            Ok::<_, anyhow::Error>(rows)
+        });
+        let rows = tokio::spawn(async move {
+            rows.await
+                .map_err(|e| e.to_string())?
+                .map_err(|e| format!("cannot write the file: {e:#}"))
+        });
+        let remote = t.remote_path(at);
+        let (shown, result) =
+            sftp::upload(t, &addrs, s.host_key.clone(), &login, &remote, rx, rows).await;
+        if let (None, Some(key)) = (&s.host_key, shown) {
+            let id = s.id;
+            self.db(move |c| Ok(sendfiles::pin_host_key(c, id, &key)?))
+                .await
+                .map_err(|e| format!("cannot pin the host key: {e:#}"))?;
+        }
+        result
+    }
+
+    /// Writes the export CSV of the send-file's profiles to `w`; returns the rows.
+    fn export(&self, s: &Sendfile, w: &mut impl std::io::Write) -> anyhow::Result<u64> {
         use crate::exports::{Export, Filter};
-        std::fs::create_dir_all(dir)?;
         let mut conn = self.pool.get()?;
         let catalog = crate::db::models::agreements::all(&mut conn)?;
         let mut filter = Filter::choose(
@@ -203,11 +270,7 @@ impl Runner {
             signer: self.signer.clone(),
             base_url: self.base_url.clone(),
         };
-        let file = std::fs::File::create(path)?;
-        let mut w = std::io::BufWriter::with_capacity(256 * 1024, file);
-        let rows = export.write_all(&self.pool, &mut w)?;
-        std::io::Write::flush(&mut w)?;
-        Ok(rows)
+        export.write_all(&self.pool, w)
     }
 
     async fn upload(

@@ -23,6 +23,8 @@ mod receiver;
 mod retention;
 mod schema;
 mod sendfiles;
+mod sftp;
 mod signup_batches;
+mod sshd;
 mod users;
 mod webhooks;

@@ -6,11 +6,11 @@ use crate::helpers::*;
 use crate::receiver::{Receiver, Reply};
 use serde_json::json;
 
-const ALLOW: (&str, &str) = ("ASSENT_ALLOW_PRIVATE_TARGETS", "true");
+pub const ALLOW: (&str, &str) = ("ASSENT_ALLOW_PRIVATE_TARGETS", "true");
 
 /// Runs `assent` on the test's database off this (single-threaded) runtime, so the in-process server
 /// and receiver keep answering while it runs.
-async fn cli(app: &TestApp, args: &[&str], env: &[(&str, &str)]) -> (bool, String) {
+pub async fn cli(app: &TestApp, args: &[&str], env: &[(&str, &str)]) -> (bool, String) {
     let mut all_env = vec![ALLOW];
     all_env.extend_from_slice(env);
     let mut cmd = app.db.command(args, &all_env);
@@ -27,7 +27,7 @@ async fn cli(app: &TestApp, args: &[&str], env: &[(&str, &str)]) -> (bool, Strin
     )
 }
 
-async fn people(app: &TestApp, items: serde_json::Value) {
+pub async fn people(app: &TestApp, items: serde_json::Value) {
     let key = app.api_key().await;
     let r = app
         .http

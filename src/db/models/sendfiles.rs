@@ -23,6 +23,8 @@ pub struct Sendfile {
     pub last_success_at: Option<NaiveDateTime>,
     pub paused_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
+    pub ssh_key: Option<String>,
+    pub host_key: Option<String>,
 }
 
 #[derive(Clone, Debug, Insertable)]
@@ -39,6 +41,7 @@ pub struct NewSendfile {
     pub changed_only: bool,
     pub next_run_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
+    pub ssh_key: Option<String>,
 }
 
 /// Adds a send-file; `None` when the name is taken.
@@ -121,6 +124,26 @@ pub fn failed(conn: &mut DbConn, id: i64, next: NaiveDateTime) -> QueryResult<()
             sendfiles::failures.eq(sendfiles::failures + 1),
             sendfiles::next_run_at.eq(next),
         ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Pins the host key an SFTP server showed first; false when one is pinned already.
+pub fn pin_host_key(conn: &mut DbConn, id: i64, key: &str) -> QueryResult<bool> {
+    let n = diesel::update(
+        sendfiles::table
+            .find(id)
+            .filter(sendfiles::host_key.is_null()),
+    )
+    .set(sendfiles::host_key.eq(key))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Forgets the pinned host key, so the next run trusts (and pins) the key the server shows then.
+pub fn unpin_host_key(conn: &mut DbConn, id: i64) -> QueryResult<()> {
+    diesel::update(sendfiles::table.find(id))
+        .set(sendfiles::host_key.eq(None::<String>))
         .execute(conn)?;
     Ok(())
 }

@@ -183,7 +183,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, store: DbSessionStore, cookies: &
                             .wrap(from_fn(admins_only))
                             .route("", crate::routes::get().to(sendfiles::list))
                             .route("", web::post().to(sendfiles::create))
-                            .route("/{name}/run", web::post().to(sendfiles::run_now)),
+                            .route("/{name}/run", web::post().to(sendfiles::run_now))
+                            .route(
+                                "/{name}/forget-host-key",
+                                web::post().to(sendfiles::forget_host_key),
+                            ),
                     )
                     .service(
                         web::scope("/email")

@@ -1,5 +1,6 @@
-//! Send-files (admins): schedule the export CSV to an HTTP endpoint (the same rules as `assent sendfile
-//! add`), run one now, and see each run with its rows, bytes, duration and error.
+//! Send-files (admins): schedule the export CSV to an HTTP endpoint or SFTP server (the same rules as `assent sendfile
+//! add`), run one now, see each run with its rows, bytes, duration and error, and forget a pinned SFTP
+//! host key.
 
 use super::{private, see_other, write};
 use crate::auth::Staff;
@@ -33,6 +34,7 @@ struct Fields {
     every: String,
     at: String,
     changed_only: bool,
+    key: String,
 }
 
 #[derive(Template)]
@@ -107,9 +109,18 @@ pub async fn list(
 ) -> Result<HttpResponse, PageError> {
     let mut p = page(&state, staff).await?;
     let q = crate::routes::Form::parse(req.query_string().as_bytes());
-    p.notice = q.get("started").map(|name| {
-        format!("A run of {name} is starting; it is listed below once it ends (refresh the page).")
-    });
+    p.notice = q
+        .get("started")
+        .map(|name| {
+            format!(
+                "A run of {name} is starting; it is listed below once it ends (refresh the page)."
+            )
+        })
+        .or_else(|| {
+            q.get("forgot").map(|name| {
+                format!("The pinned host key of {name} is forgotten: its next run pins the key the server shows then.")
+            })
+        });
     Ok(private(html(StatusCode::OK, &p)))
 }
 
@@ -139,6 +150,7 @@ pub async fn create(
         every: get("every"),
         at: get("at"),
         changed_only: form.get("changed_only").is_some(),
+        key: get("key"),
     };
     let opt = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
     let draft = Draft {
@@ -151,6 +163,7 @@ pub async fn create(
         every: opt(&fields.every),
         at: opt(&fields.at),
         changed_only: fields.changed_only,
+        key: opt(&fields.key),
     };
     let (allow, by) = (state.allow_private_targets, Actor::from(&staff));
     let added = state
@@ -200,5 +213,25 @@ pub async fn run_now(
             state.sendfile_wakeup.notify_one();
             Ok(see_other(format!("/admin/sendfiles?started={name}")))
         }
+    }
+}
+
+/// `POST /admin/sendfiles/{name}/forget-host-key`: after an SFTP server's key was replaced on purpose.
+pub async fn forget_host_key(
+    req: HttpRequest,
+    name: web::Path<String>,
+    body: web::Payload,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    staff.form(&req, body).await?;
+    let name = name.into_inner();
+    let (n, by) = (name.clone(), Actor::from(&staff));
+    match state
+        .db(move |c| Ok(sendfile::forget_host_key(c, &n, &by)?))
+        .await?
+    {
+        Err(e) => Err(PageError::NotFound(e)),
+        Ok(_) => Ok(see_other(format!("/admin/sendfiles?forgot={name}"))),
     }
 }
