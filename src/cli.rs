@@ -230,6 +230,12 @@ pub enum SendfileCommand {
     /// Forget an SFTP send-file's pinned host key (after the server's key was replaced on purpose):
     /// the next run trusts and pins the key the server shows then
     ForgetHostKey { name: String },
+    /// Stop a send-file's scheduled runs ("run" still runs it)
+    Pause { name: String },
+    /// Start its scheduled runs again, from the next time on its schedule
+    Resume { name: String },
+    /// Delete a send-file (its past runs stay listed)
+    Delete { name: String },
 }
 
 #[derive(Subcommand, Debug)]

@@ -405,7 +405,11 @@ pub fn sendfile_list(settings: &Settings) -> anyhow::Result<()> {
             s.name,
             s.target,
             crate::sendfile::Schedule::from(&s).describe(),
-            s.next_run_at.format("%Y-%m-%d %H:%M"),
+            if s.paused_at.is_some() {
+                "(paused)".to_string()
+            } else {
+                s.next_run_at.format("%Y-%m-%d %H:%M").to_string()
+            },
             match (s.failures, s.last_success_at) {
                 (0, Some(t)) => format!("last success {} UTC", t.format("%Y-%m-%d %H:%M")),
                 (0, None) => "not run yet".into(),
@@ -416,6 +420,26 @@ pub fn sendfile_list(settings: &Settings) -> anyhow::Result<()> {
             println!("\thost key {k}");
         }
     }
+    Ok(())
+}
+
+pub fn sendfile_act(
+    settings: &Settings,
+    name: &str,
+    act: crate::sendfile::Act,
+) -> anyhow::Result<()> {
+    let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
+    if !crate::sendfile::act(&mut conn, name, act, &users::Actor::cli())? {
+        anyhow::bail!("there is no send-file named {name}; assent sendfile list shows them");
+    }
+    println!(
+        "{name}: {}",
+        match act {
+            crate::sendfile::Act::Pause => "paused; it runs only when asked",
+            crate::sendfile::Act::Resume => "resumed",
+            crate::sendfile::Act::Delete => "deleted",
+        }
+    );
     Ok(())
 }
 

@@ -120,6 +120,15 @@ fn main() -> ExitCode {
             SendfileCommand::ForgetHostKey { name } => {
                 assent::commands::sendfile_forget_host_key(&settings, &name)
             }
+            SendfileCommand::Pause { name } => {
+                assent::commands::sendfile_act(&settings, &name, assent::sendfile::Act::Pause)
+            }
+            SendfileCommand::Resume { name } => {
+                assent::commands::sendfile_act(&settings, &name, assent::sendfile::Act::Resume)
+            }
+            SendfileCommand::Delete { name } => {
+                assent::commands::sendfile_act(&settings, &name, assent::sendfile::Act::Delete)
+            }
         },
         Command::Integration { command } => match command {
             IntegrationCommand::Add {

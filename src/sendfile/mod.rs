@@ -256,6 +256,63 @@ pub fn add(
     )?)
 }
 
+/// What an admin does to a send-file besides running it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Act {
+    Pause,
+    Resume,
+    Delete,
+}
+
+impl Act {
+    pub fn parse(s: &str) -> Option<Act> {
+        match s {
+            "pause" => Some(Act::Pause),
+            "resume" => Some(Act::Resume),
+            "delete" => Some(Act::Delete),
+            _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Act::Pause => "pause",
+            Act::Resume => "resume",
+            Act::Delete => "delete",
+        }
+    }
+}
+
+/// Pauses, resumes or deletes a send-file (audited). A paused one runs only when asked ("run now");
+/// resuming schedules its next run from now on; deleting keeps its past runs in the jobs list. `false`:
+/// no such send-file.
+pub fn act(conn: &mut DbConn, name: &str, act: Act, by: &Actor) -> QueryResult<bool> {
+    crate::consent::write_tx(conn, |c| {
+        let Some(s) = sendfiles::find_by_name(c, name)? else {
+            return Ok(false);
+        };
+        sendfiles::lock(c, s.id)?;
+        let now = crate::db::now();
+        match act {
+            Act::Pause => sendfiles::set_paused(c, s.id, Some(now), s.next_run_at)?,
+            Act::Resume => {
+                let next = Schedule::from(&s).next_after(now, s.created_at);
+                sendfiles::set_paused(c, s.id, None, next)?
+            }
+            Act::Delete => sendfiles::delete(c, s.id)?,
+        }
+        crate::db::models::audit_log::record(
+            c,
+            &by.name,
+            &format!("sendfile.{}", act.name()),
+            &s.name,
+            None,
+            by.ip.as_deref(),
+        )?;
+        Ok(true)
+    })
+}
+
 /// Forgets a send-file's pinned host key (audited): the key it had, or what to fix.
 pub fn forget_host_key(
     conn: &mut DbConn,
@@ -303,6 +360,7 @@ pub fn create_run(
     trigger: &str,
     by: &str,
 ) -> QueryResult<Result<i64, String>> {
+    sendfiles::lock(conn, sendfile_id)?;
     if let Some(open) = open_run(conn, sendfile_id)? {
         return Ok(Err(format!(
             "run {open} of this send-file has not finished yet"

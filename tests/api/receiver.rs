@@ -21,6 +21,8 @@ pub enum Reply {
     Slow(Duration),
     /// Answers 200 after this long, counted as accepted.
     Delay(Duration),
+    /// Answers 200 once the test says so (`Notify::notify_one`), counted as accepted.
+    Hold(Arc<Notify>),
 }
 
 /// A request that was answered 2xx with a valid signature.
@@ -269,6 +271,10 @@ impl Receiver {
                 }
                 Reply::Slow(d) | Reply::Delay(d) => {
                     tokio::time::sleep(d).await;
+                    (200, String::new())
+                }
+                Reply::Hold(gate) => {
+                    gate.notified().await;
                     (200, String::new())
                 }
                 Reply::Status(s) => (s, String::new()),

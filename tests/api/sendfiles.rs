@@ -380,3 +380,100 @@ async fn an_admin_schedules_and_runs_a_send_file_in_the_dashboard() {
         "{audit}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simultaneous_run_requests_start_one_run_and_admins_pause_resume_and_delete() {
+    let app = TestApp::spawn_with(Options {
+        env: vec![(ALLOW.0, ALLOW.1.into())],
+        ..Options::default()
+    })
+    .await;
+    let rx = Receiver::start_plain().await;
+    // The first file is held unanswered until the test lets go, so its run stays open throughout.
+    let gate = std::sync::Arc::new(tokio::sync::Notify::new());
+    rx.script([Reply::Hold(gate.clone())]);
+    let (ok, out) = cli(
+        &app,
+        &["sendfile", "add", "--name", "hold", "--target", &rx.url],
+        &[],
+    )
+    .await;
+    assert!(ok, "{out}");
+    crate::admin::staff_user(&app, "admin@example.com", "admin");
+    let admin = std::sync::Arc::new(crate::admin::Browser::new(&app));
+    assert_eq!(
+        admin
+            .sign_in("admin@example.com", crate::admin::PASSWORD)
+            .await
+            .0,
+        303
+    );
+    let (_, page, _) = admin.get("/admin/sendfiles").await;
+    let token = crate::admin::csrf(&page);
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..100 {
+        let (b, token) = (admin.clone(), token.clone());
+        set.spawn(async move {
+            b.post(
+                "/admin/sendfiles/hold/run",
+                &[("csrf_token", token.as_str())],
+            )
+            .await
+            .0
+        });
+    }
+    let answers = set.join_all().await;
+    let started = answers.iter().filter(|s| **s == 303).count();
+    let refused = answers.iter().filter(|s| **s == 409).count();
+    assert_eq!((started, refused), (1, 99), "{answers:?}");
+    assert_eq!(app.count("jobs WHERE kind = 'sendfile'"), 1);
+    gate.notify_one();
+    eventually("the one run is done", || {
+        app.count("jobs WHERE kind = 'sendfile' AND status = 'done'") == 1
+    })
+    .await;
+    assert_eq!(rx.files().len(), 1);
+
+    // Paused: no scheduled runs, shown as such; resumed: scheduled again; deleted: gone, runs kept.
+    let act = |what: &'static str| {
+        let (b, token) = (admin.clone(), token.clone());
+        async move {
+            b.post(
+                &format!("/admin/sendfiles/hold/{what}"),
+                &[("csrf_token", token.as_str())],
+            )
+            .await
+        }
+    };
+    let (status, _, location) = act("pause").await;
+    assert_eq!(status, 303);
+    assert_eq!(
+        location.as_deref(),
+        Some("/admin/sendfiles?name=hold&done=paused")
+    );
+    assert_eq!(app.count("sendfiles WHERE paused_at IS NOT NULL"), 1);
+    let (_, page, _) = admin.get("/admin/sendfiles").await;
+    assert!(
+        page.contains("<td>paused</td>") && page.contains(">Resume<"),
+        "{page}"
+    );
+    let (_, listed) = cli(&app, &["sendfile", "list"], &[]).await;
+    assert!(listed.contains("(paused)"), "{listed}");
+    // A time missed while paused is not made up: resuming schedules from now.
+    app.exec("UPDATE sendfiles SET next_run_at = '2000-01-01 00:00:00'");
+    assert_eq!(act("resume").await.0, 303);
+    assert_eq!(
+        app.count("sendfiles WHERE paused_at IS NULL AND next_run_at > '2001-01-01'"),
+        1,
+        "resuming schedules the next run from now, not the missed one"
+    );
+    assert_eq!(act("delete").await.0, 303);
+    assert_eq!(app.count("sendfiles"), 0);
+    assert_eq!(app.count("jobs WHERE kind = 'sendfile'"), 1);
+    assert_eq!(act("pause").await.0, 404);
+    assert_eq!(act("explode").await.0, 404);
+    let (_, audit, _) = admin.get("/admin/audit").await;
+    for a in ["sendfile.pause", "sendfile.resume", "sendfile.delete"] {
+        assert!(audit.contains(a), "{a}: {audit}");
+    }
+}

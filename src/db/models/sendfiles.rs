@@ -147,3 +147,38 @@ pub fn unpin_host_key(conn: &mut DbConn, id: i64) -> QueryResult<()> {
         .execute(conn)?;
     Ok(())
 }
+
+/// Locks a send-file's row for the rest of the transaction (PostgreSQL; SQLite's write transactions
+/// already run one at a time), so checking for an open run and creating one are a single step.
+pub fn lock(conn: &mut DbConn, id: i64) -> QueryResult<()> {
+    if let DbConn::Pg(c) = conn {
+        sendfiles::table
+            .find(id)
+            .select(sendfiles::id)
+            .for_update()
+            .first::<i64>(c)
+            .optional()?;
+    }
+    Ok(())
+}
+
+/// Pauses (no scheduled runs) or resumes a send-file; resuming schedules the next run after `now`.
+pub fn set_paused(
+    conn: &mut DbConn,
+    id: i64,
+    paused: Option<NaiveDateTime>,
+    next_run_at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(sendfiles::table.find(id))
+        .set((
+            sendfiles::paused_at.eq(paused),
+            sendfiles::next_run_at.eq(next_run_at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn delete(conn: &mut DbConn, id: i64) -> QueryResult<()> {
+    diesel::delete(sendfiles::table.find(id)).execute(conn)?;
+    Ok(())
+}

@@ -187,7 +187,8 @@ pub fn configure(cfg: &mut web::ServiceConfig, store: DbSessionStore, cookies: &
                             .route(
                                 "/{name}/forget-host-key",
                                 web::post().to(sendfiles::forget_host_key),
-                            ),
+                            )
+                            .route("/{name}/{act}", web::post().to(sendfiles::act)),
                     )
                     .service(
                         web::scope("/email")

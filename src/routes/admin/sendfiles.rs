@@ -117,6 +117,10 @@ pub async fn list(
             )
         })
         .or_else(|| {
+            let (name, act) = (q.get("name")?, q.get("done")?);
+            Some(format!("{name} is {act}."))
+        })
+        .or_else(|| {
             q.get("forgot").map(|name| {
                 format!("The pinned host key of {name} is forgotten: its next run pins the key the server shows then.")
             })
@@ -234,4 +238,36 @@ pub async fn forget_host_key(
         Err(e) => Err(PageError::NotFound(e)),
         Ok(_) => Ok(see_other(format!("/admin/sendfiles?forgot={name}"))),
     }
+}
+
+/// `POST /admin/sendfiles/{name}/pause|resume|delete`.
+pub async fn act(
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    body: web::Payload,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    staff.form(&req, body).await?;
+    let (name, act) = path.into_inner();
+    let Some(act) = sendfile::Act::parse(&act) else {
+        return Err(PageError::NotFound("There is no such action.".into()));
+    };
+    let (n, by) = (name.clone(), Actor::from(&staff));
+    if !state
+        .db(move |c| Ok(sendfile::act(c, &n, act, &by)?))
+        .await?
+    {
+        return Err(PageError::NotFound(
+            "There is no send-file with this name.".into(),
+        ));
+    }
+    let done = match act {
+        sendfile::Act::Pause => "paused",
+        sendfile::Act::Resume => "resumed",
+        sendfile::Act::Delete => "deleted",
+    };
+    Ok(see_other(format!(
+        "/admin/sendfiles?name={name}&done={done}"
+    )))
 }
