@@ -6,6 +6,8 @@ mod agreement_order;
 mod audiences;
 mod bad_input;
 mod batch;
+mod browser;
+mod chrome;
 mod cli;
 mod email_admin;
 mod exports;

@@ -1,0 +1,206 @@
+//! End-to-end journeys in a real headless Chromium (see `chrome.rs`) against the real server with a real
+//! SMTP server: what customers, marketers and admins do, by typing and clicking, checked against what the
+//! ledger then holds.
+
+use crate::admin::{PASSWORD, staff_user};
+use crate::chrome::{Chrome, button, click_text, heading, page_text, type_into};
+use crate::helpers::*;
+use fantoccini::{Client, Locator};
+
+async fn tick(c: &Client, id: &str) {
+    c.find(Locator::Id(id))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn sign_in(c: &Client, app: &TestApp, email: &str) {
+    c.goto(&app.url("/admin/login")).await.unwrap();
+    type_into(c, "email", email).await;
+    type_into(c, "password", PASSWORD).await;
+    click_text(c, "Sign in").await;
+    assert!(
+        !c.current_url()
+            .await
+            .unwrap()
+            .path()
+            .starts_with("/admin/login"),
+        "{email} is signed in: {}",
+        page_text(c).await
+    );
+}
+
+#[tokio::test]
+async fn a_customer_subscribes_confirms_chooses_and_withdraws_in_a_browser() {
+    let app = TestApp::spawn().await;
+    let Some(chrome) = Chrome::start("customer").await else {
+        return;
+    };
+    chrome
+        .journey(|c| async move {
+            c.goto(&app.url("/subscribe?agreements=newsletter_agreement,sms_agreement"))
+                .await
+                .unwrap();
+            type_into(&c, "email", "ada@example.com").await;
+            type_into(&c, "name", "Ada").await;
+            tick(&c, "agreement-newsletter_agreement").await;
+            click_text(&c, "Sign up").await;
+            assert_eq!(heading(&c).await, "Check your inbox");
+            // Asking changes nothing yet.
+            assert_eq!(app.count("consent_events WHERE value = 'enabled'"), 0);
+
+            let mail = app.mail().wait_for(1).await;
+            let confirm = mail[0].link(&app.url("/confirm/")).expect("a confirm link");
+            c.goto(&confirm).await.unwrap();
+            click_text(&c, "Yes, confirm").await;
+            assert_eq!(heading(&c).await, "Thank you, you are subscribed");
+            assert_eq!(
+                app.count(
+                    "consent_events WHERE agreement_key = 'newsletter_agreement' \
+                     AND value = 'enabled' AND source = 'confirmation'"
+                ),
+                1
+            );
+
+            // The preference centre: text messages too.
+            click_text(&c, "Manage your preferences").await;
+            assert_eq!(heading(&c).await, "Your preferences");
+            tick(&c, "agreement-sms_agreement").await;
+            click_text(&c, "Save my choices").await;
+            assert!(
+                page_text(&c).await.contains("1 change recorded."),
+                "{}",
+                page_text(&c).await
+            );
+            assert_eq!(
+                app.count(
+                    "consent_events WHERE agreement_key = 'sms_agreement' \
+                     AND value = 'enabled' AND source = 'preferences'"
+                ),
+                1
+            );
+
+            // The resignation page from the email withdraws what the email was about.
+            c.goto(&mail[0].unsubscribe_url()).await.unwrap();
+            assert_eq!(heading(&c).await, "Unsubscribe");
+            click_text(&c, "Unsubscribe").await;
+            assert_eq!(heading(&c).await, "You are unsubscribed");
+            assert_eq!(
+                app.count(
+                    "consent_events WHERE agreement_key = 'newsletter_agreement' \
+                     AND value = 'disabled' AND source = 'unsubscribe'"
+                ),
+                1
+            );
+            assert_eq!(
+                app.count(
+                    "consents c JOIN agreements a ON a.id = c.agreement_id \
+                     WHERE a.key = 'newsletter_agreement' AND c.value = 'disabled'"
+                ),
+                1,
+                "what the page said is what the database holds"
+            );
+        })
+        .await;
+}
+
+#[tokio::test]
+async fn a_marketer_creates_an_agreement_sees_it_on_the_forms_and_finds_a_profile() {
+    let app = TestApp::spawn().await;
+    let Some(chrome) = Chrome::start("marketer").await else {
+        return;
+    };
+    staff_user(&app, "mia@shop.example", "marketer");
+    app.subscribe_confirmed("bea@example.com", &["newsletter_agreement"])
+        .await;
+    chrome
+        .journey(|c| async move {
+            sign_in(&c, &app, "mia@shop.example").await;
+            c.goto(&app.url("/admin/agreements/new")).await.unwrap();
+            type_into(&c, "key", "alcohol_agreement").await;
+            type_into(&c, "title", "Offers featuring alcohol").await;
+            type_into(
+                &c,
+                "text",
+                "I am of legal drinking age and want offers that feature alcohol.",
+            )
+            .await;
+            click_text(&c, "Create agreement").await;
+            assert!(
+                page_text(&c).await.contains("Saved."),
+                "{}",
+                page_text(&c).await
+            );
+
+            // The form builder previews it …
+            c.goto(&app.url("/admin/forms")).await.unwrap();
+            tick(&c, "pick-alcohol_agreement").await;
+            click_text(&c, "Show the form and its code").await;
+            let preview = c
+                .find(Locator::Css(".preview"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            assert!(preview.contains("Offers featuring alcohol"), "{preview}");
+            // … and the sign-up page offers it with its words.
+            c.goto(&app.url("/subscribe?agreements=alcohol_agreement"))
+                .await
+                .unwrap();
+            let page = page_text(&c).await;
+            assert!(
+                page.contains("Offers featuring alcohol") && page.contains("legal drinking age"),
+                "{page}"
+            );
+
+            // The profile and its history.
+            c.goto(&app.url("/admin/profiles")).await.unwrap();
+            type_into(&c, "q", "bea@example.com").await;
+            click_text(&c, "Search").await;
+            click_text(&c, "bea@example.com").await;
+            let page = page_text(&c).await;
+            assert!(page.contains("Consent history"), "{page}");
+            assert!(page.contains("confirmation"), "{page}");
+        })
+        .await;
+}
+
+#[tokio::test]
+async fn an_admin_downloads_the_csv_export_through_the_browser() {
+    let app = TestApp::spawn().await;
+    let Some(chrome) = Chrome::start("export").await else {
+        return;
+    };
+    staff_user(&app, "root@shop.example", "admin");
+    app.subscribe_confirmed("cy@example.com", &["newsletter_agreement"])
+        .await;
+    let downloads = chrome.downloads.clone();
+    chrome
+        .journey(|c| async move {
+            sign_in(&c, &app, "root@shop.example").await;
+            c.goto(&app.url("/admin/exports")).await.unwrap();
+            // A download leaves the page where it is: a plain click.
+            button(&c, "Download profiles.csv")
+                .await
+                .click()
+                .await
+                .unwrap();
+            let file = downloads.join("profiles.csv");
+            eventually("the download is complete", || file.exists()).await;
+            let csv = std::fs::read_to_string(&file).unwrap();
+            let mut lines = csv.lines();
+            let header = lines.next().unwrap();
+            assert!(
+                header.starts_with("email,") && header.contains("newsletter_agreement"),
+                "{header}"
+            );
+            let row = lines.next().expect("one profile");
+            assert!(row.starts_with("cy@example.com,"), "{row}");
+            assert!(row.contains("enabled"), "{row}");
+            assert_eq!(lines.next(), None);
+        })
+        .await;
+}
