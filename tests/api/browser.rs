@@ -16,7 +16,7 @@ async fn tick(c: &Client, id: &str) {
         .unwrap();
 }
 
-async fn sign_in(c: &Client, app: &TestApp, email: &str) {
+pub async fn sign_in(c: &Client, app: &TestApp, email: &str) {
     c.goto(&app.url("/admin/login")).await.unwrap();
     type_into(c, "email", email).await;
     type_into(c, "password", PASSWORD).await;

@@ -34,13 +34,11 @@ impl Chrome {
     /// Starts Chromium for the test `name`, or `None` (after one loud line) where it is not installed.
     pub async fn start(name: &str) -> Option<Chrome> {
         if !Path::new(CHROMIUM).exists() || !Path::new(DRIVER).exists() {
-            let required = std::env::var("ASSENT_TEST_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
-            assert!(
-                !required,
-                "{CHROMIUM} or {DRIVER} is missing but ASSENT_TEST_REQUIRE_BROWSER=1"
-            );
-            eprintln!(
-                "SKIPPED the browser journey {name}: Chromium is not installed (apt-get install chromium chromium-driver)"
+            crate::helpers::missing_tool(
+                "ASSENT_TEST_REQUIRE_BROWSER",
+                &format!(
+                    "the browser journey {name} needs {CHROMIUM} and {DRIVER} (apt-get install chromium chromium-driver)"
+                ),
             );
             return None;
         }
@@ -163,6 +161,11 @@ pub async fn button(c: &Client, text: &str) -> fantoccini::elements::Element {
 pub async fn click_text(c: &Client, text: &str) {
     let old = c.find(Locator::Css("html")).await.unwrap();
     button(c, text).await.click().await.unwrap();
+    wait_for_new_page(c, old, text).await;
+}
+
+/// Waits until the document `old` is gone and the new one has loaded (`what` led there).
+pub async fn wait_for_new_page(c: &Client, old: fantoccini::elements::Element, what: &str) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
     loop {
         let gone = old.tag_name().await.is_err();
@@ -175,7 +178,7 @@ pub async fn click_text(c: &Client, text: &str) {
         }
         assert!(
             tokio::time::Instant::now() < deadline,
-            "clicking {text:?} led to no new page in 15 s"
+            "{what:?} led to no new page in 15 s"
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }

@@ -522,7 +522,7 @@ impl TestApp {
     }
 
     /// Moves the opt-in requests of `email` (of every address: `None`) `days` into the past.
-    pub fn age_requests(&self, email: impl Into<Option<&'static str>>, days: i64) {
+    pub fn age_requests<'a>(&self, email: impl Into<Option<&'a str>>, days: i64) {
         use assent::db::schema::{optin_requests as o, profiles as p};
         use diesel::prelude::*;
         let mut c = self.conn();
@@ -696,4 +696,12 @@ impl Drop for Binary {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A test that needs an outside tool skips with one loud line where the tool is missing, unless `var=1`
+/// (CI sets it after installing the tool): then the missing tool fails the test.
+pub fn missing_tool(var: &str, why: &str) {
+    let required = std::env::var(var).is_ok_and(|v| v == "1");
+    assert!(!required, "{why}, but {var}=1");
+    eprintln!("SKIPPED: {why}");
 }

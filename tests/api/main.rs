@@ -1,6 +1,7 @@
 //! Integration tests over real HTTP, real SMTP and a real database (SQLite by default, PostgreSQL when
 //! ASSENT_TEST_DATABASE_URL is set). One binary; each test gets its own server and database.
 
+mod accessibility;
 mod admin;
 mod agreement_order;
 mod audiences;

@@ -1,0 +1,503 @@
+//! Every public page state (blank, error, success, expired, unknown) and every dashboard page passes
+//! axe-core run in a real Chromium at the WCAG 2.0 and 2.1 A and AA tags with zero violations, and the
+//! server's HTML of each, and the HTML part of every email sent meanwhile, passes the Nu HTML checker
+//! (`vnu.jar`) with zero errors. Any finding is listed with its page and selector (axe) or line (vnu);
+//! `target/a11y-report.txt` lists every page checked with its counts.
+//!
+//! The tools come from `tests/a11y` (`npm ci --prefix tests/a11y`; vnu needs Java). Without them, or
+//! without Chromium, the test is skipped with one loud line, unless ASSENT_TEST_REQUIRE_BROWSER=1.
+
+use crate::admin::{Browser, staff_user};
+use crate::chrome::{Chrome, wait_for_new_page};
+use crate::helpers::*;
+use fantoccini::{Client, Locator};
+use serde_json::json;
+use std::path::PathBuf;
+
+const TAGS: [&str; 4] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+fn tools() -> Option<(String, PathBuf)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/a11y/node_modules");
+    let axe = dir.join("axe-core/axe.min.js");
+    let vnu = dir.join("vnu-jar/build/dist/vnu.jar");
+    let java = std::process::Command::new("java")
+        .arg("-version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !axe.exists() || !vnu.exists() || !java {
+        missing_tool(
+            "ASSENT_TEST_REQUIRE_BROWSER",
+            "the accessibility and HTML checks need `npm ci --prefix tests/a11y` and Java",
+        );
+        return None;
+    }
+    Some((std::fs::read_to_string(axe).unwrap(), vnu))
+}
+
+/// A page state: a GET, or a POST of these fields (dashboard forms get the CSRF token of `from`).
+#[derive(Clone)]
+enum Visit {
+    Get(String),
+    Post {
+        from: Option<String>,
+        path: String,
+        fields: Vec<(String, String)>,
+    },
+}
+
+struct Page {
+    name: String,
+    visit: Visit,
+}
+
+fn get(name: &str, path: impl Into<String>) -> Page {
+    Page {
+        name: name.into(),
+        visit: Visit::Get(path.into()),
+    }
+}
+
+fn post(name: &str, from: Option<&str>, path: impl Into<String>, fields: &[(&str, &str)]) -> Page {
+    Page {
+        name: name.into(),
+        visit: Visit::Post {
+            from: from.map(str::to_string),
+            path: path.into(),
+            fields: fields
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        },
+    }
+}
+
+/// Link tokens for one round of the public pages (each round consumes its own).
+struct Tokens {
+    confirm: String,
+    expired: String,
+    unsubscribe: String,
+    preferences: String,
+}
+
+async fn tokens(app: &TestApp, round: &str) -> Tokens {
+    let path = |link: String| link[app.url("").len()..].to_string();
+    let pending = app
+        .subscribe_pending(&format!("pending-{round}@example.com"))
+        .await;
+    let old = format!("old-{round}@example.com");
+    let expired = app.subscribe_pending(&old).await;
+    app.age_requests(old.as_str(), 30);
+    let confirmed = app
+        .subscribe_confirmed(
+            &format!("yes-{round}@example.com"),
+            &["newsletter_agreement"],
+        )
+        .await;
+    let prefs = confirmed
+        .link(&app.url("/preferences/"))
+        .expect("a preferences link");
+    Tokens {
+        confirm: path(pending.link(&app.url("/confirm/")).unwrap()),
+        expired: path(expired.link(&app.url("/confirm/")).unwrap()),
+        unsubscribe: path(confirmed.unsubscribe_url()),
+        preferences: path(prefs),
+    }
+}
+
+fn public_pages(t: &Tokens, round: &str) -> Vec<Page> {
+    let email = format!("new-{round}@example.com");
+    let known = format!("yes-{round}@example.com");
+    vec![
+        get(
+            "subscribe (blank)",
+            "/subscribe?agreements=newsletter_agreement,sms_agreement",
+        ),
+        post(
+            "subscribe (error)",
+            None,
+            "/subscribe",
+            &[
+                ("email", "not-an-email"),
+                ("agreement", "newsletter_agreement"),
+            ],
+        ),
+        post(
+            "subscribe (success)",
+            None,
+            "/subscribe",
+            &[("email", &email), ("agreement", "newsletter_agreement")],
+        ),
+        post(
+            "subscribe (already subscribed)",
+            None,
+            "/subscribe",
+            &[("email", &known), ("agreement", "newsletter_agreement")],
+        ),
+        get("confirm", t.confirm.clone()),
+        post("confirm (success)", None, t.confirm.clone(), &[]),
+        post("confirm (already used)", None, t.confirm.clone(), &[]),
+        get("confirm (expired)", t.expired.clone()),
+        post("confirm (expired, POST)", None, t.expired.clone(), &[]),
+        post(
+            "confirm (new link sent)",
+            None,
+            format!("{}/renew", t.expired),
+            &[],
+        ),
+        get("confirm (unknown)", "/confirm/nosuchtoken0000000000000000"),
+        get("unsubscribe", t.unsubscribe.clone()),
+        post("unsubscribe (done)", None, t.unsubscribe.clone(), &[]),
+        get("preferences", t.preferences.clone()),
+        post(
+            "preferences (saved)",
+            None,
+            t.preferences.clone(),
+            &[("agreement", "sms_agreement")],
+        ),
+        get("preferences (ask for a link)", "/preferences"),
+        post(
+            "preferences (link sent)",
+            None,
+            "/preferences",
+            &[("email", &known)],
+        ),
+        post(
+            "preferences (error)",
+            None,
+            "/preferences",
+            &[("email", "nope")],
+        ),
+        get("not found", "/no/such/page"),
+    ]
+}
+
+fn dashboard_pages(profile: i64) -> Vec<Page> {
+    let mut pages: Vec<Page> = [
+        ("overview", "/admin".to_string()),
+        ("profiles", "/admin/profiles".into()),
+        ("profiles (search)", "/admin/profiles?q=yes".into()),
+        ("profile", format!("/admin/profiles/{profile}")),
+        ("agreements", "/admin/agreements".into()),
+        ("agreement (new)", "/admin/agreements/new".into()),
+        (
+            "agreement (edit)",
+            "/admin/agreements/newsletter_agreement".into(),
+        ),
+        ("sign-up form builder", "/admin/forms".into()),
+        (
+            "sign-up form builder (preview)",
+            "/admin/forms?built=1&agreement=newsletter_agreement&with_name=1".into(),
+        ),
+        ("audiences", "/admin/audiences".into()),
+        ("users", "/admin/users".into()),
+        ("API keys", "/admin/apikeys".into()),
+        ("exports", "/admin/exports".into()),
+        ("imports", "/admin/imports".into()),
+        ("integrations", "/admin/integrations".into()),
+        ("webhooks", "/admin/webhooks".into()),
+        ("webhook", "/admin/webhooks/1".into()),
+        ("send-files", "/admin/sendfiles".into()),
+        ("email", "/admin/email".into()),
+        ("audit", "/admin/audit".into()),
+    ]
+    .into_iter()
+    .map(|(n, p)| get(n, p))
+    .collect();
+    pages.push(post(
+        "agreement (new, errors)",
+        Some("/admin/agreements/new"),
+        "/admin/agreements",
+        &[
+            ("key", "Bad Key!"),
+            ("channel", "email"),
+            ("title", ""),
+            ("text", ""),
+        ],
+    ));
+    pages.push(post(
+        "send-files (error)",
+        Some("/admin/sendfiles"),
+        "/admin/sendfiles",
+        &[("name", "x"), ("target", "gopher://x/"), ("method", "POST")],
+    ));
+    pages
+}
+
+/// Runs axe on the page Chromium shows; its violations, one line each with their selectors.
+async fn axe(c: &Client, source: &str) -> Vec<String> {
+    c.execute(&format!("{source}\nreturn true;"), vec![])
+        .await
+        .unwrap();
+    let found = c
+        .execute_async(
+            r#"const [tags, done] = arguments;
+            axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] })
+              .then(r => done(r.violations.map(v => `${v.id} (${v.impact}): ${v.help} at `
+                  + v.nodes.map(n => n.target.join(' ')).join(', '))))
+              .catch(e => done(['axe failed: ' + e]));"#,
+            vec![json!(TAGS)],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(found).unwrap()
+}
+
+/// Shows a page state in Chromium: a GET navigates; a POST submits a form built in the page (with the
+/// page's CSRF token for the dashboard), as a person's browser would.
+async fn show(c: &Client, app: &TestApp, visit: &Visit) {
+    match visit {
+        Visit::Get(path) => c.goto(&app.url(path)).await.unwrap(),
+        Visit::Post { from, path, fields } => {
+            let start = from.as_deref().unwrap_or("/livez");
+            c.goto(&app.url(start)).await.unwrap();
+            let old = c.find(Locator::Css("html")).await.unwrap();
+            c.execute(
+                r#"const [action, fields, withToken] = arguments;
+                const token = document.querySelector('input[name=csrf_token]');
+                const f = document.createElement('form');
+                f.method = 'post'; f.action = action;
+                const all = withToken && token ? [...fields, ['csrf_token', token.value]] : fields;
+                for (const [k, v] of all) {
+                  const i = document.createElement('input');
+                  i.type = 'hidden'; i.name = k; i.value = v; f.appendChild(i);
+                }
+                document.body.appendChild(f);
+                f.submit();"#,
+                vec![json!(app.url(path)), json!(fields), json!(from.is_some())],
+            )
+            .await
+            .unwrap();
+            wait_for_new_page(c, old, path).await;
+        }
+    }
+}
+
+/// The server's own HTML of a page state (what vnu checks), `None` for a redirect.
+async fn raw(b: &Browser, visit: &Visit) -> Option<String> {
+    let (status, body, _) = match visit {
+        Visit::Get(path) => b.get(path).await,
+        Visit::Post { from, path, fields } => {
+            let fields: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            match from {
+                Some(from) => b.submit(from, path, &fields).await,
+                None => b.post(path, &fields).await,
+            }
+        }
+    };
+    (!(300..400).contains(&status)).then_some(body)
+}
+
+/// Runs vnu over these files; its errors, one line each with the file's page name.
+fn vnu(jar: &PathBuf, files: &[(String, PathBuf)]) -> Vec<(String, String)> {
+    let out = std::process::Command::new("java")
+        .arg("-jar")
+        .arg(jar)
+        .args(["--errors-only", "--format", "json"])
+        .args(files.iter().map(|(_, p)| p))
+        .output()
+        .expect("java runs");
+    let report: serde_json::Value = serde_json::from_slice(&out.stderr)
+        .or_else(|_| serde_json::from_slice(&out.stdout))
+        .unwrap_or_else(|e| panic!("vnu said: {e}\n{}", String::from_utf8_lossy(&out.stderr)));
+    report["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            let file = m["url"].as_str().unwrap_or("").trim_start_matches("file:");
+            let page = files
+                .iter()
+                .find(|(_, p)| p.to_str() == Some(file))
+                .map_or(file.to_string(), |(n, _)| n.clone());
+            (
+                page,
+                format!(
+                    "line {}: {}",
+                    m["lastLine"].as_u64().unwrap_or(0),
+                    m["message"].as_str().unwrap_or("")
+                ),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_and_email_passes_axe_and_the_html_validator() {
+    let Some((axe_source, jar)) = tools() else {
+        return;
+    };
+    let app = TestApp::spawn_with(Options {
+        env: vec![("ASSENT_ALLOW_PRIVATE_TARGETS".into(), "true".into())],
+        ..Options::default()
+    })
+    .await;
+    let Some(chrome) = Chrome::start("accessibility").await else {
+        return;
+    };
+    // Something on every dashboard page.
+    staff_user(&app, "root@shop.example", "admin");
+    let _ = app.api_key().await;
+    for args in [
+        &[
+            "webhook",
+            "add",
+            "--url",
+            "http://127.0.0.1:9/hook",
+            "--events",
+            "consent.changed",
+        ][..],
+        &[
+            "sendfile",
+            "add",
+            "--name",
+            "crm",
+            "--target",
+            "http://127.0.0.1:9/in",
+        ][..],
+        &[
+            "integration",
+            "add",
+            "--name",
+            "shop",
+            "--hs256-secret",
+            "0123456789abcdef0123456789abcdef",
+        ][..],
+    ] {
+        let out = app.cli_env(args, &[("ASSENT_ALLOW_PRIVATE_TARGETS", "true")]);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let raw_tokens = tokens(&app, "raw").await;
+    let web_tokens = tokens(&app, "web").await;
+    let profile: i64 = 1;
+
+    // The server's HTML, for vnu.
+    let dir =
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("a11y-{}", rand::random::<u32>()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut files = Vec::new();
+    let public = Browser::new(&app);
+    let staff = crate::admin::staff(&app, "root@shop.example", "admin").await;
+    let login = Browser::new(&app);
+    let mut all_raw: Vec<(String, &Browser, Visit)> = public_pages(&raw_tokens, "raw")
+        .into_iter()
+        .map(|p| (format!("{} (public)", p.name), &public, p.visit))
+        .collect();
+    all_raw.push(("sign-in".into(), &login, Visit::Get("/admin/login".into())));
+    all_raw.extend(
+        dashboard_pages(profile)
+            .into_iter()
+            .map(|p| (format!("{} (dashboard)", p.name), &staff, p.visit)),
+    );
+    for (i, (name, b, visit)) in all_raw.iter().enumerate() {
+        if let Some(html) = raw(b, visit).await {
+            let path = dir.join(format!("page-{i}.html"));
+            std::fs::write(&path, html).unwrap();
+            files.push((name.clone(), path));
+        }
+    }
+    // Three emails per round of tokens, then the raw round's: a confirmation, "already subscribed", a
+    // new confirmation link and a preferences link.
+    for (i, m) in app.mail().wait_for(10).await.iter().enumerate() {
+        let path = dir.join(format!("email-{i}.html"));
+        std::fs::write(&path, &m.html).unwrap();
+        files.push((format!("mail {:?}", m.subject), path));
+    }
+    // A canary with known errors proves the checker and this reading of its report work.
+    let canary = dir.join("canary.html");
+    std::fs::write(
+        &canary,
+        "<!doctype html><title>x</title><p><div>x</p><img src=a>",
+    )
+    .unwrap();
+    files.push(("canary".into(), canary));
+    let mut html_errors = vnu(&jar, &files);
+    let canary_errors = html_errors.iter().filter(|(p, _)| p == "canary").count();
+    assert!(
+        canary_errors >= 2,
+        "vnu found {canary_errors} errors in the canary"
+    );
+    html_errors.retain(|(p, _)| p != "canary");
+    files.pop();
+
+    // Each state in Chromium, for axe: public pages first, then signed in.
+    let mut report: Vec<(String, Vec<String>)> = Vec::new();
+    let app2 = &app;
+    let report_ref = &mut report;
+    chrome
+        .journey(|c| async move {
+            let mut pages: Vec<(String, Visit)> = public_pages(&web_tokens, "web")
+                .into_iter()
+                .map(|p| (format!("{} (public)", p.name), p.visit))
+                .collect();
+            pages.push(("sign-in".into(), Visit::Get("/admin/login".into())));
+            // The canary: a page with known violations proves axe runs and its findings are read.
+            c.goto("data:text/html,<title>x</title><img src=x>")
+                .await
+                .unwrap();
+            let canary = axe(&c, &axe_source).await;
+            assert!(
+                canary.iter().any(|v| v.starts_with("image-alt"))
+                    && canary.iter().any(|v| v.starts_with("html-has-lang")),
+                "{canary:?}"
+            );
+            for (name, visit) in &pages {
+                show(&c, app2, visit).await;
+                report_ref.push((name.clone(), axe(&c, &axe_source).await));
+            }
+            crate::browser::sign_in(&c, app2, "root@shop.example").await;
+            for p in dashboard_pages(profile) {
+                show(&c, app2, &p.visit).await;
+                report_ref.push((
+                    format!("{} (dashboard)", p.name),
+                    axe(&c, &axe_source).await,
+                ));
+            }
+        })
+        .await;
+
+    // One report: every page with its counts; then every finding.
+    let mut lines = Vec::new();
+    let mut findings = Vec::new();
+    for (name, violations) in &report {
+        let errors: Vec<&String> = html_errors
+            .iter()
+            .filter(|(p, _)| p == name)
+            .map(|(_, e)| e)
+            .collect();
+        lines.push(format!(
+            "{name}: axe {}, vnu {}",
+            violations.len(),
+            errors.len()
+        ));
+        findings.extend(violations.iter().map(|v| format!("{name}: axe: {v}")));
+        findings.extend(errors.iter().map(|e| format!("{name}: vnu: {e}")));
+    }
+    for (name, e) in &html_errors {
+        if name.starts_with("mail ") {
+            findings.push(format!("{name}: vnu: {e}"));
+        }
+    }
+    for (name, _) in files.iter().filter(|(n, _)| n.starts_with("mail ")) {
+        let n = html_errors.iter().filter(|(p, _)| p == name).count();
+        lines.push(format!("{name}: vnu {n}"));
+    }
+    let text = format!("{}\n\n{}\n", lines.join("\n"), findings.join("\n"));
+    let _ = std::fs::write(
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("../a11y-report.txt"),
+        &text,
+    );
+    assert!(report.len() >= 40, "{} page states checked", report.len());
+    assert!(
+        findings.is_empty(),
+        "{} findings:\n{}",
+        findings.len(),
+        text
+    );
+}
