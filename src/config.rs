@@ -29,6 +29,8 @@ pub struct Settings {
     pub import_chunk: usize,
     /// The wait before a failed webhook's first retry; later waits keep the schedule's proportions.
     pub webhook_first_retry: std::time::Duration,
+    /// The organisation's name, accent colour and logo on pages and emails.
+    pub brand: crate::brand::Brand,
     pub log: String,
 }
 
@@ -242,6 +244,28 @@ impl Settings {
         let allow_private_targets = flag("ASSENT_ALLOW_PRIVATE_TARGETS");
         let trust_proxy = flag("ASSENT_TRUST_PROXY");
 
+        let mut brand = crate::brand::Brand::default();
+        if let Some(name) = get("ASSENT_ORG_NAME") {
+            let name = name.trim().to_string();
+            check(
+                "ASSENT_ORG_NAME",
+                (name.chars().count() <= 80 && !name.chars().any(char::is_control))
+                    .then_some(())
+                    .ok_or_else(|| "give a name of at most 80 characters on one line".to_string()),
+            );
+            brand.name = name;
+        }
+        if let Some(raw) = get("ASSENT_BRAND_COLOR") {
+            let c = crate::brand::check_color(&raw);
+            brand.color = c.as_ref().ok().copied();
+            check("ASSENT_BRAND_COLOR", c.map(drop));
+        }
+        if let Some(path) = get("ASSENT_LOGO") {
+            let l = crate::brand::read_logo(&path);
+            check("ASSENT_LOGO", l.as_ref().map(drop).map_err(Clone::clone));
+            brand.logo = l.ok();
+        }
+
         let log = get("ASSENT_LOG").unwrap_or_else(|| "info".into());
         check(
             "ASSENT_LOG",
@@ -272,6 +296,7 @@ impl Settings {
                 .filter(|d| *d > 0)
                 .map(|d| chrono::Duration::days(d as i64)),
             allow_private_targets,
+            brand,
             trust_proxy,
             import_chunk: import_chunk.expect("checked"),
             webhook_first_retry: webhook_first_retry.expect("checked"),

@@ -2,6 +2,7 @@
 
 pub mod audiences;
 pub mod auth;
+pub mod brand;
 pub mod cli;
 pub mod commands;
 pub mod config;

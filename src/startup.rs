@@ -57,6 +57,7 @@ impl Default for Tuning {
 
 impl Application {
     pub async fn build(settings: Settings, tuning: Tuning) -> anyhow::Result<Application> {
+        crate::brand::init(settings.brand.clone());
         let listener = TcpListener::bind(&settings.bind).map_err(|e| {
             anyhow::anyhow!("cannot listen on {} (ASSENT_BIND): {e}", settings.bind)
         })?;

@@ -15,6 +15,32 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         crate::routes::get().to(|| async { asset("image/svg+xml", ICON) }),
     )
     .route(
+        "/brand.css",
+        crate::routes::get().to(|| async {
+            HttpResponse::Ok()
+                .content_type("text/css; charset=utf-8")
+                .insert_header(("Cache-Control", "public, max-age=300"))
+                .body(crate::brand::css())
+        }),
+    )
+    .route(
+        "/brand/logo",
+        crate::routes::get().to(|| async {
+            match crate::brand::logo() {
+                Some((bytes, kind)) => HttpResponse::Ok()
+                    .content_type(*kind)
+                    .insert_header(("Cache-Control", "public, max-age=300"))
+                    // An SVG logo is shown as an image only, never run as a document.
+                    .insert_header((
+                        "Content-Security-Policy",
+                        "default-src 'none'; style-src 'unsafe-inline'",
+                    ))
+                    .body(bytes.as_slice()),
+                None => HttpResponse::NotFound().finish(),
+            }
+        }),
+    )
+    .route(
         "/favicon.ico",
         crate::routes::get().to(|| async { asset("image/svg+xml", ICON) }),
     );

@@ -324,6 +324,39 @@ fn vnu(jar: &PathBuf, files: &[(String, PathBuf)]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Shows every public page state, the sign-in page and, signed in, every dashboard page, and runs axe
+/// on each; names get `suffix`.
+async fn axe_pass(
+    c: &Client,
+    app: &TestApp,
+    tokens: &Tokens,
+    round: &str,
+    source: &str,
+    suffix: &str,
+    report: &mut Vec<(String, Vec<String>)>,
+) {
+    let mut pages: Vec<(String, Visit)> = public_pages(tokens, round)
+        .into_iter()
+        .map(|p| (format!("{} (public){suffix}", p.name), p.visit))
+        .collect();
+    pages.push((
+        format!("sign-in{suffix}"),
+        Visit::Get("/admin/login".into()),
+    ));
+    for (name, visit) in &pages {
+        show(c, app, visit).await;
+        report.push((name.clone(), axe(c, source).await));
+    }
+    crate::browser::sign_in(c, app, "root@shop.example").await;
+    for p in dashboard_pages(1) {
+        show(c, app, &p.visit).await;
+        report.push((
+            format!("{} (dashboard){suffix}", p.name),
+            axe(c, source).await,
+        ));
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_and_email_passes_axe_and_the_html_validator() {
     let Some((axe_source, jar)) = tools() else {
@@ -426,41 +459,55 @@ async fn every_page_and_email_passes_axe_and_the_html_validator() {
     html_errors.retain(|(p, _)| p != "canary");
     files.pop();
 
-    // Each state in Chromium, for axe: public pages first, then signed in.
+    // Each state in Chromium, for axe: in the light scheme, then in the dark one.
     let mut report: Vec<(String, Vec<String>)> = Vec::new();
-    let app2 = &app;
-    let report_ref = &mut report;
+    let (app2, report_ref) = (&app, &mut report);
+    let source = &axe_source;
     chrome
         .journey(|c| async move {
-            let mut pages: Vec<(String, Visit)> = public_pages(&web_tokens, "web")
-                .into_iter()
-                .map(|p| (format!("{} (public)", p.name), p.visit))
-                .collect();
-            pages.push(("sign-in".into(), Visit::Get("/admin/login".into())));
             // The canary: a page with known violations proves axe runs and its findings are read.
             c.goto("data:text/html,<title>x</title><img src=x>")
                 .await
                 .unwrap();
-            let canary = axe(&c, &axe_source).await;
+            let canary = axe(&c, source).await;
             assert!(
                 canary.iter().any(|v| v.starts_with("image-alt"))
                     && canary.iter().any(|v| v.starts_with("html-has-lang")),
                 "{canary:?}"
             );
-            for (name, visit) in &pages {
-                show(&c, app2, visit).await;
-                report_ref.push((name.clone(), axe(&c, &axe_source).await));
-            }
-            crate::browser::sign_in(&c, app2, "root@shop.example").await;
-            for p in dashboard_pages(profile) {
-                show(&c, app2, &p.visit).await;
-                report_ref.push((
-                    format!("{} (dashboard)", p.name),
-                    axe(&c, &axe_source).await,
-                ));
-            }
+            axe_pass(&c, app2, &web_tokens, "web", source, "", report_ref).await;
         })
         .await;
+    let dark_tokens = tokens(&app, "dark").await;
+    let dark = Chrome::start_with(
+        "accessibility-dark",
+        &["--blink-settings=preferredColorScheme=0"],
+    )
+    .await
+    .expect("Chromium ran a moment ago");
+    let report_ref = &mut report;
+    dark.journey(|c| async move {
+        c.goto(&app2.url("/subscribe")).await.unwrap();
+        let is_dark = c
+            .execute(
+                "return matchMedia('(prefers-color-scheme: dark)').matches;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(is_dark, json!(true), "the dark scheme is in force");
+        axe_pass(
+            &c,
+            app2,
+            &dark_tokens,
+            "dark",
+            source,
+            " [dark]",
+            report_ref,
+        )
+        .await;
+    })
+    .await;
 
     // One report: every page with its counts; then every finding.
     let mut lines = Vec::new();
@@ -493,11 +540,85 @@ async fn every_page_and_email_passes_axe_and_the_html_validator() {
         PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("../a11y-report.txt"),
         &text,
     );
-    assert!(report.len() >= 40, "{} page states checked", report.len());
+    assert!(report.len() >= 80, "{} page states checked", report.len());
     assert!(
         findings.is_empty(),
         "{} findings:\n{}",
         findings.len(),
         text
     );
+}
+
+/// Makes the README's screenshots: each public page at phone and desktop width, into docs/screenshots/.
+/// Run by `scripts/screenshots.sh` (ignored otherwise: it writes into the source tree).
+#[tokio::test]
+#[ignore]
+async fn screenshots_of_the_public_pages() {
+    let app = TestApp::spawn().await;
+    let Some(chrome) = Chrome::start("screenshots").await else {
+        return;
+    };
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let phone = tokens(&app, "phone").await;
+    let desktop = tokens(&app, "desktop").await;
+    let (app2, dir1) = (&app, &dir);
+    chrome
+        .journey(|c| async move {
+            for (width, height, t, round) in [
+                (360, 740, &phone, "phone"),
+                (1024, 720, &desktop, "desktop"),
+            ] {
+                c.set_window_size(width, height).await.unwrap();
+                for p in public_pages(t, round) {
+                    let wanted = [
+                        "subscribe (blank)",
+                        "subscribe (error)",
+                        "subscribe (success)",
+                        "confirm",
+                        "confirm (success)",
+                        "confirm (expired)",
+                        "unsubscribe",
+                        "unsubscribe (done)",
+                        "preferences",
+                        "preferences (ask for a link)",
+                    ];
+                    if !wanted.contains(&p.name.as_str()) {
+                        continue;
+                    }
+                    show(&c, app2, &p.visit).await;
+                    let slug: String = p
+                        .name
+                        .chars()
+                        .map(|ch| if ch.is_ascii_alphanumeric() { ch } else { '-' })
+                        .collect::<String>()
+                        .split('-')
+                        .filter(|s| !s.is_empty())
+                        .collect::<Vec<_>>()
+                        .join("-");
+                    let png = c.screenshot().await.unwrap();
+                    std::fs::write(dir1.join(format!("{slug}-{round}.png")), png).unwrap();
+                }
+            }
+        })
+        .await;
+    // The sign-up page in dark mode.
+    let dark = Chrome::start_with(
+        "screenshots-dark",
+        &["--blink-settings=preferredColorScheme=0"],
+    )
+    .await
+    .expect("Chromium ran a moment ago");
+    let dir2 = dir.clone();
+    dark.journey(|c| async move {
+        for (width, height, round) in [(360, 740, "phone"), (1024, 720, "desktop")] {
+            c.set_window_size(width, height).await.unwrap();
+            c.goto(&app2.url("/subscribe?agreements=newsletter_agreement,sms_agreement"))
+                .await
+                .unwrap();
+            let png = c.screenshot().await.unwrap();
+            std::fs::write(dir2.join(format!("subscribe-dark-{round}.png")), png).unwrap();
+        }
+    })
+    .await;
 }

@@ -5,6 +5,7 @@
 use crate::admin::{PASSWORD, staff_user};
 use crate::chrome::{Chrome, button, click_text, heading, page_text, type_into};
 use crate::helpers::*;
+use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 
 async fn tick(c: &Client, id: &str) {
@@ -203,4 +204,157 @@ async fn an_admin_downloads_the_csv_export_through_the_browser() {
             assert_eq!(lines.next(), None);
         })
         .await;
+}
+
+#[tokio::test]
+async fn keyboard_only_sign_up_and_pages_that_fit_a_phone() {
+    let app = TestApp::spawn().await;
+    staff_user(&app, "ops@shop.example", "admin");
+    let Some(chrome) = Chrome::start("keyboard").await else {
+        return;
+    };
+    chrome
+        .journey(|c| async move {
+            c.goto(&app.url("/subscribe?agreements=newsletter_agreement"))
+                .await
+                .unwrap();
+            // The first Tab reaches the skip link, shown with a visible focus ring; following it
+            // lands in the content.
+            let focused = press(&c, Key::Tab).await;
+            assert_eq!(focused.text().await.unwrap(), "Skip to content");
+            let ring: String = serde_json::from_value(
+                c.execute(
+                    "const s = getComputedStyle(document.activeElement); \
+                     return s.outlineStyle + ' ' + s.outlineWidth;",
+                    vec![],
+                )
+                .await
+                .unwrap(),
+            )
+            .unwrap();
+            assert!(
+                ring.starts_with("solid") && !ring.ends_with(" 0px"),
+                "{ring}"
+            );
+            let rect = c
+                .execute(
+                    "return document.activeElement.getBoundingClientRect().left;",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert!(
+                rect.as_f64().unwrap() >= 0.0,
+                "the skip link is on screen when focused"
+            );
+            press(&c, Key::Enter).await;
+            assert!(c.current_url().await.unwrap().as_str().ends_with("#main"));
+
+            // Tab order follows the form; the whole sign-up is done with keys alone.
+            let mut order = Vec::new();
+            for _ in 0..4 {
+                let el = press(&c, Key::Tab).await;
+                let what = c
+                    .execute(
+                        "const e = document.activeElement; return e.id || e.tagName.toLowerCase();",
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                order.push(what.as_str().unwrap().to_string());
+                if order.last().is_some_and(|id| id == "email") {
+                    el.send_keys("kim@example.com").await.unwrap();
+                }
+                if order
+                    .last()
+                    .is_some_and(|id| id == "agreement-newsletter_agreement")
+                {
+                    el.send_keys(" ").await.unwrap();
+                }
+            }
+            assert_eq!(
+                order,
+                ["email", "name", "agreement-newsletter_agreement", "button"],
+                "focus order"
+            );
+            let old = c.find(Locator::Css("html")).await.unwrap();
+            press(&c, Key::Enter).await;
+            crate::chrome::wait_for_new_page(&c, old, "Enter on Sign up").await;
+            assert_eq!(heading(&c).await, "Check your inbox");
+
+            // An error is tied to its field and announced.
+            c.goto(&app.url("/subscribe")).await.unwrap();
+            type_into(&c, "email", "not-an-email").await;
+            click_text(&c, "Sign up").await;
+            let email = c.find(Locator::Id("email")).await.unwrap();
+            assert_eq!(
+                email.attr("aria-invalid").await.unwrap().as_deref(),
+                Some("true")
+            );
+            let described = email.attr("aria-describedby").await.unwrap().unwrap();
+            let error = c.find(Locator::Id(&described)).await.unwrap();
+            assert!(!error.text().await.unwrap().is_empty());
+
+            // A 360-pixel-wide phone (or a 720-pixel window at 200% zoom): nothing is cut off or
+            // needs sideways scrolling.
+            c.set_window_size(360, 740).await.unwrap();
+            let width = c
+                .execute("return window.innerWidth;", vec![])
+                .await
+                .unwrap();
+            assert!(
+                width.as_u64().unwrap() <= 400,
+                "the viewport is phone-sized: {width}"
+            );
+            for path in [
+                "/subscribe?agreements=newsletter_agreement,sms_agreement,push_agreement",
+                "/preferences",
+                "/admin/login",
+                "/no/such/page",
+            ] {
+                assert_fits(&c, &app.url(path)).await;
+            }
+            // The dashboard too: wide tables scroll inside their own box, the page does not.
+            sign_in(&c, &app, "ops@shop.example").await;
+            for path in [
+                "/admin",
+                "/admin/profiles",
+                "/admin/profiles/1",
+                "/admin/agreements",
+                "/admin/audiences",
+                "/admin/users",
+                "/admin/webhooks",
+                "/admin/sendfiles",
+                "/admin/imports",
+                "/admin/email",
+                "/admin/audit",
+            ] {
+                assert_fits(&c, &app.url(path)).await;
+            }
+        })
+        .await;
+}
+
+/// Presses a key on whatever has focus; returns what has focus then.
+async fn press(c: &Client, key: Key) -> fantoccini::elements::Element {
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys(&String::from(char::from(key)))
+        .await
+        .unwrap();
+    c.active_element().await.unwrap()
+}
+
+/// Opens a page and checks that it needs no sideways scrolling.
+async fn assert_fits(c: &Client, url: &str) {
+    c.goto(url).await.unwrap();
+    let fits = c
+        .execute(
+            "return document.documentElement.scrollWidth <= window.innerWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(fits, serde_json::json!(true), "{url} scrolls sideways");
 }

@@ -33,6 +33,11 @@ pub fn artifacts() -> PathBuf {
 impl Chrome {
     /// Starts Chromium for the test `name`, or `None` (after one loud line) where it is not installed.
     pub async fn start(name: &str) -> Option<Chrome> {
+        Self::start_with(name, &[]).await
+    }
+
+    /// `start` with more Chromium switches.
+    pub async fn start_with(name: &str, extra: &[&str]) -> Option<Chrome> {
         if !Path::new(CHROMIUM).exists() || !Path::new(DRIVER).exists() {
             crate::helpers::missing_tool(
                 "ASSENT_TEST_REQUIRE_BROWSER",
@@ -53,16 +58,27 @@ impl Chrome {
             .stderr(Stdio::null())
             .spawn()
             .expect("chromedriver starts");
+        let mut args: Vec<String> = [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            "--window-size=1280,900",
+        ]
+        .iter()
+        .chain(extra)
+        .map(|a| a.to_string())
+        .collect();
+        args.push(format!("--user-data-dir={}", dir.join("profile").display()));
         let caps = serde_json::json!({
             "goog:chromeOptions": {
                 "binary": CHROMIUM,
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                    "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                    "--window-size=1280,900",
-                    format!("--user-data-dir={}", dir.join("profile").display()),
-                ],
+                "args": args,
                 "prefs": {
                     "download.default_directory": downloads.display().to_string(),
                     "download.prompt_for_download": false,

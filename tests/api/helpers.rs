@@ -57,6 +57,18 @@ pub struct TestDb {
 }
 
 impl TestDb {
+    /// A fresh database with every migration applied by `assent migrate`.
+    pub fn migrated() -> TestDb {
+        let db = TestDb::new();
+        let out = db.command(&["migrate"], &[]).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        db
+    }
+
     pub fn new() -> TestDb {
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
             .join(format!("assent-test-{}", random_suffix()));

@@ -7,6 +7,7 @@ mod agreement_order;
 mod audiences;
 mod bad_input;
 mod batch;
+mod brand;
 mod browser;
 mod chrome;
 mod cli;

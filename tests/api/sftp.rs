@@ -184,14 +184,7 @@ async fn a_refused_key_or_a_server_that_is_down_fails_the_run_with_the_reason() 
 
 #[test]
 fn bad_sftp_send_files_are_refused_when_added() {
-    let db = TestDb::new();
-    assert!(
-        db.command(&["migrate"], &[])
-            .output()
-            .unwrap()
-            .status
-            .success()
-    );
+    let db = TestDb::migrated();
     let run = |args: &[&str], env: &[(&str, &str)]| {
         let out = db.command(args, env).output().unwrap();
         assert!(!out.status.success(), "{args:?} was accepted");

@@ -60,7 +60,7 @@ pub fn svg(days: &[Day]) -> String {
             let h = scale(d.ins).max(1.0);
             let _ = write!(
                 s,
-                r##"<rect x="{x:.1}" y="{:.1}" width="{bar:.1}" height="{h:.1}" fill="#1e7b34"/>"##,
+                r##"<rect x="{x:.1}" y="{:.1}" width="{bar:.1}" height="{h:.1}" fill="#1e7b34" class="in"/>"##,
                 axis - h
             );
         }
@@ -68,7 +68,7 @@ pub fn svg(days: &[Day]) -> String {
             let h = scale(d.outs).max(1.0);
             let _ = write!(
                 s,
-                r##"<rect x="{x:.1}" y="{axis:.1}" width="{bar:.1}" height="{h:.1}" fill="#b3261e"/>"##
+                r##"<rect x="{x:.1}" y="{axis:.1}" width="{bar:.1}" height="{h:.1}" fill="#b3261e" class="out"/>"##
             );
         }
         // An invisible full-height target, so even an empty day shows its numbers on hover.
