@@ -12,6 +12,7 @@ pub mod delivery;
 pub mod domain;
 pub mod error;
 pub mod exports;
+pub mod i18n;
 pub mod imports;
 pub mod integrations;
 pub mod mail;

@@ -5,7 +5,7 @@ use std::fmt;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Email(String);
 
-const MAX_LEN: usize = 254;
+pub const MAX_LEN: usize = 254;
 
 impl Email {
     pub fn parse(raw: &str) -> Result<Email, String> {
@@ -65,7 +65,7 @@ impl Email {
     }
 }
 
-fn shorten(s: &str) -> String {
+pub fn shorten(s: &str) -> String {
     let clean: String = s.chars().filter(|c| !c.is_control()).collect();
     if clean.chars().count() > 60 {
         clean.chars().take(57).collect::<String>() + "…"

@@ -1,6 +1,6 @@
 //! Parse-don't-validate types: once a value has one of these types it is known to be valid.
 
-mod email;
+pub mod email;
 mod language;
 mod source;
 pub mod time;

@@ -324,20 +324,55 @@ fn vnu(jar: &PathBuf, files: &[(String, PathBuf)]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Shows every public page state, the sign-in page and, signed in, every dashboard page, and runs axe
+/// The public page states in each language: `lang=` on every address and in every form; names get
+/// ` [pl]` and the like (English keeps the plain name).
+fn public_states(rounds: &[(&Tokens, String, &str)]) -> Vec<(String, Visit)> {
+    let mut all = Vec::new();
+    for (tokens, round, lang) in rounds {
+        let tag = if *lang == "en" {
+            String::new()
+        } else {
+            format!(" [{lang}]")
+        };
+        let with_lang = |path: &str| {
+            let sep = if path.contains('?') { '&' } else { '?' };
+            format!("{path}{sep}lang={lang}")
+        };
+        for p in public_pages(tokens, round) {
+            let visit = match p.visit {
+                Visit::Get(path) => Visit::Get(with_lang(&path)),
+                Visit::Post {
+                    from,
+                    path,
+                    mut fields,
+                } => {
+                    fields.push(("lang".into(), lang.to_string()));
+                    Visit::Post {
+                        from,
+                        path: with_lang(&path),
+                        fields,
+                    }
+                }
+            };
+            all.push((format!("{} (public){tag}", p.name), visit));
+        }
+    }
+    all
+}
+
+/// Shows the public page states, the sign-in page and, signed in, every dashboard page, and runs axe
 /// on each; names get `suffix`.
 async fn axe_pass(
     c: &Client,
     app: &TestApp,
-    tokens: &Tokens,
-    round: &str,
+    public: Vec<(String, Visit)>,
     source: &str,
     suffix: &str,
     report: &mut Vec<(String, Vec<String>)>,
 ) {
-    let mut pages: Vec<(String, Visit)> = public_pages(tokens, round)
+    let mut pages: Vec<(String, Visit)> = public
         .into_iter()
-        .map(|p| (format!("{} (public){suffix}", p.name), p.visit))
+        .map(|(name, visit)| (format!("{name}{suffix}"), visit))
         .collect();
     pages.push((
         format!("sign-in{suffix}"),
@@ -406,8 +441,23 @@ async fn every_page_and_email_passes_axe_and_the_html_validator() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let raw_tokens = tokens(&app, "raw").await;
-    let web_tokens = tokens(&app, "web").await;
+    // Fresh link tokens for every round (confirming uses them up), in every language.
+    const LANGS: [&str; 3] = ["en", "pl", "de"];
+    let mut raw_tokens = Vec::new();
+    let mut web_tokens = Vec::new();
+    for lang in LANGS {
+        raw_tokens.push((tokens(&app, &format!("raw-{lang}")).await, lang));
+        web_tokens.push((tokens(&app, &format!("web-{lang}")).await, lang));
+    }
+    let dark_tokens = tokens(&app, "dark").await;
+    let rounds =
+        |all: &'static str, tokens: &'_ [(Tokens, &'static str)]| -> Vec<(String, Visit)> {
+            let list: Vec<(&Tokens, String, &str)> = tokens
+                .iter()
+                .map(|(t, lang)| (t, format!("{all}-{lang}"), *lang))
+                .collect();
+            public_states(&list)
+        };
     let profile: i64 = 1;
 
     // The server's HTML, for vnu.
@@ -418,9 +468,9 @@ async fn every_page_and_email_passes_axe_and_the_html_validator() {
     let public = Browser::new(&app);
     let staff = crate::admin::staff(&app, "root@shop.example", "admin").await;
     let login = Browser::new(&app);
-    let mut all_raw: Vec<(String, &Browser, Visit)> = public_pages(&raw_tokens, "raw")
+    let mut all_raw: Vec<(String, &Browser, Visit)> = rounds("raw", &raw_tokens)
         .into_iter()
-        .map(|p| (format!("{} (public)", p.name), &public, p.visit))
+        .map(|(name, visit)| (name, &public, visit))
         .collect();
     all_raw.push(("sign-in".into(), &login, Visit::Get("/admin/login".into())));
     all_raw.extend(
@@ -435,9 +485,9 @@ async fn every_page_and_email_passes_axe_and_the_html_validator() {
             files.push((name.clone(), path));
         }
     }
-    // Three emails per round of tokens, then the raw round's: a confirmation, "already subscribed", a
-    // new confirmation link and a preferences link.
-    for (i, m) in app.mail().wait_for(10).await.iter().enumerate() {
+    // Three emails per round of tokens (seven rounds), then each raw round's: a confirmation, "already
+    // subscribed", a new confirmation link and a preferences link.
+    for (i, m) in app.mail().wait_for(7 * 3 + 3 * 4).await.iter().enumerate() {
         let path = dir.join(format!("email-{i}.html"));
         std::fs::write(&path, &m.html).unwrap();
         files.push((format!("mail {:?}", m.subject), path));
@@ -475,10 +525,10 @@ async fn every_page_and_email_passes_axe_and_the_html_validator() {
                     && canary.iter().any(|v| v.starts_with("html-has-lang")),
                 "{canary:?}"
             );
-            axe_pass(&c, app2, &web_tokens, "web", source, "", report_ref).await;
+            axe_pass(&c, app2, rounds("web", &web_tokens), source, "", report_ref).await;
         })
         .await;
-    let dark_tokens = tokens(&app, "dark").await;
+    let dark_public = public_states(&[(&dark_tokens, "dark".into(), "en")]);
     let dark = Chrome::start_with(
         "accessibility-dark",
         &["--blink-settings=preferredColorScheme=0"],
@@ -496,16 +546,7 @@ async fn every_page_and_email_passes_axe_and_the_html_validator() {
             .await
             .unwrap();
         assert_eq!(is_dark, json!(true), "the dark scheme is in force");
-        axe_pass(
-            &c,
-            app2,
-            &dark_tokens,
-            "dark",
-            source,
-            " [dark]",
-            report_ref,
-        )
-        .await;
+        axe_pass(&c, app2, dark_public, source, " [dark]", report_ref).await;
     })
     .await;
 
@@ -540,7 +581,7 @@ async fn every_page_and_email_passes_axe_and_the_html_validator() {
         PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("../a11y-report.txt"),
         &text,
     );
-    assert!(report.len() >= 80, "{} page states checked", report.len());
+    assert!(report.len() >= 120, "{} page states checked", report.len());
     assert!(
         findings.is_empty(),
         "{} findings:\n{}",

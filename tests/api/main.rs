@@ -18,6 +18,7 @@ mod helpers;
 mod imports;
 mod integrations;
 mod journeys;
+mod languages;
 mod ledger;
 mod mail;
 mod profiles_admin;

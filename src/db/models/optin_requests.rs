@@ -261,3 +261,13 @@ pub fn pending_counts(
     }
     Ok(counts)
 }
+
+/// The language of the profile's latest request: the language it signed up in, its saved language.
+pub fn latest_language(conn: &mut DbConn, profile_id: i64) -> QueryResult<Option<String>> {
+    optin_requests::table
+        .filter(optin_requests::profile_id.eq(profile_id))
+        .order(optin_requests::id.desc())
+        .select(optin_requests::language)
+        .first(conn)
+        .optional()
+}

@@ -1,9 +1,10 @@
-use super::private;
+use super::{page_lang, private};
 use crate::consent::Meta;
 use crate::consent::optin::{self, Confirmed, Renewed, Requested};
 use crate::db::models::optin_requests::State;
 use crate::domain::{LinkKind, Source};
 use crate::error::{PageError, html};
+use crate::i18n::Lang;
 use crate::routes::{AppState, client_meta};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -12,6 +13,7 @@ use askama::Template;
 #[derive(Template)]
 #[template(path = "public/confirm.html")]
 struct ConfirmPage {
+    t: Lang,
     action: String,
     agreements: Vec<Requested>,
 }
@@ -19,13 +21,16 @@ struct ConfirmPage {
 #[derive(Template)]
 #[template(path = "public/confirmed.html")]
 struct ConfirmedPage {
+    t: Lang,
     already: bool,
     preferences_url: String,
 }
 
 #[derive(Template)]
 #[template(path = "public/renewed.html")]
-struct RenewedPage;
+struct RenewedPage {
+    t: Lang,
+}
 
 fn unknown() -> PageError {
     PageError::NotFound(
@@ -46,7 +51,7 @@ fn expired(token: &str) -> PageError {
     }
 }
 
-fn confirmed_page(state: &AppState, profile_id: i64, already: bool) -> HttpResponse {
+fn confirmed_page(state: &AppState, t: Lang, profile_id: i64, already: bool) -> HttpResponse {
     let preferences_url = format!(
         "/preferences/{}",
         state.signer.link(LinkKind::Preferences, profile_id, &[])
@@ -54,6 +59,7 @@ fn confirmed_page(state: &AppState, profile_id: i64, already: bool) -> HttpRespo
     private(html(
         StatusCode::OK,
         &ConfirmedPage {
+            t,
             already,
             preferences_url,
         },
@@ -62,6 +68,7 @@ fn confirmed_page(state: &AppState, profile_id: i64, already: bool) -> HttpRespo
 
 /// Shows what will be confirmed. Changes nothing, so mail scanners that prefetch links consent for no one.
 pub async fn page(
+    req: HttpRequest,
     token: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
@@ -78,20 +85,26 @@ pub async fn page(
                 State::Pending => optin::requested(c, &r)?,
                 _ => Vec::new(),
             };
-            Ok(Some((state, r.profile_id, agreements)))
+            Ok(Some((state, r.profile_id, agreements, r.language)))
         })
         .await?;
+    // The request's own language is the profile's saved one here.
+    let saved = found.as_ref().map(|f| f.3.clone());
+    let t = page_lang(&req, None, saved.as_deref());
     match found {
-        Some((State::Pending, _, agreements)) => Ok(private(html(
+        Some((State::Pending, _, agreements, _)) => Ok(private(html(
             StatusCode::OK,
             &ConfirmPage {
-                action: format!("/confirm/{token}"),
+                action: format!("/confirm/{token}?lang={}", t.code()),
+                t,
                 agreements,
             },
         ))),
-        Some((State::Confirmed, profile_id, _)) => Ok(confirmed_page(&state, profile_id, true)),
-        Some((State::Cancelled, _, _)) => Err(cancelled()),
-        Some((State::Expired, _, _)) => Err(expired(&token)),
+        Some((State::Confirmed, profile_id, _, _)) => {
+            Ok(confirmed_page(&state, t, profile_id, true))
+        }
+        Some((State::Cancelled, ..)) => Err(cancelled()),
+        Some((State::Expired, ..)) => Err(expired(&token)),
         None => Err(unknown()),
     }
 }
@@ -101,6 +114,8 @@ pub async fn submit(
     token: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
+    // The body is never read: the page's language comes with the form's action (`?lang=`).
+    let lang = page_lang(&req, None, None);
     let token = token.into_inner();
     let meta = Meta::now(Source::Confirmation, client_meta(&req));
     let t = token.clone();
@@ -118,9 +133,9 @@ pub async fn submit(
                 changes = recorded.len(),
                 "double opt-in confirmed"
             );
-            Ok(confirmed_page(&state, profile_id, false))
+            Ok(confirmed_page(&state, lang, profile_id, false))
         }
-        Confirmed::Already { profile_id } => Ok(confirmed_page(&state, profile_id, true)),
+        Confirmed::Already { profile_id } => Ok(confirmed_page(&state, lang, profile_id, true)),
         Confirmed::Expired => Err(expired(&token)),
         Confirmed::Cancelled => Err(cancelled()),
         Confirmed::Unknown => Err(unknown()),
@@ -129,9 +144,11 @@ pub async fn submit(
 
 /// Sends a new confirmation link for an expired one.
 pub async fn renew(
+    req: HttpRequest,
     token: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
+    let lang = page_lang(&req, None, None);
     let token = token.into_inner();
     let t = token.clone();
     let signer = state.signer.clone();
@@ -142,10 +159,10 @@ pub async fn renew(
     match outcome {
         Renewed::Sent => {
             state.mail_wakeup.notify_one();
-            Ok(private(html(StatusCode::OK, &RenewedPage)))
+            Ok(private(html(StatusCode::OK, &RenewedPage { t: lang })))
         }
         // The same page as when a link is sent, as on every public form.
-        Renewed::OverAllowance => Ok(private(html(StatusCode::OK, &RenewedPage))),
+        Renewed::OverAllowance => Ok(private(html(StatusCode::OK, &RenewedPage { t: lang }))),
         Renewed::Cancelled => Err(cancelled()),
         Renewed::StillValid | Renewed::AlreadyConfirmed => Ok(HttpResponse::SeeOther()
             .insert_header(("Location", format!("/confirm/{token}")))

@@ -57,6 +57,19 @@ pub(crate) fn private(mut res: actix_web::HttpResponse) -> actix_web::HttpRespon
 }
 
 /// The profile a signed unsubscribe or preference link is for, or the 404 page.
+/// The page's language: `?lang=` or the form's `lang` field, then the profile's saved language, then
+/// the browser's `Accept-Language`, then English.
+fn page_lang(
+    req: &actix_web::HttpRequest,
+    form: Option<&crate::routes::Form>,
+    saved: Option<&str>,
+) -> crate::i18n::Lang {
+    let query = crate::routes::Form::parse(req.query_string().as_bytes());
+    let explicit = form.and_then(|f| f.get("lang")).or(query.get("lang"));
+    crate::i18n::negotiate(explicit, saved, crate::i18n::accept_language(req))
+}
+
+/// The profile a signed link is for, with its saved language.
 async fn linked_profile(
     state: &crate::routes::AppState,
     kind: crate::domain::LinkKind,
@@ -65,6 +78,7 @@ async fn linked_profile(
     (
         crate::domain::LinkToken,
         crate::db::models::profiles::Profile,
+        Option<String>,
     ),
     PageError,
 > {
@@ -78,11 +92,15 @@ async fn linked_profile(
         .verify_link(kind, token)
         .ok_or_else(not_found)?;
     let id = link.profile_id;
-    let profile = state
-        .db(move |c| Ok(crate::db::models::profiles::find(c, id)?))
-        .await?
-        .ok_or_else(not_found)?;
-    Ok((link, profile))
+    let (profile, saved) = state
+        .db(move |c| {
+            Ok((
+                crate::db::models::profiles::find(c, id)?,
+                crate::db::models::optin_requests::latest_language(c, id)?,
+            ))
+        })
+        .await?;
+    Ok((link, profile.ok_or_else(not_found)?, saved))
 }
 
 /// Records changes for one profile through the one write path, in its own transaction.
@@ -107,16 +125,13 @@ async fn apply(
 fn stale_wording(
     form: &crate::routes::Form,
     all: &[crate::db::models::agreements::Agreement],
+    t: &crate::i18n::Lang,
 ) -> Option<String> {
     let ticked = form.all("agreement");
     form.all("shown").into_iter().find_map(|shown| {
         let (key, version) = shown.split_once(':')?;
         let a = all.iter().find(|a| a.key == key && ticked.contains(&key))?;
-        (version.parse::<i32>().ok()? != a.version).then(|| {
-            format!(
-                "The wording of \u{201c}{}\u{201d} has changed since this page was opened. Please read it again below and submit once more.",
-                a.title
-            )
-        })
+        (version.parse::<i32>().ok()? != a.version)
+            .then(|| t.with("error-wording-changed", &[("title", &a.title)]))
     })
 }

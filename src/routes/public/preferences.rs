@@ -1,4 +1,4 @@
-use super::{apply, linked_profile, private, stale_wording};
+use super::{apply, linked_profile, page_lang, private, stale_wording};
 use crate::consent::{self, read, throttle::Allowance};
 use crate::consent::{Change, Meta};
 use crate::db::DbConn;
@@ -7,6 +7,7 @@ use crate::db::models::outbox::{self, Entry};
 use crate::db::models::profiles;
 use crate::domain::{ConsentValue, Email, LinkKind, Source};
 use crate::error::{PageError, html};
+use crate::i18n::{Lang, email_error};
 use crate::routes::{AppState, Form, client_meta};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -15,6 +16,7 @@ use askama::Template;
 #[derive(Template)]
 #[template(path = "public/preferences.html")]
 struct PreferencesPage {
+    t: Lang,
     action: String,
     email: String,
     /// (agreement, enabled, waiting for confirmation)
@@ -26,13 +28,16 @@ struct PreferencesPage {
 #[derive(Template)]
 #[template(path = "public/preferences_ask.html")]
 struct AskPage {
+    t: Lang,
     email: String,
     error: Option<String>,
     sent: bool,
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn render(
     state: &AppState,
+    t: Lang,
     token: &str,
     profile_id: i64,
     email: String,
@@ -50,6 +55,7 @@ async fn render(
         .map(|s| (s.agreement, s.enabled, s.pending))
         .collect();
     let page = PreferencesPage {
+        t,
         action: format!("/preferences/{token}"),
         email,
         agreements,
@@ -61,12 +67,14 @@ async fn render(
 
 /// The preference centre: every active agreement, ticked when enabled.
 pub async fn page(
+    req: HttpRequest,
     token: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let (_, profile) = linked_profile(&state, LinkKind::Preferences, &token).await?;
+    let (_, profile, saved) = linked_profile(&state, LinkKind::Preferences, &token).await?;
     render(
         &state,
+        page_lang(&req, None, saved.as_deref()),
         &token,
         profile.id,
         profile.email.unwrap_or_default(),
@@ -86,7 +94,8 @@ pub async fn submit(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let form = Form::read(&req, body).await?;
-    let (_, profile) = linked_profile(&state, LinkKind::Preferences, &token).await?;
+    let (_, profile, saved) = linked_profile(&state, LinkKind::Preferences, &token).await?;
+    let t = page_lang(&req, Some(&form), saved.as_deref());
     let email = profile.email.clone().unwrap_or_default();
     let all = state.catalog.get().await?;
     let ticked = form.all("agreement");
@@ -99,9 +108,10 @@ pub async fn submit(
                 bad.chars().take(70).collect::<String>()
             )
         });
-    if let Some(msg) = unknown.or_else(|| stale_wording(&form, &all)) {
+    if let Some(msg) = unknown.or_else(|| stale_wording(&form, &all, &t)) {
         return render(
             &state,
+            t,
             &token,
             profile.id,
             email,
@@ -128,6 +138,7 @@ pub async fn submit(
     let recorded = apply(&state, profile.id, changes, meta).await?;
     render(
         &state,
+        t,
         &token,
         profile.id,
         email,
@@ -166,10 +177,11 @@ fn queue_link(c: &mut DbConn, recipient: &str) -> diesel::QueryResult<()> {
     Ok(())
 }
 
-pub async fn ask_form() -> HttpResponse {
+pub async fn ask_form(req: HttpRequest) -> HttpResponse {
     html(
         StatusCode::OK,
         &AskPage {
+            t: page_lang(&req, None, None),
             email: String::new(),
             error: None,
             sent: false,
@@ -186,14 +198,16 @@ pub async fn ask_submit(
 ) -> Result<HttpResponse, PageError> {
     let form = Form::read(&req, body).await?;
     let raw = form.get("email").unwrap_or("");
+    let t = page_lang(&req, Some(&form), None);
     let email = match Email::parse(raw) {
         Ok(e) => e,
-        Err(error) => {
+        Err(_) => {
             return Ok(html(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &AskPage {
+                    error: Some(email_error(&t, raw)),
+                    t,
                     email: raw.chars().take(300).collect(),
-                    error: Some(error),
                     sent: false,
                 },
             ));
@@ -207,6 +221,7 @@ pub async fn ask_submit(
     Ok(html(
         StatusCode::OK,
         &AskPage {
+            t,
             email: email.to_string(),
             error: None,
             sent: true,

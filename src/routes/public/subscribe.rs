@@ -1,8 +1,9 @@
 use super::stale_wording;
 use crate::consent::signup::Signup;
 use crate::db::models::agreements::Agreement;
-use crate::domain::{Email, Language, single_line};
+use crate::domain::{Email, single_line};
 use crate::error::{PageError, html};
+use crate::i18n::{Lang, accept_language, email_error, negotiate};
 use crate::routes::{AppState, Form, client_meta};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -14,7 +15,8 @@ struct SubscribePage {
     agreements: Vec<Agreement>,
     /// The `agreements=` list the form was opened with, kept so a re-rendered form shows the same set.
     listed: String,
-    lang: String,
+    /// The page's language.
+    t: Lang,
     email: String,
     name: String,
     ticked: Vec<String>,
@@ -36,7 +38,9 @@ impl SubscribePage {
 #[derive(Template)]
 #[template(path = "public/subscribed.html")]
 struct SubscribedPage {
+    t: Lang,
     email: String,
+    again_url: String,
 }
 
 /// The active agreements named in `agreements=K1,K2` (default: the newsletter), in that order.
@@ -70,25 +74,26 @@ fn listed(all: &[Agreement], keys: &str) -> Result<Vec<Agreement>, PageError> {
     Ok(out)
 }
 
-/// The blank form is the same for everyone: it is rendered once per catalog snapshot and query string.
+/// The blank form is the same for everyone who reads that language: it is rendered once per catalog
+/// snapshot, query string and language.
 pub async fn form(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
     let all = state.catalog.get().await?;
-    let body = match all.cached_page(req.query_string()) {
+    let query = Form::parse(req.query_string().as_bytes());
+    let t = negotiate(query.get("lang"), None, accept_language(&req));
+    let key = format!("{}#{}", req.query_string(), t.code());
+    let body = match all.cached_page(&key) {
         Some(body) => body,
         None => {
-            let query = Form::parse(req.query_string().as_bytes());
             let list = query.get("agreements").unwrap_or("").to_string();
             let page = SubscribePage {
                 agreements: listed(&all, &list)?,
                 listed: list,
-                lang: Language::parse_or_default(query.get("lang"))
-                    .as_str()
-                    .into(),
+                t,
                 ..Default::default()
             };
             let body =
                 web::Bytes::from(page.render().map_err(|e| PageError::Unexpected(e.into()))?);
-            all.keep_page(req.query_string(), body.clone());
+            all.keep_page(&key, body.clone());
             body
         }
     };
@@ -108,7 +113,7 @@ pub async fn submit(
     let mut page = SubscribePage {
         agreements: listed(&all, &list).unwrap_or_default(),
         listed: list,
-        lang: Language::parse_or_default(form.get("lang")).as_str().into(),
+        t: negotiate(form.get("lang"), None, accept_language(&req)),
         // Shown again only as far as a form field needs; checked below in full.
         email: form.get("email").unwrap_or("").chars().take(300).collect(),
         name: form.get("name").unwrap_or("").chars().take(300).collect(),
@@ -122,11 +127,12 @@ pub async fn submit(
 
     // The whole submitted values are checked, never a cut-off copy: junk after an address or a header
     // line after a name must be refused, not silently dropped.
-    let email = Email::parse(form.get("email").unwrap_or(""))
-        .map_err(|e| page.email_error = Some(e))
+    let raw_email = form.get("email").unwrap_or("");
+    let email = Email::parse(raw_email)
+        .map_err(|_| page.email_error = Some(email_error(&page.t, raw_email)))
         .ok();
     let name = single_line("Your name", form.get("name").unwrap_or(""), 200)
-        .map_err(|e| page.name_error = Some(e))
+        .map_err(|_| page.name_error = Some(page.t.t("error-name")))
         .ok()
         .flatten();
     let mut chosen = Vec::new();
@@ -135,19 +141,17 @@ pub async fn submit(
             Some(a) if !chosen.iter().any(|(id, _)| *id == a.id) => chosen.push((a.id, a.version)),
             Some(_) => {}
             None => {
-                page.agreement_error = Some(format!(
-                    "\u{201c}{}\u{201d} is not something you can sign up for here.",
-                    key.chars().take(70).collect::<String>()
-                ));
+                let key: String = key.chars().take(70).collect();
+                page.agreement_error =
+                    Some(page.t.with("error-agreement-unknown", &[("value", &key)]));
             }
         }
     }
-    if let Some(stale) = stale_wording(&form, &all) {
+    if let Some(stale) = stale_wording(&form, &all, &page.t) {
         page.agreement_error = Some(stale);
     }
     if chosen.is_empty() && page.agreement_error.is_none() {
-        page.agreement_error =
-            Some("Tick at least one box to choose what you want to receive.".into());
+        page.agreement_error = Some(page.t.t("error-agreement-none"));
     }
     // The form must still show every ticked agreement, even one missing from its `agreements=` list.
     for key in &page.ticked {
@@ -163,11 +167,14 @@ pub async fn submit(
 
     let (ip, user_agent) = client_meta(&req);
     let (uid, _token, token_hash) = state.signer.new_optin();
+    // The request keeps the page's language: the profile's saved language from then on. (The ledger
+    // records the language of the wording itself.)
+    let language = page.t.code().to_string();
     let signup = Signup {
         email: email.clone(),
         name,
         agreements: chosen,
-        language: page.lang.clone(),
+        language,
         ip,
         user_agent,
         uid,
@@ -181,6 +188,8 @@ pub async fn submit(
     Ok(html(
         StatusCode::OK,
         &SubscribedPage {
+            again_url: format!("/subscribe?lang={}", page.t.code()),
+            t: page.t,
             email: email.to_string(),
         },
     ))

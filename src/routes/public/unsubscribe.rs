@@ -1,9 +1,10 @@
-use super::{apply, linked_profile, private};
+use super::{apply, linked_profile, page_lang, private};
 use crate::consent::read;
 use crate::consent::{Change, Meta};
 use crate::db::models::agreements::Agreement;
 use crate::domain::{ConsentValue, LinkKind, LinkToken, Source};
 use crate::error::{PageError, html};
+use crate::i18n::Lang;
 use crate::routes::{AppState, Form, client_meta};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -12,6 +13,7 @@ use askama::Template;
 #[derive(Template)]
 #[template(path = "public/unsubscribe.html")]
 struct UnsubscribePage {
+    t: Lang,
     action: String,
     email: String,
     /// (agreement, currently enabled)
@@ -36,6 +38,7 @@ fn covered(all: &[Agreement], link: &LinkToken) -> Vec<Agreement> {
 
 async fn render(
     state: &AppState,
+    t: Lang,
     token: &str,
     link: &LinkToken,
     email: String,
@@ -55,6 +58,7 @@ async fn render(
         state.signer.link(LinkKind::Preferences, pid, &[])
     );
     let page = UnsubscribePage {
+        t,
         action: format!("/unsubscribe/{token}"),
         email,
         agreements,
@@ -66,12 +70,14 @@ async fn render(
 
 /// The resignation page: what the link covers and one button. The GET changes nothing.
 pub async fn page(
+    req: HttpRequest,
     token: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let (link, profile) = linked_profile(&state, LinkKind::Unsubscribe, &token).await?;
+    let (link, profile, saved) = linked_profile(&state, LinkKind::Unsubscribe, &token).await?;
     render(
         &state,
+        page_lang(&req, None, saved.as_deref()),
         &token,
         &link,
         profile.email.unwrap_or_default(),
@@ -90,7 +96,7 @@ pub async fn submit(
 ) -> Result<HttpResponse, PageError> {
     let form = Form::read(&req, body).await?;
     let one_click = form.get("List-Unsubscribe") == Some("One-Click");
-    let (link, profile) = linked_profile(&state, LinkKind::Unsubscribe, &token).await?;
+    let (link, profile, saved) = linked_profile(&state, LinkKind::Unsubscribe, &token).await?;
     let all = state.catalog.get().await?;
     let changes = covered(&all, &link)
         .into_iter()
@@ -122,6 +128,7 @@ pub async fn submit(
     }
     render(
         &state,
+        page_lang(&req, Some(&form), saved.as_deref()),
         &token,
         &link,
         profile.email.unwrap_or_default(),

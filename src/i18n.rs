@@ -1,0 +1,246 @@
+//! The customer's language for public pages: catalogues in `templates/locales/<tag>/assent.ftl`
+//! (Fluent), compiled in; adding a language is adding a folder. The page's language is the first of:
+//! `?lang=` (or the form's `lang` field), the profile's saved language, `Accept-Language`, English.
+
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+fluent_templates::static_loader! {
+    static LOCALES = {
+        locales: "./templates/locales",
+        fallback_language: "en",
+        // No Unicode isolation marks around values: pages and emails are left-to-right text.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+/// The languages with a catalogue, by primary tag, sorted.
+static AVAILABLE: LazyLock<Vec<(String, LanguageIdentifier)>> = LazyLock::new(|| {
+    let mut all: Vec<(String, LanguageIdentifier)> = LOCALES
+        .locales()
+        .map(|l| (l.to_string().to_ascii_lowercase(), l.clone()))
+        .collect();
+    all.sort_by(|a, b| a.0.cmp(&b.0));
+    all
+});
+
+/// A language Assent has a catalogue for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lang {
+    code: String,
+    id: LanguageIdentifier,
+}
+
+impl Default for Lang {
+    fn default() -> Lang {
+        Lang::find("en").expect("the English catalogue")
+    }
+}
+
+impl Lang {
+    /// The catalogue for a language tag: exact (`pt-br`), else by its primary tag (`de-CH` → `de`).
+    pub fn find(tag: &str) -> Option<Lang> {
+        let tag = tag.trim().to_ascii_lowercase();
+        if tag.is_empty() || tag.len() > 35 {
+            return None;
+        }
+        let primary = tag.split(['-', '_']).next().unwrap_or_default();
+        AVAILABLE
+            .iter()
+            .find(|(c, _)| *c == tag)
+            .or_else(|| AVAILABLE.iter().find(|(c, _)| c == primary))
+            .map(|(code, id)| Lang {
+                code: code.clone(),
+                id: id.clone(),
+            })
+    }
+
+    /// Every language with a catalogue.
+    pub fn all() -> Vec<Lang> {
+        AVAILABLE
+            .iter()
+            .map(|(code, id)| Lang {
+                code: code.clone(),
+                id: id.clone(),
+            })
+            .collect()
+    }
+
+    /// The tag for `<html lang>` and links.
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+
+    /// A message.
+    pub fn t(&self, id: &str) -> String {
+        LOCALES.lookup(&self.id, id)
+    }
+
+    /// A message with a number (for plurals).
+    pub fn count(&self, id: &str, n: &usize) -> String {
+        let args = HashMap::from([(Cow::Borrowed("count"), FluentValue::from(*n))]);
+        LOCALES.lookup_with_args(&self.id, id, &args)
+    }
+
+    /// A message with plain-text values.
+    pub fn with(&self, id: &str, values: &[(&'static str, &str)]) -> String {
+        let args = values
+            .iter()
+            .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.to_string())))
+            .collect();
+        LOCALES.lookup_with_args(&self.id, id, &args)
+    }
+
+    /// A message as HTML (for `|safe`), its text escaped, with `$name` as `<strong>value</strong>`.
+    pub fn strong(&self, id: &str, name: &'static str, value: &str) -> String {
+        self.html(id, name, &format!("<strong>{}</strong>", escape(value)))
+    }
+
+    /// A message as HTML, its text escaped, with `$link` as a link to `href` saying `text`.
+    pub fn link(&self, id: &str, href: &str, text: &str) -> String {
+        self.html(
+            id,
+            "link",
+            &format!(r#"<a href="{}">{}</a>"#, escape(href), escape(text)),
+        )
+    }
+
+    /// The message with `$name` as a marker, escaped as a whole, then the marker replaced by `fragment`
+    /// (already safe HTML): the translation cannot inject markup, the value cannot either.
+    fn html(&self, id: &str, name: &'static str, fragment: &str) -> String {
+        const MARK: &str = "\u{E000}";
+        escape(&self.with(id, &[(name, MARK)])).replace(MARK, fragment)
+    }
+}
+
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Why an email address was refused, in the page's language.
+pub fn email_error(t: &Lang, raw: &str) -> String {
+    let s = raw.trim();
+    if s.is_empty() {
+        t.t("error-email-missing")
+    } else if s.len() > crate::domain::email::MAX_LEN {
+        t.with(
+            "error-email-too-long",
+            &[("max", &crate::domain::email::MAX_LEN.to_string())],
+        )
+    } else {
+        t.with(
+            "error-email-invalid",
+            &[("value", &crate::domain::email::shorten(s))],
+        )
+    }
+}
+
+/// The page's language: the first of the explicit choice, the saved one, `Accept-Language`, English.
+pub fn negotiate(explicit: Option<&str>, saved: Option<&str>, accept: Option<&str>) -> Lang {
+    explicit
+        .and_then(Lang::find)
+        .or_else(|| saved.and_then(Lang::find))
+        .or_else(|| accept.and_then(from_accept_language))
+        .unwrap_or_default()
+}
+
+/// The most wanted language of an `Accept-Language` header that has a catalogue.
+fn from_accept_language(header: &str) -> Option<Lang> {
+    let mut wanted: Vec<(f32, usize, &str)> = header
+        .split(',')
+        .take(20)
+        .enumerate()
+        .filter_map(|(i, part)| {
+            let mut bits = part.split(';');
+            let tag = bits.next()?.trim();
+            let q = bits
+                .find_map(|b| b.trim().strip_prefix("q="))
+                .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())?;
+            (q > 0.0 && tag != "*").then_some((q, i, tag))
+        })
+        .collect();
+    // Highest weight first; equal weights in the order given.
+    wanted.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    wanted.into_iter().find_map(|(_, _, tag)| Lang::find(tag))
+}
+
+/// The `Accept-Language` header of a request.
+pub fn accept_language(req: &actix_web::HttpRequest) -> Option<&str> {
+    req.headers()
+        .get(actix_web::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_explicit_choice_beats_the_saved_one_beats_the_browser_beats_english() {
+        let code = |e, s, a| negotiate(e, s, a).code().to_string();
+        assert_eq!(code(Some("pl"), Some("de"), Some("de")), "pl");
+        assert_eq!(code(Some("xx"), Some("de"), Some("pl")), "de");
+        assert_eq!(code(None, None, Some("fr-FR, de-CH;q=0.8, pl;q=0.9")), "pl");
+        assert_eq!(code(None, None, Some("de-AT")), "de");
+        assert_eq!(code(None, None, Some("fr, *;q=0.5")), "en");
+        assert_eq!(code(None, None, Some("pl;q=0, de;q=abc")), "en");
+        assert_eq!(code(None, None, None), "en");
+        let codes: Vec<String> = Lang::all().iter().map(|l| l.code().to_string()).collect();
+        assert_eq!(codes, ["de", "en", "pl"]);
+    }
+
+    #[test]
+    fn messages_are_translated_and_values_cannot_inject_markup() {
+        let de = Lang::find("de").unwrap();
+        assert_eq!(de.t("subscribe-button"), "Anmelden");
+        assert_eq!(
+            de.strong("subscribed-sent", "email", "<b>x</b>@example.com"),
+            "Wir haben eine E-Mail an <strong>&lt;b&gt;x&lt;/b&gt;@example.com</strong> gesendet. Öffnen Sie den Link darin und drücken Sie zur Bestätigung auf die Schaltfläche."
+        );
+        let pl = Lang::find("pl").unwrap();
+        assert_eq!(
+            pl.count("prefs-saved", &0),
+            "Zapisano. Nic nie trzeba było zmieniać."
+        );
+        assert_eq!(pl.count("prefs-saved", &3), "Zapisano. Zapisano 3 zmiany.");
+        assert_eq!(pl.count("prefs-saved", &5), "Zapisano. Zapisano 5 zmian.");
+        let en = Lang::default();
+        assert_eq!(en.count("prefs-saved", &1), "Saved. 1 change recorded.");
+        assert_eq!(
+            en.link("footer", "/preferences", "your preferences"),
+            "Your choices are recorded with the exact wording you agreed to. You can change them at any time in <a href=\"/preferences\">your preferences</a>."
+        );
+    }
+
+    #[test]
+    fn every_catalogue_has_every_message_of_the_english_one_and_no_other() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/locales");
+        let ids = |tag: &str| -> std::collections::BTreeSet<String> {
+            std::fs::read_to_string(dir.join(tag).join("assent.ftl"))
+                .unwrap()
+                .lines()
+                .filter(|l| !l.starts_with([' ', '#', '*', '[']))
+                .filter_map(|l| l.split_once(" =").map(|(id, _)| id.trim().to_string()))
+                .collect()
+        };
+        let english = ids("en");
+        assert!(english.len() > 40);
+        for lang in Lang::all() {
+            assert_eq!(ids(lang.code()), english, "{}", lang.code());
+        }
+    }
+}

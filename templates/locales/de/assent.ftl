@@ -1,0 +1,70 @@
+# Die öffentlichen Seiten und E-Mails von Assent auf Deutsch.
+
+## Jede Seite
+skip-link = Zum Inhalt springen
+footer = Ihre Auswahl wird mit dem genauen Wortlaut gespeichert, dem Sie zugestimmt haben. Sie können sie jederzeit in { $link } ändern.
+footer-link = Ihren Einstellungen
+error-code = Fehler { $status }
+
+## Anmeldung
+subscribe-title = Anmelden
+subscribe-intro = Wählen Sie, was Sie erhalten möchten. Wir senden Ihnen einen Link zur Bestätigung per E-Mail; nichts beginnt, bevor Sie bestätigen.
+form-errors = Bitte korrigieren Sie die markierten Felder.
+field-email = E-Mail-Adresse
+field-name = Ihr Name
+field-optional = (freiwillig)
+receive-legend = Ich möchte erhalten
+subscribe-button = Anmelden
+error-email-missing = Geben Sie Ihre E-Mail-Adresse ein.
+error-email-invalid = „{ $value }“ ist keine gültige E-Mail-Adresse; verwenden Sie die Form name@example.com.
+error-email-too-long = Diese E-Mail-Adresse ist zu lang: höchstens { $max } Zeichen.
+error-name = Geben Sie Ihren Namen in einer Zeile mit höchstens 200 Zeichen ein.
+error-agreement-none = Kreuzen Sie mindestens ein Feld an, um zu wählen, was Sie erhalten möchten.
+error-agreement-unknown = „{ $value }“ kann hier nicht abonniert werden.
+error-wording-changed = Der Wortlaut von „{ $title }“ hat sich geändert, während Sie gelesen haben. Bitte lesen Sie den neuen Text unten und kreuzen Sie das Feld erneut an.
+
+## Posteingang prüfen
+subscribed-title = Prüfen Sie Ihren Posteingang
+subscribed-sent = Wir haben eine E-Mail an { $email } gesendet. Öffnen Sie den Link darin und drücken Sie zur Bestätigung auf die Schaltfläche.
+subscribed-nothing = Nach einigen Minuten nichts angekommen? Sehen Sie im Spam-Ordner nach oder { $link }.
+subscribed-again = melden Sie sich erneut an
+
+## Bestätigung
+confirm-title = Anmeldung bestätigen
+confirm-intro = Drücken Sie auf die Schaltfläche, um zu bestätigen, dass Sie zustimmen:
+confirm-button = Ja, bestätigen
+confirm-not-you = Wenn Sie das nicht angefordert haben, schließen Sie diese Seite: Nichts geschieht, solange Sie die Schaltfläche nicht drücken.
+confirmed-title = Danke, Sie sind angemeldet
+confirmed-body = Ihre Einwilligung wurde gespeichert. Sie können sie jederzeit so einfach widerrufen, wie Sie sie gegeben haben.
+already-title = Bereits bestätigt
+already-body = Dieser Link wurde bereits verwendet; Ihre Anmeldung ist bestätigt und nichts hat sich geändert.
+manage-button = Einstellungen verwalten
+renewed-title = Neuer Link gesendet
+renewed-body = Wir haben einen neuen Bestätigungslink an dieselbe Adresse gesendet. Öffnen Sie ihn und drücken Sie zur Bestätigung auf die Schaltfläche.
+
+## Einstellungen
+ask-title = Einstellungen verwalten
+ask-sent = Wenn { $email } bei uns registriert ist, ist ein Link zu Ihren Einstellungen unterwegs. Das kann einige Minuten dauern.
+ask-intro = Geben Sie Ihre E-Mail-Adresse ein, und wir senden Ihnen einen persönlichen Link, unter dem Sie sehen und ändern können, was Sie erhalten.
+ask-button = Link per E-Mail senden
+prefs-title = Ihre Einstellungen
+prefs-for = Für { $email }. Kreuzen Sie an, was Sie erhalten möchten; Änderungen gelten, sobald Sie speichern.
+prefs-saved = Gespeichert. { $count ->
+    [0] Es war nichts zu ändern.
+    [one] 1 Änderung gespeichert.
+   *[other] { $count } Änderungen gespeichert.
+  }
+prefs-pending = wartet auf Ihre Bestätigungs-E-Mail
+prefs-save = Meine Auswahl speichern
+prefs-unsubscribe-all = Von allem abmelden
+
+## Abmeldung
+unsub-title = Abmelden
+unsub-stop = Keine weiteren Sendungen an { $email }:
+unsub-done-title = Sie sind abgemeldet
+unsub-done-body = Wir senden { $email } Folgendes nicht mehr. Ihr Widerruf wurde gespeichert.
+state-on = derzeit an
+state-off = aus
+unsub-button = Abmelden
+unsub-instead = Lieber im Einzelnen wählen? { $link }.
+unsub-open-prefs = Ihre Einstellungen öffnen

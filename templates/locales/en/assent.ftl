@@ -1,0 +1,72 @@
+# Assent's public pages and emails in English. A translator edits only these files: each language is a
+# folder named by its language tag (pl, de, pt-BR) holding assent.ftl with the same message ids.
+# { $email } and { $link } are filled in by Assent; keep them where the sentence needs them.
+
+## Every page
+skip-link = Skip to content
+footer = Your choices are recorded with the exact wording you agreed to. You can change them at any time in { $link }.
+footer-link = your preferences
+error-code = Error { $status }
+
+## Sign-up
+subscribe-title = Sign up
+subscribe-intro = Choose what you want to receive. We will email you a link to confirm; nothing starts until you do.
+form-errors = Please correct the marked fields.
+field-email = Email address
+field-name = Your name
+field-optional = (optional)
+receive-legend = I would like to receive
+subscribe-button = Sign up
+error-email-missing = Enter your email address.
+error-email-invalid = “{ $value }” is not a valid email address; use the form name@example.com.
+error-email-too-long = That email address is too long: at most { $max } characters.
+error-name = Enter your name on one line, in at most 200 characters.
+error-agreement-none = Tick at least one box to choose what you want to receive.
+error-agreement-unknown = “{ $value }” is not something you can sign up for here.
+error-wording-changed = The wording of “{ $title }” has changed since this page was opened. Please read it again below and submit once more.
+
+## Check your inbox
+subscribed-title = Check your inbox
+subscribed-sent = We have sent an email to { $email }. Open the link in it and press the button to confirm.
+subscribed-nothing = Nothing arrived after a few minutes? Look in your spam folder, or { $link }.
+subscribed-again = sign up again
+
+## Confirmation
+confirm-title = Confirm your subscription
+confirm-intro = Press the button to confirm that you agree to:
+confirm-button = Yes, confirm
+confirm-not-you = If you did not ask for this, close this page: nothing happens unless you press the button.
+confirmed-title = Thank you, you are subscribed
+confirmed-body = Your consent has been recorded. You can withdraw it at any time, as easily as you gave it.
+already-title = Already confirmed
+already-body = This link has been used already; your subscription is confirmed and nothing changed.
+manage-button = Manage your preferences
+renewed-title = New link sent
+renewed-body = We have sent a new confirmation link to the same address. Open it and press the button to confirm.
+
+## Preferences
+ask-title = Manage your preferences
+ask-sent = If { $email } is registered with us, a link to your preferences is on its way. It can take a few minutes.
+ask-intro = Enter your email address and we will send you a personal link to see and change what you receive.
+ask-button = Email me a link
+prefs-title = Your preferences
+prefs-for = For { $email }. Tick what you want to receive; changes apply as soon as you save.
+prefs-saved = Saved. { $count ->
+    [0] Nothing needed to change.
+    [one] 1 change recorded.
+   *[other] { $count } changes recorded.
+  }
+prefs-pending = waiting for your confirmation email
+prefs-save = Save my choices
+prefs-unsubscribe-all = Unsubscribe from everything
+
+## Unsubscribe
+unsub-title = Unsubscribe
+unsub-stop = Stop sending { $email }:
+unsub-done-title = You are unsubscribed
+unsub-done-body = We will no longer send { $email } the following. Your withdrawal has been recorded.
+state-on = currently on
+state-off = off
+unsub-button = Unsubscribe
+unsub-instead = Want to choose in detail instead? { $link }.
+unsub-open-prefs = Open your preferences

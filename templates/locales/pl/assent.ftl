@@ -1,0 +1,71 @@
+# Publiczne strony i e-maile Assent po polsku.
+
+## Każda strona
+skip-link = Przejdź do treści
+footer = Twoje wybory zapisujemy z dokładnym brzmieniem, na które się zgadzasz. W każdej chwili możesz je zmienić w { $link }.
+footer-link = swoich ustawieniach
+error-code = Błąd { $status }
+
+## Zapis
+subscribe-title = Zapisz się
+subscribe-intro = Wybierz, co chcesz otrzymywać. Wyślemy Ci e-mail z linkiem do potwierdzenia; nic się nie zacznie, dopóki nie potwierdzisz.
+form-errors = Popraw zaznaczone pola.
+field-email = Adres e-mail
+field-name = Imię
+field-optional = (nieobowiązkowe)
+receive-legend = Chcę otrzymywać
+subscribe-button = Zapisz się
+error-email-missing = Podaj swój adres e-mail.
+error-email-invalid = „{ $value }” nie jest poprawnym adresem e-mail; użyj postaci imie@example.com.
+error-email-too-long = Ten adres e-mail jest za długi: najwyżej { $max } znaków.
+error-name = Podaj imię w jednym wierszu, najwyżej 200 znaków.
+error-agreement-none = Zaznacz co najmniej jedno pole, aby wybrać, co chcesz otrzymywać.
+error-agreement-unknown = „{ $value }” nie jest czymś, na co można się tu zapisać.
+error-wording-changed = Treść zgody „{ $title }” zmieniła się, gdy ją czytałeś(-aś). Przeczytaj nową treść poniżej i zaznacz pole ponownie.
+
+## Sprawdź skrzynkę
+subscribed-title = Sprawdź swoją skrzynkę
+subscribed-sent = Wysłaliśmy e-mail na adres { $email }. Otwórz zawarty w nim link i naciśnij przycisk, aby potwierdzić.
+subscribed-nothing = Po kilku minutach nic nie dotarło? Zajrzyj do folderu spam albo { $link }.
+subscribed-again = zapisz się ponownie
+
+## Potwierdzenie
+confirm-title = Potwierdź zapis
+confirm-intro = Naciśnij przycisk, aby potwierdzić, że zgadzasz się na:
+confirm-button = Tak, potwierdzam
+confirm-not-you = Jeśli to nie Ty, zamknij tę stronę: nic się nie stanie, dopóki nie naciśniesz przycisku.
+confirmed-title = Dziękujemy, zapis potwierdzony
+confirmed-body = Twoja zgoda została zapisana. Możesz ją wycofać w każdej chwili, równie łatwo, jak ją wyraziłeś(-aś).
+already-title = Już potwierdzono
+already-body = Ten link został już użyty; Twój zapis jest potwierdzony i nic się nie zmieniło.
+manage-button = Zarządzaj ustawieniami
+renewed-title = Wysłaliśmy nowy link
+renewed-body = Wysłaliśmy nowy link potwierdzający na ten sam adres. Otwórz go i naciśnij przycisk, aby potwierdzić.
+
+## Ustawienia
+ask-title = Zarządzaj ustawieniami
+ask-sent = Jeśli adres { $email } jest u nas zarejestrowany, link do Twoich ustawień jest już w drodze. Może to potrwać kilka minut.
+ask-intro = Podaj swój adres e-mail, a wyślemy Ci osobisty link, pod którym zobaczysz i zmienisz, co otrzymujesz.
+ask-button = Wyślij mi link
+prefs-title = Twoje ustawienia
+prefs-for = Dla { $email }. Zaznacz, co chcesz otrzymywać; zmiany obowiązują od razu po zapisaniu.
+prefs-saved = Zapisano. { $count ->
+    [0] Nic nie trzeba było zmieniać.
+    [one] Zapisano 1 zmianę.
+    [few] Zapisano { $count } zmiany.
+   *[other] Zapisano { $count } zmian.
+  }
+prefs-pending = czeka na potwierdzenie z e-maila
+prefs-save = Zapisz moje wybory
+prefs-unsubscribe-all = Wypisz mnie ze wszystkiego
+
+## Wypisanie
+unsub-title = Wypisz się
+unsub-stop = Przestańcie wysyłać na { $email }:
+unsub-done-title = Wypisano Cię
+unsub-done-body = Nie będziemy już wysyłać na { $email } poniższych treści. Wycofanie zgody zostało zapisane.
+state-on = obecnie włączone
+state-off = wyłączone
+unsub-button = Wypisz się
+unsub-instead = Wolisz wybrać dokładnie? { $link }.
+unsub-open-prefs = Otwórz swoje ustawienia
