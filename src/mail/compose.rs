@@ -21,6 +21,8 @@ pub struct Composer {
 
 /// What every email template can show.
 pub struct EmailView {
+    /// The email's language: the request's for a confirmation, else the profile's saved one.
+    pub t: crate::i18n::Lang,
     pub name: Option<String>,
     pub confirm_url: String,
     pub preferences_url: String,
@@ -110,7 +112,7 @@ impl Composer {
     /// request or profile that no longer exists).
     pub fn compose(&self, conn: &mut DbConn, row: &Claimed) -> anyhow::Result<Option<Composed>> {
         let payload: serde_json::Value = serde_json::from_str(&row.payload)?;
-        let (profile, agreements, confirm_url) = match row.kind.as_str() {
+        let (profile, agreements, confirm_url, language) = match row.kind.as_str() {
             "confirm" => {
                 let uid = payload["uid"].as_str().unwrap_or_default();
                 let Some(request) = optin_requests::find_by_uid(conn, uid)? else {
@@ -122,6 +124,7 @@ impl Composer {
                     profiles::find(conn, request.profile_id)?,
                     agreements,
                     self.url(&format!("/confirm/{token}")),
+                    Some(request.language),
                 )
             }
             "already_subscribed" => {
@@ -141,7 +144,7 @@ impl Composer {
                         text: a.text,
                     })
                     .collect();
-                (profiles::find(conn, id)?, agreements, String::new())
+                (profiles::find(conn, id)?, agreements, String::new(), None)
             }
             // Over the address's allowance of form emails: nothing is sent.
             "preferences_link" if payload["send"] == false => return Ok(None),
@@ -149,6 +152,7 @@ impl Composer {
                 profiles::find_by_email(conn, &row.recipient)?,
                 Vec::new(),
                 String::new(),
+                None,
             ),
             other => anyhow::bail!("unknown email kind {other:?}"),
         };
@@ -165,7 +169,12 @@ impl Composer {
             .clone()
             .filter(|_| profile.email_confirmed_at.is_some());
         let ids: Vec<i64> = agreements.iter().map(|a| a.id).collect();
+        let language = match language {
+            Some(l) => Some(l),
+            None => optin_requests::latest_language(conn, profile.id)?,
+        };
         let view = EmailView {
+            t: crate::i18n::negotiate(None, language.as_deref(), None),
             name: name.clone(),
             confirm_url,
             preferences_url: self.preferences_url(profile.id),

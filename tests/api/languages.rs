@@ -80,6 +80,19 @@ async fn pages_speak_the_chosen_language_in_order_of_precedence() {
         "{body}"
     );
     let mail = app.mail().wait_for(1).await.pop().unwrap();
+    // The email is in the language of the page it was asked for on.
+    assert_eq!(mail.subject, "Potwierdź swój zapis");
+    assert!(
+        mail.text.starts_with("Dzień dobry,")
+            && mail.text.contains("potwierdź, że chcesz otrzymywać:"),
+        "{}",
+        mail.text
+    );
+    assert!(
+        mail.html.contains(r#"<html lang="pl">"#) && mail.html.contains("Potwierdzam zapis"),
+        "{}",
+        mail.html
+    );
     let confirm = mail.link(&app.url("/confirm/")).unwrap();
     let confirm = &confirm[app.url("").len()..];
     let (_, body) = page(&app, confirm, Some("de")).await;

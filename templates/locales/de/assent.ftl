@@ -68,3 +68,25 @@ state-off = aus
 unsub-button = Abmelden
 unsub-instead = Lieber im Einzelnen wählen? { $link }.
 unsub-open-prefs = Ihre Einstellungen öffnen
+
+## E-Mails
+mail-hello = Guten Tag,
+mail-hello-name = Guten Tag { $name },
+mail-unsubscribe = Abmelden
+mail-unsubscribe-all = Von allem abmelden
+mail-preferences = Ihre Einstellungen
+mail-confirm-subject = Bitte bestätigen Sie Ihre Anmeldung
+mail-confirm-intro = bitte bestätigen Sie, dass Sie Folgendes erhalten möchten:
+mail-confirm-button = Anmeldung bestätigen
+mail-confirm-here = Hier bestätigen (die Seite hat eine einzige Schaltfläche; nichts geschieht, bevor Sie sie drücken):
+mail-confirm-or-link = Oder öffnen Sie diesen Link:
+mail-confirm-valid = Der Link ist { $hours } Stunden gültig. Wenn Sie das nicht angefordert haben, ignorieren Sie diese E-Mail; Sie erhalten dann nichts von uns.
+mail-already-subject = Sie sind bereits angemeldet
+mail-already-intro = jemand (vermutlich Sie) hat sich gerade mit dieser Adresse angemeldet, aber Sie erhalten bereits:
+mail-already-nothing = Nichts hat sich geändert. { $link }, um zu ändern, was Sie erhalten.
+mail-already-nothing-text = Nichts hat sich geändert. Um zu ändern, was Sie erhalten, öffnen Sie Ihre Einstellungen:
+mail-open-preferences = Öffnen Sie Ihre Einstellungen
+mail-prefs-subject = Ihr Link zur Verwaltung Ihrer Einstellungen
+mail-prefs-intro = hier ist der Link, unter dem Sie sehen und ändern können, was Sie zu erhalten zugestimmt haben:
+mail-prefs-button = Meine Einstellungen verwalten
+mail-prefs-keep = Behalten Sie ihn für sich: Jeder mit diesem Link kann Ihre Einstellungen ändern. Wenn Sie ihn nicht angefordert haben, können Sie diese E-Mail ignorieren.

@@ -70,3 +70,25 @@ state-off = off
 unsub-button = Unsubscribe
 unsub-instead = Want to choose in detail instead? { $link }.
 unsub-open-prefs = Open your preferences
+
+## Emails
+mail-hello = Hello,
+mail-hello-name = Hello { $name },
+mail-unsubscribe = Unsubscribe
+mail-unsubscribe-all = Unsubscribe from everything
+mail-preferences = Your preferences
+mail-confirm-subject = Please confirm your subscription
+mail-confirm-intro = please confirm that you want to receive:
+mail-confirm-button = Confirm my subscription
+mail-confirm-here = Confirm here (the page has a single button; nothing happens until you press it):
+mail-confirm-or-link = Or open this link:
+mail-confirm-valid = The link is valid for { $hours } hours. If you did not ask for this, ignore this email and nothing will be sent to you.
+mail-already-subject = You are already subscribed
+mail-already-intro = someone (probably you) just signed up with this address, but you already receive:
+mail-already-nothing = Nothing has changed. { $link } to change what you receive.
+mail-already-nothing-text = Nothing has changed. To change what you receive, open your preferences:
+mail-open-preferences = Open your preferences
+mail-prefs-subject = Your link to manage your preferences
+mail-prefs-intro = here is the link to see and change what you have agreed to receive:
+mail-prefs-button = Manage my preferences
+mail-prefs-keep = Keep it to yourself: anyone with this link can change your preferences. If you did not ask for it, you can ignore this email.

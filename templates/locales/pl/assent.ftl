@@ -69,3 +69,25 @@ state-off = wyłączone
 unsub-button = Wypisz się
 unsub-instead = Wolisz wybrać dokładnie? { $link }.
 unsub-open-prefs = Otwórz swoje ustawienia
+
+## E-maile
+mail-hello = Dzień dobry,
+mail-hello-name = Dzień dobry, { $name },
+mail-unsubscribe = Wypisz się
+mail-unsubscribe-all = Wypisz mnie ze wszystkiego
+mail-preferences = Twoje ustawienia
+mail-confirm-subject = Potwierdź swój zapis
+mail-confirm-intro = potwierdź, że chcesz otrzymywać:
+mail-confirm-button = Potwierdzam zapis
+mail-confirm-here = Potwierdź tutaj (strona ma jeden przycisk; nic się nie stanie, dopóki go nie naciśniesz):
+mail-confirm-or-link = Albo otwórz ten link:
+mail-confirm-valid = Link jest ważny przez { $hours } godz. Jeśli to nie Ty, zignoruj tę wiadomość, a nic nie będziemy Ci wysyłać.
+mail-already-subject = Już jesteś zapisany(-a)
+mail-already-intro = ktoś (zapewne Ty) właśnie zapisał ten adres, ale już otrzymujesz:
+mail-already-nothing = Nic się nie zmieniło. { $link }, aby zmienić, co otrzymujesz.
+mail-already-nothing-text = Nic się nie zmieniło. Aby zmienić, co otrzymujesz, otwórz swoje ustawienia:
+mail-open-preferences = Otwórz swoje ustawienia
+mail-prefs-subject = Twój link do zarządzania ustawieniami
+mail-prefs-intro = oto link, pod którym zobaczysz i zmienisz, na co się zgadzasz:
+mail-prefs-button = Zarządzaj moimi ustawieniami
+mail-prefs-keep = Zachowaj go dla siebie: każdy, kto ma ten link, może zmienić Twoje ustawienia. Jeśli to nie Ty o niego prosiłeś(-aś), zignoruj tę wiadomość.
