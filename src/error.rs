@@ -17,8 +17,43 @@ pub struct ErrorPage<'a> {
     pub link: Option<(&'a str, &'a str)>,
 }
 
+/// An error page of the public pages, in the customer's language: message ids of the catalogues.
+#[derive(Debug, Template)]
+#[template(path = "public/error.html")]
+pub struct PublicError {
+    pub status: u16,
+    pub t: crate::i18n::Lang,
+    pub title: &'static str,
+    pub message: &'static str,
+    /// A single-button form: (address, label id).
+    pub action: Option<(String, &'static str)>,
+    /// A link: (address, label id).
+    pub link: Option<(String, &'static str)>,
+}
+
+impl PublicError {
+    pub fn new(
+        status: u16,
+        t: &crate::i18n::Lang,
+        title: &'static str,
+        message: &'static str,
+    ) -> Box<PublicError> {
+        Box::new(PublicError {
+            status,
+            t: t.clone(),
+            title,
+            message,
+            action: None,
+            link: None,
+        })
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum PageError {
+    /// A public page's error, in the customer's language.
+    #[error("{}", .0.t.t(.0.message))]
+    Public(Box<PublicError>),
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
@@ -52,6 +87,9 @@ impl From<diesel::result::Error> for PageError {
 impl ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
         match self {
+            PageError::Public(p) => {
+                StatusCode::from_u16(p.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+            }
             PageError::NotFound(_) => StatusCode::NOT_FOUND,
             PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
             PageError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -68,6 +106,7 @@ impl ResponseError for PageError {
         let status = self.status_code();
         let msg = self.to_string();
         let page = match self {
+            PageError::Public(p) => return no_store(html(status, p.as_ref())),
             PageError::SignIn => {
                 return HttpResponse::SeeOther()
                     .insert_header(("Location", "/admin/login"))
@@ -141,14 +180,17 @@ impl ResponseError for PageError {
                 }
             }
         };
-        // An error answers one request: never cached (on the dashboard nothing is).
-        let mut res = html(status, &page);
-        res.headers_mut().insert(
-            actix_web::http::header::CACHE_CONTROL,
-            actix_web::http::header::HeaderValue::from_static("no-store"),
-        );
-        res
+        no_store(html(status, &page))
     }
+}
+
+/// An error answers one request: never cached (on the dashboard nothing is).
+fn no_store(mut res: HttpResponse) -> HttpResponse {
+    res.headers_mut().insert(
+        actix_web::http::header::CACHE_CONTROL,
+        actix_web::http::header::HeaderValue::from_static("no-store"),
+    );
+    res
 }
 
 /// Renders a page template with the given status.

@@ -476,7 +476,8 @@ async fn unsubscribing_before_confirming_ends_the_waiting_request() {
     let (status, page) = app.get(&confirm).await;
     assert_eq!(status, 410);
     assert!(
-        page.contains("cancelled when you unsubscribed") && page.contains(r#"href="/subscribe""#),
+        page.contains("cancelled when you unsubscribed")
+            && page.contains(r#"href="/subscribe?lang=en""#),
         "{page}"
     );
     assert!(!page.contains("Send me a new link"), "{page}");

@@ -119,6 +119,37 @@ async fn pages_speak_the_chosen_language_in_order_of_precedence() {
     // The unsubscribe form keeps the page's language.
     let (_, body) = app.post(prefs, &[("lang", "pl")]).await;
     assert!(body.contains("Wypisano Cię"), "{body}");
+    // Error pages too: a broken link in German, an expired one in the language it was asked in.
+    let (status, body) = page(&app, "/confirm/nosuchtoken000000000000", Some("de")).await;
+    assert_eq!(status, 404);
+    assert_eq!(lang_of(&body), "de");
+    assert!(
+        body.contains("<h1>Nicht gefunden</h1>") && body.contains("Fehler 404"),
+        "{body}"
+    );
+    let (status, body) = page(&app, "/unsubscribe/broken", Some("pl")).await;
+    assert_eq!(status, 404);
+    assert!(body.contains("Ten link jest nieprawidłowy"), "{body}");
+    app.post(
+        "/subscribe",
+        &[
+            ("email", "late@example.com"),
+            ("agreement", "newsletter_agreement"),
+            ("lang", "pl"),
+        ],
+    )
+    .await;
+    let late = app.mail().wait_for(2).await.pop().unwrap();
+    app.age_requests("late@example.com", 30);
+    let late = &late.link(&app.url("/confirm/")).unwrap()[app.url("").len()..];
+    let (status, body) = page(&app, late, None).await;
+    assert_eq!(status, 410);
+    assert!(
+        body.contains("Ten link wygasł") && body.contains("Wyślij mi nowy link"),
+        "{body}"
+    );
+    assert!(body.contains(&format!("{late}/renew?lang=pl")), "{body}");
+
     // Whatever the page's language, the ledger records the language of the wording agreed to.
     assert_eq!(
         app.count("consent_events WHERE source = 'confirmation' AND language = 'en'"),

@@ -3,7 +3,7 @@ use crate::consent::Meta;
 use crate::consent::optin::{self, Confirmed, Renewed, Requested};
 use crate::db::models::optin_requests::State;
 use crate::domain::{LinkKind, Source};
-use crate::error::{PageError, html};
+use crate::error::{PageError, PublicError, html};
 use crate::i18n::Lang;
 use crate::routes::{AppState, client_meta};
 use actix_web::http::StatusCode;
@@ -32,23 +32,29 @@ struct RenewedPage {
     t: Lang,
 }
 
-fn unknown() -> PageError {
-    PageError::NotFound(
-        "This confirmation link is not valid. Check that you copied the whole link from the email, or sign up again.".into(),
-    )
+fn unknown(t: &Lang) -> PageError {
+    PageError::Public(PublicError::new(
+        404,
+        t,
+        "err-not-found",
+        "err-unknown-confirm",
+    ))
 }
 
 /// The person said no to what this link asks for (unsubscribe, preference centre) after it was sent.
-fn cancelled() -> PageError {
-    PageError::Ended(
-        "This confirmation link was cancelled when you unsubscribed, so it can no longer subscribe you. If you want to receive it after all, sign up again.".into(),
-    )
+fn cancelled(t: &Lang) -> PageError {
+    let mut e = PublicError::new(410, t, "err-ended-title", "err-cancelled");
+    e.link = Some((format!("/subscribe?lang={}", t.code()), "err-to-signup"));
+    PageError::Public(e)
 }
 
-fn expired(token: &str) -> PageError {
-    PageError::Expired {
-        renew_url: format!("/confirm/{token}/renew"),
-    }
+fn expired(t: &Lang, token: &str) -> PageError {
+    let mut e = PublicError::new(410, t, "err-expired-title", "err-expired");
+    e.action = Some((
+        format!("/confirm/{token}/renew?lang={}", t.code()),
+        "err-expired-button",
+    ));
+    PageError::Public(e)
 }
 
 fn confirmed_page(state: &AppState, t: Lang, profile_id: i64, already: bool) -> HttpResponse {
@@ -103,9 +109,9 @@ pub async fn page(
         Some((State::Confirmed, profile_id, _, _)) => {
             Ok(confirmed_page(&state, t, profile_id, true))
         }
-        Some((State::Cancelled, ..)) => Err(cancelled()),
-        Some((State::Expired, ..)) => Err(expired(&token)),
-        None => Err(unknown()),
+        Some((State::Cancelled, ..)) => Err(cancelled(&t)),
+        Some((State::Expired, ..)) => Err(expired(&t, &token)),
+        None => Err(unknown(&t)),
     }
 }
 
@@ -136,9 +142,9 @@ pub async fn submit(
             Ok(confirmed_page(&state, lang, profile_id, false))
         }
         Confirmed::Already { profile_id } => Ok(confirmed_page(&state, lang, profile_id, true)),
-        Confirmed::Expired => Err(expired(&token)),
-        Confirmed::Cancelled => Err(cancelled()),
-        Confirmed::Unknown => Err(unknown()),
+        Confirmed::Expired => Err(expired(&lang, &token)),
+        Confirmed::Cancelled => Err(cancelled(&lang)),
+        Confirmed::Unknown => Err(unknown(&lang)),
     }
 }
 
@@ -163,10 +169,10 @@ pub async fn renew(
         }
         // The same page as when a link is sent, as on every public form.
         Renewed::OverAllowance => Ok(private(html(StatusCode::OK, &RenewedPage { t: lang }))),
-        Renewed::Cancelled => Err(cancelled()),
+        Renewed::Cancelled => Err(cancelled(&lang)),
         Renewed::StillValid | Renewed::AlreadyConfirmed => Ok(HttpResponse::SeeOther()
             .insert_header(("Location", format!("/confirm/{token}")))
             .finish()),
-        Renewed::Unknown => Err(unknown()),
+        Renewed::Unknown => Err(unknown(&lang)),
     }
 }

@@ -71,6 +71,7 @@ fn page_lang(
 
 /// The profile a signed link is for, with its saved language.
 async fn linked_profile(
+    req: &actix_web::HttpRequest,
     state: &crate::routes::AppState,
     kind: crate::domain::LinkKind,
     token: &str,
@@ -83,9 +84,12 @@ async fn linked_profile(
     PageError,
 > {
     let not_found = || {
-        PageError::NotFound(
-            "This link is not valid. Check that you copied the whole link from the email, or ask for a new one at /preferences.".into(),
-        )
+        PageError::Public(crate::error::PublicError::new(
+            404,
+            &page_lang(req, None, None),
+            "err-not-found",
+            "err-bad-link",
+        ))
     };
     let link = state
         .signer

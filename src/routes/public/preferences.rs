@@ -71,7 +71,7 @@ pub async fn page(
     token: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let (_, profile, saved) = linked_profile(&state, LinkKind::Preferences, &token).await?;
+    let (_, profile, saved) = linked_profile(&req, &state, LinkKind::Preferences, &token).await?;
     render(
         &state,
         page_lang(&req, None, saved.as_deref()),
@@ -94,7 +94,7 @@ pub async fn submit(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let form = Form::read(&req, body).await?;
-    let (_, profile, saved) = linked_profile(&state, LinkKind::Preferences, &token).await?;
+    let (_, profile, saved) = linked_profile(&req, &state, LinkKind::Preferences, &token).await?;
     let t = page_lang(&req, Some(&form), saved.as_deref());
     let email = profile.email.clone().unwrap_or_default();
     let all = state.catalog.get().await?;

@@ -74,7 +74,8 @@ pub async fn page(
     token: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let (link, profile, saved) = linked_profile(&state, LinkKind::Unsubscribe, &token).await?;
+    let (link, profile, saved) =
+        linked_profile(&req, &state, LinkKind::Unsubscribe, &token).await?;
     render(
         &state,
         page_lang(&req, None, saved.as_deref()),
@@ -96,7 +97,8 @@ pub async fn submit(
 ) -> Result<HttpResponse, PageError> {
     let form = Form::read(&req, body).await?;
     let one_click = form.get("List-Unsubscribe") == Some("One-Click");
-    let (link, profile, saved) = linked_profile(&state, LinkKind::Unsubscribe, &token).await?;
+    let (link, profile, saved) =
+        linked_profile(&req, &state, LinkKind::Unsubscribe, &token).await?;
     let all = state.catalog.get().await?;
     let changes = covered(&all, &link)
         .into_iter()

@@ -4,7 +4,6 @@
 skip-link = Zum Inhalt springen
 footer = Ihre Auswahl wird mit dem genauen Wortlaut gespeichert, dem Sie zugestimmt haben. Sie können sie jederzeit in { $link } ändern.
 footer-link = Ihren Einstellungen
-error-code = Fehler { $status }
 
 ## Anmeldung
 subscribe-title = Anmelden
@@ -90,3 +89,15 @@ mail-prefs-subject = Ihr Link zur Verwaltung Ihrer Einstellungen
 mail-prefs-intro = hier ist der Link, unter dem Sie sehen und ändern können, was Sie zu erhalten zugestimmt haben:
 mail-prefs-button = Meine Einstellungen verwalten
 mail-prefs-keep = Behalten Sie ihn für sich: Jeder mit diesem Link kann Ihre Einstellungen ändern. Wenn Sie ihn nicht angefordert haben, können Sie diese E-Mail ignorieren.
+
+## Fehlerseiten
+err-code = Fehler { $status }
+err-not-found = Nicht gefunden
+err-unknown-confirm = Dieser Bestätigungslink ist ungültig. Prüfen Sie, ob Sie den ganzen Link aus der E-Mail kopiert haben, oder melden Sie sich erneut an.
+err-bad-link = Dieser Link ist ungültig. Prüfen Sie, ob Sie den ganzen Link aus der E-Mail kopiert haben, oder fordern Sie unter /preferences einen neuen an.
+err-ended-title = Dieser Link ist nicht mehr gültig
+err-cancelled = Dieser Bestätigungslink wurde bei Ihrer Abmeldung storniert und kann Sie daher nicht mehr anmelden. Wenn Sie es doch erhalten möchten, melden Sie sich erneut an.
+err-to-signup = Zum Anmeldeformular
+err-expired-title = Dieser Link ist abgelaufen
+err-expired = Bestätigungslinks sind nur begrenzt gültig. Wir können einen neuen an dieselbe Adresse senden.
+err-expired-button = Neuen Link senden

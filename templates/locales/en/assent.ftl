@@ -6,7 +6,6 @@
 skip-link = Skip to content
 footer = Your choices are recorded with the exact wording you agreed to. You can change them at any time in { $link }.
 footer-link = your preferences
-error-code = Error { $status }
 
 ## Sign-up
 subscribe-title = Sign up
@@ -92,3 +91,15 @@ mail-prefs-subject = Your link to manage your preferences
 mail-prefs-intro = here is the link to see and change what you have agreed to receive:
 mail-prefs-button = Manage my preferences
 mail-prefs-keep = Keep it to yourself: anyone with this link can change your preferences. If you did not ask for it, you can ignore this email.
+
+## Error pages
+err-code = Error { $status }
+err-not-found = Not found
+err-unknown-confirm = This confirmation link is not valid. Check that you copied the whole link from the email, or sign up again.
+err-bad-link = This link is not valid. Check that you copied the whole link from the email, or ask for a new one at /preferences.
+err-ended-title = This link is no longer valid
+err-cancelled = This confirmation link was cancelled when you unsubscribed, so it can no longer subscribe you. If you want to receive it after all, sign up again.
+err-to-signup = Go to the sign-up form
+err-expired-title = This link has expired
+err-expired = Confirmation links are valid for a limited time. We can send a new one to the same address.
+err-expired-button = Send me a new link

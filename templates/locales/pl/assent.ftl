@@ -4,7 +4,6 @@
 skip-link = Przejdź do treści
 footer = Twoje wybory zapisujemy z dokładnym brzmieniem, na które się zgadzasz. W każdej chwili możesz je zmienić w { $link }.
 footer-link = swoich ustawieniach
-error-code = Błąd { $status }
 
 ## Zapis
 subscribe-title = Zapisz się
@@ -91,3 +90,15 @@ mail-prefs-subject = Twój link do zarządzania ustawieniami
 mail-prefs-intro = oto link, pod którym zobaczysz i zmienisz, na co się zgadzasz:
 mail-prefs-button = Zarządzaj moimi ustawieniami
 mail-prefs-keep = Zachowaj go dla siebie: każdy, kto ma ten link, może zmienić Twoje ustawienia. Jeśli to nie Ty o niego prosiłeś(-aś), zignoruj tę wiadomość.
+
+## Strony błędów
+err-code = Błąd { $status }
+err-not-found = Nie znaleziono
+err-unknown-confirm = Ten link potwierdzający jest nieprawidłowy. Sprawdź, czy skopiowano cały link z e-maila, albo zapisz się ponownie.
+err-bad-link = Ten link jest nieprawidłowy. Sprawdź, czy skopiowano cały link z e-maila, albo poproś o nowy na stronie /preferences.
+err-ended-title = Ten link jest już nieważny
+err-cancelled = Ten link potwierdzający anulowano, gdy się wypisałeś(-aś), więc nie może już Cię zapisać. Jeśli jednak chcesz otrzymywać te treści, zapisz się ponownie.
+err-to-signup = Przejdź do formularza zapisu
+err-expired-title = Ten link wygasł
+err-expired = Linki potwierdzające są ważne przez ograniczony czas. Możemy wysłać nowy na ten sam adres.
+err-expired-button = Wyślij mi nowy link
