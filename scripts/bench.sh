@@ -94,7 +94,7 @@ for engine in $ENGINES; do
   ok=$((completed - non2xx))
   stored=$(count_cmd "SELECT COUNT(*) FROM profiles WHERE email LIKE '%@bench.example'")
   pending=$(count_cmd "SELECT COUNT(*) FROM optin_requests")
-  queued=$(count_cmd "SELECT COUNT(*) FROM email_outbox")
+  queued=$(count_cmd "SELECT COUNT(*) FROM outbox WHERE channel = 'email'")
   # wrk counts responses it received; a request in flight when it stops may be committed as well.
   if [ "$non2xx" -ne 0 ] || [ "$stored" -lt "$ok" ] || [ "$stored" -gt $((ok + CONNECTIONS)) ] \
      || [ "$pending" -ne "$stored" ] || [ "$queued" -ne "$stored" ]; then
