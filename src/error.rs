@@ -62,11 +62,6 @@ pub enum PageError {
     TooLarge(usize),
     #[error("the form data did not arrive within {} seconds", .0.as_secs())]
     TooSlow(std::time::Duration),
-    #[error("this link has expired")]
-    Expired { renew_url: String },
-    /// A link that can never work again (410), with the way forward: the sign-up form.
-    #[error("{0}")]
-    Ended(String),
     /// A dashboard page without a valid session: 303 to the sign-in page.
     #[error("sign in first")]
     SignIn,
@@ -94,7 +89,6 @@ impl ResponseError for PageError {
             PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
             PageError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             PageError::TooSlow(_) => StatusCode::REQUEST_TIMEOUT,
-            PageError::Expired { .. } | PageError::Ended(_) => StatusCode::GONE,
             PageError::SignIn => StatusCode::SEE_OTHER,
             PageError::Forbidden(_) => StatusCode::FORBIDDEN,
             PageError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
@@ -154,20 +148,6 @@ impl ResponseError for PageError {
                 message: "Your connection stopped while the form was being sent, so nothing was saved. Please submit the form again.",
                 action: None,
                 link: None,
-            },
-            PageError::Expired { renew_url } => ErrorPage {
-                status: 410,
-                title: "This link has expired",
-                message: "Confirmation links are valid for a limited time. We can send a new one to the same address.",
-                action: Some((renew_url, "Send me a new link")),
-                link: None,
-            },
-            PageError::Ended(m) => ErrorPage {
-                status: 410,
-                title: "This link is no longer valid",
-                message: m,
-                action: None,
-                link: Some(("/subscribe", "Go to the sign-up form")),
             },
             PageError::Unexpected(e) => {
                 tracing::error!(error = ?e, "request failed");
