@@ -59,7 +59,8 @@ impl Lang {
     }
 
     /// Every language with a catalogue.
-    pub fn all() -> Vec<Lang> {
+    #[cfg(test)]
+    fn all() -> Vec<Lang> {
         AVAILABLE
             .iter()
             .map(|(code, id)| Lang {

@@ -1,14 +1,12 @@
 //! Parse-don't-validate types: once a value has one of these types it is known to be valid.
 
 pub mod email;
-mod language;
 mod source;
 pub mod time;
 mod token;
 mod value;
 
 pub use email::Email;
-pub use language::Language;
 pub use source::Source;
 pub use token::{LinkKind, LinkToken, Signer, sha256_hex};
 pub use value::{AgreementKey, ConsentValue};

@@ -256,6 +256,16 @@ pub fn add(
     )?)
 }
 
+/// A send-file by name, locked for the rest of the transaction and read again under the lock, so a
+/// change that committed while this one waited (another admin's delete, say) is seen.
+fn locked_by_name(c: &mut DbConn, name: &str) -> QueryResult<Option<Sendfile>> {
+    let Some(s) = sendfiles::find_by_name(c, name)? else {
+        return Ok(None);
+    };
+    sendfiles::lock(c, s.id)?;
+    sendfiles::find(c, s.id)
+}
+
 /// What an admin does to a send-file besides running it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Act {
@@ -288,10 +298,9 @@ impl Act {
 /// no such send-file.
 pub fn act(conn: &mut DbConn, name: &str, act: Act, by: &Actor) -> QueryResult<bool> {
     crate::consent::write_tx(conn, |c| {
-        let Some(s) = sendfiles::find_by_name(c, name)? else {
+        let Some(s) = locked_by_name(c, name)? else {
             return Ok(false);
         };
-        sendfiles::lock(c, s.id)?;
         let now = crate::db::now();
         match act {
             Act::Pause => sendfiles::set_paused(c, s.id, Some(now), s.next_run_at)?,
@@ -320,7 +329,7 @@ pub fn forget_host_key(
     by: &Actor,
 ) -> QueryResult<Result<Option<String>, String>> {
     crate::consent::write_tx(conn, |c| {
-        let Some(s) = sendfiles::find_by_name(c, name)? else {
+        let Some(s) = locked_by_name(c, name)? else {
             return Ok(Err(format!("there is no send-file named {name}")));
         };
         if let Some(k) = &s.host_key {

@@ -202,7 +202,7 @@ pub async fn upload(
     login: &Login,
     remote: &str,
     rx: mpsc::Receiver<Vec<u8>>,
-    rows: tokio::task::JoinHandle<Result<u64, String>>,
+    rows: tokio::task::JoinHandle<anyhow::Result<u64>>,
 ) -> (Option<String>, Result<(u64, u64), String>) {
     let shown = Arc::new(Mutex::new(None));
     let result = session(target, addrs, pinned, &shown, login, remote, rx, rows).await;
@@ -219,7 +219,7 @@ async fn session(
     login: &Login,
     remote: &str,
     mut rx: mpsc::Receiver<Vec<u8>>,
-    rows: tokio::task::JoinHandle<Result<u64, String>>,
+    rows: tokio::task::JoinHandle<anyhow::Result<u64>>,
 ) -> Result<(u64, u64), String> {
     let client = Client {
         pinned: pinned.clone(),
@@ -327,7 +327,10 @@ async fn session(
                 .map_err(|e| format!("writing {part} on {where_} failed: {e}"))?;
             bytes += chunk.len() as u64;
         }
-        let rows = rows.await.map_err(|e| e.to_string())??;
+        let rows = rows
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| format!("cannot write the file: {e:#}"))?;
         file.shutdown()
             .await
             .map_err(|e| format!("closing {part} on {where_} failed: {e}"))?;
@@ -351,7 +354,7 @@ async fn session(
     let _ = session
         .disconnect(russh::Disconnect::ByApplication, "done", "en")
         .await;
-    Ok(written?)
+    written
 }
 
 #[cfg(test)]

@@ -230,11 +230,6 @@ impl Runner {
             std::io::Write::flush(&mut w)?;
             Ok::<_, anyhow::Error>(rows)
         });
-        let rows = tokio::spawn(async move {
-            rows.await
-                .map_err(|e| e.to_string())?
-                .map_err(|e| format!("cannot write the file: {e:#}"))
-        });
         let remote = t.remote_path(at);
         let (shown, result) =
             sftp::upload(t, &addrs, s.host_key.clone(), &login, &remote, rx, rows).await;

@@ -398,7 +398,7 @@ async fn every_page_and_email_passes_axe_and_the_html_validator() {
         return;
     };
     let app = TestApp::spawn_with(Options {
-        env: vec![("ASSENT_ALLOW_PRIVATE_TARGETS".into(), "true".into())],
+        env: vec![("ASSENT_ALLOW_PRIVATE_TARGETS", "true".into())],
         ..Options::default()
     })
     .await;

@@ -477,3 +477,68 @@ async fn simultaneous_run_requests_start_one_run_and_admins_pause_resume_and_del
         assert!(audit.contains(a), "{a}: {audit}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simultaneous_deletes_and_key_forgets_each_happen_once() {
+    let app = TestApp::spawn_with(Options {
+        env: vec![(ALLOW.0, ALLOW.1.into())],
+        ..Options::default()
+    })
+    .await;
+    let (ok, out) = cli(
+        &app,
+        &[
+            "sendfile",
+            "add",
+            "--name",
+            "gone",
+            "--target",
+            "http://127.0.0.1:9/in",
+        ],
+        &[],
+    )
+    .await;
+    assert!(ok, "{out}");
+    app.exec("UPDATE sendfiles SET host_key = 'ssh-ed25519 SHA256:pinned'");
+    crate::admin::staff_user(&app, "admin@example.com", "admin");
+    let admin = std::sync::Arc::new(crate::admin::Browser::new(&app));
+    assert_eq!(
+        admin
+            .sign_in("admin@example.com", crate::admin::PASSWORD)
+            .await
+            .0,
+        303
+    );
+    let (_, page, _) = admin.get("/admin/sendfiles").await;
+    let token = crate::admin::csrf(&page);
+    let at_once = |what: &'static str| {
+        let mut set = tokio::task::JoinSet::new();
+        for _ in 0..40 {
+            let (b, token) = (admin.clone(), token.clone());
+            set.spawn(async move {
+                b.post(
+                    &format!("/admin/sendfiles/gone/{what}"),
+                    &[("csrf_token", token.as_str())],
+                )
+                .await
+                .0
+            });
+        }
+        set.join_all()
+    };
+    // Forgetting the pinned key: every request answers, the key is forgotten once.
+    let answers = at_once("forget-host-key").await;
+    assert!(answers.iter().all(|s| *s == 303), "{answers:?}");
+    assert_eq!(
+        app.count("audit_log WHERE action = 'sendfile.forget_host_key'"),
+        1
+    );
+    assert_eq!(app.count("sendfiles WHERE host_key IS NULL"), 1);
+    // Deleting: one request deletes, the others find nothing to delete.
+    let answers = at_once("delete").await;
+    let deleted = answers.iter().filter(|s| **s == 303).count();
+    let missing = answers.iter().filter(|s| **s == 404).count();
+    assert_eq!((deleted, missing), (1, 39), "{answers:?}");
+    assert_eq!(app.count("audit_log WHERE action = 'sendfile.delete'"), 1);
+    assert_eq!(app.count("sendfiles"), 0);
+}

@@ -119,6 +119,15 @@ async fn an_sftp_send_file_writes_the_export_and_pins_the_host_key() {
     assert_eq!(app.count("sendfiles WHERE failures = 0"), 1);
     let (_, audit, _) = admin.get("/admin/audit").await;
     assert!(audit.contains("sendfile.forget_host_key"), "{audit}");
+    let (status, page, _) = admin
+        .submit(
+            "/admin/sendfiles",
+            "/admin/sendfiles/ghost/forget-host-key",
+            &[],
+        )
+        .await;
+    assert_eq!(status, 404);
+    assert!(page.contains("there is no send-file named ghost"), "{page}");
 }
 
 #[tokio::test]
