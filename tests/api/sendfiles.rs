@@ -381,6 +381,14 @@ async fn an_admin_schedules_and_runs_a_send_file_in_the_dashboard() {
     );
 }
 
+/// A signed-in admin to share between simultaneous requests, with the CSRF token of the send-files page.
+async fn admin_with_token(app: &TestApp) -> (std::sync::Arc<crate::admin::Browser>, String) {
+    let admin = std::sync::Arc::new(crate::admin::staff(app, "admin@example.com", "admin").await);
+    let (_, page, _) = admin.get("/admin/sendfiles").await;
+    let token = crate::admin::csrf(&page);
+    (admin, token)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn simultaneous_run_requests_start_one_run_and_admins_pause_resume_and_delete() {
     let app = TestApp::spawn_with(Options {
@@ -399,17 +407,7 @@ async fn simultaneous_run_requests_start_one_run_and_admins_pause_resume_and_del
     )
     .await;
     assert!(ok, "{out}");
-    crate::admin::staff_user(&app, "admin@example.com", "admin");
-    let admin = std::sync::Arc::new(crate::admin::Browser::new(&app));
-    assert_eq!(
-        admin
-            .sign_in("admin@example.com", crate::admin::PASSWORD)
-            .await
-            .0,
-        303
-    );
-    let (_, page, _) = admin.get("/admin/sendfiles").await;
-    let token = crate::admin::csrf(&page);
+    let (admin, token) = admin_with_token(&app).await;
     let mut set = tokio::task::JoinSet::new();
     for _ in 0..100 {
         let (b, token) = (admin.clone(), token.clone());
@@ -500,17 +498,7 @@ async fn simultaneous_deletes_and_key_forgets_each_happen_once() {
     .await;
     assert!(ok, "{out}");
     app.exec("UPDATE sendfiles SET host_key = 'ssh-ed25519 SHA256:pinned'");
-    crate::admin::staff_user(&app, "admin@example.com", "admin");
-    let admin = std::sync::Arc::new(crate::admin::Browser::new(&app));
-    assert_eq!(
-        admin
-            .sign_in("admin@example.com", crate::admin::PASSWORD)
-            .await
-            .0,
-        303
-    );
-    let (_, page, _) = admin.get("/admin/sendfiles").await;
-    let token = crate::admin::csrf(&page);
+    let (admin, token) = admin_with_token(&app).await;
     let at_once = |what: &'static str| {
         let mut set = tokio::task::JoinSet::new();
         for _ in 0..40 {
