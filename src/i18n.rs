@@ -58,9 +58,8 @@ impl Lang {
             })
     }
 
-    /// Every language with a catalogue.
-    #[cfg(test)]
-    fn all() -> Vec<Lang> {
+    /// Every language with a catalogue, by tag.
+    pub fn all() -> Vec<Lang> {
         AVAILABLE
             .iter()
             .map(|(code, id)| Lang {
@@ -73,6 +72,11 @@ impl Lang {
     /// The tag for `<html lang>` and links.
     pub fn code(&self) -> &str {
         &self.code
+    }
+
+    /// The language's own name ("Deutsch"), from its catalogue.
+    pub fn name(&self) -> String {
+        self.t("language-name")
     }
 
     /// A message.

@@ -412,6 +412,7 @@ pub(super) fn changes_of(item: &Item) -> Vec<Change> {
             agreement_id: *id,
             value: *value,
             version: None,
+            language: None,
         })
         .collect()
 }
@@ -530,6 +531,7 @@ mod tests {
             text: "Yes.".into(),
             language: "en".into(),
             mask_bit: id as i32 - 1,
+            translations: Vec::new(),
         };
         vec![
             a(1, "newsletter_agreement", false),

@@ -99,13 +99,13 @@ pub fn apply_set(
         .into_iter()
         .map(|a| (a.id, a))
         .collect();
-    // Batch items always give the current wording.
-    let texts: HashMap<i64, (String, String)> = catalog
+    // Batch items always give the current wording in the agreement's own language.
+    let texts: HashMap<i64, String> = catalog
         .values()
-        .map(|a| (a.id, (sha256_hex(a.text.as_bytes()), a.language.clone())))
+        .map(|a| (a.id, sha256_hex(a.text.as_bytes())))
         .collect();
-    let mut wording = |a: &Agreement, version: i32| match texts.get(&a.id) {
-        Some(t) if version == a.version => Ok(t.clone()),
+    let mut wording = |a: &Agreement, version: i32, language: &str| match texts.get(&a.id) {
+        Some(t) if version == a.version && language == a.language => Ok(t.clone()),
         _ => Err(diesel::result::Error::NotFound),
     };
     let recorded_at = crate::db::now();

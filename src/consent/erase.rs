@@ -58,6 +58,7 @@ pub fn erase(conn: &mut DbConn, profile_id: i64, meta: &Meta) -> Result<Erased, 
             agreement_id: a.id,
             value: ConsentValue::Disabled,
             version: None,
+            language: None,
         })
         .collect();
     let withdrawn = apply(conn, profile_id, &changes, meta)?.len();

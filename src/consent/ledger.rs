@@ -77,13 +77,13 @@ pub fn verify_in_pages(conn: &mut DbConn, page_size: i64) -> diesel::QueryResult
     })
 }
 
-/// The SHA-256 of every version's wording, by (agreement, version).
-type Texts = HashMap<(i64, i32), String>;
+/// The SHA-256 of every version's wording, by (agreement, language, version).
+type Texts = HashMap<(i64, String, i32), String>;
 
 fn version_texts(conn: &mut DbConn) -> diesel::QueryResult<Texts> {
     Ok(agreements::all_version_texts(conn)?
         .into_iter()
-        .map(|(a, v, t)| ((a, v), sha256_hex(t.as_bytes())))
+        .map(|(a, l, v, t)| ((a, l, v), sha256_hex(t.as_bytes())))
         .collect())
 }
 
@@ -107,7 +107,9 @@ fn event_fault(ev: &EventBody, expected_prev: Option<&str>, texts: &Texts) -> Op
     if !digest_ok(&ev.reason, &ev.reason_digest) {
         return Some("its reason differs from the recorded digest");
     }
-    if texts.get(&(ev.agreement_id, ev.version)) != Some(&ev.text_sha256) {
+    // Every event records its wording's language (English for events from before there was a choice).
+    let language = ev.language.clone().unwrap_or_else(|| "en".into());
+    if texts.get(&(ev.agreement_id, language, ev.version)) != Some(&ev.text_sha256) {
         return Some("the consent text of its agreement version was changed or removed");
     }
     None

@@ -37,6 +37,8 @@ pub struct Change {
     pub value: ConsentValue,
     /// The version of the wording the person saw; `None` means the current one.
     pub version: Option<i32>,
+    /// The language of that wording; `None` means the agreement's own language.
+    pub language: Option<String>,
 }
 
 /// Who/when/how of a change: recorded with every event it produces.
@@ -140,9 +142,9 @@ pub fn apply_all(
         },
         &held,
         changes,
-        &mut |a, version| {
-            a.wording(conn, version)
-                .map(|(text, language)| (sha256_hex(text.as_bytes()), language))
+        &mut |a, version, language| {
+            a.wording(conn, version, Some(language))
+                .map(|text| sha256_hex(text.as_bytes()))
         },
     )?;
     plan.seal(
@@ -250,12 +252,12 @@ impl Plan {
 
 /// Decides what `changes` do to a profile that holds `held` (read under its lock): which are recorded,
 /// which only move a value's time, which are too late. Pure but for `wording`, which gives the SHA-256
-/// and language of an agreement's wording at a version.
+/// of an agreement's wording at a version in a language.
 pub fn decide(
     d: &Decision,
     held: &[consents::Consent],
     changes: &[Change],
-    wording: &mut dyn FnMut(&agreements::Agreement, i32) -> QueryResult<(String, String)>,
+    wording: &mut dyn FnMut(&agreements::Agreement, i32, &str) -> QueryResult<String>,
 ) -> Result<Plan, ApplyError> {
     let meta = d.meta;
     let mut current: HashMap<i64, consents::Consent> =
@@ -319,8 +321,17 @@ pub fn decide(
             plan.stale.push(agreement.key.clone());
             continue;
         }
-        let version = change.version.unwrap_or(agreement.version);
-        let (text_sha256, language) = wording(agreement, version)?;
+        // The wording the person saw: the version and language given, else the current one in the
+        // language given, else the agreement's own current text.
+        let (version, language) = match (change.version, change.language.as_deref()) {
+            (Some(v), language) => (v, language.unwrap_or(&agreement.language).to_string()),
+            (None, Some(language)) => {
+                let w = agreement.wording_in(language);
+                (w.version, w.language)
+            }
+            (None, None) => (agreement.version, agreement.language.clone()),
+        };
+        let text_sha256 = wording(agreement, version, &language)?;
         plan.events.push(consent_events::EventBody {
             profile_id: 0,
             agreement_id: agreement.id,

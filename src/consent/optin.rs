@@ -44,20 +44,25 @@ fn lock_and_reread(
 pub struct Requested {
     pub id: i64,
     pub title: String,
+    /// The language of `text`, for the page's `lang` markup.
+    pub language: String,
     pub text: String,
 }
 
 pub fn requested(conn: &mut DbConn, request: &OptinRequest) -> diesel::QueryResult<Vec<Requested>> {
     let all = agreements::all(conn)?;
     let mut out = Vec::new();
-    for (id, version) in optin_requests::decode_agreements(&request.agreements) {
+    for (id, version, language) in optin_requests::decode_agreements(&request.agreements) {
         let Some(a) = all.iter().find(|a| a.id == id) else {
             continue;
         };
-        let (text, _) = a.wording(conn, version)?;
+        let text = a.wording(conn, version, language.as_deref())?;
         out.push(Requested {
             id,
-            title: a.title.clone(),
+            title: a
+                .title_in(language.as_deref().unwrap_or(&a.language))
+                .to_string(),
+            language: language.unwrap_or_else(|| a.language.clone()),
             text,
         });
     }
@@ -108,11 +113,12 @@ pub fn confirm(
             .collect();
         let changes: Vec<Change> = optin_requests::decode_agreements(&request.agreements)
             .into_iter()
-            .filter(|(id, _)| active.contains(id))
-            .map(|(agreement_id, version)| Change {
+            .filter(|(id, _, _)| active.contains(id))
+            .map(|(agreement_id, version, language)| Change {
                 agreement_id,
                 value: ConsentValue::Enabled,
                 version: Some(version),
+                language,
             })
             .collect();
         let meta = Meta {

@@ -26,7 +26,7 @@ pub fn standing(
     let waiting: Vec<i64> = optin_requests::pending_for_profile(conn, profile_id, now)?
         .iter()
         .flat_map(|r| optin_requests::decode_agreements(&r.agreements))
-        .map(|(id, _)| id)
+        .map(|(id, _, _)| id)
         .collect();
     Ok(catalog
         .iter()

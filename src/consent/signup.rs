@@ -27,8 +27,8 @@ const MAX_BATCH: usize = 256;
 pub struct Signup {
     pub email: Email,
     pub name: Option<String>,
-    /// (agreement id, version of the wording shown on the form)
-    pub agreements: Vec<(i64, i32)>,
+    /// (agreement id, version, language) of the wording shown on the form
+    pub agreements: Vec<(i64, i32, String)>,
     pub language: String,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
@@ -126,16 +126,16 @@ pub fn record_batch(
         } else {
             continue; // The address had its share of form emails for now: the page is the same, no email.
         }
-        let pending: Vec<(i64, i32)> = s
+        let pending: Vec<(i64, i32, String)> = s
             .agreements
             .iter()
-            .copied()
-            .filter(|(a, _)| !enabled.contains(&(profile_id, *a)))
+            .filter(|(a, _, _)| !enabled.contains(&(profile_id, *a)))
+            .cloned()
             .collect();
         if pending.is_empty() {
             // Everything asked for is already enabled: say so by email (with a preference link), and
             // show the same page as for anyone else, so the form reveals nothing about who is known.
-            let ids: Vec<i64> = s.agreements.iter().map(|(a, _)| *a).collect();
+            let ids: Vec<i64> = s.agreements.iter().map(|(a, _, _)| *a).collect();
             mails.push(Entry::email(
                 "already_subscribed",
                 s.email.as_str(),

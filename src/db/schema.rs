@@ -30,16 +30,19 @@ diesel::table! {
         archived_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         mask_bit -> Integer,
+        language -> Text,
     }
 }
 
 diesel::table! {
-    agreement_versions (agreement_id, version) {
+    agreement_versions (agreement_id, language, version) {
         agreement_id -> BigInt,
-        version -> Integer,
         language -> Text,
+        version -> Integer,
         text -> Text,
         created_at -> Timestamp,
+        is_current -> Bool,
+        title -> Nullable<Text>,
     }
 }
 

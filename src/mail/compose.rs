@@ -135,16 +135,28 @@ impl Composer {
                     .flatten()
                     .filter_map(|v| v.as_i64())
                     .collect();
+                // Each text as a page in the profile's language shows it.
+                let language = optin_requests::latest_language(conn, id)?;
+                let t = crate::i18n::negotiate(None, language.as_deref(), None);
                 let agreements = agreements::all(conn)?
                     .into_iter()
                     .filter(|a| wanted.contains(&a.id))
-                    .map(|a| Requested {
-                        id: a.id,
-                        title: a.title,
-                        text: a.text,
+                    .map(|a| {
+                        let w = a.wording_in(t.code());
+                        Requested {
+                            id: a.id,
+                            title: a.title_in(t.code()).to_string(),
+                            language: w.language,
+                            text: w.text,
+                        }
                     })
                     .collect();
-                (profiles::find(conn, id)?, agreements, String::new(), None)
+                (
+                    profiles::find(conn, id)?,
+                    agreements,
+                    String::new(),
+                    language,
+                )
             }
             // Over the address's allowance of form emails: nothing is sent.
             "preferences_link" if payload["send"] == false => return Ok(None),

@@ -215,6 +215,12 @@ fn dashboard_pages(profile: i64) -> Vec<Page> {
         ],
     ));
     pages.push(post(
+        "agreement (edit, errors)",
+        Some("/admin/agreements/sms_agreement"),
+        "/admin/agreements/sms_agreement",
+        &[("title", ""), ("text", "x"), ("text_pl", "\u{7}")],
+    ));
+    pages.push(post(
         "send-files (error)",
         Some("/admin/sendfiles"),
         "/admin/sendfiles",
@@ -441,6 +447,21 @@ async fn every_page_and_email_passes_axe_and_the_html_validator() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+    // A German consent text: German pages show it, Polish ones the English text marked `lang="en"`.
+    let (status, body, _) = crate::admin::staff(&app, "mia@shop.example", "marketer")
+        .await
+        .submit(
+            "/admin/agreements/newsletter_agreement",
+            "/admin/agreements/newsletter_agreement",
+            &[
+                ("title", "Email newsletter"),
+                ("text", "I agree to receive the newsletter by email, with news, offers and updates. I can withdraw this consent at any time with the unsubscribe link in every email."),
+                ("text_de", "Ich möchte den Newsletter per E-Mail erhalten. Ich kann jederzeit widerrufen."),
+                ("title_de", "Newsletter per E-Mail"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303, "{body}");
     // Fresh link tokens for every round (confirming uses them up), in every language.
     const LANGS: [&str; 3] = ["en", "pl", "de"];
     let mut raw_tokens = Vec::new();

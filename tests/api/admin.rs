@@ -708,9 +708,11 @@ async fn simultaneous_edits_of_one_agreement_each_become_a_version() {
         let (b, token) = (b.clone(), token.clone());
         set.spawn(async move {
             let text = format!("Wording number {i} for text messages.");
+            let german = format!("Wortlaut Nummer {i} für SMS.");
             let form = [
                 ("title", "SMS"),
                 ("text", text.as_str()),
+                ("text_de", german.as_str()),
                 ("csrf_token", token.as_str()),
             ];
             b.post("/admin/agreements/sms_agreement", &form).await.0
@@ -718,10 +720,18 @@ async fn simultaneous_edits_of_one_agreement_each_become_a_version() {
     }
     let statuses = set.join_all().await;
     assert!(statuses.iter().all(|s| *s == 303), "{statuses:?}");
-    // 40 different wordings: versions 2 to 41, each once, and the current one is the newest.
-    assert_eq!(app.count("agreement_versions"), 3 + 40);
+    // 40 different wordings in each language: English versions 2 to 41 and German 1 to 40, each once,
+    // and one current version per language, the newest.
+    assert_eq!(app.count("agreement_versions"), 3 + 40 + 40);
+    assert_eq!(app.count("agreement_versions WHERE is_current"), 3 + 1);
     let (_, page, _) = b.get("/admin/agreements/sms_agreement").await;
-    assert!(page.contains("version 41"), "{page}");
+    assert!(
+        page.contains("en version 41") && page.contains("de version 40"),
+        "{page}"
+    );
+    for v in 1..=40 {
+        assert!(page.contains(&format!("de version {v}<")), "de version {v}");
+    }
     let out = app.cli(&["ledger", "verify"]);
     assert!(out.status.success());
 }

@@ -233,8 +233,10 @@ async fn a_form_submitted_after_its_wording_changed_is_shown_again_with_the_new_
     let app = TestApp::spawn().await;
     // The marketer rewords the newsletter consent (version 2) while a visitor still has version 1 open.
     app.exec(
-        "INSERT INTO agreement_versions (agreement_id, version, language, text, created_at) \
-         SELECT id, 2, 'en', 'I agree to the weekly newsletter, version two.', created_at FROM agreements WHERE key = 'newsletter_agreement'; \
+        "UPDATE agreement_versions SET is_current = FALSE \
+         WHERE agreement_id = (SELECT id FROM agreements WHERE key = 'newsletter_agreement'); \
+         INSERT INTO agreement_versions (agreement_id, version, language, text, created_at, is_current) \
+         SELECT id, 2, 'en', 'I agree to the weekly newsletter, version two.', created_at, TRUE FROM agreements WHERE key = 'newsletter_agreement'; \
          UPDATE agreements SET current_version = 2 WHERE key = 'newsletter_agreement'",
     );
     let stale = [
@@ -248,7 +250,7 @@ async fn a_form_submitted_after_its_wording_changed_is_shown_again_with_the_new_
         page.contains("has changed since this page was opened"),
         "{page}"
     );
-    assert!(page.contains("version two") && page.contains(r#"value="newsletter_agreement:2""#));
+    assert!(page.contains("version two") && page.contains(r#"value="newsletter_agreement:2:en""#));
     assert_untouched(&app);
 
     let fresh = [

@@ -22,7 +22,7 @@ fn code_of(page: &str) -> String {
 }
 
 /// (name, value) of every `<input type="hidden">` in some markup.
-fn hidden_fields(html: &str) -> Vec<(String, String)> {
+pub fn hidden_fields(html: &str) -> Vec<(String, String)> {
     let attr = |tag: &str, name: &str| {
         let needle = format!(r#"{name}=""#);
         tag.find(&needle).map(|i| {
@@ -76,7 +76,7 @@ async fn the_built_form_works_from_any_page_and_guards_its_wording() {
 
     // Pasted into a website and submitted by a person: a real sign-up with its confirmation email.
     let mut form = hidden_fields(&code);
-    assert!(form.contains(&("shown".into(), "sms_agreement:1".into())));
+    assert!(form.contains(&("shown".into(), "sms_agreement:1:en".into())));
     form.push(("email".into(), "web@example.com".into()));
     form.push(("agreement".into(), "sms_agreement".into()));
     let submit = |form: Vec<(String, String)>| {

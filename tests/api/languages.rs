@@ -156,3 +156,325 @@ async fn pages_speak_the_chosen_language_in_order_of_precedence() {
         1
     );
 }
+
+/// The hidden fields of a page's form and its ticked agreement, ready to post as a person would.
+fn filled(page: &str, email: &str, agreement: &str) -> Vec<(String, String)> {
+    let mut form = crate::form_builder::hidden_fields(page);
+    form.push(("email".into(), email.into()));
+    form.push(("agreement".into(), agreement.into()));
+    form
+}
+
+async fn post_form(app: &TestApp, path: &str, form: &[(String, String)]) -> (u16, String) {
+    let r = app
+        .http
+        .post(app.url(path))
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_consent_given_on_the_german_page_records_the_german_texts_version_and_language() {
+    let app = TestApp::spawn().await;
+    let b = crate::admin::staff(&app, "mia@shop.example", "marketer").await;
+    let edit = |fields: Vec<(&'static str, String)>| {
+        let b = &b;
+        async move {
+            let mut form: Vec<(&str, &str)> = vec![("title", "Email newsletter")];
+            form.extend(fields.iter().map(|(k, v)| (*k, v.as_str())));
+            let (status, page, _) = b
+                .submit(
+                    "/admin/agreements/newsletter_agreement",
+                    "/admin/agreements/newsletter_agreement",
+                    &form,
+                )
+                .await;
+            assert_eq!(status, 303, "{page}");
+        }
+    };
+    let en1 = "I agree to receive the newsletter by email, with news, offers and updates. I can withdraw this consent at any time with the unsubscribe link in every email.";
+    let en2 = "I agree to receive the weekly newsletter by email. I can withdraw at any time.";
+    let de1 = "Ich möchte den Newsletter per E-Mail erhalten. Ich kann jederzeit widerrufen.";
+    let de2 = "Ich möchte den wöchentlichen Newsletter per E-Mail erhalten. Widerruf jederzeit.";
+    // A German text is added (German version 1), then the English one is reworded (English version 2):
+    // each language counts its own versions.
+    let de_title = || ("title_de", "Newsletter per E-Mail".to_string());
+    edit(vec![
+        ("text", en1.into()),
+        ("text_de", de1.into()),
+        de_title(),
+    ])
+    .await;
+    edit(vec![
+        ("text", en2.into()),
+        ("text_de", de1.into()),
+        de_title(),
+    ])
+    .await;
+    let (_, admin_page, _) = b.get("/admin/agreements/newsletter_agreement").await;
+    assert!(
+        admin_page.contains("de version 1")
+            && admin_page.contains("en version 2")
+            && admin_page.contains("en version 1")
+            && !admin_page.contains("pl version"),
+        "{admin_page}"
+    );
+
+    // Each page shows its language's text, and says which wording it showed; Polish has no text of
+    // its own, so its page shows the English one, marked as English.
+    let (_, de_page) = page(&app, "/subscribe?lang=de", None).await;
+    assert!(de_page.contains(de1) && !de_page.contains(en2), "{de_page}");
+    assert!(de_page.contains("<strong>Newsletter per E-Mail</strong>"));
+    assert!(de_page.contains(r#"value="newsletter_agreement:1:de""#));
+    let (_, pl_page) = page(&app, "/subscribe?lang=pl", None).await;
+    assert!(
+        pl_page.contains(&format!(
+            r#"<span class="consent-text" lang="en">{en2}</span>"#
+        )),
+        "{pl_page}"
+    );
+    assert!(pl_page.contains(r#"value="newsletter_agreement:2:en""#));
+
+    // Signed up and confirmed on the German page: the email quotes the German words, and the ledger
+    // records German version 1, whose text the chain check finds.
+    let (status, body) = post_form(
+        &app,
+        "/subscribe",
+        &filled(&de_page, "jonas@example.com", "newsletter_agreement"),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let mail = app.mail().wait_for(1).await.pop().unwrap();
+    assert!(
+        mail.text.contains(de1) && mail.text.contains("Newsletter per E-Mail"),
+        "{}",
+        mail.text
+    );
+    let confirm = mail.link(&app.url("/confirm/")).unwrap();
+    let (_, confirm_page) = app.get(&confirm[app.url("").len()..]).await;
+    assert!(confirm_page.contains(de1), "{confirm_page}");
+    assert_eq!(app.post(&confirm[app.url("").len()..], &[]).await.0, 200);
+    let key = app.api_key().await;
+    let (_, ledger) = app
+        .api("/api/v1/profiles/jonas@example.com/consents", &key)
+        .await;
+    assert_eq!(ledger.as_array().unwrap().len(), 1, "{ledger}");
+    assert_eq!(
+        (&ledger[0]["version"], &ledger[0]["language"]),
+        (&serde_json::json!(1), &serde_json::json!("de")),
+        "{ledger}"
+    );
+    let german = format!(
+        "consent_events WHERE source = 'confirmation' AND text_sha256 = '{}'",
+        sha256_hex(de1)
+    );
+    assert_eq!(
+        app.count(&german),
+        1,
+        "the event's digest is of the German words"
+    );
+    let out = app.cli(&["ledger", "verify"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    // Someone on the English page at the same time agrees to the English version 2.
+    let (_, en_page) = page(&app, "/subscribe?lang=en", None).await;
+    post_form(
+        &app,
+        "/subscribe",
+        &filled(&en_page, "jo@example.com", "newsletter_agreement"),
+    )
+    .await;
+    let mail = app.mail().wait_for(2).await.pop().unwrap();
+    assert_eq!(
+        app.post(
+            &mail.link(&app.url("/confirm/")).unwrap()[app.url("").len()..],
+            &[]
+        )
+        .await
+        .0,
+        200
+    );
+    let (_, ledger) = app
+        .api("/api/v1/profiles/jo@example.com/consents", &key)
+        .await;
+    assert_eq!(
+        (&ledger[0]["version"], &ledger[0]["language"]),
+        (&serde_json::json!(2), &serde_json::json!("en"))
+    );
+
+    // The German text is reworded while a German form is still open: that form is refused with the
+    // new German words, and English stays at version 2.
+    edit(vec![
+        ("text", en2.into()),
+        ("text_de", de2.into()),
+        de_title(),
+    ])
+    .await;
+    let (status, body) = post_form(
+        &app,
+        "/subscribe",
+        &filled(&de_page, "late@example.com", "newsletter_agreement"),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        body.contains(de2) && body.contains(r#"value="newsletter_agreement:2:de""#),
+        "{body}"
+    );
+    let (_, en_again) = page(&app, "/subscribe", None).await;
+    assert!(en_again.contains(r#"value="newsletter_agreement:2:en""#));
+
+    // The preference centre of a profile that signed up in German shows and records the German text.
+    let prefs = mail_link(&app, "jonas@example.com", "/preferences/").await;
+    let (_, prefs_page) = app.get(&prefs).await;
+    assert!(prefs_page.contains(de2), "{prefs_page}");
+    let mut form = crate::form_builder::hidden_fields(&prefs_page);
+    form.retain(|(k, _)| k != "agreement");
+    let (status, _) = post_form(&app, &prefs, &form).await;
+    assert_eq!(status, 200);
+    let (_, ledger) = app
+        .api("/api/v1/profiles/jonas@example.com/consents", &key)
+        .await;
+    assert_eq!(
+        (
+            &ledger[1]["value"],
+            &ledger[1]["version"],
+            &ledger[1]["language"]
+        ),
+        (
+            &serde_json::json!("disabled"),
+            &serde_json::json!(2),
+            &serde_json::json!("de")
+        ),
+        "{ledger}"
+    );
+
+    // A new German title alone makes no version.
+    edit(vec![
+        ("text", en2.into()),
+        ("text_de", de2.into()),
+        ("title_de", "Unser Newsletter".into()),
+    ])
+    .await;
+    let (_, de_page) = page(&app, "/subscribe?lang=de", None).await;
+    assert!(
+        de_page.contains("<strong>Unser Newsletter</strong>")
+            && de_page.contains(r#"value="newsletter_agreement:2:de""#)
+    );
+
+    // Taking the German text away: German pages show the English text again, and the history keeps
+    // every German version.
+    edit(vec![("text", en2.into()), ("text_de", String::new())]).await;
+    let (_, de_page) = page(&app, "/subscribe?lang=de", None).await;
+    assert!(
+        de_page.contains(&format!(r#"lang="en">{en2}"#)) && !de_page.contains(de2),
+        "{de_page}"
+    );
+    let (_, admin_page, _) = b.get("/admin/agreements/newsletter_agreement").await;
+    assert!(
+        admin_page.contains(de1) && admin_page.contains(de2),
+        "{admin_page}"
+    );
+    let (_, audit, _) = crate::admin::staff(&app, "root@shop.example", "admin")
+        .await
+        .get("/admin/audit")
+        .await;
+    assert!(
+        audit.contains("de text removed")
+            && audit.contains("de version 2")
+            && audit.contains("de title"),
+        "{audit}"
+    );
+    let out = app.cli(&["ledger", "verify"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+/// The link starting with `prefix` in the newest email to `to`, as a path.
+async fn mail_link(app: &TestApp, to: &str, prefix: &str) -> String {
+    let all = app.mail().wait_for(1).await;
+    let mail = all
+        .iter()
+        .rev()
+        .find(|m| m.to.contains(to))
+        .expect("an email to them");
+    mail.link(&app.url(prefix)).unwrap()[app.url("").len()..].to_string()
+}
+
+fn sha256_hex(s: &str) -> String {
+    assent::domain::sha256_hex(s.as_bytes())
+}
+
+#[tokio::test]
+async fn a_new_agreement_is_written_in_the_language_chosen_and_shown_as_such() {
+    let app = TestApp::spawn().await;
+    let b = crate::admin::staff(&app, "mia@shop.example", "marketer").await;
+    let text = "Ich bin volljährig und möchte Angebote mit alkoholischen Getränken erhalten.";
+    let (status, body, _) = b
+        .submit(
+            "/admin/agreements/new",
+            "/admin/agreements",
+            &[
+                ("key", "alcohol_agreement"),
+                ("title", "Alkohol"),
+                ("channel", "other"),
+                ("language", "de"),
+                ("text", text),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303, "{body}");
+    // A language without a catalogue is refused next to its field.
+    let (status, body, _) = b
+        .submit(
+            "/admin/agreements/new",
+            "/admin/agreements",
+            &[
+                ("key", "other_agreement"),
+                ("title", "Other"),
+                ("channel", "other"),
+                ("language", "xx"),
+                ("text", "Yes."),
+            ],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(body.contains(r#"id="language-error""#), "{body}");
+
+    // Its edit page offers English and Polish as translations, not German.
+    let (_, body, _) = b.get("/admin/agreements/alcohol_agreement").await;
+    assert!(body.contains("Consent text in Deutsch (de)"), "{body}");
+    assert!(body.contains(r#"name="text_en""#) && body.contains(r#"name="text_pl""#));
+    assert!(!body.contains(r#"name="text_de""#));
+    // An English page shows the German text, marked German; consent there records German version 1.
+    let (_, en_page) = page(
+        &app,
+        "/subscribe?agreements=alcohol_agreement&lang=en",
+        None,
+    )
+    .await;
+    assert!(
+        en_page.contains(&format!(r#"lang="de">{text}"#)),
+        "{en_page}"
+    );
+    app.subscribe_confirmed("ann@example.com", &["alcohol_agreement"])
+        .await;
+    let key = app.api_key().await;
+    let (_, ledger) = app
+        .api("/api/v1/profiles/ann@example.com/consents", &key)
+        .await;
+    assert_eq!(
+        (&ledger[0]["version"], &ledger[0]["language"]),
+        (&serde_json::json!(1), &serde_json::json!("de"))
+    );
+}

@@ -11,7 +11,10 @@ fn signup(signer: &Signer, email: &str, agreements: Vec<(i64, i32)>) -> Signup {
     Signup {
         email: Email::parse(email).unwrap(),
         name: None,
-        agreements,
+        agreements: agreements
+            .into_iter()
+            .map(|(id, version)| (id, version, "en".to_string()))
+            .collect(),
         language: "en".into(),
         ip: None,
         user_agent: None,
@@ -43,7 +46,11 @@ async fn two_signups_of_one_new_address_in_one_batch_are_both_honoured_within_th
         .unwrap();
     let requests = optin_requests::pending_for_profile(&mut c, p.id, now).unwrap();
     let asked: Vec<String> = requests.iter().map(|r| r.agreements.clone()).collect();
-    assert_eq!(asked, ["1:1", "2:1"], "each sign-up gets its own request");
+    assert_eq!(
+        asked,
+        ["1:1:en", "2:1:en"],
+        "each sign-up gets its own request"
+    );
     assert_eq!(
         p.form_mails, 2,
         "both emails count against the address's allowance"

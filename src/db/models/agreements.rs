@@ -2,19 +2,34 @@ use crate::db::DbConn;
 use crate::db::schema::{agreement_versions, agreements};
 use diesel::prelude::*;
 
-/// An agreement with the wording of its current version: what forms show and what a consent refers to.
-#[derive(Clone, Debug, Queryable)]
+/// An agreement with the current wording of its own text and of each translation: what forms show and
+/// what a consent refers to.
+#[derive(Clone, Debug)]
 pub struct Agreement {
     pub id: i64,
     pub key: String,
     pub title: String,
     pub channel: String,
     pub position: i32,
+    /// The current version of its own text.
     pub version: i32,
     pub archived_at: Option<chrono::NaiveDateTime>,
     pub text: String,
+    /// The language of its own text: the one pages in a language without a translation show.
     pub language: String,
     pub mask_bit: i32,
+    /// The current text in each other language that has one, by language.
+    pub translations: Vec<Wording>,
+}
+
+/// One version of an agreement's wording in one language: what a consent refers to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Wording {
+    pub language: String,
+    pub version: i32,
+    pub text: String,
+    /// A translation's own title (`None`: the agreement's title).
+    pub title: Option<String>,
 }
 
 /// Agreements ever created, archived ones included: one bit each in `profiles.consent_mask`.
@@ -30,14 +45,50 @@ impl Agreement {
         self.archived_at.is_none()
     }
 
-    /// The exact wording (text, language) of one of its versions, as a consent refers to it.
-    pub fn wording(&self, conn: &mut DbConn, version: i32) -> QueryResult<(String, String)> {
-        if version == self.version {
-            return Ok((self.text.clone(), self.language.clone()));
+    /// The wording a page in `language` shows: its translation into that language, else its own text.
+    pub fn wording_in(&self, language: &str) -> Wording {
+        self.translations
+            .iter()
+            .find(|w| w.language == language)
+            .cloned()
+            .unwrap_or_else(|| Wording {
+                language: self.language.clone(),
+                version: self.version,
+                text: self.text.clone(),
+                title: None,
+            })
+    }
+
+    /// The title a page in `language` shows: its translation's, else the agreement's own.
+    pub fn title_in(&self, language: &str) -> &str {
+        self.translations
+            .iter()
+            .find(|w| w.language == language)
+            .and_then(|w| w.title.as_deref())
+            .unwrap_or(&self.title)
+    }
+
+    /// The text of one version in one language (`None`: its own language), as a consent refers to it.
+    pub fn wording(
+        &self,
+        conn: &mut DbConn,
+        version: i32,
+        language: Option<&str>,
+    ) -> QueryResult<String> {
+        let language = language.unwrap_or(&self.language);
+        if language == self.language && version == self.version {
+            return Ok(self.text.clone());
+        }
+        if let Some(w) = self
+            .translations
+            .iter()
+            .find(|w| w.language == language && w.version == version)
+        {
+            return Ok(w.text.clone());
         }
         agreement_versions::table
-            .find((self.id, version))
-            .select((agreement_versions::text, agreement_versions::language))
+            .find((self.id, language, version))
+            .select(agreement_versions::text)
             .first(conn)
     }
 }
@@ -79,54 +130,117 @@ pub fn move_one(conn: &mut DbConn, id: i64, up: bool) -> QueryResult<bool> {
     Ok(true)
 }
 
-/// Every agreement, archived ones included, in display order.
+/// Every agreement, archived ones included, in display order, with its current texts (one query).
 pub fn all(conn: &mut DbConn) -> QueryResult<Vec<Agreement>> {
-    agreements::table
+    #[allow(clippy::type_complexity)]
+    let rows: Vec<(
+        (
+            i64,
+            String,
+            String,
+            String,
+            i32,
+            i32,
+            Option<chrono::NaiveDateTime>,
+            String,
+            i32,
+        ),
+        (String, i32, String, Option<String>),
+    )> = agreements::table
         .inner_join(
             agreement_versions::table.on(agreement_versions::agreement_id
                 .eq(agreements::id)
-                .and(agreement_versions::version.eq(agreements::current_version))),
+                .and(agreement_versions::is_current)),
         )
-        .order((agreements::position, agreements::id))
-        .select((
-            agreements::id,
-            agreements::key,
-            agreements::title,
-            agreements::channel,
+        .order((
             agreements::position,
-            agreements::current_version,
-            agreements::archived_at,
-            agreement_versions::text,
+            agreements::id,
             agreement_versions::language,
-            agreements::mask_bit,
         ))
-        .load(conn)
+        .select((
+            (
+                agreements::id,
+                agreements::key,
+                agreements::title,
+                agreements::channel,
+                agreements::position,
+                agreements::current_version,
+                agreements::archived_at,
+                agreements::language,
+                agreements::mask_bit,
+            ),
+            (
+                agreement_versions::language,
+                agreement_versions::version,
+                agreement_versions::text,
+                agreement_versions::title,
+            ),
+        ))
+        .load(conn)?;
+    let mut out: Vec<Agreement> = Vec::new();
+    for ((id, key, title, channel, position, version, archived_at, language, mask_bit), w) in rows {
+        if out.last().is_none_or(|a| a.id != id) {
+            out.push(Agreement {
+                id,
+                key,
+                title,
+                channel,
+                position,
+                version,
+                archived_at,
+                text: String::new(),
+                language,
+                mask_bit,
+                translations: Vec::new(),
+            });
+        }
+        let a = out.last_mut().expect("pushed above");
+        let (language, version, text, title) = w;
+        if language == a.language {
+            a.version = version;
+            a.text = text;
+        } else {
+            a.translations.push(Wording {
+                language,
+                version,
+                text,
+                title,
+            });
+        }
+    }
+    Ok(out)
 }
 
-/// All version texts, keyed by (agreement, version), for the ledger check.
-pub fn all_version_texts(conn: &mut DbConn) -> QueryResult<Vec<(i64, i32, String)>> {
+/// Every version's text, keyed by (agreement, language, version), for the ledger check.
+pub fn all_version_texts(conn: &mut DbConn) -> QueryResult<Vec<(i64, String, i32, String)>> {
     agreement_versions::table
         .select((
             agreement_versions::agreement_id,
+            agreement_versions::language,
             agreement_versions::version,
             agreement_versions::text,
         ))
         .load(conn)
 }
 
-/// A version of an agreement's wording: (version, language, text, created_at).
-pub type Version = (i32, String, String, chrono::NaiveDateTime);
+/// A version of an agreement's wording: (version, language, text, created_at, is current).
+pub type Version = (i32, String, String, chrono::NaiveDateTime, bool);
 
-/// Every version of one agreement, newest first.
+/// Every version of one agreement in every language, newest first.
 pub fn versions(conn: &mut DbConn, agreement_id: i64) -> QueryResult<Vec<Version>> {
     agreement_versions::table
         .filter(agreement_versions::agreement_id.eq(agreement_id))
-        .order(agreement_versions::version.desc())
+        .order((
+            agreement_versions::created_at.desc(),
+            agreement_versions::language,
+            agreement_versions::version.desc(),
+        ))
         .select((
             agreement_versions::version,
             agreement_versions::language,
             agreement_versions::text,
             agreement_versions::created_at,
+            agreement_versions::is_current,
         ))
         .load(conn)
 }
@@ -154,7 +268,7 @@ pub fn create(
     key: &str,
     title: &str,
     channel: &str,
-    text: &str,
+    (language, text): (&str, &str),
     now: chrono::NaiveDateTime,
 ) -> QueryResult<Created> {
     // Creations take turns (SQLite write transactions do anyway), so two at once never pick the same
@@ -182,61 +296,134 @@ pub fn create(
             agreements::current_version.eq(1),
             agreements::created_at.eq(now),
             agreements::mask_bit.eq(bit),
+            agreements::language.eq(language),
         ))
         .returning(agreements::id)
         .get_result(conn)?;
-    add_version(conn, id, 1, text, now)?;
+    add_version(conn, id, language, 1, (None, text), now)?;
     Ok(Created::Id(id))
 }
 
+/// Makes `text` the current version `version` of the agreement's wording in `language`.
 fn add_version(
     conn: &mut DbConn,
     id: i64,
+    language: &str,
     version: i32,
-    text: &str,
+    (title, text): (Option<&str>, &str),
     now: chrono::NaiveDateTime,
 ) -> QueryResult<()> {
+    retire(conn, id, language)?;
     diesel::insert_into(agreement_versions::table)
         .values((
             agreement_versions::agreement_id.eq(id),
+            agreement_versions::language.eq(language),
             agreement_versions::version.eq(version),
-            agreement_versions::language.eq("en"),
             agreement_versions::text.eq(text),
             agreement_versions::created_at.eq(now),
+            agreement_versions::is_current.eq(true),
+            agreement_versions::title.eq(title),
         ))
         .execute(conn)?;
     Ok(())
 }
 
-/// Renames an agreement and, when its wording changed, makes the new wording its next version (consents
-/// already given keep the version they were given under). Returns the current version afterwards.
+/// Leaves the agreement without a current text in `language`.
+fn retire(conn: &mut DbConn, id: i64, language: &str) -> QueryResult<usize> {
+    diesel::update(
+        agreement_versions::table
+            .filter(agreement_versions::agreement_id.eq(id))
+            .filter(agreement_versions::language.eq(language))
+            .filter(agreement_versions::is_current),
+    )
+    .set(agreement_versions::is_current.eq(false))
+    .execute(conn)
+}
+
+/// What an edit did to the wording in one language.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Reworded {
+    Unchanged,
+    /// Only a translation's title changed (titles are not versioned).
+    Retitled,
+    /// The new text is this version.
+    Version(i32),
+    /// The translation was taken away: pages in its language show the agreement's own text again.
+    Removed,
+}
+
+/// One language's wording as an editor gives it: (language, title, text). The title of the agreement's own
+/// language is `agreements.title` and ignored here; an empty one is none.
+pub type TextIn<'a> = (&'a str, &'a str, &'a str);
+
+/// Renames an agreement and rewords it: `texts` gives the text in its own language and in any other
+/// language (an empty translation takes that translation away). A changed text becomes the next version of
+/// its language; consents already given keep the version they were given under. Returns what happened
+/// per language, in the order given.
 pub fn edit(
     conn: &mut DbConn,
     id: i64,
     title: &str,
-    text: &str,
+    texts: &[TextIn],
     now: chrono::NaiveDateTime,
-) -> QueryResult<i32> {
+) -> QueryResult<Vec<(String, Reworded)>> {
     // The agreement's row lock first: two editors at once make two versions in turn, never a clash.
     diesel::update(agreements::table.find(id))
         .set(agreements::title.eq(title))
         .execute(conn)?;
-    let current: i32 = agreements::table
+    let own: String = agreements::table
         .find(id)
-        .select(agreements::current_version)
+        .select(agreements::language)
         .first(conn)?;
-    let (now_text,): (String,) = agreement_versions::table
-        .find((id, current))
-        .select((agreement_versions::text,))
-        .first(conn)?;
-    if now_text == text {
-        return Ok(current);
+    let mut out = Vec::new();
+    for (language, own_title, text) in texts {
+        let own_title = Some(*own_title).filter(|t| !t.is_empty() && *language != own);
+        let current: Option<(i32, String, Option<String>)> = agreement_versions::table
+            .filter(agreement_versions::agreement_id.eq(id))
+            .filter(agreement_versions::language.eq(language))
+            .filter(agreement_versions::is_current)
+            .select((
+                agreement_versions::version,
+                agreement_versions::text,
+                agreement_versions::title,
+            ))
+            .first(conn)
+            .optional()?;
+        let outcome = match current {
+            Some((_, was, was_title)) if was == *text && was_title.as_deref() == own_title => {
+                Reworded::Unchanged
+            }
+            Some((version, was, _)) if was == *text => {
+                diesel::update(agreement_versions::table.find((id, *language, version)))
+                    .set(agreement_versions::title.eq(own_title))
+                    .execute(conn)?;
+                Reworded::Retitled
+            }
+            None if text.is_empty() => Reworded::Unchanged,
+            Some(_) if text.is_empty() && *language != own => {
+                retire(conn, id, language)?;
+                Reworded::Removed
+            }
+            _ => {
+                // Numbered on from the language's last version, even one taken away since.
+                let last: Option<i32> = agreement_versions::table
+                    .filter(agreement_versions::agreement_id.eq(id))
+                    .filter(agreement_versions::language.eq(language))
+                    .select(diesel::dsl::max(agreement_versions::version))
+                    .first(conn)?;
+                let version = last.unwrap_or(0) + 1;
+                add_version(conn, id, language, version, (own_title, text), now)?;
+                if *language == own {
+                    diesel::update(agreements::table.find(id))
+                        .set(agreements::current_version.eq(version))
+                        .execute(conn)?;
+                }
+                Reworded::Version(version)
+            }
+        };
+        out.push((language.to_string(), outcome));
     }
-    add_version(conn, id, current + 1, text, now)?;
-    diesel::update(agreements::table.find(id))
-        .set(agreements::current_version.eq(current + 1))
-        .execute(conn)?;
-    Ok(current + 1)
+    Ok(out)
 }
 
 /// Takes an agreement off every form; its history and consents stay. Returns false when it was already

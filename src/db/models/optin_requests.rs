@@ -59,21 +59,24 @@ pub struct NewOptinRequest {
     pub expires_at: NaiveDateTime,
 }
 
-/// The agreements a request asks for, with the version of the wording the person was shown:
-/// stored as `id:version,id:version`.
-pub fn encode_agreements(items: &[(i64, i32)]) -> String {
+/// The agreements a request asks for, with the version and language of the wording the person was shown:
+/// stored as `id:version:language,…` (requests made before translations existed have no language: the
+/// agreement's own).
+pub fn encode_agreements(items: &[(i64, i32, String)]) -> String {
     items
         .iter()
-        .map(|(id, v)| format!("{id}:{v}"))
+        .map(|(id, v, language)| format!("{id}:{v}:{language}"))
         .collect::<Vec<_>>()
         .join(",")
 }
 
-pub fn decode_agreements(s: &str) -> Vec<(i64, i32)> {
+pub fn decode_agreements(s: &str) -> Vec<(i64, i32, Option<String>)> {
     s.split(',')
         .filter_map(|p| {
-            let (id, v) = p.split_once(':')?;
-            Some((id.parse().ok()?, v.parse().ok()?))
+            let mut parts = p.splitn(3, ':');
+            let id = parts.next()?.parse().ok()?;
+            let version = parts.next()?.parse().ok()?;
+            Some((id, version, parts.next().map(String::from)))
         })
         .collect()
 }
@@ -199,7 +202,7 @@ pub fn cancel_covering_many(
                             && made_before.is_none_or(|t| r.created_at <= t)
                             && decode_agreements(&r.agreements)
                                 .iter()
-                                .any(|(a, _)| agreements.contains(a))
+                                .any(|(a, _, _)| agreements.contains(a))
                     })
                 })
                 .map(|r| r.id),
@@ -249,7 +252,7 @@ pub fn pending_counts(
     let mut seen = std::collections::HashSet::new();
     let mut counts = std::collections::HashMap::new();
     for (profile, asked, mask) in open {
-        for (agreement, _) in decode_agreements(&asked) {
+        for (agreement, _, _) in decode_agreements(&asked) {
             let enabled = catalog
                 .iter()
                 .find(|a| a.id == agreement)

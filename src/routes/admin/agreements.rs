@@ -35,14 +35,32 @@ struct FormPage {
     key: String,
     title: String,
     channel: String,
+    /// The language of the agreement's own text.
+    language: String,
     text: String,
     version: i32,
+    /// The text in each other language (editing only).
+    translations: Vec<Translation>,
     versions: Vec<Version>,
     saved: bool,
     key_error: Option<String>,
     title_error: Option<String>,
     channel_error: Option<String>,
+    language_error: Option<String>,
     text_error: Option<String>,
+}
+
+/// A field for the consent text in one more language.
+#[derive(Default)]
+struct Translation {
+    code: String,
+    name: String,
+    /// Its own title; empty: the agreement's.
+    title: String,
+    text: String,
+    /// The current version, when there is a text in this language.
+    version: Option<i32>,
+    error: Option<String>,
 }
 
 impl FormPage {
@@ -50,7 +68,22 @@ impl FormPage {
         self.key_error.is_some()
             || self.title_error.is_some()
             || self.channel_error.is_some()
+            || self.language_error.is_some()
             || self.text_error.is_some()
+            || self.translations.iter().any(|t| t.error.is_some())
+    }
+
+    /// Every language with a catalogue, as (tag, own name), for the language of a new agreement's text.
+    fn languages(&self) -> Vec<(String, String)> {
+        crate::i18n::Lang::all()
+            .into_iter()
+            .map(|l| (l.code().to_string(), l.name()))
+            .collect()
+    }
+
+    /// The name of the own text's language.
+    fn language_name(&self) -> String {
+        crate::i18n::Lang::find(&self.language).map_or_else(|| self.language.clone(), |l| l.name())
     }
 
     fn csrf(&self) -> &str {
@@ -71,23 +104,59 @@ impl FormPage {
             }
             Err(e) => self.title_error = Some(e),
         }
-        let text = form.get("text").unwrap_or("").trim().replace("\r\n", "\n");
+        let text;
+        (text, self.text_error) = consent_text(form.get("text"));
         if text.is_empty() {
             self.text_error =
                 Some("Write the consent text: the exact words people agree to.".into());
-        } else if text.chars().count() > MAX_TEXT {
-            self.text_error = Some(format!(
-                "The consent text is too long: at most {MAX_TEXT} characters."
-            ));
-        } else if text.chars().any(|c| c.is_control() && c != '\n') {
-            self.text_error =
-                Some("The consent text contains control characters; remove them.".into());
         }
-        self.text = text.chars().take(MAX_TEXT + 100).collect();
+        self.text = text;
+        for t in &mut self.translations {
+            (t.text, t.error) = consent_text(form.get(&format!("text_{}", t.code)));
+            let title = form.get(&format!("title_{}", t.code)).unwrap_or("");
+            match single_line("The title", title, 120) {
+                Ok(Some(own)) if t.text.is_empty() => {
+                    t.title = own;
+                    t.error = Some(format!(
+                        "Give the consent text in {} too, or leave its title empty.",
+                        t.name
+                    ));
+                }
+                Ok(own) => t.title = own.unwrap_or_default(),
+                Err(e) => {
+                    t.title = title.chars().take(200).collect();
+                    t.error = Some(e);
+                }
+            }
+        }
         if self.title.is_empty() {
             self.title = title.chars().take(200).collect();
         }
     }
+}
+
+/// A consent text from a form field, kept (cut to a sane length) for showing again, and what is wrong
+/// with it. An empty text is not wrong here: only the agreement's own text must be given.
+fn consent_text(raw: Option<&str>) -> (String, Option<String>) {
+    let text = raw.unwrap_or("").trim().replace("\r\n", "\n");
+    let error = if text.chars().count() > MAX_TEXT {
+        Some(format!(
+            "The consent text is too long: at most {MAX_TEXT} characters."
+        ))
+    } else if text.chars().any(|c| c.is_control() && c != '\n') {
+        Some(
+            "The consent text contained invisible control characters; they are taken out below. Check the text and save again."
+                .into(),
+        )
+    } else {
+        None
+    };
+    // Shown again without control characters, which HTML cannot carry.
+    let shown = text
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n')
+        .take(MAX_TEXT + 100);
+    (shown.collect(), error)
 }
 
 pub async fn list(staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
@@ -115,6 +184,7 @@ pub async fn new(staff: Staff) -> HttpResponse {
     let page = FormPage {
         staff: Some(staff),
         channel: "email".into(),
+        language: "en".into(),
         ..Default::default()
     };
     private(html(StatusCode::OK, &page))
@@ -151,16 +221,29 @@ pub async fn create(
         page.channel_error =
             Some("Choose how people are reached: email, SMS, push or other.".into());
     }
+    // Exactly a language with a catalogue: the ledger records this tag with every consent to the text.
+    let language = form.get("language").unwrap_or("en");
+    page.language = language.chars().take(20).collect();
+    if !crate::i18n::Lang::find(language).is_some_and(|l| l.code() == language) {
+        page.language_error = Some("Choose the language the consent text is written in.".into());
+    }
     let Some(key) = key.filter(|_| !page.has_errors()) else {
         return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &page)));
     };
-    let (title, channel, text) = (page.title.clone(), page.channel.clone(), page.text.clone());
+    let (title, channel, language, text) = (
+        page.title.clone(),
+        page.channel.clone(),
+        page.language.clone(),
+        page.text.clone(),
+    );
     let k = key.to_string();
     let who = page.staff.clone().expect("a signed-in staff member");
     let created = super::write(&state, move |c| {
-        let created = agreements::create(c, &k, &title, &channel, &text, crate::db::now())?;
+        let now = crate::db::now();
+        let created = agreements::create(c, &k, &title, &channel, (&language, &text), now)?;
         if let agreements::Created::Id(_) = created {
-            who.audit(c, "agreement.create", &k, Some(&title))?;
+            let detail = format!("{title:?}, text in {language}");
+            who.audit(c, "agreement.create", &k, Some(&detail))?;
         }
         Ok(created)
     })
@@ -205,7 +288,24 @@ async fn find(state: &AppState, key: &str) -> Result<(Agreement, Vec<Version>), 
 }
 
 fn edit_page(staff: Staff, a: Agreement, versions: Vec<Version>) -> FormPage {
+    let translations = crate::i18n::Lang::all()
+        .into_iter()
+        .filter(|l| l.code() != a.language)
+        .map(|l| {
+            let current = a.translations.iter().find(|w| w.language == l.code());
+            Translation {
+                code: l.code().to_string(),
+                name: l.name(),
+                title: current.and_then(|w| w.title.clone()).unwrap_or_default(),
+                text: current.map(|w| w.text.clone()).unwrap_or_default(),
+                version: current.map(|w| w.version),
+                error: None,
+            }
+        })
+        .collect();
     FormPage {
+        language: a.language.clone(),
+        translations,
         staff: Some(staff),
         editing: Some(a.key.clone()),
         heading: a.title.clone(),
@@ -247,20 +347,41 @@ pub async fn update(
     if page.has_errors() {
         return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &page)));
     }
-    let (title, text) = (page.title.clone(), page.text.clone());
+    let title = page.title.clone();
+    // Its own text first, then each translation (empty: taken away).
+    let texts: Vec<(String, String, String)> =
+        std::iter::once((page.language.clone(), String::new(), page.text.clone()))
+            .chain(
+                page.translations
+                    .iter()
+                    .map(|t| (t.code.clone(), t.title.clone(), t.text.clone())),
+            )
+            .collect();
     let (who, k) = (
         page.staff.clone().expect("a signed-in staff member"),
         key.to_string(),
     );
-    let version = super::write(&state, move |c| {
-        let version = agreements::edit(c, id, &title, &text, crate::db::now())?;
-        let detail = format!("title {title:?}, version {version}");
+    let detail = super::write(&state, move |c| {
+        let texts: Vec<agreements::TextIn> = texts
+            .iter()
+            .map(|(l, title, text)| (l.as_str(), title.as_str(), text.as_str()))
+            .collect();
+        let outcome = agreements::edit(c, id, &title, &texts, crate::db::now())?;
+        let mut detail = format!("title {title:?}");
+        for (language, done) in outcome {
+            match done {
+                agreements::Reworded::Unchanged => {}
+                agreements::Reworded::Retitled => detail += &format!(", {language} title"),
+                agreements::Reworded::Version(v) => detail += &format!(", {language} version {v}"),
+                agreements::Reworded::Removed => detail += &format!(", {language} text removed"),
+            }
+        }
         who.audit(c, "agreement.edit", &k, Some(&detail))?;
-        Ok(version)
+        Ok(detail)
     })
     .await?;
     state.catalog.invalidate();
-    tracing::info!(agreement = %key, version, "agreement edited");
+    tracing::info!(agreement = %key, %detail, "agreement edited");
     Ok(see_other(format!("/admin/agreements/{key}?saved=1")))
 }
 

@@ -112,10 +112,11 @@ async fn load(state: &AppState, staff: Staff, id: i64) -> Result<ProfilePage, Pa
             let mut texts = std::collections::HashMap::new();
             let mut events = Vec::new();
             for event in consent_events::for_profile(c, id)? {
-                let version = (event.event.agreement_id, event.event.version);
+                let ev = &event.event;
+                let version = (ev.agreement_id, ev.version, ev.language.clone());
                 let text = match (texts.get(&version), all.iter().find(|a| a.id == version.0)) {
                     (Some(t), _) => String::clone(t),
-                    (None, Some(a)) => a.wording(c, version.1)?.0,
+                    (None, Some(a)) => a.wording(c, version.1, version.2.as_deref())?,
                     (None, None) => String::new(),
                 };
                 texts.insert(version, text.clone());
@@ -279,6 +280,7 @@ pub async fn change(
                         agreement_id: *a,
                         value: *value,
                         version: None,
+                        language: None,
                     })
                     .collect();
                 let recorded = crate::consent::apply(c, id, &changes, &meta)?;

@@ -123,19 +123,47 @@ async fn apply(
         .await?)
 }
 
-/// Forms carry `shown=KEY:VERSION` for each agreement text they display. If a ticked agreement's wording
-/// changed between showing the form and submitting it, the person agreed to a text that is no longer
-/// current: say so and show the new one rather than record consent to words they never saw.
+/// The wording of an agreement a form showed, from its `shown=KEY:VERSION:LANG` field (`KEY:VERSION`:
+/// the agreement's own language); without one, the current wording in the page's language. A wording
+/// that is no longer current in its language is an error: the person would have agreed to words that
+/// are not shown any more, so they are shown the new ones instead of recording consent to the old.
+fn wording_shown(
+    form: &crate::routes::Form,
+    a: &crate::db::models::agreements::Agreement,
+    t: &crate::i18n::Lang,
+) -> Result<crate::db::models::agreements::Wording, String> {
+    let shown = form.all("shown").into_iter().find_map(|shown| {
+        let mut parts = shown.splitn(3, ':');
+        (parts.next()? == a.key).then_some(())?;
+        let version = parts.next()?.parse::<i32>().ok()?;
+        Some((version, parts.next().unwrap_or(&a.language).to_string()))
+    });
+    let Some((version, language)) = shown else {
+        return Ok(a.wording_in(t.code()));
+    };
+    let current = if language == a.language {
+        Some(a.version)
+    } else {
+        a.translations
+            .iter()
+            .find(|w| w.language == language)
+            .map(|w| w.version)
+    };
+    match current {
+        // The current wording in that language: exactly the one shown.
+        Some(v) if v == version => Ok(a.wording_in(&language)),
+        _ => Err(t.with("error-wording-changed", &[("title", a.title_in(t.code()))])),
+    }
+}
+
+/// The first ticked agreement whose shown wording changed since the form was shown (see `wording_shown`).
 fn stale_wording(
     form: &crate::routes::Form,
     all: &[crate::db::models::agreements::Agreement],
     t: &crate::i18n::Lang,
 ) -> Option<String> {
     let ticked = form.all("agreement");
-    form.all("shown").into_iter().find_map(|shown| {
-        let (key, version) = shown.split_once(':')?;
-        let a = all.iter().find(|a| a.key == key && ticked.contains(&key))?;
-        (version.parse::<i32>().ok()? != a.version)
-            .then(|| t.with("error-wording-changed", &[("title", &a.title)]))
-    })
+    all.iter()
+        .filter(|a| ticked.contains(&a.key.as_str()))
+        .find_map(|a| wording_shown(form, a, t).err())
 }

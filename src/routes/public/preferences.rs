@@ -1,4 +1,4 @@
-use super::{apply, linked_profile, page_lang, private, stale_wording};
+use super::{apply, linked_profile, page_lang, private, stale_wording, wording_shown};
 use crate::consent::{self, read, throttle::Allowance};
 use crate::consent::{Change, Meta};
 use crate::db::DbConn;
@@ -124,14 +124,19 @@ pub async fn submit(
     let changes = all
         .iter()
         .filter(|a| a.active())
-        .map(|a| Change {
-            agreement_id: a.id,
-            value: if ticked.contains(&a.key.as_str()) {
-                ConsentValue::Enabled
-            } else {
-                ConsentValue::Disabled
-            },
-            version: Some(a.version),
+        .map(|a| {
+            // Checked above for the ticked ones; an unticked one records the words now shown.
+            let w = wording_shown(&form, a, &t).unwrap_or_else(|_| a.wording_in(t.code()));
+            Change {
+                agreement_id: a.id,
+                value: if ticked.contains(&a.key.as_str()) {
+                    ConsentValue::Enabled
+                } else {
+                    ConsentValue::Disabled
+                },
+                version: Some(w.version),
+                language: Some(w.language),
+            }
         })
         .collect();
     let meta = Meta::now(Source::Preferences, client_meta(&req));

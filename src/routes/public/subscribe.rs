@@ -1,4 +1,4 @@
-use super::stale_wording;
+use super::{stale_wording, wording_shown};
 use crate::consent::signup::Signup;
 use crate::db::models::agreements::Agreement;
 use crate::domain::{Email, single_line};
@@ -138,7 +138,12 @@ pub async fn submit(
     let mut chosen = Vec::new();
     for key in &page.ticked {
         match all.iter().find(|a| &a.key == key && a.active()) {
-            Some(a) if !chosen.iter().any(|(id, _)| *id == a.id) => chosen.push((a.id, a.version)),
+            Some(a) if !chosen.iter().any(|(id, _, _)| *id == a.id) => {
+                // A changed wording is reported below, for all ticked agreements at once.
+                if let Ok(w) = wording_shown(&form, a, &page.t) {
+                    chosen.push((a.id, w.version, w.language));
+                }
+            }
             Some(_) => {}
             None => {
                 let key: String = key.chars().take(70).collect();
@@ -168,7 +173,8 @@ pub async fn submit(
     let (ip, user_agent) = client_meta(&req);
     let (uid, _token, token_hash) = state.signer.new_optin();
     // The request keeps the page's language: the profile's saved language from then on. (The ledger
-    // records the language of the wording itself.)
+    // records the language of the wording shown, which is the page's where the agreement has a text in
+    // it.)
     let language = page.t.code().to_string();
     let signup = Signup {
         email: email.clone(),

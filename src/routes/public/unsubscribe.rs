@@ -106,6 +106,7 @@ pub async fn submit(
             agreement_id: a.id,
             value: ConsentValue::Disabled,
             version: None,
+            language: None,
         })
         .collect();
     let source = if one_click {

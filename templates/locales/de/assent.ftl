@@ -1,5 +1,8 @@
 # Die öffentlichen Seiten und E-Mails von Assent auf Deutsch.
 
+# Der Name der Sprache in ihr selbst (Liste im Dashboard).
+language-name = Deutsch
+
 ## Jede Seite
 skip-link = Zum Inhalt springen
 footer = Ihre Auswahl wird mit dem genauen Wortlaut gespeichert, dem Sie zugestimmt haben. Sie können sie jederzeit in { $link } ändern.

@@ -2,6 +2,9 @@
 # folder named by its language tag (pl, de, pt-BR) holding assent.ftl with the same message ids.
 # { $email } and { $link } are filled in by Assent; keep them where the sentence needs them.
 
+# The language's own name, as the dashboard lists it.
+language-name = English
+
 ## Every page
 skip-link = Skip to content
 footer = Your choices are recorded with the exact wording you agreed to. You can change them at any time in { $link }.

@@ -1,5 +1,8 @@
 # Publiczne strony i e-maile Assent po polsku.
 
+# Nazwa języka w tym języku (lista w panelu).
+language-name = Polski
+
 ## Każda strona
 skip-link = Przejdź do treści
 footer = Twoje wybory zapisujemy z dokładnym brzmieniem, na które się zgadzasz. W każdej chwili możesz je zmienić w { $link }.
