@@ -29,6 +29,8 @@ pub struct PublicError {
     pub action: Option<(String, &'static str)>,
     /// A link: (address, label id).
     pub link: Option<(String, &'static str)>,
+    /// The `$value` of the message, if it has one.
+    pub value: Option<String>,
 }
 
 impl PublicError {
@@ -45,7 +47,16 @@ impl PublicError {
             message,
             action: None,
             link: None,
+            value: None,
         })
+    }
+
+    /// The message, with its value.
+    fn message(&self) -> String {
+        match &self.value {
+            Some(v) => self.t.with(self.message, &[("value", v)]),
+            None => self.t.t(self.message),
+        }
     }
 }
 
@@ -71,6 +82,29 @@ pub enum PageError {
     TooManyAttempts,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
+}
+
+impl PageError {
+    /// This error as a public page in the customer's language; `None` for the dashboard's own errors
+    /// (sign-in, roles) and for pages already in a language.
+    pub fn localized(&self, t: &crate::i18n::Lang) -> Option<Box<PublicError>> {
+        let (status, title, message) = match self {
+            PageError::NotFound(_) => (404, "err-not-found", "err-page-missing"),
+            PageError::BadRequest(_) => (400, "err-bad-request-title", "err-bad-form"),
+            PageError::TooLarge(_) => (413, "err-too-large-title", "err-too-large"),
+            PageError::TooSlow(_) => (408, "err-too-slow-title", "err-too-slow"),
+            PageError::Unexpected(_) => (503, "err-unavailable-title", "err-unavailable"),
+            PageError::Public(_)
+            | PageError::SignIn
+            | PageError::Forbidden(_)
+            | PageError::TooManyAttempts => return None,
+        };
+        let mut page = PublicError::new(status, t, title, message);
+        if status == 404 {
+            page.link = Some((format!("/subscribe?lang={}", t.code()), "err-to-signup"));
+        }
+        Some(page)
+    }
 }
 
 impl From<diesel::result::Error> for PageError {
@@ -100,7 +134,7 @@ impl ResponseError for PageError {
         let status = self.status_code();
         let msg = self.to_string();
         let page = match self {
-            PageError::Public(p) => return no_store(html(status, p.as_ref())),
+            PageError::Public(p) => return public_page(p),
             PageError::SignIn => {
                 return HttpResponse::SeeOther()
                     .insert_header(("Location", "/admin/login"))
@@ -162,6 +196,12 @@ impl ResponseError for PageError {
         };
         no_store(html(status, &page))
     }
+}
+
+/// A public error page.
+pub fn public_page(p: &PublicError) -> HttpResponse {
+    let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    no_store(html(status, p))
 }
 
 /// An error answers one request: never cached (on the dashboard nothing is).

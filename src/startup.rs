@@ -193,6 +193,7 @@ impl Application {
                 headers = headers.add(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"));
             }
             App::new()
+                .wrap(actix_web::middleware::from_fn(routes::public::localize_errors))
                 .wrap_fn(routes::slow_clients::hold_payload)
                 .wrap(headers)
                 .wrap_fn(routes::spans::trace)
@@ -318,14 +319,14 @@ fn connections_per_worker(workers: usize) -> usize {
     room.clamp(16, MOST / workers)
 }
 
-async fn not_found(req: HttpRequest) -> actix_web::HttpResponse {
-    use actix_web::ResponseError;
+/// An error, not a response, so that a public page's 404 is answered in the customer's language.
+async fn not_found(req: HttpRequest) -> Result<actix_web::HttpResponse, actix_web::Error> {
     if req.path().starts_with("/api/") {
         let msg = format!("There is no API route {} {}.", req.method(), req.path());
-        return crate::error::ApiError::NotFound(msg).error_response();
+        return Err(crate::error::ApiError::NotFound(msg).into());
     }
-    PageError::NotFound(
+    Err(PageError::NotFound(
         "There is no page at this address. Check the link, or go to the sign-up page.".into(),
     )
-    .error_response()
+    .into())
 }

@@ -478,3 +478,73 @@ async fn a_new_agreement_is_written_in_the_language_chosen_and_shown_as_such() {
         (&serde_json::json!(1), &serde_json::json!("de"))
     );
 }
+
+#[tokio::test]
+async fn the_public_pages_generic_errors_speak_the_customers_language_and_the_dashboards_do_not() {
+    let app = TestApp::spawn().await;
+    // A missing page, in the browser's language, with a way on in it.
+    let (status, body) = page(&app, "/no/such/page", Some("pl-PL,pl;q=0.9")).await;
+    assert_eq!(status, 404);
+    assert_eq!(lang_of(&body), "pl");
+    assert!(
+        body.contains("Pod tym adresem nie ma strony")
+            && body.contains(r#"href="/subscribe?lang=pl""#),
+        "{body}"
+    );
+    // A sign-up link naming an agreement that does not exist, in the language it asks for.
+    let (status, body) = page(&app, "/subscribe?agreements=bogus_agreement&lang=de", None).await;
+    assert_eq!(status, 404);
+    assert!(
+        body.contains("Es gibt keine Einwilligung namens „bogus_agreement“"),
+        "{body}"
+    );
+    // A form too large to read: the browser's language (the form's own field is never read).
+    let big = "a".repeat(70 * 1024);
+    let r = app
+        .http
+        .post(app.url("/subscribe"))
+        .header("accept-language", "de")
+        .form(&[("email", "x@example.com"), ("pad", &big)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 413);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("<h1>Zu viele Daten</h1>") && lang_of(&body) == "de",
+        "{body}"
+    );
+    // A broken multipart form, in Polish by `?lang=`.
+    let r = app
+        .http
+        .post(app.url("/preferences?lang=pl"))
+        .header("content-type", "multipart/form-data; boundary=x")
+        .body("--x\r\nnot a part")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("Nie udało się odczytać danych formularza"),
+        "{body}"
+    );
+    assert_eq!(app.count("profiles"), 0, "nothing was written");
+
+    // The dashboard and the API keep their own answers.
+    let b = crate::admin::staff(&app, "mia@shop.example", "marketer").await;
+    let (status, body, _) = b.get("/admin/no/such/page?lang=de").await;
+    assert!(
+        status == 404 && body.contains("There is no dashboard page at this address"),
+        "{status} {body}"
+    );
+    let r = app
+        .http
+        .get(app.url("/api/v1/nowhere"))
+        .header("accept-language", "de")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 404);
+    assert!(r.text().await.unwrap().contains(r#""error":"not_found""#));
+}

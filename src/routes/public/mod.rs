@@ -47,6 +47,38 @@ impl From<BodyError> for PageError {
     }
 }
 
+/// The paths that are not public pages: their errors stay the dashboard's (English) or the API's (JSON).
+const NOT_PUBLIC: [&str; 6] = [
+    "/admin",
+    "/api/",
+    "/v4/",
+    "/integrations/",
+    "/static/",
+    "/brand",
+];
+
+/// Answers the public pages' generic errors (a missing page, a form that could not be read or was too
+/// large or too slow, a database that is down) in the customer's language: that of `?lang=`, else of
+/// the browser (a body that could not be read cannot say). The dashboard and the API are left alone.
+pub async fn localize_errors(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    let public = !NOT_PUBLIC.iter().any(|p| req.path().starts_with(p));
+    let t = public.then(|| page_lang(req.request(), None, None));
+    let res = next.call(req).await?.map_into_boxed_body();
+    let page = t.and_then(|t| {
+        res.response()
+            .error()
+            .and_then(|e| e.as_error::<PageError>())
+            .and_then(|e| e.localized(&t))
+    });
+    Ok(match page {
+        Some(page) => res.into_response(crate::error::public_page(&page)),
+        None => res,
+    })
+}
+
 /// Token pages must not be cached or leak their URL onwards.
 pub(crate) fn private(mut res: actix_web::HttpResponse) -> actix_web::HttpResponse {
     res.headers_mut().insert(

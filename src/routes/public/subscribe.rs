@@ -44,11 +44,16 @@ struct SubscribedPage {
 }
 
 /// The active agreements named in `agreements=K1,K2` (default: the newsletter), in that order.
-fn listed(all: &[Agreement], keys: &str) -> Result<Vec<Agreement>, PageError> {
+fn listed(all: &[Agreement], keys: &str, t: &Lang) -> Result<Vec<Agreement>, PageError> {
     let keys = if keys.trim().is_empty() {
         "newsletter_agreement"
     } else {
         keys
+    };
+    let not_found = |message, value: Option<&str>| {
+        let mut page = crate::error::PublicError::new(404, t, "err-not-found", message);
+        page.value = value.map(|v| v.chars().take(70).collect());
+        PageError::Public(page)
     };
     let mut out = Vec::new();
     for key in keys.split(',').map(str::trim).filter(|k| !k.is_empty()) {
@@ -59,17 +64,11 @@ fn listed(all: &[Agreement], keys: &str) -> Result<Vec<Agreement>, PageError> {
                 }
             }
             Some(_) => {}
-            None => {
-                return Err(PageError::NotFound(format!(
-                    "There is no agreement called \u{201c}{key}\u{201d}. Check the link you followed."
-                )));
-            }
+            None => return Err(not_found("err-agreement-unknown-link", Some(key))),
         }
     }
     if out.is_empty() {
-        return Err(PageError::NotFound(
-            "None of the agreements in this link can be signed up for any more.".into(),
-        ));
+        return Err(not_found("err-agreements-ended", None));
     }
     Ok(out)
 }
@@ -86,7 +85,7 @@ pub async fn form(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
         None => {
             let list = query.get("agreements").unwrap_or("").to_string();
             let page = SubscribePage {
-                agreements: listed(&all, &list)?,
+                agreements: listed(&all, &list, &t)?,
                 listed: list,
                 t,
                 ..Default::default()
@@ -110,10 +109,11 @@ pub async fn submit(
     let form = Form::read(&req, body).await?;
     let all = state.catalog.get().await?;
     let list = form.get("agreements").unwrap_or("").to_string();
+    let t = negotiate(form.get("lang"), None, accept_language(&req));
     let mut page = SubscribePage {
-        agreements: listed(&all, &list).unwrap_or_default(),
+        agreements: listed(&all, &list, &t).unwrap_or_default(),
         listed: list,
-        t: negotiate(form.get("lang"), None, accept_language(&req)),
+        t,
         // Shown again only as far as a form field needs; checked below in full.
         email: form.get("email").unwrap_or("").chars().take(300).collect(),
         name: form.get("name").unwrap_or("").chars().take(300).collect(),
