@@ -188,6 +188,11 @@ fn dashboard_pages(profile: i64) -> Vec<Page> {
             "sign-up form builder (preview)",
             "/admin/forms?built=1&agreement=newsletter_agreement&with_name=1".into(),
         ),
+        (
+            "sign-up form builder (preview in German)",
+            "/admin/forms?built=1&agreement=newsletter_agreement&agreement=sms_agreement&lang=de"
+                .into(),
+        ),
         ("audiences", "/admin/audiences".into()),
         ("users", "/admin/users".into()),
         ("API keys", "/admin/apikeys".into()),

@@ -142,6 +142,7 @@ async fn the_builder_refuses_what_cannot_be_on_a_form() {
         "built=1&agreement=push_agreement",
         "built=1&agreement=nope",
         "built=1&agreement=sms_agreement&button=Join%0Aus",
+        "built=1&agreement=sms_agreement&lang=xx",
     ] {
         let (status, page, _) = b.get(&format!("/admin/forms?{query}")).await;
         assert_eq!(status, 400, "{query}: {page}");
@@ -162,5 +163,80 @@ async fn the_builder_refuses_what_cannot_be_on_a_form() {
     assert!(
         code_of(&page).contains(r#"value="sms_agreement""#),
         "{page}"
+    );
+}
+
+#[tokio::test]
+async fn a_form_built_in_german_speaks_german_and_records_the_german_wording() {
+    let app = TestApp::spawn().await;
+    let b = staff(&app, "mia@shop.example", "marketer").await;
+    let german = "Ich möchte Angebote per SMS erhalten. Widerruf jederzeit mit STOP.";
+    let (status, page, _) = b
+        .submit(
+            "/admin/agreements/sms_agreement",
+            "/admin/agreements/sms_agreement",
+            &[
+                ("title", "Text messages (SMS)"),
+                ("text", "I agree to receive news and offers by text message (SMS) to my phone number. I can withdraw this consent at any time by replying STOP or in my preferences."),
+                ("title_de", "SMS-Angebote"),
+                ("text_de", german),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303, "{page}");
+    let (status, page, _) = b
+        .get("/admin/forms?built=1&agreement=sms_agreement&agreement=newsletter_agreement&lang=de")
+        .await;
+    assert_eq!(status, 200, "{page}");
+    let code = code_of(&page);
+    // German labels and button, the German SMS text, and the newsletter's English one (it has no German
+    // text) marked as English.
+    for part in [
+        r#"lang="de""#,
+        ">E-Mail-Adresse</label>",
+        ">Anmelden</button>",
+        "<strong>SMS-Angebote</strong>",
+        german,
+        r#"value="sms_agreement:1:de""#,
+        r#"value="newsletter_agreement:1:en""#,
+    ] {
+        assert!(code.contains(part), "{part} in {code}");
+    }
+    let mut form = hidden_fields(&code);
+    form.push(("email".into(), "ute@example.com".into()));
+    form.push(("agreement".into(), "sms_agreement".into()));
+    let r = app
+        .http
+        .post(app.url("/subscribe"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let mail = app.mail().wait_for(1).await.pop().unwrap();
+    assert!(
+        mail.subject.contains("bestätigen") && mail.text.contains(german),
+        "{} {}",
+        mail.subject,
+        mail.text
+    );
+    let confirm = mail.link(&app.url("/confirm/")).unwrap();
+    assert_eq!(app.post(&confirm[app.url("").len()..], &[]).await.0, 200);
+    let key = app.api_key().await;
+    let (_, ledger) = app
+        .api("/api/v1/profiles/ute@example.com/consents", &key)
+        .await;
+    assert_eq!(
+        (
+            &ledger[0]["agreement"],
+            &ledger[0]["version"],
+            &ledger[0]["language"]
+        ),
+        (
+            &serde_json::json!("sms_agreement"),
+            &serde_json::json!(1),
+            &serde_json::json!("de")
+        ),
+        "{ledger}"
     );
 }

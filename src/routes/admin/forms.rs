@@ -7,6 +7,7 @@ use crate::auth::Staff;
 use crate::db::models::agreements::Agreement;
 use crate::domain::single_line;
 use crate::error::{PageError, html};
+use crate::i18n::Lang;
 use crate::routes::{AppState, Form};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -17,7 +18,8 @@ use askama::Template;
 #[template(path = "embed/signup_form.html")]
 struct Snippet<'a> {
     base: &'a str,
-    lang: &'a str,
+    /// The form's language: its labels, the agreements' texts, and the `lang` it posts.
+    t: &'a Lang,
     keys: String,
     agreements: Vec<&'a Agreement>,
     with_name: bool,
@@ -32,13 +34,23 @@ struct BuilderPage {
     active: Vec<Agreement>,
     chosen: Vec<String>,
     with_name: bool,
+    /// The button text typed (empty: the form language's own).
     button: String,
+    lang: Lang,
     snippet: Option<String>,
 }
 
 impl BuilderPage {
     fn is_chosen(&self, key: &str) -> bool {
         self.chosen.iter().any(|k| k == key)
+    }
+
+    /// Every language with a catalogue, as (tag, own name).
+    fn languages(&self) -> Vec<(String, String)> {
+        Lang::all()
+            .into_iter()
+            .map(|l| (l.code().to_string(), l.name()))
+            .collect()
     }
 }
 
@@ -62,11 +74,25 @@ pub async fn page(
             unknown.chars().take(70).collect::<String>()
         )));
     }
+    let lang = match q.get("lang") {
+        None => Lang::default(),
+        Some(tag) => Lang::find(tag).filter(|l| l.code() == tag).ok_or_else(|| {
+            PageError::BadRequest(format!(
+                "\u{201c}{}\u{201d} is not a language Assent has; pick one from the list on this page.",
+                tag.chars().take(20).collect::<String>()
+            ))
+        })?,
+    };
     let button = match q.get("button").map(str::trim).filter(|b| !b.is_empty()) {
-        None => "Sign up".to_string(),
+        None => String::new(),
         Some(b) => single_line("Button text", b, 40)
             .map_err(PageError::BadRequest)?
-            .unwrap_or_else(|| "Sign up".into()),
+            .unwrap_or_default(),
+    };
+    let button_shown = if button.is_empty() {
+        lang.t("subscribe-button")
+    } else {
+        button.clone()
     };
     let with_name = q.get("with_name").is_some() || q.get("built").is_none();
     // In the order of the agreements list, whatever order they were ticked in.
@@ -76,7 +102,7 @@ pub async fn page(
     } else {
         let s = Snippet {
             base: &state.composer.base_url,
-            lang: "en",
+            t: &lang,
             keys: on_form
                 .iter()
                 .map(|a| a.key.as_str())
@@ -84,7 +110,7 @@ pub async fn page(
                 .join(","),
             agreements: on_form,
             with_name,
-            button: &button,
+            button: &button_shown,
             generated: crate::db::now().format("%Y-%m-%d %H:%M UTC").to_string(),
         };
         Some(s.render().map_err(|e| PageError::Unexpected(e.into()))?)
@@ -97,6 +123,7 @@ pub async fn page(
             chosen,
             with_name,
             button,
+            lang,
             snippet,
         },
     )))

@@ -17,6 +17,7 @@ field-name = Ihr Name
 field-optional = (freiwillig)
 receive-legend = Ich möchte erhalten
 subscribe-button = Anmelden
+embed-note = Wir senden Ihnen einen Link zur Bestätigung per E-Mail; nichts beginnt, bevor Sie ihn nutzen.
 error-email-missing = Geben Sie Ihre E-Mail-Adresse ein.
 error-email-invalid = „{ $value }“ ist keine gültige E-Mail-Adresse; verwenden Sie die Form name@example.com.
 error-email-too-long = Diese E-Mail-Adresse ist zu lang: höchstens { $max } Zeichen.

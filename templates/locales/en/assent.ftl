@@ -19,6 +19,7 @@ field-name = Your name
 field-optional = (optional)
 receive-legend = I would like to receive
 subscribe-button = Sign up
+embed-note = We will email you a link to confirm; nothing starts until you do.
 error-email-missing = Enter your email address.
 error-email-invalid = “{ $value }” is not a valid email address; use the form name@example.com.
 error-email-too-long = That email address is too long: at most { $max } characters.

@@ -17,6 +17,7 @@ field-name = Imię
 field-optional = (nieobowiązkowe)
 receive-legend = Chcę otrzymywać
 subscribe-button = Zapisz się
+embed-note = Wyślemy Ci e-mailem link do potwierdzenia; nic się nie zacznie, dopóki go nie użyjesz.
 error-email-missing = Podaj swój adres e-mail.
 error-email-invalid = „{ $value }” nie jest poprawnym adresem e-mail; użyj postaci imie@example.com.
 error-email-too-long = Ten adres e-mail jest za długi: najwyżej { $max } znaków.
