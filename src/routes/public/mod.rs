@@ -65,14 +65,13 @@ pub async fn localize_errors(
     next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
 ) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
     let public = !NOT_PUBLIC.iter().any(|p| req.path().starts_with(p));
-    let t = public.then(|| page_lang(req.request(), None, None));
     let res = next.call(req).await?.map_into_boxed_body();
-    let page = t.and_then(|t| {
-        res.response()
-            .error()
-            .and_then(|e| e.as_error::<PageError>())
-            .and_then(|e| e.localized(&t))
-    });
+    let page = res
+        .response()
+        .error()
+        .filter(|_| public)
+        .and_then(|e| e.as_error::<PageError>())
+        .and_then(|e| e.localized(&page_lang(res.request(), None, None)));
     Ok(match page {
         Some(page) => res.into_response(crate::error::public_page(&page)),
         None => res,
