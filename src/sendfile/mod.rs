@@ -294,8 +294,9 @@ impl Act {
 }
 
 /// Pauses, resumes or deletes a send-file (audited). A paused one runs only when asked ("run now");
-/// resuming schedules its next run from now on; deleting keeps its past runs in the jobs list. `false`:
-/// no such send-file.
+/// resuming schedules its next run from now on; deleting keeps its past runs in the jobs list. Pausing a
+/// paused one or resuming a running one changes nothing and is not audited again. `false`: no such
+/// send-file.
 pub fn act(conn: &mut DbConn, name: &str, act: Act, by: &Actor) -> QueryResult<bool> {
     crate::consent::write_tx(conn, |c| {
         let Some(s) = locked_by_name(c, name)? else {
@@ -303,6 +304,8 @@ pub fn act(conn: &mut DbConn, name: &str, act: Act, by: &Actor) -> QueryResult<b
         };
         let now = crate::db::now();
         match act {
+            Act::Pause if s.paused_at.is_some() => return Ok(true),
+            Act::Resume if s.paused_at.is_none() => return Ok(true),
             Act::Pause => sendfiles::set_paused(c, s.id, Some(now), s.next_run_at)?,
             Act::Resume => {
                 let next = Schedule::from(&s).next_after(now, s.created_at);

@@ -477,7 +477,7 @@ async fn simultaneous_run_requests_start_one_run_and_admins_pause_resume_and_del
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn simultaneous_deletes_and_key_forgets_each_happen_once() {
+async fn simultaneous_pauses_resumes_deletes_and_key_forgets_each_happen_once() {
     let app = TestApp::spawn_with(Options {
         env: vec![(ALLOW.0, ALLOW.1.into())],
         ..Options::default()
@@ -514,6 +514,16 @@ async fn simultaneous_deletes_and_key_forgets_each_happen_once() {
         }
         set.join_all()
     };
+    // Pausing and resuming: every request answers, each happens (and is audited) once, and a resume
+    // asked for again does not move the schedule.
+    let answers = at_once("pause").await;
+    assert!(answers.iter().all(|s| *s == 303), "{answers:?}");
+    assert_eq!(app.count("audit_log WHERE action = 'sendfile.pause'"), 1);
+    assert_eq!(app.count("sendfiles WHERE paused_at IS NOT NULL"), 1);
+    let answers = at_once("resume").await;
+    assert!(answers.iter().all(|s| *s == 303), "{answers:?}");
+    assert_eq!(app.count("audit_log WHERE action = 'sendfile.resume'"), 1);
+    assert_eq!(app.count("sendfiles WHERE paused_at IS NULL"), 1);
     // Forgetting the pinned key: every request answers, the key is forgotten once.
     let answers = at_once("forget-host-key").await;
     assert!(answers.iter().all(|s| *s == 303), "{answers:?}");
