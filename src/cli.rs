@@ -153,7 +153,7 @@ pub enum WebhookCommand {
         /// ASSENT_ALLOW_PRIVATE_TARGETS=true)
         #[arg(long)]
         url: String,
-        /// Event types, comma-separated: profile.created, profile.updated, consent.changed
+        /// Event types, comma-separated: profile.created, profile.updated, consent.changed, profile.erased
         #[arg(long, value_name = "E[,E…]")]
         events: String,
         /// Only consent changes of this agreement key (repeat for several; default: every agreement)

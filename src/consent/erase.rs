@@ -74,5 +74,18 @@ pub fn erase(conn: &mut DbConn, profile_id: i64, meta: &Meta) -> Result<Erased, 
     let now = crate::db::now();
     erasures::record(conn, &identities, profile_id, now)?;
     profiles::blank(conn, profile_id, now)?;
+    // Systems that were sent the person are told to erase them too (GDPR Art. 19), after the
+    // withdrawals, in the same transaction.
+    let subscribers = crate::webhooks::Subscribers::load(conn)?;
+    if !subscribers.is_empty() {
+        let erased = crate::webhooks::Happened::erased(
+            profile_id,
+            profile.email.as_deref(),
+            profile.custom_id.as_deref(),
+            &meta.source.to_string(),
+            now,
+        );
+        subscribers.queue(conn, &[erased])?;
+    }
     Ok(Erased::Now { withdrawn })
 }

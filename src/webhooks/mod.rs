@@ -22,7 +22,12 @@ use std::cell::Cell;
 use std::sync::LazyLock;
 
 /// The event types an endpoint can subscribe to.
-pub const EVENTS: [&str; 3] = ["profile.created", "profile.updated", "consent.changed"];
+pub const EVENTS: [&str; 4] = [
+    "profile.created",
+    "profile.updated",
+    "consent.changed",
+    "profile.erased",
+];
 /// Sent by "send a test event"; never a subscription.
 pub const TEST_EVENT: &str = "webhook.test";
 /// How long a rotated-out secret keeps signing, so receivers can switch without losing a request.
@@ -146,6 +151,29 @@ impl Happened {
                 "source": ev.source,
                 "occurredAt": rfc3339(ev.occurred_at),
                 "eventId": event_id,
+            }),
+        }
+    }
+
+    /// A profile erased: the identities it had, so a receiver can erase its own copy of the person.
+    pub fn erased(
+        profile_id: i64,
+        email: Option<&str>,
+        custom_id: Option<&str>,
+        source: &str,
+        at: NaiveDateTime,
+    ) -> Happened {
+        Happened {
+            profile_id,
+            kind: "profile.erased",
+            agreement: None,
+            source: source.to_string(),
+            at,
+            data: json!({
+                "email": email,
+                "customId": custom_id,
+                "source": source,
+                "occurredAt": rfc3339(at),
             }),
         }
     }

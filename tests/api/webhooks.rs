@@ -827,3 +827,68 @@ async fn two_nodes_share_the_deliveries_without_sending_one_twice() {
     assert_eq!(got.len(), 1000, "no delivery went out twice");
     assert_eq!(rx.bad_signatures(), 0);
 }
+
+#[tokio::test]
+async fn an_erasure_is_announced_after_the_withdrawals_to_the_endpoints_that_asked_for_it() {
+    let app = hook_app().await;
+    let rx = Receiver::start().await;
+    let (_, secret) = add_webhook(&app, &rx.url, "consent.changed,profile.erased", &[]);
+    rx.trust(&[&secret]);
+    let other = Receiver::start().await;
+    let (_, other_secret) = add_webhook(&app, &other.url, "consent.changed", &[]);
+    other.trust(&[&other_secret]);
+    let key = app.api_key().await;
+    batch(
+        &app,
+        &key,
+        &json!([{"email": "gone@example.com", "customId": "crm-7", "agreements": {"email": true}}]),
+    )
+    .await;
+    let out = app.cli(&["profile", "erase", "gone@example.com"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The consent, its withdrawal by the erasure, then the erasure itself, with the identities the
+    // receiver knows the person by.
+    let got = rx.wait_for(3).await;
+    drained(&app).await;
+    let kinds: Vec<(&str, &str)> = got
+        .iter()
+        .map(|g| {
+            (
+                g.body["type"].as_str().unwrap(),
+                g.body["data"]["value"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("consent.changed", "enabled"),
+            ("consent.changed", "disabled"),
+            ("profile.erased", "")
+        ]
+    );
+    let erased = &got[2].body["data"];
+    assert_eq!(
+        (&erased["email"], &erased["customId"]),
+        (&json!("gone@example.com"), &json!("crm-7"))
+    );
+    assert!(erased["occurredAt"].as_str().is_some(), "{erased}");
+    // An endpoint that did not ask for erasures hears only of the two consent changes.
+    let heard: Vec<String> = other
+        .wait_for(2)
+        .await
+        .iter()
+        .map(|g| g.body["type"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(heard, ["consent.changed", "consent.changed"]);
+    // Erasing again announces nothing more.
+    app.cli(&["profile", "erase", "gone@example.com"]);
+    assert_eq!(
+        app.count("outbox WHERE channel = 'webhook' AND kind = 'profile.erased'"),
+        1
+    );
+}

@@ -115,7 +115,7 @@ struct ListPage {
     rows: Vec<Row>,
     choices: Choices,
     fields: Fields,
-    events: [&'static str; 3],
+    events: &'static [&'static str],
     error: Option<String>,
     /// The endpoint just added and its secret: shown this once.
     created: Option<(i64, String)>,
@@ -141,7 +141,7 @@ async fn list_page(state: &AppState, staff: Staff) -> Result<ListPage, PageError
             events: hooks::EVENTS.iter().map(|e| e.to_string()).collect(),
             ..Fields::default()
         },
-        events: hooks::EVENTS,
+        events: &hooks::EVENTS,
         error: None,
         created: None,
     })
@@ -204,7 +204,7 @@ struct ShowPage {
     next: Option<String>,
     choices: Choices,
     fields: Fields,
-    events: [&'static str; 3],
+    events: &'static [&'static str],
     notice: Option<String>,
     error: Option<String>,
     /// A secret made by rotation just now: shown this once.
@@ -274,7 +274,7 @@ async fn show_page(
         next,
         choices,
         fields,
-        events: hooks::EVENTS,
+        events: &hooks::EVENTS,
         notice: None,
         error: None,
         rotated: None,
