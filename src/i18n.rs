@@ -69,6 +69,14 @@ impl Lang {
             .collect()
     }
 
+    /// Every language with a catalogue as (tag, own name), for a choice of language in the dashboard.
+    pub fn choices() -> Vec<(String, String)> {
+        Lang::all()
+            .into_iter()
+            .map(|l| (l.code().to_string(), l.name()))
+            .collect()
+    }
+
     /// The tag for `<html lang>` and links.
     pub fn code(&self) -> &str {
         &self.code

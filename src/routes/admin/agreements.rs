@@ -73,12 +73,9 @@ impl FormPage {
             || self.translations.iter().any(|t| t.error.is_some())
     }
 
-    /// Every language with a catalogue, as (tag, own name), for the language of a new agreement's text.
+    /// The choice of language for a new agreement's text.
     fn languages(&self) -> Vec<(String, String)> {
-        crate::i18n::Lang::all()
-            .into_iter()
-            .map(|l| (l.code().to_string(), l.name()))
-            .collect()
+        crate::i18n::Lang::choices()
     }
 
     /// The name of the own text's language.

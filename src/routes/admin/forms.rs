@@ -45,12 +45,9 @@ impl BuilderPage {
         self.chosen.iter().any(|k| k == key)
     }
 
-    /// Every language with a catalogue, as (tag, own name).
+    /// The choice of the form's language.
     fn languages(&self) -> Vec<(String, String)> {
-        Lang::all()
-            .into_iter()
-            .map(|l| (l.code().to_string(), l.name()))
-            .collect()
+        Lang::choices()
     }
 }
 
