@@ -26,7 +26,6 @@ diesel::table! {
         title -> Text,
         channel -> Text,
         position -> Integer,
-        current_version -> Integer,
         archived_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         mask_bit -> Integer,

@@ -360,6 +360,9 @@ impl Email {
     }
 }
 
+/// The setting that lets outgoing requests reach private addresses, for tests with local receivers.
+pub const ALLOW: (&str, &str) = ("ASSENT_ALLOW_PRIVATE_TARGETS", "true");
+
 pub struct TestApp {
     pub base: String,
     pub http: reqwest::Client,
@@ -400,6 +403,15 @@ impl Default for Options {
 }
 
 impl TestApp {
+    /// A server that may send to private addresses (the test's own receivers are on 127.0.0.1).
+    pub async fn allowing_private_targets() -> TestApp {
+        TestApp::spawn_with(Options {
+            env: vec![(ALLOW.0, ALLOW.1.into())],
+            ..Options::default()
+        })
+        .await
+    }
+
     pub async fn spawn() -> TestApp {
         Self::spawn_with(Options::default()).await
     }

@@ -548,3 +548,56 @@ async fn the_public_pages_generic_errors_speak_the_customers_language_and_the_da
     assert_eq!(r.status().as_u16(), 404);
     assert!(r.text().await.unwrap().contains(r#""error":"not_found""#));
 }
+
+#[tokio::test]
+async fn invalid_translations_and_forged_wordings_get_422_and_write_nothing() {
+    let app = TestApp::spawn().await;
+    let b = crate::admin::staff(&app, "mia@shop.example", "marketer").await;
+    let own = "I agree to receive the newsletter by email, with news, offers and updates. I can withdraw this consent at any time with the unsubscribe link in every email.";
+    let long = "x".repeat(5001);
+    let cases: [(&str, &str, &str, &str); 3] = [
+        (
+            "title_de",
+            "Nur ein Titel",
+            "text_de-error",
+            "Give the consent text in Deutsch too",
+        ),
+        ("text_de", &long, "text_de-error", "too long"),
+        ("text_pl", "Tak\u{7}", "text_pl-error", "control characters"),
+    ];
+    for (field, value, error_id, message) in cases {
+        let (status, body, _) = b
+            .submit(
+                "/admin/agreements/newsletter_agreement",
+                "/admin/agreements/newsletter_agreement",
+                &[("title", "Email newsletter"), ("text", own), (field, value)],
+            )
+            .await;
+        assert_eq!(status, 422, "{field}: {body}");
+        assert!(
+            body.contains(&format!(r#"id="{error_id}""#)) && body.contains(message),
+            "{field}: {body}"
+        );
+    }
+    assert_eq!(app.count("agreement_versions"), 3, "no version was made");
+    assert_eq!(app.count("audit_log WHERE action = 'agreement.edit'"), 0);
+
+    // A form claiming a wording in a language the agreement has no text in is shown the real one.
+    let (status, body) = app
+        .post(
+            "/subscribe",
+            &[
+                ("email", "eve@example.com"),
+                ("agreement", "newsletter_agreement"),
+                ("shown", "newsletter_agreement:1:xx"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(
+        body.contains("has changed since this page was opened") && body.contains(own),
+        "{body}"
+    );
+    assert_eq!(app.count("profiles"), 0);
+    assert_eq!(app.count("optin_requests"), 0);
+}

@@ -6,8 +6,6 @@ use crate::helpers::*;
 use crate::receiver::{Receiver, Reply};
 use serde_json::json;
 
-pub const ALLOW: (&str, &str) = ("ASSENT_ALLOW_PRIVATE_TARGETS", "true");
-
 /// Runs `assent` on the test's database off this (single-threaded) runtime, so the in-process server
 /// and receiver keep answering while it runs.
 pub async fn cli(app: &TestApp, args: &[&str], env: &[(&str, &str)]) -> (bool, String) {
@@ -42,11 +40,7 @@ pub async fn people(app: &TestApp, items: serde_json::Value) {
 
 #[tokio::test]
 async fn a_send_file_carries_the_export_and_then_only_what_changed() {
-    let app = TestApp::spawn_with(Options {
-        env: vec![(ALLOW.0, ALLOW.1.into())],
-        ..Options::default()
-    })
-    .await;
+    let app = TestApp::allowing_private_targets().await;
     let rx = Receiver::start_plain().await;
     people(
         &app,
@@ -133,11 +127,7 @@ async fn a_send_file_carries_the_export_and_then_only_what_changed() {
 
 #[tokio::test]
 async fn a_failed_run_says_why_is_retried_and_is_never_counted_a_success() {
-    let app = TestApp::spawn_with(Options {
-        env: vec![(ALLOW.0, ALLOW.1.into())],
-        ..Options::default()
-    })
-    .await;
+    let app = TestApp::allowing_private_targets().await;
     let rx = Receiver::start_plain().await;
     people(
         &app,
@@ -305,11 +295,7 @@ async fn due_schedules_run_by_themselves_once_even_with_two_nodes() {
 
 #[tokio::test]
 async fn an_admin_schedules_and_runs_a_send_file_in_the_dashboard() {
-    let app = TestApp::spawn_with(Options {
-        env: vec![(ALLOW.0, ALLOW.1.into())],
-        ..Options::default()
-    })
-    .await;
+    let app = TestApp::allowing_private_targets().await;
     let marketer = crate::admin::staff(&app, "m@example.com", "marketer").await;
     assert_eq!(marketer.get("/admin/sendfiles").await.0, 403);
     let admin = crate::admin::staff(&app, "admin@example.com", "admin").await;
@@ -391,11 +377,7 @@ async fn admin_with_token(app: &TestApp) -> (std::sync::Arc<crate::admin::Browse
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn simultaneous_run_requests_start_one_run_and_admins_pause_resume_and_delete() {
-    let app = TestApp::spawn_with(Options {
-        env: vec![(ALLOW.0, ALLOW.1.into())],
-        ..Options::default()
-    })
-    .await;
+    let app = TestApp::allowing_private_targets().await;
     let rx = Receiver::start_plain().await;
     // The first file is held unanswered until the test lets go, so its run stays open throughout.
     let gate = std::sync::Arc::new(tokio::sync::Notify::new());
@@ -478,11 +460,7 @@ async fn simultaneous_run_requests_start_one_run_and_admins_pause_resume_and_del
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn simultaneous_pauses_resumes_deletes_and_key_forgets_each_happen_once() {
-    let app = TestApp::spawn_with(Options {
-        env: vec![(ALLOW.0, ALLOW.1.into())],
-        ..Options::default()
-    })
-    .await;
+    let app = TestApp::allowing_private_targets().await;
     let (ok, out) = cli(
         &app,
         &[

@@ -3,20 +3,13 @@
 //! an admin forgets it; a refused key and a server that is down are failures that say why.
 
 use crate::helpers::*;
-use crate::sendfiles::{ALLOW, cli, people};
+use crate::sendfiles::{cli, people};
 use crate::sshd::{Sshd, fingerprint, keygen};
 use serde_json::json;
 
-fn allowed() -> Options {
-    Options {
-        env: vec![(ALLOW.0, ALLOW.1.into())],
-        ..Options::default()
-    }
-}
-
 #[tokio::test]
 async fn an_sftp_send_file_writes_the_export_and_pins_the_host_key() {
-    let app = TestApp::spawn_with(allowed()).await;
+    let app = TestApp::allowing_private_targets().await;
     let Some(sshd) = Sshd::start().await else {
         return;
     };
@@ -132,7 +125,7 @@ async fn an_sftp_send_file_writes_the_export_and_pins_the_host_key() {
 
 #[tokio::test]
 async fn a_refused_key_or_a_server_that_is_down_fails_the_run_with_the_reason() {
-    let app = TestApp::spawn_with(allowed()).await;
+    let app = TestApp::allowing_private_targets().await;
     let Some(mut sshd) = Sshd::start().await else {
         return;
     };

@@ -9,16 +9,6 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::time::Duration;
 
-const ALLOW: (&str, &str) = ("ASSENT_ALLOW_PRIVATE_TARGETS", "true");
-
-async fn hook_app() -> TestApp {
-    TestApp::spawn_with(Options {
-        env: vec![(ALLOW.0, ALLOW.1.into())],
-        ..Options::default()
-    })
-    .await
-}
-
 /// `assent webhook add …`: the new endpoint's id and secret.
 pub fn add_webhook(app: &TestApp, url: &str, events: &str, extra: &[&str]) -> (i64, String) {
     let mut args = vec!["webhook", "add", "--url", url, "--events", events];
@@ -109,7 +99,7 @@ async fn drained(app: &TestApp) {
 #[tokio::test]
 async fn a_thousand_changes_arrive_signed_once_each_and_in_order_per_profile_while_30_percent_of_requests_fail()
  {
-    let app = hook_app().await;
+    let app = TestApp::allowing_private_targets().await;
     let rx = Receiver::start().await;
     let (_, secret) = add_webhook(&app, &rx.url, "profile.created,consent.changed", &[]);
     rx.trust(&[&secret]);
@@ -186,7 +176,7 @@ async fn a_thousand_changes_arrive_signed_once_each_and_in_order_per_profile_whi
 
 #[tokio::test]
 async fn a_410_pauses_the_endpoint_and_resuming_delivers_what_queued_meanwhile() {
-    let app = hook_app().await;
+    let app = TestApp::allowing_private_targets().await;
     let rx = Receiver::start().await;
     let (id, secret) = add_webhook(&app, &rx.url, "consent.changed", &[]);
     rx.trust(&[&secret]);
@@ -223,7 +213,7 @@ async fn a_410_pauses_the_endpoint_and_resuming_delivers_what_queued_meanwhile()
 
 #[tokio::test]
 async fn retry_after_is_honoured_and_timeouts_and_dropped_connections_are_retried() {
-    let app = hook_app().await;
+    let app = TestApp::allowing_private_targets().await;
     let rx = Receiver::start().await;
     let (id, secret) = add_webhook(&app, &rx.url, "consent.changed", &[]);
     rx.trust(&[&secret]);
@@ -281,7 +271,7 @@ async fn retry_after_is_honoured_and_timeouts_and_dropped_connections_are_retrie
 
 #[tokio::test]
 async fn excluded_sources_and_the_linked_integrations_own_changes_are_never_sent() {
-    let app = hook_app().await;
+    let app = TestApp::allowing_private_targets().await;
     let shop_secret = "a-shared-secret-of-at-least-32-characters!";
     cli_ok(
         &app,
@@ -379,7 +369,7 @@ async fn excluded_sources_and_the_linked_integrations_own_changes_are_never_sent
 
 #[tokio::test]
 async fn a_rotated_secret_signs_alongside_the_old_one_during_the_grace_period() {
-    let app = hook_app().await;
+    let app = TestApp::allowing_private_targets().await;
     let rx = Receiver::start().await;
     let (id, old) = add_webhook(&app, &rx.url, "profile.created", &[]);
     let out = cli_ok(&app, &["webhook", "rotate", &id.to_string()]);
@@ -421,7 +411,7 @@ async fn a_rotated_secret_signs_alongside_the_old_one_during_the_grace_period() 
 
 #[tokio::test]
 async fn the_command_line_manages_endpoints_and_refuses_private_or_malformed_targets() {
-    let app = hook_app().await;
+    let app = TestApp::allowing_private_targets().await;
     let refused = |args: &[&str], env: &[(&str, &str)]| {
         let mut all = vec!["webhook", "add"];
         all.extend_from_slice(args);
@@ -743,7 +733,7 @@ async fn an_admin_manages_an_endpoint_and_its_deliveries_in_the_dashboard() {
 #[tokio::test]
 async fn two_hundred_simultaneous_changes_to_one_profile_arrive_in_ledger_order_ending_at_what_is_stored()
  {
-    let app = hook_app().await;
+    let app = TestApp::allowing_private_targets().await;
     let rx = Receiver::start().await;
     let (_, secret) = add_webhook(&app, &rx.url, "consent.changed", &[]);
     rx.trust(&[&secret]);
@@ -830,7 +820,7 @@ async fn two_nodes_share_the_deliveries_without_sending_one_twice() {
 
 #[tokio::test]
 async fn an_erasure_is_announced_after_the_withdrawals_to_the_endpoints_that_asked_for_it() {
-    let app = hook_app().await;
+    let app = TestApp::allowing_private_targets().await;
     let rx = Receiver::start().await;
     let (_, secret) = add_webhook(&app, &rx.url, "consent.changed,profile.erased", &[]);
     rx.trust(&[&secret]);

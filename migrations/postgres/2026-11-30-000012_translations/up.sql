@@ -13,3 +13,5 @@ FROM agreements a WHERE a.id = v.agreement_id AND a.current_version = v.version;
 ALTER TABLE agreement_versions DROP CONSTRAINT agreement_versions_pkey;
 ALTER TABLE agreement_versions ADD PRIMARY KEY (agreement_id, language, version);
 CREATE UNIQUE INDEX agreement_versions_one_current ON agreement_versions (agreement_id, language) WHERE is_current;
+-- The current version of an agreement's own text is its current row now; a second copy could disagree.
+ALTER TABLE agreements DROP COLUMN current_version;

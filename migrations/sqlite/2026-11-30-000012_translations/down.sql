@@ -1,4 +1,7 @@
 -- Translations are dropped: only the versions in each agreement's own language stay.
+ALTER TABLE agreements ADD COLUMN current_version INTEGER NOT NULL DEFAULT 1;
+UPDATE agreements SET current_version = (SELECT v.version FROM agreement_versions v
+    WHERE v.agreement_id = agreements.id AND v.language = agreements.language AND v.is_current);
 CREATE TABLE agreement_versions_old (
     agreement_id BIGINT NOT NULL REFERENCES agreements (id),
     version INTEGER NOT NULL,

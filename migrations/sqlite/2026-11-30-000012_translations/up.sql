@@ -23,3 +23,5 @@ FROM agreement_versions v JOIN agreements a ON a.id = v.agreement_id;
 DROP TABLE agreement_versions;
 ALTER TABLE agreement_versions_new RENAME TO agreement_versions;
 CREATE UNIQUE INDEX agreement_versions_one_current ON agreement_versions (agreement_id, language) WHERE is_current;
+-- The current version of an agreement's own text is its current row now; a second copy could disagree.
+ALTER TABLE agreements DROP COLUMN current_version;

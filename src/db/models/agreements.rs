@@ -140,7 +140,6 @@ pub fn all(conn: &mut DbConn) -> QueryResult<Vec<Agreement>> {
             String,
             String,
             i32,
-            i32,
             Option<chrono::NaiveDateTime>,
             String,
             i32,
@@ -164,7 +163,6 @@ pub fn all(conn: &mut DbConn) -> QueryResult<Vec<Agreement>> {
                 agreements::title,
                 agreements::channel,
                 agreements::position,
-                agreements::current_version,
                 agreements::archived_at,
                 agreements::language,
                 agreements::mask_bit,
@@ -177,8 +175,9 @@ pub fn all(conn: &mut DbConn) -> QueryResult<Vec<Agreement>> {
             ),
         ))
         .load(conn)?;
+    // One row per current wording; the agreement's own language's gives its version and text.
     let mut out: Vec<Agreement> = Vec::new();
-    for ((id, key, title, channel, position, version, archived_at, language, mask_bit), w) in rows {
+    for ((id, key, title, channel, position, archived_at, language, mask_bit), w) in rows {
         if out.last().is_none_or(|a| a.id != id) {
             out.push(Agreement {
                 id,
@@ -186,7 +185,7 @@ pub fn all(conn: &mut DbConn) -> QueryResult<Vec<Agreement>> {
                 title,
                 channel,
                 position,
-                version,
+                version: 0,
                 archived_at,
                 text: String::new(),
                 language,
@@ -293,7 +292,6 @@ pub fn create(
             agreements::title.eq(title),
             agreements::channel.eq(channel),
             agreements::position.eq(last.unwrap_or(0) + 1),
-            agreements::current_version.eq(1),
             agreements::created_at.eq(now),
             agreements::mask_bit.eq(bit),
             agreements::language.eq(language),
@@ -413,11 +411,6 @@ pub fn edit(
                     .first(conn)?;
                 let version = last.unwrap_or(0) + 1;
                 add_version(conn, id, language, version, (own_title, text), now)?;
-                if *language == own {
-                    diesel::update(agreements::table.find(id))
-                        .set(agreements::current_version.eq(version))
-                        .execute(conn)?;
-                }
                 Reworded::Version(version)
             }
         };
