@@ -7,7 +7,7 @@
 //! recorded) and exits.
 
 #[allow(dead_code)]
-#[path = "../tests/api/receiver.rs"]
+#[path = "../tests/api/helpers/receiver.rs"]
 mod receiver;
 
 use std::time::{Duration, UNIX_EPOCH};

@@ -1,4 +1,4 @@
-//! The command line (CONTRACT.md, "Command line").
+//! The command line (README, "Command line").
 
 use clap::{Parser, Subcommand};
 

@@ -1,4 +1,4 @@
-//! Settings from the environment (CONTRACT.md, "Settings"), validated once at start-up.
+//! Settings from the environment (README, "Settings"), validated once at start-up.
 
 use crate::db::Target;
 use base64::Engine;
@@ -41,241 +41,59 @@ impl Settings {
     }
 
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Settings, Vec<String>> {
-        let mut errors = Vec::new();
-        let mut check = |var: &str, r: Result<(), String>| {
-            if let Err(e) = r {
-                errors.push(format!("{var}: {e}"));
-            }
+        let mut r = Reader {
+            get: &get,
+            errors: Vec::new(),
         };
-
-        let data_dir = PathBuf::from(get("ASSENT_DATA_DIR").unwrap_or_else(|| "./data".into()));
-        let db_url = get("ASSENT_DATABASE_URL")
+        let data_dir = PathBuf::from(r.get("ASSENT_DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let db_url = r
+            .get("ASSENT_DATABASE_URL")
             .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("assent.db").display()));
         let database = Target::parse(&db_url);
-        check(
+        r.check(
             "ASSENT_DATABASE_URL",
             database.as_ref().map(|_| ()).map_err(Clone::clone),
         );
-
-        let bind = get("ASSENT_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
-        check(
-            "ASSENT_BIND",
-            match bind.rsplit_once(':') {
-                Some((host, port)) if !host.is_empty() && port.parse::<u16>().is_ok() => Ok(()),
-                _ => Err(format!(
-                    "{bind:?} is not HOST:PORT, e.g. 127.0.0.1:8080 or 0.0.0.0:0"
-                )),
-            },
-        );
-
-        let base_url = get("ASSENT_BASE_URL").map(|u| u.trim_end_matches('/').to_string());
-        if let Some(u) = &base_url {
-            check(
-                "ASSENT_BASE_URL",
-                if (u.starts_with("http://") || u.starts_with("https://"))
-                    && !u.contains(char::is_whitespace)
-                {
-                    Ok(())
-                } else {
-                    Err(format!("{u:?} must be an absolute http:// or https:// URL"))
-                },
-            );
-        }
-
-        let secret_key = match get("ASSENT_SECRET_KEY") {
-            Some(v) => match STANDARD.decode(v.trim()) {
-                Ok(k) if k.len() >= 32 => Some(k),
-                Ok(k) => {
-                    check(
-                        "ASSENT_SECRET_KEY",
-                        Err(format!(
-                            "decodes to {} bytes; at least 32 are needed",
-                            k.len()
-                        )),
-                    );
-                    None
-                }
-                Err(e) => {
-                    check(
-                        "ASSENT_SECRET_KEY",
-                        Err(format!(
-                            "is not base64 ({e}); make one with `openssl rand -base64 32`"
-                        )),
-                    );
-                    None
-                }
-            },
-            None => None,
-        };
-
-        let smtp_url = get("ASSENT_SMTP_URL");
-        if let Some(u) = &smtp_url {
-            check(
-                "ASSENT_SMTP_URL",
-                lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(u)
-                    .map(|_| ())
-                    .map_err(|e| format!("{e}; expected smtp://HOST:PORT, smtp://HOST:587?tls=required or smtps://HOST:465")),
-            );
-        }
-
-        let mail_from_raw =
-            get("ASSENT_MAIL_FROM").unwrap_or_else(|| "Assent <no-reply@localhost>".into());
-        let mail_from = mail_from_raw.parse::<Mailbox>();
-        check(
-            "ASSENT_MAIL_FROM",
-            mail_from.as_ref().map(|_| ()).map_err(|e| {
-                format!("{mail_from_raw:?} is not a mailbox ({e}), e.g. Shop <news@shop.example>")
-            }),
-        );
-
-        let dkim = match (
-            get("ASSENT_DKIM_SELECTOR"),
-            get("ASSENT_DKIM_DOMAIN"),
-            get("ASSENT_DKIM_PRIVATE_KEY_FILE"),
-        ) {
-            (None, None, None) => None,
-            (Some(selector), Some(domain), Some(file)) => {
-                let dns_ok = |v: &str| {
-                    !v.is_empty()
-                        && v.split('.').all(|l| {
-                            !l.is_empty()
-                                && l.chars()
-                                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-                        })
-                };
-                if !dns_ok(&selector) {
-                    check(
-                        "ASSENT_DKIM_SELECTOR",
-                        Err(format!("{selector:?} is not a DNS label, e.g. assent2026")),
-                    );
-                }
-                if !dns_ok(&domain) || !domain.contains('.') {
-                    check(
-                        "ASSENT_DKIM_DOMAIN",
-                        Err(format!("{domain:?} is not a domain, e.g. shop.example")),
-                    );
-                }
-                match std::fs::read_to_string(&file) {
-                    Err(e) => {
-                        check(
-                            "ASSENT_DKIM_PRIVATE_KEY_FILE",
-                            Err(format!("cannot read {file}: {e}")),
-                        );
-                        None
-                    }
-                    Ok(pem) => match crate::mail::dkim::Dkim::load(&selector, &domain, &pem) {
-                        Ok(d) => Some(d),
-                        Err(e) => {
-                            check("ASSENT_DKIM_PRIVATE_KEY_FILE", Err(format!("{file}: {e}")));
-                            None
-                        }
-                    },
-                }
-            }
-            _ => {
-                check(
-                    "ASSENT_DKIM_SELECTOR",
-                    Err("DKIM needs all three of ASSENT_DKIM_SELECTOR, ASSENT_DKIM_DOMAIN and ASSENT_DKIM_PRIVATE_KEY_FILE".into()),
-                );
-                None
-            }
-        };
-
-        let ttl = get("ASSENT_OPTIN_TTL_HOURS").unwrap_or_else(|| "168".into());
-        let optin_hours = ttl
-            .parse::<u32>()
-            .ok()
-            .filter(|h| (1..=24 * 365).contains(h));
-        check(
+        let (bind, base_url) = address(&mut r);
+        let secret_key = secret_key(&mut r);
+        let (smtp_url, mail_from, dkim) = mail(&mut r);
+        let optin_hours = r.number(
             "ASSENT_OPTIN_TTL_HOURS",
-            optin_hours
-                .map(|_| ())
-                .ok_or_else(|| format!("{ttl:?} is not a number of hours between 1 and 8760")),
+            "168",
+            |h: &u32| (1..=24 * 365).contains(h),
+            |v| format!("{v:?} is not a number of hours between 1 and 8760"),
         );
-
-        let days = get("ASSENT_UNCONFIRMED_RETENTION_DAYS").unwrap_or_else(|| "30".into());
-        let retention_days = days.parse::<u32>().ok().filter(|d| *d <= 3650);
-        check(
+        let retention_days = r.number(
             "ASSENT_UNCONFIRMED_RETENTION_DAYS",
-            retention_days.map(|_| ()).ok_or_else(|| {
-                format!("{days:?} is not a number of days between 0 (keep for ever) and 3650")
-            }),
+            "30",
+            |d: &u32| *d <= 3650,
+            |v| format!("{v:?} is not a number of days between 0 (keep for ever) and 3650"),
         );
-
-        let rows = get("ASSENT_IMPORT_CHUNK_ROWS").unwrap_or_else(|| "5000".into());
-        let import_chunk = rows
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=50_000).contains(n));
-        check(
+        let import_chunk = r.number(
             "ASSENT_IMPORT_CHUNK_ROWS",
-            import_chunk
-                .map(|_| ())
-                .ok_or_else(|| format!("{rows:?} is not a number of rows between 1 and 50000")),
+            "5000",
+            |n: &usize| (1..=50_000).contains(n),
+            |v| format!("{v:?} is not a number of rows between 1 and 50000"),
         );
-
-        let raw = get("ASSENT_WEBHOOK_FIRST_RETRY_MS").unwrap_or_else(|| "5000".into());
-        let webhook_first_retry = raw
-            .parse::<u64>()
-            .ok()
-            .filter(|n| *n <= 3_600_000)
-            .map(std::time::Duration::from_millis);
-        check(
+        let first_retry_ms = r.number(
             "ASSENT_WEBHOOK_FIRST_RETRY_MS",
-            webhook_first_retry
-                .map(|_| ())
-                .ok_or_else(|| format!("{raw:?} is not a number of milliseconds up to 3600000")),
+            "5000",
+            |n: &u64| *n <= 3_600_000,
+            |v| format!("{v:?} is not a number of milliseconds up to 3600000"),
         );
-
-        let mut flag = |var: &str| {
-            let raw = get(var).unwrap_or_else(|| "false".into());
-            let v = match raw.to_ascii_lowercase().as_str() {
-                "true" | "1" | "yes" => Some(true),
-                "false" | "0" | "no" => Some(false),
-                _ => None,
-            };
-            check(
-                var,
-                v.map(|_| ())
-                    .ok_or_else(|| format!("{raw:?} is not true or false")),
-            );
-            v.unwrap_or(false)
-        };
-        let allow_private_targets = flag("ASSENT_ALLOW_PRIVATE_TARGETS");
-        let trust_proxy = flag("ASSENT_TRUST_PROXY");
-
-        let mut brand = crate::brand::Brand::default();
-        if let Some(name) = get("ASSENT_ORG_NAME") {
-            let name = name.trim().to_string();
-            check(
-                "ASSENT_ORG_NAME",
-                (name.chars().count() <= 80 && !name.chars().any(char::is_control))
-                    .then_some(())
-                    .ok_or_else(|| "give a name of at most 80 characters on one line".to_string()),
-            );
-            brand.name = name;
-        }
-        if let Some(raw) = get("ASSENT_BRAND_COLOR") {
-            let c = crate::brand::check_color(&raw);
-            brand.color = c.as_ref().ok().copied();
-            check("ASSENT_BRAND_COLOR", c.map(drop));
-        }
-        if let Some(path) = get("ASSENT_LOGO") {
-            let l = crate::brand::read_logo(&path);
-            check("ASSENT_LOGO", l.as_ref().map(drop).map_err(Clone::clone));
-            brand.logo = l.ok();
-        }
-
-        let log = get("ASSENT_LOG").unwrap_or_else(|| "info".into());
-        check(
+        let allow_private_targets = r.flag("ASSENT_ALLOW_PRIVATE_TARGETS");
+        let trust_proxy = r.flag("ASSENT_TRUST_PROXY");
+        let brand = brand(&mut r);
+        let log = r.get("ASSENT_LOG").unwrap_or_else(|| "info".into());
+        r.check(
             "ASSENT_LOG",
             tracing_subscriber::EnvFilter::try_new(&log)
                 .map(|_| ())
                 .map_err(|e| format!("{log:?}: {e}")),
         );
 
-        if !errors.is_empty() {
-            return Err(errors);
+        if !r.errors.is_empty() {
+            return Err(r.errors);
         }
         let secret_key = match secret_key {
             Some(k) => k,
@@ -299,10 +117,233 @@ impl Settings {
             brand,
             trust_proxy,
             import_chunk: import_chunk.expect("checked"),
-            webhook_first_retry: webhook_first_retry.expect("checked"),
+            webhook_first_retry: std::time::Duration::from_millis(first_retry_ms.expect("checked")),
             log,
         })
     }
+}
+
+/// The variables as they are read, and every mistake found so far (one line each).
+struct Reader<'a> {
+    get: &'a dyn Fn(&str) -> Option<String>,
+    errors: Vec<String>,
+}
+
+impl Reader<'_> {
+    fn get(&self, var: &str) -> Option<String> {
+        (self.get)(var)
+    }
+
+    fn check(&mut self, var: &str, r: Result<(), String>) {
+        if let Err(e) = r {
+            self.errors.push(format!("{var}: {e}"));
+        }
+    }
+
+    /// A number (else `default`) that `ok` accepts; `wrong` says what it must be.
+    fn number<T: std::str::FromStr>(
+        &mut self,
+        var: &str,
+        default: &str,
+        ok: impl Fn(&T) -> bool,
+        wrong: impl Fn(&str) -> String,
+    ) -> Option<T> {
+        let raw = self.get(var).unwrap_or_else(|| default.into());
+        let n = raw.parse::<T>().ok().filter(ok);
+        self.check(var, n.as_ref().map(|_| ()).ok_or_else(|| wrong(&raw)));
+        n
+    }
+
+    /// `true`/`1`/`yes` or `false`/`0`/`no` (the default).
+    fn flag(&mut self, var: &str) -> bool {
+        let raw = self.get(var).unwrap_or_else(|| "false".into());
+        let v = match raw.to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" => Some(true),
+            "false" | "0" | "no" => Some(false),
+            _ => None,
+        };
+        self.check(
+            var,
+            v.map(|_| ())
+                .ok_or_else(|| format!("{raw:?} is not true or false")),
+        );
+        v.unwrap_or(false)
+    }
+}
+
+/// `ASSENT_BIND` and `ASSENT_BASE_URL`.
+fn address(r: &mut Reader) -> (String, Option<String>) {
+    let bind = r
+        .get("ASSENT_BIND")
+        .unwrap_or_else(|| "127.0.0.1:8080".into());
+    r.check(
+        "ASSENT_BIND",
+        match bind.rsplit_once(':') {
+            Some((host, port)) if !host.is_empty() && port.parse::<u16>().is_ok() => Ok(()),
+            _ => Err(format!(
+                "{bind:?} is not HOST:PORT, e.g. 127.0.0.1:8080 or 0.0.0.0:0"
+            )),
+        },
+    );
+
+    let base_url = r
+        .get("ASSENT_BASE_URL")
+        .map(|u| u.trim_end_matches('/').to_string());
+    if let Some(u) = &base_url {
+        r.check(
+            "ASSENT_BASE_URL",
+            if (u.starts_with("http://") || u.starts_with("https://"))
+                && !u.contains(char::is_whitespace)
+            {
+                Ok(())
+            } else {
+                Err(format!("{u:?} must be an absolute http:// or https:// URL"))
+            },
+        );
+    }
+    (bind, base_url)
+}
+
+/// `ASSENT_SECRET_KEY` (`None`: read or made in the data folder once every setting is checked).
+fn secret_key(r: &mut Reader) -> Option<Vec<u8>> {
+    match r.get("ASSENT_SECRET_KEY") {
+        Some(v) => match STANDARD.decode(v.trim()) {
+            Ok(k) if k.len() >= 32 => Some(k),
+            Ok(k) => {
+                r.check(
+                    "ASSENT_SECRET_KEY",
+                    Err(format!(
+                        "decodes to {} bytes; at least 32 are needed",
+                        k.len()
+                    )),
+                );
+                None
+            }
+            Err(e) => {
+                r.check(
+                    "ASSENT_SECRET_KEY",
+                    Err(format!(
+                        "is not base64 ({e}); make one with `openssl rand -base64 32`"
+                    )),
+                );
+                None
+            }
+        },
+        None => None,
+    }
+}
+
+/// `ASSENT_SMTP_URL`, `ASSENT_MAIL_FROM` and the `ASSENT_DKIM_*` settings.
+fn mail(
+    r: &mut Reader,
+) -> (
+    Option<String>,
+    Result<Mailbox, lettre::address::AddressError>,
+    Option<crate::mail::dkim::Dkim>,
+) {
+    let smtp_url = r.get("ASSENT_SMTP_URL");
+    if let Some(u) = &smtp_url {
+        r.check(
+            "ASSENT_SMTP_URL",
+            lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(u)
+                .map(|_| ())
+                .map_err(|e| format!("{e}; expected smtp://HOST:PORT, smtp://HOST:587?tls=required or smtps://HOST:465")),
+        );
+    }
+
+    let mail_from_raw = r
+        .get("ASSENT_MAIL_FROM")
+        .unwrap_or_else(|| "Assent <no-reply@localhost>".into());
+    let mail_from = mail_from_raw.parse::<Mailbox>();
+    r.check(
+        "ASSENT_MAIL_FROM",
+        mail_from.as_ref().map(|_| ()).map_err(|e| {
+            format!("{mail_from_raw:?} is not a mailbox ({e}), e.g. Shop <news@shop.example>")
+        }),
+    );
+    (smtp_url, mail_from, dkim(r))
+}
+
+/// DKIM signing: all three of `ASSENT_DKIM_SELECTOR`, `ASSENT_DKIM_DOMAIN` and `ASSENT_DKIM_PRIVATE_KEY_FILE`, or none.
+fn dkim(r: &mut Reader) -> Option<crate::mail::dkim::Dkim> {
+    match (
+        r.get("ASSENT_DKIM_SELECTOR"),
+        r.get("ASSENT_DKIM_DOMAIN"),
+        r.get("ASSENT_DKIM_PRIVATE_KEY_FILE"),
+    ) {
+        (None, None, None) => None,
+        (Some(selector), Some(domain), Some(file)) => {
+            let dns_ok = |v: &str| {
+                !v.is_empty()
+                    && v.split('.').all(|l| {
+                        !l.is_empty()
+                            && l.chars()
+                                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                    })
+            };
+            if !dns_ok(&selector) {
+                r.check(
+                    "ASSENT_DKIM_SELECTOR",
+                    Err(format!("{selector:?} is not a DNS label, e.g. assent2026")),
+                );
+            }
+            if !dns_ok(&domain) || !domain.contains('.') {
+                r.check(
+                    "ASSENT_DKIM_DOMAIN",
+                    Err(format!("{domain:?} is not a domain, e.g. shop.example")),
+                );
+            }
+            match std::fs::read_to_string(&file) {
+                Err(e) => {
+                    r.check(
+                        "ASSENT_DKIM_PRIVATE_KEY_FILE",
+                        Err(format!("cannot read {file}: {e}")),
+                    );
+                    None
+                }
+                Ok(pem) => match crate::mail::dkim::Dkim::load(&selector, &domain, &pem) {
+                    Ok(d) => Some(d),
+                    Err(e) => {
+                        r.check("ASSENT_DKIM_PRIVATE_KEY_FILE", Err(format!("{file}: {e}")));
+                        None
+                    }
+                },
+            }
+        }
+        _ => {
+            r.check(
+                "ASSENT_DKIM_SELECTOR",
+                Err("DKIM needs all three of ASSENT_DKIM_SELECTOR, ASSENT_DKIM_DOMAIN and ASSENT_DKIM_PRIVATE_KEY_FILE".into()),
+            );
+            None
+        }
+    }
+}
+
+/// `ASSENT_ORG_NAME`, `ASSENT_BRAND_COLOR` and `ASSENT_LOGO`.
+fn brand(r: &mut Reader) -> crate::brand::Brand {
+    let mut brand = crate::brand::Brand::default();
+    if let Some(name) = r.get("ASSENT_ORG_NAME") {
+        let name = name.trim().to_string();
+        r.check(
+            "ASSENT_ORG_NAME",
+            (name.chars().count() <= 80 && !name.chars().any(char::is_control))
+                .then_some(())
+                .ok_or_else(|| "give a name of at most 80 characters on one line".to_string()),
+        );
+        brand.name = name;
+    }
+    if let Some(raw) = r.get("ASSENT_BRAND_COLOR") {
+        let c = crate::brand::check_color(&raw);
+        brand.color = c.as_ref().ok().copied();
+        r.check("ASSENT_BRAND_COLOR", c.map(drop));
+    }
+    if let Some(path) = r.get("ASSENT_LOGO") {
+        let l = crate::brand::read_logo(&path);
+        r.check("ASSENT_LOGO", l.as_ref().map(drop).map_err(Clone::clone));
+        brand.logo = l.ok();
+    }
+    brand
 }
 
 /// Without `ASSENT_SECRET_KEY`, one key is generated on first run and kept in `DATA_DIR/secret.key`.

@@ -1,4 +1,5 @@
-//! Assent: a self-hosted consent and agreements hub. See DESIGN.md in the shared folder for the shape.
+//! Assent: a self-hosted consent and agreements hub. docs/architecture.md describes its layers, the
+//! one write path, the outbox and the ledger; README "Layout" draws the layers.
 
 pub mod audiences;
 pub mod auth;
@@ -10,7 +11,7 @@ pub mod consent;
 pub mod db;
 pub mod delivery;
 pub mod domain;
-pub mod error;
+pub mod events;
 pub mod exports;
 pub mod i18n;
 pub mod imports;

@@ -5,17 +5,17 @@ use crate::consent::signup::{BatchHook, Batcher};
 use crate::db;
 use crate::db::models::outbox;
 use crate::domain::Signer;
-use crate::error::PageError;
 use crate::mail::{Composer, Mailer, run_worker};
 use crate::node::Node;
-use crate::routes::{self, AppState, Catalog};
+use crate::routes;
+use crate::routes::edge::error::PageError;
+use crate::routes::edge::{AppState, Catalog};
 use actix_web::dev::Server;
 use actix_web::middleware::DefaultHeaders;
 use actix_web::{App, HttpRequest, HttpServer, web};
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::Notify;
 
 pub struct Application {
     port: u16,
@@ -89,60 +89,17 @@ impl Application {
             optin_ttl_hours: settings.optin_ttl.num_hours(),
             dkim: settings.dkim.clone(),
         };
-        let mail_wakeup = Arc::new(Notify::new());
         let mailer = Mailer::from_settings(settings.smtp_url.as_deref(), &settings.data_dir)?;
         if let Mailer::Files(_, dir) = &mailer {
             tracing::info!(folder = %dir.display(), "no ASSENT_SMTP_URL: emails are written as .eml files and their links logged");
         }
-        let email = Arc::new(crate::mail::Email {
-            composer: composer.clone(),
-            mailer: mailer.clone(),
-            retry_base: tuning.mail_retry_base,
-        });
-        let (p, w) = (pool.clone(), mail_wakeup.clone());
-        let import_wakeup = Arc::new(Notify::new());
-        let (ip, inode, iw, chunk) = (
-            pool.clone(),
-            node.clone(),
-            import_wakeup.clone(),
-            settings.import_chunk,
+        start_workers(
+            &settings,
+            &tuning,
+            &pool,
+            &node,
+            (&base_url, &signer, &composer, &mailer),
         );
-        crate::supervise::task("imports", move || {
-            crate::imports::worker::run(ip.clone(), inode.clone(), chunk, iw.clone())
-        });
-        let this_node = node.clone();
-        let hooks = crate::webhooks::deliver::Settings {
-            allow_private: settings.allow_private_targets,
-            timeout: tuning.webhook_timeout,
-            first_retry: settings.webhook_first_retry,
-        };
-        let (hp, hn) = (pool.clone(), node.clone());
-        crate::supervise::task("webhooks", move || {
-            crate::webhooks::deliver::run_lanes(hp.clone(), hn.clone(), hooks.clone())
-        });
-        let sendfiles = crate::sendfile::worker::Runner {
-            pool: pool.clone(),
-            node: node.clone(),
-            allow_private: settings.allow_private_targets,
-            base_url: base_url.clone(),
-            signer: signer.clone(),
-            data_dir: settings.data_dir.clone(),
-        };
-        let sendfile_wakeup = Arc::new(Notify::new());
-        let sw = sendfile_wakeup.clone();
-        crate::supervise::task("sendfile", move || {
-            crate::sendfile::worker::run(sendfiles.clone(), sw.clone())
-        });
-        crate::supervise::task("mail", move || {
-            run_worker(p.clone(), email.clone(), w.clone(), node.clone())
-        });
-
-        let (p, every, keep) = (
-            pool.clone(),
-            tuning.retention_every,
-            settings.unconfirmed_retention,
-        );
-        crate::supervise::task("housekeeping", move || housekeeping(p.clone(), keep, every));
 
         // SQLite has one writer at a time; on PostgreSQL a second writer overlaps round trips.
         let writers = if settings.database.is_sqlite() { 1 } else { 2 };
@@ -150,7 +107,6 @@ impl Application {
             pool.clone(),
             writers,
             settings.optin_ttl,
-            mail_wakeup.clone(),
             tuning.signup_hook.clone(),
         );
         let state = web::Data::new(AppState {
@@ -159,16 +115,13 @@ impl Application {
             signer,
             composer,
             batcher,
-            mail_wakeup,
             mailer,
             optin_ttl: settings.optin_ttl,
             trust_proxy: settings.trust_proxy,
             body_deadline: tuning.body_deadline,
-            node: this_node,
+            node,
             data_dir: settings.data_dir.clone(),
-            import_wakeup,
             allow_private_targets: settings.allow_private_targets,
-            sendfile_wakeup,
         });
         let per_worker = connections_per_worker(tuning.http_workers);
         let hsts = base_url.starts_with("https://");
@@ -194,9 +147,9 @@ impl Application {
             }
             App::new()
                 .wrap(actix_web::middleware::from_fn(routes::public::localize_errors))
-                .wrap_fn(routes::slow_clients::hold_payload)
+                .wrap_fn(routes::edge::slow_clients::hold_payload)
                 .wrap(headers)
-                .wrap_fn(routes::spans::trace)
+                .wrap_fn(routes::edge::spans::trace)
                 .app_data(state.clone())
                 .app_data(web::Data::new(cookies.clone()))
                 .configure(|cfg| routes::configure(cfg, sessions.clone(), &cookies))
@@ -232,6 +185,58 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// Starts this node's supervised background work: the outbox lanes (email, webhooks), the import and
+/// send-file runners, and housekeeping. Each wakes when a commit on this node leaves it work
+/// (`db::tx::Lane`), and polls for what other nodes left.
+fn start_workers(
+    settings: &Settings,
+    tuning: &Tuning,
+    pool: &db::Pool,
+    node: &Node,
+    (base_url, signer, composer, mailer): (&str, &Signer, &Composer, &Mailer),
+) {
+    let email = Arc::new(crate::mail::Email {
+        composer: composer.clone(),
+        mailer: mailer.clone(),
+        retry_base: tuning.mail_retry_base,
+    });
+    let (p, mnode) = (pool.clone(), node.clone());
+    let (ip, inode, chunk) = (pool.clone(), node.clone(), settings.import_chunk);
+    crate::supervise::task("imports", move || {
+        crate::imports::worker::run(ip.clone(), inode.clone(), chunk)
+    });
+    let hooks = crate::webhooks::deliver::Settings {
+        allow_private: settings.allow_private_targets,
+        timeout: tuning.webhook_timeout,
+        first_retry: settings.webhook_first_retry,
+    };
+    let (hp, hn) = (pool.clone(), node.clone());
+    crate::supervise::task("webhooks", move || {
+        crate::webhooks::deliver::run_lanes(hp.clone(), hn.clone(), hooks.clone())
+    });
+    let sendfiles = crate::sendfile::worker::Runner {
+        pool: pool.clone(),
+        node: node.clone(),
+        allow_private: settings.allow_private_targets,
+        base_url: base_url.to_string(),
+        signer: signer.clone(),
+        data_dir: settings.data_dir.clone(),
+    };
+    crate::supervise::task("sendfile", move || {
+        crate::sendfile::worker::run(sendfiles.clone())
+    });
+    crate::supervise::task("mail", move || {
+        run_worker(p.clone(), email.clone(), mnode.clone())
+    });
+
+    let (p, every, keep) = (
+        pool.clone(),
+        tuning.retention_every,
+        settings.unconfirmed_retention,
+    );
+    crate::supervise::task("housekeeping", move || housekeeping(p.clone(), keep, every));
 }
 
 /// Every `every`: forgets expired dashboard sessions, old failed sign-ins and integration message ids, counts the overview chart's
@@ -323,7 +328,7 @@ fn connections_per_worker(workers: usize) -> usize {
 async fn not_found(req: HttpRequest) -> Result<actix_web::HttpResponse, actix_web::Error> {
     if req.path().starts_with("/api/") {
         let msg = format!("There is no API route {} {}.", req.method(), req.path());
-        return Err(crate::error::ApiError::NotFound(msg).into());
+        return Err(crate::routes::edge::error::ApiError::NotFound(msg).into());
     }
     Err(PageError::NotFound(
         "There is no page at this address. Check the link, or go to the sign-up page.".into(),

@@ -7,94 +7,13 @@
 //! audience with one bit test per row.
 
 pub mod daily;
+pub mod saved;
 
 use crate::db::DbConn;
 use crate::db::models::agreements::Agreement;
 use crate::db::schema::profiles;
+pub use crate::domain::audience::{Match, Rule};
 use diesel::prelude::*;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Match {
-    All,
-    Any,
-    None,
-}
-
-impl Match {
-    pub fn parse(raw: &str) -> Result<Match, String> {
-        match raw {
-            "all" => Ok(Match::All),
-            "any" => Ok(Match::Any),
-            "none" => Ok(Match::None),
-            other => Err(format!(
-                "{:?} is not a rule; use all, any or none",
-                other.chars().take(20).collect::<String>()
-            )),
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Match::All => "all",
-            Match::Any => "any",
-            Match::None => "none",
-        }
-    }
-
-    /// How a person reads it: "all of", "any of", "none of".
-    pub fn words(self) -> &'static str {
-        match self {
-            Match::All => "all of",
-            Match::Any => "any of",
-            Match::None => "none of",
-        }
-    }
-}
-
-/// Which profiles an audience holds, as a test on the consent mask.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Rule {
-    pub how: Match,
-    pub mask: i64,
-}
-
-impl Rule {
-    /// The rule over these agreements (by key, from `catalog`); the error names an unknown key.
-    pub fn new(how: Match, keys: &[&str], catalog: &[Agreement]) -> Result<Rule, String> {
-        if keys.is_empty() {
-            return Err("Choose at least one agreement.".into());
-        }
-        let mut mask = 0;
-        for key in keys {
-            let a = catalog.iter().find(|a| a.key == *key).ok_or_else(|| {
-                format!(
-                    "There is no agreement {:?}.",
-                    key.chars().take(70).collect::<String>()
-                )
-            })?;
-            mask |= a.bit();
-        }
-        Ok(Rule { how, mask })
-    }
-
-    pub fn matches(&self, mask: i64) -> bool {
-        match self.how {
-            Match::All => mask & self.mask == self.mask,
-            Match::Any => mask & self.mask != 0,
-            Match::None => mask & self.mask == 0,
-        }
-    }
-
-    /// The same test in SQL, for a `profiles` query (both engines have `&` on 64-bit integers).
-    pub fn sql(&self) -> diesel::expression::SqlLiteral<diesel::sql_types::Bool> {
-        let m = self.mask;
-        diesel::dsl::sql(&match self.how {
-            Match::All => format!("(profiles.consent_mask & {m}) = {m}"),
-            Match::Any => format!("(profiles.consent_mask & {m}) <> 0"),
-            Match::None => format!("(profiles.consent_mask & {m}) = 0"),
-        })
-    }
-}
 
 /// How many live (not erased) profiles hold each combination of enabled agreements.
 #[derive(Clone, Debug, Default)]

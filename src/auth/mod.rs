@@ -1,10 +1,8 @@
-//! Dashboard users: passwords, sessions kept in the app's own database, sign-in throttling, and the
-//! staff member a request is made by (with role and CSRF token).
+//! Dashboard users and API keys: accounts and passwords, sessions kept in the app's own database, and
+//! sign-in throttling. (The staff member a request is made by is the HTTP edge's: `routes::edge::staff`.)
 
+pub mod api_keys;
 pub mod password;
 pub mod sessions;
-pub mod staff;
 pub mod throttle;
 pub mod users;
-
-pub use staff::{Role, Staff};

@@ -39,7 +39,7 @@ fn expiry(ttl: &Duration) -> chrono::NaiveDateTime {
 }
 
 fn new_key() -> SessionKey {
-    SessionKey::try_from(crate::auth::staff::new_token()).expect("43 characters fit a cookie")
+    SessionKey::try_from(crate::domain::token::new_token()).expect("43 characters fit a cookie")
 }
 
 impl SessionStore for DbSessionStore {

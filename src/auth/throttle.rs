@@ -34,7 +34,7 @@ pub fn begin(
     subjects: &[String],
     now: NaiveDateTime,
 ) -> diesel::QueryResult<Option<Attempt>> {
-    crate::consent::write_tx(conn, |c| {
+    crate::db::write_tx(conn, |c| {
         login_failures::lock(c, subjects)?;
         if login_failures::most_since(c, subjects, now - WINDOW)? >= MAX {
             return Ok(None);

@@ -4,11 +4,13 @@
 //! A disabled user or a changed password ends that user's sessions on every node: a session remembers
 //! when the password was set, and `staff::load` compares it with the stored user on each request.
 
-use super::{Role, password};
-use crate::consent::write_tx;
+use super::password;
 use crate::db::DbConn;
 use crate::db::models::{admin_users, audit_log};
+use crate::db::write_tx;
+use crate::domain::Actor;
 use crate::domain::Email;
+use crate::domain::Role;
 
 /// What is wrong with a submitted field, said so a person can fix it.
 #[derive(Debug)]
@@ -50,31 +52,6 @@ pub fn prepare(email: &str, role: &str, secret: &str) -> anyhow::Result<Result<N
     }))
 }
 
-/// Who made a change, for the audit log: `admin:<email>` or `cli`, and the client's IP address.
-pub struct Actor {
-    pub name: String,
-    pub ip: Option<String>,
-}
-
-impl Actor {
-    /// The command line.
-    pub fn cli() -> Actor {
-        Actor {
-            name: "cli".into(),
-            ip: None,
-        }
-    }
-}
-
-impl From<&super::Staff> for Actor {
-    fn from(staff: &super::Staff) -> Actor {
-        Actor {
-            name: staff.actor(),
-            ip: staff.ip.clone(),
-        }
-    }
-}
-
 /// Stores the user; `None` when that email already has an account.
 pub fn create(conn: &mut DbConn, user: &NewUser, by: &Actor) -> diesel::QueryResult<Option<i64>> {
     write_tx(conn, |c| {
@@ -91,14 +68,7 @@ pub fn create(conn: &mut DbConn, user: &NewUser, by: &Actor) -> diesel::QueryRes
         )?;
         if id.is_some() {
             let detail = Some(user.role.as_str());
-            audit_log::record(
-                c,
-                &by.name,
-                "user.create",
-                user.email.as_str(),
-                detail,
-                by.ip.as_deref(),
-            )?;
+            audit_log::record(c, by, "user.create", user.email.as_str(), detail)?;
         }
         Ok(id)
     })
@@ -126,7 +96,7 @@ pub fn set_disabled(
             return Ok(Changed::NoSuchUser);
         };
         if disabled
-            && user.role == Role::Admin.as_str()
+            && user.role == Role::Admin
             && user.disabled_at.is_none()
             && admin_users::enabled_admins(c)? <= 1
         {
@@ -142,7 +112,7 @@ pub fn set_disabled(
         } else {
             "user.enable"
         };
-        audit_log::record(c, &by.name, action, &user.email, None, by.ip.as_deref())?;
+        audit_log::record(c, by, action, &user.email, None)?;
         Ok(Changed::Done(user.email))
     })
 }
@@ -167,14 +137,7 @@ pub fn set_password(
             return Ok(Changed::NoSuchUser);
         };
         admin_users::set_password(c, id, hash, crate::db::now())?;
-        audit_log::record(
-            c,
-            &by.name,
-            "user.password",
-            &user.email,
-            None,
-            by.ip.as_deref(),
-        )?;
+        audit_log::record(c, by, "user.password", &user.email, None)?;
         Ok(Changed::Done(user.email))
     })
 }

@@ -10,6 +10,7 @@ use super::{ApplyError, Change, Meta, apply};
 use crate::db::DbConn;
 use crate::db::models::{agreements, consent_events, erasures, optin_requests, outbox, profiles};
 use crate::domain::ConsentValue;
+use crate::domain::{AgreementId, ProfileId};
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Erased {
@@ -19,20 +20,19 @@ pub enum Erased {
 }
 
 /// Erases one profile in its own write transaction, with the audit row (`profile.erase`, naming the
-/// profile by id and giving `meta.reason`) of `actor` from `ip` in the same transaction.
+/// profile by id and giving `meta.reason`) of `by` in the same transaction.
 pub fn erase_audited(
     conn: &mut DbConn,
     profile_id: i64,
     meta: &Meta,
-    actor: &str,
-    ip: Option<&str>,
+    by: &crate::domain::Actor,
 ) -> Result<Erased, ApplyError> {
     super::write_tx(conn, |c| {
         let outcome = erase(c, profile_id, meta)?;
         if let Erased::Now { .. } = outcome {
             let subject = format!("profile {profile_id}");
             let reason = meta.reason.as_deref();
-            crate::db::models::audit_log::record(c, actor, "profile.erase", &subject, reason, ip)?;
+            crate::db::models::audit_log::record(c, by, "profile.erase", &subject, reason)?;
         }
         Ok(outcome)
     })
@@ -41,13 +41,14 @@ pub fn erase_audited(
 /// Erases one profile. Must run inside a write transaction (`write_tx`).
 pub fn erase(conn: &mut DbConn, profile_id: i64, meta: &Meta) -> Result<Erased, ApplyError> {
     // The profile's lock first, as on every path; it fails for an erased profile too.
-    if !profiles::lock(conn, profile_id)? {
+    if !profiles::lock(conn, ProfileId(profile_id))? {
         return Ok(match profiles::find_any(conn, profile_id)? {
             Some(_) => Erased::Already,
             None => Erased::NoProfile,
         });
     }
-    let profile = profiles::find(conn, profile_id)?.ok_or(ApplyError::NoProfile(profile_id))?;
+    let profile =
+        profiles::find(conn, profile_id)?.ok_or(ApplyError::NoProfile(ProfileId(profile_id)))?;
     // Blank the clear values first: the withdrawals below are recorded with the staff member's own
     // client and reason, which are not the person's data and stay.
     consent_events::blank_personal(conn, profile_id)?;
@@ -55,13 +56,13 @@ pub fn erase(conn: &mut DbConn, profile_id: i64, meta: &Meta) -> Result<Erased, 
     let changes: Vec<Change> = agreements::all(conn)?
         .iter()
         .map(|a| Change {
-            agreement_id: a.id,
+            agreement_id: AgreementId(a.id),
             value: ConsentValue::Disabled,
             version: None,
             language: None,
         })
         .collect();
-    let withdrawn = apply(conn, profile_id, &changes, meta)?.len();
+    let withdrawn = apply(conn, ProfileId(profile_id), &changes, meta)?.len();
     outbox::forget_profile(conn, profile_id)?;
     let mut identities = Vec::new();
     if let Some(email) = &profile.email {
@@ -76,9 +77,9 @@ pub fn erase(conn: &mut DbConn, profile_id: i64, meta: &Meta) -> Result<Erased, 
     profiles::blank(conn, profile_id, now)?;
     // Systems that were sent the person are told to erase them too (GDPR Art. 19), after the
     // withdrawals, in the same transaction.
-    let subscribers = crate::webhooks::Subscribers::load(conn)?;
+    let subscribers = crate::events::Subscribers::load(conn)?;
     if !subscribers.is_empty() {
-        let erased = crate::webhooks::Happened::erased(
+        let erased = crate::events::Happened::erased(
             profile_id,
             profile.email.as_deref(),
             profile.custom_id.as_deref(),

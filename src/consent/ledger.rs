@@ -23,7 +23,7 @@ pub fn event_hash(ev: &EventBody) -> String {
     };
     let ts = |t: NaiveDateTime| {
         let mut s = String::with_capacity(27);
-        crate::domain::time::write_rfc3339(&mut s, t, true);
+        crate::domain::time::write_rfc3339(&mut s, t, crate::domain::time::Precision::Micros);
         s
     };
     put(Some("assent-ledger-v1"));
@@ -68,13 +68,7 @@ pub fn verify(conn: &mut DbConn) -> diesel::QueryResult<Verdict> {
 }
 
 pub fn verify_in_pages(conn: &mut DbConn, page_size: i64) -> diesel::QueryResult<Verdict> {
-    use diesel::connection::SimpleConnection;
-    diesel::Connection::transaction(conn, |conn| {
-        if let DbConn::Pg(c) = conn {
-            c.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
-        }
-        verify_snapshot(conn, page_size)
-    })
+    crate::db::tx::read_snapshot(conn, |conn| verify_snapshot(conn, page_size))
 }
 
 /// The SHA-256 of every version's wording, by (agreement, language, version).

@@ -14,26 +14,29 @@
 //! that still happens is retried by `write_tx`, never shown to the person.
 
 pub mod batch;
-pub mod bulk;
+pub mod catalog;
+
 pub mod erase;
 pub mod ledger;
 pub mod optin;
 pub mod read;
 pub mod retention;
 pub mod signup;
-pub mod throttle;
+pub mod staff;
+pub mod wording;
 
 use crate::db::models::{consent_events, consents, optin_requests, profiles};
+use crate::db::tx::Transient;
+use crate::db::write_tx;
 use crate::db::{DbConn, models::agreements};
-use crate::domain::{ConsentValue, Source, sha256_hex};
+use crate::domain::{AgreementId, ConsentValue, ProfileId, Source, sha256_hex};
 use chrono::NaiveDateTime;
-use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::prelude::*;
 use std::collections::HashMap;
 
 #[derive(Clone, Debug)]
 pub struct Change {
-    pub agreement_id: i64,
+    pub agreement_id: AgreementId,
     pub value: ConsentValue,
     /// The version of the wording the person saw; `None` means the current one.
     pub version: Option<i32>,
@@ -90,9 +93,9 @@ pub struct Recorded {
 #[derive(Debug, thiserror::Error)]
 pub enum ApplyError {
     #[error("profile {0} does not exist")]
-    NoProfile(i64),
+    NoProfile(ProfileId),
     #[error("agreement {0} does not exist")]
-    NoAgreement(i64),
+    NoAgreement(AgreementId),
     #[error(transparent)]
     Db(#[from] diesel::result::Error),
 }
@@ -108,7 +111,7 @@ pub struct Applied {
 /// Applies changes to one profile. Must run inside a write transaction (`write_tx`).
 pub fn apply(
     conn: &mut DbConn,
-    profile_id: i64,
+    profile_id: ProfileId,
     changes: &[Change],
     meta: &Meta,
 ) -> Result<Vec<Recorded>, ApplyError> {
@@ -118,20 +121,20 @@ pub fn apply(
 /// `apply`, also saying which reported changes were too old to apply.
 pub fn apply_all(
     conn: &mut DbConn,
-    profile_id: i64,
+    profile_id: ProfileId,
     changes: &[Change],
     meta: &Meta,
 ) -> Result<Applied, ApplyError> {
     if !profiles::lock(conn, profile_id)? {
         return Err(ApplyError::NoProfile(profile_id));
     }
-    let profile = profiles::find(conn, profile_id)?.ok_or(ApplyError::NoProfile(profile_id))?;
+    let profile = profiles::find(conn, profile_id.0)?.ok_or(ApplyError::NoProfile(profile_id))?;
     let catalog: HashMap<i64, agreements::Agreement> = agreements::all(conn)?
         .into_iter()
         .map(|a| (a.id, a))
         .collect();
     let held = consents::for_profile(conn, profile_id)?;
-    let last_hash = consent_events::last_hash(conn, profile_id)?;
+    let last_hash = consent_events::last_hash(conn, profile_id.0)?;
     // Taken under the lock, so events stamped here are in the same order as the chain.
     let recorded_at = crate::db::now();
     let mut plan = decide(
@@ -148,21 +151,21 @@ pub fn apply_all(
         },
     )?;
     plan.seal(
-        profile_id,
+        profile_id.0,
         &sha256_hex(profile.identity().as_bytes()),
         last_hash,
     );
     if !plan.cancel.is_empty() {
         optin_requests::cancel_covering(
             conn,
-            profile_id,
+            profile_id.0,
             &plan.cancel,
             plan.cancel_made_before,
             recorded_at,
         )?;
     }
     for (agreement_id, to) in &plan.advances {
-        consents::advance(conn, profile_id, *agreement_id, *to)?;
+        consents::advance(conn, profile_id, AgreementId(*agreement_id), *to)?;
     }
     let mut recorded = Vec::with_capacity(plan.events.len());
     for (ev, (row, existed)) in plan.events.iter().zip(&plan.puts) {
@@ -180,17 +183,17 @@ pub fn apply_all(
         });
     }
     if let Some(mask) = plan.mask {
-        profiles::touch(conn, profile_id, recorded_at, mask)?;
+        profiles::touch(conn, profile_id.0, recorded_at, mask)?;
     }
     if !recorded.is_empty() {
-        let subscribers = crate::webhooks::Subscribers::load(conn)?;
+        let subscribers = crate::events::Subscribers::load(conn)?;
         if !subscribers.is_empty() {
             let happened: Vec<_> = plan
                 .events
                 .iter()
                 .zip(&recorded)
                 .map(|(ev, r)| {
-                    crate::webhooks::Happened::consent(
+                    crate::events::Happened::consent(
                         profile.email.as_deref(),
                         profile.custom_id.as_deref(),
                         ev,
@@ -216,7 +219,7 @@ pub struct Decision<'a> {
 }
 
 /// What applying changes to one profile writes. `decide` makes it from what the profile holds; the one
-/// profile writer (`apply_all`) and the set-based one (`bulk`) both write it, so both behave alike.
+/// profile writer (`apply_all`) and the set-based one (`batch::set`) both write it, so both behave alike.
 #[derive(Debug, Default)]
 pub struct Plan {
     /// Ledger events in chain order; `seal` gives them their profile, digests and hashes.
@@ -286,8 +289,8 @@ pub fn decide(
         cancel: changes
             .iter()
             .filter(|c| c.value == ConsentValue::Disabled)
-            .filter(|c| !late(current.get(&c.agreement_id), c.value))
-            .map(|c| c.agreement_id)
+            .filter(|c| !late(current.get(&c.agreement_id.0), c.value))
+            .map(|c| c.agreement_id.0)
             .collect(),
         cancel_made_before: meta.reported.then_some(occurred_at),
         ..Plan::default()
@@ -295,9 +298,9 @@ pub fn decide(
     for change in changes {
         let agreement = d
             .catalog
-            .get(&change.agreement_id)
+            .get(&change.agreement_id.0)
             .ok_or(ApplyError::NoAgreement(change.agreement_id))?;
-        let existing = current.get(&change.agreement_id);
+        let existing = current.get(&change.agreement_id.0);
         let previous = consents::held(existing);
         let late = late(existing, change.value);
         if previous == change.value {
@@ -358,7 +361,7 @@ pub fn decide(
         let row = consents::Consent {
             profile_id: 0,
             agreement_id: agreement.id,
-            value: change.value.as_str().into(),
+            value: change.value,
             version,
             occurred_at,
         };
@@ -381,90 +384,8 @@ pub fn decide(
     Ok(plan)
 }
 
-/// Errors after which the whole transaction may simply be run again.
-pub trait Transient {
-    fn is_transient(&self) -> bool;
-}
-
-impl Transient for diesel::result::Error {
-    fn is_transient(&self) -> bool {
-        use diesel::result::{DatabaseErrorKind, Error};
-        match self {
-            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => true,
-            // PostgreSQL 40P01 and SQLite's SQLITE_BUSY have no kind of their own in diesel.
-            Error::DatabaseError(_, info) => {
-                let m = info.message();
-                m.contains("deadlock detected") || m.contains("database is locked")
-            }
-            _ => false,
-        }
-    }
-}
-
 impl Transient for ApplyError {
     fn is_transient(&self) -> bool {
         matches!(self, ApplyError::Db(e) if e.is_transient())
-    }
-}
-
-/// How often `write_tx` runs a transaction that keeps failing transiently before giving up.
-const ATTEMPTS: u32 = 8;
-
-/// Runs `f` in a write transaction, again (up to `ATTEMPTS` times) when it fails transiently: `f` must
-/// decide from what it reads inside the transaction. On SQLite it begins `IMMEDIATE`, so a transaction
-/// that reads before it writes waits for the write lock up front instead of failing later.
-pub fn write_tx<T, E>(
-    conn: &mut DbConn,
-    mut f: impl FnMut(&mut DbConn) -> Result<T, E>,
-) -> Result<T, E>
-where
-    E: From<diesel::result::Error> + Transient + std::fmt::Display,
-{
-    let mut attempt = 1;
-    loop {
-        let outcome = write_tx_once(conn, &mut f);
-        crate::webhooks::committed(outcome.is_ok());
-        match outcome {
-            Err(e) if e.is_transient() && attempt < ATTEMPTS => {
-                tracing::warn!(attempt, error = %e, "write transaction failed transiently; running it again");
-                // A short, growing, jittered pause lets the other transaction finish first.
-                let ms = (1u64 << attempt.min(6)) + rand::random_range(0..5u64);
-                std::thread::sleep(std::time::Duration::from_millis(ms));
-                attempt += 1;
-            }
-            outcome => return outcome,
-        }
-    }
-}
-
-fn write_tx_once<T, E>(
-    conn: &mut DbConn,
-    f: &mut impl FnMut(&mut DbConn) -> Result<T, E>,
-) -> Result<T, E>
-where
-    E: From<diesel::result::Error>,
-{
-    match conn {
-        DbConn::Pg(_) => conn.transaction(f),
-        DbConn::Sqlite(c) => {
-            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
-            let result = f(conn);
-            let DbConn::Sqlite(c) = conn else {
-                unreachable!("backend cannot change")
-            };
-            match result {
-                Ok(v) => match <AnsiTransactionManager as TransactionManager<SqliteConnection>>::commit_transaction(c) {
-                    Ok(()) => Ok(v),
-                    Err(e) => {
-                        let _ = <AnsiTransactionManager as TransactionManager<SqliteConnection>>::rollback_transaction(c);
-                        Err(e.into())
-                    }
-                },
-                Err(e) => {
-                    <AnsiTransactionManager as TransactionManager<SqliteConnection>>::rollback_transaction(c)?;
-                    Err(e)
-                }
-            }
-        }
     }
 }

@@ -4,13 +4,13 @@
 //! request is read again once that lock is held, and judged with the time taken under it. A withdrawal
 //! that ended the request (under the same lock) is therefore always seen.
 
-use crate::consent::throttle::Allowance;
 use crate::consent::{self, ApplyError, Change, Meta, Recorded};
 use crate::db::DbConn;
 use crate::db::models::optin_requests::{self, NewOptinRequest, OptinRequest, State};
 use crate::db::models::outbox::{self, Entry};
 use crate::db::models::{agreements, profiles};
-use crate::domain::{ConsentValue, Signer, Source, sha256_hex};
+use crate::domain::allowance::Allowance;
+use crate::domain::{AgreementId, ConsentValue, ProfileId, Signer, Source, sha256_hex};
 use chrono::NaiveDateTime;
 
 /// The request a token stands for, if the token is genuine.
@@ -32,7 +32,7 @@ fn lock_and_reread(
     conn: &mut DbConn,
     found: &OptinRequest,
 ) -> diesel::QueryResult<Option<(OptinRequest, NaiveDateTime)>> {
-    if !profiles::lock(conn, found.profile_id)? {
+    if !profiles::lock(conn, ProfileId(found.profile_id))? {
         return Ok(None);
     }
     let now = crate::db::now();
@@ -93,7 +93,7 @@ pub fn confirm(
     let Some(found) = find(conn, signer, token)? else {
         return Ok(Confirmed::Unknown);
     };
-    consent::write_tx(conn, |conn| {
+    crate::db::write_tx(conn, |conn| {
         let Some((request, now)) = lock_and_reread(conn, &found)? else {
             return Ok(Confirmed::Unknown);
         };
@@ -115,7 +115,7 @@ pub fn confirm(
             .into_iter()
             .filter(|(id, _, _)| active.contains(id))
             .map(|(agreement_id, version, language)| Change {
-                agreement_id,
+                agreement_id: AgreementId(agreement_id),
                 value: ConsentValue::Enabled,
                 version: Some(version),
                 language,
@@ -125,7 +125,7 @@ pub fn confirm(
             source: Source::Confirmation,
             ..meta.clone()
         };
-        let recorded = consent::apply(conn, profile_id, &changes, &meta)?;
+        let recorded = consent::apply(conn, ProfileId(profile_id), &changes, &meta)?;
         Ok(Confirmed::Now {
             profile_id,
             recorded,
@@ -143,6 +143,49 @@ pub enum Renewed {
     Unknown,
 }
 
+/// Takes one email from the allowance of form emails of `profile` (locked by the caller); false when
+/// it is used up, and then nothing is sent.
+fn take_form_email(
+    conn: &mut DbConn,
+    profile: &profiles::Profile,
+    now: chrono::NaiveDateTime,
+) -> diesel::QueryResult<bool> {
+    let mut allowance = Allowance {
+        mails: profile.form_mails,
+        window: profile.form_mail_window,
+    };
+    if !allowance.take(now) {
+        return Ok(false);
+    }
+    profiles::set_allowance(conn, profile.id, allowance)?;
+    Ok(true)
+}
+
+/// Queues the email with a preference link that a person asked for on the public form, in the caller's
+/// write transaction. A known address pays from its allowance of form emails; an unknown one is left
+/// for the mail worker to find unknown, so both take the same path here and timing reveals nothing.
+pub fn queue_preference_link(conn: &mut DbConn, recipient: &str) -> diesel::QueryResult<()> {
+    let now = crate::db::now();
+    let mut send = true;
+    if let Some(p) = profiles::find_by_email(conn, recipient)? {
+        profiles::lock(conn, ProfileId(p.id))?;
+        send = match profiles::find(conn, p.id)? {
+            Some(p) => take_form_email(conn, &p, now)?,
+            None => false,
+        };
+    }
+    outbox::enqueue(
+        conn,
+        &[Entry::email(
+            "preferences_link",
+            recipient,
+            serde_json::json!({ "send": send }),
+            now,
+        )],
+    )?;
+    Ok(())
+}
+
 /// Sends a fresh link for an expired request, to the address that made it, for the same wording. It is
 /// a form-triggered email like any other and takes one unit of the address's allowance.
 pub fn renew(
@@ -154,7 +197,7 @@ pub fn renew(
     let Some(found) = find(conn, signer, token)? else {
         return Ok(Renewed::Unknown);
     };
-    consent::write_tx(conn, |conn| {
+    crate::db::write_tx(conn, |conn| {
         let Some((old, now)) = lock_and_reread(conn, &found)? else {
             return Ok(Renewed::Unknown);
         };
@@ -167,17 +210,12 @@ pub fn renew(
         let Some(profile) = profiles::find(conn, old.profile_id)? else {
             return Ok(Renewed::Unknown);
         };
-        let Some(email) = profile.email else {
+        let Some(email) = profile.email.clone() else {
             return Ok(Renewed::Unknown);
         };
-        let mut allowance = Allowance {
-            mails: profile.form_mails,
-            window: profile.form_mail_window,
-        };
-        if !allowance.take(now) {
+        if !take_form_email(conn, &profile, now)? {
             return Ok(Renewed::OverAllowance);
         }
-        profiles::set_allowance(conn, profile.id, allowance)?;
         let (uid, _token, token_hash) = signer.new_optin();
         optin_requests::insert_many(
             conn,

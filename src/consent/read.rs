@@ -22,7 +22,7 @@ pub fn standing(
     profile_id: i64,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<Vec<AgreementState>> {
-    let current = consents::for_profile(conn, profile_id)?;
+    let current = consents::for_profile(conn, crate::domain::ProfileId(profile_id))?;
     let waiting: Vec<i64> = optin_requests::pending_for_profile(conn, profile_id, now)?
         .iter()
         .flat_map(|r| optin_requests::decode_agreements(&r.agreements))

@@ -6,9 +6,9 @@
 //! sign-up form stores (a profile that another system created or enriched is never swept). A sweep runs
 //! on one node at a time and takes each profile's lock first, like every writer (see `consent`).
 
-use crate::consent::write_tx;
 use crate::db::DbConn;
 use crate::db::schema::{consent_events, consents, optin_requests, outbox, profiles};
+use crate::db::write_tx;
 use chrono::NaiveDateTime;
 use diesel::dsl::{exists, not};
 use diesel::prelude::*;
@@ -66,17 +66,8 @@ fn sweep_batch(conn: &mut DbConn, cutoff: NaiveDateTime) -> QueryResult<usize> {
         return Ok(0);
     }
     write_tx(conn, |conn| {
-        if let DbConn::Pg(c) = conn {
-            #[derive(QueryableByName)]
-            struct Got {
-                #[diesel(sql_type = diesel::sql_types::Bool)]
-                got: bool,
-            }
-            let lock: Got = diesel::sql_query("SELECT pg_try_advisory_xact_lock(7301926) AS got")
-                .get_result(c)?;
-            if !lock.got {
-                return Ok(0);
-            }
+        if !crate::db::tx::try_sweep_lock(conn, crate::db::tx::Sweep::Retention)? {
+            return Ok(0);
         }
         // The profiles first, then decide again under their locks: a sign-up may have just arrived.
         diesel::update(profiles::table.filter(profiles::id.eq_any(&found)))

@@ -6,19 +6,19 @@
 //! the cost of a commit (an fsync) is shared by every sign-up in it. A handler answers only after the
 //! transaction holding its sign-up has committed.
 
-use crate::consent::throttle::Allowance;
-use crate::consent::write_tx;
 use crate::db::models::consents;
 use crate::db::models::optin_requests::{self, NewOptinRequest};
 use crate::db::models::outbox::{self, Entry};
 use crate::db::models::profiles::{self as profile_rows, NewProfile};
+use crate::db::write_tx;
 use crate::db::{DbConn, Pool};
 use crate::domain::Email;
+use crate::domain::allowance::Allowance;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
-use tokio::sync::{Notify, mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot};
 
 /// Most sign-ups in one transaction; bounded by the bind-parameter limits of both engines.
 const MAX_BATCH: usize = 256;
@@ -67,7 +67,7 @@ pub fn record_batch(
     // Re-subscribing never downgrades or overwrites: an existing profile keeps its data as it is (a public
     // form cannot prove who typed it).
     let rows = profile_rows::upsert_many(conn, &mut new_profiles)?;
-    let subscribers = crate::webhooks::Subscribers::load(conn)?;
+    let subscribers = crate::events::Subscribers::load(conn)?;
     if !subscribers.is_empty() {
         let by_email: HashMap<&str, &NewProfile> = new_profiles
             .iter()
@@ -78,8 +78,8 @@ pub fn record_batch(
             .filter(|r| r.created)
             .filter_map(|r| {
                 let p = *by_email.get(r.email.as_deref()?)?;
-                Some(crate::webhooks::Happened::profile(
-                    "profile.created",
+                Some(crate::events::Happened::profile(
+                    crate::events::EventKind::ProfileCreated,
                     r.id,
                     p.into(),
                     "form",
@@ -189,16 +189,14 @@ impl Batcher {
         pool: Pool,
         writers: usize,
         ttl: chrono::Duration,
-        mail_wakeup: Arc<Notify>,
         hook: Option<BatchHook>,
     ) -> Batcher {
         let (tx, rx) = mpsc::unbounded_channel::<Job>();
         let rx = Arc::new(Mutex::new(rx));
         for n in 0..writers {
-            let (rx, pool, wake, hook) =
-                (rx.clone(), pool.clone(), mail_wakeup.clone(), hook.clone());
+            let (rx, pool, hook) = (rx.clone(), pool.clone(), hook.clone());
             crate::supervise::thread(format!("signup-writer-{n}"), move || {
-                writer(&rx, &pool, ttl, &wake, hook.as_ref())
+                writer(&rx, &pool, ttl, hook.as_ref())
             });
         }
         Batcher { tx }
@@ -219,7 +217,6 @@ fn writer(
     rx: &Mutex<mpsc::UnboundedReceiver<Job>>,
     pool: &Pool,
     ttl: chrono::Duration,
-    wake: &Notify,
     hook: Option<&BatchHook>,
 ) {
     loop {
@@ -265,9 +262,6 @@ fn writer(
             }
             Err(e) => vec![Err(e)],
         };
-        if outcomes.iter().any(Result::is_ok) {
-            wake.notify_one();
-        }
         for (done, outcome) in waiting.into_iter().zip(outcomes) {
             if let Err(e) = &outcome {
                 tracing::error!(error = %e, "sign-up could not be saved");

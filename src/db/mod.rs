@@ -4,6 +4,9 @@
 pub mod json_rows;
 pub mod models;
 pub mod schema;
+pub mod tx;
+
+pub use tx::write_tx;
 
 use anyhow::Context;
 use diesel::connection::SimpleConnection;

@@ -11,7 +11,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
-use tokio::sync::Notify;
+use tokio::sync::watch;
 
 /// How one attempt at one row went.
 #[derive(Debug)]
@@ -190,7 +190,7 @@ impl<D: Deliver> Worker<D> {
         let pool = self.pool.clone();
         round = tokio::task::spawn_blocking(move || -> anyhow::Result<Round> {
             let mut conn = pool.get()?;
-            Ok(crate::consent::write_tx(&mut conn, |c| {
+            Ok(crate::db::write_tx(&mut conn, |c| {
                 record(&*d, c, &results, lease, release_for)
             })?)
         })
@@ -203,7 +203,7 @@ impl<D: Deliver> Worker<D> {
     /// off as a whole while the receiver is unreachable.
     pub async fn run(
         self,
-        wake: Arc<Notify>,
+        mut wake: watch::Receiver<u64>,
         idle: Duration,
         retry_base: Duration,
         stop: Option<Arc<AtomicBool>>,
@@ -222,12 +222,12 @@ impl<D: Deliver> Worker<D> {
                 Ok(r) => {
                     backoff = retry_base;
                     if r.claimed == 0 {
-                        pause(&wake, idle).await;
+                        pause(&mut wake, idle).await;
                     }
                 }
                 Err(e) => {
                     tracing::error!(lane = what, error = %e, "delivery worker cannot read or update the outbox; retrying (claimed rows come back after their lease)");
-                    pause(&wake, retry_base.max(Duration::from_millis(100))).await;
+                    pause(&mut wake, retry_base.max(Duration::from_millis(100))).await;
                 }
             }
         }
@@ -298,9 +298,10 @@ fn record<D: Deliver>(
     Ok(round)
 }
 
-pub async fn pause(wake: &Notify, max: Duration) {
+/// Waits until `wake` says work was committed (see `db::tx::Lane`), or at most `max`.
+pub async fn pause(wake: &mut watch::Receiver<u64>, max: Duration) {
     tokio::select! {
-        _ = wake.notified() => {}
+        _ = wake.changed() => {}
         _ = tokio::time::sleep(max) => {}
     }
 }

@@ -1,12 +1,25 @@
 //! Parse-don't-validate types: once a value has one of these types it is known to be valid.
 
+mod actor;
+pub mod allowance;
+pub mod audience;
+mod channel;
+mod column;
 pub mod email;
+mod ids;
+pub mod name;
+mod role;
+pub mod signing;
 mod source;
 pub mod time;
-mod token;
+pub mod token;
 mod value;
 
+pub use actor::Actor;
+pub use channel::Channel;
 pub use email::Email;
+pub use ids::{AgreementId, ProfileId};
+pub use role::Role;
 pub use source::Source;
 pub use token::{LinkKind, LinkToken, Signer, sha256_hex};
 pub use value::{AgreementKey, ConsentValue};

@@ -1,11 +1,31 @@
-//! Times written as RFC 3339 UTC byte by byte: chrono's formatter parses its format string on every
-//! call, which costs more than the rest of a ledger hash or an export row.
+//! Times written as RFC 3339 UTC, the one way every part of Assent writes them (the precision is each
+//! format's own: whole seconds in CSV, milliseconds in webhooks, microseconds in the ledger and the API).
+//! Byte by byte: chrono's formatter parses its format string on every call, which costs more than the rest
+//! of a ledger hash or an export row.
 
 use chrono::{Datelike, NaiveDateTime, Timelike};
 
-/// Appends `t` as `YYYY-MM-DDTHH:MM:SSZ`, or with `micros` as `YYYY-MM-DDTHH:MM:SS.ffffffZ` (the
-/// same text as chrono's `%Y-%m-%dT%H:%M:%S%.6fZ` for years 0 to 9999).
-pub fn write_rfc3339(out: &mut String, t: NaiveDateTime, micros: bool) {
+/// How many digits of a second a time is written with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Precision {
+    /// `YYYY-MM-DDTHH:MM:SSZ`
+    Seconds,
+    /// `YYYY-MM-DDTHH:MM:SS.fffZ`
+    Millis,
+    /// `YYYY-MM-DDTHH:MM:SS.ffffffZ`
+    Micros,
+}
+
+/// `t` as RFC 3339 UTC with `precision`.
+pub fn rfc3339(t: NaiveDateTime, precision: Precision) -> String {
+    let mut out = String::with_capacity(27);
+    write_rfc3339(&mut out, t, precision);
+    out
+}
+
+/// Appends `t` as RFC 3339 UTC with `precision` (the same text as chrono's `to_rfc3339_opts` with
+/// `use_z`, for years 0 to 9999).
+pub fn write_rfc3339(out: &mut String, t: NaiveDateTime, precision: Precision) {
     let digits = |out: &mut String, n: u32, width: u32| {
         for i in (0..width).rev() {
             out.push(char::from(b'0' + (n / 10u32.pow(i) % 10) as u8));
@@ -23,9 +43,17 @@ pub fn write_rfc3339(out: &mut String, t: NaiveDateTime, micros: bool) {
     out.push(':');
     // A leap second (nanosecond ≥ 1e9) is written as :60, as chrono does.
     digits(out, t.second() + t.nanosecond() / 1_000_000_000, 2);
-    if micros {
-        out.push('.');
-        digits(out, t.nanosecond() % 1_000_000_000 / 1000, 6);
+    let nanos = t.nanosecond() % 1_000_000_000;
+    match precision {
+        Precision::Seconds => {}
+        Precision::Millis => {
+            out.push('.');
+            digits(out, nanos / 1_000_000, 3);
+        }
+        Precision::Micros => {
+            out.push('.');
+            digits(out, nanos / 1000, 6);
+        }
     }
     out.push('Z');
 }
@@ -34,7 +62,7 @@ pub fn write_rfc3339(out: &mut String, t: NaiveDateTime, micros: bool) {
 /// is exact), so rows written as JSON compare with rows written by diesel.
 pub fn write_sqlite(out: &mut String, t: NaiveDateTime) {
     let mut iso = String::with_capacity(27);
-    write_rfc3339(&mut iso, t, false);
+    write_rfc3339(&mut iso, t, Precision::Seconds);
     out.push_str(&iso[..10]);
     out.push(' ');
     out.push_str(&iso[11..19]);
@@ -64,11 +92,20 @@ mod tests {
             let t = chrono::DateTime::from_timestamp(secs, nanos)
                 .unwrap()
                 .naive_utc();
-            let (mut fast, mut whole) = (String::new(), String::new());
-            write_rfc3339(&mut fast, t, true);
-            write_rfc3339(&mut whole, t, false);
-            assert_eq!(fast, t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string());
-            assert_eq!(whole, t.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+            let utc = t.and_utc();
+            for (p, chrono_p) in [
+                (Precision::Seconds, chrono::SecondsFormat::Secs),
+                (Precision::Millis, chrono::SecondsFormat::Millis),
+                (Precision::Micros, chrono::SecondsFormat::Micros),
+            ] {
+                if (0..=9999).contains(&t.year()) {
+                    assert_eq!(rfc3339(t, p), utc.to_rfc3339_opts(chrono_p, true));
+                }
+            }
+            assert_eq!(
+                rfc3339(t, Precision::Micros),
+                t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+            );
             for t in [
                 t,
                 crate::db::truncate(t),

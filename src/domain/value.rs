@@ -23,6 +23,12 @@ impl AgreementKey {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// Keys a new agreement may not take: `/admin/agreements/new` is the page for creating one, so an
+    /// agreement keyed `new` could never be opened.
+    pub fn is_reserved(raw: &str) -> bool {
+        raw == "new"
+    }
 }
 
 impl fmt::Display for AgreementKey {
@@ -31,7 +37,10 @@ impl fmt::Display for AgreementKey {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// Whether an agreement is given. Stored as the text `enabled` or `disabled` (a typed column: a row
+/// holding anything else fails to load instead of counting as a refusal).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum ConsentValue {
     Enabled,
     Disabled,
@@ -56,8 +65,4 @@ impl ConsentValue {
     }
 }
 
-impl fmt::Display for ConsentValue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+super::column::stored_as_text!(ConsentValue);

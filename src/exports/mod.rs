@@ -1,10 +1,10 @@
-//! The profiles CSV (CONTRACT.md, "CSV export"), written a chunk at a time by keyset pagination so memory
+//! The profiles CSV (README, "Sending consents out"), written a chunk at a time by keyset pagination so memory
 //! stays flat however many rows: the same rows for the dashboard download, the API and `assent export`.
 
 use crate::audiences::{Match, Rule};
 use crate::db::DbConn;
 use crate::db::models::agreements::Agreement;
-use crate::db::schema::profiles;
+use crate::db::models::profiles::{self as db_profiles, ExportRow as Row, Stamp};
 use crate::domain::{ConsentValue, LinkKind, Signer};
 use diesel::prelude::*;
 
@@ -47,7 +47,7 @@ impl Filter {
                     ConsentValue::Disabled => Match::None,
                 };
                 Ok(Filter {
-                    rule: Some(Rule::new(how, &[key], catalog)?),
+                    rule: Some(Rule::new(how, &[key], |k| Agreement::bit_of(catalog, k))?),
                     changed_since: None,
                 })
             }
@@ -103,41 +103,23 @@ pub fn field(out: &mut String, v: &str) {
     }
 }
 
-/// A profile's time as the engine gives it most cheaply: SQLite stores text (`YYYY-MM-DD HH:MM:SS…`,
-/// which chrono would parse slowly), PostgreSQL sends 8 binary bytes.
-enum Stamp {
-    Stored(String),
-    At(chrono::NaiveDateTime),
-}
-
-impl Stamp {
-    /// RFC 3339 UTC to the second, written byte by byte: parsing and formatting a date per cell with
-    /// chrono's formatter costs more than the rest of the row.
-    fn write(&self, out: &mut String) {
-        match self {
-            Stamp::Stored(t) => match t.get(..19) {
-                Some(t) if t.as_bytes()[10] == b' ' => {
-                    out.push_str(&t[..10]);
-                    out.push('T');
-                    out.push_str(&t[11..]);
-                    out.push('Z');
-                }
-                _ => out.push_str(t),
-            },
-            Stamp::At(t) => crate::domain::time::write_rfc3339(out, *t, false),
+/// Writes a profile's time as the export shows it: RFC 3339 UTC to the second, byte by byte (parsing
+/// and formatting a date per cell with chrono's formatter costs more than the rest of the row).
+fn write_stamp(stamp: &Stamp, out: &mut String) {
+    match stamp {
+        Stamp::Stored(t) => match t.get(..19) {
+            Some(t) if t.as_bytes()[10] == b' ' => {
+                out.push_str(&t[..10]);
+                out.push('T');
+                out.push_str(&t[11..]);
+                out.push('Z');
+            }
+            _ => out.push_str(t),
+        },
+        Stamp::At(t) => {
+            crate::domain::time::write_rfc3339(out, *t, crate::domain::time::Precision::Seconds)
         }
     }
-}
-
-/// What a row needs of a profile.
-pub struct Row {
-    id: i64,
-    /// email, customId, phone, firstName, lastName
-    texts: [Option<String>; 5],
-    confirmed: bool,
-    mask: i64,
-    created: Stamp,
-    updated: Stamp,
 }
 
 impl Export {
@@ -157,60 +139,13 @@ impl Export {
 
     /// The profiles with ids in `(after, upto]`, in id order.
     fn read(&self, conn: &mut DbConn, after: i64, upto: i64) -> QueryResult<Vec<Row>> {
-        // The same keyset query on both engines; only the time columns' types differ (see `Stamp`).
-        macro_rules! keyset {
-            ($created:expr, $updated:expr, $stamp:path) => {{
-                let mut q = profiles::table
-                    .filter(profiles::id.gt(after))
-                    .filter(profiles::id.le(upto))
-                    .filter(profiles::erased_at.is_null())
-                    .order(profiles::id)
-                    .select((
-                        profiles::id,
-                        (
-                            profiles::email,
-                            profiles::custom_id,
-                            profiles::phone,
-                            profiles::first_name,
-                            profiles::last_name,
-                        ),
-                        profiles::email_confirmed_at.is_not_null(),
-                        profiles::consent_mask,
-                        $created,
-                        $updated,
-                    ))
-                    .into_boxed();
-                if let Some(rule) = self.filter.rule {
-                    q = q.filter(rule.sql());
-                }
-                if let Some(t) = self.filter.changed_since {
-                    q = q.filter(profiles::updated_at.gt(t));
-                }
-                Ok(q.load(conn)?
-                    .into_iter()
-                    .map(
-                        |(id, (a, b, c, d, e), confirmed, mask, created, updated)| Row {
-                            id,
-                            texts: [a, b, c, d, e],
-                            confirmed,
-                            mask,
-                            created: $stamp(created),
-                            updated: $stamp(updated),
-                        },
-                    )
-                    .collect())
-            }};
-        }
-        use diesel::dsl::sql;
-        use diesel::sql_types::Text;
-        match conn {
-            DbConn::Sqlite(_) => keyset!(
-                sql::<Text>("created_at"),
-                sql::<Text>("updated_at"),
-                Stamp::Stored
-            ),
-            DbConn::Pg(_) => keyset!(profiles::created_at, profiles::updated_at, Stamp::At),
-        }
+        db_profiles::export_page(
+            conn,
+            after,
+            upto,
+            self.filter.rule,
+            self.filter.changed_since,
+        )
     }
 
     /// The CSV lines of `rows`.
@@ -231,9 +166,9 @@ impl Export {
                 });
             }
             out.push(',');
-            row.created.write(&mut out);
+            write_stamp(&row.created, &mut out);
             out.push(',');
-            row.updated.write(&mut out);
+            write_stamp(&row.updated, &mut out);
             out.push(',');
             out.push_str(&self.base_url);
             out.push_str("/unsubscribe/");
@@ -296,13 +231,7 @@ impl Export {
                                     if c.done {
                                         return Ok(None);
                                     }
-                                    let end = profiles::table
-                                        .filter(profiles::id.gt(c.after))
-                                        .order(profiles::id)
-                                        .select(profiles::id)
-                                        .offset(CHUNK - 1)
-                                        .first::<i64>(&mut conn)
-                                        .optional();
+                                    let end = db_profiles::nth_id_after(&mut conn, c.after, CHUNK);
                                     let after = c.after;
                                     // On an error the export ends: no reader takes another chunk.
                                     let (upto, last) = match end {
@@ -428,6 +357,27 @@ impl futures_core::Stream for Receiver {
     }
 }
 
+/// Records in the audit log that `by` downloaded the export `subject` (its filter, as asked).
+pub fn record_download(
+    conn: &mut crate::db::DbConn,
+    subject: &str,
+    by: &crate::domain::Actor,
+) -> QueryResult<()> {
+    crate::db::models::audit_log::record(conn, by, "export.download", "profiles.csv", Some(subject))
+}
+
+/// A CSV field of an error report (`field`). A message can quote a file's own text, so one
+/// that a spreadsheet would take for a formula (`=`, `+`, `-`, `@`) is written as text (`'` first).
+pub fn csv_field(text: &str) -> String {
+    let mut out = String::new();
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        field(&mut out, &format!("'{text}"));
+    } else {
+        field(&mut out, text);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::Stamp;
@@ -443,7 +393,7 @@ mod tests {
             let expected = t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
             for stamp in [Stamp::Stored(raw.into()), Stamp::At(t)] {
                 let mut out = String::new();
-                stamp.write(&mut out);
+                super::write_stamp(&stamp, &mut out);
                 assert_eq!(out, expected);
             }
         }

@@ -3,17 +3,19 @@
 //! chunk commits with the job's progress and error rows, so a crash or restart resumes after the last
 //! committed row and never applies a row twice. A dry run applies each chunk and rolls it back.
 
-pub mod command;
+pub mod actions;
 pub mod map;
 pub mod read;
 pub mod worker;
 
 use crate::consent::batch::{self, Item, Outcome};
-use crate::consent::{ApplyError, Meta, Transient, write_tx};
+use crate::consent::{ApplyError, Meta};
 use crate::db::Pool;
 use crate::db::models::agreements::{self, Agreement};
 use crate::db::models::jobs::{self, JobRow};
+use crate::db::{tx::Transient, write_tx};
 use crate::domain::Source;
+use crate::node::Node;
 use chrono::NaiveDateTime;
 use read::Format;
 use serde::{Deserialize, Serialize};
@@ -477,4 +479,62 @@ pub fn reported_rows(job_id: i64, o: &Outcome) -> Vec<JobRow> {
     }));
     rows.sort_by_key(|r| r.row_number);
     rows
+}
+
+/// A delimiter as people type it: `,` `;` `|`, or a tab as `tab`, `\t` or the character itself.
+pub fn delimiter(text: &str) -> Result<char, String> {
+    match text {
+        "," | ";" | "|" | "\t" => Ok(text.chars().next().unwrap_or(',')),
+        "tab" | "\\t" => Ok('\t'),
+        other => Err(format!("--delimiter {other:?}: give , ; | or tab")),
+    }
+}
+
+/// The job of an import from the command line, claimed by `node`: the interrupted import of this same
+/// file and options (to resume it), or a new one.
+pub fn claim_for_cli(
+    conn: &mut crate::db::DbConn,
+    params: &Params,
+    node: &Node,
+) -> anyhow::Result<jobs::Job> {
+    let now = crate::db::now();
+    let open = jobs::open(conn, KIND)?
+        .into_iter()
+        .find(|j| serde_json::from_str::<Params>(&j.params).is_ok_and(|p| p == *params));
+    let id = match open {
+        Some(j) => j.id,
+        None => jobs::create(
+            conn,
+            &jobs::NewJob {
+                kind: KIND,
+                params: &serde_json::to_string(params)?,
+                status: "queued",
+                node: Some(&node.name),
+                created_by: "cli",
+                created_at: now,
+                updated_at: now,
+            },
+        )?,
+    };
+    claim(conn, id, node, now)?.map_err(anyhow::Error::msg)
+}
+
+/// Takes the import job `id` for `node` for a lease; the inner error says why not (another live process
+/// holds it, or it has ended).
+pub fn claim(
+    conn: &mut crate::db::DbConn,
+    id: i64,
+    node: &Node,
+    now: NaiveDateTime,
+) -> Result<Result<jobs::Job, String>, ApplyError> {
+    write_tx(conn, |c| -> Result<_, ApplyError> {
+        Ok(jobs::claim(
+            c,
+            id,
+            &node.claim_id,
+            now,
+            now + LEASE,
+            &|h| node.holder_gone(h),
+        )?)
+    })
 }

@@ -2,21 +2,20 @@
 //! its disk) one at a time, resumes one an earlier start of this node left half done, and runs it. Woken
 //! when an import is started, and every few seconds in case a wake-up was missed.
 
-use super::{Counts, JobRef, KIND, LEASE, Params};
-use crate::consent::{ApplyError, write_tx};
+use super::{Counts, JobRef, KIND, Params};
 use crate::db::Pool;
 use crate::db::models::jobs;
 use crate::node::Node;
 use std::collections::HashMap;
 use std::sync::Arc;
-use tokio::sync::Notify;
 
 const POLL: std::time::Duration = std::time::Duration::from_secs(5);
 /// Runs of a job that failed in a row (not by a problem of its file, which ends it at once) before it
 /// is marked failed rather than tried again.
 const ATTEMPTS: u32 = 3;
 
-pub async fn run(pool: Pool, node: Node, chunk: usize, wakeup: Arc<Notify>) {
+pub async fn run(pool: Pool, node: Node, chunk: usize) {
+    let mut wake = crate::db::tx::watch(crate::db::tx::Lane::Jobs);
     let failures = Arc::new(std::sync::Mutex::new(HashMap::new()));
     loop {
         let (p, n, f) = (pool.clone(), node.clone(), failures.clone());
@@ -33,10 +32,7 @@ pub async fn run(pool: Pool, node: Node, chunk: usize, wakeup: Arc<Notify>) {
             Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
             Err(_) => return,
         }
-        tokio::select! {
-            _ = wakeup.notified() => {}
-            _ = tokio::time::sleep(POLL) => {}
-        }
+        crate::delivery::pause(&mut wake, POLL).await;
     }
 }
 
@@ -54,16 +50,7 @@ pub fn run_open(
         .filter(|j| j.node.as_deref() == Some(&node.name))
     {
         let now = crate::db::now();
-        let taken = write_tx(&mut *pool.get()?, |c| -> Result<_, ApplyError> {
-            Ok(jobs::claim(
-                c,
-                job.id,
-                &node.claim_id,
-                now,
-                now + LEASE,
-                &|h| node.holder_gone(h),
-            )?)
-        })?;
+        let taken = super::claim(&mut *pool.get()?, job.id, node, now)?;
         let Ok(job) = taken else { continue };
         let params: Params = match serde_json::from_str(&job.params) {
             Ok(p) => p,

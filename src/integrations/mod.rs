@@ -8,8 +8,6 @@
 //!   Assent can receive another's deliveries; 5 minutes of tolerance, a message id seen before is a replay.
 
 use actix_web::http::header::HeaderMap;
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use chrono::NaiveDateTime;
 use hmac::{KeyInit, Mac};
 use sha2::Sha256;
@@ -27,22 +25,6 @@ pub const AUTHS: [&str; 5] = [
     "hmac_sha256",
     "standard_webhooks",
 ];
-
-/// A name for `/integrations/{name}/webhook` and the source `integration:{name}`.
-pub fn check_name(name: &str) -> Result<&str, String> {
-    let ok = (1..=63).contains(&name.len())
-        && name.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
-    if ok {
-        Ok(name)
-    } else {
-        Err(format!(
-            "{name:?} is not an integration name: 1 to 63 lower-case letters, digits, - and _"
-        ))
-    }
-}
 
 /// The auth kind of a public key given as PEM: rs256 for an RSA key, es256 for a P-256 one.
 pub fn kind_of_public_key(pem: &str) -> Result<&'static str, String> {
@@ -75,7 +57,7 @@ pub struct NewIntegration {
 
 /// Checks a new integration; the error names what to fix.
 pub fn prepare(name: &str, proof: Proof) -> Result<NewIntegration, String> {
-    let name = check_name(name.trim())?.to_string();
+    let name = crate::domain::name::integration(name.trim())?.to_string();
     let strong = |s: String| {
         if s.len() >= 32 {
             Ok(s)
@@ -91,7 +73,7 @@ pub fn prepare(name: &str, proof: Proof) -> Result<NewIntegration, String> {
         Proof::PublicKey(pem) => (kind_of_public_key(&pem)?, pem, None),
         Proof::Hmac(s) => ("hmac_sha256", strong(s)?, None),
         Proof::StandardWebhooks => {
-            let s = new_standard_secret();
+            let s = crate::domain::signing::new_secret();
             ("standard_webhooks", s.clone(), Some(s))
         }
     };
@@ -107,19 +89,18 @@ pub fn prepare(name: &str, proof: Proof) -> Result<NewIntegration, String> {
 pub fn add(
     conn: &mut crate::db::DbConn,
     new: &NewIntegration,
-    by: &crate::auth::users::Actor,
+    by: &crate::domain::Actor,
 ) -> diesel::QueryResult<bool> {
-    crate::consent::write_tx(conn, |c| {
+    crate::db::write_tx(conn, |c| {
         let now = crate::db::now();
         let made = crate::db::models::integrations::insert(c, &new.name, new.auth, &new.key, now)?;
         if made.is_some() {
             crate::db::models::audit_log::record(
                 c,
-                &by.name,
+                by,
                 "integration.add",
                 &new.name,
                 Some(new.auth),
-                by.ip.as_deref(),
             )?;
         }
         Ok(made.is_some())
@@ -131,9 +112,9 @@ pub fn set_disabled(
     conn: &mut crate::db::DbConn,
     name: &str,
     disable: bool,
-    by: &crate::auth::users::Actor,
+    by: &crate::domain::Actor,
 ) -> diesel::QueryResult<bool> {
-    crate::consent::write_tx(conn, |c| {
+    crate::db::write_tx(conn, |c| {
         let now = crate::db::now();
         let ok = crate::db::models::integrations::set_disabled(c, name, disable.then_some(now))?;
         if ok {
@@ -142,41 +123,10 @@ pub fn set_disabled(
             } else {
                 "integration.enable"
             };
-            crate::db::models::audit_log::record(c, &by.name, what, name, None, by.ip.as_deref())?;
+            crate::db::models::audit_log::record(c, by, what, name, None)?;
         }
         Ok(ok)
     })
-}
-
-/// A new Standard Webhooks secret: `whsec_` and 32 random bytes in base64.
-pub fn new_standard_secret() -> String {
-    let mut key = [0u8; 32];
-    rand::fill(&mut key);
-    format!("whsec_{}", STANDARD.encode(key))
-}
-
-/// The key bytes of a Standard Webhooks secret.
-fn standard_key(secret: &str) -> Result<Vec<u8>, String> {
-    STANDARD
-        .decode(secret.strip_prefix("whsec_").unwrap_or(secret))
-        .map_err(|_| "the integration's secret is not whsec_<base64>".to_string())
-}
-
-/// `v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`, as Standard Webhooks 1.0 signs.
-pub fn standard_signature(
-    secret: &str,
-    id: &str,
-    timestamp: i64,
-    body: &[u8],
-) -> Result<String, String> {
-    let mut mac = hmac::Hmac::<Sha256>::new_from_slice(&standard_key(secret)?)
-        .map_err(|_| "unusable key".to_string())?;
-    mac.update(format!("{id}.{timestamp}.").as_bytes());
-    mac.update(body);
-    Ok(format!(
-        "v1,{}",
-        STANDARD.encode(mac.finalize().into_bytes())
-    ))
 }
 
 /// A request proven to come from the integration; `replay` is its message id and how long it must be
@@ -251,11 +201,11 @@ pub fn verify(
             }
             let given = header(headers, "webhook-signature")
                 .ok_or("webhook-signature is missing (Standard Webhooks)")?;
-            let expected = standard_signature(key, id, ts, body)?;
+            let expected = crate::domain::signing::signature(key, id, ts, body)?;
             // Several signatures may be sent (during a secret rotation): one that matches is enough.
             let matches = given
                 .split(' ')
-                .any(|s| crate::auth::staff::same(s, &expected));
+                .any(|s| crate::domain::token::same(s, &expected));
             if !matches {
                 return Err("webhook-signature does not match this integration's secret".into());
             }
@@ -338,31 +288,4 @@ fn verify_jwt(
     Ok(Verified {
         replay: data.claims.jti.map(|j| (format!("jti:{j}"), until)),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The example in the Standard Webhooks specification's repository.
-    #[test]
-    fn signs_the_standard_webhooks_example() {
-        let sig = standard_signature(
-            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-            "msg_p5jXN8AQM9LWM0D4loKWxJek",
-            1614265330,
-            br#"{"test": 2432232314}"#,
-        )
-        .unwrap();
-        assert_eq!(sig, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
-    }
-
-    #[test]
-    fn names() {
-        assert!(check_name("crm").is_ok());
-        assert!(check_name("shop-eu_2").is_ok());
-        for bad in ["", "CRM", "-x", "a/b", &"x".repeat(64)] {
-            assert!(check_name(bad).is_err(), "{bad}");
-        }
-    }
 }

@@ -1,6 +1,7 @@
 //! Email: composing messages from the outbox rows, and the worker that delivers them with retries.
 
 mod compose;
+pub mod dead;
 pub mod dkim;
 mod worker;
 

@@ -11,7 +11,6 @@ use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Execu
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::Notify;
 
 /// Delay before attempt n+1, in multiples of the base delay (10 s by default: 10 s, 30 s, 1 min, 5 min,
 /// 15 min, 1 h, 3 h, 6 h, 12 h, 24 h); after the last one the row is dead-lettered (about 2 days).
@@ -196,14 +195,19 @@ impl Deliver for Email {
 }
 
 /// Runs the email lane until the process ends.
-pub async fn run_worker(pool: Pool, email: Arc<Email>, wake: Arc<Notify>, node: crate::node::Node) {
+pub async fn run_worker(pool: Pool, email: Arc<Email>, node: crate::node::Node) {
     let retry_base = email.retry_base;
     Worker {
         pool,
         deliver: email,
         claim_id: node.claim_id,
     }
-    .run(wake, Duration::from_secs(1), retry_base, None)
+    .run(
+        crate::db::tx::watch(crate::db::tx::Lane::Email),
+        Duration::from_secs(1),
+        retry_base,
+        None,
+    )
     .await
 }
 

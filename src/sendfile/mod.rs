@@ -1,4 +1,4 @@
-//! Scheduled send-files: the export CSV (CONTRACT.md) for a filter or saved audience, sent on a schedule
+//! Scheduled send-files: the export CSV (README, "Sending consents out") for a filter or saved audience, sent on a schedule
 //! to an HTTP endpoint or an SFTP server, optionally only the profiles changed since the last successful run.
 //!
 //! Each run is a job (`jobs.kind = 'sendfile'`), so the jobs machinery that runs imports runs these: one
@@ -9,10 +9,10 @@
 pub mod sftp;
 pub mod worker;
 
-use crate::auth::users::Actor;
 use crate::db::DbConn;
 use crate::db::models::jobs::{self, NewJob};
 use crate::db::models::sendfiles::{self, NewSendfile, Sendfile};
+use crate::domain::Actor;
 use chrono::{NaiveDateTime, TimeDelta, Timelike};
 use diesel::QueryResult;
 
@@ -168,7 +168,7 @@ pub fn add(
     allow_private: bool,
     by: &Actor,
 ) -> anyhow::Result<Result<i64, String>> {
-    let name = match crate::integrations::check_name(d.name.trim()) {
+    let name = match crate::domain::name::integration(d.name.trim()) {
         Ok(n) => n.to_string(),
         Err(e) => return Ok(Err(e)),
     };
@@ -234,7 +234,7 @@ pub fn add(
         created_at: now,
         ssh_key,
     };
-    Ok(crate::consent::write_tx(
+    Ok(crate::db::write_tx(
         conn,
         |c| -> QueryResult<Result<i64, String>> {
             let Some(id) = sendfiles::insert(c, &new)? else {
@@ -245,11 +245,10 @@ pub fn add(
             };
             crate::db::models::audit_log::record(
                 c,
-                &by.name,
+                by,
                 "sendfile.add",
                 &new.name,
                 Some(&new.target),
-                by.ip.as_deref(),
             )?;
             Ok(Ok(id))
         },
@@ -298,7 +297,7 @@ impl Act {
 /// paused one or resuming a running one changes nothing and is not audited again. `false`: no such
 /// send-file.
 pub fn act(conn: &mut DbConn, name: &str, act: Act, by: &Actor) -> QueryResult<bool> {
-    crate::consent::write_tx(conn, |c| {
+    crate::db::write_tx(conn, |c| {
         let Some(s) = locked_by_name(c, name)? else {
             return Ok(false);
         };
@@ -315,11 +314,10 @@ pub fn act(conn: &mut DbConn, name: &str, act: Act, by: &Actor) -> QueryResult<b
         }
         crate::db::models::audit_log::record(
             c,
-            &by.name,
+            by,
             &format!("sendfile.{}", act.name()),
             &s.name,
             None,
-            by.ip.as_deref(),
         )?;
         Ok(true)
     })
@@ -331,7 +329,7 @@ pub fn forget_host_key(
     name: &str,
     by: &Actor,
 ) -> QueryResult<Result<Option<String>, String>> {
-    crate::consent::write_tx(conn, |c| {
+    crate::db::write_tx(conn, |c| {
         let Some(s) = locked_by_name(c, name)? else {
             return Ok(Err(format!("there is no send-file named {name}")));
         };
@@ -339,11 +337,10 @@ pub fn forget_host_key(
             sendfiles::unpin_host_key(c, s.id)?;
             crate::db::models::audit_log::record(
                 c,
-                &by.name,
+                by,
                 "sendfile.forget_host_key",
                 &s.name,
                 Some(k),
-                by.ip.as_deref(),
             )?;
         }
         Ok(Ok(s.host_key))
@@ -363,6 +360,25 @@ pub fn open_run(conn: &mut DbConn, sendfile_id: i64) -> QueryResult<Option<i64>>
         let p: Params = serde_json::from_str(&j.params).ok()?;
         (p.sendfile_id == sendfile_id).then_some(j.id)
     }))
+}
+
+/// Starts a run of the send-file `name` now, audited: `None` when there is no such send-file, the
+/// inner error when a run of it has not finished yet.
+pub fn run_now(
+    conn: &mut DbConn,
+    name: &str,
+    by: &Actor,
+) -> QueryResult<Option<Result<i64, String>>> {
+    crate::db::write_tx(conn, |c| {
+        let Some(s) = sendfiles::find_by_name(c, name)? else {
+            return Ok(None);
+        };
+        let run = create_run(c, s.id, "manual", &by.name)?;
+        if run.is_ok() {
+            crate::db::models::audit_log::record(c, by, "sendfile.run", name, None)?;
+        }
+        Ok(Some(run))
+    })
 }
 
 /// Creates a run of a send-file (in the caller's write transaction) unless one is open already.
@@ -403,7 +419,7 @@ pub fn start_due(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<usize> {
     let mut started = 0;
     for s in sendfiles::due(conn, now)? {
         let next = Schedule::from(&s).next_after(now, s.created_at);
-        let mine = crate::consent::write_tx(conn, |c| -> QueryResult<bool> {
+        let mine = crate::db::write_tx(conn, |c| -> QueryResult<bool> {
             if !sendfiles::advance(c, s.id, s.next_run_at, next)? {
                 return Ok(false);
             }

@@ -8,9 +8,7 @@ use crate::db::models::sendfiles::{self, Sendfile};
 use crate::db::{DbConn, Pool};
 use crate::node::Node;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::Notify;
 
 /// A run holds its job this long, renewed while it works.
 const LEASE: Duration = Duration::from_secs(60);
@@ -63,7 +61,7 @@ impl Runner {
         let claimed = self
             .db(move |c| {
                 let now = crate::db::now();
-                Ok(crate::consent::write_tx(c, |c| {
+                Ok(crate::db::write_tx(c, |c| {
                     jobs::claim(c, id, &claim_id, now, now + delta(LEASE), &|h| {
                         node.holder_gone(h)
                     })
@@ -114,7 +112,7 @@ impl Runner {
         });
         let (claim_id, recorded) = (self.node.claim_id.clone(), sent.clone());
         self.db(move |c| {
-            crate::consent::write_tx(c, |c| {
+            crate::db::write_tx(c, |c| {
                 let now = crate::db::now();
                 // A failed run records how long it tried, and nothing as sent.
                 let counts = recorded.clone().unwrap_or(Sent {
@@ -325,7 +323,8 @@ impl Runner {
 }
 
 /// The server's runner: every second, starts the due schedules' runs and runs open runs nobody holds.
-pub async fn run(runner: Runner, wake: Arc<Notify>) {
+pub async fn run(runner: Runner) {
+    let mut wake = crate::db::tx::watch(crate::db::tx::Lane::Jobs);
     loop {
         let due = runner
             .db(|c| {
@@ -344,6 +343,6 @@ pub async fn run(runner: Runner, wake: Arc<Notify>) {
             }
             Err(e) => tracing::error!(error = %e, "cannot read the send-file schedules; retrying"),
         }
-        crate::delivery::pause(&wake, Duration::from_secs(1)).await;
+        crate::delivery::pause(&mut wake, Duration::from_secs(1)).await;
     }
 }

@@ -11,9 +11,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
-use tokio::sync::Notify;
 
-/// Waits between attempts, per CONTRACT.md: about 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 24 h; after
+/// Waits between attempts, as the README promises ("Sending consents out"): about 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 24 h; after
 /// the eighth attempt the row is dead-lettered.
 const SCHEDULE_SECS: [u64; 7] = [5, 300, 1800, 7200, 18000, 36000, 86400];
 /// Requests in flight per endpoint, rows per claim, and a lease longer than a round can take (all its
@@ -67,7 +66,7 @@ pub fn signatures(
 ) -> Result<String, String> {
     let signed: Result<Vec<String>, String> = secrets
         .iter()
-        .map(|s| crate::integrations::standard_signature(s, message_id, timestamp, body))
+        .map(|s| crate::domain::signing::signature(s, message_id, timestamp, body))
         .collect();
     Ok(signed?.join(" "))
 }
@@ -235,15 +234,14 @@ struct Running {
     stop: Arc<AtomicBool>,
     /// Set when the lane's loop returned by itself (rather than panicking).
     ended: Arc<AtomicBool>,
-    wake: Arc<Notify>,
     task: tokio::task::JoinHandle<()>,
 }
 
 /// Keeps one lane running per active endpoint: starts lanes for new or resumed endpoints, stops those of
-/// paused or deleted ones, restarts (and logs) a lane that died, and passes commit wake-ups on.
+/// paused or deleted ones, and restarts (and logs) a lane that died. Each lane is woken by the commits
+/// that queue webhook deliveries (`db::tx::Lane::Webhooks`).
 pub async fn run_lanes(pool: Pool, node: crate::node::Node, settings: Settings) {
     let client = crate::outgoing::client(settings.allow_private, settings.timeout);
-    let mut wake = super::WAKE.subscribe();
     let mut lanes: HashMap<i64, Running> = HashMap::new();
     loop {
         let p = pool.clone();
@@ -266,14 +264,14 @@ pub async fn run_lanes(pool: Pool, node: crate::node::Node, settings: Settings) 
                             );
                         }
                         lane.stop.store(true, Ordering::Relaxed);
-                        lane.wake.notify_one();
+                        // So that it notices now rather than at its next idle check.
+                        crate::db::tx::wake(crate::db::tx::Lane::Webhooks);
                     }
                     keep
                 });
                 for id in ids {
                     lanes.entry(id).or_insert_with(|| {
                         let stop = Arc::new(AtomicBool::new(false));
-                        let lane_wake = Arc::new(Notify::new());
                         let worker = Worker {
                             pool: pool.clone(),
                             deliver: Arc::new(Webhook {
@@ -285,7 +283,7 @@ pub async fn run_lanes(pool: Pool, node: crate::node::Node, settings: Settings) 
                         };
                         let ended = Arc::new(AtomicBool::new(false));
                         let run = worker.run(
-                            lane_wake.clone(),
+                            crate::db::tx::watch(crate::db::tx::Lane::Webhooks),
                             Duration::from_millis(500),
                             settings.first_retry.min(Duration::from_secs(5)),
                             Some(stop.clone()),
@@ -295,12 +293,7 @@ pub async fn run_lanes(pool: Pool, node: crate::node::Node, settings: Settings) 
                             run.await;
                             done.store(true, Ordering::Relaxed);
                         });
-                        Running {
-                            stop,
-                            ended,
-                            wake: lane_wake,
-                            task,
-                        }
+                        Running { stop, ended, task }
                     });
                 }
             }
@@ -309,16 +302,7 @@ pub async fn run_lanes(pool: Pool, node: crate::node::Node, settings: Settings) 
             }
             Err(e) => tracing::error!(error = %e, "reading the webhook endpoints failed; retrying"),
         }
-        // New endpoints and resumed ones are picked up within a second; commits wake the lanes at once.
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
-        loop {
-            tokio::select! {
-                changed = wake.changed() => {
-                    if changed.is_err() { return; }
-                    for lane in lanes.values() { lane.wake.notify_one(); }
-                }
-                _ = tokio::time::sleep_until(deadline) => break,
-            }
-        }
+        // New endpoints and resumed ones are picked up within a second.
+        tokio::time::sleep(Duration::from_secs(1)).await;
     }
 }

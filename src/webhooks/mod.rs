@@ -1,296 +1,36 @@
 //! Outgoing webhooks: endpoints that get every change as a Standard Webhooks request.
 //!
-//! The write paths describe what happened (`Happened`) and `Subscribers::queue` turns that into one
-//! outbox row per interested endpoint, in the change's own transaction: a change is never committed
-//! without its deliveries, nor delivered without being committed. `deliver` sends the rows.
-//!
-//! Loop safety: an endpoint never gets a change whose source it excludes, nor one that came in through
-//! the incoming integration it is linked to (the other direction of the same external system).
+//! The write paths describe what happened (`crate::events`), which queues one outbox row per interested
+//! endpoint in the change's own transaction: a change is never committed without its deliveries, nor
+//! delivered without being committed. Here: managing endpoints, and `deliver`, which sends the rows.
 
 pub mod deliver;
 
-use crate::auth::users::Actor;
 use crate::db::DbConn;
-use crate::db::models::consent_events::EventBody;
 use crate::db::models::outbox::{self, Entry};
-use crate::db::models::webhook_endpoints::{self, Endpoint, Settings};
+use crate::db::models::webhook_endpoints::{self, Settings};
 use crate::db::models::{audit_log, integrations};
+use crate::domain::Actor;
+use crate::events::{EventKind, Happened, Subscribers, list, rfc3339};
 use chrono::NaiveDateTime;
 use diesel::QueryResult;
-use serde_json::{Value, json};
-use std::cell::Cell;
-use std::sync::LazyLock;
+use serde_json::json;
 
 /// The event types an endpoint can subscribe to.
 pub const EVENTS: [&str; 4] = [
-    "profile.created",
-    "profile.updated",
-    "consent.changed",
-    "profile.erased",
+    EventKind::ProfileCreated.as_str(),
+    EventKind::ProfileUpdated.as_str(),
+    EventKind::ConsentChanged.as_str(),
+    EventKind::ProfileErased.as_str(),
 ];
 /// Sent by "send a test event"; never a subscription.
 pub const TEST_EVENT: &str = "webhook.test";
 /// How long a rotated-out secret keeps signing, so receivers can switch without losing a request.
 pub const ROTATION_GRACE: chrono::TimeDelta = chrono::TimeDelta::hours(24);
 
-/// Something that happened to a profile, as the write paths describe it.
-#[derive(Clone, Debug)]
-pub struct Happened {
-    pub profile_id: i64,
-    pub kind: &'static str,
-    /// The agreement a consent change is about.
-    pub agreement: Option<String>,
-    pub source: String,
-    pub at: NaiveDateTime,
-    pub data: Value,
-}
-
-/// A profile's fields as a webhook shows them.
-pub struct ProfileData<'a> {
-    pub email: Option<&'a str>,
-    pub custom_id: Option<&'a str>,
-    pub phone: Option<&'a str>,
-    pub first_name: Option<&'a str>,
-    pub last_name: Option<&'a str>,
-    /// The stored attributes (a JSON object as text).
-    pub attributes: &'a str,
-}
-
-impl<'a> From<&'a crate::db::models::profiles::Profile> for ProfileData<'a> {
-    fn from(p: &'a crate::db::models::profiles::Profile) -> Self {
-        ProfileData {
-            email: p.email.as_deref(),
-            custom_id: p.custom_id.as_deref(),
-            phone: p.phone.as_deref(),
-            first_name: p.first_name.as_deref(),
-            last_name: p.last_name.as_deref(),
-            attributes: &p.attributes,
-        }
-    }
-}
-
-impl<'a> From<&'a crate::db::models::profiles::NewProfile<'a>> for ProfileData<'a> {
-    fn from(p: &'a crate::db::models::profiles::NewProfile<'a>) -> Self {
-        ProfileData {
-            email: p.email,
-            custom_id: p.custom_id,
-            phone: p.phone,
-            first_name: p.first_name,
-            last_name: p.last_name,
-            attributes: p.attributes,
-        }
-    }
-}
-
-impl<'a> From<&'a crate::db::models::profiles::Rewrite> for ProfileData<'a> {
-    fn from(p: &'a crate::db::models::profiles::Rewrite) -> Self {
-        ProfileData {
-            email: p.email.as_deref(),
-            custom_id: p.custom_id.as_deref(),
-            phone: p.phone.as_deref(),
-            first_name: p.first_name.as_deref(),
-            last_name: p.last_name.as_deref(),
-            attributes: &p.attributes,
-        }
-    }
-}
-
-fn rfc3339(t: NaiveDateTime) -> String {
-    t.and_utc()
-        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
-impl Happened {
-    /// `profile.created` or `profile.updated`.
-    pub fn profile(
-        kind: &'static str,
-        profile_id: i64,
-        p: ProfileData<'_>,
-        source: &str,
-        at: NaiveDateTime,
-    ) -> Happened {
-        let attributes: Value = serde_json::from_str(p.attributes).unwrap_or_else(|_| json!({}));
-        Happened {
-            profile_id,
-            kind,
-            agreement: None,
-            source: source.to_string(),
-            at,
-            data: json!({
-                "email": p.email,
-                "customId": p.custom_id,
-                "phone": p.phone,
-                "firstName": p.first_name,
-                "lastName": p.last_name,
-                "attributes": attributes,
-                "source": source,
-                "occurredAt": rfc3339(at),
-            }),
-        }
-    }
-
-    /// `consent.changed`, from the ledger event that recorded it.
-    pub fn consent(
-        email: Option<&str>,
-        custom_id: Option<&str>,
-        ev: &EventBody,
-        event_id: i64,
-    ) -> Happened {
-        Happened {
-            profile_id: ev.profile_id,
-            kind: "consent.changed",
-            agreement: Some(ev.agreement_key.clone()),
-            source: ev.source.clone(),
-            at: ev.recorded_at,
-            data: json!({
-                "email": email,
-                "customId": custom_id,
-                "agreement": ev.agreement_key,
-                "value": ev.value,
-                "previous": ev.previous,
-                "source": ev.source,
-                "occurredAt": rfc3339(ev.occurred_at),
-                "eventId": event_id,
-            }),
-        }
-    }
-
-    /// A profile erased: the identities it had, so a receiver can erase its own copy of the person.
-    pub fn erased(
-        profile_id: i64,
-        email: Option<&str>,
-        custom_id: Option<&str>,
-        source: &str,
-        at: NaiveDateTime,
-    ) -> Happened {
-        Happened {
-            profile_id,
-            kind: "profile.erased",
-            agreement: None,
-            source: source.to_string(),
-            at,
-            data: json!({
-                "email": email,
-                "customId": custom_id,
-                "source": source,
-                "occurredAt": rfc3339(at),
-            }),
-        }
-    }
-
-    /// The request body: the same bytes on every attempt.
-    fn body(&self) -> String {
-        json!({"type": self.kind, "timestamp": rfc3339(self.at), "data": self.data}).to_string()
-    }
-}
-
-fn list(raw: &str) -> impl Iterator<Item = &str> {
-    raw.split(',').map(str::trim).filter(|s| !s.is_empty())
-}
-
-/// An endpoint as the fan-out sees it.
-struct Subscriber {
-    endpoint: Endpoint,
-    /// `integration:<name>` of the linked incoming integration.
-    echo: Option<String>,
-}
-
-impl Subscriber {
-    fn wants(&self, h: &Happened) -> bool {
-        let e = &self.endpoint;
-        list(&e.events).any(|t| t == h.kind)
-            && (e.agreements.is_empty()
-                || h.agreement
-                    .as_deref()
-                    .is_none_or(|a| list(&e.agreements).any(|k| k == a)))
-            && !excluded(&e.exclude_sources, &h.source)
-            && self.echo.as_deref() != Some(h.source.as_str())
-    }
-}
-
-/// Whether `source` is in the comma-separated exclusion list: named whole (`api:crm`) or by its kind
-/// (`import` covers every `import:<job>`).
-pub fn excluded(list_text: &str, source: &str) -> bool {
-    let kind = source.split(':').next().unwrap_or(source);
-    list(list_text).any(|s| s == source || s == kind)
-}
-
-/// Every endpoint, read in the change's transaction (so one added a moment ago on another node is seen).
-pub struct Subscribers(Vec<Subscriber>);
-
-impl Subscribers {
-    pub fn load(conn: &mut DbConn) -> QueryResult<Subscribers> {
-        let endpoints = webhook_endpoints::all(conn)?;
-        if endpoints.is_empty() {
-            return Ok(Subscribers(Vec::new()));
-        }
-        let names: std::collections::HashMap<i64, String> = integrations::all(conn)?
-            .into_iter()
-            .map(|i| (i.id, i.name))
-            .collect();
-        Ok(Subscribers(
-            endpoints
-                .into_iter()
-                .map(|endpoint| Subscriber {
-                    echo: endpoint
-                        .integration_id
-                        .and_then(|i| names.get(&i))
-                        .map(|n| format!("integration:{n}")),
-                    endpoint,
-                })
-                .collect(),
-        ))
-    }
-
-    /// No endpoint at all: the write paths skip describing what happened.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// Queues a delivery of each change to each endpoint that wants it (paused endpoints too: they get
-    /// the backlog when resumed).
-    pub fn queue(&self, conn: &mut DbConn, happened: &[Happened]) -> QueryResult<usize> {
-        let now = crate::db::now();
-        let mut rows = Vec::new();
-        for h in happened {
-            let mut body = None;
-            for s in self.0.iter().filter(|s| s.wants(h)) {
-                let body = body.get_or_insert_with(|| h.body()).clone();
-                rows.push(Entry::webhook(
-                    s.endpoint.id,
-                    Some(h.profile_id),
-                    h.kind,
-                    body,
-                    now,
-                ));
-            }
-        }
-        if !rows.is_empty() {
-            QUEUED.set(true);
-        }
-        outbox::enqueue(conn, &rows)
-    }
-}
-
-thread_local! {
-    /// This thread's transaction queued deliveries: wake the workers once it commits.
-    static QUEUED: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Bumped after a commit that queued deliveries; each node's delivery lanes watch it.
-pub static WAKE: LazyLock<tokio::sync::watch::Sender<u64>> =
-    LazyLock::new(|| tokio::sync::watch::channel(0).0);
-
-/// Called by the transaction wrappers: after a commit, wakes the lanes if it queued deliveries.
-pub fn committed(ok: bool) {
-    if QUEUED.replace(false) && ok {
-        WAKE.send_modify(|n| *n = n.wrapping_add(1));
-    }
-}
-
 /// A new endpoint's or a rotation's secret: `whsec_` and 32 random bytes in base64.
 pub fn new_secret() -> String {
-    crate::integrations::new_standard_secret()
+    crate::domain::signing::new_secret()
 }
 
 /// An endpoint's settings as given on the command line or in the dashboard, checked.
@@ -382,15 +122,14 @@ pub fn check(
 pub fn add(conn: &mut DbConn, settings: &Settings, by: &Actor) -> QueryResult<(i64, String)> {
     let secret = new_secret();
     let now = crate::db::now();
-    crate::consent::write_tx(conn, |c| {
+    crate::db::write_tx(conn, |c| {
         let id = webhook_endpoints::insert(c, settings, &secret, now)?;
         audit_log::record(
             c,
-            &by.name,
+            by,
             "webhook.add",
             &format!("webhook {id}"),
             Some(&settings.url),
-            by.ip.as_deref(),
         )?;
         Ok((id, secret.clone()))
     })
@@ -407,7 +146,7 @@ pub enum Action {
 /// Pauses, resumes or deletes an endpoint (audited); false when there is none with that id.
 pub fn act(conn: &mut DbConn, id: i64, action: Action, by: &Actor) -> QueryResult<bool> {
     let now = crate::db::now();
-    crate::consent::write_tx(conn, |c| {
+    crate::db::write_tx(conn, |c| {
         let done = match action {
             Action::Pause => webhook_endpoints::set_paused(c, id, Some(now), None)?,
             Action::Resume => webhook_endpoints::set_paused(c, id, None, None)?,
@@ -422,14 +161,7 @@ pub fn act(conn: &mut DbConn, id: i64, action: Action, by: &Actor) -> QueryResul
                 Action::Resume => "webhook.resume",
                 Action::Delete => "webhook.delete",
             };
-            audit_log::record(
-                c,
-                &by.name,
-                what,
-                &format!("webhook {id}"),
-                None,
-                by.ip.as_deref(),
-            )?;
+            audit_log::record(c, by, what, &format!("webhook {id}"), None)?;
         }
         Ok(done)
     })
@@ -439,20 +171,64 @@ pub fn act(conn: &mut DbConn, id: i64, action: Action, by: &Actor) -> QueryResul
 pub fn rotate(conn: &mut DbConn, id: i64, by: &Actor) -> QueryResult<Option<String>> {
     let secret = new_secret();
     let now = crate::db::now();
-    crate::consent::write_tx(conn, |c| {
+    crate::db::write_tx(conn, |c| {
         if !webhook_endpoints::rotate(c, id, &secret, now + ROTATION_GRACE, now)? {
             return Ok(None);
         }
-        audit_log::record(
-            c,
-            &by.name,
-            "webhook.rotate",
-            &format!("webhook {id}"),
-            None,
-            by.ip.as_deref(),
-        )?;
+        audit_log::record(c, by, "webhook.rotate", &format!("webhook {id}"), None)?;
         Ok(Some(secret.clone()))
     })
+}
+
+/// Saves new settings of the endpoint `id`, audited; false when there is no such endpoint.
+pub fn edit(conn: &mut DbConn, id: i64, settings: &Settings, by: &Actor) -> QueryResult<bool> {
+    crate::db::write_tx(conn, |c| {
+        let done = webhook_endpoints::update(c, id, settings, crate::db::now())?;
+        if done {
+            audit_log::record(
+                c,
+                by,
+                "webhook.edit",
+                &format!("webhook {id}"),
+                Some(&settings.url),
+            )?;
+        }
+        Ok(done)
+    })
+}
+
+/// Gives the endpoint's dead letters (all, or the one `row`) a new round of attempts, audited; returns
+/// how many.
+pub fn redeliver(conn: &mut DbConn, id: i64, row: Option<i64>, by: &Actor) -> QueryResult<usize> {
+    crate::db::write_tx(conn, |c| {
+        let n = outbox::revive(c, outbox::Lane::Webhook(id), row, crate::db::now())?;
+        if n > 0 {
+            audit_log::record(
+                c,
+                by,
+                "webhook.redeliver",
+                &format!("webhook {id}"),
+                Some(&format!("{n} queued again")),
+            )?;
+        }
+        Ok(n)
+    })
+}
+
+/// `replay_since`, audited.
+pub fn replay(conn: &mut DbConn, id: i64, since: NaiveDateTime, by: &Actor) -> QueryResult<usize> {
+    let n = replay_since(conn, id, since)?;
+    let detail = format!("{n} consent changes since {since} UTC");
+    crate::db::write_tx(conn, |c| {
+        audit_log::record(
+            c,
+            by,
+            "webhook.replay",
+            &format!("webhook {id}"),
+            Some(&detail),
+        )
+    })?;
+    Ok(n)
 }
 
 /// Queues a `webhook.test` delivery to one endpoint.
@@ -464,8 +240,7 @@ pub fn send_test(conn: &mut DbConn, id: i64) -> QueryResult<()> {
         "data": {"message": "A test event from Assent: this endpoint is reachable and verifies signatures."},
     })
     .to_string();
-    crate::consent::write_tx(conn, |c| {
-        QUEUED.set(true);
+    crate::db::write_tx(conn, |c| {
         outbox::enqueue(
             c,
             &[Entry::webhook(id, None, TEST_EVENT, body.clone(), now)],
@@ -481,14 +256,10 @@ pub fn replay_since(conn: &mut DbConn, id: i64, since: NaiveDateTime) -> QueryRe
     let Some(endpoint) = webhook_endpoints::find(conn, id)? else {
         return Ok(0);
     };
-    let subscriber = Subscribers::load(conn)?
-        .0
-        .into_iter()
-        .find(|s| s.endpoint.id == endpoint.id);
-    let Some(subscriber) = subscriber else {
+    let one = Subscribers::load(conn)?.only(endpoint.id);
+    if one.is_empty() {
         return Ok(0);
-    };
-    let one = Subscribers(vec![subscriber]);
+    }
     let mut after = 0;
     let mut queued = 0;
     loop {
@@ -503,7 +274,7 @@ pub fn replay_since(conn: &mut DbConn, id: i64, since: NaiveDateTime) -> QueryRe
                 Happened::consent(email.as_deref(), custom.as_deref(), &ev.event, ev.id)
             })
             .collect();
-        queued += crate::consent::write_tx(conn, |c| one.queue(c, &happened))?;
+        queued += crate::db::write_tx(conn, |c| one.queue(c, &happened))?;
     }
 }
 
@@ -511,10 +282,10 @@ pub fn replay_since(conn: &mut DbConn, id: i64, since: NaiveDateTime) -> QueryRe
 mod tests {
     #[test]
     fn sources_are_excluded_whole_or_by_kind() {
-        assert!(super::excluded("import", "import:42"));
-        assert!(super::excluded("api:crm, form", "api:crm"));
-        assert!(!super::excluded("api:crm", "api:shop"));
-        assert!(!super::excluded("", "form"));
-        assert!(super::excluded("form", "form"));
+        assert!(crate::events::excluded("import", "import:42"));
+        assert!(crate::events::excluded("api:crm, form", "api:crm"));
+        assert!(!crate::events::excluded("api:crm", "api:shop"));
+        assert!(!crate::events::excluded("", "form"));
+        assert!(crate::events::excluded("form", "form"));
     }
 }

@@ -7,8 +7,8 @@
 //! The tools come from `tests/a11y` (`npm ci --prefix tests/a11y`; vnu needs Java). Without them, or
 //! without Chromium, the test is skipped with one loud line, unless ASSENT_TEST_REQUIRE_BROWSER=1.
 
-use crate::admin::{Browser, staff_user};
 use crate::chrome::{Chrome, wait_for_new_page};
+use crate::helpers::browser::{Browser, staff_user};
 use crate::helpers::*;
 use fantoccini::{Client, Locator};
 use serde_json::json;
@@ -453,7 +453,7 @@ async fn every_page_and_email_passes_axe_and_the_html_validator() {
         );
     }
     // A German consent text: German pages show it, Polish ones the English text marked `lang="en"`.
-    let (status, body, _) = crate::admin::staff(&app, "mia@shop.example", "marketer")
+    let (status, body, _) = crate::helpers::browser::staff(&app, "mia@shop.example", "marketer")
         .await
         .submit(
             "/admin/agreements/newsletter_agreement",
@@ -492,7 +492,7 @@ async fn every_page_and_email_passes_axe_and_the_html_validator() {
     std::fs::create_dir_all(&dir).unwrap();
     let mut files = Vec::new();
     let public = Browser::new(&app);
-    let staff = crate::admin::staff(&app, "root@shop.example", "admin").await;
+    let staff = crate::helpers::browser::staff(&app, "root@shop.example", "admin").await;
     let login = Browser::new(&app);
     let mut all_raw: Vec<(String, &Browser, Visit)> = rounds("raw", &raw_tokens)
         .into_iter()

@@ -1,7 +1,7 @@
 //! Reordering agreements: the order of the dashboard list is the order of the public forms and of the
 //! CSV's agreement columns; simultaneous moves never leave two agreements on one place.
 
-use crate::admin::{csrf, staff};
+use crate::helpers::browser::{csrf, staff};
 use crate::helpers::*;
 
 /// Where each key first appears in a page.

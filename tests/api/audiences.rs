@@ -1,6 +1,6 @@
 //! Overview counts, audiences (all / any / none, saved), export by audience, and the 90-day chart.
 
-use crate::admin::{Browser, PASSWORD, staff_user};
+use crate::helpers::browser::{Browser, PASSWORD, staff_user};
 use crate::helpers::*;
 
 /// The number in the first `<strong>` after `marker`.

@@ -302,7 +302,7 @@ async fn the_public_forms_cannot_flood_an_inbox() {
     .await;
     assert_eq!(
         app.mail().count(),
-        assent::consent::throttle::MAX as usize,
+        assent::domain::allowance::MAX as usize,
         "one confirmation and two more, then nothing"
     );
 
@@ -319,7 +319,7 @@ async fn the_public_forms_cannot_flood_an_inbox() {
         200
     );
     app.mail()
-        .wait_for(assent::consent::throttle::MAX as usize + 1)
+        .wait_for(assent::domain::allowance::MAX as usize + 1)
         .await;
 }
 

@@ -35,11 +35,11 @@ pub fn value_of(app: &TestApp, email: &str, agreement: &str) -> Option<String> {
         .unwrap_or_else(|| panic!("no profile {email}"));
     let agreements = assent::db::models::agreements::all(&mut c).unwrap();
     let id = agreements.iter().find(|a| a.key == agreement).unwrap().id;
-    assent::db::models::consents::for_profile(&mut c, p.id)
+    assent::db::models::consents::for_profile(&mut c, assent::domain::ProfileId(p.id))
         .unwrap()
         .into_iter()
         .find(|x| x.agreement_id == id)
-        .map(|x| x.value)
+        .map(|x| x.value.to_string())
 }
 
 #[tokio::test]
@@ -183,8 +183,8 @@ async fn bad_items_are_refused_one_by_one_and_good_ones_still_apply() {
     let app = TestApp::spawn().await;
     let key = app.api_key().await;
     // Archived in the dashboard (which refreshes this node's catalog at once).
-    crate::admin::staff_user(&app, "mia@shop.example", "marketer");
-    let b = crate::admin::Browser::new(&app);
+    crate::helpers::browser::staff_user(&app, "mia@shop.example", "marketer");
+    let b = crate::helpers::browser::Browser::new(&app);
     assert_eq!(
         b.sign_in("mia@shop.example", "correct horse battery staple")
             .await

@@ -2,8 +2,8 @@
 //! SMTP server: what customers, marketers and admins do, by typing and clicking, checked against what the
 //! ledger then holds.
 
-use crate::admin::{PASSWORD, staff_user};
 use crate::chrome::{Chrome, button, click_text, heading, page_text, type_into};
+use crate::helpers::browser::{PASSWORD, staff_user};
 use crate::helpers::*;
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};

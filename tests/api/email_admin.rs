@@ -1,7 +1,7 @@
 //! The email delivery page: the outbox's shelves with their last error, a dead letter given a new round
 //! of attempts and delivered, and the SMTP connection check against a real server and a missing one.
 
-use crate::admin::staff;
+use crate::helpers::browser::staff;
 use crate::helpers::*;
 
 #[tokio::test]

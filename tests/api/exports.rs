@@ -1,6 +1,6 @@
 //! The profiles CSV: the same rows from the API, the dashboard and `assent export`.
 
-use crate::admin::{Browser, staff_user};
+use crate::helpers::browser::{Browser, staff_user};
 use crate::helpers::*;
 
 /// RFC 4180 records (quoted fields may hold commas, quotes and line breaks).

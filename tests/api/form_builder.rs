@@ -1,7 +1,7 @@
 //! The sign-up form builder: the code it gives is a working form on any website, posting to /subscribe
 //! with the wording versions it shows; its preview is that same markup, rendered by the server.
 
-use crate::admin::staff;
+use crate::helpers::browser::staff;
 use crate::helpers::*;
 
 /// The text of the page's `<textarea id="code">`, unescaped.

@@ -443,14 +443,14 @@ async fn an_import_killed_mid_file_resumes_and_ends_as_an_uninterrupted_one() {
 /// Uploads a file through the dashboard's form, with the CSRF token of the imports page unless told
 /// otherwise: (status, body, Location).
 async fn upload(
-    b: &crate::admin::Browser,
+    b: &crate::helpers::browser::Browser,
     app: &TestApp,
     name: &str,
     bytes: &[u8],
     csrf: Option<&str>,
 ) -> (u16, String, Option<String>) {
     let (_, page, _) = b.get("/admin/imports").await;
-    let token = csrf.map_or_else(|| crate::admin::csrf(&page), str::to_string);
+    let token = csrf.map_or_else(|| crate::helpers::browser::csrf(&page), str::to_string);
     let form = reqwest::multipart::Form::new()
         .text("csrf_token", token)
         .text("format", "auto")
@@ -477,7 +477,7 @@ async fn upload(
 async fn an_admin_uploads_maps_and_follows_an_import_in_the_dashboard() {
     let app = TestApp::spawn().await;
     let key = app.api_key().await;
-    let admin = crate::admin::staff(&app, "admin@example.com", "admin").await;
+    let admin = crate::helpers::browser::staff(&app, "admin@example.com", "admin").await;
     let csv = "E-mail;Vorname;Newsletter;Shoe size\n\
                ann@example.com;Ann;ja;38\n\
                bo@example.com;Bo;nein;44\n\
@@ -586,10 +586,10 @@ async fn an_admin_uploads_maps_and_follows_an_import_in_the_dashboard() {
 #[tokio::test]
 async fn the_import_pages_are_for_admins_and_uploads_need_the_form_token() {
     let app = TestApp::spawn().await;
-    let marketer = crate::admin::staff(&app, "m@example.com", "marketer").await;
+    let marketer = crate::helpers::browser::staff(&app, "m@example.com", "marketer").await;
     let (status, _, _) = marketer.get("/admin/imports").await;
     assert_eq!(status, 403);
-    let admin = crate::admin::staff(&app, "admin@example.com", "admin").await;
+    let admin = crate::helpers::browser::staff(&app, "admin@example.com", "admin").await;
     let (status, page, _) = upload(
         &admin,
         &app,
@@ -616,7 +616,7 @@ async fn the_import_pages_are_for_admins_and_uploads_need_the_form_token() {
 
     // No file, or two files in one upload: a clear answer, and nothing kept.
     let (_, page, _) = admin.get("/admin/imports").await;
-    let token = crate::admin::csrf(&page);
+    let token = crate::helpers::browser::csrf(&page);
     let send = |form: reqwest::multipart::Form| {
         let req = admin.http.post(app.url("/admin/imports")).multipart(form);
         async move {
@@ -642,4 +642,43 @@ async fn the_import_pages_are_for_admins_and_uploads_need_the_form_token() {
     assert_eq!(app.count("jobs"), 0);
     let left = std::fs::read_dir(app.data_dir.join("imports")).map_or(0, |d| d.count());
     assert_eq!(left, 0, "no uploaded file is left behind");
+}
+
+/// `/admin/imports/{id}/cancel` cancels imports only: given the id of another kind of job (a send-file
+/// run), it answers 404 and leaves that job as it was, with nothing audited.
+#[tokio::test]
+async fn cancelling_an_import_leaves_other_kinds_of_jobs_alone() {
+    use assent::db::models::jobs;
+    let app = TestApp::spawn().await;
+    let admin = crate::helpers::browser::staff(&app, "admin@example.com", "admin").await;
+    let now = assent::db::now();
+    let id = jobs::create(
+        &mut app.conn(),
+        &jobs::NewJob {
+            kind: "sendfile",
+            params: "{}",
+            status: "draft",
+            node: None,
+            created_by: "test",
+            created_at: now,
+            updated_at: now,
+        },
+    )
+    .unwrap();
+    let (status, _, _) = admin
+        .submit("/admin/imports", &format!("/admin/imports/{id}/cancel"), &[])
+        .await;
+    assert_eq!(status, 404);
+    let job = jobs::find(&mut app.conn(), id).unwrap().unwrap();
+    assert_eq!(job.status, "draft", "the send-file's job was not cancelled");
+    let audited: i64 = {
+        use assent::db::schema::audit_log;
+        use diesel::prelude::*;
+        audit_log::table
+            .filter(audit_log::action.eq("import.cancel"))
+            .count()
+            .get_result(&mut app.conn())
+            .unwrap()
+    };
+    assert_eq!(audited, 0, "no import was cancelled, so none is audited");
 }

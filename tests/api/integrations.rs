@@ -241,9 +241,8 @@ async fn body_signatures_hmac_and_standard_webhooks_are_checked_and_replays_refu
     assert!(whsec.starts_with("whsec_"), "{out}");
     let now = chrono::Utc::now().timestamp();
     let signed = |id: &str, ts: i64, body: &Value| {
-        let sig =
-            assent::integrations::standard_signature(&whsec, id, ts, body.to_string().as_bytes())
-                .unwrap();
+        let sig = assent::domain::signing::signature(&whsec, id, ts, body.to_string().as_bytes())
+            .unwrap();
         vec![
             ("webhook-id", id.to_string()),
             ("webhook-timestamp", ts.to_string()),
@@ -325,7 +324,7 @@ async fn adding_an_integration_refuses_weak_secrets_bad_keys_and_taken_names() {
 #[tokio::test]
 async fn an_admin_adds_and_disables_an_integration_in_the_dashboard() {
     let app = TestApp::spawn().await;
-    let admin = crate::admin::staff(&app, "admin@example.com", "admin").await;
+    let admin = crate::helpers::browser::staff(&app, "admin@example.com", "admin").await;
     let (status, page, _) = admin
         .submit(
             "/admin/integrations",
@@ -351,8 +350,7 @@ async fn an_admin_adds_and_disables_an_integration_in_the_dashboard() {
     let body = person("d@example.com");
     let now = chrono::Utc::now().timestamp();
     let sig =
-        assent::integrations::standard_signature(&whsec, "m1", now, body.to_string().as_bytes())
-            .unwrap();
+        assent::domain::signing::signature(&whsec, "m1", now, body.to_string().as_bytes()).unwrap();
     let headers = [
         ("webhook-id", "m1".to_string()),
         ("webhook-timestamp", now.to_string()),
@@ -556,7 +554,7 @@ fn deliver(app: &TestApp, whsec: &str, id: &str, body: &Value) -> reqwest::Reque
 /// `delivery` for a body that is not JSON.
 fn delivery_raw(whsec: &str, id: &str, body: &[u8]) -> Vec<(&'static str, String)> {
     let now = chrono::Utc::now().timestamp();
-    let sig = assent::integrations::standard_signature(whsec, id, now, body).unwrap();
+    let sig = assent::domain::signing::signature(whsec, id, now, body).unwrap();
     vec![
         ("webhook-id", id.to_string()),
         ("webhook-timestamp", now.to_string()),

@@ -179,7 +179,7 @@ async fn post_form(app: &TestApp, path: &str, form: &[(String, String)]) -> (u16
 #[tokio::test]
 async fn a_consent_given_on_the_german_page_records_the_german_texts_version_and_language() {
     let app = TestApp::spawn().await;
-    let b = crate::admin::staff(&app, "mia@shop.example", "marketer").await;
+    let b = crate::helpers::browser::staff(&app, "mia@shop.example", "marketer").await;
     let edit = |fields: Vec<(&'static str, String)>| {
         let b = &b;
         async move {
@@ -382,7 +382,7 @@ async fn a_consent_given_on_the_german_page_records_the_german_texts_version_and
         admin_page.contains(de1) && admin_page.contains(de2),
         "{admin_page}"
     );
-    let (_, audit, _) = crate::admin::staff(&app, "root@shop.example", "admin")
+    let (_, audit, _) = crate::helpers::browser::staff(&app, "root@shop.example", "admin")
         .await
         .get("/admin/audit")
         .await;
@@ -418,7 +418,7 @@ fn sha256_hex(s: &str) -> String {
 #[tokio::test]
 async fn a_new_agreement_is_written_in_the_language_chosen_and_shown_as_such() {
     let app = TestApp::spawn().await;
-    let b = crate::admin::staff(&app, "mia@shop.example", "marketer").await;
+    let b = crate::helpers::browser::staff(&app, "mia@shop.example", "marketer").await;
     let text = "Ich bin volljährig und möchte Angebote mit alkoholischen Getränken erhalten.";
     let (status, body, _) = b
         .submit(
@@ -532,7 +532,7 @@ async fn the_public_pages_generic_errors_speak_the_customers_language_and_the_da
     assert_eq!(app.count("profiles"), 0, "nothing was written");
 
     // The dashboard and the API keep their own answers.
-    let b = crate::admin::staff(&app, "mia@shop.example", "marketer").await;
+    let b = crate::helpers::browser::staff(&app, "mia@shop.example", "marketer").await;
     let (status, body, _) = b.get("/admin/no/such/page?lang=de").await;
     assert!(
         status == 404 && body.contains("There is no dashboard page at this address"),
@@ -552,7 +552,7 @@ async fn the_public_pages_generic_errors_speak_the_customers_language_and_the_da
 #[tokio::test]
 async fn invalid_translations_and_forged_wordings_get_422_and_write_nothing() {
     let app = TestApp::spawn().await;
-    let b = crate::admin::staff(&app, "mia@shop.example", "marketer").await;
+    let b = crate::helpers::browser::staff(&app, "mia@shop.example", "marketer").await;
     let own = "I agree to receive the newsletter by email, with news, offers and updates. I can withdraw this consent at any time with the unsubscribe link in every email.";
     let long = "x".repeat(5001);
     let cases: [(&str, &str, &str, &str); 3] = [

@@ -1,6 +1,6 @@
 //! Staff on a profile: changing a value with a reason, stale forms, and the right to erasure.
 
-use crate::admin::{Browser, PASSWORD, staff, staff_user};
+use crate::helpers::browser::{Browser, PASSWORD, staff, staff_user};
 use crate::helpers::*;
 
 fn profile_id(app: &TestApp, email: &str) -> i64 {
@@ -22,7 +22,7 @@ async fn consent_form(b: &Browser, id: i64) -> Vec<(String, String)> {
         }
         form.push(("was".to_string(), was.clone()));
     }
-    form.push(("csrf_token".into(), crate::admin::csrf(&page)));
+    form.push(("csrf_token".into(), crate::helpers::browser::csrf(&page)));
     form
 }
 
@@ -31,11 +31,6 @@ fn tick(form: &mut Vec<(String, String)>, key: &str, on: bool) {
     if on {
         form.push(("agreement".into(), key.into()));
     }
-}
-
-async fn post(b: &Browser, path: &str, form: &[(String, String)]) -> (u16, String, Option<String>) {
-    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    b.post(path, &form).await
 }
 
 fn value(app: &TestApp, id: i64, key: &str) -> String {
@@ -64,7 +59,7 @@ async fn staff_change_a_value_with_a_reason_and_never_overwrite_a_change_they_di
     // No reason: nothing saved, the form says why next to the field.
     let mut form = consent_form(&b, id).await;
     tick(&mut form, "sms_agreement", true);
-    let (status, page, _) = post(&b, &path, &form).await;
+    let (status, page, _) = b.post_owned(&path, &form).await;
     assert_eq!(status, 422, "{page}");
     assert!(
         page.contains("Say why") && page.contains("aria-invalid=\"true\""),
@@ -74,7 +69,7 @@ async fn staff_change_a_value_with_a_reason_and_never_overwrite_a_change_they_di
 
     // With a reason: applied through the one write path, source admin:<email>, reason in the ledger.
     form.push(("reason".into(), "Asked us by phone on 3 May".into()));
-    let (status, _, location) = post(&b, &path, &form).await;
+    let (status, _, location) = b.post_owned(&path, &form).await;
     assert_eq!(status, 303);
     assert_eq!(location, Some(format!("/admin/profiles/{id}?done=saved")));
     assert_eq!(value(&app, id, "sms_agreement"), "enabled");
@@ -104,7 +99,7 @@ async fn staff_change_a_value_with_a_reason_and_never_overwrite_a_change_they_di
     assert_eq!(app.one_click(&mail.unsubscribe_url()).await, 200);
     tick(&mut stale, "push_agreement", true);
     stale.push(("reason".into(), "Requested in the shop".into()));
-    let (status, _, _) = post(&b, &path, &stale).await;
+    let (status, _, _) = b.post_owned(&path, &stale).await;
     assert_eq!(status, 303);
     assert_eq!(
         value(&app, id, "newsletter_agreement"),
@@ -134,7 +129,7 @@ async fn staff_change_a_value_with_a_reason_and_never_overwrite_a_change_they_di
     tick(&mut stale, "sms_agreement", false);
     tick(&mut stale, "newsletter_agreement", true);
     stale.push(("reason".into(), "Typed in from a paper form".into()));
-    let (status, page, _) = post(&b, &path, &stale).await;
+    let (status, page, _) = b.post_owned(&path, &stale).await;
     assert_eq!(status, 409, "{page}");
     assert!(
         page.contains("Nothing was saved: Email newsletter changed"),
@@ -149,7 +144,7 @@ async fn staff_change_a_value_with_a_reason_and_never_overwrite_a_change_they_di
     // An unchanged form records nothing; a forged agreement key is a clear 400.
     let before = app.count("consent_events");
     let form = consent_form(&b, id).await;
-    let (status, _, location) = post(&b, &path, &form).await;
+    let (status, _, location) = b.post_owned(&path, &form).await;
     assert_eq!(
         (status, location),
         (303, Some(format!("/admin/profiles/{id}?done=unchanged")))
@@ -157,14 +152,14 @@ async fn staff_change_a_value_with_a_reason_and_never_overwrite_a_change_they_di
     assert_eq!(app.count("consent_events"), before);
     let mut forged = consent_form(&b, id).await;
     forged.push(("was".into(), "no_such_agreement:enabled".into()));
-    assert_eq!(post(&b, &path, &forged).await.0, 400);
+    assert_eq!(b.post_owned(&path, &forged).await.0, 400);
     // Without the CSRF token: 403.
     let form: Vec<(String, String)> = consent_form(&b, id)
         .await
         .into_iter()
         .filter(|(k, _)| k != "csrf_token")
         .collect();
-    assert_eq!(post(&b, &path, &form).await.0, 403);
+    assert_eq!(b.post_owned(&path, &form).await.0, 403);
     assert!(app.cli(&["ledger", "verify"]).status.success());
 }
 
@@ -425,7 +420,7 @@ async fn staff_changes_and_erasure_race_the_person_and_each_other() {
     let confirm = pending.link(&format!("{}/confirm/", app.base)).unwrap();
     let kim = profile_id(&app, "kim@example.com");
     let (_, page, _) = b.get(&format!("/admin/profiles/{kim}")).await;
-    let token = crate::admin::csrf(&page);
+    let token = crate::helpers::browser::csrf(&page);
     let erase_url = app.url(&format!("/admin/profiles/{kim}/erase"));
     let mut set = tokio::task::JoinSet::new();
     for i in 0..100 {

@@ -62,10 +62,10 @@ fn ledger_and_value(app: &TestApp, email: &str) -> (Vec<(String, String)>, Strin
         .into_iter()
         .map(|e| (e.event.value, e.event.source))
         .collect();
-    let value = consents::for_profile(&mut c, p.id)
+    let value = consents::for_profile(&mut c, assent::domain::ProfileId(p.id))
         .unwrap()
         .into_iter()
-        .map(|c| c.value)
+        .map(|c| c.value.to_string())
         .next()
         .unwrap_or_else(|| "disabled".into());
     (events, value)
@@ -269,12 +269,15 @@ async fn every_write_path_at_once_on_one_profile_keeps_one_consistent_ledger() {
         );
         last.insert(e.event.agreement_key.clone(), e.event.value.clone());
     }
-    for current in consents::for_profile(&mut c, p.id).unwrap() {
+    for current in consents::for_profile(&mut c, assent::domain::ProfileId(p.id)).unwrap() {
         let key = events
             .iter()
             .find(|e| e.event.agreement_id == current.agreement_id)
             .unwrap();
-        assert_eq!(Some(&current.value), last.get(&key.event.agreement_key));
+        assert_eq!(
+            Some(&current.value.to_string()),
+            last.get(&key.event.agreement_key)
+        );
     }
     let out = app.cli(&["ledger", "verify"]);
     assert!(

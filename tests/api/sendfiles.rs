@@ -2,8 +2,8 @@
 //! "changed only" sends only what changed since the last success, a failed run is retried and never
 //! counted a success, the schedule runs by itself, and two nodes never run one schedule twice.
 
+use crate::helpers::receiver::{Receiver, Reply};
 use crate::helpers::*;
-use crate::receiver::{Receiver, Reply};
 use serde_json::json;
 
 /// Runs `assent` on the test's database off this (single-threaded) runtime, so the in-process server
@@ -296,9 +296,9 @@ async fn due_schedules_run_by_themselves_once_even_with_two_nodes() {
 #[tokio::test]
 async fn an_admin_schedules_and_runs_a_send_file_in_the_dashboard() {
     let app = TestApp::allowing_private_targets().await;
-    let marketer = crate::admin::staff(&app, "m@example.com", "marketer").await;
+    let marketer = crate::helpers::browser::staff(&app, "m@example.com", "marketer").await;
     assert_eq!(marketer.get("/admin/sendfiles").await.0, 403);
-    let admin = crate::admin::staff(&app, "admin@example.com", "admin").await;
+    let admin = crate::helpers::browser::staff(&app, "admin@example.com", "admin").await;
     people(
         &app,
         json!([{"email": "ann@example.com", "agreements": {"email": true}}]),
@@ -368,10 +368,14 @@ async fn an_admin_schedules_and_runs_a_send_file_in_the_dashboard() {
 }
 
 /// A signed-in admin to share between simultaneous requests, with the CSRF token of the send-files page.
-async fn admin_with_token(app: &TestApp) -> (std::sync::Arc<crate::admin::Browser>, String) {
-    let admin = std::sync::Arc::new(crate::admin::staff(app, "admin@example.com", "admin").await);
+async fn admin_with_token(
+    app: &TestApp,
+) -> (std::sync::Arc<crate::helpers::browser::Browser>, String) {
+    let admin = std::sync::Arc::new(
+        crate::helpers::browser::staff(app, "admin@example.com", "admin").await,
+    );
     let (_, page, _) = admin.get("/admin/sendfiles").await;
-    let token = crate::admin::csrf(&page);
+    let token = crate::helpers::browser::csrf(&page);
     (admin, token)
 }
 

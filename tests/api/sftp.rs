@@ -67,7 +67,7 @@ async fn an_sftp_send_file_writes_the_export_and_pins_the_host_key() {
     let pinned = fingerprint(&sshd.host_key());
     let (_, listed) = cli(&app, &["sendfile", "list"], &[]).await;
     assert!(listed.contains(&format!("host key {pinned}")), "{listed}");
-    let admin = crate::admin::staff(&app, "admin@example.com", "admin").await;
+    let admin = crate::helpers::browser::staff(&app, "admin@example.com", "admin").await;
     let (_, page, _) = admin.get("/admin/sendfiles").await;
     assert!(page.contains(&pinned), "{page}");
 

@@ -2,8 +2,8 @@
 
 use crate::helpers::*;
 use assent::consent::signup::{Signup, record_batch};
-use assent::consent::write_tx;
 use assent::db::models::{optin_requests, profiles};
+use assent::db::write_tx;
 use assent::domain::{Email, Signer};
 
 fn signup(signer: &Signer, email: &str, agreements: Vec<(i64, i32)>) -> Signup {

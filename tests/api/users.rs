@@ -1,7 +1,7 @@
 //! The Users page and `assent admin password|disable|enable`: creating staff with the same rules as
 //! `assent admin create`, and disabling or a new password ending that user's sessions everywhere.
 
-use crate::admin::{Browser, PASSWORD, csrf, signed_in, staff_user};
+use crate::helpers::browser::{Browser, PASSWORD, csrf, signed_in, staff_user};
 use crate::helpers::*;
 
 const NEW_PASSWORD: &str = "purple walrus under seven bridges";

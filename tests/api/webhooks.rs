@@ -3,8 +3,8 @@
 //! Retry-After, 410, timeouts and dropped connections, excluded sources and the integration echo rule,
 //! secret rotation, a killed server, and the command line.
 
+use crate::helpers::receiver::{Receiver, Reply};
 use crate::helpers::*;
-use crate::receiver::{Receiver, Reply};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::time::Duration;
@@ -124,7 +124,7 @@ async fn a_thousand_changes_arrive_signed_once_each_and_in_order_per_profile_whi
     assert!(failed > 150, "about 30% of requests failed ({failed})");
     assert_eq!(app.count("outbox WHERE dead_at IS NOT NULL"), 0);
     // Each message once as far as the receiver's log of firsts goes, and per person in ledger order.
-    let mut first: Vec<&crate::receiver::Got> = Vec::new();
+    let mut first: Vec<&crate::helpers::receiver::Got> = Vec::new();
     let mut ids = std::collections::HashSet::new();
     for g in &got {
         if ids.insert(g.id.clone()) {
@@ -559,9 +559,9 @@ async fn an_admin_manages_an_endpoint_and_its_deliveries_in_the_dashboard() {
         ..Options::default()
     })
     .await;
-    let marketer = crate::admin::staff(&app, "m@example.com", "marketer").await;
+    let marketer = crate::helpers::browser::staff(&app, "m@example.com", "marketer").await;
     assert_eq!(marketer.get("/admin/webhooks").await.0, 403);
-    let admin = crate::admin::staff(&app, "admin@example.com", "admin").await;
+    let admin = crate::helpers::browser::staff(&app, "admin@example.com", "admin").await;
     let (status, page, _) = admin
         .submit(
             "/admin/webhooks",

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 pub struct AdminUser {
     pub id: i64,
     pub email: String,
-    pub role: String,
+    pub role: crate::domain::Role,
     pub password_hash: String,
     pub password_changed_at: NaiveDateTime,
     pub disabled_at: Option<NaiveDateTime>,

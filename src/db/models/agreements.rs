@@ -41,6 +41,11 @@ impl Agreement {
         1i64 << self.mask_bit
     }
 
+    /// The bit of the agreement `key` in `catalog`, for audience rules (`Rule::new`).
+    pub fn bit_of(catalog: &[Agreement], key: &str) -> Option<i64> {
+        catalog.iter().find(|a| a.key == key).map(Agreement::bit)
+    }
+
     pub fn active(&self) -> bool {
         self.archived_at.is_none()
     }

@@ -49,20 +49,6 @@ pub struct ApiKey {
     pub revoked_at: Option<chrono::NaiveDateTime>,
 }
 
-/// A key's name as it appears in the ledger (`api:<name>`), or what is wrong with it.
-pub fn check_name(name: &str) -> Result<&str, String> {
-    let name = name.trim();
-    if name.is_empty()
-        || name.len() > 64
-        || !name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-    {
-        return Err("Use 1 to 64 letters, digits, '-', '_' or '.' (it appears in the ledger as api:<name>).".into());
-    }
-    Ok(name)
-}
-
 /// Every key, live ones first, newest first.
 pub fn all(conn: &mut DbConn) -> QueryResult<Vec<ApiKey>> {
     api_keys::table

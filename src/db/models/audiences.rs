@@ -1,9 +1,9 @@
 //! Saved audiences: a name for "profiles with all of / any of / none of these agreements enabled".
 
-use crate::audiences::{Match, Rule};
 use crate::db::DbConn;
 use crate::db::models::agreements::Agreement;
 use crate::db::schema::audiences;
+use crate::domain::audience::{Match, Rule};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -29,7 +29,9 @@ impl Audience {
     }
 
     pub fn rule(&self, catalog: &[Agreement]) -> Result<Rule, String> {
-        Rule::new(Match::parse(&self.rule)?, &self.keys(), catalog)
+        Rule::new(Match::parse(&self.rule)?, &self.keys(), |k| {
+            Agreement::bit_of(catalog, k)
+        })
     }
 }
 

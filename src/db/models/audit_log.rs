@@ -21,19 +21,18 @@ pub struct Entry {
 
 pub fn record(
     conn: &mut DbConn,
-    actor: &str,
+    by: &crate::domain::Actor,
     action: &str,
     subject: &str,
     detail: Option<&str>,
-    ip: Option<&str>,
 ) -> QueryResult<()> {
     diesel::insert_into(audit_log::table)
         .values((
-            audit_log::actor.eq(actor),
+            audit_log::actor.eq(&by.name),
             audit_log::action.eq(action),
             audit_log::subject.eq(subject),
             audit_log::detail.eq(detail),
-            audit_log::ip.eq(ip),
+            audit_log::ip.eq(by.ip.as_deref()),
             audit_log::at.eq(crate::db::now()),
         ))
         .execute(conn)?;

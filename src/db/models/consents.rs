@@ -1,5 +1,6 @@
 use crate::db::DbConn;
 use crate::db::schema::consents;
+use crate::domain::{AgreementId, ConsentValue, ProfileId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -8,28 +9,25 @@ use diesel::prelude::*;
 pub struct Consent {
     pub profile_id: i64,
     pub agreement_id: i64,
-    pub value: String,
+    pub value: ConsentValue,
     pub version: i32,
     pub occurred_at: NaiveDateTime,
 }
 
 impl Consent {
     pub fn is_enabled(&self) -> bool {
-        self.value == "enabled"
+        self.value == ConsentValue::Enabled
     }
 }
 
 /// The value a current-value row stands for: a value never set is disabled.
-pub fn held(row: Option<&Consent>) -> crate::domain::ConsentValue {
-    match row {
-        Some(c) if c.is_enabled() => crate::domain::ConsentValue::Enabled,
-        _ => crate::domain::ConsentValue::Disabled,
-    }
+pub fn held(row: Option<&Consent>) -> ConsentValue {
+    row.map_or(ConsentValue::Disabled, |c| c.value)
 }
 
-pub fn for_profile(conn: &mut DbConn, profile_id: i64) -> QueryResult<Vec<Consent>> {
+pub fn for_profile(conn: &mut DbConn, profile_id: ProfileId) -> QueryResult<Vec<Consent>> {
     consents::table
-        .filter(consents::profile_id.eq(profile_id))
+        .filter(consents::profile_id.eq(profile_id.0))
         .select(Consent::as_select())
         .load(conn)
 }
@@ -48,7 +46,7 @@ pub fn put(conn: &mut DbConn, row: &Consent, exists: bool) -> QueryResult<()> {
     if exists {
         diesel::update(consents::table.find((row.profile_id, row.agreement_id)))
             .set((
-                consents::value.eq(&row.value),
+                consents::value.eq(row.value),
                 consents::version.eq(row.version),
                 consents::occurred_at.eq(row.occurred_at),
             ))
@@ -65,11 +63,11 @@ pub fn put(conn: &mut DbConn, row: &Consent, exists: bool) -> QueryResult<()> {
 /// again, later, and an older report arriving afterwards must not count as newer.
 pub fn advance(
     conn: &mut DbConn,
-    profile_id: i64,
-    agreement_id: i64,
+    profile_id: ProfileId,
+    agreement_id: AgreementId,
     to: NaiveDateTime,
 ) -> QueryResult<()> {
-    diesel::update(consents::table.find((profile_id, agreement_id)))
+    diesel::update(consents::table.find((profile_id.0, agreement_id.0)))
         .filter(consents::occurred_at.lt(to))
         .set(consents::occurred_at.eq(to))
         .execute(conn)?;
@@ -141,7 +139,7 @@ pub fn upsert_many(conn: &mut DbConn, rows: &[Consent]) -> QueryResult<()> {
                 json.row()
                     .int(r.profile_id)
                     .int(r.agreement_id)
-                    .text(&r.value)
+                    .text(r.value.as_str())
                     .int(r.version.into())
                     .time(r.occurred_at);
             }

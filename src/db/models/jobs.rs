@@ -49,6 +49,7 @@ pub struct NewJob<'a> {
 }
 
 pub fn create(conn: &mut DbConn, job: &NewJob) -> QueryResult<i64> {
+    crate::db::tx::wake_after_commit(crate::db::tx::Lane::Jobs);
     diesel::insert_into(jobs::table)
         .values(job)
         .returning(jobs::id)
@@ -210,6 +211,9 @@ pub fn set_status(
             jobs::finished_at.eq(finished),
         ))
         .execute(conn)?;
+    if n == 1 && to == "queued" {
+        crate::db::tx::wake_after_commit(crate::db::tx::Lane::Jobs);
+    }
     Ok(n == 1)
 }
 

@@ -3,6 +3,7 @@
 
 use crate::db::DbConn;
 use crate::db::schema::outbox;
+use crate::db::tx::{Lane as Wake, wake_after_commit};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Text, Timestamp};
@@ -109,6 +110,12 @@ pub struct Claimed {
 pub fn enqueue(conn: &mut DbConn, rows: &[Entry]) -> QueryResult<usize> {
     if rows.is_empty() {
         return Ok(0);
+    }
+    if rows.iter().any(|r| r.endpoint_id.is_none()) {
+        wake_after_commit(Wake::Email);
+    }
+    if rows.iter().any(|r| r.endpoint_id.is_some()) {
+        wake_after_commit(Wake::Webhooks);
     }
     match conn {
         // One array per column: one prepared statement whatever the batch size (see `profiles::upsert_many`).
@@ -542,6 +549,12 @@ pub fn revive(
         }
         q.load(conn)?
     };
+    if !ids.is_empty() {
+        wake_after_commit(match lane {
+            Lane::Email => Wake::Email,
+            Lane::Webhook(_) => Wake::Webhooks,
+        });
+    }
     let mut n = 0;
     for chunk in ids.chunks(crate::db::IN_LIST) {
         n += diesel::update(outbox::table.filter(outbox::id.eq_any(chunk)))

@@ -67,8 +67,8 @@ pub struct Upserted {
 }
 
 impl Upserted {
-    pub fn allowance(&self) -> crate::consent::throttle::Allowance {
-        crate::consent::throttle::Allowance {
+    pub fn allowance(&self) -> crate::domain::allowance::Allowance {
+        crate::domain::allowance::Allowance {
             mails: self.form_mails,
             window: self.form_mail_window,
         }
@@ -402,10 +402,10 @@ pub fn find_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<Profi
 /// Takes the profile's write lock for the rest of the transaction (a row lock on PostgreSQL; SQLite
 /// write transactions are already exclusive). Returns false when the profile does not exist or was
 /// erased.
-pub fn lock(conn: &mut DbConn, id: i64) -> QueryResult<bool> {
+pub fn lock(conn: &mut DbConn, id: crate::domain::ProfileId) -> QueryResult<bool> {
     let n = diesel::update(
         profiles::table
-            .find(id)
+            .find(id.0)
             .filter(profiles::erased_at.is_null()),
     )
     .set(profiles::id.eq(profiles::id))
@@ -453,11 +453,11 @@ pub fn blank(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<()> {
     Ok(())
 }
 
-/// Stores what is left of a profile's allowance of form emails (see `consent::throttle`).
+/// Stores what is left of a profile's allowance of form emails (see `domain::allowance`).
 pub fn set_allowance(
     conn: &mut DbConn,
     id: i64,
-    allowance: crate::consent::throttle::Allowance,
+    allowance: crate::domain::allowance::Allowance,
 ) -> QueryResult<()> {
     diesel::update(profiles::table.find(id))
         .set((
@@ -504,4 +504,113 @@ pub fn masks_of(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, i64)>> 
         .filter(profiles::id.eq_any(ids))
         .select((profiles::id, profiles::consent_mask))
         .load(conn)
+}
+
+/// The profiles an audience rule holds, as a filter for a `profiles` query (both engines have `&` on
+/// 64-bit integers).
+pub fn in_audience(
+    rule: &crate::domain::audience::Rule,
+) -> diesel::expression::SqlLiteral<diesel::sql_types::Bool> {
+    use crate::domain::audience::Match;
+    let m = rule.mask;
+    diesel::dsl::sql(&match rule.how {
+        Match::All => format!("(profiles.consent_mask & {m}) = {m}"),
+        Match::Any => format!("(profiles.consent_mask & {m}) <> 0"),
+        Match::None => format!("(profiles.consent_mask & {m}) = 0"),
+    })
+}
+
+/// The id of the `n`th profile (erased ones too) after id `after`, in id order: where a chunk of `n`
+/// ends; `None` when fewer are left.
+pub fn nth_id_after(conn: &mut DbConn, after: i64, n: i64) -> QueryResult<Option<i64>> {
+    profiles::table
+        .filter(profiles::id.gt(after))
+        .order(profiles::id)
+        .select(profiles::id)
+        .offset(n - 1)
+        .first::<i64>(conn)
+        .optional()
+}
+
+/// What a row of the CSV export needs of a profile.
+pub struct ExportRow {
+    pub id: i64,
+    /// email, customId, phone, firstName, lastName
+    pub texts: [Option<String>; 5],
+    pub confirmed: bool,
+    pub mask: i64,
+    pub created: Stamp,
+    pub updated: Stamp,
+}
+
+/// A profile's time as the engine gives it most cheaply: SQLite stores text (`YYYY-MM-DD HH:MM:SS…`,
+/// which chrono would parse slowly), PostgreSQL sends 8 binary bytes.
+pub enum Stamp {
+    Stored(String),
+    At(chrono::NaiveDateTime),
+}
+
+/// The live profiles with ids in `(after, upto]` that `rule` holds (changed after `changed_since`), in
+/// id order, for the CSV export.
+pub fn export_page(
+    conn: &mut DbConn,
+    after: i64,
+    upto: i64,
+    rule: Option<crate::domain::audience::Rule>,
+    changed_since: Option<NaiveDateTime>,
+) -> QueryResult<Vec<ExportRow>> {
+    // The same keyset query on both engines; only the time columns' types differ (see `Stamp`).
+    macro_rules! keyset {
+        ($created:expr, $updated:expr, $stamp:path) => {{
+            let mut q = profiles::table
+                .filter(profiles::id.gt(after))
+                .filter(profiles::id.le(upto))
+                .filter(profiles::erased_at.is_null())
+                .order(profiles::id)
+                .select((
+                    profiles::id,
+                    (
+                        profiles::email,
+                        profiles::custom_id,
+                        profiles::phone,
+                        profiles::first_name,
+                        profiles::last_name,
+                    ),
+                    profiles::email_confirmed_at.is_not_null(),
+                    profiles::consent_mask,
+                    $created,
+                    $updated,
+                ))
+                .into_boxed();
+            if let Some(rule) = rule {
+                q = q.filter(in_audience(&rule));
+            }
+            if let Some(t) = changed_since {
+                q = q.filter(profiles::updated_at.gt(t));
+            }
+            Ok(q.load(conn)?
+                .into_iter()
+                .map(
+                    |(id, (a, b, c, d, e), confirmed, mask, created, updated)| ExportRow {
+                        id,
+                        texts: [a, b, c, d, e],
+                        confirmed,
+                        mask,
+                        created: $stamp(created),
+                        updated: $stamp(updated),
+                    },
+                )
+                .collect())
+        }};
+    }
+    use diesel::dsl::sql;
+    use diesel::sql_types::Text;
+    match conn {
+        DbConn::Sqlite(_) => keyset!(
+            sql::<Text>("created_at"),
+            sql::<Text>("updated_at"),
+            Stamp::Stored
+        ),
+        DbConn::Pg(_) => keyset!(profiles::created_at, profiles::updated_at, Stamp::At),
+    }
 }

@@ -2,17 +2,17 @@
 
 use super::{private, see_other};
 use crate::audiences::Histogram;
-use crate::auth::Staff;
+use crate::consent::catalog;
 use crate::db::models::agreements::{self, Agreement, Version};
 use crate::db::models::optin_requests;
-use crate::domain::{AgreementKey, single_line};
-use crate::error::{PageError, html};
-use crate::routes::{AppState, Form};
+use crate::domain::{Actor, AgreementKey, Channel, single_line};
+use crate::routes::edge::Staff;
+use crate::routes::edge::error::{PageError, html};
+use crate::routes::edge::{AppState, Form};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-const CHANNELS: [&str; 4] = ["email", "sms", "push", "other"];
 const MAX_TEXT: usize = 5000;
 
 #[derive(Template)]
@@ -88,7 +88,7 @@ impl FormPage {
     }
 
     fn channels(&self) -> &'static [&'static str] {
-        &CHANNELS
+        &Channel::NAMES
     }
 
     /// Title and text from a submitted form, checked whole; errors land next to their fields.
@@ -208,13 +208,13 @@ pub async fn create(
             )
         })
         .ok();
-    // `/admin/agreements/new` is the page for creating one, so an agreement keyed `new` could never be opened.
-    if raw_key == "new" {
+    if AgreementKey::is_reserved(raw_key) {
         page.key_error = Some("The key new is reserved by the dashboard; choose another.".into());
     }
     let channel = form.get("channel").unwrap_or("");
     page.channel = channel.chars().take(20).collect();
-    if !CHANNELS.contains(&channel) {
+    let channel = Channel::parse(channel);
+    if channel.is_none() {
         page.channel_error =
             Some("Choose how people are reached: email, SMS, push or other.".into());
     }
@@ -224,27 +224,26 @@ pub async fn create(
     if !crate::i18n::Lang::find(language).is_some_and(|l| l.code() == language) {
         page.language_error = Some("Choose the language the consent text is written in.".into());
     }
-    let Some(key) = key.filter(|_| !page.has_errors()) else {
+    let (Some(key), Some(channel)) = (key.filter(|_| !page.has_errors()), channel) else {
         return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &page)));
     };
-    let (title, channel, language, text) = (
-        page.title.clone(),
-        page.channel.clone(),
-        page.language.clone(),
-        page.text.clone(),
+    let (title, language, text) = (page.title.clone(), page.language.clone(), page.text.clone());
+    let (k, by) = (
+        key.clone(),
+        Actor::from(page.staff.as_ref().expect("a signed-in staff member")),
     );
-    let k = key.to_string();
-    let who = page.staff.clone().expect("a signed-in staff member");
-    let created = super::write(&state, move |c| {
-        let now = crate::db::now();
-        let created = agreements::create(c, &k, &title, &channel, (&language, &text), now)?;
-        if let agreements::Created::Id(_) = created {
-            let detail = format!("{title:?}, text in {language}");
-            who.audit(c, "agreement.create", &k, Some(&detail))?;
-        }
-        Ok(created)
-    })
-    .await?;
+    let created = state
+        .db(move |c| {
+            let new = catalog::NewAgreement {
+                key: &k,
+                title: &title,
+                channel,
+                language: &language,
+                text: &text,
+            };
+            Ok(catalog::create(c, &new, &by)?)
+        })
+        .await?;
     match created {
         agreements::Created::Id(_) => {}
         agreements::Created::KeyTaken => {
@@ -354,29 +353,19 @@ pub async fn update(
                     .map(|t| (t.code.clone(), t.title.clone(), t.text.clone())),
             )
             .collect();
-    let (who, k) = (
-        page.staff.clone().expect("a signed-in staff member"),
+    let (by, k) = (
+        Actor::from(page.staff.as_ref().expect("a signed-in staff member")),
         key.to_string(),
     );
-    let detail = super::write(&state, move |c| {
-        let texts: Vec<agreements::TextIn> = texts
-            .iter()
-            .map(|(l, title, text)| (l.as_str(), title.as_str(), text.as_str()))
-            .collect();
-        let outcome = agreements::edit(c, id, &title, &texts, crate::db::now())?;
-        let mut detail = format!("title {title:?}");
-        for (language, done) in outcome {
-            match done {
-                agreements::Reworded::Unchanged => {}
-                agreements::Reworded::Retitled => detail += &format!(", {language} title"),
-                agreements::Reworded::Version(v) => detail += &format!(", {language} version {v}"),
-                agreements::Reworded::Removed => detail += &format!(", {language} text removed"),
-            }
-        }
-        who.audit(c, "agreement.edit", &k, Some(&detail))?;
-        Ok(detail)
-    })
-    .await?;
+    let detail = state
+        .db(move |c| {
+            let texts: Vec<agreements::TextIn> = texts
+                .iter()
+                .map(|(l, title, text)| (l.as_str(), title.as_str(), text.as_str()))
+                .collect();
+            Ok(catalog::edit(c, id, &k, &title, &texts, &by)?)
+        })
+        .await?;
     state.catalog.invalidate();
     tracing::info!(agreement = %key, %detail, "agreement edited");
     Ok(see_other(format!("/admin/agreements/{key}?saved=1")))
@@ -402,16 +391,10 @@ pub async fn reorder(
         }
     };
     let (a, _) = find(&state, &key).await?;
-    let (id, k) = (a.id, key.to_string());
-    super::write(&state, move |c| {
-        // Already first (or last): nothing moves and nothing is audited.
-        if agreements::move_one(c, id, up)? {
-            let way = if up { "up" } else { "down" };
-            staff.audit(c, "agreement.move", &k, Some(way))?;
-        }
-        Ok(())
-    })
-    .await?;
+    let (id, k, by) = (a.id, key.to_string(), Actor::from(&staff));
+    state
+        .db(move |c| Ok(catalog::reorder(c, id, &k, up, &by)?))
+        .await?;
     state.catalog.invalidate();
     Ok(see_other(format!("/admin/agreements#agreement-{key}")))
 }
@@ -425,15 +408,10 @@ pub async fn archive(
 ) -> Result<HttpResponse, PageError> {
     staff.form(&req, body).await?;
     let (a, _) = find(&state, &key).await?;
-    let (id, k) = (a.id, key.to_string());
-    super::write(&state, move |c| {
-        // Archiving twice is harmless and audited once.
-        if agreements::archive(c, id, crate::db::now())? {
-            staff.audit(c, "agreement.archive", &k, None)?;
-        }
-        Ok(())
-    })
-    .await?;
+    let (id, k, by) = (a.id, key.to_string(), Actor::from(&staff));
+    state
+        .db(move |c| Ok(catalog::archive(c, id, &k, &by)?))
+        .await?;
     state.catalog.invalidate();
     tracing::info!(agreement = %key, "agreement archived");
     Ok(see_other(format!("/admin/agreements/{key}?saved=1")))

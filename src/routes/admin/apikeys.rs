@@ -2,10 +2,11 @@
 //! revoke. The same keys as `assent apikey create`.
 
 use super::{private, see_other};
-use crate::auth::Staff;
 use crate::db::models::api_keys::{self, ApiKey};
-use crate::error::{PageError, html};
-use crate::routes::{AppState, Form};
+use crate::domain::Actor;
+use crate::routes::edge::Staff;
+use crate::routes::edge::error::{PageError, html};
+use crate::routes::edge::{AppState, Form};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -54,7 +55,7 @@ pub async fn create(
 ) -> Result<HttpResponse, PageError> {
     let form = staff.form(&req, body).await?;
     let raw = form.get("name").unwrap_or("");
-    let name = match api_keys::check_name(raw) {
+    let name = match crate::domain::name::api_key(raw) {
         Ok(n) => n.to_string(),
         Err(e) => {
             let mut p = page(&state, staff).await?;
@@ -63,24 +64,18 @@ pub async fn create(
             return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &p)));
         }
     };
-    let (key, hash) = crate::routes::api::new_key();
-    let (who, n) = (staff.clone(), name.clone());
-    let made = super::write(&state, move |c| {
-        let made = api_keys::insert(c, &n, &hash)?.is_some();
-        if made {
-            who.audit(c, "apikey.create", &n, None)?;
-        }
-        Ok(made)
-    })
-    .await?;
+    let (by, n) = (Actor::from(&staff), name.clone());
+    let made = state
+        .db(move |c| Ok(crate::auth::api_keys::create(c, &n, &by)?))
+        .await?;
     let mut p = page(&state, staff).await?;
-    if !made {
+    let Some(key) = made else {
         p.name = name.clone();
         p.name_error = Some(format!(
             "A key named \u{201c}{name}\u{201d} already exists (names stay in the ledger); choose another."
         ));
         return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &p)));
-    }
+    };
     tracing::info!(key = %name, "API key created in the dashboard");
     // Shown in this answer only (no redirect, never cached): the key is not stored anywhere.
     p.created = Some((name, key));
@@ -96,14 +91,10 @@ pub async fn revoke(
 ) -> Result<HttpResponse, PageError> {
     staff.form(&req, body).await?;
     let id = id.into_inner();
-    let revoked = super::write(&state, move |c| {
-        let name = api_keys::revoke(c, id, crate::db::now())?;
-        if let Some(n) = &name {
-            staff.audit(c, "apikey.revoke", n, None)?;
-        }
-        Ok(name)
-    })
-    .await?;
+    let by = Actor::from(&staff);
+    let revoked = state
+        .db(move |c| Ok(crate::auth::api_keys::revoke(c, id, &by)?))
+        .await?;
     match revoked {
         Some(_) => Ok(see_other("/admin/apikeys?done=revoked")),
         None => Err(PageError::NotFound(

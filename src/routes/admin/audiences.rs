@@ -3,13 +3,13 @@
 //! histogram of consent masks, so the page costs the same at any number of profiles.
 
 use super::private;
-use crate::audiences::{Histogram, Match, Rule};
-use crate::auth::Staff;
+use crate::audiences::{Histogram, Match, Rule, saved};
 use crate::db::models::agreements::Agreement;
 use crate::db::models::audiences::{self, Audience};
-use crate::domain::single_line;
-use crate::error::{PageError, html};
-use crate::routes::{AppState, Form};
+use crate::domain::{Actor, single_line};
+use crate::routes::edge::Staff;
+use crate::routes::edge::error::{PageError, html};
+use crate::routes::edge::{AppState, Form};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -99,7 +99,7 @@ async fn build(
         }
         if page.choice_error.is_none() {
             let keys: Vec<&str> = page.chosen.iter().map(String::as_str).collect();
-            match Rule::new(page.how, &keys, &catalog) {
+            match Rule::new(page.how, &keys, |k| Agreement::bit_of(&catalog, k)) {
                 Ok(r) => {
                     page.count = Some(histogram.count(&r));
                     rule = Some(r);
@@ -158,17 +158,13 @@ pub async fn save(
         return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &page)));
     };
     let (how, keys) = (page.how, page.chosen.clone());
-    let n = name.clone();
-    let saved = super::write(&state, move |c| {
-        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-        let id = audiences::insert(c, &n, how, &keys, &staff.actor())?;
-        if id.is_some() {
-            let detail = format!("{} {}", how.as_str(), keys.join(","));
-            staff.audit(c, "audience.create", &n, Some(&detail))?;
-        }
-        Ok(id)
-    })
-    .await?;
+    let (n, by) = (name.clone(), Actor::from(&staff));
+    let saved = state
+        .db(move |c| {
+            let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+            Ok(saved::save(c, &n, how, &keys, &by)?)
+        })
+        .await?;
     if saved.is_none() {
         page.name_error = Some(format!(
             "An audience named \u{201c}{name}\u{201d} already exists; choose another name."
@@ -187,14 +183,8 @@ pub async fn delete(
 ) -> Result<HttpResponse, PageError> {
     staff.form(&req, body).await?;
     let id = id.into_inner();
-    let gone = super::write(&state, move |c| {
-        let Some(name) = audiences::delete(c, id)? else {
-            return Ok(false);
-        };
-        staff.audit(c, "audience.delete", &name, None)?;
-        Ok(true)
-    })
-    .await?;
+    let by = Actor::from(&staff);
+    let gone = state.db(move |c| Ok(saved::delete(c, id, &by)?)).await?;
     if !gone {
         return Err(PageError::NotFound(
             "There is no saved audience with this id.".into(),

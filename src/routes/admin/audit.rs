@@ -1,10 +1,10 @@
 //! The audit log (admins only): what staff and operators changed, newest first.
 
 use super::private;
-use crate::auth::Staff;
 use crate::db::models::audit_log::{self, Entry};
-use crate::error::{PageError, html};
-use crate::routes::{AppState, Form};
+use crate::routes::edge::Staff;
+use crate::routes::edge::error::{PageError, html};
+use crate::routes::edge::{AppState, Form};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;

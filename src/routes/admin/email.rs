@@ -2,10 +2,11 @@
 //! a new round of attempts for dead letters, and the SMTP server's status with a live connection check.
 
 use super::{private, see_other};
-use crate::auth::Staff;
 use crate::db::models::outbox::{self, Lane, Listed, Shelf, Summary};
-use crate::error::{PageError, html};
-use crate::routes::{AppState, Form};
+use crate::domain::Actor;
+use crate::routes::edge::Staff;
+use crate::routes::edge::error::{PageError, html};
+use crate::routes::edge::{AppState, Form};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -122,20 +123,10 @@ async fn retry(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     staff.form(&req, body).await?;
-    let n = super::write(&state, move |c| {
-        let n = outbox::revive(c, Lane::Email, id, crate::db::now())?;
-        if n > 0 {
-            let subject = id.map_or("every dead letter".into(), |i| format!("email {i}"));
-            staff.audit(
-                c,
-                "email.retry",
-                &subject,
-                Some(&format!("{n} queued again")),
-            )?;
-        }
-        Ok(n)
-    })
-    .await?;
+    let by = Actor::from(&staff);
+    let n = state
+        .db(move |c| Ok(crate::mail::dead::retry(c, id, &by)?))
+        .await?;
     if n == 0 && id.is_some() {
         return Err(PageError::NotFound(
             "There is no dead letter with this id (it may have been retried already).".into(),
@@ -143,7 +134,6 @@ async fn retry(
     }
     if n > 0 {
         tracing::info!(emails = n, "dead letters queued again from the dashboard");
-        state.mail_wakeup.notify_one();
     }
     Ok(see_other(format!("/admin/email?status=queued&retried={n}")))
 }

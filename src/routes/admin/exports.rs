@@ -1,10 +1,11 @@
 //! CSV export from the dashboard (admins only).
 
 use super::private;
-use crate::auth::Staff;
 use crate::db::models::agreements::Agreement;
-use crate::error::{PageError, html};
-use crate::routes::AppState;
+use crate::domain::Actor;
+use crate::routes::edge::AppState;
+use crate::routes::edge::Staff;
+use crate::routes::edge::error::{PageError, html};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -32,9 +33,9 @@ pub async fn download(
     let export = crate::routes::api::exports::export_for(&req, &state)
         .await?
         .map_err(PageError::BadRequest)?;
-    let subject = req.query_string().to_string();
+    let (subject, by) = (req.query_string().to_string(), Actor::from(&staff));
     state
-        .db(move |c| Ok(staff.audit(c, "export.download", "profiles.csv", Some(&subject))?))
+        .db(move |c| Ok(crate::exports::record_download(c, &subject, &by)?))
         .await?;
     Ok(crate::exports::stream(state.pool.clone(), export))
 }

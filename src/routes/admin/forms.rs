@@ -3,12 +3,12 @@
 //! from the very same markup. A GET form: building changes nothing.
 
 use super::private;
-use crate::auth::Staff;
 use crate::db::models::agreements::Agreement;
 use crate::domain::single_line;
-use crate::error::{PageError, html};
 use crate::i18n::Lang;
-use crate::routes::{AppState, Form};
+use crate::routes::edge::Staff;
+use crate::routes::edge::error::{PageError, html};
+use crate::routes::edge::{AppState, Form};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;

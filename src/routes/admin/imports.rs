@@ -3,14 +3,15 @@
 //! The node that received the file runs the job (`imports::worker`); its error report downloads as CSV.
 
 use super::{private, see_other};
-use crate::auth::Staff;
 use crate::db::models::agreements::Agreement;
 use crate::db::models::jobs::{self, Job, JobRow};
-use crate::error::{PageError, html};
+use crate::domain::Actor;
 use crate::imports::map::{self, Target};
 use crate::imports::read::{Format, Record};
-use crate::imports::{Counts, KIND, Params};
-use crate::routes::AppState;
+use crate::imports::{Counts, KIND, Params, actions};
+use crate::routes::edge::AppState;
+use crate::routes::edge::Staff;
+use crate::routes::edge::error::{PageError, html};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -138,14 +139,22 @@ async fn small_field(field: &mut actix_multipart::Field) -> Result<String, PageE
     String::from_utf8(text).map_err(|_| PageError::BadRequest("A form field is not UTF-8.".into()))
 }
 
-/// The upload: the form's CSRF token (sent before the file), the format and delimiter, then the file,
-/// streamed to the data folder. Makes a draft job and shows its mapping page.
-pub async fn upload(
-    req: HttpRequest,
+/// What the upload form sent: its format and delimiter choices, and the file, saved in the data folder
+/// as (path, the name it had, bytes).
+struct Upload {
+    format: String,
+    delimiter: String,
+    saved: Option<(std::path::PathBuf, String, u64)>,
+}
+
+/// Reads the upload form: its CSRF token first (nothing else is read without it), the small fields, and
+/// the one file, streamed to `data_dir/imports`.
+async fn receive(
+    req: &HttpRequest,
     payload: web::Payload,
-    staff: Staff,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, PageError> {
+    staff: &Staff,
+    data_dir: &std::path::Path,
+) -> Result<Upload, PageError> {
     let mut form = actix_multipart::Multipart::new(req.headers(), payload);
     let (mut csrf_ok, mut format, mut delimiter) = (false, String::new(), String::new());
     let mut saved: Option<(std::path::PathBuf, String, u64)> = None;
@@ -156,9 +165,10 @@ pub async fn upload(
         let name = field.name().unwrap_or_default().to_string();
         match name.as_str() {
             "csrf_token" => {
-                csrf_ok = crate::auth::staff::same(&small_field(&mut field).await?, &staff.csrf);
+                staff.check_csrf(&small_field(&mut field).await?)?;
+                csrf_ok = true;
             }
-            _ if !csrf_ok => return Err(crate::auth::staff::csrf_refused()),
+            _ if !csrf_ok => return Err(crate::routes::edge::staff::csrf_refused()),
             "format" => format = small_field(&mut field).await?,
             "delimiter" => delimiter = small_field(&mut field).await?,
             "file" if saved.is_some() => {
@@ -181,13 +191,13 @@ pub async fn upload(
                     })
                     .filter(|n| !n.trim().is_empty())
                     .ok_or_else(|| refuse("Choose a file to import.".into()))?;
-                let dir = state.data_dir.join("imports");
+                let dir = data_dir.join("imports");
                 std::fs::create_dir_all(&dir).map_err(|e| {
                     PageError::Unexpected(anyhow::anyhow!("cannot create {}: {e}", dir.display()))
                 })?;
                 let path = dir.join(format!(
                     "upload-{}.{}",
-                    crate::auth::staff::new_token(),
+                    crate::domain::token::new_token(),
                     Format::of_name(&original).map_or("csv", |f| f.as_str())
                 ));
                 let result = save(&mut field, &path).await;
@@ -205,8 +215,28 @@ pub async fn upload(
         }
     }
     if !csrf_ok {
-        return Err(crate::auth::staff::csrf_refused());
+        return Err(crate::routes::edge::staff::csrf_refused());
     }
+    Ok(Upload {
+        format,
+        delimiter,
+        saved,
+    })
+}
+
+/// The upload: the form's CSRF token (sent before the file), the format and delimiter, then the file,
+/// streamed to the data folder. Makes a draft job and shows its mapping page.
+pub async fn upload(
+    req: HttpRequest,
+    payload: web::Payload,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let Upload {
+        format,
+        delimiter,
+        saved,
+    } = receive(&req, payload, &staff, &state.data_dir).await?;
     let Some((path, name, size)) = saved else {
         return Ok(private(html(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -221,7 +251,7 @@ pub async fn upload(
     };
     let delimiter = match delimiter.as_str() {
         "" | "auto" => Ok(None),
-        d => crate::imports::command::delimiter(d).map(Some),
+        d => crate::imports::delimiter(d).map(Some),
     };
     let (format, delimiter) = match (chosen, delimiter) {
         (Ok(f), Ok(d)) => (f, d),
@@ -257,26 +287,14 @@ pub async fn upload(
             &list_page(&state, staff, Some(format!("{name}: {e}"))).await?,
         )));
     }
-    let node = state.node.name.clone();
-    let who = staff.clone();
-    let id = super::write(&state, move |c| {
-        let now = crate::db::now();
-        let id = jobs::create(
-            c,
-            &jobs::NewJob {
-                kind: KIND,
-                params: &serde_json::to_string(&params).unwrap_or_default(),
-                status: "draft",
-                node: Some(&node),
-                created_by: &who.user.email,
-                created_at: now,
-                updated_at: now,
-            },
-        )?;
-        who.audit(c, "import.upload", &format!("job {id}"), Some(&params.name))?;
-        Ok(id)
-    })
-    .await?;
+    let (node, email, by) = (
+        state.node.name.clone(),
+        staff.user.email.clone(),
+        Actor::from(&staff),
+    );
+    let id = state
+        .db(move |c| Ok(actions::draft(c, &params, &node, &email, &by)?))
+        .await?;
     tracing::info!(job = id, bytes = size, "import file uploaded");
     Ok(see_other(format!("/admin/imports/{id}")))
 }
@@ -496,29 +514,15 @@ pub async fn start(
         let page = job_page(&state, staff, id, Some(mapping), consented_at, Some(e)).await?;
         return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &page)));
     }
-    let who = staff.clone();
-    let started = super::write(&state, move |c| {
-        let now = crate::db::now();
-        let json = serde_json::to_string(&params).unwrap_or_default();
-        let ok = jobs::set_params(c, id, &json, now)?
-            && jobs::set_status(c, id, &["draft"], "queued", now)?;
-        if ok {
-            let what = if params.dry_run {
-                "import.dry_run"
-            } else {
-                "import.start"
-            };
-            who.audit(c, what, &format!("job {id}"), Some(&params.name))?;
-        }
-        Ok(ok)
-    })
-    .await?;
+    let by = Actor::from(&staff);
+    let started = state
+        .db(move |c| Ok(actions::start(c, id, &params, &by)?))
+        .await?;
     if !started {
         return Err(PageError::NotFound(
             "This import has already been started or cancelled.".into(),
         ));
     }
-    state.import_wakeup.notify_one();
     Ok(see_other(format!("/admin/imports/{id}")))
 }
 
@@ -531,33 +535,12 @@ pub async fn cancel(
 ) -> Result<HttpResponse, PageError> {
     staff.form(&req, body).await?;
     let id = id.into_inner();
-    let who = staff.clone();
-    let cancelled = super::write(&state, move |c| {
-        let job = jobs::find(c, id)?.filter(|j| j.kind == KIND);
-        let ok = jobs::set_status(
-            c,
-            id,
-            &["draft", "queued", "running"],
-            "cancelled",
-            crate::db::now(),
-        )?;
-        if ok {
-            who.audit(c, "import.cancel", &format!("job {id}"), None)?;
-        }
-        Ok(ok.then_some(job).flatten())
-    })
-    .await?;
-    let Some(job) = cancelled else {
+    let by = Actor::from(&staff);
+    let cancelled = state.db(move |c| Ok(actions::cancel(c, id, &by)?)).await?;
+    if !cancelled {
         return Err(PageError::NotFound(
             "There is no open import with this number.".into(),
         ));
-    };
-    // A draft or queued job's file goes now; a running one's when its runner sees the cancellation.
-    if job.status != "running"
-        && let Ok(p) = serde_json::from_str::<Params>(&job.params)
-        && p.owned
-    {
-        let _ = std::fs::remove_file(p.path);
     }
     Ok(see_other(format!("/admin/imports/{id}")))
 }
@@ -585,7 +568,7 @@ pub async fn errors_csv(
                         "{},{},{}\n",
                         r.row_number,
                         r.outcome,
-                        crate::imports::command::csv_field(&r.message)
+                        crate::exports::csv_field(&r.message)
                     ));
                 }
             }

@@ -2,12 +2,12 @@
 //! `assent integration add`), see when each was last used, disable or enable it.
 
 use super::{private, see_other};
-use crate::auth::Staff;
-use crate::auth::users::Actor;
 use crate::db::models::integrations::{self, Integration};
-use crate::error::{PageError, html};
+use crate::domain::Actor;
 use crate::integrations::Proof;
-use crate::routes::AppState;
+use crate::routes::edge::AppState;
+use crate::routes::edge::Staff;
+use crate::routes::edge::error::{PageError, html};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;

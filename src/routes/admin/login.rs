@@ -1,9 +1,10 @@
 use super::{Cookies, private};
-use crate::auth::staff::{self, Staff, csrf_refused, new_token, same};
 use crate::auth::{password, throttle};
 use crate::db::models::admin_users;
-use crate::error::{PageError, html};
-use crate::routes::{AppState, Form, client_meta};
+use crate::domain::token::{new_token, same};
+use crate::routes::edge::error::{PageError, html};
+use crate::routes::edge::staff::{self, Staff, csrf_refused};
+use crate::routes::edge::{AppState, Form, client_meta};
 use actix_session::Session;
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::StatusCode;

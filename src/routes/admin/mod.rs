@@ -1,5 +1,5 @@
-//! The dashboard. Every page but sign-in needs a staff session (`auth::staff::signed_in` on the whole
-//! scope); admin-only pages sit in scopes behind `auth::staff::admins_only`.
+//! The dashboard. Every page but sign-in needs a staff session (`routes::edge::staff::signed_in` on the whole
+//! scope); admin-only pages sit in scopes behind `routes::edge::staff::admins_only`.
 
 mod agreements;
 mod apikeys;
@@ -19,7 +19,7 @@ mod users;
 mod webhooks;
 
 use crate::auth::sessions::DbSessionStore;
-use crate::auth::staff::{IDLE, admins_only, signed_in};
+use crate::routes::edge::staff::{IDLE, admins_only, signed_in};
 use actix_session::SessionMiddleware;
 use actix_session::config::{BrowserSession, TtlExtensionPolicy};
 use actix_web::cookie::{Key, SameSite};
@@ -72,7 +72,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, store: DbSessionStore, cookies: &
             .wrap(sessions)
             // `/admin/users/abc`: the dashboard's 404 page, not a bare text answer.
             .app_data(web::PathConfig::default().error_handler(|_, _| {
-                crate::error::PageError::NotFound(
+                crate::routes::edge::error::PageError::NotFound(
                     "There is no dashboard page at this address.".into(),
                 )
                 .into()
@@ -85,149 +85,143 @@ pub fn configure(cfg: &mut web::ServiceConfig, store: DbSessionStore, cookies: &
             .service(
                 web::scope("")
                     .wrap(from_fn(signed_in))
-                    .route("", crate::routes::get().to(overview::page))
-                    .route("/logout", web::post().to(login::logout))
-                    .route("/profiles", crate::routes::get().to(profiles::list))
-                    .route("/profiles/{id}", crate::routes::get().to(profiles::show))
-                    .route("/profiles/{id}/consents", web::post().to(profiles::change))
-                    .service(
-                        web::scope("/profiles/{id}/erase")
-                            .wrap(from_fn(admins_only))
-                            .route("", web::post().to(profiles::erase)),
-                    )
-                    .route("/audiences", crate::routes::get().to(audiences::list))
-                    .route("/audiences", web::post().to(audiences::save))
-                    .route("/audiences/{id}/delete", web::post().to(audiences::delete))
-                    .route("/forms", crate::routes::get().to(forms::page))
-                    .route("/agreements", crate::routes::get().to(agreements::list))
-                    .route("/agreements", web::post().to(agreements::create))
-                    .route("/agreements/new", crate::routes::get().to(agreements::new))
-                    .route(
-                        "/agreements/{key}",
-                        crate::routes::get().to(agreements::show),
-                    )
-                    .route("/agreements/{key}", web::post().to(agreements::update))
-                    .route(
-                        "/agreements/{key}/move",
-                        web::post().to(agreements::reorder),
-                    )
-                    .route(
-                        "/agreements/{key}/archive",
-                        web::post().to(agreements::archive),
-                    )
-                    .service(
-                        web::scope("/users")
-                            .wrap(from_fn(admins_only))
-                            .route("", crate::routes::get().to(users::list))
-                            .route("", web::post().to(users::create))
-                            .route("/{id}", crate::routes::get().to(users::show))
-                            .route("/{id}/password", web::post().to(users::set_password))
-                            .route("/{id}/disable", web::post().to(users::set_disabled::<true>))
-                            .route("/{id}/enable", web::post().to(users::set_disabled::<false>)),
-                    )
-                    .service(
-                        web::scope("/apikeys")
-                            .wrap(from_fn(admins_only))
-                            .route("", crate::routes::get().to(apikeys::list))
-                            .route("", web::post().to(apikeys::create))
-                            .route("/{id}/revoke", web::post().to(apikeys::revoke)),
-                    )
-                    .service(
-                        web::scope("/exports")
-                            .wrap(from_fn(admins_only))
-                            .route("", crate::routes::get().to(exports::page))
-                            .route("/profiles.csv", crate::routes::get().to(exports::download)),
-                    )
-                    .service(
-                        web::scope("/imports")
-                            .wrap(from_fn(admins_only))
-                            .route("", crate::routes::get().to(imports::list))
-                            .route("", web::post().to(imports::upload))
-                            .route("/{id}", crate::routes::get().to(imports::show))
-                            .route("/{id}/start", web::post().to(imports::start))
-                            .route("/{id}/cancel", web::post().to(imports::cancel))
-                            .route(
-                                "/{id}/errors.csv",
-                                crate::routes::get().to(imports::errors_csv),
-                            ),
-                    )
-                    .service(
-                        web::scope("/integrations")
-                            .wrap(from_fn(admins_only))
-                            .route("", crate::routes::get().to(integrations::list))
-                            .route("", web::post().to(integrations::create))
-                            .route(
-                                "/{name}/disable",
-                                web::post().to(integrations::set_disabled::<true>),
-                            )
-                            .route(
-                                "/{name}/enable",
-                                web::post().to(integrations::set_disabled::<false>),
-                            ),
-                    )
-                    .service(
-                        web::scope("/webhooks")
-                            .wrap(from_fn(admins_only))
-                            .route("", crate::routes::get().to(webhooks::list))
-                            .route("", web::post().to(webhooks::create))
-                            .route("/{id}", crate::routes::get().to(webhooks::show))
-                            .route("/{id}", web::post().to(webhooks::update))
-                            .route("/{id}/rotate", web::post().to(webhooks::rotate))
-                            .route("/{id}/test", web::post().to(webhooks::test))
-                            .route("/{id}/replay", web::post().to(webhooks::replay))
-                            .route("/{id}/redeliver", web::post().to(webhooks::redeliver))
-                            .route("/{id}/{action}", web::post().to(webhooks::act)),
-                    )
-                    .service(
-                        web::scope("/sendfiles")
-                            .wrap(from_fn(admins_only))
-                            .route("", crate::routes::get().to(sendfiles::list))
-                            .route("", web::post().to(sendfiles::create))
-                            .route("/{name}/run", web::post().to(sendfiles::run_now))
-                            .route(
-                                "/{name}/forget-host-key",
-                                web::post().to(sendfiles::forget_host_key),
-                            )
-                            .route("/{name}/{act}", web::post().to(sendfiles::act)),
-                    )
-                    .service(
-                        web::scope("/email")
-                            .wrap(from_fn(admins_only))
-                            .route("", crate::routes::get().to(email::page))
-                            .route("/check", web::post().to(email::check))
-                            .route("/retry", web::post().to(email::retry_all))
-                            .route("/{id}/retry", web::post().to(email::retry_one)),
-                    )
-                    .service(
-                        web::scope("/audit")
-                            .wrap(from_fn(admins_only))
-                            .route("", crate::routes::get().to(audit::list)),
-                    )
+                    .configure(pages_of_everyone)
+                    .configure(pages_of_admins)
                     .default_service(web::to(not_found)),
             ),
     );
 }
 
-async fn not_found() -> Result<actix_web::HttpResponse, crate::error::PageError> {
-    Err(crate::error::PageError::NotFound(
-        "There is no dashboard page at this address.".into(),
-    ))
+/// The pages every signed-in staff member opens (marketers and admins; erasing is for admins).
+fn pages_of_everyone(cfg: &mut web::ServiceConfig) {
+    cfg.route("", crate::routes::get().to(overview::page))
+        .route("/logout", web::post().to(login::logout))
+        .route("/profiles", crate::routes::get().to(profiles::list))
+        .route("/profiles/{id}", crate::routes::get().to(profiles::show))
+        .route("/profiles/{id}/consents", web::post().to(profiles::change))
+        .service(
+            web::scope("/profiles/{id}/erase")
+                .wrap(from_fn(admins_only))
+                .route("", web::post().to(profiles::erase)),
+        )
+        .route("/audiences", crate::routes::get().to(audiences::list))
+        .route("/audiences", web::post().to(audiences::save))
+        .route("/audiences/{id}/delete", web::post().to(audiences::delete))
+        .route("/forms", crate::routes::get().to(forms::page))
+        .route("/agreements", crate::routes::get().to(agreements::list))
+        .route("/agreements", web::post().to(agreements::create))
+        .route("/agreements/new", crate::routes::get().to(agreements::new))
+        .route(
+            "/agreements/{key}",
+            crate::routes::get().to(agreements::show),
+        )
+        .route("/agreements/{key}", web::post().to(agreements::update))
+        .route(
+            "/agreements/{key}/move",
+            web::post().to(agreements::reorder),
+        )
+        .route(
+            "/agreements/{key}/archive",
+            web::post().to(agreements::archive),
+        );
 }
 
-/// Runs a dashboard change in one write transaction, off the async executor. `f` makes the change and
-/// writes its audit row (`Staff::audit`), so the two commit together or not at all; it may run again if
-/// the transaction fails transiently, so it decides from what it reads.
-async fn write<T, F>(
-    state: &crate::routes::AppState,
-    mut f: F,
-) -> Result<T, crate::error::PageError>
-where
-    T: Send + 'static,
-    F: FnMut(&mut crate::db::DbConn) -> diesel::QueryResult<T> + Send + 'static,
-{
-    Ok(state
-        .db(move |c| Ok(crate::consent::write_tx(c, &mut f)?))
-        .await?)
+/// The pages only admins open (a marketer gets 403 on the whole scope).
+fn pages_of_admins(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/users")
+            .wrap(from_fn(admins_only))
+            .route("", crate::routes::get().to(users::list))
+            .route("", web::post().to(users::create))
+            .route("/{id}", crate::routes::get().to(users::show))
+            .route("/{id}/password", web::post().to(users::set_password))
+            .route("/{id}/disable", web::post().to(users::set_disabled::<true>))
+            .route("/{id}/enable", web::post().to(users::set_disabled::<false>)),
+    )
+    .service(
+        web::scope("/apikeys")
+            .wrap(from_fn(admins_only))
+            .route("", crate::routes::get().to(apikeys::list))
+            .route("", web::post().to(apikeys::create))
+            .route("/{id}/revoke", web::post().to(apikeys::revoke)),
+    )
+    .service(
+        web::scope("/exports")
+            .wrap(from_fn(admins_only))
+            .route("", crate::routes::get().to(exports::page))
+            .route("/profiles.csv", crate::routes::get().to(exports::download)),
+    )
+    .service(
+        web::scope("/imports")
+            .wrap(from_fn(admins_only))
+            .route("", crate::routes::get().to(imports::list))
+            .route("", web::post().to(imports::upload))
+            .route("/{id}", crate::routes::get().to(imports::show))
+            .route("/{id}/start", web::post().to(imports::start))
+            .route("/{id}/cancel", web::post().to(imports::cancel))
+            .route(
+                "/{id}/errors.csv",
+                crate::routes::get().to(imports::errors_csv),
+            ),
+    )
+    .service(
+        web::scope("/integrations")
+            .wrap(from_fn(admins_only))
+            .route("", crate::routes::get().to(integrations::list))
+            .route("", web::post().to(integrations::create))
+            .route(
+                "/{name}/disable",
+                web::post().to(integrations::set_disabled::<true>),
+            )
+            .route(
+                "/{name}/enable",
+                web::post().to(integrations::set_disabled::<false>),
+            ),
+    )
+    .service(
+        web::scope("/webhooks")
+            .wrap(from_fn(admins_only))
+            .route("", crate::routes::get().to(webhooks::list))
+            .route("", web::post().to(webhooks::create))
+            .route("/{id}", crate::routes::get().to(webhooks::show))
+            .route("/{id}", web::post().to(webhooks::update))
+            .route("/{id}/rotate", web::post().to(webhooks::rotate))
+            .route("/{id}/test", web::post().to(webhooks::test))
+            .route("/{id}/replay", web::post().to(webhooks::replay))
+            .route("/{id}/redeliver", web::post().to(webhooks::redeliver))
+            .route("/{id}/{action}", web::post().to(webhooks::act)),
+    )
+    .service(
+        web::scope("/sendfiles")
+            .wrap(from_fn(admins_only))
+            .route("", crate::routes::get().to(sendfiles::list))
+            .route("", web::post().to(sendfiles::create))
+            .route("/{name}/run", web::post().to(sendfiles::run_now))
+            .route(
+                "/{name}/forget-host-key",
+                web::post().to(sendfiles::forget_host_key),
+            )
+            .route("/{name}/{act}", web::post().to(sendfiles::act)),
+    )
+    .service(
+        web::scope("/email")
+            .wrap(from_fn(admins_only))
+            .route("", crate::routes::get().to(email::page))
+            .route("/check", web::post().to(email::check))
+            .route("/retry", web::post().to(email::retry_all))
+            .route("/{id}/retry", web::post().to(email::retry_one)),
+    )
+    .service(
+        web::scope("/audit")
+            .wrap(from_fn(admins_only))
+            .route("", crate::routes::get().to(audit::list)),
+    );
+}
+
+async fn not_found() -> Result<actix_web::HttpResponse, crate::routes::edge::error::PageError> {
+    Err(crate::routes::edge::error::PageError::NotFound(
+        "There is no dashboard page at this address.".into(),
+    ))
 }
 
 /// Dashboard pages are personal: never cached.

@@ -4,9 +4,9 @@
 use super::{chart, private};
 use crate::audiences::Histogram;
 use crate::audiences::daily::{self, Day};
-use crate::auth::Staff;
-use crate::error::{PageError, html};
-use crate::routes::{AppState, Form};
+use crate::routes::edge::Staff;
+use crate::routes::edge::error::{PageError, html};
+use crate::routes::edge::{AppState, Form};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;

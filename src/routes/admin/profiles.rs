@@ -1,17 +1,17 @@
 //! Profiles: search, and one profile with its current values, pending requests and full ledger.
 
 use super::private;
-use crate::auth::Staff;
+use crate::consent::Meta;
 use crate::consent::erase::{self, Erased};
 use crate::consent::ledger::{self, Verdict};
 use crate::consent::read::{self, AgreementState};
-use crate::consent::{Change, Meta, write_tx};
+use crate::consent::staff::{Changed, Seen, change_as_shown};
 use crate::db::models::consent_events::{self, ConsentEvent};
-use crate::db::models::consents;
 use crate::db::models::profiles::{self, Profile};
-use crate::domain::{ConsentValue, single_line};
-use crate::error::{PageError, html};
-use crate::routes::{AppState, Form};
+use crate::domain::{Actor, AgreementId, ConsentValue, ProfileId, single_line};
+use crate::routes::edge::Staff;
+use crate::routes::edge::error::{PageError, html};
+use crate::routes::edge::{AppState, Form};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -197,13 +197,6 @@ fn typed_reason(form: &Form) -> String {
         .collect()
 }
 
-enum Changed {
-    Saved,
-    /// The profile changed after the form was shown: nothing was applied.
-    Conflict(Vec<String>),
-    Gone,
-}
-
 /// A staff member sets agreements on or off. The form lists every active agreement with the value it
 /// showed (`was=KEY:VALUE`); only those the staff member changed are applied, and only if the value is
 /// still the one they saw, so a person's withdrawal made meanwhile is never overwritten unseen.
@@ -218,7 +211,7 @@ pub async fn change(
     let id = id.into_inner();
     let all = state.catalog.get().await?;
     let ticked = form.all("agreement");
-    let mut wanted: Vec<(i64, String, ConsentValue, ConsentValue)> = Vec::new();
+    let mut wanted: Vec<Seen> = Vec::new();
     for was in form.all("was") {
         let (key, value) = was.split_once(':').unwrap_or((was, ""));
         let (Some(a), Ok(was)) = (
@@ -235,7 +228,12 @@ pub async fn change(
             ConsentValue::Disabled
         };
         if now != was {
-            wanted.push((a.id, a.title.clone(), was, now));
+            wanted.push(Seen {
+                agreement_id: AgreementId(a.id),
+                title: a.title.clone(),
+                was,
+                now,
+            });
         }
     }
     if wanted.is_empty() {
@@ -252,60 +250,12 @@ pub async fn change(
     };
     let meta = Meta::staff(
         staff.user.email.clone(),
-        crate::routes::client_meta(&req),
+        crate::routes::edge::client_meta(&req),
         &reason,
     );
-    let who = staff.clone();
+    let by = Actor::from(&staff);
     let outcome = state
-        .db(move |c| {
-            Ok(write_tx(c, |c| {
-                if !profiles::lock(c, id)? {
-                    return Ok(Changed::Gone);
-                }
-                let current = consents::for_profile(c, id)?;
-                let held = |agreement: i64| {
-                    consents::held(current.iter().find(|c| c.agreement_id == agreement))
-                };
-                let moved: Vec<String> = wanted
-                    .iter()
-                    .filter(|(a, _, was, _)| held(*a) != *was)
-                    .map(|(_, title, _, _)| title.clone())
-                    .collect();
-                if !moved.is_empty() {
-                    return Ok(Changed::Conflict(moved));
-                }
-                let changes: Vec<Change> = wanted
-                    .iter()
-                    .map(|(a, _, _, value)| Change {
-                        agreement_id: *a,
-                        value: *value,
-                        version: None,
-                        language: None,
-                    })
-                    .collect();
-                let recorded = crate::consent::apply(c, id, &changes, &meta)?;
-                let detail = recorded
-                    .iter()
-                    .map(|r| {
-                        format!(
-                            "{} {} -> {}",
-                            r.agreement_key,
-                            r.previous.as_str(),
-                            r.value.as_str()
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                who.audit(
-                    c,
-                    "profile.consent",
-                    &format!("profile {id}"),
-                    // The reason stays in the ledger only, where erasure can blank it.
-                    Some(&detail),
-                )?;
-                Ok::<_, crate::consent::ApplyError>(Changed::Saved)
-            })?)
-        })
+        .db(move |c| Ok(change_as_shown(c, ProfileId(id), &wanted, &meta, &by)?))
         .await?;
     match outcome {
         Changed::Saved => {
@@ -353,12 +303,12 @@ pub async fn erase(
     };
     let meta = Meta::staff(
         staff.user.email.clone(),
-        crate::routes::client_meta(&req),
+        crate::routes::edge::client_meta(&req),
         &reason,
     );
-    let (actor, ip) = (staff.actor(), staff.ip.clone());
+    let by = Actor::from(&staff);
     let outcome = state
-        .db(move |c| Ok(erase::erase_audited(c, id, &meta, &actor, ip.as_deref())?))
+        .db(move |c| Ok(erase::erase_audited(c, id, &meta, &by)?))
         .await?;
     match outcome {
         Erased::Now { withdrawn } => {

@@ -2,15 +2,15 @@
 //! add`), run one now, see each run with its rows, bytes, duration and error, and forget a pinned SFTP
 //! host key.
 
-use super::{private, see_other, write};
-use crate::auth::Staff;
-use crate::auth::users::Actor;
+use super::{private, see_other};
 use crate::db::models::agreements::{self, Agreement};
 use crate::db::models::audiences::{self, Audience};
 use crate::db::models::jobs::{self, Job};
 use crate::db::models::sendfiles::{self, Sendfile};
-use crate::error::{PageError, html};
-use crate::routes::AppState;
+use crate::domain::Actor;
+use crate::routes::edge::AppState;
+use crate::routes::edge::Staff;
+use crate::routes::edge::error::{PageError, html};
 use crate::sendfile::{self, Draft, Schedule};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -108,7 +108,7 @@ pub async fn list(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let mut p = page(&state, staff).await?;
-    let q = crate::routes::Form::parse(req.query_string().as_bytes());
+    let q = crate::routes::edge::Form::parse(req.query_string().as_bytes());
     p.notice = q
         .get("started")
         .map(|name| {
@@ -192,18 +192,10 @@ pub async fn run_now(
 ) -> Result<HttpResponse, PageError> {
     staff.form(&req, body).await?;
     let name = name.into_inner();
-    let (n, who) = (name.clone(), staff.clone());
-    let started = write(&state, move |c| {
-        let Some(s) = sendfiles::find_by_name(c, &n)? else {
-            return Ok(None);
-        };
-        let run = sendfile::create_run(c, s.id, "manual", &who.actor())?;
-        if run.is_ok() {
-            who.audit(c, "sendfile.run", &n, None)?;
-        }
-        Ok(Some(run))
-    })
-    .await?;
+    let (n, by) = (name.clone(), Actor::from(&staff));
+    let started = state
+        .db(move |c| Ok(sendfile::run_now(c, &n, &by)?))
+        .await?;
     match started {
         None => Err(PageError::NotFound(
             "There is no send-file with this name.".into(),
@@ -213,10 +205,7 @@ pub async fn run_now(
             p.error = Some(e);
             Ok(private(html(StatusCode::CONFLICT, &p)))
         }
-        Some(Ok(_)) => {
-            state.sendfile_wakeup.notify_one();
-            Ok(see_other(format!("/admin/sendfiles?started={name}")))
-        }
+        Some(Ok(_)) => Ok(see_other(format!("/admin/sendfiles?started={name}"))),
     }
 }
 

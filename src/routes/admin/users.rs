@@ -2,11 +2,14 @@
 //! (`auth::users`); a disabled user or a new password ends that user's sessions on every node.
 
 use super::{private, see_other};
-use crate::auth::users::{self, Actor, Changed};
-use crate::auth::{Staff, password, staff};
+use crate::auth::password;
+use crate::auth::users::{self, Changed};
 use crate::db::models::admin_users::{self, AdminUser};
-use crate::error::{PageError, html};
-use crate::routes::{AppState, Form};
+use crate::domain::Actor;
+use crate::routes::edge::Staff;
+use crate::routes::edge::error::{PageError, html};
+use crate::routes::edge::staff;
+use crate::routes::edge::{AppState, Form};
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};

@@ -3,15 +3,15 @@
 //! receiver's answer and latency, dead letters to redeliver, a test event, a replay of every consent
 //! change since a time, and the last day's success rate.
 
-use super::{private, see_other, write};
-use crate::auth::Staff;
-use crate::auth::users::Actor;
+use super::{private, see_other};
 use crate::db::models::agreements::{self, Agreement};
 use crate::db::models::integrations::{self, Integration};
 use crate::db::models::outbox::{self, Lane, Listed, Shelf, Summary};
 use crate::db::models::webhook_endpoints::{self, Endpoint};
-use crate::error::{PageError, html};
-use crate::routes::{AppState, Form};
+use crate::domain::Actor;
+use crate::routes::edge::Staff;
+use crate::routes::edge::error::{PageError, html};
+use crate::routes::edge::{AppState, Form};
 use crate::webhooks::{self as hooks, Action, Draft};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -336,19 +336,10 @@ pub async fn update(
             return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &p)));
         }
     };
-    let done = write(&state, move |c| {
-        let done = webhook_endpoints::update(c, id, &settings, crate::db::now())?;
-        if done {
-            staff.audit(
-                c,
-                "webhook.edit",
-                &format!("webhook {id}"),
-                Some(&settings.url),
-            )?;
-        }
-        Ok(done)
-    })
-    .await?;
+    let by = Actor::from(&staff);
+    let done = state
+        .db(move |c| Ok(hooks::edit(c, id, &settings, &by)?))
+        .await?;
     if !done {
         return Err(no_webhook());
     }
@@ -461,20 +452,9 @@ pub async fn replay(
         );
         return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &p)));
     };
-    let audit = staff.clone();
+    let by = Actor::from(&staff);
     let n = state
-        .db(move |c| {
-            let n = hooks::replay_since(c, id, from)?;
-            crate::consent::write_tx(c, |c| {
-                audit.audit(
-                    c,
-                    "webhook.replay",
-                    &format!("webhook {id}"),
-                    Some(&format!("{n} consent changes since {from} UTC")),
-                )
-            })?;
-            Ok(n)
-        })
+        .db(move |c| Ok(hooks::replay(c, id, from, &by)?))
         .await?;
     Ok(see_other(format!(
         "/admin/webhooks/{id}?status=queued&done=replayed&n={n}"
@@ -492,22 +472,10 @@ pub async fn redeliver(
     let id = id.into_inner();
     let form = staff.form(&req, body).await?;
     let row = form.get("row").and_then(|r| r.parse::<i64>().ok());
-    let n = write(&state, move |c| {
-        let n = outbox::revive(c, Lane::Webhook(id), row, crate::db::now())?;
-        if n > 0 {
-            staff.audit(
-                c,
-                "webhook.redeliver",
-                &format!("webhook {id}"),
-                Some(&format!("{n} queued again")),
-            )?;
-        }
-        Ok(n)
-    })
-    .await?;
-    if n > 0 {
-        hooks::WAKE.send_modify(|v| *v = v.wrapping_add(1));
-    }
+    let by = Actor::from(&staff);
+    let n = state
+        .db(move |c| Ok(hooks::redeliver(c, id, row, &by)?))
+        .await?;
     Ok(see_other(format!(
         "/admin/webhooks/{id}?status=queued&done=redelivered&n={n}"
     )))

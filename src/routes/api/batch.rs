@@ -3,12 +3,12 @@
 //! 202 with the items refused and the changes that were too old to apply. An `Idempotency-Key` makes a
 //! retry answer the first answer again without applying anything twice.
 
+use crate::consent::Meta;
+use crate::consent::batch::once::{self, Answer};
 use crate::consent::batch::{self, Item, MAX_ITEMS, Outcome};
-use crate::consent::{ApplyError, Meta, write_tx};
-use crate::db::models::idempotency_keys;
 use crate::domain::{Source, sha256_hex};
-use crate::error::ApiError;
-use crate::routes::{AppState, BodyError, client_meta, read_body};
+use crate::routes::edge::error::ApiError;
+use crate::routes::edge::{AppState, BodyError, client_meta, read_body};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::{Value, json};
 
@@ -20,7 +20,7 @@ pub async fn post(
     body: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let key_name = super::authenticate(&req, &state).await?;
+    let key_name = crate::routes::edge::api_key::authenticate(&req, &state).await?;
     require_json(&req)?;
     let idempotency = match req.headers().get("Idempotency-Key") {
         None => None,
@@ -41,32 +41,21 @@ pub async fn post(
     let values = profiles_of(&body, false)?;
     let (items, outcome) = check_items(&state, values).await?;
     let meta = Meta::now(Source::Api(key_name.clone()), client_meta(&req));
-    let digest = sha256_hex(&body);
+    let key = idempotency.map(|key| once::Key {
+        owner: key_name,
+        key,
+        digest: sha256_hex(&body),
+    });
     let answer = state
         .db(move |c| {
-            Ok(write_tx(c, |c| -> Result<Answer, ApplyError> {
-                let now = crate::db::now();
-                if let Some(k) = &idempotency
-                    && let Some((first_digest, first)) =
-                        idempotency_keys::claim(c, &key_name, k, now)?
-                {
-                    return Ok(if first_digest == digest {
-                        Answer::Replayed(first)
-                    } else {
-                        Answer::Conflict
-                    });
-                }
-                let mut done = Outcome {
-                    rejected: outcome.rejected.clone(),
-                    ..Outcome::default()
-                };
-                batch::apply(c, &items, &meta, &mut done)?;
-                let body = render(&mut done);
-                if let Some(k) = &idempotency {
-                    idempotency_keys::store(c, &key_name, k, &digest, &body, now)?;
-                }
-                Ok(Answer::Fresh(body, done.accepted()))
-            })?)
+            Ok(once::apply_once(
+                c,
+                key.as_ref(),
+                &items,
+                &outcome.rejected,
+                &meta,
+                &render,
+            )?)
         })
         .await?;
     let body = match answer {
@@ -159,12 +148,6 @@ pub async fn check_items(
         }
     }
     Ok((items, outcome))
-}
-
-enum Answer {
-    Fresh(String, usize),
-    Replayed(String),
-    Conflict,
 }
 
 /// `{"accepted": n, "created", "updated", "unchanged", "rejected": [{"index", "error"}], "stale": [{"index", "agreement"}]}`, by index.

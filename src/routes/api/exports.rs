@@ -1,7 +1,7 @@
-use super::authenticate;
-use crate::error::ApiError;
 use crate::exports::{self, Export, Filter};
-use crate::routes::{AppState, Form};
+use crate::routes::edge::api_key::authenticate;
+use crate::routes::edge::error::ApiError;
+use crate::routes::edge::{AppState, Form};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 /// The profiles CSV, streamed.

@@ -4,11 +4,12 @@
 
 use super::batch::{check_items, profiles_of, read_json, render, require_json};
 use crate::consent::batch::{self, Outcome};
-use crate::consent::{ApplyError, Meta, write_tx};
+use crate::consent::{ApplyError, Meta};
 use crate::db::models::integrations;
+use crate::db::write_tx;
 use crate::domain::Source;
-use crate::error::ApiError;
-use crate::routes::{AppState, client_meta};
+use crate::routes::edge::error::ApiError;
+use crate::routes::edge::{AppState, client_meta};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 pub async fn webhook(

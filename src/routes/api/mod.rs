@@ -5,10 +5,7 @@ pub(crate) mod exports;
 mod integrations;
 mod profiles;
 
-use crate::db::models::api_keys;
-use crate::domain::sha256_hex;
-use crate::error::ApiError;
-use crate::routes::AppState;
+use crate::routes::edge::error::ApiError;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -45,37 +42,4 @@ async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
         req.method(),
         req.path()
     )))
-}
-
-/// Prefix of every API key, so leaked keys are easy to recognise and scan for.
-pub const KEY_PREFIX: &str = "ak_";
-
-pub fn new_key() -> (String, String) {
-    let key = format!("{KEY_PREFIX}{}", crate::auth::staff::new_token());
-    let hash = sha256_hex(key.as_bytes());
-    (key, hash)
-}
-
-/// The name of the API key the request carries, or 401.
-pub async fn authenticate(req: &HttpRequest, state: &AppState) -> Result<String, ApiError> {
-    let header = req
-        .headers()
-        .get(actix_web::http::header::AUTHORIZATION)
-        .ok_or_else(|| {
-            ApiError::Unauthorized("Send your API key as `Authorization: Bearer <key>`.".into())
-        })?;
-    let key = header
-        .to_str()
-        .ok()
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|k| !k.is_empty())
-        .ok_or_else(|| {
-            ApiError::Unauthorized("The Authorization header must be `Bearer <key>`.".into())
-        })?;
-    let hash = sha256_hex(key.as_bytes());
-    state
-        .db(move |c| Ok(api_keys::name_for_hash(c, &hash)?))
-        .await?
-        .ok_or_else(|| ApiError::Unauthorized("This API key is not valid or was revoked. Create one with `assent apikey create --name NAME`.".into()))
 }

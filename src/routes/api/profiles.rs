@@ -1,16 +1,16 @@
-use super::authenticate;
 use crate::consent::read;
 use crate::db::models::{consent_events, profiles};
 use crate::domain::Email;
-use crate::error::ApiError;
-use crate::routes::AppState;
+use crate::routes::edge::AppState;
+use crate::routes::edge::api_key::authenticate;
+use crate::routes::edge::error::ApiError;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDateTime;
 use serde_json::{Map, Value, json};
 
+/// The API gives times in microseconds.
 fn rfc3339(t: NaiveDateTime) -> String {
-    t.and_utc()
-        .to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+    crate::domain::time::rfc3339(t, crate::domain::time::Precision::Micros)
 }
 
 async fn find(state: &AppState, raw: &str) -> Result<profiles::Profile, ApiError> {

@@ -3,9 +3,9 @@ use crate::consent::Meta;
 use crate::consent::optin::{self, Confirmed, Renewed, Requested};
 use crate::db::models::optin_requests::State;
 use crate::domain::{LinkKind, Source};
-use crate::error::{PageError, PublicError, html};
 use crate::i18n::Lang;
-use crate::routes::{AppState, client_meta};
+use crate::routes::edge::error::{PageError, PublicError, html};
+use crate::routes::edge::{AppState, client_meta};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -163,10 +163,7 @@ pub async fn renew(
         .db(move |c| Ok(optin::renew(c, &signer, &t, ttl)?))
         .await?;
     match outcome {
-        Renewed::Sent => {
-            state.mail_wakeup.notify_one();
-            Ok(private(html(StatusCode::OK, &RenewedPage { t: lang })))
-        }
+        Renewed::Sent => Ok(private(html(StatusCode::OK, &RenewedPage { t: lang }))),
         // The same page as when a link is sent, as on every public form.
         Renewed::OverAllowance => Ok(private(html(StatusCode::OK, &RenewedPage { t: lang }))),
         Renewed::Cancelled => Err(cancelled(&lang)),

@@ -1,4 +1,4 @@
-use crate::routes::AppState;
+use crate::routes::edge::AppState;
 use actix_web::{HttpResponse, web};
 use diesel::connection::SimpleConnection;
 

@@ -6,8 +6,8 @@ mod preferences;
 mod subscribe;
 mod unsubscribe;
 
-use crate::error::PageError;
-use crate::routes::BodyError;
+use crate::routes::edge::BodyError;
+use crate::routes::edge::error::PageError;
 use actix_web::web;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -73,7 +73,7 @@ pub async fn localize_errors(
         .and_then(|e| e.as_error::<PageError>())
         .and_then(|e| e.localized(&page_lang(res.request(), None, None)));
     Ok(match page {
-        Some(page) => res.into_response(crate::error::public_page(&page)),
+        Some(page) => res.into_response(crate::routes::edge::error::public_page(&page)),
         None => res,
     })
 }
@@ -92,10 +92,10 @@ pub(crate) fn private(mut res: actix_web::HttpResponse) -> actix_web::HttpRespon
 /// the browser's `Accept-Language`, then English.
 fn page_lang(
     req: &actix_web::HttpRequest,
-    form: Option<&crate::routes::Form>,
+    form: Option<&crate::routes::edge::Form>,
     saved: Option<&str>,
 ) -> crate::i18n::Lang {
-    let query = crate::routes::Form::parse(req.query_string().as_bytes());
+    let query = crate::routes::edge::Form::parse(req.query_string().as_bytes());
     let explicit = form.and_then(|f| f.get("lang")).or(query.get("lang"));
     crate::i18n::negotiate(explicit, saved, crate::i18n::accept_language(req))
 }
@@ -103,7 +103,7 @@ fn page_lang(
 /// The profile a signed link is for, with its saved language.
 async fn linked_profile(
     req: &actix_web::HttpRequest,
-    state: &crate::routes::AppState,
+    state: &crate::routes::edge::AppState,
     kind: crate::domain::LinkKind,
     token: &str,
 ) -> Result<
@@ -115,7 +115,7 @@ async fn linked_profile(
     PageError,
 > {
     let not_found = || {
-        PageError::Public(crate::error::PublicError::new(
+        PageError::Public(crate::routes::edge::error::PublicError::new(
             404,
             &page_lang(req, None, None),
             "err-not-found",
@@ -140,15 +140,15 @@ async fn linked_profile(
 
 /// Records changes for one profile through the one write path, in its own transaction.
 async fn apply(
-    state: &crate::routes::AppState,
+    state: &crate::routes::edge::AppState,
     profile_id: i64,
     changes: Vec<crate::consent::Change>,
     meta: crate::consent::Meta,
 ) -> Result<Vec<crate::consent::Recorded>, PageError> {
     Ok(state
         .db(move |c| {
-            Ok(crate::consent::write_tx(c, |c| {
-                crate::consent::apply(c, profile_id, &changes, &meta)
+            Ok(crate::db::write_tx(c, |c| {
+                crate::consent::apply(c, crate::domain::ProfileId(profile_id), &changes, &meta)
             })?)
         })
         .await?)
@@ -159,7 +159,7 @@ async fn apply(
 /// that is no longer current in its language is an error: the person would have agreed to words that
 /// are not shown any more, so they are shown the new ones instead of recording consent to the old.
 fn wording_shown(
-    form: &crate::routes::Form,
+    form: &crate::routes::edge::Form,
     a: &crate::db::models::agreements::Agreement,
     t: &crate::i18n::Lang,
 ) -> Result<crate::db::models::agreements::Wording, String> {
@@ -167,29 +167,15 @@ fn wording_shown(
         let mut parts = shown.splitn(3, ':');
         (parts.next()? == a.key).then_some(())?;
         let version = parts.next()?.parse::<i32>().ok()?;
-        Some((version, parts.next().unwrap_or(&a.language).to_string()))
+        Some((version, parts.next().unwrap_or(&a.language)))
     });
-    let Some((version, language)) = shown else {
-        return Ok(a.wording_in(t.code()));
-    };
-    let current = if language == a.language {
-        Some(a.version)
-    } else {
-        a.translations
-            .iter()
-            .find(|w| w.language == language)
-            .map(|w| w.version)
-    };
-    match current {
-        // The current wording in that language: exactly the one shown.
-        Some(v) if v == version => Ok(a.wording_in(&language)),
-        _ => Err(t.with("error-wording-changed", &[("title", a.title_in(t.code()))])),
-    }
+    crate::consent::wording::as_shown(a, shown, t.code())
+        .ok_or_else(|| t.with("error-wording-changed", &[("title", a.title_in(t.code()))]))
 }
 
 /// The first ticked agreement whose shown wording changed since the form was shown (see `wording_shown`).
 fn stale_wording(
-    form: &crate::routes::Form,
+    form: &crate::routes::edge::Form,
     all: &[crate::db::models::agreements::Agreement],
     t: &crate::i18n::Lang,
 ) -> Option<String> {

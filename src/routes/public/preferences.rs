@@ -1,14 +1,10 @@
 use super::{apply, linked_profile, page_lang, private, stale_wording, wording_shown};
-use crate::consent::{self, read, throttle::Allowance};
-use crate::consent::{Change, Meta};
-use crate::db::DbConn;
+use crate::consent::{Change, Meta, optin, read};
 use crate::db::models::agreements::Agreement;
-use crate::db::models::outbox::{self, Entry};
-use crate::db::models::profiles;
 use crate::domain::{ConsentValue, Email, LinkKind, Source};
-use crate::error::{PageError, html};
 use crate::i18n::{Lang, email_error};
-use crate::routes::{AppState, Form, client_meta};
+use crate::routes::edge::error::{PageError, html};
+use crate::routes::edge::{AppState, Form, client_meta};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -128,7 +124,7 @@ pub async fn submit(
             // Checked above for the ticked ones; an unticked one records the words now shown.
             let w = wording_shown(&form, a, &t).unwrap_or_else(|_| a.wording_in(t.code()));
             Change {
-                agreement_id: a.id,
+                agreement_id: crate::domain::AgreementId(a.id),
                 value: if ticked.contains(&a.key.as_str()) {
                     ConsentValue::Enabled
                 } else {
@@ -152,34 +148,6 @@ pub async fn submit(
         None,
     )
     .await
-}
-
-/// Queues the preference-link email. Known addresses pay from their allowance of form emails; an
-/// unknown one is left for the mail worker to find unknown, so both take the same path here.
-fn queue_link(c: &mut DbConn, recipient: &str) -> diesel::QueryResult<()> {
-    let now = crate::db::now();
-    let mut send = true;
-    if let Some(p) = profiles::find_by_email(c, recipient)? {
-        profiles::lock(c, p.id)?;
-        let mut left = profiles::find(c, p.id)?.map(|p| Allowance {
-            mails: p.form_mails,
-            window: p.form_mail_window,
-        });
-        send = left.as_mut().is_some_and(|a| a.take(now));
-        if let (true, Some(a)) = (send, left) {
-            profiles::set_allowance(c, p.id, a)?;
-        }
-    }
-    outbox::enqueue(
-        c,
-        &[Entry::email(
-            "preferences_link",
-            recipient,
-            serde_json::json!({ "send": send }),
-            now,
-        )],
-    )?;
-    Ok(())
 }
 
 pub async fn ask_form(req: HttpRequest) -> HttpResponse {
@@ -220,9 +188,12 @@ pub async fn ask_submit(
     };
     let recipient = email.to_string();
     state
-        .db(move |c| Ok(consent::write_tx(c, |c| queue_link(c, &recipient))?))
+        .db(move |c| {
+            Ok(crate::db::write_tx(c, |c| {
+                optin::queue_preference_link(c, &recipient)
+            })?)
+        })
         .await?;
-    state.mail_wakeup.notify_one();
     Ok(html(
         StatusCode::OK,
         &AskPage {

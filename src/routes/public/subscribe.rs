@@ -2,9 +2,9 @@ use super::{stale_wording, wording_shown};
 use crate::consent::signup::Signup;
 use crate::db::models::agreements::Agreement;
 use crate::domain::{Email, single_line};
-use crate::error::{PageError, html};
 use crate::i18n::{Lang, accept_language, email_error, negotiate};
-use crate::routes::{AppState, Form, client_meta};
+use crate::routes::edge::error::{PageError, html};
+use crate::routes::edge::{AppState, Form, client_meta};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -51,7 +51,8 @@ fn listed(all: &[Agreement], keys: &str, t: &Lang) -> Result<Vec<Agreement>, Pag
         keys
     };
     let not_found = |message, value: Option<&str>| {
-        let mut page = crate::error::PublicError::new(404, t, "err-not-found", message);
+        let mut page =
+            crate::routes::edge::error::PublicError::new(404, t, "err-not-found", message);
         page.value = value.map(|v| v.chars().take(70).collect());
         PageError::Public(page)
     };

@@ -3,9 +3,9 @@ use crate::consent::read;
 use crate::consent::{Change, Meta};
 use crate::db::models::agreements::Agreement;
 use crate::domain::{ConsentValue, LinkKind, LinkToken, Source};
-use crate::error::{PageError, html};
 use crate::i18n::Lang;
-use crate::routes::{AppState, Form, client_meta};
+use crate::routes::edge::error::{PageError, html};
+use crate::routes::edge::{AppState, Form, client_meta};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -103,7 +103,7 @@ pub async fn submit(
     let changes = covered(&all, &link)
         .into_iter()
         .map(|a| Change {
-            agreement_id: a.id,
+            agreement_id: crate::domain::AgreementId(a.id),
             value: ConsentValue::Disabled,
             version: None,
             language: None,

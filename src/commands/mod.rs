@@ -1,9 +1,14 @@
-//! The one-shot CLI commands.
+//! The one-shot CLI commands, and `run`, which dispatches the command line to them.
+
+mod dispatch;
+pub mod import;
+
+pub use dispatch::run;
 
 use crate::auth::users;
 use crate::config::Settings;
 use crate::consent::ledger::{self, Verdict};
-use crate::db::models::{admin_users, api_keys, audit_log, profiles};
+use crate::db::models::{admin_users, profiles};
 use crate::db::{self, Schema};
 
 pub fn migrate(settings: &Settings) -> anyhow::Result<()> {
@@ -44,7 +49,7 @@ pub fn admin_create(settings: &Settings, email: &str, role: &str) -> anyhow::Res
         field => anyhow::anyhow!("--{field}: {}", e.message),
     })?;
     let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
-    if users::create(&mut conn, &user, &users::Actor::cli())?.is_none() {
+    if users::create(&mut conn, &user, &crate::domain::Actor::cli())?.is_none() {
         anyhow::bail!("a dashboard user {} already exists", user.email);
     }
     println!(
@@ -71,7 +76,7 @@ pub fn admin_password(settings: &Settings, email: &str) -> anyhow::Result<()> {
     let hash = users::hash_for(&email, &read_password(&email)?)?
         .map_err(|e| anyhow::anyhow!("{}", e.message))?;
     report(
-        users::set_password(&mut conn, id, &hash, &users::Actor::cli())?,
+        users::set_password(&mut conn, id, &hash, &crate::domain::Actor::cli())?,
         |e| format!("Set the password of {e}; their sessions have ended."),
     )
 }
@@ -80,7 +85,7 @@ pub fn admin_disable(settings: &Settings, email: &str, disabled: bool) -> anyhow
     let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
     let (id, _) = user_id(&mut conn, email)?;
     report(
-        users::set_disabled(&mut conn, id, disabled, &users::Actor::cli())?,
+        users::set_disabled(&mut conn, id, disabled, &crate::domain::Actor::cli())?,
         |e| {
             if disabled {
                 format!("Disabled {e}; their sessions have ended.")
@@ -103,13 +108,12 @@ fn report(changed: users::Changed, done: impl FnOnce(&str) -> String) -> anyhow:
 }
 
 pub fn apikey_create(settings: &Settings, name: &str) -> anyhow::Result<()> {
-    let name = api_keys::check_name(name).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
+    let name = crate::domain::name::api_key(name).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
     let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
-    let (key, hash) = crate::routes::api::new_key();
-    if api_keys::insert(&mut conn, name, &hash)?.is_none() {
+    let Some(key) = crate::auth::api_keys::create(&mut conn, name, &crate::domain::Actor::cli())?
+    else {
         anyhow::bail!("an API key named {name:?} already exists; pick another name");
-    }
-    audit_log::record(&mut conn, "cli", "apikey.create", name, None, None)?;
+    };
     println!("Created API key {name:?}. Store it now: it is shown only this once.");
     println!("{key}");
     Ok(())
@@ -126,7 +130,7 @@ pub fn profile_erase(settings: &Settings, email: &str, reason: &str) -> anyhow::
         anyhow::bail!("no profile has the address {email} (an erased profile no longer has one)");
     };
     let meta = crate::consent::Meta::staff("cli".into(), (None, None), &reason);
-    let outcome = erase_audited(&mut conn, profile.id, &meta, "cli", None)?;
+    let outcome = erase_audited(&mut conn, profile.id, &meta, &crate::domain::Actor::cli())?;
     match outcome {
         Erased::Now { withdrawn } => {
             println!(
@@ -246,7 +250,7 @@ pub fn integration_add(
     };
     let new = i::prepare(name, proof).map_err(anyhow::Error::msg)?;
     let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
-    if !i::add(&mut conn, &new, &users::Actor::cli())? {
+    if !i::add(&mut conn, &new, &crate::domain::Actor::cli())? {
         anyhow::bail!("an integration named {} already exists", new.name);
     }
     println!(
@@ -264,7 +268,7 @@ pub fn webhook_add(settings: &Settings, draft: crate::webhooks::Draft) -> anyhow
     let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
     let checked = crate::webhooks::check(&mut conn, &draft, settings.allow_private_targets)?
         .map_err(anyhow::Error::msg)?;
-    let (id, secret) = crate::webhooks::add(&mut conn, &checked, &users::Actor::cli())?;
+    let (id, secret) = crate::webhooks::add(&mut conn, &checked, &crate::domain::Actor::cli())?;
     println!(
         "Added webhook {id}: {} gets {}.",
         checked.url,
@@ -300,7 +304,7 @@ pub fn webhook_act(
     action: crate::webhooks::Action,
 ) -> anyhow::Result<()> {
     let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
-    if !crate::webhooks::act(&mut conn, id, action, &users::Actor::cli())? {
+    if !crate::webhooks::act(&mut conn, id, action, &crate::domain::Actor::cli())? {
         anyhow::bail!("there is no webhook {id}; assent webhook list shows them");
     }
     let done = match action {
@@ -314,7 +318,7 @@ pub fn webhook_act(
 
 pub fn webhook_rotate(settings: &Settings, id: i64) -> anyhow::Result<()> {
     let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
-    let Some(secret) = crate::webhooks::rotate(&mut conn, id, &users::Actor::cli())? else {
+    let Some(secret) = crate::webhooks::rotate(&mut conn, id, &crate::domain::Actor::cli())? else {
         anyhow::bail!("there is no webhook {id}; assent webhook list shows them");
     };
     println!("Webhook {id} has a new secret; the old one also signs for the next 24 hours:");
@@ -328,7 +332,7 @@ pub fn sendfile_add(settings: &Settings, draft: crate::sendfile::Draft) -> anyho
         &mut conn,
         &draft,
         settings.allow_private_targets,
-        &users::Actor::cli(),
+        &crate::domain::Actor::cli(),
     )?
     .map_err(anyhow::Error::msg)?;
     let s = crate::db::models::sendfiles::find(&mut conn, id)?
@@ -351,7 +355,7 @@ pub fn sendfile_run(settings: &Settings, name: &str) -> anyhow::Result<()> {
     let s = crate::db::models::sendfiles::find_by_name(&mut conn, name)?.ok_or_else(|| {
         anyhow::anyhow!("there is no send-file named {name}; assent sendfile list shows them")
     })?;
-    let id = crate::consent::write_tx(&mut conn, |c| {
+    let id = crate::db::write_tx(&mut conn, |c| {
         crate::sendfile::create_run(c, s.id, "manual", "cli")
     })?
     .map_err(anyhow::Error::msg)?;
@@ -429,7 +433,7 @@ pub fn sendfile_act(
     act: crate::sendfile::Act,
 ) -> anyhow::Result<()> {
     let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
-    if !crate::sendfile::act(&mut conn, name, act, &users::Actor::cli())? {
+    if !crate::sendfile::act(&mut conn, name, act, &crate::domain::Actor::cli())? {
         anyhow::bail!("there is no send-file named {name}; assent sendfile list shows them");
     }
     println!(
@@ -445,7 +449,7 @@ pub fn sendfile_act(
 
 pub fn sendfile_forget_host_key(settings: &Settings, name: &str) -> anyhow::Result<()> {
     let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
-    let forgot = crate::sendfile::forget_host_key(&mut conn, name, &users::Actor::cli())?
+    let forgot = crate::sendfile::forget_host_key(&mut conn, name, &crate::domain::Actor::cli())?
         .map_err(anyhow::Error::msg)?;
     match forgot {
         Some(k) => println!("Forgot {k}; the next run of {name} pins the key the server shows."),
@@ -476,7 +480,7 @@ pub fn integration_list(settings: &Settings) -> anyhow::Result<()> {
 
 pub fn integration_disable(settings: &Settings, name: &str, disable: bool) -> anyhow::Result<()> {
     let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
-    if !crate::integrations::set_disabled(&mut conn, name, disable, &users::Actor::cli())? {
+    if !crate::integrations::set_disabled(&mut conn, name, disable, &crate::domain::Actor::cli())? {
         anyhow::bail!("there is no integration named {name}");
     }
     println!("{} {name}.", if disable { "Disabled" } else { "Enabled" });

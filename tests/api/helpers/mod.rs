@@ -1,3 +1,10 @@
+//! What the tests share: a fresh database per test (SQLite file or PostgreSQL schema), the server on port
+//! 0 with a real SMTP server in the test process, the command line, the dashboard browser (`browser`)
+//! and the webhook receiver (`receiver`).
+
+pub mod browser;
+pub mod receiver;
+
 use assent::config::Settings;
 use assent::db::{DbConn, Target};
 use assent::startup::{Application, Tuning};
@@ -636,7 +643,7 @@ impl TestDb {
 
     /// A new API key on this database.
     pub fn api_key(&self) -> String {
-        let (key, hash) = assent::routes::api::new_key();
+        let (key, hash) = assent::auth::api_keys::new_key();
         assent::db::models::api_keys::insert(
             &mut conn_to(self),
             &format!("test-{}", random_suffix()),

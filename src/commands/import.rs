@@ -1,11 +1,9 @@
 //! `assent import`: one file, with a progress bar on a terminal and a summary at the end. An import
 //! of the same file with the same options that was interrupted (killed, crashed) is resumed.
 
-use super::{Counts, JobRef, KIND, LEASE, Params, Status, map, read::Format};
 use crate::config::Settings;
-use crate::consent::{ApplyError, write_tx};
-use crate::db::models::jobs;
 use crate::db::{self, Schema};
+use crate::imports::{self, Counts, JobRef, Params, Status, map, read::Format};
 use crate::node::Node;
 use std::io::{IsTerminal, Write};
 
@@ -20,15 +18,6 @@ pub struct Options {
     pub errors: Option<std::path::PathBuf>,
 }
 
-/// A delimiter as people type it: `,` `;` `|`, or a tab as `tab`, `\t` or the character itself.
-pub fn delimiter(text: &str) -> Result<char, String> {
-    match text {
-        "," | ";" | "|" | "\t" => Ok(text.chars().next().unwrap_or(',')),
-        "tab" | "\\t" => Ok('\t'),
-        other => Err(format!("--delimiter {other:?}: give , ; | or tab")),
-    }
-}
-
 impl Options {
     pub fn params(&self) -> Result<Params, String> {
         let mut p = Params::of_file(&self.file)?;
@@ -40,7 +29,11 @@ impl Options {
                 p.name
             ));
         }
-        p.delimiter = self.delimiter.as_deref().map(delimiter).transpose()?;
+        p.delimiter = self
+            .delimiter
+            .as_deref()
+            .map(imports::delimiter)
+            .transpose()?;
         p.mapping = map::parse_pairs(&self.map)?;
         p.consented_at = self
             .consented_at
@@ -58,7 +51,7 @@ pub fn import(settings: &Settings, options: Options) -> anyhow::Result<()> {
     {
         let mut conn = pool.get()?;
         let catalog = crate::db::models::agreements::all(&mut conn)?;
-        super::check(&params, &catalog).map_err(anyhow::Error::msg)?;
+        imports::check(&params, &catalog).map_err(anyhow::Error::msg)?;
     }
     let node = Node::cli();
     let started = std::time::Instant::now();
@@ -67,37 +60,7 @@ pub fn import(settings: &Settings, options: Options) -> anyhow::Result<()> {
     let job = if params.dry_run {
         None
     } else {
-        let mut conn = pool.get()?;
-        let now = db::now();
-        let open = jobs::open(&mut conn, KIND)?
-            .into_iter()
-            .find(|j| serde_json::from_str::<Params>(&j.params).is_ok_and(|p| p == params));
-        let id = match open {
-            Some(j) => j.id,
-            None => jobs::create(
-                &mut conn,
-                &jobs::NewJob {
-                    kind: KIND,
-                    params: &serde_json::to_string(&params)?,
-                    status: "queued",
-                    node: Some(&node.name),
-                    created_by: "cli",
-                    created_at: now,
-                    updated_at: now,
-                },
-            )?,
-        };
-        let taken = write_tx(&mut conn, |c| -> Result<_, ApplyError> {
-            Ok(jobs::claim(
-                c,
-                id,
-                &node.claim_id,
-                now,
-                now + LEASE,
-                &|h| node.holder_gone(h),
-            )?)
-        })?
-        .map_err(anyhow::Error::msg)?;
+        let taken = imports::claim_for_cli(&mut *pool.get()?, &params, &node)?;
         if taken.done > 0 {
             eprintln!(
                 "Resuming import job {} of {} after row {} (the rows before it are already applied).",
@@ -133,7 +96,7 @@ pub fn import(settings: &Settings, options: Options) -> anyhow::Result<()> {
         );
         bar
     });
-    let summary = super::run(
+    let summary = imports::run(
         &pool,
         &params,
         job_ref,
@@ -148,13 +111,13 @@ pub fn import(settings: &Settings, options: Options) -> anyhow::Result<()> {
                 ));
             }
             if let Some(f) = errors.as_mut() {
-                for r in super::reported_rows(0, outcome) {
+                for r in imports::reported_rows(0, outcome) {
                     let _ = writeln!(
                         f,
                         "{},{},{}",
                         r.row_number,
                         r.outcome,
-                        csv_field(&r.message)
+                        crate::exports::csv_field(&r.message)
                     );
                 }
             }
@@ -166,9 +129,28 @@ pub fn import(settings: &Settings, options: Options) -> anyhow::Result<()> {
     if let Some(mut f) = errors {
         f.flush()?;
     }
+    print_summary(
+        &params,
+        &summary,
+        job.as_ref().map(|j| j.id),
+        started.elapsed(),
+    );
+    if let Some(e) = summary.error {
+        anyhow::bail!("the import stopped: {e}");
+    }
+    Ok(())
+}
+
+/// What the import did: its rate, its counts, and the first rejected rows.
+fn print_summary(
+    params: &imports::Params,
+    summary: &imports::Summary,
+    job: Option<i64>,
+    took: std::time::Duration,
+) {
     let s = &summary.status;
     let c = &s.counts;
-    let secs = started.elapsed().as_secs_f64();
+    let secs = took.as_secs_f64();
     println!(
         "{} {} rows of {}{} in {:.1} s ({:.0} rows/s){}:",
         if params.dry_run {
@@ -185,9 +167,7 @@ pub fn import(settings: &Settings, options: Options) -> anyhow::Result<()> {
         },
         secs,
         s.done as f64 / secs.max(0.001),
-        job.as_ref()
-            .map(|j| format!(" as job {}", j.id))
-            .unwrap_or_default(),
+        job.map(|id| format!(" as job {id}")).unwrap_or_default(),
     );
     println!(
         "  created {}, updated {}, unchanged {}, stale {}, rejected {}",
@@ -202,20 +182,4 @@ pub fn import(settings: &Settings, options: Options) -> anyhow::Result<()> {
             c.rejected as usize - summary.rejected.len()
         );
     }
-    if let Some(e) = summary.error {
-        anyhow::bail!("the import stopped: {e}");
-    }
-    Ok(())
-}
-
-/// A CSV field of an error report (`exports::field`). A message can quote a file's own text, so one
-/// that a spreadsheet would take for a formula (`=`, `+`, `-`, `@`) is written as text (`'` first).
-pub fn csv_field(text: &str) -> String {
-    let mut out = String::new();
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        crate::exports::field(&mut out, &format!("'{text}"));
-    } else {
-        crate::exports::field(&mut out, text);
-    }
-    out
 }

@@ -1,15 +1,12 @@
-//! Profiles and consents pushed in by other systems (the batch API now; imports and integrations use the
-//! same items): each item is checked on its own, and the valid ones are applied together, each change
-//! through the one write path with the caller's `consentedAt`, so a late push never revives a newer
-//! withdrawal.
+//! A batch item: one profile and its consents as other systems push them (the batch API, imports and
+//! integrations), checked into an `Item`, and what applying a batch did (`Outcome`). Shared by the two
+//! writers (`set` and `one`), which import this file and nothing of each other.
 
-use super::{ApplyError, Change, Meta};
-use crate::db::DbConn;
+use super::super::{Change, Meta};
 use crate::db::models::agreements::Agreement;
-use crate::db::models::{erasures, profiles};
-use crate::domain::{ConsentValue, Email, single_line};
+use crate::db::models::profiles;
+use crate::domain::{AgreementId, ConsentValue, Email, single_line};
 use chrono::NaiveDateTime;
-use diesel::Connection;
 use serde_json::{Map, Value};
 
 /// Most items in one request.
@@ -45,30 +42,8 @@ const FIELDS: [&str; 8] = [
     "consentedAt",
 ];
 
-/// Checks one item (a JSON object in the shape of CONTRACT.md's batch endpoint); the error says what to
+/// Checks one item (a JSON object in the shape of the batch endpoint, README "Bringing consents in"); the error says what to
 /// fix.
-/// Queues `profile.created` or `profile.updated` for the webhooks that want it.
-fn tell(
-    conn: &mut DbConn,
-    kind: &'static str,
-    profile_id: i64,
-    data: crate::webhooks::ProfileData<'_>,
-    meta: &Meta,
-) -> diesel::QueryResult<()> {
-    let subscribers = crate::webhooks::Subscribers::load(conn)?;
-    if !subscribers.is_empty() {
-        let h = crate::webhooks::Happened::profile(
-            kind,
-            profile_id,
-            data,
-            &meta.source.to_string(),
-            crate::db::now(),
-        );
-        subscribers.queue(conn, &[h])?;
-    }
-    Ok(())
-}
-
 pub fn parse(value: &Value, catalog: &[Agreement], now: NaiveDateTime) -> Result<Item, String> {
     let obj = value
         .as_object()
@@ -251,63 +226,8 @@ impl Outcome {
     }
 }
 
-/// Applies checked items in order, in the caller's write transaction. Most are applied together, set by
-/// set (`super::bulk`); an item that names a person an earlier item named, or changes a profile's email
-/// or customId, follows one at a time, in order. An item refused (an erased person, an email and a
-/// customId of two different profiles, an address another profile took meanwhile) writes nothing.
-pub fn apply(
-    conn: &mut DbConn,
-    items: &[(usize, Item)],
-    meta: &Meta,
-    outcome: &mut Outcome,
-) -> Result<(), ApplyError> {
-    // Batches take turns (SQLite's write transactions do anyway): one lock, however many people, so
-    // two batches never interleave on a profile they name differently, and no lock table fills up.
-    profiles::batch_writers_take_turns(conn)?;
-    let later = super::bulk::apply_set(conn, items, meta, outcome)?;
-    for pos in later {
-        let (index, item) = &items[pos];
-        // Each in a savepoint: rolled back, nothing of a refused item stays.
-        let result = conn.transaction(|c| match apply_one(c, item, meta)? {
-            Ok(done) => Ok(done),
-            Err(why) => Err(Refused::Item(why)),
-        });
-        match result {
-            Ok((done, stale)) => outcome.accept(*index, done, stale),
-            Err(Refused::Item(why)) => outcome.rejected.push((*index, why)),
-            Err(Refused::Apply(ApplyError::Db(diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::UniqueViolation,
-                _,
-            )))) => outcome.rejected.push((
-                *index,
-                "another profile has just taken this email or customId; send the item again".into(),
-            )),
-            Err(Refused::Apply(e)) => return Err(e),
-        }
-    }
-    Ok(())
-}
-
-/// Why an item's savepoint was rolled back.
-enum Refused {
-    Item(String),
-    Apply(ApplyError),
-}
-
-impl From<diesel::result::Error> for Refused {
-    fn from(e: diesel::result::Error) -> Self {
-        Refused::Apply(ApplyError::Db(e))
-    }
-}
-
-impl From<ApplyError> for Refused {
-    fn from(e: ApplyError) -> Self {
-        Refused::Apply(e)
-    }
-}
-
 /// Why an email and a customId cannot name one profile.
-pub(super) fn two_profiles(email: Option<&str>, custom: Option<&str>) -> String {
+pub fn two_profiles(email: Option<&str>, custom: Option<&str>) -> String {
     format!(
         "the email and the customId belong to two different profiles ({} and customId {})",
         email.unwrap_or_default(),
@@ -316,33 +236,11 @@ pub(super) fn two_profiles(email: Option<&str>, custom: Option<&str>) -> String 
 }
 
 /// The refusal of an erased person's identity.
-pub(super) const ERASED: &str =
+pub const ERASED: &str =
     "this person's profile was erased (right to erasure) and is not created again";
 
-/// The live profile an item names: `Ok(None)` when there is none, the inner error when its email and
-/// customId belong to two different profiles.
-fn resolve(
-    conn: &mut DbConn,
-    email: Option<&str>,
-    custom: Option<&str>,
-) -> diesel::QueryResult<Result<Option<i64>, String>> {
-    let by_email = match email {
-        Some(e) => profiles::find_by_email(conn, e)?,
-        None => None,
-    };
-    let by_custom = match custom {
-        Some(c) => profiles::find_by_custom_id(conn, c)?,
-        None => None,
-    };
-    Ok(match (by_email, by_custom) {
-        (Some(a), Some(b)) if a.id != b.id => Err(two_profiles(email, custom)),
-        (Some(p), _) | (None, Some(p)) => Ok(Some(p.id)),
-        (None, None) => Ok(None),
-    })
-}
-
 /// The attributes a new profile gets from an item (a `null` sets nothing).
-pub(super) fn new_attributes(item: &Item) -> String {
+pub fn new_attributes(item: &Item) -> String {
     let attributes: Map<String, Value> = item
         .attributes
         .iter()
@@ -354,7 +252,7 @@ pub(super) fn new_attributes(item: &Item) -> String {
 
 /// A stored profile with an item's fields laid over it: attributes merge (`null` removes one), a field
 /// the item leaves out stays. The inner error refuses the item; the flag says whether anything differs.
-pub(super) fn merged(
+pub fn merged(
     p: &profiles::Profile,
     item: &Item,
     now: NaiveDateTime,
@@ -405,11 +303,11 @@ pub(super) fn merged(
 }
 
 /// The consent changes an item asks for.
-pub(super) fn changes_of(item: &Item) -> Vec<Change> {
+pub fn changes_of(item: &Item) -> Vec<Change> {
     item.consents
         .iter()
         .map(|(id, _, value)| Change {
-            agreement_id: *id,
+            agreement_id: AgreementId(*id),
             value: *value,
             version: None,
             language: None,
@@ -418,100 +316,12 @@ pub(super) fn changes_of(item: &Item) -> Vec<Change> {
 }
 
 /// The item's own time, if it reported one.
-pub(super) fn meta_of(item: &Item, meta: &Meta, now: NaiveDateTime) -> Meta {
+pub fn meta_of(item: &Item, meta: &Meta, now: NaiveDateTime) -> Meta {
     Meta {
         occurred_at: item.consented_at.unwrap_or(now),
         reported: item.consented_at.is_some(),
         ..meta.clone()
     }
-}
-
-/// One item, one statement at a time: its profile found and locked (or created), its fields set, its
-/// consents applied. The inner error is the item's refusal.
-fn apply_one(
-    conn: &mut DbConn,
-    item: &Item,
-    meta: &Meta,
-) -> Result<Result<(Done, Vec<String>), String>, ApplyError> {
-    let email = item.email.as_ref().map(|e| e.as_str());
-    let custom = item.custom_id.as_deref();
-    let now = crate::db::now();
-    let (profile_id, created) = match resolve(conn, email, custom)? {
-        Err(why) => return Ok(Err(why)),
-        Ok(Some(id)) => {
-            if !profiles::lock(conn, id)? {
-                return Ok(Err(
-                    "the profile was erased or removed meanwhile; send the item again".into(),
-                ));
-            }
-            // Read again under the lock: a form, an erasure or a staff member may have changed it
-            // between finding and locking.
-            if resolve(conn, email, custom)? != Ok(Some(id)) {
-                return Ok(Err(
-                    "the profile changed while this batch was applied; send the item again".into(),
-                ));
-            }
-            (id, false)
-        }
-        Ok(None) => {
-            // Nobody has this email or customId: refused if it was an erased person's, else created. (A
-            // live profile that a form created again after an erasure is updated like any other.)
-            let custom_identity = custom.map(|c| profiles::identity(None, Some(c)));
-            for identity in email.map(String::from).iter().chain(custom_identity.iter()) {
-                if erasures::is_erased(conn, identity)? {
-                    return Ok(Err(ERASED.into()));
-                }
-            }
-            let attributes = new_attributes(item);
-            let mut row = [profiles::NewProfile {
-                email,
-                custom_id: custom,
-                phone: item.phone.as_deref(),
-                first_name: item.first_name.as_deref(),
-                last_name: item.last_name.as_deref(),
-                attributes: &attributes,
-                form_mails: 0,
-                form_mail_window: None,
-                created_at: now,
-                updated_at: now,
-                consent_mask: 0,
-            }];
-            // A sign-up may have created the address since: then it comes back, locked, to update.
-            let made = profiles::upsert_many(conn, &mut row)?;
-            let made = made.first().ok_or(diesel::result::Error::NotFound)?;
-            if made.created {
-                tell(conn, "profile.created", made.id, (&row[0]).into(), meta)?;
-            }
-            (made.id, made.created)
-        }
-    };
-    let mut changed = false;
-    if !created {
-        let p = profiles::find(conn, profile_id)?.ok_or(ApplyError::NoProfile(profile_id))?;
-        let (row, differs) = match merged(&p, item, now) {
-            Ok(m) => m,
-            Err(why) => return Ok(Err(why)),
-        };
-        if differs {
-            profiles::rewrite_many(conn, std::slice::from_ref(&row))?;
-            tell(conn, "profile.updated", profile_id, (&row).into(), meta)?;
-            changed = true;
-        }
-    }
-    let applied = super::apply_all(
-        conn,
-        profile_id,
-        &changes_of(item),
-        &meta_of(item, meta, now),
-    )?;
-    let done = if created {
-        Done::Created
-    } else if changed || !applied.recorded.is_empty() {
-        Done::Updated
-    } else {
-        Done::Unchanged
-    };
-    Ok(Ok((done, applied.stale)))
 }
 
 #[cfg(test)]

@@ -3,8 +3,10 @@
 //! (middleware on admin scopes) refuses marketers with 403. Handlers take `Staff` as an extractor.
 
 use crate::db::models::admin_users::{self, AdminUser};
-use crate::error::PageError;
-use crate::routes::{AppState, Form};
+use crate::domain::Role;
+use crate::domain::token::{new_token, same};
+use crate::routes::edge::error::PageError;
+use crate::routes::edge::{AppState, Form};
 use actix_session::{Session, SessionExt};
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
@@ -17,29 +19,6 @@ use std::future::{Ready, ready};
 pub const ABSOLUTE: chrono::TimeDelta = chrono::TimeDelta::hours(12);
 /// Idle expiry: a session unused this long is gone.
 pub const IDLE: chrono::TimeDelta = chrono::TimeDelta::minutes(30);
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Role {
-    Admin,
-    Marketer,
-}
-
-impl Role {
-    pub fn parse(raw: &str) -> Result<Role, String> {
-        match raw {
-            "admin" => Ok(Role::Admin),
-            "marketer" => Ok(Role::Marketer),
-            other => Err(format!("{other:?} is not a role; use admin or marketer")),
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Marketer => "marketer",
-        }
-    }
-}
 
 /// The signed-in staff member of a request.
 #[derive(Clone, Debug)]
@@ -62,31 +41,21 @@ impl Staff {
         crate::domain::Source::Admin(self.user.email.clone()).to_string()
     }
 
-    /// Records an action of this staff member in the audit log (in the caller's transaction).
-    pub fn audit(
-        &self,
-        conn: &mut crate::db::DbConn,
-        action: &str,
-        subject: &str,
-        detail: Option<&str>,
-    ) -> diesel::QueryResult<()> {
-        crate::db::models::audit_log::record(
-            conn,
-            &self.actor(),
-            action,
-            subject,
-            detail,
-            self.ip.as_deref(),
-        )
-    }
-
     /// A submitted dashboard form, only if it carries this session's CSRF token (else 403).
     pub async fn form(&self, req: &HttpRequest, payload: web::Payload) -> Result<Form, PageError> {
-        let form = Form::read_at_most(req, payload, crate::routes::MAX_STAFF_FORM).await?;
-        if !same(form.get("csrf_token").unwrap_or(""), &self.csrf) {
-            return Err(csrf_refused());
-        }
+        let form = Form::read_at_most(req, payload, crate::routes::edge::MAX_STAFF_FORM).await?;
+        self.check_csrf(form.get("csrf_token").unwrap_or(""))?;
         Ok(form)
+    }
+
+    /// The session's CSRF token must be `token` (else 403): for a form read another way (a file upload
+    /// streamed to disk sends its token first).
+    pub fn check_csrf(&self, token: &str) -> Result<(), PageError> {
+        if same(token, &self.csrf) {
+            Ok(())
+        } else {
+            Err(csrf_refused())
+        }
     }
 }
 
@@ -94,19 +63,6 @@ pub fn csrf_refused() -> PageError {
     PageError::Forbidden(
         "This form has expired or did not come from this site (its security token is missing or wrong). Go back, reload the page and submit it again.".into(),
     )
-}
-
-/// Constant-time comparison of two tokens.
-pub fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
-}
-
-/// 256 random bits, URL-safe base64: session ids, CSRF tokens and API keys.
-pub fn new_token() -> String {
-    use base64::Engine;
-    let mut bytes = [0u8; 32];
-    rand::fill(&mut bytes);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
 fn micros(t: NaiveDateTime) -> String {
@@ -175,7 +131,7 @@ async fn load(
         session.purge();
         return Ok(None);
     };
-    let role = Role::parse(&user.role).map_err(|e| PageError::Unexpected(anyhow::anyhow!(e)))?;
+    let role = user.role;
     Ok(Some(Staff {
         user,
         role,
@@ -195,7 +151,7 @@ pub async fn signed_in(
         .app_data::<web::Data<AppState>>()
         .cloned()
         .ok_or_else(|| PageError::Unexpected(anyhow::anyhow!("no app state")))?;
-    let (ip, _) = crate::routes::client_meta(req.request());
+    let (ip, _) = crate::routes::edge::client_meta(req.request());
     match load(&req.get_session(), &state, ip).await? {
         Some(staff) => {
             req.extensions_mut().insert(staff);
@@ -235,5 +191,14 @@ impl FromRequest for Staff {
                 .cloned()
                 .ok_or(PageError::SignIn),
         )
+    }
+}
+
+impl From<&Staff> for crate::domain::Actor {
+    fn from(staff: &Staff) -> crate::domain::Actor {
+        crate::domain::Actor {
+            name: staff.actor(),
+            ip: staff.ip.clone(),
+        }
     }
 }

@@ -4,13 +4,13 @@
 //! twenty per item. Each item is decided by the same `decide` as a single change, so both writers
 //! behave alike; whatever the set cannot take safely is handed back for the one-at-a-time path.
 
-use super::batch::{self, Done, Item, Outcome};
-use super::{ApplyError, Decision, Meta, decide};
+use super::item::{self as batch, Done, Item, Outcome};
+use crate::consent::{ApplyError, Decision, Meta, decide};
 use crate::db::DbConn;
 use crate::db::models::agreements::{self, Agreement};
 use crate::db::models::{consent_events, consents, erasures, optin_requests, profiles};
 use crate::domain::sha256_hex;
-use crate::webhooks::{Happened, ProfileData, Subscribers};
+use crate::events::{EventKind, Happened, ProfileData, Subscribers};
 use std::collections::{HashMap, HashSet};
 
 /// Applies what it can of `items` together, in the caller's write transaction (which holds the batch
@@ -214,7 +214,7 @@ pub fn apply_set(
                 attributes: &attributes,
             };
             happened.push(Happened::profile(
-                "profile.created",
+                EventKind::ProfileCreated,
                 id,
                 data,
                 &source,
@@ -280,7 +280,7 @@ pub fn apply_set(
         if tell {
             if differs {
                 happened.push(Happened::profile(
-                    "profile.updated",
+                    EventKind::ProfileUpdated,
                     p.id,
                     (&row).into(),
                     &source,

@@ -1,0 +1,179 @@
+//! The command line, dispatched: `run` takes what `clap` parsed and calls the command it names.
+
+use crate::cli::{
+    AdminCommand, ApikeyCommand, Command, IntegrationCommand, LedgerCommand, ProfileCommand,
+    SendfileCommand, WebhookCommand,
+};
+use crate::config::Settings;
+use crate::startup::{Application, Tuning};
+use std::process::ExitCode;
+
+use super::*;
+
+/// Runs `command`; the exit code is 1 when `ledger verify` finds the ledger broken.
+pub fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
+    let result = match command {
+        Command::Serve => serve(settings),
+        Command::Migrate => migrate(&settings),
+        Command::Export {
+            agreement,
+            status,
+            audience,
+            output,
+        } => export(
+            &settings,
+            agreement.as_deref(),
+            status.as_deref(),
+            audience.as_deref(),
+            output,
+        ),
+        Command::Import {
+            file,
+            format,
+            delimiter,
+            map,
+            dry_run,
+            consented_at,
+            errors,
+        } => import::import(
+            &settings,
+            import::Options {
+                file,
+                format,
+                delimiter,
+                map,
+                dry_run,
+                consented_at,
+                errors,
+            },
+        ),
+        Command::Webhook { command } => webhook(&settings, command),
+        Command::Sendfile { command } => sendfile(&settings, command),
+        Command::Integration { command } => integration(&settings, command),
+        Command::Admin {
+            command: AdminCommand::Create { email, role },
+        } => admin_create(&settings, &email, &role),
+        Command::Admin {
+            command: AdminCommand::Password { email },
+        } => admin_password(&settings, &email),
+        Command::Admin {
+            command: AdminCommand::Disable { email },
+        } => admin_disable(&settings, &email, true),
+        Command::Admin {
+            command: AdminCommand::Enable { email },
+        } => admin_disable(&settings, &email, false),
+        Command::Apikey {
+            command: ApikeyCommand::Create { name },
+        } => apikey_create(&settings, &name),
+        Command::Profile {
+            command: ProfileCommand::Erase { email, reason },
+        } => profile_erase(&settings, &email, &reason),
+        Command::Ledger {
+            command: LedgerCommand::Verify,
+        } => match ledger_verify(&settings) {
+            Ok(true) => Ok(()),
+            Ok(false) => return Ok(ExitCode::from(1)),
+            Err(e) => Err(e),
+        },
+    };
+    result.map(|()| ExitCode::SUCCESS)
+}
+
+fn webhook(settings: &Settings, command: WebhookCommand) -> anyhow::Result<()> {
+    match command {
+        WebhookCommand::Add {
+            url,
+            events,
+            agreements,
+            exclude_sources,
+            integration,
+        } => webhook_add(
+            settings,
+            crate::webhooks::Draft {
+                url,
+                events: vec![events],
+                agreements,
+                exclude_sources,
+                integration,
+            },
+        ),
+        WebhookCommand::List => webhook_list(settings),
+        WebhookCommand::Pause { id } => webhook_act(settings, id, crate::webhooks::Action::Pause),
+        WebhookCommand::Resume { id } => webhook_act(settings, id, crate::webhooks::Action::Resume),
+        WebhookCommand::Delete { id } => webhook_act(settings, id, crate::webhooks::Action::Delete),
+        WebhookCommand::Rotate { id } => webhook_rotate(settings, id),
+    }
+}
+
+fn sendfile(settings: &Settings, command: SendfileCommand) -> anyhow::Result<()> {
+    match command {
+        SendfileCommand::Add {
+            name,
+            target,
+            agreement,
+            status,
+            audience,
+            every,
+            at,
+            changed_only,
+            method,
+            key,
+        } => sendfile_add(
+            settings,
+            crate::sendfile::Draft {
+                name,
+                target,
+                method,
+                agreement,
+                status,
+                audience,
+                every,
+                at,
+                changed_only,
+                key,
+            },
+        ),
+        SendfileCommand::Run { name } => sendfile_run(settings, &name),
+        SendfileCommand::List => sendfile_list(settings),
+        SendfileCommand::ForgetHostKey { name } => sendfile_forget_host_key(settings, &name),
+        SendfileCommand::Pause { name } => {
+            sendfile_act(settings, &name, crate::sendfile::Act::Pause)
+        }
+        SendfileCommand::Resume { name } => {
+            sendfile_act(settings, &name, crate::sendfile::Act::Resume)
+        }
+        SendfileCommand::Delete { name } => {
+            sendfile_act(settings, &name, crate::sendfile::Act::Delete)
+        }
+    }
+}
+
+fn integration(settings: &Settings, command: IntegrationCommand) -> anyhow::Result<()> {
+    match command {
+        IntegrationCommand::Add {
+            name,
+            hs256_secret,
+            public_key_pem,
+            hmac_secret,
+            standard_webhooks,
+        } => integration_add(
+            settings,
+            &name,
+            hs256_secret,
+            public_key_pem,
+            hmac_secret,
+            standard_webhooks,
+        ),
+        IntegrationCommand::List => integration_list(settings),
+        IntegrationCommand::Disable { name } => integration_disable(settings, &name, true),
+        IntegrationCommand::Enable { name } => integration_disable(settings, &name, false),
+    }
+}
+
+fn serve(settings: Settings) -> anyhow::Result<()> {
+    actix_web::rt::System::new().block_on(async move {
+        let app = Application::build(settings, Tuning::default()).await?;
+        app.run_until_stopped().await?;
+        Ok(())
+    })
+}

@@ -1,0 +1,171 @@
+//! The one-at-a-time writer: an item that names a person an earlier item of its batch named, or that
+//! changes a profile's email or customId, is applied on its own, in order, through `consent::apply_all`.
+
+use super::item::{Done, ERASED, Item, changes_of, merged, meta_of, new_attributes, two_profiles};
+use crate::consent::{ApplyError, Meta};
+use crate::db::DbConn;
+use crate::db::models::{erasures, profiles};
+use crate::domain::ProfileId;
+
+/// Queues `profile.created` or `profile.updated` for the webhooks that want it.
+fn tell(
+    conn: &mut DbConn,
+    kind: crate::events::EventKind,
+    profile_id: i64,
+    data: crate::events::ProfileData<'_>,
+    meta: &Meta,
+) -> diesel::QueryResult<()> {
+    let subscribers = crate::events::Subscribers::load(conn)?;
+    if !subscribers.is_empty() {
+        let h = crate::events::Happened::profile(
+            kind,
+            profile_id,
+            data,
+            &meta.source.to_string(),
+            crate::db::now(),
+        );
+        subscribers.queue(conn, &[h])?;
+    }
+    Ok(())
+}
+
+/// Why an item's savepoint was rolled back.
+pub enum Refused {
+    Item(String),
+    Apply(ApplyError),
+}
+
+impl From<diesel::result::Error> for Refused {
+    fn from(e: diesel::result::Error) -> Self {
+        Refused::Apply(ApplyError::Db(e))
+    }
+}
+
+impl From<ApplyError> for Refused {
+    fn from(e: ApplyError) -> Self {
+        Refused::Apply(e)
+    }
+}
+
+/// The live profile an item names: `Ok(None)` when there is none, the inner error when its email and
+/// customId belong to two different profiles.
+fn resolve(
+    conn: &mut DbConn,
+    email: Option<&str>,
+    custom: Option<&str>,
+) -> diesel::QueryResult<Result<Option<i64>, String>> {
+    let by_email = match email {
+        Some(e) => profiles::find_by_email(conn, e)?,
+        None => None,
+    };
+    let by_custom = match custom {
+        Some(c) => profiles::find_by_custom_id(conn, c)?,
+        None => None,
+    };
+    Ok(match (by_email, by_custom) {
+        (Some(a), Some(b)) if a.id != b.id => Err(two_profiles(email, custom)),
+        (Some(p), _) | (None, Some(p)) => Ok(Some(p.id)),
+        (None, None) => Ok(None),
+    })
+}
+
+/// One item, one statement at a time: its profile found and locked (or created), its fields set, its
+/// consents applied. The inner error is the item's refusal.
+pub fn apply_one(
+    conn: &mut DbConn,
+    item: &Item,
+    meta: &Meta,
+) -> Result<Result<(Done, Vec<String>), String>, ApplyError> {
+    let email = item.email.as_ref().map(|e| e.as_str());
+    let custom = item.custom_id.as_deref();
+    let now = crate::db::now();
+    let (profile_id, created) = match resolve(conn, email, custom)? {
+        Err(why) => return Ok(Err(why)),
+        Ok(Some(id)) => {
+            if !profiles::lock(conn, ProfileId(id))? {
+                return Ok(Err(
+                    "the profile was erased or removed meanwhile; send the item again".into(),
+                ));
+            }
+            // Read again under the lock: a form, an erasure or a staff member may have changed it
+            // between finding and locking.
+            if resolve(conn, email, custom)? != Ok(Some(id)) {
+                return Ok(Err(
+                    "the profile changed while this batch was applied; send the item again".into(),
+                ));
+            }
+            (id, false)
+        }
+        Ok(None) => {
+            // Nobody has this email or customId: refused if it was an erased person's, else created. (A
+            // live profile that a form created again after an erasure is updated like any other.)
+            let custom_identity = custom.map(|c| profiles::identity(None, Some(c)));
+            for identity in email.map(String::from).iter().chain(custom_identity.iter()) {
+                if erasures::is_erased(conn, identity)? {
+                    return Ok(Err(ERASED.into()));
+                }
+            }
+            let attributes = new_attributes(item);
+            let mut row = [profiles::NewProfile {
+                email,
+                custom_id: custom,
+                phone: item.phone.as_deref(),
+                first_name: item.first_name.as_deref(),
+                last_name: item.last_name.as_deref(),
+                attributes: &attributes,
+                form_mails: 0,
+                form_mail_window: None,
+                created_at: now,
+                updated_at: now,
+                consent_mask: 0,
+            }];
+            // A sign-up may have created the address since: then it comes back, locked, to update.
+            let made = profiles::upsert_many(conn, &mut row)?;
+            let made = made.first().ok_or(diesel::result::Error::NotFound)?;
+            if made.created {
+                tell(
+                    conn,
+                    crate::events::EventKind::ProfileCreated,
+                    made.id,
+                    (&row[0]).into(),
+                    meta,
+                )?;
+            }
+            (made.id, made.created)
+        }
+    };
+    let mut changed = false;
+    if !created {
+        let p = profiles::find(conn, profile_id)?
+            .ok_or(ApplyError::NoProfile(ProfileId(profile_id)))?;
+        let (row, differs) = match merged(&p, item, now) {
+            Ok(m) => m,
+            Err(why) => return Ok(Err(why)),
+        };
+        if differs {
+            profiles::rewrite_many(conn, std::slice::from_ref(&row))?;
+            tell(
+                conn,
+                crate::events::EventKind::ProfileUpdated,
+                profile_id,
+                (&row).into(),
+                meta,
+            )?;
+            changed = true;
+        }
+    }
+    let applied = crate::consent::apply_all(
+        conn,
+        ProfileId(profile_id),
+        &changes_of(item),
+        &meta_of(item, meta, now),
+    )?;
+    let done = if created {
+        Done::Created
+    } else if changed || !applied.recorded.is_empty() {
+        Done::Updated
+    } else {
+        Done::Unchanged
+    };
+    Ok(Ok((done, applied.stale)))
+}

@@ -1,0 +1,287 @@
+//! What happened to a profile, as typed values: emitted by the consent core in the change's own
+//! transaction, turned into one outbox row per webhook endpoint that wants it (`Subscribers::queue`), and
+//! delivered by `webhooks`. Living below both, it lets the core tell the world without knowing who listens.
+//!
+//! Loop safety: an endpoint never gets a change whose source it excludes, nor one that came in through
+//! the incoming integration it is linked to (the other direction of the same external system).
+
+use crate::db::DbConn;
+use crate::db::models::consent_events::EventBody;
+use crate::db::models::integrations;
+use crate::db::models::outbox::{self, Entry};
+use crate::db::models::profiles::{NewProfile, Profile, Rewrite};
+use crate::db::models::webhook_endpoints::{self, Endpoint};
+use chrono::NaiveDateTime;
+use diesel::QueryResult;
+use serde_json::{Value, json};
+
+/// What can happen to a profile; an endpoint subscribes to some of these.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    ProfileCreated,
+    ProfileUpdated,
+    ConsentChanged,
+    ProfileErased,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 4] = [
+        EventKind::ProfileCreated,
+        EventKind::ProfileUpdated,
+        EventKind::ConsentChanged,
+        EventKind::ProfileErased,
+    ];
+
+    /// The name receivers see in `type` and endpoints list in their subscriptions.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            EventKind::ProfileCreated => "profile.created",
+            EventKind::ProfileUpdated => "profile.updated",
+            EventKind::ConsentChanged => "consent.changed",
+            EventKind::ProfileErased => "profile.erased",
+        }
+    }
+}
+
+/// Something that happened to a profile, as the write paths describe it.
+#[derive(Clone, Debug)]
+pub struct Happened {
+    pub profile_id: i64,
+    pub kind: EventKind,
+    /// The agreement a consent change is about.
+    pub agreement: Option<String>,
+    pub source: String,
+    pub at: NaiveDateTime,
+    pub data: Value,
+}
+
+/// A profile's fields as a webhook shows them.
+pub struct ProfileData<'a> {
+    pub email: Option<&'a str>,
+    pub custom_id: Option<&'a str>,
+    pub phone: Option<&'a str>,
+    pub first_name: Option<&'a str>,
+    pub last_name: Option<&'a str>,
+    /// The stored attributes (a JSON object as text).
+    pub attributes: &'a str,
+}
+
+impl<'a> From<&'a Profile> for ProfileData<'a> {
+    fn from(p: &'a Profile) -> Self {
+        ProfileData {
+            email: p.email.as_deref(),
+            custom_id: p.custom_id.as_deref(),
+            phone: p.phone.as_deref(),
+            first_name: p.first_name.as_deref(),
+            last_name: p.last_name.as_deref(),
+            attributes: &p.attributes,
+        }
+    }
+}
+
+impl<'a> From<&'a NewProfile<'a>> for ProfileData<'a> {
+    fn from(p: &'a NewProfile<'a>) -> Self {
+        ProfileData {
+            email: p.email,
+            custom_id: p.custom_id,
+            phone: p.phone,
+            first_name: p.first_name,
+            last_name: p.last_name,
+            attributes: p.attributes,
+        }
+    }
+}
+
+impl<'a> From<&'a Rewrite> for ProfileData<'a> {
+    fn from(p: &'a Rewrite) -> Self {
+        ProfileData {
+            email: p.email.as_deref(),
+            custom_id: p.custom_id.as_deref(),
+            phone: p.phone.as_deref(),
+            first_name: p.first_name.as_deref(),
+            last_name: p.last_name.as_deref(),
+            attributes: &p.attributes,
+        }
+    }
+}
+
+/// Webhook payloads give times in milliseconds.
+pub fn rfc3339(t: NaiveDateTime) -> String {
+    crate::domain::time::rfc3339(t, crate::domain::time::Precision::Millis)
+}
+
+impl Happened {
+    /// `profile.created` or `profile.updated`.
+    pub fn profile(
+        kind: EventKind,
+        profile_id: i64,
+        p: ProfileData<'_>,
+        source: &str,
+        at: NaiveDateTime,
+    ) -> Happened {
+        let attributes: Value = serde_json::from_str(p.attributes).unwrap_or_else(|_| json!({}));
+        Happened {
+            profile_id,
+            kind,
+            agreement: None,
+            source: source.to_string(),
+            at,
+            data: json!({
+                "email": p.email,
+                "customId": p.custom_id,
+                "phone": p.phone,
+                "firstName": p.first_name,
+                "lastName": p.last_name,
+                "attributes": attributes,
+                "source": source,
+                "occurredAt": rfc3339(at),
+            }),
+        }
+    }
+
+    /// `consent.changed`, from the ledger event that recorded it.
+    pub fn consent(
+        email: Option<&str>,
+        custom_id: Option<&str>,
+        ev: &EventBody,
+        event_id: i64,
+    ) -> Happened {
+        Happened {
+            profile_id: ev.profile_id,
+            kind: EventKind::ConsentChanged,
+            agreement: Some(ev.agreement_key.clone()),
+            source: ev.source.clone(),
+            at: ev.recorded_at,
+            data: json!({
+                "email": email,
+                "customId": custom_id,
+                "agreement": ev.agreement_key,
+                "value": ev.value,
+                "previous": ev.previous,
+                "source": ev.source,
+                "occurredAt": rfc3339(ev.occurred_at),
+                "eventId": event_id,
+            }),
+        }
+    }
+
+    /// A profile erased: the identities it had, so a receiver can erase its own copy of the person.
+    pub fn erased(
+        profile_id: i64,
+        email: Option<&str>,
+        custom_id: Option<&str>,
+        source: &str,
+        at: NaiveDateTime,
+    ) -> Happened {
+        Happened {
+            profile_id,
+            kind: EventKind::ProfileErased,
+            agreement: None,
+            source: source.to_string(),
+            at,
+            data: json!({
+                "email": email,
+                "customId": custom_id,
+                "source": source,
+                "occurredAt": rfc3339(at),
+            }),
+        }
+    }
+
+    /// The request body: the same bytes on every attempt.
+    pub fn body(&self) -> String {
+        json!({"type": self.kind.as_str(), "timestamp": rfc3339(self.at), "data": self.data})
+            .to_string()
+    }
+}
+
+/// The items of a comma-separated setting (events, agreements, sources of an endpoint).
+pub fn list(raw: &str) -> impl Iterator<Item = &str> {
+    raw.split(',').map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// An endpoint as the fan-out sees it.
+struct Subscriber {
+    endpoint: Endpoint,
+    /// `integration:<name>` of the linked incoming integration.
+    echo: Option<String>,
+}
+
+impl Subscriber {
+    fn wants(&self, h: &Happened) -> bool {
+        let e = &self.endpoint;
+        list(&e.events).any(|t| t == h.kind.as_str())
+            && (e.agreements.is_empty()
+                || h.agreement
+                    .as_deref()
+                    .is_none_or(|a| list(&e.agreements).any(|k| k == a)))
+            && !excluded(&e.exclude_sources, &h.source)
+            && self.echo.as_deref() != Some(h.source.as_str())
+    }
+}
+
+/// Whether `source` is in the comma-separated exclusion list: named whole (`api:crm`) or by its kind
+/// (`import` covers every `import:<job>`).
+pub fn excluded(list_text: &str, source: &str) -> bool {
+    let kind = source.split(':').next().unwrap_or(source);
+    list(list_text).any(|s| s == source || s == kind)
+}
+
+/// Every endpoint, read in the change's transaction (so one added a moment ago on another node is seen).
+pub struct Subscribers(Vec<Subscriber>);
+
+impl Subscribers {
+    pub fn load(conn: &mut DbConn) -> QueryResult<Subscribers> {
+        let endpoints = webhook_endpoints::all(conn)?;
+        if endpoints.is_empty() {
+            return Ok(Subscribers(Vec::new()));
+        }
+        let names: std::collections::HashMap<i64, String> = integrations::all(conn)?
+            .into_iter()
+            .map(|i| (i.id, i.name))
+            .collect();
+        Ok(Subscribers(
+            endpoints
+                .into_iter()
+                .map(|endpoint| Subscriber {
+                    echo: endpoint
+                        .integration_id
+                        .and_then(|i| names.get(&i))
+                        .map(|n| format!("integration:{n}")),
+                    endpoint,
+                })
+                .collect(),
+        ))
+    }
+
+    /// Only the endpoint `id` (for a replay to it).
+    pub fn only(self, id: i64) -> Subscribers {
+        Subscribers(self.0.into_iter().filter(|s| s.endpoint.id == id).collect())
+    }
+
+    /// No endpoint at all: the write paths skip describing what happened.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Queues a delivery of each change to each endpoint that wants it (paused endpoints too: they get
+    /// the backlog when resumed).
+    pub fn queue(&self, conn: &mut DbConn, happened: &[Happened]) -> QueryResult<usize> {
+        let now = crate::db::now();
+        let mut rows = Vec::new();
+        for h in happened {
+            let mut body = None;
+            for s in self.0.iter().filter(|s| s.wants(h)) {
+                let body = body.get_or_insert_with(|| h.body()).clone();
+                rows.push(Entry::webhook(
+                    s.endpoint.id,
+                    Some(h.profile_id),
+                    h.kind.as_str(),
+                    body,
+                    now,
+                ));
+            }
+        }
+        outbox::enqueue(conn, &rows)
+    }
+}
