@@ -131,22 +131,11 @@ impl Application {
         };
         let sessions = crate::auth::sessions::DbSessionStore::new(state.pool.clone());
         let server = HttpServer::new(move || {
-            let mut headers = DefaultHeaders::new()
-                .add(("X-Content-Type-Options", "nosniff"))
-                .add(("X-Frame-Options", "DENY"))
-                .add(("Referrer-Policy", "no-referrer"))
-                .add((
-                    "Content-Security-Policy",
-                    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
-                     frame-ancestors 'none'; base-uri 'none'",
-                ))
-                .add(("Permissions-Policy", "interest-cohort=(), camera=(), microphone=(), geolocation=()"))
-                .add(("Cross-Origin-Opener-Policy", "same-origin"));
-            if hsts {
-                headers = headers.add(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"));
-            }
+            let headers = security_headers(hsts);
             App::new()
-                .wrap(actix_web::middleware::from_fn(routes::public::localize_errors))
+                .wrap(actix_web::middleware::from_fn(
+                    routes::public::localize_errors,
+                ))
                 .wrap_fn(routes::edge::slow_clients::hold_payload)
                 .wrap(headers)
                 .wrap_fn(routes::edge::spans::trace)
@@ -185,6 +174,32 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// The headers every answer carries: no sniffing, no framing, no referrer, a strict content policy
+/// (no script at all), and HSTS when the public address is https.
+fn security_headers(hsts: bool) -> DefaultHeaders {
+    let mut headers = DefaultHeaders::new()
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Referrer-Policy", "no-referrer"))
+        .add((
+            "Content-Security-Policy",
+            "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
+             frame-ancestors 'none'; base-uri 'none'",
+        ))
+        .add((
+            "Permissions-Policy",
+            "interest-cohort=(), camera=(), microphone=(), geolocation=()",
+        ))
+        .add(("Cross-Origin-Opener-Policy", "same-origin"));
+    if hsts {
+        headers = headers.add((
+            "Strict-Transport-Security",
+            "max-age=31536000; includeSubDomains",
+        ));
+    }
+    headers
 }
 
 /// Starts this node's supervised background work: the outbox lanes (email, webhooks), the import and

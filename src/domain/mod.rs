@@ -4,7 +4,7 @@ mod actor;
 pub mod allowance;
 pub mod audience;
 mod channel;
-mod column;
+pub mod column;
 pub mod email;
 mod ids;
 pub mod name;

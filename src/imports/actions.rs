@@ -3,7 +3,8 @@
 
 use super::{KIND, Params};
 use crate::db::DbConn;
-use crate::db::models::{audit_log, jobs};
+use crate::db::models::audit_log;
+use crate::db::models::jobs::{self, JobStatus};
 use crate::db::write_tx;
 use crate::domain::Actor;
 use diesel::QueryResult;
@@ -23,7 +24,7 @@ pub fn draft(
             &jobs::NewJob {
                 kind: KIND,
                 params: &serde_json::to_string(params).unwrap_or_default(),
-                status: "draft",
+                status: JobStatus::Draft,
                 node: Some(node),
                 created_by,
                 created_at: now,
@@ -50,7 +51,7 @@ pub fn start(conn: &mut DbConn, id: i64, params: &Params, by: &Actor) -> QueryRe
         let is_import = jobs::find(c, id)?.is_some_and(|j| j.kind == KIND);
         let ok = is_import
             && jobs::set_params(c, id, &json, now)?
-            && jobs::set_status(c, id, &["draft"], "queued", now)?;
+            && jobs::set_status(c, id, &[JobStatus::Draft], JobStatus::Queued, now)?;
         if ok {
             let what = if params.dry_run {
                 "import.dry_run"
@@ -70,8 +71,8 @@ pub fn cancel(conn: &mut DbConn, id: i64, by: &Actor) -> QueryResult<bool> {
         let Some(job) = jobs::find(c, id)?.filter(|j| j.kind == KIND) else {
             return Ok(None);
         };
-        let open = ["draft", "queued", "running"];
-        if !jobs::set_status(c, id, &open, "cancelled", crate::db::now())? {
+        let open = [JobStatus::Draft, JobStatus::Queued, JobStatus::Running];
+        if !jobs::set_status(c, id, &open, JobStatus::Cancelled, crate::db::now())? {
             return Ok(None);
         }
         audit_log::record(c, by, "import.cancel", &format!("job {id}"), None)?;
@@ -80,7 +81,7 @@ pub fn cancel(conn: &mut DbConn, id: i64, by: &Actor) -> QueryResult<bool> {
     let Some(job) = cancelled else {
         return Ok(false);
     };
-    if job.status != "running"
+    if job.status != JobStatus::Running
         && let Ok(p) = serde_json::from_str::<Params>(&job.params)
         && p.owned
     {

@@ -508,7 +508,7 @@ pub fn claim_for_cli(
             &jobs::NewJob {
                 kind: KIND,
                 params: &serde_json::to_string(params)?,
-                status: "queued",
+                status: jobs::JobStatus::Queued,
                 node: Some(&node.name),
                 created_by: "cli",
                 created_at: now,

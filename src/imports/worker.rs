@@ -101,7 +101,7 @@ pub fn run_open(
             Err(e) => {
                 // Cancelled in the dashboard, or taken over: the file of a cancelled upload goes.
                 let now_job = jobs::find(&mut *pool.get()?, job.id)?;
-                if now_job.is_some_and(|j| j.status == "cancelled") {
+                if now_job.is_some_and(|j| j.status == jobs::JobStatus::Cancelled) {
                     tracing::info!(job = job.id, "import cancelled");
                     if params.owned {
                         let _ = std::fs::remove_file(&params.path);

@@ -10,7 +10,7 @@ pub mod sftp;
 pub mod worker;
 
 use crate::db::DbConn;
-use crate::db::models::jobs::{self, NewJob};
+use crate::db::models::jobs::{self, JobStatus, NewJob};
 use crate::db::models::sendfiles::{self, NewSendfile, Sendfile};
 use crate::domain::Actor;
 use chrono::{NaiveDateTime, TimeDelta, Timelike};
@@ -405,7 +405,7 @@ pub fn create_run(
         &NewJob {
             kind: KIND,
             params: &params,
-            status: "queued",
+            status: JobStatus::Queued,
             node: None,
             created_by: by,
             created_at: now,

@@ -218,9 +218,34 @@ async fn session(
     shown: &Arc<Mutex<Option<String>>>,
     login: &Login,
     remote: &str,
-    mut rx: mpsc::Receiver<Vec<u8>>,
+    rx: mpsc::Receiver<Vec<u8>>,
     rows: tokio::task::JoinHandle<anyhow::Result<u64>>,
 ) -> Result<(u64, u64), String> {
+    let where_ = format!("{}:{}", target.host, target.port);
+    let mut session = connect(addrs, pinned, shown, &where_).await?;
+    log_in(&mut session, target, login, &where_).await?;
+    let sftp = open_sftp(&session, &where_).await?;
+    let part = format!("{remote}.part");
+    let written = write_file(&sftp, &part, remote, rx, rows, &where_).await;
+    if written.is_err() {
+        // Leaves no half file behind (best effort: the connection may be gone).
+        let _ = sftp.remove_file(part).await;
+    }
+    let _ = sftp.close().await;
+    let _ = session
+        .disconnect(russh::Disconnect::ByApplication, "done", "en")
+        .await;
+    written
+}
+
+/// Connects and completes the SSH handshake, refusing a host key other than the pinned one; what the
+/// server showed is kept in `shown` once the handshake succeeded.
+async fn connect(
+    addrs: &[SocketAddr],
+    pinned: Option<String>,
+    shown: &Arc<Mutex<Option<String>>>,
+    where_: &str,
+) -> Result<russh::client::Handle<Client>, String> {
     let client = Client {
         pinned: pinned.clone(),
         shown: shown.clone(),
@@ -245,7 +270,6 @@ async fn session(
         },
         ..Default::default()
     });
-    let where_ = format!("{}:{}", target.host, target.port);
     let socket = tokio::time::timeout(CONNECT_TIMEOUT, tokio::net::TcpStream::connect(addrs))
         .await
         .map_err(|_| format!("cannot connect to {where_}: no answer in 15 s"))?
@@ -258,7 +282,7 @@ async fn session(
     .map_err(|_| format!("{where_} did not complete the SSH handshake in 15 s"))?;
     // What the server showed counts (and is pinned when none is) only once the handshake succeeded.
     let shown_now = shown.lock().expect("not poisoned").take();
-    let mut session = match (handshake, &pinned, &shown_now) {
+    let session = match (handshake, &pinned, &shown_now) {
         (_, Some(p), Some(s)) if p != s => {
             return Err(format!(
                 "the SFTP server's host key changed: {where_} showed {s}, but {p} is pinned. If the server's key was replaced on purpose, forget the pinned key on the send-files page"
@@ -268,7 +292,16 @@ async fn session(
         (Err(e), _, _) => return Err(format!("SSH handshake with {where_} failed: {e}")),
     };
     *shown.lock().expect("not poisoned") = shown_now;
+    Ok(session)
+}
 
+/// Logs in as the target's user with the key or password.
+async fn log_in(
+    session: &mut russh::client::Handle<Client>,
+    target: &Target,
+    login: &Login,
+    where_: &str,
+) -> Result<(), String> {
     let auth = match login {
         Login::Key { path, passphrase } => {
             let key = load_key(path, passphrase.as_deref())?;
@@ -294,6 +327,14 @@ async fn session(
         };
         return Err(format!("{where_} refused {what} for user {}", target.user));
     }
+    Ok(())
+}
+
+/// Opens the SFTP subsystem, with writes large and many in flight (a bulk upload).
+async fn open_sftp(
+    session: &russh::client::Handle<Client>,
+    where_: &str,
+) -> Result<russh_sftp::client::SftpSession, String> {
     let channel = session
         .channel_open_session()
         .await
@@ -302,7 +343,7 @@ async fn session(
         .request_subsystem(true, "sftp")
         .await
         .map_err(|e| format!("{where_} offers no SFTP: {e}"))?;
-    let sftp = russh_sftp::client::SftpSession::new_with_config(
+    russh_sftp::client::SftpSession::new_with_config(
         channel.into_stream(),
         russh_sftp::client::Config {
             max_write_packet_len: 255 * 1024,
@@ -312,49 +353,47 @@ async fn session(
         },
     )
     .await
-    .map_err(|e| format!("{where_} did not start SFTP: {e}"))?;
+    .map_err(|e| format!("{where_} did not start SFTP: {e}"))
+}
 
-    let part = format!("{remote}.part");
-    let written = async {
-        let mut file = sftp
-            .create(part.clone())
+/// Writes the chunks from `rx` to `part`, then renames it to `remote` (replacing an older file of that
+/// name) once the export's row count is in; the rows and bytes written.
+async fn write_file(
+    sftp: &russh_sftp::client::SftpSession,
+    part: &str,
+    remote: &str,
+    mut rx: mpsc::Receiver<Vec<u8>>,
+    rows: tokio::task::JoinHandle<anyhow::Result<u64>>,
+    where_: &str,
+) -> Result<(u64, u64), String> {
+    let mut file = sftp
+        .create(part.to_string())
+        .await
+        .map_err(|e| format!("cannot create {part} on {where_}: {e}"))?;
+    let mut bytes = 0u64;
+    while let Some(chunk) = rx.recv().await {
+        file.write_all(&chunk)
             .await
-            .map_err(|e| format!("cannot create {part} on {where_}: {e}"))?;
-        let mut bytes = 0u64;
-        while let Some(chunk) = rx.recv().await {
-            file.write_all(&chunk)
-                .await
-                .map_err(|e| format!("writing {part} on {where_} failed: {e}"))?;
-            bytes += chunk.len() as u64;
-        }
-        let rows = rows
-            .await
-            .map_err(|e| e.to_string())?
-            .map_err(|e| format!("cannot write the file: {e:#}"))?;
-        file.shutdown()
-            .await
-            .map_err(|e| format!("closing {part} on {where_} failed: {e}"))?;
-        // SFTP's rename does not replace: a file from an earlier run of the same name goes first.
-        if sftp.try_exists(remote).await.unwrap_or(false) {
-            sftp.remove_file(remote)
-                .await
-                .map_err(|e| format!("cannot replace {remote} on {where_}: {e}"))?;
-        }
-        sftp.rename(part.clone(), remote)
-            .await
-            .map_err(|e| format!("cannot rename {part} to {remote} on {where_}: {e}"))?;
-        Ok::<_, String>((rows, bytes))
+            .map_err(|e| format!("writing {part} on {where_} failed: {e}"))?;
+        bytes += chunk.len() as u64;
     }
-    .await;
-    if written.is_err() {
-        // Leaves no half file behind (best effort: the connection may be gone).
-        let _ = sftp.remove_file(part).await;
+    let rows = rows
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| format!("cannot write the file: {e:#}"))?;
+    file.shutdown()
+        .await
+        .map_err(|e| format!("closing {part} on {where_} failed: {e}"))?;
+    // SFTP's rename does not replace: a file from an earlier run of the same name goes first.
+    if sftp.try_exists(remote).await.unwrap_or(false) {
+        sftp.remove_file(remote)
+            .await
+            .map_err(|e| format!("cannot replace {remote} on {where_}: {e}"))?;
     }
-    let _ = sftp.close().await;
-    let _ = session
-        .disconnect(russh::Disconnect::ByApplication, "done", "en")
-        .await;
-    written
+    sftp.rename(part.to_string(), remote)
+        .await
+        .map_err(|e| format!("cannot rename {part} to {remote} on {where_}: {e}"))?;
+    Ok((rows, bytes))
 }
 
 #[cfg(test)]

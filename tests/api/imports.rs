@@ -657,7 +657,7 @@ async fn cancelling_an_import_leaves_other_kinds_of_jobs_alone() {
         &jobs::NewJob {
             kind: "sendfile",
             params: "{}",
-            status: "draft",
+            status: jobs::JobStatus::Draft,
             node: None,
             created_by: "test",
             created_at: now,
@@ -666,11 +666,19 @@ async fn cancelling_an_import_leaves_other_kinds_of_jobs_alone() {
     )
     .unwrap();
     let (status, _, _) = admin
-        .submit("/admin/imports", &format!("/admin/imports/{id}/cancel"), &[])
+        .submit(
+            "/admin/imports",
+            &format!("/admin/imports/{id}/cancel"),
+            &[],
+        )
         .await;
     assert_eq!(status, 404);
     let job = jobs::find(&mut app.conn(), id).unwrap().unwrap();
-    assert_eq!(job.status, "draft", "the send-file's job was not cancelled");
+    assert_eq!(
+        job.status.as_str(),
+        "draft",
+        "the send-file's job was not cancelled"
+    );
     let audited: i64 = {
         use assent::db::schema::audit_log;
         use diesel::prelude::*;

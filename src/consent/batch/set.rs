@@ -5,7 +5,7 @@
 //! behave alike; whatever the set cannot take safely is handed back for the one-at-a-time path.
 
 use super::item::{self as batch, Done, Item, Outcome};
-use crate::consent::{ApplyError, Decision, Meta, decide};
+use crate::consent::{ApplyError, Decision, Meta, Plan, decide};
 use crate::db::DbConn;
 use crate::db::models::agreements::{self, Agreement};
 use crate::db::models::{consent_events, consents, erasures, optin_requests, profiles};
@@ -24,76 +24,8 @@ pub fn apply_set(
     outcome: &mut Outcome,
 ) -> Result<Vec<usize>, ApplyError> {
     let now = crate::db::now();
-    let mut later = Vec::new();
-
-    // One item per person in the set: an item naming an email or customId seen before waits, in order.
-    // (Names are kept as (is a customId, text), so an email and a customId never collide.)
-    let mut named: HashSet<(bool, &str)> = HashSet::new();
-    let mut set = Vec::with_capacity(items.len());
-    for (pos, (_, item)) in items.iter().enumerate() {
-        let names = [
-            item.email.as_ref().map(|e| (false, e.as_str())),
-            item.custom_id.as_deref().map(|c| (true, c)),
-        ];
-        let seen = names.iter().flatten().any(|n| named.contains(n));
-        // Kept even when the item waits, so a later one naming the same person waits behind it.
-        named.extend(names.into_iter().flatten());
-        if seen {
-            later.push(pos);
-        } else {
-            set.push(pos);
-        }
-    }
-
-    // Find (and on PostgreSQL lock) every live profile the set names.
-    let emails: Vec<&str> = set
-        .iter()
-        .filter_map(|&p| items[p].1.email.as_ref().map(|e| e.as_str()))
-        .collect();
-    let customs: Vec<&str> = set
-        .iter()
-        .filter_map(|&p| items[p].1.custom_id.as_deref())
-        .collect();
-    let found = profiles::find_many(conn, &emails, &customs)?;
-    let by_email: HashMap<&str, usize> = found
-        .iter()
-        .enumerate()
-        .filter_map(|(i, p)| p.email.as_deref().map(|e| (e, i)))
-        .collect();
-    let by_custom: HashMap<&str, usize> = found
-        .iter()
-        .enumerate()
-        .filter_map(|(i, p)| p.custom_id.as_deref().map(|c| (c, i)))
-        .collect();
-
-    let mut existing: Vec<(usize, usize)> = Vec::new();
-    let mut new: Vec<usize> = Vec::new();
-    let mut claimed: HashSet<i64> = HashSet::new();
-    for &pos in &set {
-        let (_, item) = &items[pos];
-        let email = item.email.as_ref().map(|e| e.as_str());
-        let custom = item.custom_id.as_deref();
-        let a = email.and_then(|e| by_email.get(e));
-        let b = custom.and_then(|c| by_custom.get(c));
-        match (a, b) {
-            // Two profiles, as the database stands before this batch: an earlier item may still change
-            // that (by giving one of them a new email or customId), so the one-at-a-time path decides.
-            (Some(&a), Some(&b)) if a != b => later.push(pos),
-            (Some(&f), _) | (None, Some(&f)) => {
-                let p = &found[f];
-                let renames = email.is_some_and(|e| p.email.as_deref() != Some(e))
-                    || custom.is_some_and(|c| p.custom_id.as_deref() != Some(c));
-                // A second item for the same profile (named another way), or one that gives it a new
-                // email or customId (which another writer may be taking), goes one at a time.
-                if !claimed.insert(p.id) || renames {
-                    later.push(pos);
-                } else {
-                    existing.push((pos, f));
-                }
-            }
-            (None, None) => new.push(pos),
-        }
-    }
+    let (set, mut later) = first_naming(items);
+    let named = sort_out(conn, items, &set, &mut later)?;
 
     let catalog: HashMap<i64, Agreement> = agreements::all(conn)?
         .into_iter()
@@ -119,16 +51,144 @@ pub fn apply_set(
         };
         decide(&d, holds, &batch::changes_of(item), &mut wording)
     };
-    let mut events = Vec::new();
-    let mut values = Vec::new();
     // Webhooks: described only when some endpoint exists.
     let subscribers = Subscribers::load(conn)?;
-    let tell = !subscribers.is_empty();
-    let source = meta.source.to_string();
-    let mut happened = Vec::new();
-    let mut names: HashMap<i64, (Option<String>, Option<String>)> = HashMap::new();
+    let mut w = Writes {
+        tell: !subscribers.is_empty(),
+        source: meta.source.to_string(),
+        recorded_at,
+        ..Writes::default()
+    };
+    let created = create_new(conn, items, &named.new, &mut plan_for, &mut w, outcome, now)?;
+    later.extend(created);
+    update_known(conn, items, &named, &mut plan_for, &mut w, outcome)?;
+    w.store(conn, &subscribers)?;
+    later.sort_unstable();
+    Ok(later)
+}
 
-    // New people: not an erased one's identity, then created with their consents.
+/// Splits `items` (by position) into the set, one item per person, and those that wait: an item naming
+/// an email or customId an earlier item named waits, in order. (Names are kept as (is a customId, text),
+/// so an email and a customId never collide.)
+fn first_naming(items: &[(usize, Item)]) -> (Vec<usize>, Vec<usize>) {
+    let mut later = Vec::new();
+    let mut named: HashSet<(bool, &str)> = HashSet::new();
+    let mut set = Vec::with_capacity(items.len());
+    for (pos, (_, item)) in items.iter().enumerate() {
+        let names = [
+            item.email.as_ref().map(|e| (false, e.as_str())),
+            item.custom_id.as_deref().map(|c| (true, c)),
+        ];
+        let seen = names.iter().flatten().any(|n| named.contains(n));
+        // Kept even when the item waits, so a later one naming the same person waits behind it.
+        named.extend(names.into_iter().flatten());
+        if seen {
+            later.push(pos);
+        } else {
+            set.push(pos);
+        }
+    }
+
+    (set, later)
+}
+
+/// The live profiles the set names (on PostgreSQL, locked), and which items are about a known one
+/// (`existing`: item position, index in `found`) or a new person (`new`). An item that cannot be told
+/// safely in a set goes to `later`.
+struct Named {
+    found: Vec<profiles::Profile>,
+    existing: Vec<(usize, usize)>,
+    new: Vec<usize>,
+}
+
+fn sort_out(
+    conn: &mut DbConn,
+    items: &[(usize, Item)],
+    set: &[usize],
+    later: &mut Vec<usize>,
+) -> Result<Named, ApplyError> {
+    let emails: Vec<&str> = set
+        .iter()
+        .filter_map(|&p| items[p].1.email.as_ref().map(|e| e.as_str()))
+        .collect();
+    let customs: Vec<&str> = set
+        .iter()
+        .filter_map(|&p| items[p].1.custom_id.as_deref())
+        .collect();
+    let found = profiles::find_many(conn, &emails, &customs)?;
+    let by_email: HashMap<&str, usize> = found
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| p.email.as_deref().map(|e| (e, i)))
+        .collect();
+    let by_custom: HashMap<&str, usize> = found
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| p.custom_id.as_deref().map(|c| (c, i)))
+        .collect();
+
+    let mut existing: Vec<(usize, usize)> = Vec::new();
+    let mut new: Vec<usize> = Vec::new();
+    let mut claimed: HashSet<i64> = HashSet::new();
+    for &pos in set {
+        let (_, item) = &items[pos];
+        let email = item.email.as_ref().map(|e| e.as_str());
+        let custom = item.custom_id.as_deref();
+        let a = email.and_then(|e| by_email.get(e));
+        let b = custom.and_then(|c| by_custom.get(c));
+        match (a, b) {
+            // Two profiles, as the database stands before this batch: an earlier item may still change
+            // that (by giving one of them a new email or customId), so the one-at-a-time path decides.
+            (Some(&a), Some(&b)) if a != b => later.push(pos),
+            (Some(&f), _) | (None, Some(&f)) => {
+                let p = &found[f];
+                let renames = email.is_some_and(|e| p.email.as_deref() != Some(e))
+                    || custom.is_some_and(|c| p.custom_id.as_deref() != Some(c));
+                // A second item for the same profile (named another way), or one that gives it a new
+                // email or customId (which another writer may be taking), goes one at a time.
+                if !claimed.insert(p.id) || renames {
+                    later.push(pos);
+                } else {
+                    existing.push((pos, f));
+                }
+            }
+            (None, None) => new.push(pos),
+        }
+    }
+
+    Ok(Named {
+        found,
+        existing,
+        new,
+    })
+}
+
+/// What the set writes at the end, all at once, and what it tells the webhooks.
+#[derive(Default)]
+struct Writes {
+    tell: bool,
+    source: String,
+    recorded_at: chrono::NaiveDateTime,
+    events: Vec<consent_events::EventBody>,
+    values: Vec<consents::Consent>,
+    rewrites: Vec<profiles::Rewrite>,
+    refusals: Vec<(i64, Vec<i64>, Option<chrono::NaiveDateTime>)>,
+    happened: Vec<Happened>,
+    /// The identities of the profiles whose consent changes are told, by profile id.
+    names: HashMap<i64, (Option<String>, Option<String>)>,
+}
+
+/// How one item is decided against what its profile holds.
+type PlanFor<'a> = dyn FnMut(&Item, &[consents::Consent]) -> Result<Plan, ApplyError> + 'a;
+
+/// The identity digest of each new person (their email's, else their customId's, and the customId's
+/// beside an email), and which of those digests an erasure left as a tombstone.
+#[allow(clippy::type_complexity)]
+fn tombstones(
+    conn: &mut DbConn,
+    items: &[(usize, Item)],
+    new: &[usize],
+) -> Result<(Vec<(String, Option<String>)>, HashSet<String>), ApplyError> {
     let digests: Vec<(String, Option<String>)> = new
         .iter()
         .map(|&pos| {
@@ -152,6 +212,23 @@ pub fn apply_set(
         .flat_map(|(a, b)| std::iter::once(a.clone()).chain(b.clone()))
         .collect();
     let erased = erasures::erased_among(conn, &all)?;
+    Ok((digests, erased))
+}
+
+/// New people: not an erased one's identity, then created with their consents. Returns the positions
+/// of items whose person a sign-up created meanwhile (for the one-at-a-time path).
+#[allow(clippy::too_many_arguments)]
+fn create_new(
+    conn: &mut DbConn,
+    items: &[(usize, Item)],
+    new: &[usize],
+    plan_for: &mut PlanFor,
+    w: &mut Writes,
+    outcome: &mut Outcome,
+    now: chrono::NaiveDateTime,
+) -> Result<Vec<usize>, ApplyError> {
+    let mut later = Vec::new();
+    let (digests, erased) = tombstones(conn, items, new)?;
     let mut creating = Vec::with_capacity(new.len());
     for (&pos, (identity, other)) in new.iter().zip(&digests) {
         let (index, item) = &items[pos];
@@ -204,7 +281,7 @@ pub fn apply_set(
             continue;
         };
         plan.seal(id, &identity, None);
-        if tell {
+        if w.tell {
             let data = ProfileData {
                 email: item.email.as_ref().map(|e| e.as_str()),
                 custom_id: item.custom_id.as_deref(),
@@ -213,14 +290,14 @@ pub fn apply_set(
                 last_name: item.last_name.as_deref(),
                 attributes: &attributes,
             };
-            happened.push(Happened::profile(
+            w.happened.push(Happened::profile(
                 EventKind::ProfileCreated,
                 id,
                 data,
-                &source,
-                recorded_at,
+                &w.source,
+                w.recorded_at,
             ));
-            names.insert(
+            w.names.insert(
                 id,
                 (
                     item.email.as_ref().map(|e| e.to_string()),
@@ -228,12 +305,24 @@ pub fn apply_set(
                 ),
             );
         }
-        values.extend(plan.puts.into_iter().map(|(row, _)| row));
-        events.append(&mut plan.events);
+        w.values.extend(plan.puts.into_iter().map(|(row, _)| row));
+        w.events.append(&mut plan.events);
         outcome.accept(*index, Done::Created, plan.stale);
     }
 
-    // Known people: their current values and chain ends, then each decided like a single change.
+    Ok(later)
+}
+
+/// Known people: their current values and chain ends, then each decided like a single change.
+fn update_known(
+    conn: &mut DbConn,
+    items: &[(usize, Item)],
+    named: &Named,
+    plan_for: &mut PlanFor,
+    w: &mut Writes,
+    outcome: &mut Outcome,
+) -> Result<(), ApplyError> {
+    let (found, existing) = (&named.found, &named.existing);
     let ids: Vec<i64> = existing.iter().map(|&(_, f)| found[f].id).collect();
     let mut held: HashMap<i64, Vec<consents::Consent>> = HashMap::new();
     for c in consents::for_profiles(conn, &ids)? {
@@ -242,12 +331,10 @@ pub fn apply_set(
     let ends: HashMap<i64, String> = consent_events::last_hashes(conn, &ids)?
         .into_iter()
         .collect();
-    let mut rewrites = Vec::new();
-    let mut refusals = Vec::new();
-    for (pos, f) in existing {
+    for &(pos, f) in existing {
         let (index, item) = &items[pos];
         let p = &found[f];
-        let (mut row, differs) = match batch::merged(p, item, recorded_at) {
+        let (mut row, differs) = match batch::merged(p, item, w.recorded_at) {
             Ok(m) => m,
             Err(why) => {
                 outcome.rejected.push((*index, why));
@@ -262,7 +349,7 @@ pub fn apply_set(
             ends.get(&p.id).cloned(),
         );
         if !plan.cancel.is_empty() {
-            refusals.push((
+            w.refusals.push((
                 p.id,
                 std::mem::take(&mut plan.cancel),
                 plan.cancel_made_before,
@@ -270,31 +357,31 @@ pub fn apply_set(
         }
         for (agreement_id, to) in &plan.advances {
             if let Some(c) = holds.iter().find(|c| c.agreement_id == *agreement_id) {
-                values.push(consents::Consent {
+                w.values.push(consents::Consent {
                     occurred_at: *to,
                     ..c.clone()
                 });
             }
         }
         let recorded = !plan.events.is_empty();
-        if tell {
+        if w.tell {
             if differs {
-                happened.push(Happened::profile(
+                w.happened.push(Happened::profile(
                     EventKind::ProfileUpdated,
                     p.id,
                     (&row).into(),
-                    &source,
-                    recorded_at,
+                    &w.source,
+                    w.recorded_at,
                 ));
             }
-            names.insert(p.id, (p.email.clone(), p.custom_id.clone()));
+            w.names.insert(p.id, (p.email.clone(), p.custom_id.clone()));
         }
         if differs || recorded {
             row.consent_mask = plan.mask.unwrap_or(p.consent_mask);
-            rewrites.push(row);
+            w.rewrites.push(row);
         }
-        values.extend(plan.puts.into_iter().map(|(row, _)| row));
-        events.append(&mut plan.events);
+        w.values.extend(plan.puts.into_iter().map(|(row, _)| row));
+        w.events.append(&mut plan.events);
         let done = if differs || recorded {
             Done::Updated
         } else {
@@ -303,26 +390,34 @@ pub fn apply_set(
         outcome.accept(*index, done, plan.stale);
     }
 
-    let refusals: Vec<(i64, &[i64], _)> = refusals
-        .iter()
-        .map(|(id, a, t)| (*id, a.as_slice(), *t))
-        .collect();
-    optin_requests::cancel_covering_many(conn, &refusals, recorded_at)?;
-    profiles::rewrite_many(conn, &rewrites)?;
-    let ids = consent_events::insert_many(conn, &events, tell)?;
-    consents::upsert_many(conn, &values)?;
-    if tell {
-        for (ev, id) in events.iter().zip(ids) {
-            let (email, custom) = names.get(&ev.profile_id).cloned().unwrap_or_default();
-            happened.push(Happened::consent(
-                email.as_deref(),
-                custom.as_deref(),
-                ev,
-                id,
-            ));
+    Ok(())
+}
+
+impl Writes {
+    /// Writes it all: the refusals' ended requests, the profiles, the ledger events, the current values,
+    /// and the webhooks' rows.
+    fn store(mut self, conn: &mut DbConn, subscribers: &Subscribers) -> Result<(), ApplyError> {
+        let refusals: Vec<(i64, &[i64], _)> = self
+            .refusals
+            .iter()
+            .map(|(id, a, t)| (*id, a.as_slice(), *t))
+            .collect();
+        optin_requests::cancel_covering_many(conn, &refusals, self.recorded_at)?;
+        profiles::rewrite_many(conn, &self.rewrites)?;
+        let ids = consent_events::insert_many(conn, &self.events, self.tell)?;
+        consents::upsert_many(conn, &self.values)?;
+        if self.tell {
+            for (ev, id) in self.events.iter().zip(ids) {
+                let (email, custom) = self.names.get(&ev.profile_id).cloned().unwrap_or_default();
+                self.happened.push(Happened::consent(
+                    email.as_deref(),
+                    custom.as_deref(),
+                    ev,
+                    id,
+                ));
+            }
+            subscribers.queue(conn, &self.happened)?;
         }
-        subscribers.queue(conn, &happened)?;
+        Ok(())
     }
-    later.sort_unstable();
-    Ok(later)
 }

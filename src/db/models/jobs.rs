@@ -8,13 +8,60 @@ use crate::db::schema::{job_rows, jobs};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+/// Where a job stands. Stored as its name in lower case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+pub enum JobStatus {
+    /// An uploaded import waiting for its mapping.
+    Draft,
+    Queued,
+    Running,
+    Done,
+    Failed,
+    Cancelled,
+}
+
+impl JobStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobStatus::Draft => "draft",
+            JobStatus::Queued => "queued",
+            JobStatus::Running => "running",
+            JobStatus::Done => "done",
+            JobStatus::Failed => "failed",
+            JobStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<JobStatus, String> {
+        [
+            JobStatus::Draft,
+            JobStatus::Queued,
+            JobStatus::Running,
+            JobStatus::Done,
+            JobStatus::Failed,
+            JobStatus::Cancelled,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == raw)
+        .ok_or_else(|| format!("{raw:?} is not a job status"))
+    }
+
+    /// Still to be run or finished (queued, or running under a lease that may have lapsed).
+    pub fn is_open(self) -> bool {
+        matches!(self, JobStatus::Queued | JobStatus::Running)
+    }
+}
+
+crate::domain::column::stored_as_text!(JobStatus);
+
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = jobs)]
 pub struct Job {
     pub id: i64,
     pub kind: String,
     pub params: String,
-    pub status: String,
+    pub status: JobStatus,
     pub node: Option<String>,
     pub claimed_by: Option<String>,
     pub locked_until: Option<NaiveDateTime>,
@@ -32,7 +79,11 @@ pub struct Job {
 impl Job {
     /// Still to be run or finished (queued, or running under a lease that may have lapsed).
     pub fn is_open(&self) -> bool {
-        matches!(self.status.as_str(), "queued" | "running")
+        self.status.is_open()
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.status == JobStatus::Done
     }
 }
 
@@ -41,7 +92,7 @@ impl Job {
 pub struct NewJob<'a> {
     pub kind: &'a str,
     pub params: &'a str,
-    pub status: &'a str,
+    pub status: JobStatus,
     pub node: Option<&'a str>,
     pub created_by: &'a str,
     pub created_at: NaiveDateTime,
@@ -78,7 +129,7 @@ pub fn recent(conn: &mut DbConn, kind: &str, limit: i64) -> QueryResult<Vec<Job>
 pub fn open(conn: &mut DbConn, kind: &str) -> QueryResult<Vec<Job>> {
     jobs::table
         .filter(jobs::kind.eq(kind))
-        .filter(jobs::status.eq_any(["queued", "running"]))
+        .filter(jobs::status.eq_any([JobStatus::Queued, JobStatus::Running]))
         .order(jobs::id)
         .select(Job::as_select())
         .load(conn)
@@ -120,7 +171,7 @@ pub fn claim(
     }
     diesel::update(jobs::table.find(id))
         .set((
-            jobs::status.eq("running"),
+            jobs::status.eq(JobStatus::Running),
             jobs::claimed_by.eq(claim_id),
             jobs::locked_until.eq(until),
             jobs::started_at.eq(job.started_at.unwrap_or(now)),
@@ -138,14 +189,14 @@ type Held<'a> = diesel::dsl::Filter<
         diesel::dsl::Find<jobs::table, i64>,
         diesel::dsl::Eq<jobs::claimed_by, &'a str>,
     >,
-    diesel::dsl::Eq<jobs::status, &'static str>,
+    diesel::dsl::Eq<jobs::status, JobStatus>,
 >;
 
 fn held(id: i64, claim_id: &str) -> Held<'_> {
     jobs::table
         .find(id)
         .filter(jobs::claimed_by.eq(claim_id))
-        .filter(jobs::status.eq("running"))
+        .filter(jobs::status.eq(JobStatus::Running))
 }
 
 /// Commits a job's progress and renews its lease, in the transaction of the work it counts. False when
@@ -184,7 +235,11 @@ pub fn finish(
 ) -> QueryResult<bool> {
     let n = diesel::update(held(id, claim_id))
         .set((
-            jobs::status.eq(if error.is_some() { "failed" } else { "done" }),
+            jobs::status.eq(if error.is_some() {
+                JobStatus::Failed
+            } else {
+                JobStatus::Done
+            }),
             jobs::error.eq(error),
             jobs::locked_until.eq(None::<NaiveDateTime>),
             jobs::updated_at.eq(now),
@@ -199,19 +254,24 @@ pub fn finish(
 pub fn set_status(
     conn: &mut DbConn,
     id: i64,
-    from: &[&str],
-    to: &str,
+    from: &[JobStatus],
+    to: JobStatus,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
-    let finished = matches!(to, "cancelled" | "done" | "failed").then_some(now);
-    let n = diesel::update(jobs::table.find(id).filter(jobs::status.eq_any(from)))
-        .set((
-            jobs::status.eq(to),
-            jobs::updated_at.eq(now),
-            jobs::finished_at.eq(finished),
-        ))
-        .execute(conn)?;
-    if n == 1 && to == "queued" {
+    use JobStatus::*;
+    let finished = matches!(to, Cancelled | Done | Failed).then_some(now);
+    let n = diesel::update(
+        jobs::table
+            .find(id)
+            .filter(jobs::status.eq_any(from.to_vec())),
+    )
+    .set((
+        jobs::status.eq(to),
+        jobs::updated_at.eq(now),
+        jobs::finished_at.eq(finished),
+    ))
+    .execute(conn)?;
+    if n == 1 && to == Queued {
         crate::db::tx::wake_after_commit(crate::db::tx::Lane::Jobs);
     }
     Ok(n == 1)
@@ -224,9 +284,13 @@ pub fn set_params(
     params: &str,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
-    let n = diesel::update(jobs::table.find(id).filter(jobs::status.eq("draft")))
-        .set((jobs::params.eq(params), jobs::updated_at.eq(now)))
-        .execute(conn)?;
+    let n = diesel::update(
+        jobs::table
+            .find(id)
+            .filter(jobs::status.eq(JobStatus::Draft)),
+    )
+    .set((jobs::params.eq(params), jobs::updated_at.eq(now)))
+    .execute(conn)?;
     Ok(n == 1)
 }
 

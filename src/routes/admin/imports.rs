@@ -4,7 +4,7 @@
 
 use super::{private, see_other};
 use crate::db::models::agreements::Agreement;
-use crate::db::models::jobs::{self, Job, JobRow};
+use crate::db::models::jobs::{self, Job, JobRow, JobStatus};
 use crate::domain::Actor;
 use crate::imports::map::{self, Target};
 use crate::imports::read::{Format, Record};
@@ -38,7 +38,7 @@ struct ListPage {
 /// A job as the pages show it.
 struct JobView {
     id: i64,
-    status: String,
+    status: JobStatus,
     done: i64,
     total: Option<i64>,
     counts: Counts,
@@ -87,7 +87,11 @@ impl JobView {
     }
 
     fn running(&self) -> bool {
-        matches!(self.status.as_str(), "queued" | "running")
+        self.status.is_open()
+    }
+
+    fn is_draft(&self) -> bool {
+        self.status == JobStatus::Draft
     }
 
     /// Percent done, when the total is known.
@@ -392,9 +396,7 @@ async fn job_page(
         .db(move |c| {
             let job = jobs::find(c, id)?;
             let rows = match &job {
-                Some(j) if !matches!(j.status.as_str(), "draft") => {
-                    jobs::rows(c, id, 0, SHOWN_ROWS)?
-                }
+                Some(j) if j.status != JobStatus::Draft => jobs::rows(c, id, 0, SHOWN_ROWS)?,
                 _ => Vec::new(),
             };
             Ok((job, rows))
@@ -405,7 +407,7 @@ async fn job_page(
         .ok_or_else(|| PageError::NotFound("There is no import with this number.".into()))?;
     let job = JobView::of(job);
     let (mut columns, mut preview) = (Vec::new(), Vec::new());
-    if job.status == "draft"
+    if job.status == JobStatus::Draft
         && let Some(params) = job.params.clone()
     {
         let catalog = state.catalog.get().await?;
@@ -471,7 +473,7 @@ pub async fn start(
     let form = staff.form(&req, body).await?;
     let id = id.into_inner();
     let job = state.db(move |c| Ok(jobs::find(c, id)?)).await?;
-    let Some(job) = job.filter(|j| j.kind == KIND && j.status == "draft") else {
+    let Some(job) = job.filter(|j| j.kind == KIND && j.status == JobStatus::Draft) else {
         return Err(PageError::NotFound(
             "There is no import waiting for its mapping with this number.".into(),
         ));
