@@ -54,60 +54,7 @@ pub fn parse(value: &Value, catalog: &[Agreement], now: NaiveDateTime) -> Result
             FIELDS.join(", ")
         ));
     }
-    let text = |name: &str| -> Result<Option<&str>, String> {
-        match obj.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.as_str())),
-            Some(_) => Err(format!("{name} must be a string")),
-        }
-    };
-    let line = |name: &str, max: usize| -> Result<Option<String>, String> {
-        match text(name)? {
-            None => Ok(None),
-            Some(s) => single_line(name, s, max),
-        }
-    };
-    let email = text("email")?
-        .map(|e| Email::parse(e).map_err(|e| format!("email: {e}")))
-        .transpose()?;
-    let custom_id = line("customId", 200)?;
-    if email.is_none() && custom_id.is_none() {
-        return Err("give an email or a customId to say whose profile this is".into());
-    }
-    let phone = line("phone", 40)?;
-    if let Some(p) = &phone
-        && !p
-            .chars()
-            .all(|c| c.is_ascii_digit() || " +-().".contains(c))
-    {
-        return Err(format!(
-            "phone {p:?} may hold only digits, spaces and + - ( ) ."
-        ));
-    }
-    let mut item = Item {
-        email,
-        custom_id,
-        phone,
-        first_name: line("firstName", 200)?,
-        last_name: line("lastName", 200)?,
-        attributes: Map::new(),
-        consents: Vec::new(),
-        consented_at: None,
-    };
-    let mut consent = |key: &str, value: ConsentValue| -> Result<(), String> {
-        let a = catalog
-            .iter()
-            .find(|a| a.key == key)
-            .ok_or_else(|| format!("there is no agreement {key:?}"))?;
-        if !a.active() {
-            return Err(format!(
-                "the agreement {key:?} is archived and cannot be changed"
-            ));
-        }
-        item.consents.retain(|(id, _, _)| *id != a.id);
-        item.consents.push((a.id, a.key.clone(), value));
-        Ok(())
-    };
+    let mut item = person(obj)?;
     match obj.get("agreements") {
         None | Some(Value::Null) => {}
         Some(Value::Object(m)) => {
@@ -125,62 +72,144 @@ pub fn parse(value: &Value, catalog: &[Agreement], now: NaiveDateTime) -> Result
                 let Value::Bool(on) = v else {
                     return Err(format!("agreements.{channel} must be true or false"));
                 };
-                consent(key, on_off(*on))?;
+                set_consent(&mut item, catalog, key, on_off(*on))?;
             }
         }
         Some(_) => return Err("agreements must be an object such as {\"email\": true}".into()),
     }
     match obj.get("attributes") {
         None | Some(Value::Null) => {}
-        Some(Value::Object(m)) => {
-            for (key, v) in m {
-                if catalog.iter().any(|a| &a.key == key) || key.ends_with("_agreement") {
-                    let value = match v {
-                        Value::Bool(b) => on_off(*b),
-                        Value::String(s) => ConsentValue::parse(s)
-                            .map_err(|e| format!("attributes.{key}: {e}, true or false"))?,
-                        _ => {
-                            return Err(format!(
-                                "attributes.{key} is an agreement: give \"enabled\", \"disabled\", true or false"
-                            ));
-                        }
-                    };
-                    consent(key, value)?;
-                } else if key.is_empty() || key.chars().count() > 64 {
-                    return Err("attribute names must have 1 to 64 characters".into());
-                } else {
-                    item.attributes.insert(key.clone(), v.clone());
-                }
-            }
-            if Value::Object(item.attributes.clone()).to_string().len() > MAX_ATTRIBUTES {
-                return Err(format!(
-                    "attributes are larger than {MAX_ATTRIBUTES} bytes of JSON"
-                ));
-            }
-        }
+        Some(Value::Object(m)) => attributes(&mut item, m, catalog)?,
         Some(_) => return Err("attributes must be an object".into()),
     }
-    if let Some(at) = text("consentedAt")? {
-        let at = chrono::DateTime::parse_from_rfc3339(at)
-            .map_err(|_| {
-                format!("consentedAt {at:?} is not an RFC 3339 time such as 2026-05-01T12:00:00Z")
-            })?
-            .naive_utc();
-        if at.and_utc().timestamp() < 0 {
-            return Err(format!(
-                "consentedAt {} lies before 1970: give the time the consent was really given",
-                at.format("%Y-%m-%d")
-            ));
-        }
-        if at > now + SKEW {
-            return Err(format!(
-                "consentedAt {} lies in the future",
-                at.format("%Y-%m-%dT%H:%M:%SZ")
-            ));
-        }
-        item.consented_at = Some(at);
+    if let Some(at) = text(obj, "consentedAt")? {
+        item.consented_at = Some(consented_at(at, now)?);
     }
     Ok(item)
+}
+
+/// The field `name` as text, if given (`null` counts as not given).
+fn text<'a>(obj: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>, String> {
+    match obj.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.as_str())),
+        Some(_) => Err(format!("{name} must be a string")),
+    }
+}
+
+/// Who the item is about: its identifiers, phone and names, checked.
+fn person(obj: &Map<String, Value>) -> Result<Item, String> {
+    let line = |name: &str, max: usize| -> Result<Option<String>, String> {
+        match text(obj, name)? {
+            None => Ok(None),
+            Some(s) => single_line(name, s, max),
+        }
+    };
+    let email = text(obj, "email")?
+        .map(|e| Email::parse(e).map_err(|e| format!("email: {e}")))
+        .transpose()?;
+    let custom_id = line("customId", 200)?;
+    if email.is_none() && custom_id.is_none() {
+        return Err("give an email or a customId to say whose profile this is".into());
+    }
+    let phone = line("phone", 40)?;
+    if let Some(p) = &phone
+        && !p
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-().".contains(c))
+    {
+        return Err(format!(
+            "phone {p:?} may hold only digits, spaces and + - ( ) ."
+        ));
+    }
+    Ok(Item {
+        email,
+        custom_id,
+        phone,
+        first_name: line("firstName", 200)?,
+        last_name: line("lastName", 200)?,
+        attributes: Map::new(),
+        consents: Vec::new(),
+        consented_at: None,
+    })
+}
+
+/// Sets the agreement `key` to `value` in `item` (the last given wins); an unknown or archived agreement
+/// is refused.
+fn set_consent(
+    item: &mut Item,
+    catalog: &[Agreement],
+    key: &str,
+    value: ConsentValue,
+) -> Result<(), String> {
+    let a = catalog
+        .iter()
+        .find(|a| a.key == key)
+        .ok_or_else(|| format!("there is no agreement {key:?}"))?;
+    if !a.active() {
+        return Err(format!(
+            "the agreement {key:?} is archived and cannot be changed"
+        ));
+    }
+    item.consents.retain(|(id, _, _)| *id != a.id);
+    item.consents.push((a.id, a.key.clone(), value));
+    Ok(())
+}
+
+/// The `attributes` object: a key that is an agreement's (or looks like one) sets that agreement, the
+/// others are stored as the profile's attributes, within `MAX_ATTRIBUTES`.
+fn attributes(
+    item: &mut Item,
+    m: &Map<String, Value>,
+    catalog: &[Agreement],
+) -> Result<(), String> {
+    for (key, v) in m {
+        if catalog.iter().any(|a| &a.key == key) || key.ends_with("_agreement") {
+            let value = match v {
+                Value::Bool(b) => on_off(*b),
+                Value::String(s) => ConsentValue::parse(s)
+                    .map_err(|e| format!("attributes.{key}: {e}, true or false"))?,
+                _ => {
+                    return Err(format!(
+                        "attributes.{key} is an agreement: give \"enabled\", \"disabled\", true or false"
+                    ));
+                }
+            };
+            set_consent(item, catalog, key, value)?;
+        } else if key.is_empty() || key.chars().count() > 64 {
+            return Err("attribute names must have 1 to 64 characters".into());
+        } else {
+            item.attributes.insert(key.clone(), v.clone());
+        }
+    }
+    if Value::Object(item.attributes.clone()).to_string().len() > MAX_ATTRIBUTES {
+        return Err(format!(
+            "attributes are larger than {MAX_ATTRIBUTES} bytes of JSON"
+        ));
+    }
+    Ok(())
+}
+
+/// `consentedAt`: an RFC 3339 time, not before 1970 and not in the future (beyond `SKEW`).
+fn consented_at(at: &str, now: NaiveDateTime) -> Result<NaiveDateTime, String> {
+    let at = chrono::DateTime::parse_from_rfc3339(at)
+        .map_err(|_| {
+            format!("consentedAt {at:?} is not an RFC 3339 time such as 2026-05-01T12:00:00Z")
+        })?
+        .naive_utc();
+    if at.and_utc().timestamp() < 0 {
+        return Err(format!(
+            "consentedAt {} lies before 1970: give the time the consent was really given",
+            at.format("%Y-%m-%d")
+        ));
+    }
+    if at > now + SKEW {
+        return Err(format!(
+            "consentedAt {} lies in the future",
+            at.format("%Y-%m-%dT%H:%M:%SZ")
+        ));
+    }
+    Ok(at)
 }
 
 fn on_off(on: bool) -> ConsentValue {
