@@ -42,8 +42,8 @@ const FIELDS: [&str; 8] = [
     "consentedAt",
 ];
 
-/// Checks one item (a JSON object in the shape of the batch endpoint, README "Bringing consents in"); the error says what to
-/// fix.
+/// Checks one item (a JSON object in the shape of the batch endpoint, README "Bringing consents in");
+/// the error says what to fix.
 pub fn parse(value: &Value, catalog: &[Agreement], now: NaiveDateTime) -> Result<Item, String> {
     let obj = value
         .as_object()
