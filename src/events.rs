@@ -25,13 +25,6 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 4] = [
-        EventKind::ProfileCreated,
-        EventKind::ProfileUpdated,
-        EventKind::ConsentChanged,
-        EventKind::ProfileErased,
-    ];
-
     /// The name receivers see in `type` and endpoints list in their subscriptions.
     pub const fn as_str(self) -> &'static str {
         match self {

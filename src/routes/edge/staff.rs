@@ -23,8 +23,8 @@ pub const IDLE: chrono::TimeDelta = chrono::TimeDelta::minutes(30);
 /// The signed-in staff member of a request.
 #[derive(Clone, Debug)]
 pub struct Staff {
+    /// The account, its role read from the database with it.
     pub user: AdminUser,
-    pub role: Role,
     /// The session's CSRF token: every form of the dashboard carries it.
     pub csrf: String,
     /// The client's IP address, for the audit log.
@@ -33,7 +33,7 @@ pub struct Staff {
 
 impl Staff {
     pub fn is_admin(&self) -> bool {
-        self.role == Role::Admin
+        self.user.role == Role::Admin
     }
 
     /// Who this is in the audit log and in consent sources: `admin:<email>`.
@@ -131,13 +131,7 @@ async fn load(
         session.purge();
         return Ok(None);
     };
-    let role = user.role;
-    Ok(Some(Staff {
-        user,
-        role,
-        csrf,
-        ip,
-    }))
+    Ok(Some(Staff { user, csrf, ip }))
 }
 
 /// Middleware: a signed-in staff member, or 303 to the sign-in page. The redirect is an answer, not an
