@@ -29,6 +29,14 @@ pub struct Settings {
     pub import_chunk: usize,
     /// The wait before a failed webhook's first retry; later waits keep the schedule's proportions.
     pub webhook_first_retry: std::time::Duration,
+    /// Bytes that all request bodies read before their sender is proven (integration webhooks signed
+    /// over the body) may hold together; beyond it such requests get 503 at once.
+    pub unverified_bodies: usize,
+    /// How every CSV Assent writes treats fields a spreadsheet would run as formulas.
+    pub csv: crate::domain::csv::Cells,
+    /// The proxy every outgoing request goes through (`ASSENT_OUTGOING_PROXY`); environment proxies
+    /// are ignored.
+    pub outgoing_proxy: Option<String>,
     /// The organisation's name, accent colour and logo on pages and emails.
     pub brand: crate::brand::Brand,
     pub log: String,
@@ -81,7 +89,18 @@ impl Settings {
             |n: &u64| *n <= 3_600_000,
             |v| format!("{v:?} is not a number of milliseconds up to 3600000"),
         );
+        let unverified_mb = r.number(
+            "ASSENT_UNVERIFIED_BODIES_MB",
+            "32",
+            |n: &usize| (1..=4096).contains(n),
+            |v| format!("{v:?} is not a number of MiB between 1 and 4096"),
+        );
         let allow_private_targets = r.flag("ASSENT_ALLOW_PRIVATE_TARGETS");
+        let csv_raw = r.flag("ASSENT_CSV_RAW");
+        let outgoing_proxy = r.get("ASSENT_OUTGOING_PROXY");
+        if let Some(p) = &outgoing_proxy {
+            r.check("ASSENT_OUTGOING_PROXY", crate::outgoing::check_proxy(p));
+        }
         let trust_proxy = r.flag("ASSENT_TRUST_PROXY");
         let brand = brand(&mut r);
         let log = r.get("ASSENT_LOG").unwrap_or_else(|| "info".into());
@@ -118,6 +137,9 @@ impl Settings {
             trust_proxy,
             import_chunk: import_chunk.expect("checked"),
             webhook_first_retry: std::time::Duration::from_millis(first_retry_ms.expect("checked")),
+            unverified_bodies: unverified_mb.expect("checked") << 20,
+            csv: crate::domain::csv::Cells { raw: csv_raw },
+            outgoing_proxy,
             log,
         })
     }

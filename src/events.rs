@@ -132,14 +132,15 @@ impl Happened {
         }
     }
 
-    /// `consent.changed`, from the ledger event that recorded it.
+    /// `consent.changed`, from the ledger event that recorded it; none for an event whose value is the
+    /// one held before (a refusal of an agreement never given is recorded as proof, but is not news).
     pub fn consent(
         email: Option<&str>,
         custom_id: Option<&str>,
         ev: &EventBody,
         event_id: i64,
-    ) -> Happened {
-        Happened {
+    ) -> Option<Happened> {
+        (ev.value != ev.previous).then(|| Happened {
             profile_id: ev.profile_id,
             kind: EventKind::ConsentChanged,
             agreement: Some(ev.agreement_key.clone()),
@@ -155,7 +156,7 @@ impl Happened {
                 "occurredAt": rfc3339(ev.occurred_at),
                 "eventId": event_id,
             }),
-        }
+        })
     }
 
     /// A profile erased: the identities it had, so a receiver can erase its own copy of the person.
@@ -186,6 +187,30 @@ impl Happened {
         json!({"type": self.kind.as_str(), "timestamp": rfc3339(self.at), "data": self.data})
             .to_string()
     }
+}
+
+/// A queued webhook body with the person's data blanked as an erasure blanks the profile (identifiers,
+/// names, attributes): what a receiver learns from it then is only that something happened. `None` when
+/// the body holds nothing to blank.
+pub fn blank_personal(body: &str) -> Option<String> {
+    let mut v: serde_json::Value = serde_json::from_str(body).ok()?;
+    let data = v.get_mut("data")?.as_object_mut()?;
+    let mut changed = false;
+    for field in ["email", "customId", "phone", "firstName", "lastName"] {
+        if let Some(x) = data.get_mut(field)
+            && !x.is_null()
+        {
+            *x = serde_json::Value::Null;
+            changed = true;
+        }
+    }
+    if let Some(a) = data.get_mut("attributes")
+        && a.as_object().is_some_and(|m| !m.is_empty())
+    {
+        *a = json!({});
+        changed = true;
+    }
+    changed.then(|| v.to_string())
 }
 
 /// The items of a comma-separated setting (events, agreements, sources of an endpoint).

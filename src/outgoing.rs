@@ -13,7 +13,9 @@ use std::time::Duration;
 pub fn is_public(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => public_v4(v4),
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+        // IPv4-mapped (::ffff:a.b.c.d) and the deprecated IPv4-compatible form (::a.b.c.d) reach an
+        // IPv4 address: judged as that address.
+        IpAddr::V6(v6) => match v6.to_ipv4() {
             Some(v4) => public_v4(v4),
             None => public_v6(v6),
         },
@@ -21,7 +23,7 @@ pub fn is_public(ip: IpAddr) -> bool {
 }
 
 fn public_v4(ip: Ipv4Addr) -> bool {
-    let [a, b, ..] = ip.octets();
+    let [a, b, c, _] = ip.octets();
     !(ip.is_loopback()
         || ip.is_private()
         || ip.is_link_local()
@@ -33,6 +35,8 @@ fn public_v4(ip: Ipv4Addr) -> bool {
         // Shared address space (carrier-grade NAT) and the benchmarking range.
         || (a == 100 && (64..128).contains(&b))
         || (a == 198 && (b == 18 || b == 19))
+        // IETF protocol assignments (192.0.0.0/24).
+        || (a == 192 && b == 0 && c == 0)
         || a >= 240)
 }
 
@@ -41,9 +45,11 @@ fn public_v6(ip: Ipv6Addr) -> bool {
     !(ip.is_loopback()
         || ip.is_unspecified()
         || ip.is_multicast()
-        // Unique local fc00::/7, link-local fe80::/10, documentation 2001:db8::/32.
+        // Unique local fc00::/7, link-local fe80::/10, the old site-local fec0::/10, documentation
+        // 2001:db8::/32.
         || (first & 0xfe00) == 0xfc00
         || (first & 0xffc0) == 0xfe80
+        || (first & 0xffc0) == 0xfec0
         || (first == 0x2001 && ip.segments()[1] == 0x0db8)
         // 6to4 and NAT64 wrap IPv4 addresses that may be private.
         || first == 0x2002
@@ -185,18 +191,37 @@ pub fn describe(e: &reqwest::Error) -> String {
 }
 
 /// The client for user-configured targets: keep-alive connections, a whole-request timeout, no
-/// redirects, and the resolver guard unless private targets are allowed.
-pub fn client(allow_private: bool, timeout: Duration) -> reqwest::Client {
+/// redirects, and the resolver guard unless private targets are allowed. `HTTP_PROXY`, `HTTPS_PROXY`
+/// and the like are ignored: through a proxy the guard would only see the proxy's name. A proxy is used
+/// only when set explicitly (`ASSENT_OUTGOING_PROXY`); targets are then still checked when saved and
+/// when their URL names an address, and the proxy is trusted to refuse the rest.
+pub fn client(allow_private: bool, proxy: Option<&str>, timeout: Duration) -> reqwest::Client {
     let mut b = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(timeout)
         .connect_timeout(timeout.min(Duration::from_secs(5)))
         .pool_idle_timeout(Duration::from_secs(60))
-        .user_agent(concat!("Assent/", env!("CARGO_PKG_VERSION")));
-    if !allow_private {
-        b = b.dns_resolver(Arc::new(Guarded));
+        .user_agent(concat!("Assent/", env!("CARGO_PKG_VERSION")))
+        .no_proxy();
+    match proxy {
+        Some(p) => {
+            b = b.proxy(reqwest::Proxy::all(p).expect("checked when the settings were read"))
+        }
+        None if !allow_private => b = b.dns_resolver(Arc::new(Guarded)),
+        None => {}
     }
     b.build().expect("an HTTP client with rustls")
+}
+
+/// Checks an `ASSENT_OUTGOING_PROXY` value.
+pub fn check_proxy(raw: &str) -> Result<(), String> {
+    let url = Url::parse(raw).map_err(|e| format!("{raw:?} is not a URL ({e})"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("{raw:?}: give the proxy as http://HOST:PORT"));
+    }
+    reqwest::Proxy::all(raw)
+        .map(drop)
+        .map_err(|e| format!("{raw:?}: {e}"))
 }
 
 #[cfg(test)]
@@ -218,6 +243,10 @@ mod tests {
             "fd00::1",
             "::ffff:127.0.0.1",
             "::ffff:10.0.0.1",
+            "::127.0.0.1",
+            "::10.0.0.1",
+            "fec0::1",
+            "192.0.0.8",
         ] {
             assert!(!is_public(inside.parse().unwrap()), "{inside}");
         }

@@ -122,6 +122,8 @@ impl Application {
             node,
             data_dir: settings.data_dir.clone(),
             allow_private_targets: settings.allow_private_targets,
+            unverified: routes::edge::unverified::Budget::new(settings.unverified_bodies),
+            csv: settings.csv,
         });
         let per_worker = connections_per_worker(tuning.http_workers);
         let hsts = base_url.starts_with("https://");
@@ -224,6 +226,7 @@ fn start_workers(
     });
     let hooks = crate::webhooks::deliver::Settings {
         allow_private: settings.allow_private_targets,
+        proxy: settings.outgoing_proxy.clone(),
         timeout: tuning.webhook_timeout,
         first_retry: settings.webhook_first_retry,
     };
@@ -235,9 +238,11 @@ fn start_workers(
         pool: pool.clone(),
         node: node.clone(),
         allow_private: settings.allow_private_targets,
+        proxy: settings.outgoing_proxy.clone(),
         base_url: base_url.to_string(),
         signer: signer.clone(),
         data_dir: settings.data_dir.clone(),
+        cells: settings.csv,
     };
     crate::supervise::task("sendfile", move || {
         crate::sendfile::worker::run(sendfiles.clone())

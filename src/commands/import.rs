@@ -117,7 +117,7 @@ pub fn import(settings: &Settings, options: Options) -> anyhow::Result<()> {
                         "{},{},{}",
                         r.row_number,
                         r.outcome,
-                        crate::exports::csv_field(&r.message)
+                        settings.csv.field(&r.message)
                     );
                 }
             }

@@ -188,6 +188,7 @@ pub fn export(
         filter,
         signer: crate::domain::Signer::new(&settings.secret_key),
         base_url,
+        cells: settings.csv,
     };
     drop(conn);
     match output {
@@ -364,12 +365,14 @@ pub fn sendfile_run(settings: &Settings, name: &str) -> anyhow::Result<()> {
         pool: pool.clone(),
         node: crate::node::Node::cli(),
         allow_private: settings.allow_private_targets,
+        proxy: settings.outgoing_proxy.clone(),
         base_url: settings
             .base_url
             .clone()
             .unwrap_or_else(|| format!("http://{}", settings.bind)),
         signer: crate::domain::Signer::new(&settings.secret_key),
         data_dir: settings.data_dir.clone(),
+        cells: settings.csv,
     };
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -3,7 +3,8 @@
 //! Every enabled agreement is withdrawn through the one write path (so nothing is sent to the person
 //! again and counts drop), pending confirmations end, the clear IP addresses, user agents and staff
 //! reasons of its events and requests are blanked (their digests stay, so `assent ledger verify` still
-//! passes), emails to the address are forgotten, and a tombstone of its identities stops a late import
+//! passes), emails to the address are forgotten, webhook deliveries still queued lose the person's
+//! data, and a tombstone of its identities stops a late import
 //! from re-creating the person. The dashboard and `assent profile erase` share this.
 
 use super::{ApplyError, Change, Meta, apply};
@@ -53,6 +54,13 @@ pub fn erase(conn: &mut DbConn, profile_id: i64, meta: &Meta) -> Result<Erased, 
     // client and reason, which are not the person's data and stay.
     consent_events::blank_personal(conn, profile_id)?;
     optin_requests::blank_personal(conn, profile_id)?;
+    // Deliveries queued before (for a failing or paused endpoint) lose the person's data too; those the
+    // erasure queues below carry the identities the receivers need to erase their copy.
+    for (id, body) in outbox::queued_for_profile(conn, profile_id)? {
+        if let Some(blank) = crate::events::blank_personal(&body) {
+            outbox::set_payload(conn, id, &blank)?;
+        }
+    }
     let changes: Vec<Change> = agreements::all(conn)?
         .iter()
         .map(|a| Change {

@@ -192,7 +192,7 @@ pub fn apply_all(
                 .events
                 .iter()
                 .zip(&recorded)
-                .map(|(ev, r)| {
+                .filter_map(|(ev, r)| {
                     crate::events::Happened::consent(
                         profile.email.as_deref(),
                         profile.custom_id.as_deref(),
@@ -266,16 +266,21 @@ pub fn decide(
     let mut current: HashMap<i64, consents::Consent> =
         held.iter().map(|c| (c.agreement_id, c.clone())).collect();
     let recorded_at = d.recorded_at;
-    let occurred_at = if meta.reported {
+    // Another system's change has a time even when it gave none: the request's, shared by all its
+    // items. A change made through Assent's pages is stamped when recorded.
+    let caller = meta.source.is_caller();
+    let occurred_at = if meta.reported || caller {
         // A reported time cannot lie in the future, where it would outrank every later change.
         crate::db::truncate(meta.occurred_at).min(recorded_at)
     } else {
         recorded_at
     };
     // A reported change older than the time of the value held is too late to apply. On a tie a "no"
-    // wins: systems that report whole seconds often send a yes and a no with the same time.
+    // wins: systems that report whole seconds often send a yes and a no with the same time. A caller's
+    // "yes" without a time is compared at the request's time (so `[no, yes]` in one request ends "no");
+    // a "no" stamped here always applies, so a node with a lagging clock never swallows a withdrawal.
     let late = |existing: Option<&consents::Consent>, value: ConsentValue| {
-        meta.reported
+        (meta.reported || (caller && value == ConsentValue::Enabled))
             && existing.is_some_and(|c| {
                 c.occurred_at > occurred_at
                     || (c.occurred_at == occurred_at
@@ -306,8 +311,8 @@ pub fn decide(
         if previous == change.value {
             // The same answer again records nothing, but later reports are compared with its time: a
             // newer one moves the value's time forward, and a caller's refusal of an agreement never
-            // set is recorded (so "no" at 10:00 is proven, and a "yes" reported for 9:00 afterwards
-            // cannot revive it).
+            // set is recorded, with or without a time of its own (so "no" at 10:00 is proven, and a
+            // "yes" reported for 9:00 afterwards cannot revive it).
             match existing {
                 Some(c) if c.occurred_at < occurred_at => {
                     plan.advances.push((agreement.id, occurred_at));
@@ -316,7 +321,7 @@ pub fn decide(
                     }
                     continue;
                 }
-                None if meta.reported => {}
+                None if meta.reported || caller => {}
                 _ => continue,
             }
         }

@@ -298,6 +298,8 @@ diesel::table! {
         integration_id -> BigInt,
         message_id -> Text,
         expires_at -> Timestamp,
+        body_sha256 -> Nullable<Text>,
+        answer -> Nullable<Text>,
     }
 }
 

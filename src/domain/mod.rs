@@ -5,6 +5,7 @@ pub mod allowance;
 pub mod audience;
 mod channel;
 pub mod column;
+pub mod csv;
 pub mod email;
 mod ids;
 pub mod name;

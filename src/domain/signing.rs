@@ -23,14 +23,32 @@ fn key(secret: &str) -> Result<Vec<u8>, String> {
 
 /// `v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`, as Standard Webhooks 1.0 signs.
 pub fn signature(secret: &str, id: &str, timestamp: i64, body: &[u8]) -> Result<String, String> {
-    let mut mac = hmac::Hmac::<Sha256>::new_from_slice(&key(secret)?)
-        .map_err(|_| "unusable key".to_string())?;
-    mac.update(format!("{id}.{timestamp}.").as_bytes());
+    let mut mac = start(secret, id, timestamp)?;
     mac.update(body);
     Ok(format!(
         "v1,{}",
         STANDARD.encode(mac.finalize().into_bytes())
     ))
+}
+
+/// The HMAC of a Standard Webhooks signature with `{id}.{timestamp}.` already fed, waiting for the body
+/// (so a receiver can feed the body as it arrives instead of holding all of it first).
+pub fn start(secret: &str, id: &str, timestamp: i64) -> Result<hmac::Hmac<Sha256>, String> {
+    let mut mac = hmac::Hmac::<Sha256>::new_from_slice(&key(secret)?)
+        .map_err(|_| "unusable key".to_string())?;
+    mac.update(format!("{id}.{timestamp}.").as_bytes());
+    Ok(mac)
+}
+
+/// The signature bytes of each `v1,<base64>` entry of a `webhook-signature` header (several during a
+/// secret rotation); entries of other versions are left out.
+pub fn given(header: &str) -> Vec<Vec<u8>> {
+    header
+        .split(' ')
+        .filter_map(|s| s.strip_prefix("v1,"))
+        .filter_map(|b| STANDARD.decode(b).ok())
+        .filter(|b| b.len() == 32)
+        .collect()
 }
 
 #[cfg(test)]

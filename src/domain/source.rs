@@ -14,6 +14,17 @@ pub enum Source {
     Integration(String),
 }
 
+impl Source {
+    /// A change another system reported (the batch API, an import, an integration), as opposed to one
+    /// a person made through Assent's own pages or a staff member in the dashboard.
+    pub fn is_caller(&self) -> bool {
+        matches!(
+            self,
+            Source::Api(_) | Source::Import(_) | Source::Integration(_)
+        )
+    }
+}
+
 impl fmt::Display for Source {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -90,17 +90,8 @@ pub struct Export {
     pub filter: Filter,
     pub signer: Signer,
     pub base_url: String,
-}
-
-/// A field as RFC 4180 wants it: quoted when it holds a comma, a quote or a line break.
-pub fn field(out: &mut String, v: &str) {
-    if v.contains([',', '"', '\r', '\n']) {
-        out.push('"');
-        out.push_str(&v.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(v);
-    }
+    /// How text fields are written (formulas neutralised unless `ASSENT_CSV_RAW`).
+    pub cells: crate::domain::csv::Cells,
 }
 
 /// Writes a profile's time as the export shows it: RFC 3339 UTC to the second, byte by byte (parsing
@@ -153,7 +144,7 @@ impl Export {
         let mut out = String::with_capacity(rows.len() * 400);
         for row in rows {
             for v in &row.texts {
-                field(&mut out, v.as_deref().unwrap_or(""));
+                self.cells.write(&mut out, v.as_deref().unwrap_or(""));
                 out.push(',');
             }
             out.push_str(if row.confirmed { "true" } else { "false" });
@@ -364,18 +355,6 @@ pub fn record_download(
     by: &crate::domain::Actor,
 ) -> QueryResult<()> {
     crate::db::models::audit_log::record(conn, by, "export.download", "profiles.csv", Some(subject))
-}
-
-/// A CSV field of an error report (`field`). A message can quote a file's own text, so one
-/// that a spreadsheet would take for a formula (`=`, `+`, `-`, `@`) is written as text (`'` first).
-pub fn csv_field(text: &str) -> String {
-    let mut out = String::new();
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        field(&mut out, &format!("'{text}"));
-    } else {
-        field(&mut out, text);
-    }
-    out
 }
 
 #[cfg(test)]

@@ -97,6 +97,7 @@ pub fn preview(params: &Params, n: usize) -> Result<(Vec<String>, Vec<read::Reco
     let file = std::fs::File::open(&params.path)
         .map_err(|e| format!("cannot open {}: {e}", params.name))?;
     let mut columns: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     let mut rows = Vec::new();
     let mut problem = None;
     read::read(
@@ -107,7 +108,7 @@ pub fn preview(params: &Params, n: usize) -> Result<(Vec<String>, Vec<read::Reco
             match record {
                 Ok(r) => {
                     for (c, _) in &r {
-                        if !columns.contains(c) {
+                        if seen.insert(c.clone()) {
                             columns.push(c.clone());
                         }
                     }

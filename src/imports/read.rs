@@ -54,6 +54,9 @@ pub type Record = Vec<(String, Value)>;
 
 /// Most bytes of one JSON Lines line or XML profile: a record is a person, not a file.
 pub const MAX_RECORD: usize = 1 << 20;
+/// Most columns a CSV header may name: exports from other tools have tens, rarely hundreds; a header of
+/// many thousands is a wrong delimiter or an attack on the mapping page.
+pub const MAX_COLUMNS: usize = 1000;
 
 /// A reader that refuses to go on once `limit` bytes have been read since its user last said a
 /// record ended (`since.set(0)`): a record is held in memory while it is read, so none may grow without
@@ -202,18 +205,21 @@ fn read_csv(input: impl BufRead, delimiter: Option<u8>, each: &mut Each) -> Resu
         .map(|f| std::str::from_utf8(f).map(|s| s.trim().to_string()))
         .collect::<Result<_, _>>()
         .map_err(|_| not_utf8("the header line"))?;
-    if let Some(dup) = header
-        .iter()
-        .enumerate()
-        .find(|(i, h)| header[..*i].contains(h))
-    {
+    if header.len() > MAX_COLUMNS {
         return Err(format!(
-            "the column {:?} appears twice in the header",
-            dup.1
+            "the header names {} columns; at most {MAX_COLUMNS} are accepted (is the delimiter right?)",
+            header.len()
         ));
     }
+    let mut seen = std::collections::HashSet::with_capacity(header.len());
+    if let Some(dup) = header.iter().find(|h| !seen.insert(h.as_str())) {
+        return Err(format!("the column {dup:?} appears twice in the header"));
+    }
+    if !csv.next(&mut record)? {
+        return Err("the file has a header line but no rows: nothing to import".into());
+    }
     let mut row = 0u64;
-    while csv.next(&mut record)? {
+    loop {
         row += 1;
         let result = if record.len() != header.len() {
             Err(format!(
@@ -231,7 +237,7 @@ fn read_csv(input: impl BufRead, delimiter: Option<u8>, each: &mut Each) -> Resu
                 })
                 .collect()
         };
-        if !each(row, result) {
+        if !each(row, result) || !csv.next(&mut record)? {
             break;
         }
     }

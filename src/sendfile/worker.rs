@@ -20,9 +20,13 @@ pub struct Runner {
     pub pool: Pool,
     pub node: Node,
     pub allow_private: bool,
+    /// `ASSENT_OUTGOING_PROXY`, when set.
+    pub proxy: Option<String>,
     pub base_url: String,
     pub signer: crate::domain::Signer,
     pub data_dir: PathBuf,
+    /// How the CSV's fields are written (`ASSENT_CSV_RAW`).
+    pub cells: crate::domain::csv::Cells,
 }
 
 /// What a finished run sent; stored as its job's counts.
@@ -262,6 +266,7 @@ impl Runner {
             filter,
             signer: self.signer.clone(),
             base_url: self.base_url.clone(),
+            cells: self.cells,
         };
         export.write_all(&self.pool, w)
     }
@@ -280,7 +285,11 @@ impl Runner {
             .await
             .map_err(|e| e.to_string())?;
         let bytes = file.metadata().await.map_err(|e| e.to_string())?.len();
-        let client = crate::outgoing::client(self.allow_private, Duration::from_secs(1800));
+        let client = crate::outgoing::client(
+            self.allow_private,
+            self.proxy.as_deref(),
+            Duration::from_secs(1800),
+        );
         let method = if s.method == "PUT" {
             reqwest::Method::PUT
         } else {

@@ -26,6 +26,8 @@ const KEEP: usize = 200;
 #[derive(Clone)]
 pub struct Settings {
     pub allow_private: bool,
+    /// `ASSENT_OUTGOING_PROXY`, when set.
+    pub proxy: Option<String>,
     /// A whole request, connection included.
     pub timeout: Duration,
     /// The first retry's wait; later ones keep the schedule's proportions (tests shrink it).
@@ -36,6 +38,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             allow_private: false,
+            proxy: None,
             timeout: Duration::from_secs(10),
             first_retry: Duration::from_secs(5),
         }
@@ -241,7 +244,11 @@ struct Running {
 /// paused or deleted ones, and restarts (and logs) a lane that died. Each lane is woken by the commits
 /// that queue webhook deliveries (`db::tx::Lane::Webhooks`).
 pub async fn run_lanes(pool: Pool, node: crate::node::Node, settings: Settings) {
-    let client = crate::outgoing::client(settings.allow_private, settings.timeout);
+    let client = crate::outgoing::client(
+        settings.allow_private,
+        settings.proxy.as_deref(),
+        settings.timeout,
+    );
     let mut lanes: HashMap<i64, Running> = HashMap::new();
     loop {
         let p = pool.clone();

@@ -270,7 +270,7 @@ pub fn replay_since(conn: &mut DbConn, id: i64, since: NaiveDateTime) -> QueryRe
         after = last.0.id;
         let happened: Vec<Happened> = page
             .iter()
-            .map(|(ev, email, custom)| {
+            .filter_map(|(ev, email, custom)| {
                 Happened::consent(email.as_deref(), custom.as_deref(), &ev.event, ev.id)
             })
             .collect();

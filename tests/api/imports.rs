@@ -112,9 +112,15 @@ async fn each_format_with_a_mapping_gives_the_same_profiles_and_consents() {
         let cy = profile(&app, &key, "cy@example.com").await;
         assert_eq!(cy["attributes"]["city"], "Multi\nline", "{format}");
         assert_eq!(cy["attributes"]["newsletter_agreement"], "enabled");
-        // Ann's and Cy's newsletter yes and Bo's SMS yes; a "no" to an agreement never set, with no
-        // reported time, records nothing (as on the pages).
-        assert_eq!(app.count("consent_events"), 3, "{format}");
+        // Ann's and Cy's newsletter yes and Bo's SMS yes, and the three refusals of agreements never
+        // set, recorded as proof although the file gave no time (a later "yes" from before cannot revive
+        // them).
+        assert_eq!(
+            app.count("consent_events WHERE value <> previous"),
+            3,
+            "{format}"
+        );
+        assert_eq!(app.count("consent_events"), 6, "{format}");
         let events = consents(&app, &key, "ann@example.com").await;
         let job = out
             .split("as job ")
@@ -133,7 +139,7 @@ async fn each_format_with_a_mapping_gives_the_same_profiles_and_consents() {
             out.contains("created 0, updated 0, unchanged 3, stale 0, rejected 0"),
             "{format}: {out}"
         );
-        assert_eq!(app.count("consent_events"), 3);
+        assert_eq!(app.count("consent_events"), 6);
     }
 }
 

@@ -15,6 +15,7 @@ mod email_admin;
 mod exports;
 mod form_builder;
 mod helpers;
+mod hostile;
 mod imports;
 mod integrations;
 mod journeys;

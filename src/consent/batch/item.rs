@@ -344,10 +344,10 @@ pub fn changes_of(item: &Item) -> Vec<Change> {
         .collect()
 }
 
-/// The item's own time, if it reported one.
-pub fn meta_of(item: &Item, meta: &Meta, now: NaiveDateTime) -> Meta {
+/// The item's own time if it reported one, else the request's (see `decide`).
+pub fn meta_of(item: &Item, meta: &Meta) -> Meta {
     Meta {
-        occurred_at: item.consented_at.unwrap_or(now),
+        occurred_at: item.consented_at.unwrap_or(meta.occurred_at),
         reported: item.consented_at.is_some(),
         ..meta.clone()
     }

@@ -158,7 +158,7 @@ pub fn apply_one(
         conn,
         ProfileId(profile_id),
         &changes_of(item),
-        &meta_of(item, meta, now),
+        &meta_of(item, meta),
     )?;
     let done = if created {
         Done::Created

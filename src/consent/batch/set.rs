@@ -43,7 +43,7 @@ pub fn apply_set(
     let recorded_at = crate::db::now();
     // Each item decided like a single change, with its own reported time.
     let mut plan_for = |item: &Item, holds: &[consents::Consent]| {
-        let item_meta = batch::meta_of(item, meta, now);
+        let item_meta = batch::meta_of(item, meta);
         let d = Decision {
             catalog: &catalog,
             meta: &item_meta,
@@ -409,7 +409,7 @@ impl Writes {
         if self.tell {
             for (ev, id) in self.events.iter().zip(ids) {
                 let (email, custom) = self.names.get(&ev.profile_id).cloned().unwrap_or_default();
-                self.happened.push(Happened::consent(
+                self.happened.extend(Happened::consent(
                     email.as_deref(),
                     custom.as_deref(),
                     ev,

@@ -69,20 +69,61 @@ pub fn used(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<()> {
     Ok(())
 }
 
-/// Records a message id as used until `expires_at`; false when it was used already (a replay).
+/// What a message id was used for before.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Use {
+    /// Not before: it is recorded now with the body's digest (`answered` stores the answer, in the same
+    /// transaction).
+    First,
+    /// The same body came with it before, and got this answer.
+    Again(Option<String>),
+    /// Another body came with it before.
+    Other,
+}
+
+/// Records a message id as used until `expires_at` with the SHA-256 of its body, or says how it was used
+/// before. Concurrent first uses wait for each other on the key; the second then sees the first's answer.
 pub fn first_use(
     conn: &mut DbConn,
     integration_id: i64,
     message_id: &str,
     expires_at: NaiveDateTime,
-) -> QueryResult<bool> {
+    body_sha256: &str,
+) -> QueryResult<Use> {
     let insert = diesel::insert_into(integration_replays::table).values((
         integration_replays::integration_id.eq(integration_id),
         integration_replays::message_id.eq(message_id),
         integration_replays::expires_at.eq(expires_at),
+        integration_replays::body_sha256.eq(body_sha256),
     ));
-    let n = crate::on_backend!(conn, |c| insert.on_conflict_do_nothing().execute(c))?;
-    Ok(n == 1)
+    if crate::on_backend!(conn, |c| insert.on_conflict_do_nothing().execute(c))? == 1 {
+        return Ok(Use::First);
+    }
+    let (digest, answer): (Option<String>, Option<String>) = integration_replays::table
+        .find((integration_id, message_id))
+        .select((
+            integration_replays::body_sha256,
+            integration_replays::answer,
+        ))
+        .first(conn)?;
+    // Ids remembered before bodies were (no digest) count as another body: never applied twice.
+    Ok(if digest.as_deref() == Some(body_sha256) {
+        Use::Again(answer)
+    } else {
+        Use::Other
+    })
+}
+
+/// Stores the answer a first use got, for its retries.
+pub fn answered(
+    conn: &mut DbConn,
+    integration_id: i64,
+    message_id: &str,
+    answer: &str,
+) -> QueryResult<usize> {
+    diesel::update(integration_replays::table.find((integration_id, message_id)))
+        .set(integration_replays::answer.eq(answer))
+        .execute(conn)
 }
 
 /// Forgets message ids that can no longer be replayed (their token or signature has expired).

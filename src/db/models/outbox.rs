@@ -367,6 +367,24 @@ pub fn forget_profile(conn: &mut DbConn, profile_id: i64) -> QueryResult<usize> 
     .execute(conn)
 }
 
+/// The webhook deliveries about a profile that are still to go out: (id, body).
+pub fn queued_for_profile(conn: &mut DbConn, profile_id: i64) -> QueryResult<Vec<(i64, String)>> {
+    outbox::table
+        .filter(outbox::profile_id.eq(profile_id))
+        .filter(outbox::channel.eq("webhook"))
+        .filter(outbox::sent_at.is_null())
+        .filter(outbox::dead_at.is_null())
+        .select((outbox::id, outbox::payload))
+        .load(conn)
+}
+
+/// Replaces a queued row's body (an erasure blanking the person's data in it).
+pub fn set_payload(conn: &mut DbConn, id: i64, payload: &str) -> QueryResult<usize> {
+    diesel::update(outbox::table.find(id))
+        .set(outbox::payload.eq(payload))
+        .execute(conn)
+}
+
 /// A deleted endpoint's deliveries go with it.
 pub fn forget_endpoint(conn: &mut DbConn, endpoint_id: i64) -> QueryResult<usize> {
     diesel::delete(outbox::table.filter(outbox::endpoint_id.eq(endpoint_id))).execute(conn)

@@ -554,6 +554,7 @@ pub async fn errors_csv(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
+    let cells = state.csv;
     let csv = state
         .db(move |c| {
             if jobs::find(c, id)?.filter(|j| j.kind == KIND).is_none() {
@@ -570,7 +571,7 @@ pub async fn errors_csv(
                         "{},{},{}\n",
                         r.row_number,
                         r.outcome,
-                        crate::exports::csv_field(&r.message)
+                        cells.field(&r.message)
                     ));
                 }
             }

@@ -98,14 +98,19 @@ pub fn require_json(req: &HttpRequest) -> Result<(), ApiError> {
 
 /// The body, at most `MAX_BODY` bytes, arriving in time.
 pub async fn read_json(req: &HttpRequest, body: web::Payload) -> Result<web::Bytes, ApiError> {
-    read_body(req, body, MAX_BODY).await.map_err(|e| match e {
+    read_body(req, body, MAX_BODY).await.map_err(body_error)
+}
+
+/// The API's answer to a body that could not be read.
+pub fn body_error(e: BodyError) -> ApiError {
+    match e {
         BodyError::TooLarge(n) => ApiError::TooLarge(n),
         BodyError::Broken(m) => ApiError::Malformed(format!("the body could not be read: {m}")),
         BodyError::TooSlow(d) => ApiError::Malformed(format!(
             "the body did not arrive within {} seconds",
             d.as_secs()
         )),
-    })
+    }
 }
 
 /// The profiles of a JSON body: an array of them, or (`one_allowed`) a single profile object.

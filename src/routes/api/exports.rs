@@ -43,5 +43,6 @@ pub async fn export_for(
         filter,
         signer: state.signer.clone(),
         base_url: state.composer.base_url.clone(),
+        cells: state.csv,
     }))
 }

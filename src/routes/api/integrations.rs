@@ -2,13 +2,16 @@
 //! authenticated as that integration is configured (`crate::integrations`), checked and applied like
 //! the batch API's items, each change with the source `integration:<name>`.
 
-use super::batch::{check_items, profiles_of, read_json, render, require_json};
-use crate::consent::batch::{self, Outcome};
-use crate::consent::{ApplyError, Meta};
+use super::batch::{
+    MAX_BODY, body_error, check_items, profiles_of, read_json, render, require_json,
+};
+use crate::consent::Meta;
 use crate::db::models::integrations;
-use crate::db::write_tx;
 use crate::domain::Source;
+use crate::integrations::{Received, verify};
 use crate::routes::edge::error::ApiError;
+use crate::routes::edge::form::declared_length;
+use crate::routes::edge::unverified::{self, Refused};
 use crate::routes::edge::{AppState, client_meta};
 use actix_web::{HttpRequest, HttpResponse, web};
 
@@ -28,14 +31,38 @@ pub async fn webhook(
             ApiError::NotFound(format!("There is no active integration named {name:?}."))
         })?;
     require_json(&req)?;
-    // The body first: signatures cover it.
-    let body = read_json(&req, body).await?;
-    let now = crate::db::now();
-    let verified = crate::integrations::verify(&integration.auth, &integration.key, req.headers(), &body, now)
-        .map_err(|why| {
-            tracing::warn!(integration = %integration.name, reason = %why, "integration request refused");
-            ApiError::Unauthorized(format!("Integration {}: {why}.", integration.name))
-        })?;
+    if declared_length(&req).is_some_and(|n| n > MAX_BODY) {
+        return Err(ApiError::TooLarge(MAX_BODY));
+    }
+    // What the headers can prove is proven before a byte of the body is read.
+    let refused = |why: String| {
+        tracing::warn!(integration = %integration.name, reason = %why, "integration request refused");
+        ApiError::Unauthorized(format!("Integration {}: {why}.", integration.name))
+    };
+    let pending = verify::headers(
+        &integration.auth,
+        &integration.key,
+        req.headers(),
+        crate::db::now(),
+    )
+    .map_err(refused)?;
+    let (body, verified) = if pending.needs_body() {
+        unverified::read(&req, body, MAX_BODY, pending, &state.unverified)
+            .await
+            .map_err(|e| match e {
+                Refused::Body(e) => body_error(e),
+                Refused::Busy => ApiError::Busy(
+                    "Too many unverified requests are arriving at once; retry in a few seconds."
+                        .into(),
+                ),
+                Refused::Unproven(why) => refused(why),
+            })?
+    } else {
+        (
+            read_json(&req, body).await?,
+            pending.finish().map_err(refused)?,
+        )
+    };
     let values = profiles_of(&body, true)?;
     let (mut items, mut outcome) = check_items(&state, values).await?;
     if verified.replay.is_none() {
@@ -56,33 +83,41 @@ pub async fn webhook(
         Source::Integration(integration.name.clone()),
         client_meta(&req),
     );
-    let id = integration.id;
+    let actor = crate::domain::Actor {
+        name: format!("integration:{}", integration.name),
+        ip: meta.ip.clone(),
+    };
+    let digest = crate::domain::sha256_hex(&body);
     let answer = state
         .db(move |c| {
-            Ok(write_tx(c, |c| -> Result<Option<String>, ApplyError> {
-                // The message id is used up only with the changes it brought.
-                if let Some((message, until)) = &verified.replay
-                    && !integrations::first_use(c, id, message, *until)?
-                {
-                    return Ok(None);
-                }
-                let mut done = Outcome {
-                    rejected: outcome.rejected.clone(),
-                    ..Outcome::default()
-                };
-                batch::apply(c, &items, &meta, &mut done)?;
-                integrations::used(c, id, crate::db::now())?;
-                Ok(Some(render(&mut done)))
-            })?)
+            Ok(crate::integrations::receive(
+                c,
+                &integration,
+                &verified,
+                &digest,
+                (&items, outcome.rejected),
+                &meta,
+                &actor,
+                &render,
+            )?)
         })
         .await?;
     match answer {
-        Some(body) => Ok(HttpResponse::Accepted()
+        Received::Applied(body) | Received::Again(body) => Ok(HttpResponse::Accepted()
             .content_type("application/json")
             .body(body)),
-        None => Err(ApiError::Unauthorized(format!(
-            "Integration {}: this token or message was already used; send a new one for each request.",
-            integration.name
+        Received::Conflict => Err(ApiError::Conflict(format!(
+            "Integration {name}: this message id (webhook-id or jti) was already used with another body; give each message its own id."
         ))),
+    }
+}
+
+impl unverified::Check for verify::Pending {
+    type Verdict = verify::Verified;
+    fn update(&mut self, chunk: &[u8]) {
+        verify::Pending::update(self, chunk)
+    }
+    fn finish(self) -> Result<verify::Verified, String> {
+        verify::Pending::finish(self)
     }
 }

@@ -242,6 +242,12 @@ pub enum ApiError {
     Invalid(String),
     #[error("{0}")]
     WrongType(String),
+    /// The request contradicts one made before (a message id reused with another body).
+    #[error("{0}")]
+    Conflict(String),
+    /// Too many unverified bodies are arriving at once; the sender should retry shortly.
+    #[error("{0}")]
+    Busy(String),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -261,7 +267,8 @@ impl ResponseError for ApiError {
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::WrongType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::Unexpected(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Busy(_) | ApiError::Unexpected(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -273,6 +280,8 @@ impl ResponseError for ApiError {
             ApiError::TooLarge(_) => ("too_large", self.to_string()),
             ApiError::Invalid(m) => ("invalid", m.clone()),
             ApiError::WrongType(m) => ("unsupported_media_type", m.clone()),
+            ApiError::Busy(m) => ("busy", m.clone()),
+            ApiError::Conflict(m) => ("conflict", m.clone()),
             ApiError::Unexpected(e) => {
                 tracing::error!(error = ?e, "API request failed");
                 (
@@ -285,6 +294,9 @@ impl ResponseError for ApiError {
         let mut res = HttpResponse::build(self.status_code());
         if matches!(self, ApiError::Unauthorized(_)) {
             res.insert_header(("WWW-Authenticate", "Bearer"));
+        }
+        if matches!(self, ApiError::Busy(_)) {
+            res.insert_header(("Retry-After", "5"));
         }
         res.json(serde_json::json!({ "error": code, "message": message }))
     }

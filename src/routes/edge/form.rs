@@ -2,6 +2,7 @@
 
 use super::AppState;
 use actix_web::{HttpRequest, web};
+use serde::de::DeserializeOwned;
 use std::time::Duration;
 
 /// Largest request body any API call accepts.
@@ -52,6 +53,29 @@ impl Form {
         }
     }
 
+    /// The form read into its typed fields, once: a name `T` lists as repeatable arrives as a list (even
+    /// of one), any other as its first value (as browsers and `get` read it); names `T` does not know
+    /// are left out.
+    pub fn decode<T: Fields>(&self) -> Result<T, BodyError> {
+        use serde_json::Value;
+        let mut map = serde_json::Map::new();
+        for (name, value) in &self.0 {
+            let value = Value::String(value.clone());
+            if T::LISTS.contains(&name.as_str()) {
+                match map
+                    .entry(name.clone())
+                    .or_insert_with(|| Value::Array(Vec::new()))
+                {
+                    Value::Array(list) => list.push(value),
+                    _ => unreachable!("a listed field is always a list"),
+                }
+            } else {
+                map.entry(name.clone()).or_insert(value);
+            }
+        }
+        serde_json::from_value(Value::Object(map)).map_err(|e| BodyError::Broken(e.to_string()))
+    }
+
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0
             .iter()
@@ -66,6 +90,13 @@ impl Form {
             .map(|(_, v)| v.as_str())
             .collect()
     }
+}
+
+/// A form's fields as a struct (`#[serde(default)]`, so a missing field is empty rather than an error
+/// the person cannot act on; each form checks what it requires and says so).
+pub trait Fields: DeserializeOwned {
+    /// The names a form may repeat (`agreement=a&agreement=b`), read as a list.
+    const LISTS: &'static [&'static str] = &[];
 }
 
 /// The text fields of a `multipart/form-data` body (file parts are read as text too; no form here has any).
@@ -116,21 +147,28 @@ pub async fn read_body(
     payload: web::Payload,
     limit: usize,
 ) -> Result<web::Bytes, BodyError> {
-    let declared = req
-        .headers()
-        .get(actix_web::http::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > limit) {
+    if declared_length(req).is_some_and(|n| n > limit) {
         return Err(BodyError::TooLarge(limit));
     }
-    let deadline = req
-        .app_data::<web::Data<AppState>>()
-        .map_or(Duration::from_secs(10), |s| s.body_deadline);
+    let deadline = deadline(req);
     match tokio::time::timeout(deadline, payload.to_bytes_limited(limit)).await {
         Ok(Ok(Ok(body))) => Ok(body),
         Ok(Ok(Err(e))) => Err(BodyError::Broken(e.to_string())),
         Ok(Err(_)) => Err(BodyError::TooLarge(limit)),
         Err(_) => Err(BodyError::TooSlow(deadline)),
     }
+}
+
+/// The body's length as its `Content-Length` declares it.
+pub fn declared_length(req: &HttpRequest) -> Option<usize> {
+    req.headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+}
+
+/// How long a client may take to send a body once its headers are in.
+pub fn deadline(req: &HttpRequest) -> Duration {
+    req.app_data::<web::Data<AppState>>()
+        .map_or(Duration::from_secs(10), |s| s.body_deadline)
 }

@@ -9,8 +9,9 @@ pub mod slow_clients;
 pub mod spans;
 pub mod staff;
 pub mod state;
+pub mod unverified;
 
 pub use client::client_meta;
-pub use form::{BodyError, Form, MAX_BODY, MAX_FORM, MAX_STAFF_FORM, read_body};
+pub use form::{BodyError, Fields, Form, MAX_BODY, MAX_FORM, MAX_STAFF_FORM, read_body};
 pub use staff::Staff;
 pub use state::{AppState, Catalog};

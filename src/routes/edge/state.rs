@@ -28,6 +28,10 @@ pub struct AppState {
     pub data_dir: std::path::PathBuf,
     /// Webhook targets on loopback or private addresses are allowed (`ASSENT_ALLOW_PRIVATE_TARGETS`).
     pub allow_private_targets: bool,
+    /// What all bodies read before their sender is proven may hold together.
+    pub unverified: super::unverified::Budget,
+    /// How CSV fields are written (`ASSENT_CSV_RAW`).
+    pub csv: crate::domain::csv::Cells,
 }
 
 impl AppState {

@@ -1,6 +1,7 @@
 //! Customer pages: sign-up, confirmation, resignation, preference centre, health.
 
 mod confirm;
+mod forms;
 mod health;
 mod preferences;
 mod subscribe;
@@ -87,16 +88,15 @@ pub(crate) fn private(mut res: actix_web::HttpResponse) -> actix_web::HttpRespon
     res
 }
 
-/// The profile a signed unsubscribe or preference link is for, or the 404 page.
 /// The page's language: `?lang=` or the form's `lang` field, then the profile's saved language, then
 /// the browser's `Accept-Language`, then English.
 fn page_lang(
     req: &actix_web::HttpRequest,
-    form: Option<&crate::routes::edge::Form>,
+    form_lang: Option<&str>,
     saved: Option<&str>,
 ) -> crate::i18n::Lang {
     let query = crate::routes::edge::Form::parse(req.query_string().as_bytes());
-    let explicit = form.and_then(|f| f.get("lang")).or(query.get("lang"));
+    let explicit = form_lang.or(query.get("lang"));
     crate::i18n::negotiate(explicit, saved, crate::i18n::accept_language(req))
 }
 
@@ -152,35 +152,4 @@ async fn apply(
             })?)
         })
         .await?)
-}
-
-/// The wording of an agreement a form showed, from its `shown=KEY:VERSION:LANG` field (`KEY:VERSION`:
-/// the agreement's own language); without one, the current wording in the page's language. A wording
-/// that is no longer current in its language is an error: the person would have agreed to words that
-/// are not shown any more, so they are shown the new ones instead of recording consent to the old.
-fn wording_shown(
-    form: &crate::routes::edge::Form,
-    a: &crate::db::models::agreements::Agreement,
-    t: &crate::i18n::Lang,
-) -> Result<crate::db::models::agreements::Wording, String> {
-    let shown = form.all("shown").into_iter().find_map(|shown| {
-        let mut parts = shown.splitn(3, ':');
-        (parts.next()? == a.key).then_some(())?;
-        let version = parts.next()?.parse::<i32>().ok()?;
-        Some((version, parts.next().unwrap_or(&a.language)))
-    });
-    crate::consent::wording::as_shown(a, shown, t.code())
-        .ok_or_else(|| t.with("error-wording-changed", &[("title", a.title_in(t.code()))]))
-}
-
-/// The first ticked agreement whose shown wording changed since the form was shown (see `wording_shown`).
-fn stale_wording(
-    form: &crate::routes::edge::Form,
-    all: &[crate::db::models::agreements::Agreement],
-    t: &crate::i18n::Lang,
-) -> Option<String> {
-    let ticked = form.all("agreement");
-    all.iter()
-        .filter(|a| ticked.contains(&a.key.as_str()))
-        .find_map(|a| wording_shown(form, a, t).err())
 }

@@ -1,7 +1,8 @@
-use super::{apply, linked_profile, page_lang, private, stale_wording, wording_shown};
-use crate::consent::{Change, Meta, optin, read};
+use super::forms::{AskFields, PreferenceFields};
+use super::{apply, linked_profile, page_lang, private};
+use crate::consent::{Meta, optin, read};
 use crate::db::models::agreements::Agreement;
-use crate::domain::{ConsentValue, Email, LinkKind, Source};
+use crate::domain::{Email, LinkKind, Source};
 use crate::i18n::{Lang, email_error};
 use crate::routes::edge::error::{PageError, html};
 use crate::routes::edge::{AppState, Form, client_meta};
@@ -89,52 +90,27 @@ pub async fn submit(
     body: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let form = Form::read(&req, body).await?;
+    let fields: PreferenceFields = Form::read(&req, body).await?.decode()?;
     let (_, profile, saved) = linked_profile(&req, &state, LinkKind::Preferences, &token).await?;
-    let t = page_lang(&req, Some(&form), saved.as_deref());
+    let t = page_lang(&req, fields.lang.as_deref(), saved.as_deref());
     let email = profile.email.clone().unwrap_or_default();
     let all = state.catalog.get().await?;
-    let ticked = form.all("agreement");
-    let unknown = ticked
-        .iter()
-        .find(|k| !all.iter().any(|a| a.active() && a.key == **k))
-        .map(|bad| {
-            format!(
-                "\u{201c}{}\u{201d} is not an agreement you can choose here. Nothing was changed.",
-                bad.chars().take(70).collect::<String>()
+    let changes = match fields.choice.preferences(&all, &t) {
+        Ok(changes) => changes,
+        Err(msg) => {
+            return render(
+                &state,
+                t,
+                &token,
+                profile.id,
+                email,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Some(msg),
             )
-        });
-    if let Some(msg) = unknown.or_else(|| stale_wording(&form, &all, &t)) {
-        return render(
-            &state,
-            t,
-            &token,
-            profile.id,
-            email,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            None,
-            Some(msg),
-        )
-        .await;
-    }
-    let changes = all
-        .iter()
-        .filter(|a| a.active())
-        .map(|a| {
-            // Checked above for the ticked ones; an unticked one records the words now shown.
-            let w = wording_shown(&form, a, &t).unwrap_or_else(|_| a.wording_in(t.code()));
-            Change {
-                agreement_id: crate::domain::AgreementId(a.id),
-                value: if ticked.contains(&a.key.as_str()) {
-                    ConsentValue::Enabled
-                } else {
-                    ConsentValue::Disabled
-                },
-                version: Some(w.version),
-                language: Some(w.language),
-            }
-        })
-        .collect();
+            .await;
+        }
+    };
     let meta = Meta::now(Source::Preferences, client_meta(&req));
     let recorded = apply(&state, profile.id, changes, meta).await?;
     render(
@@ -169,9 +145,9 @@ pub async fn ask_submit(
     body: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let form = Form::read(&req, body).await?;
-    let raw = form.get("email").unwrap_or("");
-    let t = page_lang(&req, Some(&form), None);
+    let fields: AskFields = Form::read(&req, body).await?.decode()?;
+    let raw = fields.email.as_str();
+    let t = page_lang(&req, fields.lang.as_deref(), None);
     let email = match Email::parse(raw) {
         Ok(e) => e,
         Err(_) => {

@@ -1,8 +1,7 @@
-use super::{stale_wording, wording_shown};
+use super::forms::SignupFields;
 use crate::consent::signup::Signup;
 use crate::db::models::agreements::Agreement;
-use crate::domain::{Email, single_line};
-use crate::i18n::{Lang, accept_language, email_error, negotiate};
+use crate::i18n::{Lang, accept_language, negotiate};
 use crate::routes::edge::error::{PageError, html};
 use crate::routes::edge::{AppState, Form, client_meta};
 use actix_web::http::StatusCode;
@@ -107,68 +106,34 @@ pub async fn submit(
     body: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let form = Form::read(&req, body).await?;
+    let fields: SignupFields = Form::read(&req, body).await?.decode()?;
     let all = state.catalog.get().await?;
-    let list = form.get("agreements").unwrap_or("").to_string();
-    let t = negotiate(form.get("lang"), None, accept_language(&req));
-    let mut page = SubscribePage {
-        agreements: listed(&all, &list, &t).unwrap_or_default(),
-        listed: list,
-        t,
-        // Shown again only as far as a form field needs; checked below in full.
-        email: form.get("email").unwrap_or("").chars().take(300).collect(),
-        name: form.get("name").unwrap_or("").chars().take(300).collect(),
-        ticked: form
-            .all("agreement")
-            .into_iter()
-            .map(String::from)
-            .collect(),
-        ..Default::default()
-    };
-
-    // The whole submitted values are checked, never a cut-off copy: junk after an address or a header
-    // line after a name must be refused, not silently dropped.
-    let raw_email = form.get("email").unwrap_or("");
-    let email = Email::parse(raw_email)
-        .map_err(|_| page.email_error = Some(email_error(&page.t, raw_email)))
-        .ok();
-    let name = single_line("Your name", form.get("name").unwrap_or(""), 200)
-        .map_err(|_| page.name_error = Some(page.t.t("error-name")))
-        .ok()
-        .flatten();
-    let mut chosen = Vec::new();
-    for key in &page.ticked {
-        match all.iter().find(|a| &a.key == key && a.active()) {
-            Some(a) if !chosen.iter().any(|(id, _, _)| *id == a.id) => {
-                // A changed wording is reported below, for all ticked agreements at once.
-                if let Ok(w) = wording_shown(&form, a, &page.t) {
-                    chosen.push((a.id, w.version, w.language));
+    let t = negotiate(fields.lang.as_deref(), None, accept_language(&req));
+    let request = match fields.check(&all, &t) {
+        Ok(request) => request,
+        Err(errors) => {
+            let mut page = SubscribePage {
+                agreements: listed(&all, &fields.agreements, &t).unwrap_or_default(),
+                listed: fields.agreements.clone(),
+                t,
+                // Shown again only as far as a form field needs.
+                email: fields.email.chars().take(300).collect(),
+                name: fields.name.chars().take(300).collect(),
+                ticked: fields.choice.ticked.clone(),
+                email_error: errors.email,
+                name_error: errors.name,
+                agreement_error: errors.agreement,
+            };
+            // The form must still show every ticked agreement, even one missing from its list.
+            for key in &page.ticked {
+                if let Some(a) = all.iter().find(|a| &a.key == key && a.active())
+                    && !page.agreements.iter().any(|x| x.id == a.id)
+                {
+                    page.agreements.push(a.clone());
                 }
             }
-            Some(_) => {}
-            None => {
-                let key: String = key.chars().take(70).collect();
-                page.agreement_error =
-                    Some(page.t.with("error-agreement-unknown", &[("value", &key)]));
-            }
+            return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &page));
         }
-    }
-    if let Some(stale) = stale_wording(&form, &all, &page.t) {
-        page.agreement_error = Some(stale);
-    }
-    if chosen.is_empty() && page.agreement_error.is_none() {
-        page.agreement_error = Some(page.t.t("error-agreement-none"));
-    }
-    // The form must still show every ticked agreement, even one missing from its `agreements=` list.
-    for key in &page.ticked {
-        if let Some(a) = all.iter().find(|a| &a.key == key && a.active())
-            && !page.agreements.iter().any(|x| x.id == a.id)
-        {
-            page.agreements.push(a.clone());
-        }
-    }
-    let Some(email) = email.filter(|_| !page.has_errors()) else {
-        return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &page));
     };
 
     let (ip, user_agent) = client_meta(&req);
@@ -176,12 +141,11 @@ pub async fn submit(
     // The request keeps the page's language: the profile's saved language from then on. (The ledger
     // records the language of the wording shown, which is the page's where the agreement has a text in
     // it.)
-    let language = page.t.code().to_string();
     let signup = Signup {
-        email: email.clone(),
-        name,
-        agreements: chosen,
-        language,
+        email: request.email.clone(),
+        name: request.name,
+        agreements: request.agreements,
+        language: t.code().to_string(),
         ip,
         user_agent,
         uid,
@@ -195,9 +159,9 @@ pub async fn submit(
     Ok(html(
         StatusCode::OK,
         &SubscribedPage {
-            again_url: format!("/subscribe?lang={}", page.t.code()),
-            t: page.t,
-            email: email.to_string(),
+            again_url: format!("/subscribe?lang={}", t.code()),
+            t,
+            email: request.email.to_string(),
         },
     ))
 }

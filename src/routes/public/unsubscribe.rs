@@ -1,3 +1,4 @@
+use super::forms::UnsubscribeFields;
 use super::{apply, linked_profile, page_lang, private};
 use crate::consent::read;
 use crate::consent::{Change, Meta};
@@ -95,8 +96,8 @@ pub async fn submit(
     body: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let form = Form::read(&req, body).await?;
-    let one_click = form.get("List-Unsubscribe") == Some("One-Click");
+    let fields: UnsubscribeFields = Form::read(&req, body).await?.decode()?;
+    let one_click = fields.one_click();
     let (link, profile, saved) =
         linked_profile(&req, &state, LinkKind::Unsubscribe, &token).await?;
     let all = state.catalog.get().await?;
@@ -131,7 +132,7 @@ pub async fn submit(
     }
     render(
         &state,
-        page_lang(&req, Some(&form), saved.as_deref()),
+        page_lang(&req, fields.lang.as_deref(), saved.as_deref()),
         &token,
         &link,
         profile.email.unwrap_or_default(),

@@ -665,7 +665,7 @@ impl Drop for TestApp {
 /// The real `assent serve` binary on a test database, killed with SIGKILL when dropped (also when the
 /// test fails, so no server outlives it).
 pub struct Binary {
-    child: std::process::Child,
+    pub child: std::process::Child,
     pub base: String,
 }
 

