@@ -95,11 +95,23 @@ pub enum Command {
         #[command(subcommand)]
         command: ProfileCommand,
     },
+    /// Manage the secrets kept sealed in the database
+    Secrets {
+        #[command(subcommand)]
+        command: SecretsCommand,
+    },
     /// Check the consent ledger
     Ledger {
         #[command(subcommand)]
         command: LedgerCommand,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SecretsCommand {
+    /// After changing ASSENT_SECRET_KEY: seal every stored secret (webhook signing secrets, integration
+    /// keys) anew under it, opening each with it or with ASSENT_PREVIOUS_SECRET_KEY (the old key)
+    Reseal,
 }
 
 #[derive(Subcommand, Debug)]
@@ -166,6 +178,10 @@ pub enum WebhookCommand {
         /// The incoming integration of the same system: what it sent is never echoed back to it
         #[arg(long, value_name = "NAME")]
         integration: Option<String>,
+        /// Sign with this whsec_ secret (shared with the receiver, e.g. another Assent's integration
+        /// added with --standard-webhooks) instead of a new one
+        #[arg(long, value_name = "WHSEC")]
+        secret: Option<String>,
     },
     /// List endpoints with their events, status and queue
     List,
@@ -260,6 +276,10 @@ pub enum IntegrationCommand {
         /// once, alone on the last line
         #[arg(long, group = "auth")]
         standard_webhooks: bool,
+        /// With --standard-webhooks: this whsec_ secret (shared with the sender, e.g. the one another
+        /// Assent's `webhook add` printed) instead of a new one
+        #[arg(long, requires = "standard_webhooks", value_name = "WHSEC")]
+        secret: Option<String>,
     },
     /// List integrations with how they authenticate and when they were last used
     List,

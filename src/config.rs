@@ -37,6 +37,10 @@ pub struct Settings {
     /// The proxy every outgoing request goes through (`ASSENT_OUTGOING_PROXY`); environment proxies
     /// are ignored.
     pub outgoing_proxy: Option<String>,
+    /// The key secrets were sealed under before `ASSENT_SECRET_KEY` changed (`assent secrets reseal`).
+    pub previous_secret_key: Option<Vec<u8>>,
+    /// Deliveries a paused endpoint may have waiting; beyond it the oldest are dead-lettered.
+    pub webhook_backlog_max: i64,
     /// The organisation's name, accent colour and logo on pages and emails.
     pub brand: crate::brand::Brand,
     pub log: String,
@@ -64,6 +68,7 @@ impl Settings {
         );
         let (bind, base_url) = address(&mut r);
         let secret_key = secret_key(&mut r);
+        let previous_secret_key = key(&mut r, "ASSENT_PREVIOUS_SECRET_KEY");
         let (smtp_url, mail_from, dkim) = mail(&mut r);
         let optin_hours = r.number(
             "ASSENT_OPTIN_TTL_HOURS",
@@ -94,6 +99,12 @@ impl Settings {
             "32",
             |n: &usize| (1..=4096).contains(n),
             |v| format!("{v:?} is not a number of MiB between 1 and 4096"),
+        );
+        let backlog_max = r.number(
+            "ASSENT_WEBHOOK_BACKLOG_MAX",
+            "100000",
+            |n: &i64| *n >= 1,
+            |v| format!("{v:?} is not a number of deliveries, at least 1"),
         );
         let allow_private_targets = r.flag("ASSENT_ALLOW_PRIVATE_TARGETS");
         let csv_raw = r.flag("ASSENT_CSV_RAW");
@@ -140,6 +151,8 @@ impl Settings {
             unverified_bodies: unverified_mb.expect("checked") << 20,
             csv: crate::domain::csv::Cells { raw: csv_raw },
             outgoing_proxy,
+            previous_secret_key,
+            webhook_backlog_max: backlog_max.expect("checked"),
             log,
         })
     }
@@ -228,12 +241,17 @@ fn address(r: &mut Reader) -> (String, Option<String>) {
 
 /// `ASSENT_SECRET_KEY` (`None`: read or made in the data folder once every setting is checked).
 fn secret_key(r: &mut Reader) -> Option<Vec<u8>> {
-    match r.get("ASSENT_SECRET_KEY") {
+    key(r, "ASSENT_SECRET_KEY")
+}
+
+/// A base64 key of at least 32 bytes from `var`.
+fn key(r: &mut Reader, var: &str) -> Option<Vec<u8>> {
+    match r.get(var) {
         Some(v) => match STANDARD.decode(v.trim()) {
             Ok(k) if k.len() >= 32 => Some(k),
             Ok(k) => {
                 r.check(
-                    "ASSENT_SECRET_KEY",
+                    var,
                     Err(format!(
                         "decodes to {} bytes; at least 32 are needed",
                         k.len()
@@ -243,7 +261,7 @@ fn secret_key(r: &mut Reader) -> Option<Vec<u8>> {
             }
             Err(e) => {
                 r.check(
-                    "ASSENT_SECRET_KEY",
+                    var,
                     Err(format!(
                         "is not base64 ({e}); make one with `openssl rand -base64 32`"
                     )),

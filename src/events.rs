@@ -57,6 +57,8 @@ pub struct ProfileData<'a> {
     pub last_name: Option<&'a str>,
     /// The stored attributes (a JSON object as text).
     pub attributes: &'a str,
+    /// The person confirmed the address (double opt-in).
+    pub email_confirmed: bool,
 }
 
 impl<'a> From<&'a Profile> for ProfileData<'a> {
@@ -68,6 +70,7 @@ impl<'a> From<&'a Profile> for ProfileData<'a> {
             first_name: p.first_name.as_deref(),
             last_name: p.last_name.as_deref(),
             attributes: &p.attributes,
+            email_confirmed: p.email_confirmed_at.is_some(),
         }
     }
 }
@@ -81,6 +84,7 @@ impl<'a> From<&'a NewProfile<'a>> for ProfileData<'a> {
             first_name: p.first_name,
             last_name: p.last_name,
             attributes: p.attributes,
+            email_confirmed: false,
         }
     }
 }
@@ -94,6 +98,7 @@ impl<'a> From<&'a Rewrite> for ProfileData<'a> {
             first_name: p.first_name.as_deref(),
             last_name: p.last_name.as_deref(),
             attributes: &p.attributes,
+            email_confirmed: p.email_confirmed,
         }
     }
 }
@@ -126,6 +131,7 @@ impl Happened {
                 "firstName": p.first_name,
                 "lastName": p.last_name,
                 "attributes": attributes,
+                "emailConfirmed": p.email_confirmed,
                 "source": source,
                 "occurredAt": rfc3339(at),
             }),

@@ -20,6 +20,7 @@ pub mod mail;
 pub mod node;
 pub mod outgoing;
 pub mod routes;
+pub mod secrets;
 pub mod sendfile;
 pub mod startup;
 pub mod supervise;

@@ -70,8 +70,14 @@ impl Application {
         let target = settings.database.clone();
         let node = Node::new(addr.port());
         let n = node.clone();
+        let sealer = crate::domain::Sealer::new(&settings.secret_key);
+        let s = sealer.clone();
         let pool = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
             let pool = db::connect(&target, 10, db::Schema::Migrate)?;
+            let sealed = crate::secrets::seal_clear(&mut *pool.get()?, &s)?;
+            if sealed > 0 {
+                tracing::info!(secrets = sealed, "sealed the secrets that were kept in clear");
+            }
             let taken_back = outbox::release_earlier_claims(&mut *pool.get()?, &n)?;
             if taken_back > 0 {
                 tracing::info!(deliveries = taken_back, node = %n.name, "took back emails and webhook deliveries an earlier run of this node had claimed but not finished");
@@ -113,6 +119,7 @@ impl Application {
             catalog: Catalog::new(pool.clone()),
             pool,
             signer,
+            sealer: sealer.clone(),
             composer,
             batcher,
             mailer,
@@ -225,6 +232,7 @@ fn start_workers(
         crate::imports::worker::run(ip.clone(), inode.clone(), chunk)
     });
     let hooks = crate::webhooks::deliver::Settings {
+        sealer: crate::domain::Sealer::new(&settings.secret_key),
         allow_private: settings.allow_private_targets,
         proxy: settings.outgoing_proxy.clone(),
         timeout: tuning.webhook_timeout,
@@ -251,57 +259,84 @@ fn start_workers(
         run_worker(p.clone(), email.clone(), mnode.clone())
     });
 
-    let (p, every, keep) = (
-        pool.clone(),
-        tuning.retention_every,
-        settings.unconfirmed_retention,
-    );
-    crate::supervise::task("housekeeping", move || housekeeping(p.clone(), keep, every));
+    let chores = Chores {
+        keep: settings.unconfirmed_retention,
+        backlog_max: settings.webhook_backlog_max,
+        node: node.name.clone(),
+    };
+    let (p, every) = (pool.clone(), tuning.retention_every);
+    crate::supervise::task("housekeeping", move || {
+        housekeeping(p.clone(), chores.clone(), every)
+    });
 }
 
-/// Every `every`: forgets expired dashboard sessions, old failed sign-ins and integration message ids, counts the overview chart's
-/// closed days, and removes never-confirmed
-/// addresses once their requests ended longer ago than `keep` (if set).
-async fn housekeeping(pool: db::Pool, keep: Option<chrono::Duration>, every: Duration) {
+/// What housekeeping is told.
+#[derive(Clone)]
+struct Chores {
+    /// How long never-confirmed addresses are kept after their requests ended (`None`: for ever).
+    keep: Option<chrono::Duration>,
+    /// Deliveries a paused endpoint may have waiting.
+    backlog_max: i64,
+    /// This node: it removes only its own abandoned uploads (they are on its disk).
+    node: String,
+}
+
+/// Every `every`: forgets expired dashboard sessions, old failed sign-ins and integration message ids,
+/// sets aside a paused endpoint's deliveries beyond its backlog, removes abandoned import uploads,
+/// counts the overview chart's closed days, and removes never-confirmed addresses once their requests
+/// ended longer ago than `keep` (if set).
+async fn housekeeping(pool: db::Pool, chores: Chores, every: Duration) {
     loop {
-        let p = pool.clone();
-        let done = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
-            let mut conn = p.get()?;
-            let now = db::now();
-            crate::db::models::admin_sessions::delete_expired(&mut conn, now)?;
-            crate::db::models::login_failures::delete_before(
-                &mut conn,
-                now - crate::auth::throttle::WINDOW,
-            )?;
-            crate::db::models::idempotency_keys::delete_before(
-                &mut conn,
-                now - crate::db::models::idempotency_keys::KEPT,
-            )?;
-            crate::db::models::outbox::prune_sent(
-                &mut conn,
-                now - crate::db::models::outbox::SENT_KEPT,
-            )?;
-            crate::db::models::integrations::forget_expired(&mut conn, now)?;
-            // Count the chart's closed days ahead of the first overview that needs them.
-            crate::audiences::daily::roll_up_span(&mut conn, now.date())?;
-            Ok(match keep {
-                Some(keep) => crate::consent::retention::sweep(&mut conn, now, keep)?,
-                None => 0,
-            })
-        })
-        .await;
+        let (p, c) = (pool.clone(), chores.clone());
+        let done = tokio::task::spawn_blocking(move || chores_once(&mut *p.get()?, &c)).await;
         match done {
-            Ok(Ok(0)) => {}
-            Ok(Ok(n)) => tracing::info!(
-                profiles = n,
-                days = keep.map_or(0, |k| k.num_days()),
-                "removed addresses that never confirmed (ASSENT_UNCONFIRMED_RETENTION_DAYS)"
-            ),
+            Ok(Ok(())) => {}
             Ok(Err(e)) => tracing::warn!(error = %e, "housekeeping failed; it runs again later"),
             Err(e) => tracing::warn!(error = %e, "housekeeping failed; it runs again later"),
         }
         tokio::time::sleep(every).await;
     }
+}
+
+/// One round of housekeeping, each step logged when it did something a person may want to know.
+fn chores_once(conn: &mut db::DbConn, chores: &Chores) -> anyhow::Result<()> {
+    let now = db::now();
+    crate::db::models::admin_sessions::delete_expired(conn, now)?;
+    crate::db::models::login_failures::delete_before(conn, now - crate::auth::throttle::KEPT)?;
+    crate::db::models::idempotency_keys::delete_before(
+        conn,
+        now - crate::db::models::idempotency_keys::KEPT,
+    )?;
+    crate::db::models::outbox::prune_sent(conn, now - crate::db::models::outbox::SENT_KEPT)?;
+    crate::db::models::integrations::forget_expired(conn, now)?;
+    let shed = crate::webhooks::cap_backlogs(conn, chores.backlog_max, now)?;
+    if shed > 0 {
+        tracing::warn!(
+            deliveries = shed,
+            max = chores.backlog_max,
+            "set aside the oldest deliveries of paused webhook endpoints as dead letters (ASSENT_WEBHOOK_BACKLOG_MAX); Redeliver sends them"
+        );
+    }
+    let dropped = crate::imports::actions::forget_abandoned(conn, &chores.node, now)?;
+    if dropped > 0 {
+        tracing::info!(
+            imports = dropped,
+            "removed uploads whose import was never started within 24 hours"
+        );
+    }
+    // Count the chart's closed days ahead of the first overview that needs them.
+    crate::audiences::daily::roll_up_span(conn, now.date())?;
+    if let Some(keep) = chores.keep {
+        let n = crate::consent::retention::sweep(conn, now, keep)?;
+        if n > 0 {
+            tracing::info!(
+                profiles = n,
+                days = keep.num_days(),
+                "removed addresses that never confirmed (ASSENT_UNCONFIRMED_RETENTION_DAYS)"
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Most connections served at once, per worker: 4,096 in all (enough that a few thousand stalled

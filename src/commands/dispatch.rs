@@ -2,7 +2,7 @@
 
 use crate::cli::{
     AdminCommand, ApikeyCommand, Command, IntegrationCommand, LedgerCommand, ProfileCommand,
-    SendfileCommand, WebhookCommand,
+    SecretsCommand, SendfileCommand, WebhookCommand,
 };
 use crate::config::Settings;
 use crate::startup::{Application, Tuning};
@@ -68,6 +68,9 @@ pub fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         Command::Profile {
             command: ProfileCommand::Erase { email, reason },
         } => profile_erase(&settings, &email, &reason),
+        Command::Secrets {
+            command: SecretsCommand::Reseal,
+        } => secrets_reseal(&settings),
         Command::Ledger {
             command: LedgerCommand::Verify,
         } => match ledger_verify(&settings) {
@@ -87,6 +90,7 @@ fn webhook(settings: &Settings, command: WebhookCommand) -> anyhow::Result<()> {
             agreements,
             exclude_sources,
             integration,
+            secret,
         } => webhook_add(
             settings,
             crate::webhooks::Draft {
@@ -96,6 +100,7 @@ fn webhook(settings: &Settings, command: WebhookCommand) -> anyhow::Result<()> {
                 exclude_sources,
                 integration,
             },
+            secret.as_deref(),
         ),
         WebhookCommand::List => webhook_list(settings),
         WebhookCommand::Pause { id } => webhook_act(settings, id, crate::webhooks::Action::Pause),
@@ -156,13 +161,14 @@ fn integration(settings: &Settings, command: IntegrationCommand) -> anyhow::Resu
             public_key_pem,
             hmac_secret,
             standard_webhooks,
+            secret,
         } => integration_add(
             settings,
             &name,
             hs256_secret,
             public_key_pem,
             hmac_secret,
-            standard_webhooks,
+            standard_webhooks.then_some(secret),
         ),
         IntegrationCommand::List => integration_list(settings),
         IntegrationCommand::Disable { name } => integration_disable(settings, &name, true),

@@ -14,11 +14,30 @@ use crate::db::{self, Schema};
 pub fn migrate(settings: &Settings) -> anyhow::Result<()> {
     let mut conn = db::connect(&settings.database, 1, Schema::Leave)?.get()?;
     let ran = db::migrate(&mut conn)?;
+    let sealed =
+        crate::secrets::seal_clear(&mut conn, &crate::domain::Sealer::new(&settings.secret_key))?;
     println!(
         "{}: applied {ran} migration{}; the database is up to date",
         settings.database.engine(),
         if ran == 1 { "" } else { "s" }
     );
+    if sealed > 0 {
+        println!("sealed {sealed} secret(s) that were kept in clear");
+    }
+    Ok(())
+}
+
+/// `assent secrets reseal`: every stored secret sealed anew under `ASSENT_SECRET_KEY`, opened with it or
+/// with `ASSENT_PREVIOUS_SECRET_KEY`.
+pub fn secrets_reseal(settings: &Settings) -> anyhow::Result<()> {
+    let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
+    let current = crate::domain::Sealer::new(&settings.secret_key);
+    let previous = settings
+        .previous_secret_key
+        .as_deref()
+        .map(crate::domain::Sealer::new);
+    let n = crate::secrets::reseal(&mut conn, &current, previous.as_ref())?;
+    println!("resealed {n} secret(s) under the current ASSENT_SECRET_KEY");
     Ok(())
 }
 
@@ -230,7 +249,8 @@ pub fn integration_add(
     hs256_secret: Option<String>,
     public_key_pem: Option<std::path::PathBuf>,
     hmac_secret: Option<String>,
-    standard_webhooks: bool,
+    // `Some`: Standard Webhooks, with the secret given or a new one.
+    standard_webhooks: Option<Option<String>>,
 ) -> anyhow::Result<()> {
     use crate::integrations::{self as i, Proof};
     let proof = if let Some(s) = hs256_secret {
@@ -242,8 +262,8 @@ pub fn integration_add(
         )
     } else if let Some(s) = hmac_secret {
         Proof::Hmac(s)
-    } else if standard_webhooks {
-        Proof::StandardWebhooks
+    } else if let Some(secret) = standard_webhooks {
+        Proof::StandardWebhooks(secret)
     } else {
         anyhow::bail!(
             "say how its requests are proven: --hs256-secret, --public-key-pem, --hmac-secret or --standard-webhooks"
@@ -251,7 +271,8 @@ pub fn integration_add(
     };
     let new = i::prepare(name, proof).map_err(anyhow::Error::msg)?;
     let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
-    if !i::add(&mut conn, &new, &crate::domain::Actor::cli())? {
+    let sealer = crate::domain::Sealer::new(&settings.secret_key);
+    if !i::add(&mut conn, &new, &crate::domain::Actor::cli(), &sealer)? {
         anyhow::bail!("an integration named {} already exists", new.name);
     }
     println!(
@@ -265,11 +286,24 @@ pub fn integration_add(
     Ok(())
 }
 
-pub fn webhook_add(settings: &Settings, draft: crate::webhooks::Draft) -> anyhow::Result<()> {
+pub fn webhook_add(
+    settings: &Settings,
+    draft: crate::webhooks::Draft,
+    secret: Option<&str>,
+) -> anyhow::Result<()> {
+    if let Some(s) = secret {
+        crate::domain::signing::check_secret(s).map_err(|e| anyhow::anyhow!("--secret: {e}"))?;
+    }
     let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
     let checked = crate::webhooks::check(&mut conn, &draft, settings.allow_private_targets)?
         .map_err(anyhow::Error::msg)?;
-    let (id, secret) = crate::webhooks::add(&mut conn, &checked, &crate::domain::Actor::cli())?;
+    let (id, secret) = crate::webhooks::add(
+        &mut conn,
+        &checked,
+        &crate::domain::Actor::cli(),
+        &crate::domain::Sealer::new(&settings.secret_key),
+        secret,
+    )?;
     println!(
         "Added webhook {id}: {} gets {}.",
         checked.url,
@@ -319,7 +353,13 @@ pub fn webhook_act(
 
 pub fn webhook_rotate(settings: &Settings, id: i64) -> anyhow::Result<()> {
     let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
-    let Some(secret) = crate::webhooks::rotate(&mut conn, id, &crate::domain::Actor::cli())? else {
+    let Some(secret) = crate::webhooks::rotate(
+        &mut conn,
+        id,
+        &crate::domain::Actor::cli(),
+        &crate::domain::Sealer::new(&settings.secret_key),
+    )?
+    else {
         anyhow::bail!("there is no webhook {id}; assent webhook list shows them");
     };
     println!("Webhook {id} has a new secret; the old one also signs for the next 24 hours:");

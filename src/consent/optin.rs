@@ -105,7 +105,22 @@ pub fn confirm(
             State::Expired => return Ok(Confirmed::Expired),
         }
         optin_requests::mark_confirmed(conn, request.id, now)?;
-        profiles::mark_email_confirmed(conn, profile_id, now)?;
+        if profiles::mark_email_confirmed(conn, profile_id, now)? {
+            // The address is proven now: systems that keep the profile hear of it.
+            let subscribers = crate::events::Subscribers::load(conn)?;
+            if !subscribers.is_empty()
+                && let Some(p) = profiles::find(conn, profile_id)?
+            {
+                let updated = crate::events::Happened::profile(
+                    crate::events::EventKind::ProfileUpdated,
+                    profile_id,
+                    (&p).into(),
+                    &Source::Confirmation.to_string(),
+                    now,
+                );
+                subscribers.queue(conn, &[updated])?;
+            }
+        }
         let active: Vec<i64> = agreements::all(conn)?
             .into_iter()
             .filter(|a| a.active())

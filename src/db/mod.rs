@@ -227,6 +227,28 @@ pub fn truncate(t: chrono::NaiveDateTime) -> chrono::NaiveDateTime {
     t
 }
 
+/// Runs `f` so that the values it overwrites leave no copy in the database's files. On SQLite the old
+/// content of changed rows would stay in the page's free space and in the WAL: `secure_delete` zeroes
+/// it, and a truncating checkpoint afterwards empties the WAL. (A PostgreSQL dump holds only live rows;
+/// old row versions go with vacuum.)
+pub fn scrubbing<T, E: From<diesel::result::Error>>(
+    conn: &mut DbConn,
+    f: impl FnOnce(&mut DbConn) -> Result<T, E>,
+) -> Result<T, E> {
+    use diesel::connection::SimpleConnection;
+    if let DbConn::Sqlite(c) = conn {
+        c.batch_execute("PRAGMA secure_delete = ON")?;
+    }
+    let result = f(conn);
+    if let DbConn::Sqlite(c) = conn {
+        c.batch_execute("PRAGMA secure_delete = OFF")?;
+        if result.is_ok() {
+            c.batch_execute("PRAGMA wal_checkpoint(TRUNCATE)")?;
+        }
+    }
+    result
+}
+
 /// Most values in one `IN (…)` list (SQLite allows 32,766 bound values per statement).
 pub const IN_LIST: usize = 2000;
 

@@ -14,6 +14,22 @@ pub fn new_secret() -> String {
     format!("whsec_{}", STANDARD.encode(key))
 }
 
+/// Checks a secret given by an operator (to share one between two systems): `whsec_` and the base64 of
+/// 24 to 64 random bytes, as Standard Webhooks asks.
+pub fn check_secret(secret: &str) -> Result<(), String> {
+    let bytes = secret
+        .strip_prefix("whsec_")
+        .and_then(|b| STANDARD.decode(b).ok())
+        .ok_or("a secret is whsec_ followed by base64, e.g. the whsec_… another Assent printed")?;
+    if !(24..=64).contains(&bytes.len()) {
+        return Err(format!(
+            "the secret holds {} bytes; Standard Webhooks secrets hold 24 to 64",
+            bytes.len()
+        ));
+    }
+    Ok(())
+}
+
 /// The key bytes of a Standard Webhooks secret.
 fn key(secret: &str) -> Result<Vec<u8>, String> {
     STANDARD

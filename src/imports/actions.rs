@@ -9,6 +9,30 @@ use crate::db::write_tx;
 use crate::domain::Actor;
 use diesel::QueryResult;
 
+/// How long an uploaded file may wait for its mapping before the draft and the file go.
+pub const DRAFT_KEPT: chrono::TimeDelta = chrono::TimeDelta::hours(24);
+
+/// Removes the drafts `node` made that nobody started within `DRAFT_KEPT`, with their uploaded files
+/// (each node its own: the file is on its disk); how many.
+pub fn forget_abandoned(
+    conn: &mut DbConn,
+    node: &str,
+    now: chrono::NaiveDateTime,
+) -> QueryResult<usize> {
+    let mut n = 0;
+    for job in jobs::stale_drafts(conn, KIND, node, now - DRAFT_KEPT)? {
+        if jobs::delete_draft(conn, job.id)? {
+            if let Ok(p) = serde_json::from_str::<Params>(&job.params)
+                && p.owned
+            {
+                let _ = std::fs::remove_file(p.path);
+            }
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
 /// A draft job for a file uploaded to `node`'s disk, waiting for its mapping; its id.
 pub fn draft(
     conn: &mut DbConn,

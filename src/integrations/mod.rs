@@ -7,6 +7,7 @@
 //! - Standard Webhooks 1.0 (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64>`), so one
 //!   Assent can receive another's deliveries; 5 minutes of tolerance, a message id seen before is a replay.
 
+pub mod events;
 pub mod verify;
 
 pub use verify::{Pending, Verified, verify};
@@ -37,8 +38,8 @@ pub enum Proof {
     /// A PEM public key: RS256 for RSA, ES256 for P-256.
     PublicKey(String),
     Hmac(String),
-    /// A secret is made.
-    StandardWebhooks,
+    /// The secret given (shared with the sender), or a new one made here.
+    StandardWebhooks(Option<String>),
 }
 
 /// An integration ready to store. `shown` is a secret made here, to show its creator once.
@@ -66,7 +67,11 @@ pub fn prepare(name: &str, proof: Proof) -> Result<NewIntegration, String> {
         Proof::Hs256(s) => ("hs256", strong(s)?, None),
         Proof::PublicKey(pem) => (kind_of_public_key(&pem)?, pem, None),
         Proof::Hmac(s) => ("hmac_sha256", strong(s)?, None),
-        Proof::StandardWebhooks => {
+        Proof::StandardWebhooks(Some(s)) => {
+            crate::domain::signing::check_secret(&s)?;
+            ("standard_webhooks", s, None)
+        }
+        Proof::StandardWebhooks(None) => {
             let s = crate::domain::signing::new_secret();
             ("standard_webhooks", s.clone(), Some(s))
         }
@@ -79,15 +84,17 @@ pub fn prepare(name: &str, proof: Proof) -> Result<NewIntegration, String> {
     })
 }
 
-/// Stores a prepared integration with its audit row; false when the name is taken.
+/// Stores a prepared integration (its key sealed) with its audit row; false when the name is taken.
 pub fn add(
     conn: &mut crate::db::DbConn,
     new: &NewIntegration,
     by: &crate::domain::Actor,
+    sealer: &crate::domain::Sealer,
 ) -> diesel::QueryResult<bool> {
+    let sealed = sealer.seal(&new.key);
     crate::db::write_tx(conn, |c| {
         let now = crate::db::now();
-        let made = crate::db::models::integrations::insert(c, &new.name, new.auth, &new.key, now)?;
+        let made = crate::db::models::integrations::insert(c, &new.name, new.auth, &sealed, now)?;
         if made.is_some() {
             crate::db::models::audit_log::record(
                 c,
@@ -135,19 +142,32 @@ pub enum Received {
     Conflict,
 }
 
-/// Applies a proven delivery's checked items (`rejected`: those already refused) in one write
-/// transaction. A message id is used up only with the changes it brought, and remembered with its
-/// body's digest and answer; a retry of the same message is answered the same and audited as
-/// `integration.replay`.
+/// What a proven delivery asks to apply.
+pub enum Delivery<'a> {
+    /// Checked items, and those already refused (index, why).
+    Items(
+        &'a [(usize, crate::consent::batch::Item)],
+        Vec<(usize, String)>,
+    ),
+    /// Another Assent's `profile.erased`: erase the person known by these identifiers here too.
+    Erase {
+        email: Option<&'a str>,
+        custom_id: Option<&'a str>,
+    },
+    /// Nothing (a test event).
+    Nothing,
+}
+
+/// Applies a proven delivery in one write transaction. A message id is used up only with the changes
+/// it brought, and remembered with its body's digest and answer; a retry of the same message is
+/// answered the same and audited as `integration.replay`.
+#[allow(clippy::too_many_arguments)]
 pub fn receive(
     conn: &mut crate::db::DbConn,
     integration: &crate::db::models::integrations::Integration,
     verified: &Verified,
     body_sha256: &str,
-    (items, rejected): (
-        &[(usize, crate::consent::batch::Item)],
-        Vec<(usize, String)>,
-    ),
+    delivery: Delivery<'_>,
     meta: &crate::consent::Meta,
     by: &crate::domain::Actor,
     render: &dyn Fn(&mut crate::consent::batch::Outcome) -> String,
@@ -171,16 +191,54 @@ pub fn receive(
                 Use::Other => return Ok(Received::Conflict),
             }
         }
-        let mut done = crate::consent::batch::Outcome {
-            rejected: rejected.clone(),
-            ..Default::default()
+        let answer = match &delivery {
+            Delivery::Items(items, rejected) => {
+                let mut done = crate::consent::batch::Outcome {
+                    rejected: rejected.clone(),
+                    ..Default::default()
+                };
+                crate::consent::batch::apply(c, items, meta, &mut done)?;
+                render(&mut done)
+            }
+            Delivery::Erase { email, custom_id } => {
+                let erased = erase_named(c, *email, *custom_id, meta)?;
+                serde_json::json!({"accepted": 1, "erased": u8::from(erased)}).to_string()
+            }
+            Delivery::Nothing => serde_json::json!({"accepted": 0}).to_string(),
         };
-        crate::consent::batch::apply(c, items, meta, &mut done)?;
         stored::used(c, integration.id, crate::db::now())?;
-        let answer = render(&mut done);
         if let Some((message, _)) = &verified.replay {
             stored::answered(c, integration.id, message, &answer)?;
         }
         Ok(Received::Applied(answer))
     })
+}
+
+/// Erases the profile the sender knew by `email` (else `custom_id`), as `assent profile erase` does;
+/// false when there is none (already erased, or never sent here).
+fn erase_named(
+    conn: &mut crate::db::DbConn,
+    email: Option<&str>,
+    custom_id: Option<&str>,
+    meta: &crate::consent::Meta,
+) -> Result<bool, crate::consent::ApplyError> {
+    use crate::db::models::profiles;
+    let mut found = None;
+    if let Some(e) = email {
+        found = profiles::find_by_email(conn, e)?;
+    }
+    if found.is_none()
+        && let Some(c) = custom_id
+    {
+        found = profiles::find_by_custom_id(conn, c)?;
+    }
+    let Some(p) = found else { return Ok(false) };
+    let meta = crate::consent::Meta {
+        reason: Some("erased on the system that sent it (profile.erased)".into()),
+        ..meta.clone()
+    };
+    Ok(matches!(
+        crate::consent::erase::erase(conn, p.id, &meta)?,
+        crate::consent::erase::Erased::Now { .. }
+    ))
 }

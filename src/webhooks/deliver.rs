@@ -25,6 +25,8 @@ const KEEP: usize = 200;
 /// How webhooks are sent on this node.
 #[derive(Clone)]
 pub struct Settings {
+    /// Opens the endpoints' sealed secrets.
+    pub sealer: crate::domain::Sealer,
     pub allow_private: bool,
     /// `ASSENT_OUTGOING_PROXY`, when set.
     pub proxy: Option<String>,
@@ -32,17 +34,6 @@ pub struct Settings {
     pub timeout: Duration,
     /// The first retry's wait; later ones keep the schedule's proportions (tests shrink it).
     pub first_retry: Duration,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            allow_private: false,
-            proxy: None,
-            timeout: Duration::from_secs(10),
-            first_retry: Duration::from_secs(5),
-        }
-    }
 }
 
 /// The deliverer of one endpoint's lane.
@@ -149,12 +140,20 @@ impl Deliver for Webhook {
             }
         };
         let now = crate::db::now();
-        let mut secrets = vec![endpoint.secret.clone()];
+        let mut secrets = vec![endpoint.secret.as_str()];
         if let (Some(old), Some(until)) = (&endpoint.previous_secret, endpoint.previous_until)
             && until > now
         {
-            secrets.push(old.clone());
+            secrets.push(old.as_str());
         }
+        let secrets = match secrets
+            .into_iter()
+            .map(|s| self.settings.sealer.open(s))
+            .collect::<Result<Vec<_>, _>>()
+        {
+            Ok(s) => s,
+            Err(e) => return rows.iter().map(|_| Err(e.to_string())).collect(),
+        };
         rows.iter()
             .map(|row| {
                 Ok(Some(Request {

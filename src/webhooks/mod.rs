@@ -118,12 +118,41 @@ pub fn check(
     }))
 }
 
-/// Adds an endpoint (audited); returns its id and secret.
-pub fn add(conn: &mut DbConn, settings: &Settings, by: &Actor) -> QueryResult<(i64, String)> {
-    let secret = new_secret();
+/// Keeps a paused endpoint's queue from growing without end: beyond `keep` deliveries waiting, the
+/// oldest are set aside as dead letters that say why (Redeliver sends them once the receiver is back);
+/// how many.
+pub fn cap_backlogs(
+    conn: &mut DbConn,
+    keep: i64,
+    now: chrono::NaiveDateTime,
+) -> QueryResult<usize> {
+    let reason = format!(
+        "set aside: the endpoint was paused with more than {keep} deliveries waiting (ASSENT_WEBHOOK_BACKLOG_MAX); the oldest were moved here"
+    );
+    let mut n = 0;
+    for e in webhook_endpoints::all(conn)?
+        .iter()
+        .filter(|e| e.paused_at.is_some())
+    {
+        n += crate::db::write_tx(conn, |c| outbox::shed_backlog(c, e.id, keep, now, &reason))?;
+    }
+    Ok(n)
+}
+
+/// Adds an endpoint (audited); returns its id and secret (stored sealed): `given` (checked by the
+/// caller with `signing::check_secret`), shared with the receiver, or a new one.
+pub fn add(
+    conn: &mut DbConn,
+    settings: &Settings,
+    by: &Actor,
+    sealer: &crate::domain::Sealer,
+    given: Option<&str>,
+) -> QueryResult<(i64, String)> {
+    let secret = given.map_or_else(new_secret, String::from);
+    let sealed = sealer.seal(&secret);
     let now = crate::db::now();
     crate::db::write_tx(conn, |c| {
-        let id = webhook_endpoints::insert(c, settings, &secret, now)?;
+        let id = webhook_endpoints::insert(c, settings, &sealed, now)?;
         audit_log::record(
             c,
             by,
@@ -167,12 +196,19 @@ pub fn act(conn: &mut DbConn, id: i64, action: Action, by: &Actor) -> QueryResul
     })
 }
 
-/// Gives an endpoint a new secret; the old one keeps signing alongside for `ROTATION_GRACE`.
-pub fn rotate(conn: &mut DbConn, id: i64, by: &Actor) -> QueryResult<Option<String>> {
+/// Gives an endpoint a new secret (stored sealed); the old one keeps signing alongside for
+/// `ROTATION_GRACE`.
+pub fn rotate(
+    conn: &mut DbConn,
+    id: i64,
+    by: &Actor,
+    sealer: &crate::domain::Sealer,
+) -> QueryResult<Option<String>> {
     let secret = new_secret();
+    let sealed = sealer.seal(&secret);
     let now = crate::db::now();
     crate::db::write_tx(conn, |c| {
-        if !webhook_endpoints::rotate(c, id, &secret, now + ROTATION_GRACE, now)? {
+        if !webhook_endpoints::rotate(c, id, &sealed, now + ROTATION_GRACE, now)? {
             return Ok(None);
         }
         audit_log::record(c, by, "webhook.rotate", &format!("webhook {id}"), None)?;

@@ -2,6 +2,7 @@
 
 use crate::helpers::browser::{Browser, staff_user};
 use crate::helpers::*;
+use diesel::connection::SimpleConnection;
 use serde_json::json;
 use tokio::io::AsyncWriteExt;
 
@@ -565,4 +566,546 @@ async fn simultaneous_retries_of_one_message_apply_it_once_and_answer_alike() {
         app.count("audit_log WHERE action = 'integration.replay'"),
         99
     );
+}
+
+fn random_key() -> String {
+    use base64::Engine;
+    let mut k = [0u8; 32];
+    rand::fill(&mut k);
+    base64::engine::general_purpose::STANDARD.encode(k)
+}
+
+fn run(db: &TestDb, args: &[&str], env: &[(&str, &str)]) -> String {
+    let out = db.command(args, env).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{args:?}: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+/// Sends a change through a server and checks that the receiver got it signed with the secret it
+/// trusts, and that each integration accepts a request signed with its own secret.
+async fn everything_signs_and_verifies(
+    server: &Binary,
+    db: &TestDb,
+    rx: &crate::helpers::receiver::Receiver,
+    n: usize,
+    secrets: &[(&str, &str)],
+) {
+    let http = reqwest::Client::new();
+    let r = http
+        .post(format!("{}/v4/clients/batch", server.base))
+        .bearer_auth(db.api_key())
+        .json(&json!([{"email": format!("p{n}@example.com"), "agreements": {"email": true}}]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 202);
+    rx.wait_for(n).await;
+    assert_eq!(
+        rx.bad_signatures(),
+        0,
+        "deliveries are signed with the endpoint's secret"
+    );
+    for (name, secret) in secrets {
+        let body = json!({"email": format!("{name}{n}@example.com"), "agreements": {"email": true}, "consentedAt": "2026-05-01T10:00:00Z"});
+        let r = http
+            .post(format!("{}/integrations/{name}/webhook", server.base))
+            .header("Content-Type", "application/json")
+            .header(
+                "X-Hub-Signature-256",
+                crate::integrations::hub_signature(secret, &body),
+            )
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 202, "{name}: {}", r.text().await.unwrap());
+    }
+}
+
+/// Webhook secrets and integration secrets are kept sealed (AES-256-GCM under a key derived from
+/// ASSENT_SECRET_KEY): none appears in clear in the database's bytes (the SQLite file and its WAL, or a
+/// pg_dump); one stored in clear by an older version is sealed when the server starts; after the key
+/// changes, `assent secrets reseal` with ASSENT_PREVIOUS_SECRET_KEY keeps everything signing and
+/// verifying under the new key.
+#[tokio::test]
+async fn secrets_are_sealed_at_rest_and_keep_working_after_a_reseal() {
+    use crate::helpers::receiver::Receiver;
+    let db = TestDb::migrated();
+    let (old, new) = (random_key(), random_key());
+    let with_old = [("ASSENT_SECRET_KEY", old.as_str()), ALLOW];
+    let rx = Receiver::start().await;
+    let out = run(
+        &db,
+        &[
+            "webhook",
+            "add",
+            "--url",
+            &rx.url,
+            "--events",
+            "consent.changed",
+        ],
+        &with_old,
+    );
+    let whsec = out.lines().last().unwrap().trim().to_string();
+    rx.trust(&[&whsec]);
+    let hmac = "an-hmac-secret-of-at-least-32-characters-x";
+    run(
+        &db,
+        &[
+            "integration",
+            "add",
+            "--name",
+            "shop",
+            "--hmac-secret",
+            hmac,
+        ],
+        &with_old,
+    );
+    let out = run(
+        &db,
+        &[
+            "integration",
+            "add",
+            "--name",
+            "peer",
+            "--standard-webhooks",
+        ],
+        &with_old,
+    );
+    let peer = out.lines().last().unwrap().trim().to_string();
+    // As an older version stored it: in clear.
+    let legacy = "a-legacy-hmac-secret-kept-in-clear-before";
+    conn_to(&db)
+        .batch_execute(&format!(
+            "INSERT INTO integrations (name, auth, key, created_at) VALUES ('legacy', 'hmac_sha256', '{legacy}', '2026-01-01 00:00:00')"
+        ))
+        .unwrap();
+
+    let env = |key: &str| {
+        vec![
+            ("ASSENT_SECRET_KEY", key.to_string()),
+            (ALLOW.0, ALLOW.1.to_string()),
+        ]
+    };
+    let server = Binary::start(&db, Binary::free_port(), &env(&old), false);
+    server.ready().await;
+    let bytes = String::from_utf8_lossy(&db.raw_bytes()).into_owned();
+    for secret in [&whsec, hmac, &peer, legacy] {
+        let body = secret.trim_start_matches("whsec_");
+        assert!(!bytes.contains(body), "{secret} is stored in clear");
+    }
+    assert!(bytes.contains("sealed:v1:"));
+    everything_signs_and_verifies(&server, &db, &rx, 1, &[("shop", hmac), ("legacy", legacy)])
+        .await;
+    drop(server);
+
+    // The key changes: reseal with the old one given as the previous key.
+    let out = run(
+        &db,
+        &["secrets", "reseal"],
+        &[
+            ("ASSENT_SECRET_KEY", new.as_str()),
+            ("ASSENT_PREVIOUS_SECRET_KEY", old.as_str()),
+        ],
+    );
+    assert!(out.contains("resealed 4 secret(s)"), "{out}");
+    let server = Binary::start(&db, Binary::free_port(), &env(&new), false);
+    server.ready().await;
+    everything_signs_and_verifies(&server, &db, &rx, 2, &[("shop", hmac), ("legacy", legacy)])
+        .await;
+    let bytes = String::from_utf8_lossy(&db.raw_bytes()).into_owned();
+    assert!(!bytes.contains(hmac) && !bytes.contains(legacy));
+}
+
+/// One sign-in attempt from `ip` (behind the trusted proxy), with the form's CSRF token.
+async fn sign_in_from(
+    app: &TestApp,
+    b: &Browser,
+    token: &str,
+    email: &str,
+    password: &str,
+    ip: &str,
+) -> u16 {
+    b.http
+        .post(app.url("/admin/login"))
+        .header("X-Forwarded-For", ip)
+        .form(&[
+            ("email", email),
+            ("password", password),
+            ("csrf_token", token),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+/// Five wrong passwords from one address no longer lock the real admin out: they slow that address
+/// for that account; the admin signs in from elsewhere. One address guessing at many accounts is held
+/// at 20 a minute, and one account guessed at from many addresses at 100 an hour.
+#[tokio::test]
+async fn a_stranger_cannot_lock_an_admin_out_but_guessing_stays_slow() {
+    let app = TestApp::spawn_with(Options {
+        trust_proxy: true,
+        ..Options::default()
+    })
+    .await;
+    staff_user(&app, "abe@shop.example", "admin");
+    let b = Browser::new(&app);
+    let (_, page, _) = b.get("/admin/login").await;
+    let token = crate::helpers::browser::csrf(&page);
+    let pw = "correct horse battery staple";
+    let stranger = "203.0.113.7";
+    for _ in 0..5 {
+        assert_eq!(
+            sign_in_from(&app, &b, &token, "abe@shop.example", "guess", stranger).await,
+            401
+        );
+    }
+    assert_eq!(
+        sign_in_from(&app, &b, &token, "abe@shop.example", pw, stranger).await,
+        429
+    );
+    assert_eq!(
+        sign_in_from(&app, &b, &token, "abe@shop.example", pw, "198.51.100.2").await,
+        303,
+        "the admin, from their own address, is not locked out"
+    );
+
+    // One address spraying many accounts: 20 a minute.
+    let sprayer = "203.0.113.8";
+    for i in 0..20 {
+        let who = format!("user{i}@shop.example");
+        assert_eq!(
+            sign_in_from(&app, &b, &token, &who, "guess", sprayer).await,
+            401
+        );
+    }
+    assert_eq!(
+        sign_in_from(&app, &b, &token, "other@shop.example", "guess", sprayer).await,
+        429
+    );
+
+    // One account from many addresses: 100 an hour, then even a new address waits.
+    for i in 0..20 {
+        for _ in 0..5 {
+            let ip = format!("192.0.2.{i}");
+            assert_eq!(
+                sign_in_from(&app, &b, &token, "mia@shop.example", "guess", &ip).await,
+                401
+            );
+        }
+    }
+    assert_eq!(
+        sign_in_from(&app, &b, &token, "mia@shop.example", "guess", "192.0.2.200").await,
+        429
+    );
+}
+
+/// Confirming the address is news for the systems that keep the profile: a `profile.updated` with
+/// `emailConfirmed: true` (source `confirmation`), once; the profile events carry the field throughout.
+#[tokio::test]
+async fn confirming_the_address_sends_profile_updated_with_email_confirmed() {
+    use crate::helpers::receiver::Receiver;
+    let app = TestApp::allowing_private_targets().await;
+    let rx = Receiver::start().await;
+    let (_, secret) =
+        crate::webhooks::add_webhook(&app, &rx.url, "profile.created,profile.updated", &[]);
+    rx.trust(&[&secret]);
+    let email = app.subscribe_pending("conf@example.com").await;
+    let confirm = email.link(&app.url("/confirm/")).unwrap();
+    assert_eq!(app.http.post(&confirm).send().await.unwrap().status(), 200);
+    assert_eq!(
+        app.http.post(&confirm).send().await.unwrap().status(),
+        200,
+        "confirmed again: no news"
+    );
+    let got = rx.wait_for(2).await;
+    let kinds: Vec<(&str, bool)> = got
+        .iter()
+        .map(|g| {
+            (
+                g.body["type"].as_str().unwrap(),
+                g.body["data"]["emailConfirmed"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [("profile.created", false), ("profile.updated", true)]
+    );
+    assert_eq!(got[1].body["data"]["source"], "confirmation");
+    assert_eq!(got[1].body["data"]["email"], "conf@example.com");
+    assert_eq!(app.count("outbox WHERE kind = 'profile.updated'"), 1);
+}
+
+fn count_in(db: &TestDb, query: &str) -> i64 {
+    #[derive(diesel::QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let rows: Vec<N> = diesel::RunQueryDsl::load(
+        diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {query}")),
+        &mut conn_to(db),
+    )
+    .unwrap();
+    rows[0].n
+}
+
+fn new_whsec() -> String {
+    format!("whsec_{}", random_key())
+}
+
+/// Two real Assent servers feed each other through their own webhooks and integrations with shared
+/// secrets (`webhook add --secret`, `integration add --standard-webhooks --secret`): a change on A
+/// arrives on B with the source `integration:a`, a withdrawal on A withdraws on B, an erasure on A
+/// erases on B, and B never echoes anything back to A (its endpoint is linked to the integration the
+/// changes came through).
+#[tokio::test]
+async fn one_assent_feeds_another_and_nothing_echoes_back() {
+    let (db_a, db_b) = (TestDb::migrated(), TestDb::migrated());
+    let (port_a, port_b) = (Binary::free_port(), Binary::free_port());
+    let (a_to_b, b_to_a) = (new_whsec(), new_whsec());
+    let events = "consent.changed,profile.created,profile.updated,profile.erased";
+    run(
+        &db_b,
+        &[
+            "integration",
+            "add",
+            "--name",
+            "a",
+            "--standard-webhooks",
+            "--secret",
+            &a_to_b,
+        ],
+        &[],
+    );
+    run(
+        &db_a,
+        &[
+            "integration",
+            "add",
+            "--name",
+            "b",
+            "--standard-webhooks",
+            "--secret",
+            &b_to_a,
+        ],
+        &[],
+    );
+    let to_b = format!("http://127.0.0.1:{port_b}/integrations/a/webhook");
+    let to_a = format!("http://127.0.0.1:{port_a}/integrations/b/webhook");
+    run(
+        &db_a,
+        &[
+            "webhook",
+            "add",
+            "--url",
+            &to_b,
+            "--events",
+            events,
+            "--integration",
+            "b",
+            "--secret",
+            &a_to_b,
+        ],
+        &[ALLOW],
+    );
+    run(
+        &db_b,
+        &[
+            "webhook",
+            "add",
+            "--url",
+            &to_a,
+            "--events",
+            events,
+            "--integration",
+            "a",
+            "--secret",
+            &b_to_a,
+        ],
+        &[ALLOW],
+    );
+    for bad in ["not-a-secret", "whsec_c2hvcnQ="] {
+        let out = db_a
+            .command(
+                &[
+                    "webhook", "add", "--url", &to_b, "--events", events, "--secret", bad,
+                ],
+                &[ALLOW],
+            )
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("--secret:"),
+            "{out:?}"
+        );
+    }
+    let env = [
+        (ALLOW.0, ALLOW.1.to_string()),
+        ("ASSENT_WEBHOOK_FIRST_RETRY_MS", "50".to_string()),
+    ];
+    let a = Binary::start(&db_a, port_a, &env, false);
+    let b = Binary::start(&db_b, port_b, &env, false);
+    a.ready().await;
+    b.ready().await;
+    let (key_a, key_b) = (db_a.api_key(), db_b.api_key());
+    let http = reqwest::Client::new();
+    let on_a = |body: serde_json::Value| {
+        http.post(format!("{}/v4/clients/batch", a.base))
+            .bearer_auth(&key_a)
+            .json(&body)
+            .send()
+    };
+    let consents_on_b = || async {
+        let r = http
+            .get(format!("{}/api/v1/profiles/x@example.com/consents", b.base))
+            .bearer_auth(&key_b)
+            .send()
+            .await
+            .unwrap();
+        if r.status() != 200 {
+            return serde_json::Value::Null;
+        }
+        r.json::<serde_json::Value>().await.unwrap()
+    };
+
+    let r = on_a(
+        json!([{"email": "x@example.com", "firstName": "Xena", "agreements": {"email": true}}]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 202);
+    eventually_async("the yes arrives on B", || async {
+        consents_on_b()
+            .await
+            .as_array()
+            .is_some_and(|e| e.iter().any(|e| e["value"] == "enabled"))
+    })
+    .await;
+    let events_b = consents_on_b().await;
+    assert_eq!(events_b[0]["source"], "integration:a", "{events_b}");
+    let profile = http
+        .get(format!("{}/api/v1/profiles/x@example.com", b.base))
+        .bearer_auth(&key_b)
+        .send()
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    assert_eq!(profile["firstName"], "Xena", "{profile}");
+
+    let r = on_a(json!([{"email": "x@example.com", "agreements": {"email": false}}]))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 202);
+    eventually_async("the withdrawal arrives on B", || async {
+        consents_on_b()
+            .await
+            .as_array()
+            .is_some_and(|e| e.iter().any(|e| e["value"] == "disabled"))
+    })
+    .await;
+
+    let out = run(&db_a, &["profile", "erase", "x@example.com"], &[]);
+    assert!(!out.is_empty());
+    eventually_async("the erasure arrives on B", || async {
+        consents_on_b().await.is_null()
+    })
+    .await;
+
+    // Everything B recorded came from A; B queued nothing for A, and A holds only its own changes.
+    assert_eq!(
+        count_in(&db_b, "consent_events WHERE source <> 'integration:a'"),
+        0
+    );
+    assert_eq!(
+        count_in(&db_b, "outbox WHERE channel = 'webhook'"),
+        0,
+        "B echoes nothing back"
+    );
+    assert_eq!(
+        count_in(&db_a, "consent_events WHERE source = 'integration:b'"),
+        0
+    );
+    assert_eq!(
+        count_in(&db_b, "audit_log WHERE action = 'profile.erase'"),
+        0,
+        "erased through the write path, not the dashboard"
+    );
+}
+
+/// A paused endpoint's queue does not grow without end: beyond `ASSENT_WEBHOOK_BACKLOG_MAX` deliveries
+/// waiting, the oldest are set aside as dead letters that say why (listed with Redeliver), and the
+/// newest stay queued for when it resumes.
+#[tokio::test]
+async fn a_paused_endpoints_backlog_is_capped_visibly() {
+    let app = TestApp::spawn_with(Options {
+        env: vec![
+            (ALLOW.0, ALLOW.1.into()),
+            ("ASSENT_WEBHOOK_BACKLOG_MAX", "3".into()),
+        ],
+        ..Options::default()
+    })
+    .await;
+    let key = app.api_key().await;
+    let (id, _) =
+        crate::webhooks::add_webhook(&app, "http://127.0.0.1:9/hook", "consent.changed", &[]);
+    let out = app.cli(&["webhook", "pause", &id.to_string()]);
+    assert!(out.status.success());
+    let people: Vec<_> = (0..5)
+        .map(|i| json!({"email": format!("q{i}@example.com"), "agreements": {"email": true}}))
+        .collect();
+    batch(&app, &key, json!(people)).await;
+    let queued = format!("outbox WHERE endpoint_id = {id} AND sent_at IS NULL AND dead_at IS NULL");
+    let set_aside = format!(
+        "outbox WHERE endpoint_id = {id} AND dead_at IS NOT NULL AND last_error LIKE '%ASSENT_WEBHOOK_BACKLOG_MAX%'"
+    );
+    eventually("housekeeping sets the oldest aside", || {
+        app.count(&set_aside) == 2
+    })
+    .await;
+    assert_eq!(
+        app.count(&queued),
+        3,
+        "the newest three wait for the endpoint"
+    );
+    assert_eq!(
+        app.count(&format!(
+            "outbox WHERE endpoint_id = {id} AND dead_at IS NOT NULL AND id > (SELECT MIN(id) FROM {queued})"
+        )),
+        0,
+        "the ones set aside are the oldest"
+    );
+}
+
+/// An upload whose import is never started is removed with its file after 24 hours.
+#[tokio::test]
+async fn an_abandoned_upload_is_removed_after_a_day() {
+    let app = TestApp::spawn().await;
+    let admin = crate::helpers::browser::staff(&app, "admin@example.com", "admin").await;
+    let (status, body, _) =
+        crate::imports::upload(&admin, &app, "later.csv", b"email\nann@example.com\n", None).await;
+    assert_eq!(status, 303, "{body}");
+    let files = || {
+        std::fs::read_dir(app.data_dir.join("imports"))
+            .unwrap()
+            .count()
+    };
+    assert_eq!(files(), 1);
+    assert_eq!(app.count("jobs WHERE status = 'draft'"), 1);
+    // A fresh draft stays; one untouched for a day goes, with its file.
+    app.exec("UPDATE jobs SET updated_at = '2020-01-01 00:00:00' WHERE status = 'draft'");
+    eventually("the abandoned draft is removed", || app.count("jobs") == 0).await;
+    assert_eq!(files(), 0, "its uploaded file is gone too");
 }

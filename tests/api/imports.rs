@@ -448,7 +448,7 @@ async fn an_import_killed_mid_file_resumes_and_ends_as_an_uninterrupted_one() {
 
 /// Uploads a file through the dashboard's form, with the CSRF token of the imports page unless told
 /// otherwise: (status, body, Location).
-async fn upload(
+pub async fn upload(
     b: &crate::helpers::browser::Browser,
     app: &TestApp,
     name: &str,

@@ -24,6 +24,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "exports",
             "sendfile",
             "outgoing",
+            "secrets",
         ],
     ),
     ("http edge", &["routes"]),

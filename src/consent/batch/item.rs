@@ -321,6 +321,7 @@ pub fn merged(
         attributes,
         updated_at: now,
         consent_mask: p.consent_mask,
+        email_confirmed: p.email_confirmed_at.is_some(),
     };
     let changed = changed_attributes
         || row.email != p.email

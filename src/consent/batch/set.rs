@@ -289,6 +289,7 @@ fn create_new(
                 first_name: item.first_name.as_deref(),
                 last_name: item.last_name.as_deref(),
                 attributes: &attributes,
+                email_confirmed: false,
             };
             w.happened.push(Happened::profile(
                 EventKind::ProfileCreated,

@@ -69,6 +69,21 @@ pub fn used(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<()> {
     Ok(())
 }
 
+/// Every integration's stored key: (id, key).
+pub fn keys(conn: &mut DbConn) -> QueryResult<Vec<(i64, String)>> {
+    integrations::table
+        .select((integrations::id, integrations::key))
+        .order(integrations::id)
+        .load(conn)
+}
+
+/// Replaces an integration's stored key with the same key sealed anew.
+pub fn set_key(conn: &mut DbConn, id: i64, key: &str) -> QueryResult<usize> {
+    diesel::update(integrations::table.find(id))
+        .set(integrations::key.eq(key))
+        .execute(conn)
+}
+
 /// What a message id was used for before.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Use {

@@ -277,6 +277,33 @@ pub fn set_status(
     Ok(n == 1)
 }
 
+/// The drafts of `kind` made on `node` and last touched before `before`.
+pub fn stale_drafts(
+    conn: &mut DbConn,
+    kind: &str,
+    node: &str,
+    before: NaiveDateTime,
+) -> QueryResult<Vec<Job>> {
+    jobs::table
+        .filter(jobs::kind.eq(kind))
+        .filter(jobs::node.eq(node))
+        .filter(jobs::status.eq(JobStatus::Draft))
+        .filter(jobs::updated_at.lt(before))
+        .select(Job::as_select())
+        .load(conn)
+}
+
+/// Deletes a job that is still a draft; false when it is not (any more).
+pub fn delete_draft(conn: &mut DbConn, id: i64) -> QueryResult<bool> {
+    let n = diesel::delete(
+        jobs::table
+            .find(id)
+            .filter(jobs::status.eq(JobStatus::Draft)),
+    )
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
 /// Replaces a draft job's parameters.
 pub fn set_params(
     conn: &mut DbConn,

@@ -37,22 +37,13 @@ pub fn delete(conn: &mut DbConn, ids: &[i64]) -> QueryResult<usize> {
     diesel::delete(login_failures::table.filter(login_failures::id.eq_any(ids))).execute(conn)
 }
 
-/// The most failures any of `subjects` had since `since`.
-pub fn most_since(
-    conn: &mut DbConn,
-    subjects: &[String],
-    since: NaiveDateTime,
-) -> QueryResult<i64> {
-    let mut most = 0;
-    for s in subjects {
-        let n: i64 = login_failures::table
-            .filter(login_failures::subject.eq(s))
-            .filter(login_failures::at.gt(since))
-            .count()
-            .get_result(conn)?;
-        most = most.max(n);
-    }
-    Ok(most)
+/// The failures `subject` had since `since`.
+pub fn count_since(conn: &mut DbConn, subject: &str, since: NaiveDateTime) -> QueryResult<i64> {
+    login_failures::table
+        .filter(login_failures::subject.eq(subject))
+        .filter(login_failures::at.gt(since))
+        .count()
+        .get_result(conn)
 }
 
 pub fn delete_before(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {

@@ -385,6 +385,43 @@ pub fn set_payload(conn: &mut DbConn, id: i64, payload: &str) -> QueryResult<usi
         .execute(conn)
 }
 
+/// Sets aside the oldest deliveries still queued for an endpoint beyond the newest `keep`, as dead
+/// letters with `reason` (the delivery log lists them, with Redeliver); how many.
+pub fn shed_backlog(
+    conn: &mut DbConn,
+    endpoint_id: i64,
+    keep: i64,
+    now: NaiveDateTime,
+    reason: &str,
+) -> QueryResult<usize> {
+    let queued = || {
+        outbox::table
+            .filter(outbox::endpoint_id.eq(endpoint_id))
+            .filter(outbox::sent_at.is_null())
+            .filter(outbox::dead_at.is_null())
+    };
+    let waiting: i64 = queued().count().get_result(conn)?;
+    if waiting <= keep {
+        return Ok(0);
+    }
+    let oldest: Vec<i64> = queued()
+        .order(outbox::id)
+        .select(outbox::id)
+        .limit(waiting - keep)
+        .load(conn)?;
+    let mut n = 0;
+    for ids in oldest.chunks(crate::db::IN_LIST) {
+        n += diesel::update(outbox::table.filter(outbox::id.eq_any(ids)))
+            .set((
+                outbox::dead_at.eq(Some(now)),
+                outbox::last_error.eq(Some(reason)),
+                outbox::locked_until.eq(None::<NaiveDateTime>),
+            ))
+            .execute(conn)?;
+    }
+    Ok(n)
+}
+
 /// A deleted endpoint's deliveries go with it.
 pub fn forget_endpoint(conn: &mut DbConn, endpoint_id: i64) -> QueryResult<usize> {
     diesel::delete(outbox::table.filter(outbox::endpoint_id.eq(endpoint_id))).execute(conn)

@@ -283,6 +283,8 @@ pub struct Rewrite {
     pub attributes: String,
     pub updated_at: NaiveDateTime,
     pub consent_mask: i64,
+    /// Whether the address was confirmed (not written: carried for the `profile.updated` payload).
+    pub email_confirmed: bool,
 }
 
 /// Writes rewritten profiles the caller has locked.
@@ -421,8 +423,9 @@ pub fn touch(conn: &mut DbConn, id: i64, at: NaiveDateTime, mask: i64) -> QueryR
     Ok(())
 }
 
-pub fn mark_email_confirmed(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<()> {
-    diesel::update(
+/// Marks the profile's address confirmed; false when it already was.
+pub fn mark_email_confirmed(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<bool> {
+    let n = diesel::update(
         profiles::table
             .find(id)
             .filter(profiles::email_confirmed_at.is_null()),
@@ -432,7 +435,7 @@ pub fn mark_email_confirmed(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> Qu
         profiles::updated_at.eq(at),
     ))
     .execute(conn)?;
-    Ok(())
+    Ok(n == 1)
 }
 
 /// Right to erasure: blanks every personal field and marks the profile erased.

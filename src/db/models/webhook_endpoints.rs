@@ -103,6 +103,33 @@ pub fn set_paused(
     Ok(n == 1)
 }
 
+/// Every endpoint's stored secrets: (id, secret, previous secret).
+pub fn secrets(conn: &mut DbConn) -> QueryResult<Vec<(i64, String, Option<String>)>> {
+    webhook_endpoints::table
+        .select((
+            webhook_endpoints::id,
+            webhook_endpoints::secret,
+            webhook_endpoints::previous_secret,
+        ))
+        .order(webhook_endpoints::id)
+        .load(conn)
+}
+
+/// Replaces an endpoint's stored secrets with the same secrets sealed anew.
+pub fn set_secrets(
+    conn: &mut DbConn,
+    id: i64,
+    secret: &str,
+    previous: Option<&str>,
+) -> QueryResult<usize> {
+    diesel::update(webhook_endpoints::table.find(id))
+        .set((
+            webhook_endpoints::secret.eq(secret),
+            webhook_endpoints::previous_secret.eq(previous),
+        ))
+        .execute(conn)
+}
+
 /// A new secret; the current one keeps signing (alongside) until `grace_until`.
 pub fn rotate(
     conn: &mut DbConn,

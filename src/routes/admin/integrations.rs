@@ -56,7 +56,7 @@ pub async fn create(
         "hs256" => Ok(Proof::Hs256(key)),
         "public_key" => Ok(Proof::PublicKey(key)),
         "hmac_sha256" => Ok(Proof::Hmac(key)),
-        "standard_webhooks" => Ok(Proof::StandardWebhooks),
+        "standard_webhooks" => Ok(Proof::StandardWebhooks(None)),
         _ => Err("Choose how its requests are proven.".to_string()),
     };
     let prepared = proof.and_then(|p| crate::integrations::prepare(&name, p));
@@ -72,8 +72,9 @@ pub async fn create(
     };
     let by = Actor::from(&staff);
     let (name, shown) = (new.name.clone(), new.shown.clone());
+    let sealer = state.sealer.clone();
     let made = state
-        .db(move |c| Ok(crate::integrations::add(c, &new, &by)?))
+        .db(move |c| Ok(crate::integrations::add(c, &new, &by, &sealer)?))
         .await?;
     let mut p = page(&state, staff).await?;
     if !made {

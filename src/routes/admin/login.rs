@@ -82,14 +82,14 @@ pub async fn submit(
     let email = f.get("email").unwrap_or("").trim().to_string();
     let given = f.get("password").unwrap_or("").to_string();
     let (ip, _) = client_meta(&req);
-    let subjects = throttle::subjects(&email, ip.as_deref());
+    let limits = throttle::limits(&email, ip.as_deref());
     // Stored as `assent admin create` stored it (the domain lower-cased).
     let lookup = crate::domain::Email::parse(&email)
         .map(|e| e.as_str().to_string())
         .unwrap_or_else(|_| email.clone());
     let (attempt, user) = state
         .db(move |c| {
-            let Some(attempt) = throttle::begin(c, &subjects, crate::db::now())? else {
+            let Some(attempt) = throttle::begin(c, &limits, crate::db::now())? else {
                 return Ok((None, None));
             };
             Ok((Some(attempt), admin_users::find_by_email(c, &lookup)?))

@@ -184,7 +184,10 @@ pub async fn create(
     };
     let by = Actor::from(&staff);
     let (id, secret) = state
-        .db(move |c| Ok(hooks::add(c, &settings, &by)?))
+        .db({
+            let sealer = state.sealer.clone();
+            move |c| Ok(hooks::add(c, &settings, &by, &sealer, None)?)
+        })
         .await?;
     tracing::info!(webhook = id, "webhook endpoint added in the dashboard");
     let mut p = list_page(&state, staff).await?;
@@ -391,7 +394,11 @@ pub async fn rotate(
     let id = id.into_inner();
     staff.form(&req, body).await?;
     let by = Actor::from(&staff);
-    let Some(secret) = state.db(move |c| Ok(hooks::rotate(c, id, &by)?)).await? else {
+    let sealer = state.sealer.clone();
+    let Some(secret) = state
+        .db(move |c| Ok(hooks::rotate(c, id, &by, &sealer)?))
+        .await?
+    else {
         return Err(no_webhook());
     };
     let mut p = show_page(&state, staff, id, Shelf::Sent, None).await?;

@@ -115,18 +115,26 @@ pub fn body_error(e: BodyError) -> ApiError {
 
 /// The profiles of a JSON body: an array of them, or (`one_allowed`) a single profile object.
 pub fn profiles_of(body: &[u8], one_allowed: bool) -> Result<Vec<Value>, ApiError> {
-    match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Array(items)) => Ok(items),
-        Ok(one @ Value::Object(_)) if one_allowed => Ok(vec![one]),
-        Ok(_) if one_allowed => Err(ApiError::Malformed(
+    profiles_in(parse_json(body)?, one_allowed)
+}
+
+/// A JSON body, or what is wrong with it.
+pub fn parse_json(body: &[u8]) -> Result<Value, ApiError> {
+    serde_json::from_slice::<Value>(body)
+        .map_err(|e| ApiError::Malformed(format!("The body is not valid JSON: {e}.")))
+}
+
+/// The profiles of a parsed body: an array of them, or (`one_allowed`) a single profile object.
+pub fn profiles_in(body: Value, one_allowed: bool) -> Result<Vec<Value>, ApiError> {
+    match body {
+        Value::Array(items) => Ok(items),
+        one @ Value::Object(_) if one_allowed => Ok(vec![one]),
+        _ if one_allowed => Err(ApiError::Malformed(
             "The body must be a profile object or an array of them: {\"email\": …}.".into(),
         )),
-        Ok(_) => Err(ApiError::Malformed(
+        _ => Err(ApiError::Malformed(
             "The body must be a JSON array of profiles: [{\"email\": …}, …].".into(),
         )),
-        Err(e) => Err(ApiError::Malformed(format!(
-            "The body is not valid JSON: {e}."
-        ))),
     }
 }
 

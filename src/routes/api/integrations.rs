@@ -3,12 +3,13 @@
 //! the batch API's items, each change with the source `integration:<name>`.
 
 use super::batch::{
-    MAX_BODY, body_error, check_items, profiles_of, read_json, render, require_json,
+    MAX_BODY, body_error, check_items, parse_json, profiles_in, read_json, render, require_json,
 };
 use crate::consent::Meta;
 use crate::db::models::integrations;
 use crate::domain::Source;
-use crate::integrations::{Received, verify};
+use crate::integrations::events::{self, Incoming};
+use crate::integrations::{Delivery, Received, verify};
 use crate::routes::edge::error::ApiError;
 use crate::routes::edge::form::declared_length;
 use crate::routes::edge::unverified::{self, Refused};
@@ -39,13 +40,12 @@ pub async fn webhook(
         tracing::warn!(integration = %integration.name, reason = %why, "integration request refused");
         ApiError::Unauthorized(format!("Integration {}: {why}.", integration.name))
     };
-    let pending = verify::headers(
-        &integration.auth,
-        &integration.key,
-        req.headers(),
-        crate::db::now(),
-    )
-    .map_err(refused)?;
+    let key = state
+        .sealer
+        .open(&integration.key)
+        .map_err(|e| ApiError::Unexpected(e.into()))?;
+    let pending = verify::headers(&integration.auth, &key, req.headers(), crate::db::now())
+        .map_err(refused)?;
     let (body, verified) = if pending.needs_body() {
         unverified::read(&req, body, MAX_BODY, pending, &state.unverified)
             .await
@@ -63,8 +63,16 @@ pub async fn webhook(
             pending.finish().map_err(refused)?,
         )
     };
-    let values = profiles_of(&body, true)?;
-    let (mut items, mut outcome) = check_items(&state, values).await?;
+    // Profiles in the batch API's shape, or another Assent's event.
+    let value = parse_json(&body)?;
+    let incoming = match events::read(&value) {
+        Some(read) => read.map_err(ApiError::Invalid)?,
+        None => Incoming::Profiles(profiles_in(value, true)?),
+    };
+    let (mut items, mut outcome) = match &incoming {
+        Incoming::Profiles(values) => check_items(&state, values.clone()).await?,
+        _ => Default::default(),
+    };
     if verified.replay.is_none() {
         // Nothing tells a replayed request from a new one (a body signature, a JWT without jti): each
         // profile must carry its time, so a request replayed after a later change arrives stale.
@@ -95,7 +103,14 @@ pub async fn webhook(
                 &integration,
                 &verified,
                 &digest,
-                (&items, outcome.rejected),
+                match &incoming {
+                    Incoming::Profiles(_) => Delivery::Items(&items, outcome.rejected),
+                    Incoming::Erase { email, custom_id } => Delivery::Erase {
+                        email: email.as_deref(),
+                        custom_id: custom_id.as_deref(),
+                    },
+                    Incoming::Nothing => Delivery::Nothing,
+                },
                 &meta,
                 &actor,
                 &render,

@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 pub struct AppState {
     pub pool: Pool,
     pub signer: Signer,
+    /// Seals and opens the secrets kept in the database.
+    pub sealer: crate::domain::Sealer,
     pub composer: Composer,
     pub batcher: Batcher,
     pub catalog: Catalog,

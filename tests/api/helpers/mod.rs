@@ -127,6 +127,35 @@ impl TestDb {
         self.pg.is_some()
     }
 
+    /// Every byte the database keeps: the SQLite file with its WAL, or a `pg_dump` of the test schema
+    /// (for "no secret is stored in clear" checks).
+    pub fn raw_bytes(&self) -> Vec<u8> {
+        match &self.pg {
+            Some((admin, schema)) => {
+                let out = std::process::Command::new("pg_dump")
+                    .args(["--schema", schema, "--data-only", admin])
+                    .output()
+                    .expect("pg_dump runs");
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                out.stdout
+            }
+            None => {
+                let file = self.dir.join("assent.db");
+                let mut all = Vec::new();
+                for f in [file.clone(), file.with_extension("db-wal")] {
+                    if let Ok(bytes) = std::fs::read(&f) {
+                        all.extend(bytes);
+                    }
+                }
+                all
+            }
+        }
+    }
+
     /// A folder of this test's own, removed with the database.
     pub fn dir(&self) -> &std::path::Path {
         &self.dir

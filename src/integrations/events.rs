@@ -1,0 +1,70 @@
+//! Another Assent's outgoing webhooks, read as what they mean here, so one Assent can feed another
+//! without translation: its event shape (`{"type", "timestamp", "data"}`) becomes a batch item
+//! (`consent.changed`: the agreement of the same key at the value and time given; `profile.created`,
+//! `profile.updated`: the profile's fields), an erasure (`profile.erased`), or nothing (`webhook.test`).
+
+use serde_json::{Map, Value};
+
+/// What a delivery asks for.
+pub enum Incoming {
+    /// Profile objects in the batch API's shape.
+    Profiles(Vec<Value>),
+    /// Erase the person the sender knew by these identifiers.
+    Erase {
+        email: Option<String>,
+        custom_id: Option<String>,
+    },
+    /// Nothing to apply (a test event).
+    Nothing,
+}
+
+/// The delivery's meaning when the body is an Assent event; `None` when it is not one (profiles).
+pub fn read(body: &Value) -> Option<Result<Incoming, String>> {
+    let event = body.as_object()?;
+    let kind = event.get("type")?.as_str()?;
+    let data = event.get("data")?.as_object()?;
+    let text = |k: &str| data.get(k).and_then(Value::as_str).map(String::from);
+    let mut item = Map::new();
+    let mut put = |k: &str, v: Option<Value>| {
+        if let Some(v) = v.filter(|v| !v.is_null()) {
+            item.insert(k.to_string(), v);
+        }
+    };
+    put("email", data.get("email").cloned());
+    put("customId", data.get("customId").cloned());
+    Some(match kind {
+        "consent.changed" => {
+            let (Some(agreement), Some(value)) = (text("agreement"), data.get("value").cloned())
+            else {
+                return Some(Err(
+                    "a consent.changed event needs data.agreement and data.value".into(),
+                ));
+            };
+            let mut attributes = Map::new();
+            attributes.insert(agreement, value);
+            put("attributes", Some(Value::Object(attributes)));
+            put("consentedAt", data.get("occurredAt").cloned());
+            Ok(Incoming::Profiles(vec![Value::Object(item)]))
+        }
+        "profile.created" | "profile.updated" => {
+            for (theirs, ours) in [
+                ("phone", "phone"),
+                ("firstName", "firstName"),
+                ("lastName", "lastName"),
+                ("attributes", "attributes"),
+            ] {
+                put(ours, data.get(theirs).cloned());
+            }
+            Ok(Incoming::Profiles(vec![Value::Object(item)]))
+        }
+        "profile.erased" => Ok(Incoming::Erase {
+            email: text("email"),
+            custom_id: text("customId"),
+        }),
+        "webhook.test" => Ok(Incoming::Nothing),
+        other => Err(format!(
+            "the event type {:?} is not one Assent sends (consent.changed, profile.created, profile.updated, profile.erased, webhook.test)",
+            other.chars().take(40).collect::<String>()
+        )),
+    })
+}
