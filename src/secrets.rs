@@ -24,6 +24,28 @@ pub fn seal_clear(conn: &mut DbConn, sealer: &Sealer) -> Result<usize, SealError
     })
 }
 
+/// Checks that every stored secret opens with `sealer`: a server started with another
+/// `ASSENT_SECRET_KEY` than its secrets were sealed under would fail every delivery and integration
+/// request, so it is told at start-up instead.
+pub fn check_open(conn: &mut DbConn, sealer: &Sealer) -> Result<(), SealError> {
+    let opens = |what: String, stored: &str| {
+        sealer
+            .open(stored)
+            .map(drop)
+            .map_err(|why| SealError::Unsealable { what, why })
+    };
+    for (id, secret, previous) in webhook_endpoints::secrets(conn)? {
+        opens(format!("webhook {id}"), &secret)?;
+        if let Some(p) = previous {
+            opens(format!("webhook {id} (previous secret)"), &p)?;
+        }
+    }
+    for (id, key) in integrations::keys(conn)? {
+        opens(format!("integration {id}"), &key)?;
+    }
+    Ok(())
+}
+
 /// Seals every stored secret anew under `current`, opening each with `current` or else `previous`
 /// (so it can be run again after an interruption); the number resealed.
 pub fn reseal(

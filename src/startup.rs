@@ -74,6 +74,7 @@ impl Application {
         let s = sealer.clone();
         let pool = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
             let pool = db::connect(&target, 10, db::Schema::Migrate)?;
+            crate::secrets::check_open(&mut *pool.get()?, &s)?;
             let sealed = crate::secrets::seal_clear(&mut *pool.get()?, &s)?;
             if sealed > 0 {
                 tracing::info!(secrets = sealed, "sealed the secrets that were kept in clear");

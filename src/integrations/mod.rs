@@ -12,22 +12,15 @@ pub mod verify;
 
 pub use verify::{Pending, Verified, verify};
 
-/// The ways an integration authenticates, as stored.
-pub const AUTHS: [&str; 5] = [
-    "hs256",
-    "rs256",
-    "es256",
-    "hmac_sha256",
-    "standard_webhooks",
-];
+use crate::domain::IntegrationAuth;
 
-/// The auth kind of a public key given as PEM: rs256 for an RSA key, es256 for a P-256 one.
-pub fn kind_of_public_key(pem: &str) -> Result<&'static str, String> {
+/// The way of a public key given as PEM: RS256 for an RSA key, ES256 for a P-256 one.
+pub fn kind_of_public_key(pem: &str) -> Result<IntegrationAuth, String> {
     if jsonwebtoken::DecodingKey::from_rsa_pem(pem.as_bytes()).is_ok() {
-        return Ok("rs256");
+        return Ok(IntegrationAuth::Rs256);
     }
     if jsonwebtoken::DecodingKey::from_ec_pem(pem.as_bytes()).is_ok() {
-        return Ok("es256");
+        return Ok(IntegrationAuth::Es256);
     }
     Err("the file is not a PEM public key (RSA for RS256, P-256 for ES256): -----BEGIN PUBLIC KEY----- …".into())
 }
@@ -45,7 +38,7 @@ pub enum Proof {
 /// An integration ready to store. `shown` is a secret made here, to show its creator once.
 pub struct NewIntegration {
     pub name: String,
-    pub auth: &'static str,
+    pub auth: IntegrationAuth,
     pub key: String,
     pub shown: Option<String>,
 }
@@ -64,16 +57,16 @@ pub fn prepare(name: &str, proof: Proof) -> Result<NewIntegration, String> {
         }
     };
     let (auth, key, shown) = match proof {
-        Proof::Hs256(s) => ("hs256", strong(s)?, None),
+        Proof::Hs256(s) => (IntegrationAuth::Hs256, strong(s)?, None),
         Proof::PublicKey(pem) => (kind_of_public_key(&pem)?, pem, None),
-        Proof::Hmac(s) => ("hmac_sha256", strong(s)?, None),
+        Proof::Hmac(s) => (IntegrationAuth::HmacSha256, strong(s)?, None),
         Proof::StandardWebhooks(Some(s)) => {
             crate::domain::signing::check_secret(&s)?;
-            ("standard_webhooks", s, None)
+            (IntegrationAuth::StandardWebhooks, s, None)
         }
         Proof::StandardWebhooks(None) => {
             let s = crate::domain::signing::new_secret();
-            ("standard_webhooks", s.clone(), Some(s))
+            (IntegrationAuth::StandardWebhooks, s.clone(), Some(s))
         }
     };
     Ok(NewIntegration {
@@ -101,7 +94,7 @@ pub fn add(
                 by,
                 "integration.add",
                 &new.name,
-                Some(new.auth),
+                Some(new.auth.as_str()),
             )?;
         }
         Ok(made.is_some())

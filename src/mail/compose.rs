@@ -110,7 +110,10 @@ impl Composer {
 
     /// `Ok(None)`: the row leads to no email (a preference link asked for an unknown address, or a
     /// request or profile that no longer exists).
-    pub fn compose(&self, conn: &mut DbConn, row: &Claimed) -> anyhow::Result<Option<Composed>> {
+    /// What a row's email is about: the profile, the agreements it asks for or names, the confirmation
+    /// link, the language it was asked in. `None`: nothing is to be sent (the request or the allowance
+    /// is gone).
+    fn about(&self, conn: &mut DbConn, row: &Claimed) -> anyhow::Result<Option<About>> {
         let payload: serde_json::Value = serde_json::from_str(&row.payload)?;
         let (profile, agreements, confirm_url, language) = match row.kind.as_str() {
             "confirm" => {
@@ -168,6 +171,24 @@ impl Composer {
             ),
             other => anyhow::bail!("unknown email kind {other:?}"),
         };
+        Ok(Some(About {
+            profile,
+            agreements,
+            confirm_url,
+            language,
+        }))
+    }
+
+    pub fn compose(&self, conn: &mut DbConn, row: &Claimed) -> anyhow::Result<Option<Composed>> {
+        let Some(About {
+            profile,
+            agreements,
+            confirm_url,
+            language,
+        }) = self.about(conn, row)?
+        else {
+            return Ok(None);
+        };
         let Some(profile) = profile else {
             return Ok(None);
         };
@@ -195,26 +216,7 @@ impl Composer {
             ttl_hours: self.optin_ttl_hours,
         };
         let v = &view;
-        let (subject, text, html, link) = match row.kind.as_str() {
-            "confirm" => (
-                ConfirmSubject { v }.render()?,
-                ConfirmText { v }.render()?,
-                ConfirmHtml { v }.render()?,
-                &v.confirm_url,
-            ),
-            "already_subscribed" => (
-                AlreadySubject { v }.render()?,
-                AlreadyText { v }.render()?,
-                AlreadyHtml { v }.render()?,
-                &v.preferences_url,
-            ),
-            _ => (
-                PrefsSubject { v }.render()?,
-                PrefsText { v }.render()?,
-                PrefsHtml { v }.render()?,
-                &v.preferences_url,
-            ),
-        };
+        let (subject, text, html, link) = texts(&row.kind, v)?;
         let to = Mailbox::new(name, email.parse()?);
         let mut message = Message::builder()
             .message_id(Some(format!(
@@ -236,4 +238,36 @@ impl Composer {
             link: link.clone(),
         }))
     }
+}
+
+/// An email's subject, plain text, HTML and main link, by its kind.
+fn texts<'v>(kind: &str, v: &'v EmailView) -> anyhow::Result<(String, String, String, &'v String)> {
+    Ok(match kind {
+        "confirm" => (
+            ConfirmSubject { v }.render()?,
+            ConfirmText { v }.render()?,
+            ConfirmHtml { v }.render()?,
+            &v.confirm_url,
+        ),
+        "already_subscribed" => (
+            AlreadySubject { v }.render()?,
+            AlreadyText { v }.render()?,
+            AlreadyHtml { v }.render()?,
+            &v.preferences_url,
+        ),
+        _ => (
+            PrefsSubject { v }.render()?,
+            PrefsText { v }.render()?,
+            PrefsHtml { v }.render()?,
+            &v.preferences_url,
+        ),
+    })
+}
+
+/// What an email is about (see `Composer::about`).
+struct About {
+    profile: Option<profiles::Profile>,
+    agreements: Vec<Requested>,
+    confirm_url: String,
+    language: Option<String>,
 }

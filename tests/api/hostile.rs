@@ -704,6 +704,21 @@ async fn secrets_are_sealed_at_rest_and_keep_working_after_a_reseal() {
         .await;
     drop(server);
 
+    // Started with a new key before resealing, the server refuses at once and says what to do.
+    let out = db
+        .command(
+            &["serve"],
+            &[
+                ("ASSENT_SECRET_KEY", new.as_str()),
+                ("ASSENT_BIND", "127.0.0.1:0"),
+            ],
+        )
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("assent secrets reseal"), "{stderr}");
+
     // The key changes: reseal with the old one given as the previous key.
     let out = run(
         &db,

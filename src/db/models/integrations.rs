@@ -10,7 +10,7 @@ use diesel::prelude::*;
 pub struct Integration {
     pub id: i64,
     pub name: String,
-    pub auth: String,
+    pub auth: crate::domain::IntegrationAuth,
     pub key: String,
     pub created_at: NaiveDateTime,
     pub last_used_at: Option<NaiveDateTime>,
@@ -21,7 +21,7 @@ pub struct Integration {
 pub fn insert(
     conn: &mut DbConn,
     name: &str,
-    auth: &str,
+    auth: crate::domain::IntegrationAuth,
     key: &str,
     now: NaiveDateTime,
 ) -> QueryResult<Option<i64>> {

@@ -44,7 +44,7 @@ pub async fn webhook(
         .sealer
         .open(&integration.key)
         .map_err(|e| ApiError::Unexpected(e.into()))?;
-    let pending = verify::headers(&integration.auth, &key, req.headers(), crate::db::now())
+    let pending = verify::headers(integration.auth, &key, req.headers(), crate::db::now())
         .map_err(refused)?;
     let (body, verified) = if pending.needs_body() {
         unverified::read(&req, body, MAX_BODY, pending, &state.unverified)
