@@ -1,21 +1,20 @@
 //! Another Assent's outgoing webhooks, read as what they mean here, so one Assent can feed another
 //! without translation: its event shape (`{"type", "timestamp", "data"}`) becomes a batch item
 //! (`consent.changed`: the agreement of the same key at the value and time given; `profile.created`,
-//! `profile.updated`: the profile's fields), an erasure (`profile.erased`), or nothing (`webhook.test`).
+//! `profile.updated`: the profile's fields), an erasure (`profile.erased`), or no profile at all
+//! (`webhook.test`).
 
 use serde_json::{Map, Value};
 
 /// What a delivery asks for.
 pub enum Incoming {
-    /// Profile objects in the batch API's shape.
+    /// Profile objects in the batch API's shape (none for a test event).
     Profiles(Vec<Value>),
     /// Erase the person the sender knew by these identifiers.
     Erase {
         email: Option<String>,
         custom_id: Option<String>,
     },
-    /// Nothing to apply (a test event).
-    Nothing,
 }
 
 /// The delivery's meaning when the body is an Assent event; `None` when it is not one (profiles).
@@ -61,7 +60,7 @@ pub fn read(body: &Value) -> Option<Result<Incoming, String>> {
             email: text("email"),
             custom_id: text("customId"),
         }),
-        "webhook.test" => Ok(Incoming::Nothing),
+        "webhook.test" => Ok(Incoming::Profiles(Vec::new())),
         other => Err(format!(
             "the event type {:?} is not one Assent sends (consent.changed, profile.created, profile.updated, profile.erased, webhook.test)",
             other.chars().take(40).collect::<String>()

@@ -10,7 +10,7 @@
 pub mod events;
 pub mod verify;
 
-pub use verify::{Pending, Verified, verify};
+pub use verify::{Pending, Verified};
 
 use crate::domain::IntegrationAuth;
 
@@ -147,8 +147,6 @@ pub enum Delivery<'a> {
         email: Option<&'a str>,
         custom_id: Option<&'a str>,
     },
-    /// Nothing (a test event).
-    Nothing,
 }
 
 /// Applies a proven delivery in one write transaction. A message id is used up only with the changes
@@ -197,7 +195,6 @@ pub fn receive(
                 let erased = erase_named(c, *email, *custom_id, meta)?;
                 serde_json::json!({"accepted": 1, "erased": u8::from(erased)}).to_string()
             }
-            Delivery::Nothing => serde_json::json!({"accepted": 0}).to_string(),
         };
         stored::used(c, integration.id, crate::db::now())?;
         if let Some((message, _)) = &verified.replay {

@@ -24,7 +24,8 @@ pub struct Verified {
 /// What the headers proved, and what the body still has to.
 pub struct Pending {
     body: BodyProof,
-    /// The message id (`jti`, `webhook-id`), known before the body: a used one is refused before it.
+    /// The message id (`jti`, `webhook-id`), known before the body (a used one still needs its body:
+    /// the same body is answered as before, another one refused).
     pub replay: Option<(String, NaiveDateTime)>,
 }
 
@@ -154,19 +155,6 @@ pub fn headers(
             })
         }
     }
-}
-
-/// Checks a request with its whole body at hand.
-pub fn verify(
-    auth: IntegrationAuth,
-    key: &str,
-    headers_: &HeaderMap,
-    body: &[u8],
-    now: NaiveDateTime,
-) -> Result<Verified, String> {
-    let mut pending = headers(auth, key, headers_, now)?;
-    pending.update(body);
-    pending.finish()
 }
 
 #[derive(serde::Deserialize)]

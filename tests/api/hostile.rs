@@ -1124,3 +1124,165 @@ async fn an_abandoned_upload_is_removed_after_a_day() {
     eventually("the abandoned draft is removed", || app.count("jobs") == 0).await;
     assert_eq!(files(), 0, "its uploaded file is gone too");
 }
+
+/// Sends `body` to the integration `name` signed with Standard Webhooks under `whsec` as message `id`.
+async fn deliver_event(
+    app: &TestApp,
+    name: &str,
+    whsec: &str,
+    id: &str,
+    body: &serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let ts = chrono::Utc::now().timestamp();
+    let text = body.to_string();
+    let sig = assent::domain::signing::signature(whsec, id, ts, text.as_bytes()).unwrap();
+    let r = app
+        .http
+        .post(app.url(&format!("/integrations/{name}/webhook")))
+        .header("Content-Type", "application/json")
+        .header("webhook-id", id)
+        .header("webhook-timestamp", ts.to_string())
+        .header("webhook-signature", sig)
+        .body(text)
+        .send()
+        .await
+        .unwrap();
+    (
+        r.status().as_u16(),
+        r.json().await.unwrap_or(serde_json::Value::Null),
+    )
+}
+
+/// Assent's own event shape, sent wrong: an unknown type or a consent change without its agreement is a
+/// 422 that says what is wrong, and changes nothing; a test event and the erasure of someone unknown
+/// are accepted and change nothing.
+#[tokio::test]
+async fn another_assents_events_that_make_no_sense_get_a_clear_answer() {
+    let app = TestApp::spawn().await;
+    let whsec = new_whsec();
+    let out = app.cli(&[
+        "integration",
+        "add",
+        "--name",
+        "peer",
+        "--standard-webhooks",
+        "--secret",
+        &whsec,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cases = [
+        (
+            json!({"type": "profile.exploded", "data": {"email": "x@example.com"}}),
+            422,
+            "not one Assent sends",
+        ),
+        (
+            json!({"type": "consent.changed", "data": {"email": "x@example.com", "value": "enabled"}}),
+            422,
+            "needs data.agreement",
+        ),
+        (
+            json!({"type": "consent.changed", "data": {"email": "x@example.com", "agreement": "no_such_agreement", "value": "enabled"}}),
+            202,
+            "no_such_agreement",
+        ),
+        (
+            json!({"type": "webhook.test", "timestamp": "2026-12-01T00:00:00Z", "data": {}}),
+            202,
+            "\"accepted\":0",
+        ),
+        (
+            json!({"type": "profile.erased", "data": {"email": "nobody@example.com"}}),
+            202,
+            "\"erased\":0",
+        ),
+    ];
+    for (i, (body, status, says)) in cases.iter().enumerate() {
+        let (got, answer) = deliver_event(&app, "peer", &whsec, &format!("msg_{i}"), body).await;
+        assert_eq!(got, *status, "{body}: {answer}");
+        assert!(answer.to_string().contains(says), "{body}: {answer}");
+    }
+    assert_eq!(app.count("profiles"), 0);
+    assert_eq!(app.count("consent_events"), 0);
+}
+
+/// Another Assent's changes and its erasure of the same person, all at once: every delivery ends with a
+/// 2xx (a 503 under the load is sent again, as senders do), the person ends erased (nothing enabled,
+/// no data), and the ledger still verifies.
+#[tokio::test]
+async fn simultaneous_events_and_an_erasure_of_one_person_end_erased() {
+    let app = TestApp::spawn().await;
+    let whsec = new_whsec();
+    let out = app.cli(&[
+        "integration",
+        "add",
+        "--name",
+        "peer",
+        "--standard-webhooks",
+        "--secret",
+        &whsec,
+    ]);
+    assert!(out.status.success());
+    let (status, _) = deliver_event(
+        &app,
+        "peer",
+        &whsec,
+        "msg_first",
+        &json!({"type": "profile.created", "data": {"email": "race@example.com", "firstName": "Rae"}}),
+    )
+    .await;
+    assert_eq!(status, 202);
+    let mut sends = tokio::task::JoinSet::new();
+    for i in 0..200 {
+        let body = if i == 100 {
+            json!({"type": "profile.erased", "data": {"email": "race@example.com"}})
+        } else {
+            json!({"type": "consent.changed", "data": {"email": "race@example.com", "agreement": "newsletter_agreement",
+                   "value": if i % 2 == 0 { "enabled" } else { "disabled" }, "occurredAt": chrono::Utc::now().to_rfc3339()}})
+        };
+        let (http, url, whsec) = (
+            app.http.clone(),
+            app.url("/integrations/peer/webhook"),
+            whsec.clone(),
+        );
+        sends.spawn(async move {
+            // As any Standard Webhooks sender does, a 503 (the server is saturated: 200 deliveries
+            // at once on two cores) is sent again a moment later, freshly signed, under the same id.
+            let (text, id) = (body.to_string(), format!("msg_{i}"));
+            let mut status = 0;
+            for _ in 0..50 {
+                let ts = chrono::Utc::now().timestamp();
+                let sig =
+                    assent::domain::signing::signature(&whsec, &id, ts, text.as_bytes()).unwrap();
+                status = http
+                    .post(&url)
+                    .header("Content-Type", "application/json")
+                    .header("webhook-id", &id)
+                    .header("webhook-timestamp", ts.to_string())
+                    .header("webhook-signature", sig)
+                    .body(text.clone())
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16();
+                if status != 503 {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            }
+            status
+        });
+    }
+    let statuses = sends.join_all().await;
+    assert!(statuses.iter().all(|s| *s == 202), "{statuses:?}");
+    // The erased person is never re-created (a tombstone refuses later items) and holds nothing.
+    assert_eq!(app.count("profiles WHERE erased_at IS NOT NULL"), 1);
+    assert_eq!(app.count("profiles WHERE erased_at IS NULL"), 0);
+    assert_eq!(app.count("consents WHERE value = 'enabled'"), 0);
+    assert!(app.cli(&["ledger", "verify"]).status.success());
+}

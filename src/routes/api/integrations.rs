@@ -69,10 +69,11 @@ pub async fn webhook(
         Some(read) => read.map_err(ApiError::Invalid)?,
         None => Incoming::Profiles(profiles_in(value, true)?),
     };
-    let (mut items, mut outcome) = match &incoming {
-        Incoming::Profiles(values) => check_items(&state, values.clone()).await?,
-        _ => Default::default(),
+    let (values, erase) = match incoming {
+        Incoming::Profiles(values) => (values, None),
+        Incoming::Erase { email, custom_id } => (Vec::new(), Some((email, custom_id))),
     };
+    let (mut items, mut outcome) = check_items(&state, values).await?;
     if verified.replay.is_none() {
         // Nothing tells a replayed request from a new one (a body signature, a JWT without jti): each
         // profile must carry its time, so a request replayed after a later change arrives stale.
@@ -103,13 +104,12 @@ pub async fn webhook(
                 &integration,
                 &verified,
                 &digest,
-                match &incoming {
-                    Incoming::Profiles(_) => Delivery::Items(&items, outcome.rejected),
-                    Incoming::Erase { email, custom_id } => Delivery::Erase {
+                match &erase {
+                    None => Delivery::Items(&items, outcome.rejected),
+                    Some((email, custom_id)) => Delivery::Erase {
                         email: email.as_deref(),
                         custom_id: custom_id.as_deref(),
                     },
-                    Incoming::Nothing => Delivery::Nothing,
                 },
                 &meta,
                 &actor,
