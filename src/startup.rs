@@ -55,6 +55,30 @@ impl Default for Tuning {
     }
 }
 
+/// Connects to the database and makes it ready for this node: migrated, every stored secret opening
+/// under this server's key (and sealed, where an older version kept it in clear), and the work an
+/// earlier run of this node had claimed but not finished taken back.
+fn prepare_database(
+    target: &db::Target,
+    node: &Node,
+    sealer: &crate::domain::Sealer,
+) -> anyhow::Result<db::Pool> {
+    let pool = db::connect(target, 10, db::Schema::Migrate)?;
+    crate::secrets::check_open(&mut *pool.get()?, sealer)?;
+    let sealed = crate::secrets::seal_clear(&mut *pool.get()?, sealer)?;
+    if sealed > 0 {
+        tracing::info!(
+            secrets = sealed,
+            "sealed the secrets that were kept in clear"
+        );
+    }
+    let taken_back = outbox::release_earlier_claims(&mut *pool.get()?, node)?;
+    if taken_back > 0 {
+        tracing::info!(deliveries = taken_back, node = %node.name, "took back emails and webhook deliveries an earlier run of this node had claimed but not finished");
+    }
+    Ok(pool)
+}
+
 impl Application {
     pub async fn build(settings: Settings, tuning: Tuning) -> anyhow::Result<Application> {
         crate::brand::init(settings.brand.clone());
@@ -67,25 +91,10 @@ impl Application {
             .clone()
             .unwrap_or_else(|| format!("http://{addr}"));
 
-        let target = settings.database.clone();
         let node = Node::new(addr.port());
-        let n = node.clone();
         let sealer = crate::domain::Sealer::new(&settings.secret_key);
-        let s = sealer.clone();
-        let pool = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-            let pool = db::connect(&target, 10, db::Schema::Migrate)?;
-            crate::secrets::check_open(&mut *pool.get()?, &s)?;
-            let sealed = crate::secrets::seal_clear(&mut *pool.get()?, &s)?;
-            if sealed > 0 {
-                tracing::info!(secrets = sealed, "sealed the secrets that were kept in clear");
-            }
-            let taken_back = outbox::release_earlier_claims(&mut *pool.get()?, &n)?;
-            if taken_back > 0 {
-                tracing::info!(deliveries = taken_back, node = %n.name, "took back emails and webhook deliveries an earlier run of this node had claimed but not finished");
-            }
-            Ok(pool)
-        })
-        .await??;
+        let (target, n, s) = (settings.database.clone(), node.clone(), sealer.clone());
+        let pool = tokio::task::spawn_blocking(move || prepare_database(&target, &n, &s)).await??;
         tracing::info!(engine = settings.database.engine(), node = %node.claim_id, "database ready");
 
         let signer = Signer::new(&settings.secret_key);

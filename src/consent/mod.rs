@@ -266,15 +266,8 @@ pub fn decide(
     let mut current: HashMap<i64, consents::Consent> =
         held.iter().map(|c| (c.agreement_id, c.clone())).collect();
     let recorded_at = d.recorded_at;
-    // Another system's change has a time even when it gave none: the request's, shared by all its
-    // items. A change made through Assent's pages is stamped when recorded.
     let caller = meta.source.is_caller();
-    let occurred_at = if meta.reported || caller {
-        // A reported time cannot lie in the future, where it would outrank every later change.
-        crate::db::truncate(meta.occurred_at).min(recorded_at)
-    } else {
-        recorded_at
-    };
+    let occurred_at = occurred_at(meta, recorded_at);
     // A reported change older than the time of the value held is too late to apply. On a tie a "no"
     // wins: systems that report whole seconds often send a yes and a no with the same time. A caller's
     // "yes" without a time is compared at the request's time (so `[no, yes]` in one request ends "no");
@@ -329,39 +322,18 @@ pub fn decide(
             plan.stale.push(agreement.key.clone());
             continue;
         }
-        // The wording the person saw: the version and language given, else the current one in the
-        // language given, else the agreement's own current text.
-        let (version, language) = match (change.version, change.language.as_deref()) {
-            (Some(v), language) => (v, language.unwrap_or(&agreement.language).to_string()),
-            (None, Some(language)) => {
-                let w = agreement.wording_in(language);
-                (w.version, w.language)
-            }
-            (None, None) => (agreement.version, agreement.language.clone()),
-        };
+        let (version, language) = shown(agreement, change);
         let text_sha256 = wording(agreement, version, &language)?;
         plan.events.push(consent_events::EventBody {
-            profile_id: 0,
-            agreement_id: agreement.id,
-            agreement_key: agreement.key.clone(),
             value: change.value.as_str().into(),
             previous: previous.as_str().into(),
             version,
             text_sha256,
-            source: meta.source.to_string(),
             occurred_at,
             recorded_at,
-            email_digest: String::new(),
-            ip: meta.ip.clone(),
-            ip_digest: meta.ip.as_deref().map(|v| sha256_hex(v.as_bytes())),
-            user_agent: meta.user_agent.clone(),
-            user_agent_digest: meta.user_agent.as_deref().map(|v| sha256_hex(v.as_bytes())),
             // The language of the wording the person saw.
             language: Some(language),
-            prev_hash: None,
-            hash: String::new(),
-            reason: meta.reason.clone(),
-            reason_digest: meta.reason.as_deref().map(|v| sha256_hex(v.as_bytes())),
+            ..event_of(meta, agreement)
         });
         let row = consents::Consent {
             profile_id: 0,
@@ -387,6 +359,57 @@ pub fn decide(
         );
     }
     Ok(plan)
+}
+
+/// When a change happened. Another system's change has a time even when it gave none: the request's,
+/// shared by all its items. A change made through Assent's pages is stamped when recorded.
+fn occurred_at(meta: &Meta, recorded_at: NaiveDateTime) -> NaiveDateTime {
+    if meta.reported || meta.source.is_caller() {
+        // A reported time cannot lie in the future, where it would outrank every later change.
+        crate::db::truncate(meta.occurred_at).min(recorded_at)
+    } else {
+        recorded_at
+    }
+}
+
+/// The wording the person saw: the version and language given, else the current one in the language
+/// given, else the agreement's own current text.
+fn shown(agreement: &agreements::Agreement, change: &Change) -> (i32, String) {
+    match (change.version, change.language.as_deref()) {
+        (Some(v), language) => (v, language.unwrap_or(&agreement.language).to_string()),
+        (None, Some(language)) => {
+            let w = agreement.wording_in(language);
+            (w.version, w.language)
+        }
+        (None, None) => (agreement.version, agreement.language.clone()),
+    }
+}
+
+/// A ledger event of `agreement` with how the change came (`meta`); the caller fills in what changed.
+fn event_of(meta: &Meta, agreement: &agreements::Agreement) -> consent_events::EventBody {
+    let digest = |v: &Option<String>| v.as_deref().map(|v| sha256_hex(v.as_bytes()));
+    consent_events::EventBody {
+        profile_id: 0,
+        agreement_id: agreement.id,
+        agreement_key: agreement.key.clone(),
+        value: String::new(),
+        previous: String::new(),
+        version: 0,
+        text_sha256: String::new(),
+        source: meta.source.to_string(),
+        occurred_at: NaiveDateTime::default(),
+        recorded_at: NaiveDateTime::default(),
+        email_digest: String::new(),
+        ip: meta.ip.clone(),
+        ip_digest: digest(&meta.ip),
+        user_agent: meta.user_agent.clone(),
+        user_agent_digest: digest(&meta.user_agent),
+        language: None,
+        prev_hash: None,
+        hash: String::new(),
+        reason: meta.reason.clone(),
+        reason_digest: digest(&meta.reason),
+    }
 }
 
 impl Transient for ApplyError {

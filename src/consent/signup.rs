@@ -44,6 +44,31 @@ pub fn record_batch(
     ttl: chrono::Duration,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
+    let rows = upsert_profiles(conn, signups, now)?;
+    // Only profiles that existed before may have agreements enabled already; a batch of new addresses
+    // (the common case) skips that query.
+    let existing: Vec<i64> = rows.iter().filter(|r| !r.created).map(|r| r.id).collect();
+    let enabled: HashSet<(i64, i64)> = if existing.is_empty() {
+        HashSet::new()
+    } else {
+        consents::enabled_among(conn, &existing)?
+            .into_iter()
+            .collect()
+    };
+    let mut asks = Asks::new(&rows, signups.len());
+    for s in signups {
+        asks.ask(s, &enabled, ttl, now)?;
+    }
+    asks.write(conn)
+}
+
+/// Creates the profiles of addresses not known yet (announcing them to webhook subscribers) and returns
+/// every profile of the batch, new or found.
+fn upsert_profiles(
+    conn: &mut DbConn,
+    signups: &[Signup],
+    now: NaiveDateTime,
+) -> QueryResult<Vec<profile_rows::Upserted>> {
     // One row per address: PostgreSQL refuses to upsert the same row twice in one statement.
     let mut seen = HashSet::new();
     let mut new_profiles: Vec<NewProfile> = signups
@@ -89,42 +114,60 @@ pub fn record_batch(
             .collect();
         subscribers.queue(conn, &happened)?;
     }
-    // Only profiles that existed before may have agreements enabled already; a batch of new addresses
-    // (the common case) skips that query.
-    let existing: Vec<i64> = rows.iter().filter(|r| !r.created).map(|r| r.id).collect();
-    let id_of: HashMap<&str, i64> = rows
-        .iter()
-        .filter_map(|r| Some((r.email.as_deref()?, r.id)))
-        .collect();
-    // Each profile's allowance of form emails; a profile created just now has paid for its first one.
-    let mut allowance: HashMap<i64, (Allowance, bool)> = rows
-        .iter()
-        .map(|r| (r.id, (r.allowance(), r.created)))
-        .collect();
-    let enabled: HashSet<(i64, i64)> = if existing.is_empty() {
-        HashSet::new()
-    } else {
-        consents::enabled_among(conn, &existing)?
-            .into_iter()
-            .collect()
-    };
+    Ok(rows)
+}
 
-    let mut requests = Vec::with_capacity(signups.len());
-    let mut mails = Vec::with_capacity(signups.len());
-    let mut changed = HashSet::new();
-    for s in signups {
-        let profile_id = *id_of
+/// What a batch of sign-ups asks for: opt-in requests and their emails, within each address's
+/// allowance of form emails.
+struct Asks<'a> {
+    id_of: HashMap<&'a str, i64>,
+    /// Each profile's allowance, and whether it was created just now (and so has paid for its first
+    /// email).
+    allowance: HashMap<i64, (Allowance, bool)>,
+    /// Profiles whose allowance changed.
+    changed: HashSet<i64>,
+    requests: Vec<NewOptinRequest>,
+    mails: Vec<Entry>,
+}
+
+impl<'a> Asks<'a> {
+    fn new(rows: &'a [profile_rows::Upserted], n: usize) -> Asks<'a> {
+        Asks {
+            id_of: rows
+                .iter()
+                .filter_map(|r| Some((r.email.as_deref()?, r.id)))
+                .collect(),
+            allowance: rows
+                .iter()
+                .map(|r| (r.id, (r.allowance(), r.created)))
+                .collect(),
+            changed: HashSet::new(),
+            requests: Vec::with_capacity(n),
+            mails: Vec::with_capacity(n),
+        }
+    }
+
+    fn ask(
+        &mut self,
+        s: &Signup,
+        enabled: &HashSet<(i64, i64)>,
+        ttl: chrono::Duration,
+        now: NaiveDateTime,
+    ) -> QueryResult<()> {
+        let profile_id = *self
+            .id_of
             .get(s.email.as_str())
             .ok_or(diesel::result::Error::NotFound)?;
-        let (left, created_now) = allowance
+        let (left, created_now) = self
+            .allowance
             .get_mut(&profile_id)
             .ok_or(diesel::result::Error::NotFound)?;
         if std::mem::take(created_now) {
             // Its first email, already counted when the profile was created.
         } else if left.take(now) {
-            changed.insert(profile_id);
+            self.changed.insert(profile_id);
         } else {
-            continue; // The address had its share of form emails for now: the page is the same, no email.
+            return Ok(()); // The address had its share of form emails for now: the page is the same, no email.
         }
         let pending: Vec<(i64, i32, String)> = s
             .agreements
@@ -136,15 +179,15 @@ pub fn record_batch(
             // Everything asked for is already enabled: say so by email (with a preference link), and
             // show the same page as for anyone else, so the form reveals nothing about who is known.
             let ids: Vec<i64> = s.agreements.iter().map(|(a, _, _)| *a).collect();
-            mails.push(Entry::email(
+            self.mails.push(Entry::email(
                 "already_subscribed",
                 s.email.as_str(),
                 serde_json::json!({"profile_id": profile_id, "agreements": ids}),
                 now,
             ));
-            continue;
+            return Ok(());
         }
-        requests.push(NewOptinRequest {
+        self.requests.push(NewOptinRequest {
             profile_id,
             token_hash: s.token_hash.clone(),
             uid: s.uid.clone(),
@@ -155,19 +198,23 @@ pub fn record_batch(
             created_at: now,
             expires_at: now + ttl,
         });
-        mails.push(Entry::email(
+        self.mails.push(Entry::email(
             "confirm",
             s.email.as_str(),
             serde_json::json!({"uid": s.uid}),
             now,
         ));
+        Ok(())
     }
-    optin_requests::insert_many(conn, &requests)?;
-    outbox::enqueue(conn, &mails)?;
-    for id in changed {
-        profile_rows::set_allowance(conn, id, allowance[&id].0)?;
+
+    fn write(self, conn: &mut DbConn) -> QueryResult<()> {
+        optin_requests::insert_many(conn, &self.requests)?;
+        outbox::enqueue(conn, &self.mails)?;
+        for id in self.changed {
+            profile_rows::set_allowance(conn, id, self.allowance[&id].0)?;
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 type Job = (Signup, oneshot::Sender<Result<(), String>>);

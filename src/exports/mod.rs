@@ -113,6 +113,59 @@ fn write_stamp(stamp: &Stamp, out: &mut String) {
     }
 }
 
+/// A chunk of rows as a reader sends it, with whether it is the last.
+type Chunk = anyhow::Result<(Vec<Row>, bool)>;
+
+/// Hands out an export's chunks in order, each to the reader whose turn it is (chunk `n` to reader
+/// `n % READERS`), so that they can be written in order as they arrive.
+#[derive(Default)]
+struct Chunks {
+    cursor: std::sync::Mutex<Cursor>,
+    turn: std::sync::Condvar,
+}
+
+/// Chunk `n` (the next to hand out) starts after `after`; `done` once the last is handed out.
+#[derive(Default)]
+struct Cursor {
+    n: usize,
+    after: i64,
+    done: bool,
+}
+
+impl Chunks {
+    /// Waits for reader `k`'s turn and gives it the next chunk as (after, up to, last); `None` once the
+    /// export is done. On an error the export ends: no reader takes another chunk.
+    fn claim(&self, conn: &mut DbConn, k: usize) -> anyhow::Result<Option<(i64, i64, bool)>> {
+        let mut c = self
+            .turn
+            .wait_while(self.cursor.lock().expect("export cursor"), |c| {
+                !c.done && c.n % READERS != k
+            })
+            .expect("export cursor");
+        if c.done {
+            return Ok(None);
+        }
+        let after = c.after;
+        let (upto, last) = match db_profiles::nth_id_after(conn, after, CHUNK) {
+            Ok(Some(end)) => (end, false),
+            Ok(None) => (i64::MAX, true),
+            Err(e) => {
+                c.done = true;
+                self.turn.notify_all();
+                return Err(e.into());
+            }
+        };
+        (c.n, c.after, c.done) = (c.n + 1, upto, last);
+        self.turn.notify_all();
+        Ok(Some((after, upto, last)))
+    }
+
+    fn stop(&self) {
+        self.cursor.lock().map(|mut c| c.done = true).ok();
+        self.turn.notify_all();
+    }
+}
+
 impl Export {
     pub fn header(&self) -> String {
         let mut cols = vec![
@@ -190,96 +243,22 @@ impl Export {
         if !sink(self.header()) {
             return Ok(0);
         }
-        /// Chunk `n` (the next to hand out) starts after `after`; `done` once the last is handed out.
-        struct Cursor {
-            n: usize,
-            after: i64,
-            done: bool,
-        }
-        let cursor = std::sync::Mutex::new(Cursor {
-            n: 0,
-            after: 0,
-            done: false,
-        });
-        let turn = std::sync::Condvar::new();
+        let chunks = Chunks::default();
         std::thread::scope(|scope| {
             let readers: Vec<_> = (0..READERS)
                 .map(|k| {
-                    // (rows, whether this is the last chunk)
-                    let (tx, rx) =
-                        std::sync::mpsc::sync_channel::<anyhow::Result<(Vec<Row>, bool)>>(1);
-                    let (cursor, turn) = (&cursor, &turn);
-                    let handle = scope.spawn(move || {
-                        loop {
-                            let chunk = (|| -> anyhow::Result<Option<(Vec<Row>, bool)>> {
-                                let mut conn = pool.get()?;
-                                let (after, upto, last) = {
-                                    let mut c = turn
-                                        .wait_while(cursor.lock().expect("export cursor"), |c| {
-                                            !c.done && c.n % READERS != k
-                                        })
-                                        .expect("export cursor");
-                                    if c.done {
-                                        return Ok(None);
-                                    }
-                                    let end = db_profiles::nth_id_after(&mut conn, c.after, CHUNK);
-                                    let after = c.after;
-                                    // On an error the export ends: no reader takes another chunk.
-                                    let (upto, last) = match end {
-                                        Ok(Some(end)) => (end, false),
-                                        Ok(None) => (i64::MAX, true),
-                                        Err(e) => {
-                                            c.done = true;
-                                            turn.notify_all();
-                                            return Err(e.into());
-                                        }
-                                    };
-                                    (c.n, c.after, c.done) = (c.n + 1, upto, last);
-                                    turn.notify_all();
-                                    (after, upto, last)
-                                };
-                                Ok(Some((self.read(&mut conn, after, upto)?, last)))
-                            })();
-                            let (stop, chunk) = match chunk {
-                                Ok(None) => return,
-                                Ok(Some((rows, last))) => (last, Ok((rows, last))),
-                                Err(e) => (true, Err(e)),
-                            };
-                            // The receiver is gone when the export stopped early.
-                            if tx.send(chunk).is_err() || stop {
-                                return;
-                            }
-                        }
-                    });
-                    (rx, handle)
+                    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+                    let chunks = &chunks;
+                    (
+                        rx,
+                        scope.spawn(move || self.read_chunks(pool, chunks, k, tx)),
+                    )
                 })
                 .collect();
-            let (mut rows, mut n) = (0u64, 0usize);
-            let outcome: anyhow::Result<()> = loop {
-                match readers[n % READERS].0.recv() {
-                    Ok(Ok((chunk, last))) => {
-                        rows += chunk.len() as u64;
-                        if !chunk.is_empty() && !sink(self.format(&chunk)) {
-                            break Ok(());
-                        }
-                        if last {
-                            break Ok(());
-                        }
-                    }
-                    Ok(Err(e)) => break Err(e),
-                    // The reader ended without its chunk: it failed (a panic is reported below).
-                    Err(_) => {
-                        break Err(anyhow::anyhow!(
-                            "an export reader stopped; the export is incomplete"
-                        ));
-                    }
-                }
-                n += 1;
-            };
+            let outcome = self.take_in_order(&readers, &mut sink);
             // Stop the readers (they see the end of the cursor or of their channel), then make sure none
             // panicked: a failed reader fails the export, never ends it early as if complete.
-            cursor.lock().map(|mut c| c.done = true).ok();
-            turn.notify_all();
+            chunks.stop();
             let mut outcome = outcome;
             for (rx, handle) in readers {
                 drop(rx);
@@ -289,8 +268,64 @@ impl Export {
                     ));
                 }
             }
-            outcome.map(|()| rows)
+            outcome
         })
+    }
+
+    /// Reader `k`: reads each chunk it is handed and sends it on, until the export ends or stops.
+    fn read_chunks(
+        &self,
+        pool: &crate::db::Pool,
+        chunks: &Chunks,
+        k: usize,
+        tx: std::sync::mpsc::SyncSender<Chunk>,
+    ) {
+        loop {
+            let chunk = (|| -> anyhow::Result<Option<(Vec<Row>, bool)>> {
+                let mut conn = pool.get()?;
+                let Some((after, upto, last)) = chunks.claim(&mut conn, k)? else {
+                    return Ok(None);
+                };
+                Ok(Some((self.read(&mut conn, after, upto)?, last)))
+            })();
+            let (stop, chunk) = match chunk {
+                Ok(None) => return,
+                Ok(Some((rows, last))) => (last, Ok((rows, last))),
+                Err(e) => (true, Err(e)),
+            };
+            // The receiver is gone when the export stopped early.
+            if tx.send(chunk).is_err() || stop {
+                return;
+            }
+        }
+    }
+
+    /// Hands the readers' chunks to `sink` in order (chunk `n` from reader `n % READERS`); the rows
+    /// written.
+    fn take_in_order<H>(
+        &self,
+        readers: &[(std::sync::mpsc::Receiver<Chunk>, H)],
+        sink: &mut impl FnMut(String) -> bool,
+    ) -> anyhow::Result<u64> {
+        let mut rows = 0u64;
+        for n in 0.. {
+            match readers[n % READERS].0.recv() {
+                Ok(Ok((chunk, last))) => {
+                    rows += chunk.len() as u64;
+                    if (!chunk.is_empty() && !sink(self.format(&chunk))) || last {
+                        break;
+                    }
+                }
+                Ok(Err(e)) => return Err(e),
+                // The reader ended without its chunk: it failed (a panic is reported by `run`).
+                Err(_) => {
+                    return Err(anyhow::anyhow!(
+                        "an export reader stopped; the export is incomplete"
+                    ));
+                }
+            }
+        }
+        Ok(rows)
     }
 
     /// Writes the whole CSV to `w`; returns the number of rows.

@@ -363,6 +363,131 @@ fn read_json(input: impl BufRead, each: &mut Each) -> Result<(), String> {
     }
 }
 
+/// Where the XML reader is in `<profiles><profile><FIELD>text</FIELD>…</profile>…</profiles>`, and the
+/// profile it is collecting.
+#[derive(Default)]
+struct XmlState {
+    /// 0 outside <profiles>, 1 inside it, 2 inside a <profile>, 3 inside one of its fields.
+    depth: u8,
+    /// Profiles read so far.
+    row: u64,
+    record: Record,
+    field: String,
+    text: String,
+    /// The first thing wrong with the profile being read (it is reported, the file read on).
+    problem: Option<String>,
+    /// The profile's bytes of text so far.
+    size: usize,
+}
+
+/// What an element's end means.
+enum Ended {
+    Nothing,
+    /// A whole `<profile>`: its row and the record or what is wrong with it.
+    Profile(u64, Result<Record, String>),
+    /// `</profiles>`: the end of the file's profiles.
+    All,
+}
+
+impl XmlState {
+    fn start(&mut self, tag: String) -> Result<(), String> {
+        match self.depth {
+            0 if tag == "profiles" => {}
+            0 => return Err(format!("the XML must start with <profiles>, not <{tag}>")),
+            1 if tag == "profile" => {
+                self.record.clear();
+                self.problem = None;
+                self.size = 0;
+            }
+            1 => {
+                return Err(format!(
+                    "<profiles> may hold only <profile> elements, not <{tag}>"
+                ));
+            }
+            2 => {
+                self.field = tag;
+                self.text.clear();
+            }
+            _ => {
+                let field = &self.field;
+                self.problem.get_or_insert(format!(
+                    "<{field}> holds an element <{tag}>; each field of a profile is plain text"
+                ));
+            }
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    /// `<tag/>`: an empty profile, an empty field, or an empty file.
+    fn empty(&mut self, tag: String) -> Ended {
+        match self.depth {
+            1 if tag == "profile" => {
+                self.row += 1;
+                return Ended::Profile(self.row, Ok(Vec::new()));
+            }
+            2 => self.record.push((tag, Value::String(String::new()))),
+            0 if tag == "profiles" => return Ended::All,
+            _ => {}
+        }
+        Ended::Nothing
+    }
+
+    /// A field's text: XML's five named entities and character references are read, no others.
+    fn entity(&mut self, r: quick_xml::events::BytesRef) {
+        if let Ok(Some(c)) = r.resolve_char_ref() {
+            self.text.push(c);
+            return;
+        }
+        match r.into_inner().as_ref() {
+            "amp" => self.text.push('&'),
+            "lt" => self.text.push('<'),
+            "gt" => self.text.push('>'),
+            "quot" => self.text.push('"'),
+            "apos" => self.text.push('\''),
+            other => {
+                let field = &self.field;
+                self.problem.get_or_insert(format!(
+                    "<{field}> uses the entity &{other};, and only XML's five (&amp; &lt; &gt; &quot; &apos;) and character references are read"
+                ));
+            }
+        }
+    }
+
+    fn end(&mut self) -> Ended {
+        self.depth -= 1;
+        match self.depth {
+            2 => {
+                let value = Value::String(self.text.trim().to_string());
+                self.record.push((std::mem::take(&mut self.field), value));
+                self.text.clear();
+            }
+            1 => {
+                self.row += 1;
+                let result = match self.problem.take() {
+                    Some(p) => Err(p),
+                    None if self.size > MAX_RECORD => {
+                        Err(format!("the profile is larger than {MAX_RECORD} bytes"))
+                    }
+                    None => Ok(std::mem::take(&mut self.record)),
+                };
+                return Ended::Profile(self.row, result);
+            }
+            0 => return Ended::All,
+            _ => {}
+        }
+        Ended::Nothing
+    }
+
+    fn eof(&self) -> Result<(), String> {
+        match (self.depth, self.row) {
+            (0, 0) => Err("the file holds no <profiles> element".into()),
+            (0, _) => Ok(()),
+            (_, row) => Err(format!("the XML ends inside an element after row {row}")),
+        }
+    }
+}
+
 fn read_xml(input: impl BufRead, each: &mut Each) -> Result<(), String> {
     use quick_xml::events::Event;
     let since = Rc::new(Cell::new(0));
@@ -373,138 +498,66 @@ fn read_xml(input: impl BufRead, each: &mut Each) -> Result<(), String> {
         what: "a <profile> larger than 1 MiB",
     }));
     let mut buf = Vec::new();
-    let mut row = 0u64;
-    // Where we are: 0 outside <profiles>, 1 inside it, 2 inside a <profile>, 3 inside one of its fields.
-    let mut depth = 0;
-    let mut record: Record = Vec::new();
-    let mut field = String::new();
-    let mut text = String::new();
-    let mut problem: Option<String> = None;
-    let mut size = 0usize;
+    let mut at = XmlState::default();
     loop {
         buf.clear();
         let event = xml.read_event_into(&mut buf).map_err(|e| {
             format!(
-                "the XML stops being readable after row {row} (byte {}): {e}",
+                "the XML stops being readable after row {} (byte {}): {e}",
+                at.row,
                 xml.buffer_position()
             )
         })?;
         let name = |n: &str| n.to_string();
-        match event {
+        let ended = match event {
             Event::DocType(_) => {
                 return Err("the XML has a document type declaration (<!DOCTYPE …>): DTDs and entity declarations are refused; remove it and import again".into());
             }
             Event::Start(e) => {
-                let tag = name(e.name().as_ref());
-                match depth {
-                    0 if tag == "profiles" => {}
-                    0 => {
-                        return Err(format!("the XML must start with <profiles>, not <{tag}>"));
-                    }
-                    1 if tag == "profile" => {
-                        record.clear();
-                        problem = None;
-                        size = 0;
-                    }
-                    1 => {
-                        return Err(format!(
-                            "<profiles> may hold only <profile> elements, not <{tag}>"
-                        ));
-                    }
-                    2 => {
-                        field = tag;
-                        text.clear();
-                    }
-                    _ => {
-                        problem.get_or_insert(format!(
-                            "<{field}> holds an element <{tag}>; each field of a profile is plain text"
-                        ));
-                    }
-                }
-                depth += 1;
+                at.start(name(e.name().as_ref()))?;
+                Ended::Nothing
             }
-            Event::Empty(e) => {
-                let tag = name(e.name().as_ref());
-                match depth {
-                    1 if tag == "profile" => {
-                        row += 1;
-                        if !each(row, Ok(Vec::new())) {
-                            return Ok(());
-                        }
-                    }
-                    2 => record.push((tag, Value::String(String::new()))),
-                    0 if tag == "profiles" => return Ok(()),
-                    _ => {}
-                }
+            Event::Empty(e) => at.empty(name(e.name().as_ref())),
+            Event::Text(t) if at.depth == 3 => {
+                at.size += t.len();
+                at.text.push_str(&t.xml10_content());
+                Ended::Nothing
             }
-            Event::Text(t) if depth == 3 => {
-                size += t.len();
-                text.push_str(&t.xml10_content());
+            Event::CData(t) if at.depth == 3 => {
+                at.size += t.len();
+                at.text.push_str(&t.xml10_content());
+                Ended::Nothing
             }
-            Event::CData(t) if depth == 3 => {
-                size += t.len();
-                text.push_str(&t.xml10_content());
+            Event::GeneralRef(r) if at.depth == 3 => {
+                at.entity(r);
+                Ended::Nothing
             }
-            Event::GeneralRef(r) if depth == 3 => match r.resolve_char_ref() {
-                Ok(Some(c)) => text.push(c),
-                _ => match r.into_inner().as_ref() {
-                    "amp" => text.push('&'),
-                    "lt" => text.push('<'),
-                    "gt" => text.push('>'),
-                    "quot" => text.push('"'),
-                    "apos" => text.push('\''),
-                    other => {
-                        problem.get_or_insert(format!(
-                            "<{field}> uses the entity &{other};, and only XML's five (&amp; &lt; &gt; &quot; &apos;) and character references are read"
-                        ));
-                    }
-                },
-            },
-            Event::Text(t) if depth <= 2 && !t.xml10_content().trim().is_empty() => {
-                problem.get_or_insert("text outside a field".into());
-                if depth < 2 {
+            Event::Text(t) if at.depth <= 2 && !t.xml10_content().trim().is_empty() => {
+                if at.depth < 2 {
                     return Err("text outside <profile> elements".into());
                 }
+                at.problem.get_or_insert("text outside a field".into());
+                Ended::Nothing
             }
-            Event::End(_) => {
-                depth -= 1;
-                match depth {
-                    2 => {
-                        let value = Value::String(text.trim().to_string());
-                        record.push((std::mem::take(&mut field), value));
-                        text.clear();
-                    }
-                    1 => {
-                        row += 1;
-                        since.set(0);
-                        let result = match problem.take() {
-                            Some(p) => Err(p),
-                            None if size > MAX_RECORD => {
-                                Err(format!("the profile is larger than {MAX_RECORD} bytes"))
-                            }
-                            None => Ok(std::mem::take(&mut record)),
-                        };
-                        if !each(row, result) {
-                            return Ok(());
-                        }
-                    }
-                    0 => return Ok(()),
-                    _ => {}
+            Event::End(_) => at.end(),
+            Event::Eof => return at.eof(),
+            _ => Ended::Nothing,
+        };
+        match ended {
+            Ended::Nothing => {}
+            Ended::All => return Ok(()),
+            Ended::Profile(row, result) => {
+                since.set(0);
+                if !each(row, result) {
+                    return Ok(());
                 }
             }
-            Event::Eof => {
-                return if depth == 0 && row == 0 {
-                    Err("the file holds no <profiles> element".into())
-                } else if depth == 0 {
-                    Ok(())
-                } else {
-                    Err(format!("the XML ends inside an element after row {row}"))
-                };
-            }
-            _ => {}
         }
-        if size > MAX_RECORD * 2 {
-            return Err(format!("row {} is larger than {MAX_RECORD} bytes", row + 1));
+        if at.size > MAX_RECORD * 2 {
+            return Err(format!(
+                "row {} is larger than {MAX_RECORD} bytes",
+                at.row + 1
+            ));
         }
     }
 }

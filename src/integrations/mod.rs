@@ -149,6 +149,29 @@ pub enum Delivery<'a> {
     },
 }
 
+/// When nothing tells a replayed request from a new one (a body signature, a JWT without jti), each
+/// profile must carry its time, so that a request replayed after a later change arrives stale: items
+/// with consents but no time are refused.
+pub fn refuse_untimed(
+    verified: &Verified,
+    items: &mut Vec<(usize, crate::consent::batch::Item)>,
+    rejected: &mut Vec<(usize, String)>,
+) {
+    if verified.replay.is_some() {
+        return;
+    }
+    items.retain(|(index, item)| {
+        if item.consents.is_empty() || item.consented_at.is_some() {
+            return true;
+        }
+        rejected.push((
+            *index,
+            "give consentedAt: this integration's requests carry no message id, so a change without its time could be replayed".into(),
+        ));
+        false
+    });
+}
+
 /// Applies a proven delivery in one write transaction. A message id is used up only with the changes
 /// it brought, and remembered with its body's digest and answer; a retry of the same message is
 /// answered the same and audited as `integration.replay`.

@@ -8,12 +8,47 @@ use crate::db::models::optin_requests;
 use crate::domain::{Actor, AgreementKey, Channel, single_line};
 use crate::routes::edge::Staff;
 use crate::routes::edge::error::{PageError, html};
-use crate::routes::edge::{AppState, Form};
+use crate::routes::edge::{AppState, Fields};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+use serde::Deserialize;
+use std::collections::HashMap;
 
 const MAX_TEXT: usize = 5000;
+
+/// What the add and edit forms send (the key, channel and language only when adding).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct AgreementFields {
+    key: String,
+    title: String,
+    text: String,
+    channel: String,
+    language: Option<String>,
+    /// `title_LANG` and `text_LANG` of each translation (and whatever else the form sends).
+    #[serde(flatten)]
+    translations: HashMap<String, String>,
+}
+
+impl Fields for AgreementFields {}
+
+impl AgreementFields {
+    fn translation(&self, field: &str, code: &str) -> &str {
+        self.translations
+            .get(&format!("{field}_{code}"))
+            .map_or("", String::as_str)
+    }
+}
+
+/// `direction=up|down` of the move buttons.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct MoveFields {
+    direction: String,
+}
+
+impl Fields for MoveFields {}
 
 #[derive(Template)]
 #[template(path = "admin/agreements.html")]
@@ -92,8 +127,8 @@ impl FormPage {
     }
 
     /// Title and text from a submitted form, checked whole; errors land next to their fields.
-    fn take(&mut self, form: &Form) {
-        let title = form.get("title").unwrap_or("");
+    fn take(&mut self, form: &AgreementFields) {
+        let title = form.title.as_str();
         match single_line("The title", title, 120) {
             Ok(Some(t)) => self.title = t,
             Ok(None) => {
@@ -102,15 +137,15 @@ impl FormPage {
             Err(e) => self.title_error = Some(e),
         }
         let text;
-        (text, self.text_error) = consent_text(form.get("text"));
+        (text, self.text_error) = consent_text(&form.text);
         if text.is_empty() {
             self.text_error =
                 Some("Write the consent text: the exact words people agree to.".into());
         }
         self.text = text;
         for t in &mut self.translations {
-            (t.text, t.error) = consent_text(form.get(&format!("text_{}", t.code)));
-            let title = form.get(&format!("title_{}", t.code)).unwrap_or("");
+            (t.text, t.error) = consent_text(form.translation("text", &t.code));
+            let title = form.translation("title", &t.code);
             match single_line("The title", title, 120) {
                 Ok(Some(own)) if t.text.is_empty() => {
                     t.title = own;
@@ -134,8 +169,8 @@ impl FormPage {
 
 /// A consent text from a form field, kept (cut to a sane length) for showing again, and what is wrong
 /// with it. An empty text is not wrong here: only the agreement's own text must be given.
-fn consent_text(raw: Option<&str>) -> (String, Option<String>) {
-    let text = raw.unwrap_or("").trim().replace("\r\n", "\n");
+fn consent_text(raw: &str) -> (String, Option<String>) {
+    let text = raw.trim().replace("\r\n", "\n");
     let error = if text.chars().count() > MAX_TEXT {
         Some(format!(
             "The consent text is too long: at most {MAX_TEXT} characters."
@@ -193,13 +228,13 @@ pub async fn create(
     staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let form = staff.form(&req, body).await?;
+    let form: AgreementFields = staff.fields(&req, body).await?;
     let mut page = FormPage {
         staff: Some(staff),
         ..Default::default()
     };
     page.take(&form);
-    let raw_key = form.get("key").unwrap_or("").trim();
+    let raw_key = form.key.trim();
     page.key = raw_key.chars().take(70).collect();
     let key = AgreementKey::parse(raw_key)
         .map_err(|_| {
@@ -211,7 +246,7 @@ pub async fn create(
     if AgreementKey::is_reserved(raw_key) {
         page.key_error = Some("The key new is reserved by the dashboard; choose another.".into());
     }
-    let channel = form.get("channel").unwrap_or("");
+    let channel = form.channel.as_str();
     page.channel = channel.chars().take(20).collect();
     let channel = Channel::parse(channel);
     if channel.is_none() {
@@ -219,7 +254,7 @@ pub async fn create(
             Some("Choose how people are reached: email, SMS, push or other.".into());
     }
     // Exactly a language with a catalogue: the ledger records this tag with every consent to the text.
-    let language = form.get("language").unwrap_or("en");
+    let language = form.language.as_deref().unwrap_or("en");
     page.language = language.chars().take(20).collect();
     if !crate::i18n::Lang::find(language).is_some_and(|l| l.code() == language) {
         page.language_error = Some("Choose the language the consent text is written in.".into());
@@ -335,7 +370,7 @@ pub async fn update(
     staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let form = staff.form(&req, body).await?;
+    let form: AgreementFields = staff.fields(&req, body).await?;
     let (a, versions) = find(&state, &key).await?;
     let id = a.id;
     let mut page = edit_page(staff, a, versions);
@@ -380,10 +415,10 @@ pub async fn reorder(
     staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let form = staff.form(&req, body).await?;
-    let up = match form.get("direction") {
-        Some("up") => true,
-        Some("down") => false,
+    let form: MoveFields = staff.fields(&req, body).await?;
+    let up = match form.direction.as_str() {
+        "up" => true,
+        "down" => false,
         _ => {
             return Err(PageError::BadRequest(
                 "Say which way to move the agreement: direction=up or direction=down.".into(),

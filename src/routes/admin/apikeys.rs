@@ -1,6 +1,7 @@
 //! API keys (admins): create one (shown once, only its hash is stored), see when each was last used,
 //! revoke. The same keys as `assent apikey create`.
 
+use super::{Done, Named};
 use super::{private, see_other};
 use crate::db::models::api_keys::{self, ApiKey};
 use crate::domain::Actor;
@@ -41,7 +42,7 @@ pub async fn list(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let mut p = page(&state, staff).await?;
-    if Form::parse(req.query_string().as_bytes()).get("done") == Some("revoked") {
+    if Form::query::<Done>(&req)?.done == "revoked" {
         p.notice = Some("Revoked: requests with that key are refused from now on.".into());
     }
     Ok(private(html(StatusCode::OK, &p)))
@@ -53,8 +54,8 @@ pub async fn create(
     staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let form = staff.form(&req, body).await?;
-    let raw = form.get("name").unwrap_or("");
+    let form: Named = staff.fields(&req, body).await?;
+    let raw = form.name.as_str();
     let name = match crate::domain::name::api_key(raw) {
         Ok(n) => n.to_string(),
         Err(e) => {

@@ -9,7 +9,7 @@ use crate::db::models::audiences::{self, Audience};
 use crate::domain::{Actor, single_line};
 use crate::routes::edge::Staff;
 use crate::routes::edge::error::{PageError, html};
-use crate::routes::edge::{AppState, Form};
+use crate::routes::edge::{AppState, Fields, Form};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -56,10 +56,25 @@ fn reads(how: Match, keys: &[&str], catalog: &[Agreement]) -> String {
     format!("{} {}", how.words(), titles.join(", "))
 }
 
+/// The audience builder (a page's query, or the save form): the agreements chosen, how they combine
+/// (`rule=all|any|none`) and, to save it, a name.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct AudienceFields {
+    agreement: Vec<String>,
+    rule: Option<String>,
+    name: String,
+    done: String,
+}
+
+impl Fields for AudienceFields {
+    const LISTS: &'static [&'static str] = &["agreement"];
+}
+
 async fn build(
     state: &AppState,
     staff: Staff,
-    form: &Form,
+    form: &AudienceFields,
 ) -> Result<(AudiencesPage, Option<Rule>), PageError> {
     let catalog = state.catalog.get().await?.to_vec();
     let (histogram, saved) = state
@@ -80,19 +95,15 @@ async fn build(
         agreements: catalog.iter().filter(|a| a.active()).cloned().collect(),
         saved,
         how: Match::All,
-        chosen: form
-            .all("agreement")
-            .iter()
-            .map(|k| k.to_string())
-            .collect(),
+        chosen: form.agreement.clone(),
         count: None,
-        name: form.get("name").unwrap_or("").chars().take(100).collect(),
+        name: form.name.chars().take(100).collect(),
         name_error: None,
         choice_error: None,
         notice: None,
     };
     let mut rule = None;
-    if let Some(raw) = form.get("rule") {
+    if let Some(raw) = form.rule.as_deref() {
         match Match::parse(raw) {
             Ok(how) => page.how = how,
             Err(e) => page.choice_error = Some(e),
@@ -116,11 +127,11 @@ pub async fn list(
     staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let query = Form::parse(req.query_string().as_bytes());
+    let query: AudienceFields = Form::query(&req)?;
     let (mut page, _) = build(&state, staff, &query).await?;
-    page.notice = match query.get("done") {
-        Some("saved") => Some("Saved.".into()),
-        Some("deleted") => Some("Deleted.".into()),
+    page.notice = match query.done.as_str() {
+        "saved" => Some("Saved.".into()),
+        "deleted" => Some("Deleted.".into()),
         _ => None,
     };
     let status = if page.choice_error.is_some() {
@@ -137,12 +148,12 @@ pub async fn save(
     staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let form = staff.form(&req, body).await?;
+    let form: AudienceFields = staff.fields(&req, body).await?;
     let (mut page, rule) = build(&state, staff.clone(), &form).await?;
     if rule.is_none() && page.choice_error.is_none() {
         page.choice_error = Some("Choose all, any or none.".into());
     }
-    let name = match single_line("The name", form.get("name").unwrap_or(""), 80) {
+    let name = match single_line("The name", &form.name, 80) {
         Ok(Some(n)) => Some(n),
         Ok(None) => {
             page.name_error =

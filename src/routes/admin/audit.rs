@@ -24,9 +24,7 @@ pub async fn list(
     staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let before = Form::parse(req.query_string().as_bytes())
-        .get("before")
-        .and_then(|b| b.parse::<i64>().ok());
+    let before = Form::query::<super::Before>(&req)?.id();
     let mut entries = state
         .db(move |c| Ok(audit_log::page(c, before, PAGE + 1)?))
         .await?;

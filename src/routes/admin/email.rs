@@ -68,13 +68,25 @@ async fn email_page(
     })
 }
 
+/// `?status=queued|sent|dead&before=ID`, and `retried=N` after a retry.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct EmailQuery {
+    status: Option<String>,
+    #[serde(flatten)]
+    before: super::Before,
+    retried: Option<String>,
+}
+
+impl crate::routes::edge::Fields for EmailQuery {}
+
 pub async fn page(
     req: HttpRequest,
     staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let q = Form::parse(req.query_string().as_bytes());
-    let shelf = match q.get("status") {
+    let q: EmailQuery = Form::query(&req)?;
+    let shelf = match q.status.as_deref() {
         None => Shelf::Queued,
         Some(raw) => Shelf::parse(raw).ok_or_else(|| {
             PageError::BadRequest(format!(
@@ -82,10 +94,10 @@ pub async fn page(
             ))
         })?,
     };
-    let before = q.get("before").and_then(|b| b.parse::<i64>().ok());
+    let before = q.before.id();
     let mut p = email_page(&state, staff, shelf, before).await?;
     p.notice = q
-        .get("retried")
+        .retried
         .and_then(|n| n.parse::<u64>().ok())
         .map(|n| match n {
             1 => "One email is queued again and will be sent shortly.".to_string(),

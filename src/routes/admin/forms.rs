@@ -51,17 +51,32 @@ impl BuilderPage {
     }
 }
 
+/// The builder's choices, sent back to the same page (`built` marks a submitted builder).
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct BuilderQuery {
+    built: Option<String>,
+    agreement: Vec<String>,
+    lang: Option<String>,
+    button: String,
+    with_name: Option<String>,
+}
+
+impl crate::routes::edge::Fields for BuilderQuery {
+    const LISTS: &'static [&'static str] = &["agreement"];
+}
+
 pub async fn page(
     req: HttpRequest,
     staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let q = Form::parse(req.query_string().as_bytes());
+    let q: BuilderQuery = Form::query(&req)?;
     let catalog = state.catalog.get().await?;
     let active: Vec<Agreement> = catalog.iter().filter(|a| a.active()).cloned().collect();
     // The first visit shows a form for the first active agreement; after that, exactly what was ticked.
-    let chosen: Vec<String> = if q.get("built").is_some() {
-        q.all("agreement").into_iter().map(String::from).collect()
+    let chosen: Vec<String> = if q.built.is_some() {
+        q.agreement.clone()
     } else {
         active.iter().take(1).map(|a| a.key.clone()).collect()
     };
@@ -71,7 +86,7 @@ pub async fn page(
             unknown.chars().take(70).collect::<String>()
         )));
     }
-    let lang = match q.get("lang") {
+    let lang = match q.lang.as_deref() {
         None => Lang::default(),
         Some(tag) => Lang::find(tag).filter(|l| l.code() == tag).ok_or_else(|| {
             PageError::BadRequest(format!(
@@ -80,7 +95,7 @@ pub async fn page(
             ))
         })?,
     };
-    let button = match q.get("button").map(str::trim).filter(|b| !b.is_empty()) {
+    let button = match Some(q.button.trim()).filter(|b| !b.is_empty()) {
         None => String::new(),
         Some(b) => single_line("Button text", b, 40)
             .map_err(PageError::BadRequest)?
@@ -91,7 +106,7 @@ pub async fn page(
     } else {
         button.clone()
     };
-    let with_name = q.get("with_name").is_some() || q.get("built").is_none();
+    let with_name = q.with_name.is_some() || q.built.is_none();
     // In the order of the agreements list, whatever order they were ticked in.
     let on_form: Vec<&Agreement> = active.iter().filter(|a| chosen.contains(&a.key)).collect();
     let snippet = if on_form.is_empty() {

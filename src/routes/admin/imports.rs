@@ -462,6 +462,31 @@ pub async fn show(
     Ok(private(html(StatusCode::OK, &page)))
 }
 
+/// The mapping page's form: `col_0`/`map_0`, `col_1`/`map_1`, … in the file's column order.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct MappingFields {
+    consented_at: String,
+    dry_run: Option<String>,
+    #[serde(flatten)]
+    columns: std::collections::HashMap<String, String>,
+}
+
+impl crate::routes::edge::Fields for MappingFields {}
+
+impl MappingFields {
+    /// Each column with the field it maps to (`-`: left out), in order.
+    fn mapping(&self) -> Vec<(String, String)> {
+        (0..)
+            .map_while(|i| {
+                let column = self.columns.get(&format!("col_{i}"))?;
+                let to = self.columns.get(&format!("map_{i}"));
+                Some((column.clone(), to.map_or("-", String::as_str).to_string()))
+            })
+            .collect()
+    }
+}
+
 /// Starts a draft with the mapping chosen on its page (or a dry run of it).
 pub async fn start(
     req: HttpRequest,
@@ -470,7 +495,7 @@ pub async fn start(
     staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let form = staff.form(&req, body).await?;
+    let form: MappingFields = staff.fields(&req, body).await?;
     let id = id.into_inner();
     let job = state.db(move |c| Ok(jobs::find(c, id)?)).await?;
     let Some(job) = job.filter(|j| j.kind == KIND && j.status == JobStatus::Draft) else {
@@ -481,18 +506,10 @@ pub async fn start(
     let mut params: Params = serde_json::from_str(&job.params).map_err(|e| {
         PageError::Unexpected(anyhow::anyhow!("job {id} has unreadable parameters: {e}"))
     })?;
-    // The columns come from the form in their order: col_0/map_0, col_1/map_1, …
-    let mapping: Vec<(String, String)> = (0..)
-        .map_while(|i| {
-            Some((
-                form.get(&format!("col_{i}"))?.to_string(),
-                form.get(&format!("map_{i}")).unwrap_or("-").to_string(),
-            ))
-        })
-        .collect();
-    let consented_at = form.get("consented_at").unwrap_or("").trim().to_string();
+    let mapping = form.mapping();
+    let consented_at = form.consented_at.trim().to_string();
     params.mapping = mapping.clone();
-    params.dry_run = form.get("dry_run").is_some();
+    params.dry_run = form.dry_run.is_some();
     let problem = match consented_at.as_str() {
         "" => None,
         t => match map::time_value(t) {

@@ -42,16 +42,27 @@ pub async fn list(staff: Staff, state: web::Data<AppState>) -> Result<HttpRespon
     Ok(private(html(StatusCode::OK, &page(&state, staff).await?)))
 }
 
+/// The add form: a name, how its requests are proven, and the key or secret that proves them.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct IntegrationFields {
+    name: String,
+    auth: String,
+    key: String,
+}
+
+impl crate::routes::edge::Fields for IntegrationFields {}
+
 pub async fn create(
     req: HttpRequest,
     body: web::Payload,
     staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let form = staff.form(&req, body).await?;
-    let name = form.get("name").unwrap_or("").trim().to_string();
-    let auth = form.get("auth").unwrap_or("").to_string();
-    let key = form.get("key").unwrap_or("").trim().to_string();
+    let form: IntegrationFields = staff.fields(&req, body).await?;
+    let name = form.name.trim().to_string();
+    let auth = form.auth;
+    let key = form.key.trim().to_string();
     let proof = match auth.as_str() {
         "hs256" => Ok(Proof::Hs256(key)),
         "public_key" => Ok(Proof::PublicKey(key)),

@@ -4,7 +4,7 @@ use crate::db::models::admin_users;
 use crate::domain::token::{new_token, same};
 use crate::routes::edge::error::{PageError, html};
 use crate::routes::edge::staff::{self, Staff, csrf_refused};
-use crate::routes::edge::{AppState, Form, client_meta};
+use crate::routes::edge::{AppState, Fields, Form, client_meta};
 use actix_session::Session;
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::StatusCode;
@@ -62,6 +62,17 @@ pub async fn page(
     form(&req, &state, &cookies, StatusCode::OK, String::new(), None)
 }
 
+/// The sign-in form.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct SignInFields {
+    email: String,
+    password: String,
+    csrf_token: String,
+}
+
+impl Fields for SignInFields {}
+
 pub async fn submit(
     req: HttpRequest,
     body: web::Payload,
@@ -69,18 +80,13 @@ pub async fn submit(
     state: web::Data<AppState>,
     cookies: web::Data<Cookies>,
 ) -> Result<HttpResponse, PageError> {
-    let f = Form::read(&req, body).await?;
+    let f: SignInFields = Form::read(&req, body).await?.decode()?;
     let nonce = nonce(&req, &cookies).unwrap_or_default();
-    if nonce.is_empty()
-        || !same(
-            f.get("csrf_token").unwrap_or(""),
-            &state.signer.login_csrf(&nonce),
-        )
-    {
+    if nonce.is_empty() || !same(&f.csrf_token, &state.signer.login_csrf(&nonce)) {
         return Err(csrf_refused());
     }
-    let email = f.get("email").unwrap_or("").trim().to_string();
-    let given = f.get("password").unwrap_or("").to_string();
+    let email = f.email.trim().to_string();
+    let given = f.password;
     let (ip, _) = client_meta(&req);
     let limits = throttle::limits(&email, ip.as_deref());
     // Stored as `assent admin create` stored it (the domain lower-cased).

@@ -252,3 +252,37 @@ fn next_page<T>(
     rows.truncate(page as usize);
     rows.last().map(|last| format!("{base}before={}", id(last)))
 }
+
+/// `?done=WHAT` of a page a form redirected to: which notice to show.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct Done {
+    done: String,
+}
+
+impl crate::routes::edge::Fields for Done {}
+
+/// A form with one field, `name`.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct Named {
+    name: String,
+}
+
+impl crate::routes::edge::Fields for Named {}
+
+/// `?before=ID` of a page of a long list, newest first.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct Before {
+    before: Option<String>,
+}
+
+impl crate::routes::edge::Fields for Before {}
+
+impl Before {
+    /// The id the page ends before; `None` for the first page (or an id that is not a number).
+    fn id(&self) -> Option<i64> {
+        self.before.as_deref().and_then(|b| b.parse().ok())
+    }
+}

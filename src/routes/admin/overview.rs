@@ -24,14 +24,22 @@ struct OverviewPage {
     days: Vec<Day>,
 }
 
+/// `?agreement=KEY`: the agreement whose history the chart shows (none: sign-ups of all).
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct ChartQuery {
+    agreement: String,
+}
+
+impl crate::routes::edge::Fields for ChartQuery {}
+
 pub async fn page(
     req: HttpRequest,
     staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let all = state.catalog.get().await?;
-    let query = Form::parse(req.query_string().as_bytes());
-    let chart_for = query.get("agreement").unwrap_or("").to_string();
+    let chart_for = Form::query::<ChartQuery>(&req)?.agreement;
     let agreement = match chart_for.as_str() {
         "" => None,
         key => Some(

@@ -11,7 +11,7 @@ use crate::db::models::profiles::{self, Profile};
 use crate::domain::{Actor, AgreementId, ConsentValue, ProfileId, single_line};
 use crate::routes::edge::Staff;
 use crate::routes::edge::error::{PageError, html};
-use crate::routes::edge::{AppState, Form};
+use crate::routes::edge::{AppState, Fields, Form};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -28,20 +28,49 @@ struct ListPage {
     next: Option<String>,
 }
 
+/// `?q=TEXT&before=ID`: a search and where its page ends.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct SearchQuery {
+    q: String,
+    #[serde(flatten)]
+    before: super::Before,
+}
+
+impl Fields for SearchQuery {}
+
+/// The consents form: every active agreement as it was shown (`was=KEY:VALUE`), those ticked now
+/// (`agreement=KEY`), and why.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct ConsentFields {
+    agreement: Vec<String>,
+    was: Vec<String>,
+    reason: String,
+}
+
+impl Fields for ConsentFields {
+    const LISTS: &'static [&'static str] = &["agreement", "was"];
+}
+
+/// The erasure form: why, and the box that confirms it (`confirm=yes`).
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct EraseFields {
+    reason: String,
+    confirm: String,
+}
+
+impl Fields for EraseFields {}
+
 pub async fn list(
     req: HttpRequest,
     staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let query = Form::parse(req.query_string().as_bytes());
-    let q: String = query
-        .get("q")
-        .unwrap_or("")
-        .trim()
-        .chars()
-        .take(254)
-        .collect();
-    let before = query.get("before").and_then(|b| b.parse::<i64>().ok());
+    let query: SearchQuery = Form::query(&req)?;
+    let q: String = query.q.trim().chars().take(254).collect();
+    let before = query.before.id();
     let search = (!q.is_empty()).then(|| q.clone());
     let mut found = state
         .db(move |c| Ok(profiles::search(c, search.as_deref(), before, PAGE + 1)?))
@@ -159,11 +188,10 @@ pub async fn show(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let mut page = load(&state, staff, id.into_inner()).await?;
-    let query = Form::parse(req.query_string().as_bytes());
-    page.notice = match query.get("done") {
-        Some("saved") => Some("Saved: the changes are in the ledger below.".into()),
-        Some("unchanged") => Some("Nothing to save: no value was changed.".into()),
-        Some("erased") => Some(
+    page.notice = match Form::query::<super::Done>(&req)?.done.as_str() {
+        "saved" => Some("Saved: the changes are in the ledger below.".into()),
+        "unchanged" => Some("Nothing to save: no value was changed.".into()),
+        "erased" => Some(
             "Erased: the personal data is gone; the ledger keeps only digests, and the chain still verifies."
                 .into(),
         ),
@@ -177,8 +205,8 @@ fn back_to(id: i64, done: &str) -> HttpResponse {
 }
 
 /// The reason a form gives for a change, checked whole.
-fn reason_of(form: &Form) -> Result<String, String> {
-    match single_line("The reason", form.get("reason").unwrap_or(""), MAX_REASON) {
+fn reason_of(typed: &str) -> Result<String, String> {
+    match single_line("The reason", typed, MAX_REASON) {
         Ok(Some(r)) => Ok(r),
         Ok(None) => Err(
             "Say why you are making this change (e.g. \u{201c}asked us by phone on 3 May\u{201d}): it is kept in the ledger."
@@ -189,12 +217,8 @@ fn reason_of(form: &Form) -> Result<String, String> {
 }
 
 /// The reason as typed, to show again on a refused form (bounded).
-fn typed_reason(form: &Form) -> String {
-    form.get("reason")
-        .unwrap_or("")
-        .chars()
-        .take(MAX_REASON + 50)
-        .collect()
+fn typed_reason(typed: &str) -> String {
+    typed.chars().take(MAX_REASON + 50).collect()
 }
 
 /// A staff member sets agreements on or off. The form lists every active agreement with the value it
@@ -207,12 +231,11 @@ pub async fn change(
     staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let form = staff.form(&req, body).await?;
+    let form: ConsentFields = staff.fields(&req, body).await?;
     let id = id.into_inner();
     let all = state.catalog.get().await?;
-    let ticked = form.all("agreement");
     let mut wanted: Vec<Seen> = Vec::new();
-    for was in form.all("was") {
+    for was in &form.was {
         let (key, value) = was.split_once(':').unwrap_or((was, ""));
         let (Some(a), Ok(was)) = (
             all.iter().find(|a| a.key == key && a.active()),
@@ -222,7 +245,7 @@ pub async fn change(
                 "The form names an agreement or value that does not exist ({was}). Reload the profile and try again."
             )));
         };
-        let now = if ticked.contains(&key) {
+        let now = if form.agreement.iter().any(|k| k == key) {
             ConsentValue::Enabled
         } else {
             ConsentValue::Disabled
@@ -239,11 +262,11 @@ pub async fn change(
     if wanted.is_empty() {
         return Ok(back_to(id, "unchanged"));
     }
-    let reason = match reason_of(&form) {
+    let reason = match reason_of(&form.reason) {
         Ok(r) => r,
         Err(e) => {
             let mut page = load(&state, staff, id).await?;
-            page.reason = typed_reason(&form);
+            page.reason = typed_reason(&form.reason);
             page.reason_error = Some(e);
             return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &page)));
         }
@@ -285,14 +308,14 @@ pub async fn erase(
     staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let form = staff.form(&req, body).await?;
+    let form: EraseFields = staff.fields(&req, body).await?;
     let id = id.into_inner();
-    let confirmed = form.get("confirm") == Some("yes");
-    let reason = match (reason_of(&form), confirmed) {
+    let confirmed = form.confirm == "yes";
+    let reason = match (reason_of(&form.reason), confirmed) {
         (Ok(reason), true) => reason,
         (reason, _) => {
             let mut page = load(&state, staff, id).await?;
-            page.erase_reason = typed_reason(&form);
+            page.erase_reason = typed_reason(&form.reason);
             page.erase_reason_error = reason.err();
             if !confirmed {
                 page.erase_confirm_error =

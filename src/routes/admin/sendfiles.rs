@@ -23,8 +23,10 @@ struct Run {
     sent: Result<crate::sendfile::worker::Sent, String>,
 }
 
-#[derive(Default)]
-struct Fields {
+/// The add form, as typed (each value trimmed and bounded by `tidy`).
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+struct SendFileFields {
     name: String,
     target: String,
     method: String,
@@ -33,9 +35,43 @@ struct Fields {
     audience: String,
     every: String,
     at: String,
+    #[serde(deserialize_with = "crate::routes::edge::form::ticked")]
     changed_only: bool,
     key: String,
 }
+
+impl crate::routes::edge::Fields for SendFileFields {}
+
+impl SendFileFields {
+    fn tidy(mut self) -> SendFileFields {
+        for f in [
+            &mut self.name,
+            &mut self.target,
+            &mut self.method,
+            &mut self.agreement,
+            &mut self.status,
+            &mut self.audience,
+            &mut self.every,
+            &mut self.at,
+            &mut self.key,
+        ] {
+            *f = f.trim().chars().take(2000).collect();
+        }
+        self
+    }
+}
+
+/// `?started=NAME`, `?name=NAME&done=WHAT` or `?forgot=NAME`: what the last form did.
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+struct ListQuery {
+    started: Option<String>,
+    name: Option<String>,
+    done: Option<String>,
+    forgot: Option<String>,
+}
+
+impl crate::routes::edge::Fields for ListQuery {}
 
 #[derive(Template)]
 #[template(path = "admin/sendfiles.html")]
@@ -45,7 +81,7 @@ struct Page {
     runs: Vec<Run>,
     agreements: Vec<Agreement>,
     audiences: Vec<Audience>,
-    fields: Fields,
+    fields: SendFileFields,
     error: Option<String>,
     notice: Option<String>,
 }
@@ -91,11 +127,11 @@ async fn page(state: &AppState, staff: Staff) -> Result<Page, PageError> {
         runs,
         agreements,
         audiences,
-        fields: Fields {
+        fields: SendFileFields {
             method: "POST".into(),
             every: "1d".into(),
             at: "02:00".into(),
-            ..Fields::default()
+            ..SendFileFields::default()
         },
         error: None,
         notice: None,
@@ -108,20 +144,20 @@ pub async fn list(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let mut p = page(&state, staff).await?;
-    let q = crate::routes::edge::Form::parse(req.query_string().as_bytes());
+    let q: ListQuery = crate::routes::edge::Form::query(&req)?;
     p.notice = q
-        .get("started")
+        .started
         .map(|name| {
             format!(
                 "A run of {name} is starting; it is listed below once it ends (refresh the page)."
             )
         })
         .or_else(|| {
-            let (name, act) = (q.get("name")?, q.get("done")?);
+            let (name, act) = (q.name?, q.done?);
             Some(format!("{name} is {act}."))
         })
         .or_else(|| {
-            q.get("forgot").map(|name| {
+            q.forgot.map(|name| {
                 format!("The pinned host key of {name} is forgotten: its next run pins the key the server shows then.")
             })
         });
@@ -135,27 +171,7 @@ pub async fn create(
     staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let form = staff.form(&req, body).await?;
-    let get = |k: &str| {
-        form.get(k)
-            .unwrap_or("")
-            .trim()
-            .chars()
-            .take(2000)
-            .collect::<String>()
-    };
-    let fields = Fields {
-        name: get("name"),
-        target: get("target"),
-        method: get("method"),
-        agreement: get("agreement"),
-        status: get("status"),
-        audience: get("audience"),
-        every: get("every"),
-        at: get("at"),
-        changed_only: form.get("changed_only").is_some(),
-        key: get("key"),
-    };
+    let fields = staff.fields::<SendFileFields>(&req, body).await?.tidy();
     let opt = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
     let draft = Draft {
         name: fields.name.clone(),

@@ -9,7 +9,7 @@ use crate::domain::Actor;
 use crate::routes::edge::Staff;
 use crate::routes::edge::error::{PageError, html};
 use crate::routes::edge::staff;
-use crate::routes::edge::{AppState, Form};
+use crate::routes::edge::{AppState, Fields, Form};
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -53,16 +53,36 @@ pub async fn list(staff: Staff, state: web::Data<AppState>) -> Result<HttpRespon
     Ok(private(html(StatusCode::OK, &p)))
 }
 
+/// The add-user form.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct UserFields {
+    email: String,
+    role: String,
+    password: String,
+}
+
+impl Fields for UserFields {}
+
+/// The set-password form (`current`: the user's own password, when it is their own account).
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct PasswordFields {
+    password: String,
+    current: String,
+}
+
+impl Fields for PasswordFields {}
+
 pub async fn create(
     req: HttpRequest,
     body: web::Payload,
     staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let form = staff.form(&req, body).await?;
-    let email = form.get("email").unwrap_or("").trim().to_string();
-    let role = form.get("role").unwrap_or("").to_string();
-    let secret = form.get("password").unwrap_or("").to_string();
+    let form: UserFields = staff.fields(&req, body).await?;
+    let email = form.email.trim().to_string();
+    let (role, secret) = (form.role, form.password);
     let (e, r) = (email.clone(), role.clone());
     let prepared = web::block(move || users::prepare(&e, &r, &secret))
         .await
@@ -135,15 +155,13 @@ pub async fn show(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let mut p = user_page(&state, staff, id.into_inner()).await?;
-    p.notice = match Form::parse(req.query_string().as_bytes()).get("done") {
-        Some("created") => {
+    p.notice = match Form::query::<super::Done>(&req)?.done.as_str() {
+        "created" => {
             Some("Created. They can sign in at /admin/login with the password you chose.".into())
         }
-        Some("password") => Some("Password set. Their other sessions have ended.".into()),
-        Some("disable") => {
-            Some("Disabled: they are signed out everywhere and cannot sign in.".into())
-        }
-        Some("enable") => Some("Enabled: they can sign in again.".into()),
+        "password" => Some("Password set. Their other sessions have ended.".into()),
+        "disable" => Some("Disabled: they are signed out everywhere and cannot sign in.".into()),
+        "enable" => Some("Enabled: they can sign in again.".into()),
         _ => None,
     };
     Ok(private(html(StatusCode::OK, &p)))
@@ -157,20 +175,14 @@ pub async fn set_password(
     session: Session,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let form = staff.form(&req, body).await?;
+    let form: PasswordFields = staff.fields(&req, body).await?;
     let id = id.into_inner();
     let mut p = user_page(&state, staff.clone(), id).await?;
-    let (email, secret) = (
-        p.user.email.clone(),
-        form.get("password").unwrap_or("").to_string(),
-    );
+    let (email, secret) = (p.user.email.clone(), form.password);
     // Your own password only with the current one: a borrowed session must not lock the owner out.
-    let current = p.is_self.then(|| {
-        (
-            form.get("current").unwrap_or("").to_string(),
-            p.user.password_hash.clone(),
-        )
-    });
+    let current = p
+        .is_self
+        .then(|| (form.current, p.user.password_hash.clone()));
     let checked = web::block(move || {
         if let Some((given, stored)) = current
             && !password::verify(&given, Some(&stored))

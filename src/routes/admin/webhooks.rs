@@ -23,25 +23,55 @@ fn no_webhook() -> PageError {
     PageError::NotFound("There is no webhook with this id.".into())
 }
 
-/// What the add or edit form holds.
-#[derive(Default)]
-struct Fields {
+/// What the add or edit form holds (`event` and `agreement` repeated).
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+struct WebhookFields {
     url: String,
+    #[serde(rename = "event")]
     events: Vec<String>,
+    #[serde(rename = "agreement")]
     agreements: Vec<String>,
     exclude_sources: String,
     integration: String,
 }
 
-impl Fields {
-    fn of(e: &Endpoint, linked: Option<&str>) -> Fields {
+impl crate::routes::edge::Fields for WebhookFields {
+    const LISTS: &'static [&'static str] = &["event", "agreement"];
+}
+
+/// `?status=queued|sent|dead&before=ID`, and after a form `done=WHAT` (with `n=COUNT`).
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+struct ShowQuery {
+    status: Option<String>,
+    #[serde(flatten)]
+    before: super::Before,
+    done: String,
+    n: Option<String>,
+}
+
+impl crate::routes::edge::Fields for ShowQuery {}
+
+/// The replay form's `since` and the redeliver form's `row` (none: every dead letter).
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+struct ReplayFields {
+    since: String,
+    row: Option<String>,
+}
+
+impl crate::routes::edge::Fields for ReplayFields {}
+
+impl WebhookFields {
+    fn of(e: &Endpoint, linked: Option<&str>) -> WebhookFields {
         let split = |s: &str| {
             s.split(',')
                 .filter(|x| !x.is_empty())
                 .map(String::from)
                 .collect()
         };
-        Fields {
+        WebhookFields {
             url: e.url.clone(),
             events: split(&e.events),
             agreements: split(&e.agreements),
@@ -50,25 +80,11 @@ impl Fields {
         }
     }
 
-    fn from_form(f: &Form) -> Fields {
-        Fields {
-            url: f
-                .get("url")
-                .unwrap_or("")
-                .trim()
-                .chars()
-                .take(2000)
-                .collect(),
-            events: f.all("event").into_iter().map(String::from).collect(),
-            agreements: f.all("agreement").into_iter().map(String::from).collect(),
-            exclude_sources: f
-                .get("exclude_sources")
-                .unwrap_or("")
-                .chars()
-                .take(2000)
-                .collect(),
-            integration: f.get("integration").unwrap_or("").to_string(),
-        }
+    /// As typed, bounded.
+    fn tidy(mut self) -> WebhookFields {
+        self.url = self.url.trim().chars().take(2000).collect();
+        self.exclude_sources = self.exclude_sources.chars().take(2000).collect();
+        self
     }
 
     fn draft(&self) -> Draft {
@@ -114,7 +130,7 @@ struct ListPage {
     staff: Staff,
     rows: Vec<Row>,
     choices: Choices,
-    fields: Fields,
+    fields: WebhookFields,
     events: &'static [&'static str],
     error: Option<String>,
     /// The endpoint just added and its secret: shown this once.
@@ -137,9 +153,9 @@ async fn list_page(state: &AppState, staff: Staff) -> Result<ListPage, PageError
         staff,
         rows,
         choices,
-        fields: Fields {
+        fields: WebhookFields {
             events: hooks::EVENTS.iter().map(|e| e.to_string()).collect(),
-            ..Fields::default()
+            ..WebhookFields::default()
         },
         events: &hooks::EVENTS,
         error: None,
@@ -157,7 +173,7 @@ pub async fn list(staff: Staff, state: web::Data<AppState>) -> Result<HttpRespon
 /// Checks a submitted form: the settings, or the page to show again with the reason.
 async fn checked(
     state: &AppState,
-    fields: &Fields,
+    fields: &WebhookFields,
 ) -> Result<Result<webhook_endpoints::Settings, String>, PageError> {
     let draft = fields.draft();
     let allow = state.allow_private_targets;
@@ -171,8 +187,7 @@ pub async fn create(
     staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let form = staff.form(&req, body).await?;
-    let fields = Fields::from_form(&form);
+    let fields = staff.fields::<WebhookFields>(&req, body).await?.tidy();
     let settings = match checked(&state, &fields).await? {
         Ok(s) => s,
         Err(e) => {
@@ -206,7 +221,7 @@ struct ShowPage {
     rows: Vec<Listed>,
     next: Option<String>,
     choices: Choices,
-    fields: Fields,
+    fields: WebhookFields,
     events: &'static [&'static str],
     notice: Option<String>,
     error: Option<String>,
@@ -258,7 +273,7 @@ async fn show_page(
                 outbox::summary(c, lane, now)?,
                 outbox::list(c, lane, shelf, before, PAGE + 1)?,
                 choices(c)?,
-                Fields::of(&endpoint, linked.as_deref()),
+                WebhookFields::of(&endpoint, linked.as_deref()),
                 endpoint,
             )))
         })
@@ -291,8 +306,8 @@ pub async fn show(
     staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let q = Form::parse(req.query_string().as_bytes());
-    let shelf = match q.get("status") {
+    let q: ShowQuery = Form::query(&req)?;
+    let shelf = match q.status.as_deref() {
         None => Shelf::Sent,
         Some(raw) => Shelf::parse(raw).ok_or_else(|| {
             PageError::BadRequest(format!(
@@ -300,9 +315,10 @@ pub async fn show(
             ))
         })?,
     };
-    let before = q.get("before").and_then(|b| b.parse::<i64>().ok());
+    let before = q.before.id();
     let mut p = show_page(&state, staff, id.into_inner(), shelf, before).await?;
-    p.notice = q.get("done").and_then(|d| {
+    let n = q.n.as_deref();
+    p.notice = Some(q.done.as_str()).and_then(|d| {
         Some(match d {
             "saved" => "Saved.".to_string(),
             "paused" => "Paused: changes queue up and go out when it is resumed.".into(),
@@ -311,8 +327,8 @@ pub async fn show(
                 "A test event is queued; it shows under Delivered once the receiver answered 2xx."
                     .into()
             }
-            "replayed" => format!("{} consent changes are queued again.", q.get("n")?),
-            "redelivered" => format!("{} dead letters are queued again.", q.get("n")?),
+            "replayed" => format!("{} consent changes are queued again.", n?),
+            "redelivered" => format!("{} dead letters are queued again.", n?),
             _ => return None,
         })
     });
@@ -328,8 +344,7 @@ pub async fn update(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
-    let form = staff.form(&req, body).await?;
-    let fields = Fields::from_form(&form);
+    let fields = staff.fields::<WebhookFields>(&req, body).await?.tidy();
     let settings = match checked(&state, &fields).await? {
         Ok(s) => s,
         Err(e) => {
@@ -451,8 +466,8 @@ pub async fn replay(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
-    let form = staff.form(&req, body).await?;
-    let Some(from) = form.get("since").and_then(since) else {
+    let form: ReplayFields = staff.fields(&req, body).await?;
+    let Some(from) = since(&form.since) else {
         let mut p = show_page(&state, staff, id, Shelf::Sent, None).await?;
         p.error = Some(
             "Give the time to replay from, like 2026-05-01T09:00 (UTC). Nothing was queued.".into(),
@@ -477,8 +492,8 @@ pub async fn redeliver(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
-    let form = staff.form(&req, body).await?;
-    let row = form.get("row").and_then(|r| r.parse::<i64>().ok());
+    let form: ReplayFields = staff.fields(&req, body).await?;
+    let row = form.row.and_then(|r| r.parse::<i64>().ok());
     let by = Actor::from(&staff);
     let n = state
         .db(move |c| Ok(hooks::redeliver(c, id, row, &by)?))

@@ -31,38 +31,7 @@ pub async fn webhook(
         .ok_or_else(|| {
             ApiError::NotFound(format!("There is no active integration named {name:?}."))
         })?;
-    require_json(&req)?;
-    if declared_length(&req).is_some_and(|n| n > MAX_BODY) {
-        return Err(ApiError::TooLarge(MAX_BODY));
-    }
-    // What the headers can prove is proven before a byte of the body is read.
-    let refused = |why: String| {
-        tracing::warn!(integration = %integration.name, reason = %why, "integration request refused");
-        ApiError::Unauthorized(format!("Integration {}: {why}.", integration.name))
-    };
-    let key = state
-        .sealer
-        .open(&integration.key)
-        .map_err(|e| ApiError::Unexpected(e.into()))?;
-    let pending = verify::headers(integration.auth, &key, req.headers(), crate::db::now())
-        .map_err(refused)?;
-    let (body, verified) = if pending.needs_body() {
-        unverified::read(&req, body, MAX_BODY, pending, &state.unverified)
-            .await
-            .map_err(|e| match e {
-                Refused::Body(e) => body_error(e),
-                Refused::Busy => ApiError::Busy(
-                    "Too many unverified requests are arriving at once; retry in a few seconds."
-                        .into(),
-                ),
-                Refused::Unproven(why) => refused(why),
-            })?
-    } else {
-        (
-            read_json(&req, body).await?,
-            pending.finish().map_err(refused)?,
-        )
-    };
+    let (body, verified) = proven_body(&req, body, &state, &integration).await?;
     // Profiles in the batch API's shape, or another Assent's event.
     let value = parse_json(&body)?;
     let incoming = match events::read(&value) {
@@ -74,20 +43,7 @@ pub async fn webhook(
         Incoming::Erase { email, custom_id } => (Vec::new(), Some((email, custom_id))),
     };
     let (mut items, mut outcome) = check_items(&state, values).await?;
-    if verified.replay.is_none() {
-        // Nothing tells a replayed request from a new one (a body signature, a JWT without jti): each
-        // profile must carry its time, so a request replayed after a later change arrives stale.
-        items.retain(|(index, item)| {
-            let timed = item.consents.is_empty() || item.consented_at.is_some();
-            if !timed {
-                outcome.rejected.push((
-                    *index,
-                    "give consentedAt: this integration's requests carry no message id, so a change without its time could be replayed".into(),
-                ));
-            }
-            timed
-        });
-    }
+    crate::integrations::refuse_untimed(&verified, &mut items, &mut outcome.rejected);
     let meta = Meta::now(
         Source::Integration(integration.name.clone()),
         client_meta(&req),
@@ -125,6 +81,46 @@ pub async fn webhook(
             "Integration {name}: this message id (webhook-id or jti) was already used with another body; give each message its own id."
         ))),
     }
+}
+
+/// The body of a request and what proves it came from `integration`. What the headers can prove is
+/// proven before a byte of the body is read; a body that needs its signature checked is held against
+/// the budget of unverified bodies while it arrives.
+async fn proven_body(
+    req: &HttpRequest,
+    body: web::Payload,
+    state: &AppState,
+    integration: &integrations::Integration,
+) -> Result<(web::Bytes, verify::Verified), ApiError> {
+    require_json(req)?;
+    if declared_length(req).is_some_and(|n| n > MAX_BODY) {
+        return Err(ApiError::TooLarge(MAX_BODY));
+    }
+    let refused = |why: String| {
+        tracing::warn!(integration = %integration.name, reason = %why, "integration request refused");
+        ApiError::Unauthorized(format!("Integration {}: {why}.", integration.name))
+    };
+    let key = state
+        .sealer
+        .open(&integration.key)
+        .map_err(|e| ApiError::Unexpected(e.into()))?;
+    let pending = verify::headers(integration.auth, &key, req.headers(), crate::db::now())
+        .map_err(refused)?;
+    if !pending.needs_body() {
+        return Ok((
+            read_json(req, body).await?,
+            pending.finish().map_err(refused)?,
+        ));
+    }
+    unverified::read(req, body, MAX_BODY, pending, &state.unverified)
+        .await
+        .map_err(|e| match e {
+            Refused::Body(e) => body_error(e),
+            Refused::Busy => ApiError::Busy(
+                "Too many unverified requests are arriving at once; retry in a few seconds.".into(),
+            ),
+            Refused::Unproven(why) => refused(why),
+        })
 }
 
 impl unverified::Check for verify::Pending {

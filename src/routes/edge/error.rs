@@ -301,3 +301,15 @@ impl ResponseError for ApiError {
         res.json(serde_json::json!({ "error": code, "message": message }))
     }
 }
+
+impl From<super::BodyError> for PageError {
+    fn from(e: super::BodyError) -> Self {
+        match e {
+            super::BodyError::TooLarge(n) => PageError::TooLarge(n),
+            super::BodyError::TooSlow(d) => PageError::TooSlow(d),
+            super::BodyError::Broken(m) => PageError::BadRequest(format!(
+                "The form data could not be read ({m}). Please submit the form again."
+            )),
+        }
+    }
+}

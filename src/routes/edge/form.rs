@@ -2,6 +2,7 @@
 
 use super::AppState;
 use actix_web::{HttpRequest, web};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use std::time::Duration;
 
@@ -76,6 +77,11 @@ impl Form {
         serde_json::from_value(Value::Object(map)).map_err(|e| BodyError::Broken(e.to_string()))
     }
 
+    /// A page's query string read into its typed fields, as `decode` reads a form.
+    pub fn query<T: Fields>(req: &HttpRequest) -> Result<T, BodyError> {
+        Form::parse(req.query_string().as_bytes()).decode()
+    }
+
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0
             .iter()
@@ -97,6 +103,11 @@ impl Form {
 pub trait Fields: DeserializeOwned {
     /// The names a form may repeat (`agreement=a&agreement=b`), read as a list.
     const LISTS: &'static [&'static str] = &[];
+}
+
+/// A checkbox: ticked when the form sends it at all, whatever its value (`#[serde(deserialize_with)]`).
+pub fn ticked<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    serde::de::IgnoredAny::deserialize(d).map(|_| true)
 }
 
 /// The text fields of a `multipart/form-data` body (file parts are read as text too; no form here has any).

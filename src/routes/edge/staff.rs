@@ -6,7 +6,7 @@ use crate::db::models::admin_users::{self, AdminUser};
 use crate::domain::Role;
 use crate::domain::token::{new_token, same};
 use crate::routes::edge::error::PageError;
-use crate::routes::edge::{AppState, Form};
+use crate::routes::edge::{AppState, Fields, Form};
 use actix_session::{Session, SessionExt};
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
@@ -46,6 +46,16 @@ impl Staff {
         let form = Form::read_at_most(req, payload, crate::routes::edge::MAX_STAFF_FORM).await?;
         self.check_csrf(form.get("csrf_token").unwrap_or(""))?;
         Ok(form)
+    }
+
+    /// A submitted dashboard form read into its typed fields, only if it carries this session's CSRF
+    /// token (else 403).
+    pub async fn fields<T: Fields>(
+        &self,
+        req: &HttpRequest,
+        payload: web::Payload,
+    ) -> Result<T, PageError> {
+        Ok(self.form(req, payload).await?.decode()?)
     }
 
     /// The session's CSRF token must be `token` (else 403): for a form read another way (a file upload

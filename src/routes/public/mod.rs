@@ -7,7 +7,6 @@ mod preferences;
 mod subscribe;
 mod unsubscribe;
 
-use crate::routes::edge::BodyError;
 use crate::routes::edge::error::PageError;
 use actix_web::web;
 
@@ -34,18 +33,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             crate::routes::get().to(preferences::page),
         )
         .route("/preferences/{token}", web::post().to(preferences::submit));
-}
-
-impl From<BodyError> for PageError {
-    fn from(e: BodyError) -> Self {
-        match e {
-            BodyError::TooLarge(n) => PageError::TooLarge(n),
-            BodyError::TooSlow(d) => PageError::TooSlow(d),
-            BodyError::Broken(m) => PageError::BadRequest(format!(
-                "The form data could not be read ({m}). Please submit the form again."
-            )),
-        }
-    }
 }
 
 /// The paths that are not public pages: their errors stay the dashboard's (English) or the API's (JSON).

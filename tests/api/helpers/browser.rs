@@ -22,11 +22,7 @@ pub fn csrf(page: &str) -> String {
 impl Browser {
     pub fn new(app: &TestApp) -> Browser {
         Browser {
-            http: reqwest::Client::builder()
-                .cookie_store(true)
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
+            http: super::client().cookie_store(true).build().unwrap(),
             base: app.base.clone(),
         }
     }
