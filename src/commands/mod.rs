@@ -67,7 +67,8 @@ pub fn admin_create(settings: &Settings, email: &str, role: &str) -> anyhow::Res
         "password" => anyhow::anyhow!("{}", e.message),
         field => anyhow::anyhow!("--{field}: {}", e.message),
     })?;
-    let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
+    // The first command of a fresh install: it creates and migrates the database itself.
+    let mut conn = db::connect(&settings.database, 1, Schema::Migrate)?.get()?;
     if users::create(&mut conn, &user, &crate::domain::Actor::cli())?.is_none() {
         anyhow::bail!("a dashboard user {} already exists", user.email);
     }

@@ -192,7 +192,7 @@ pub fn queue_preference_link(conn: &mut DbConn, recipient: &str) -> diesel::Quer
     outbox::enqueue(
         conn,
         &[Entry::email(
-            "preferences_link",
+            crate::domain::EmailKind::PreferencesLink,
             recipient,
             serde_json::json!({ "send": send }),
             now,
@@ -249,7 +249,7 @@ pub fn renew(
         outbox::enqueue(
             conn,
             &[Entry::email(
-                "confirm",
+                crate::domain::EmailKind::Confirm,
                 &email,
                 serde_json::json!({"uid": uid}),
                 now,

@@ -180,7 +180,7 @@ impl<'a> Asks<'a> {
             // show the same page as for anyone else, so the form reveals nothing about who is known.
             let ids: Vec<i64> = s.agreements.iter().map(|(a, _, _)| *a).collect();
             self.mails.push(Entry::email(
-                "already_subscribed",
+                crate::domain::EmailKind::AlreadySubscribed,
                 s.email.as_str(),
                 serde_json::json!({"profile_id": profile_id, "agreements": ids}),
                 now,
@@ -199,7 +199,7 @@ impl<'a> Asks<'a> {
             expires_at: now + ttl,
         });
         self.mails.push(Entry::email(
-            "confirm",
+            crate::domain::EmailKind::Confirm,
             s.email.as_str(),
             serde_json::json!({"uid": s.uid}),
             now,

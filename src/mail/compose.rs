@@ -4,7 +4,7 @@
 use crate::consent::optin::{self, Requested};
 use crate::db::DbConn;
 use crate::db::models::{agreements, optin_requests, outbox::Claimed, profiles};
-use crate::domain::{LinkKind, Signer};
+use crate::domain::{EmailKind, LinkKind, Signer};
 use askama::Template;
 use lettre::Message;
 use lettre::message::header::{Header, HeaderName, HeaderValue};
@@ -115,8 +115,9 @@ impl Composer {
     /// is gone).
     fn about(&self, conn: &mut DbConn, row: &Claimed) -> anyhow::Result<Option<About>> {
         let payload: serde_json::Value = serde_json::from_str(&row.payload)?;
-        let (profile, agreements, confirm_url, language) = match row.kind.as_str() {
-            "confirm" => {
+        let kind = EmailKind::parse(&row.kind).map_err(|e| anyhow::anyhow!(e))?;
+        let (profile, agreements, confirm_url, language) = match kind {
+            EmailKind::Confirm => {
                 let uid = payload["uid"].as_str().unwrap_or_default();
                 let Some(request) = optin_requests::find_by_uid(conn, uid)? else {
                     return Ok(None);
@@ -130,7 +131,7 @@ impl Composer {
                     Some(request.language),
                 )
             }
-            "already_subscribed" => {
+            EmailKind::AlreadySubscribed => {
                 let id = payload["profile_id"].as_i64().unwrap_or_default();
                 let wanted: Vec<i64> = payload["agreements"]
                     .as_array()
@@ -162,16 +163,16 @@ impl Composer {
                 )
             }
             // Over the address's allowance of form emails: nothing is sent.
-            "preferences_link" if payload["send"] == false => return Ok(None),
-            "preferences_link" => (
+            EmailKind::PreferencesLink if payload["send"] == false => return Ok(None),
+            EmailKind::PreferencesLink => (
                 profiles::find_by_email(conn, &row.recipient)?,
                 Vec::new(),
                 String::new(),
                 None,
             ),
-            other => anyhow::bail!("unknown email kind {other:?}"),
         };
         Ok(Some(About {
+            kind,
             profile,
             agreements,
             confirm_url,
@@ -181,6 +182,7 @@ impl Composer {
 
     pub fn compose(&self, conn: &mut DbConn, row: &Claimed) -> anyhow::Result<Option<Composed>> {
         let Some(About {
+            kind,
             profile,
             agreements,
             confirm_url,
@@ -216,7 +218,7 @@ impl Composer {
             ttl_hours: self.optin_ttl_hours,
         };
         let v = &view;
-        let (subject, text, html, link) = texts(&row.kind, v)?;
+        let (subject, text, html, link) = texts(kind, v)?;
         let to = Mailbox::new(name, email.parse()?);
         let mut message = Message::builder()
             .message_id(Some(format!(
@@ -241,21 +243,24 @@ impl Composer {
 }
 
 /// An email's subject, plain text, HTML and main link, by its kind.
-fn texts<'v>(kind: &str, v: &'v EmailView) -> anyhow::Result<(String, String, String, &'v String)> {
+fn texts<'v>(
+    kind: EmailKind,
+    v: &'v EmailView,
+) -> anyhow::Result<(String, String, String, &'v String)> {
     Ok(match kind {
-        "confirm" => (
+        EmailKind::Confirm => (
             ConfirmSubject { v }.render()?,
             ConfirmText { v }.render()?,
             ConfirmHtml { v }.render()?,
             &v.confirm_url,
         ),
-        "already_subscribed" => (
+        EmailKind::AlreadySubscribed => (
             AlreadySubject { v }.render()?,
             AlreadyText { v }.render()?,
             AlreadyHtml { v }.render()?,
             &v.preferences_url,
         ),
-        _ => (
+        EmailKind::PreferencesLink => (
             PrefsSubject { v }.render()?,
             PrefsText { v }.render()?,
             PrefsHtml { v }.render()?,
@@ -266,6 +271,7 @@ fn texts<'v>(kind: &str, v: &'v EmailView) -> anyhow::Result<(String, String, St
 
 /// What an email is about (see `Composer::about`).
 struct About {
+    kind: EmailKind,
     profile: Option<profiles::Profile>,
     agreements: Vec<Requested>,
     confirm_url: String,

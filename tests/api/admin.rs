@@ -1028,3 +1028,61 @@ async fn agreement_keys_and_long_texts_at_the_edges() {
     let (_, form_page) = app.get("/subscribe?agreements=cjk_agreement").await;
     assert!(form_page.contains(&text));
 }
+
+#[tokio::test]
+async fn a_fresh_install_says_how_to_create_the_first_admin_and_the_command_sets_up_the_database() {
+    // `assent admin create` as the very first command: no database yet (SQLite: no file; PostgreSQL:
+    // an empty schema), and it creates and migrates it.
+    let db = TestDb::new();
+    let out = db
+        .command(
+            &[
+                "admin",
+                "create",
+                "--email",
+                "first@shop.example",
+                "--role",
+                "admin",
+            ],
+            &[("ASSENT_ADMIN_PASSWORD", PASSWORD)],
+        )
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Created admin first@shop.example"));
+    let verify = db.command(&["ledger", "verify"], &[]).output().unwrap();
+    assert!(
+        verify.status.success(),
+        "the database is fully migrated: {}",
+        String::from_utf8_lossy(&verify.stderr)
+    );
+
+    // A server on a fresh database: its sign-in page says how to get in, until someone can.
+    let app = TestApp::spawn().await;
+    let hint = "assent admin create --email you@example.com --role admin";
+    let b = Browser::new(&app);
+    let (status, page, _) = b.get("/admin/login").await;
+    assert_eq!(status, 200);
+    assert!(page.contains(hint), "{page}");
+    let token = csrf(&page);
+    let (status, page, _) = b
+        .post(
+            "/admin/login",
+            &[
+                ("email", "someone@shop.example"),
+                ("password", "a guess of a password"),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(status, 401);
+    assert!(page.contains(hint), "a refused sign-in says it too");
+    staff_user(&app, "abe@shop.example", "admin");
+    let (_, page, _) = b.get("/admin/login").await;
+    assert!(!page.contains(hint), "{page}");
+    assert_eq!(b.sign_in("abe@shop.example", PASSWORD).await.0, 303);
+}

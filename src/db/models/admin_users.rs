@@ -36,6 +36,14 @@ pub fn insert(conn: &mut DbConn, user: &NewAdminUser) -> QueryResult<Option<i64>
         .optional())
 }
 
+/// Whether any dashboard user exists (none: a fresh install).
+pub fn any(conn: &mut DbConn) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        admin_users::table.select(admin_users::id),
+    ))
+    .get_result(conn)
+}
+
 /// How many admins can sign in. On PostgreSQL it first takes a lock that changes of users' status take
 /// in turn (SQLite write transactions do anyway), so two admins disabling each other cannot both pass.
 pub fn enabled_admins(conn: &mut DbConn) -> QueryResult<i64> {

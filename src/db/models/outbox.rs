@@ -50,14 +50,14 @@ pub struct Entry {
 
 impl Entry {
     pub fn email(
-        kind: &str,
+        kind: crate::domain::EmailKind,
         recipient: &str,
         payload: serde_json::Value,
         now: NaiveDateTime,
     ) -> Entry {
         Entry {
-            channel: "email",
-            kind: kind.into(),
+            channel: Lane::Email.channel(),
+            kind: kind.as_str().into(),
             recipient: recipient.into(),
             payload: payload.to_string(),
             endpoint_id: None,
@@ -77,7 +77,7 @@ impl Entry {
         now: NaiveDateTime,
     ) -> Entry {
         Entry {
-            channel: "webhook",
+            channel: Lane::Webhook(endpoint_id).channel(),
             kind: kind.into(),
             recipient: String::new(),
             payload: body,

@@ -17,6 +17,8 @@ struct LoginPage {
     csrf_token: String,
     email: String,
     error: Option<String>,
+    /// No dashboard user exists yet: the page says how to create the first.
+    first_run: bool,
 }
 
 /// The sign-in form, with a CSRF token bound to a random value in a cookie of its own (no session is
@@ -29,12 +31,14 @@ fn form(
     status: StatusCode,
     email: String,
     error: Option<String>,
+    first_run: bool,
 ) -> HttpResponse {
     let nonce = nonce(req, cookies).unwrap_or_else(new_token);
     let page = LoginPage {
         csrf_token: state.signer.login_csrf(&nonce),
         email,
         error,
+        first_run,
     };
     let mut res = private(html(status, &page));
     let cookie = Cookie::build(cookies.login_name(), nonce)
@@ -58,8 +62,22 @@ pub async fn page(
     req: HttpRequest,
     state: web::Data<AppState>,
     cookies: web::Data<Cookies>,
-) -> HttpResponse {
-    form(&req, &state, &cookies, StatusCode::OK, String::new(), None)
+) -> Result<HttpResponse, PageError> {
+    let first_run = first_run(&state).await?;
+    Ok(form(
+        &req,
+        &state,
+        &cookies,
+        StatusCode::OK,
+        String::new(),
+        None,
+        first_run,
+    ))
+}
+
+/// No dashboard user exists yet (a fresh install).
+async fn first_run(state: &AppState) -> Result<bool, PageError> {
+    Ok(state.db(|c| Ok(!admin_users::any(c)?)).await?)
 }
 
 /// The sign-in form.
@@ -119,6 +137,7 @@ pub async fn submit(
     }
     let Some(user) = user else {
         tracing::info!("dashboard sign-in refused");
+        let first_run = first_run(&state).await?;
         return Ok(form(
             &req,
             &state,
@@ -126,6 +145,7 @@ pub async fn submit(
             StatusCode::UNAUTHORIZED,
             email.chars().take(254).collect(),
             Some("The email address or the password is not right.".into()),
+            first_run,
         ));
     };
     staff::begin(&session, &user)?;
