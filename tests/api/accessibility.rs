@@ -171,7 +171,23 @@ fn public_pages(t: &Tokens, round: &str) -> Vec<Page> {
     ]
 }
 
-fn dashboard_pages(profile: i64) -> Vec<Page> {
+/// The rows the dashboard pages show, made before the pages are visited.
+#[derive(Clone, Copy)]
+struct Ids {
+    profile: i64,
+    user: i64,
+    /// An uploaded import waiting for its mapping, and one that ran.
+    draft: i64,
+    import: i64,
+}
+
+fn dashboard_pages(ids: Ids) -> Vec<Page> {
+    let Ids {
+        profile,
+        user,
+        draft,
+        import,
+    } = ids;
     let mut pages: Vec<Page> = [
         ("overview", "/admin".to_string()),
         ("profiles", "/admin/profiles".into()),
@@ -195,9 +211,12 @@ fn dashboard_pages(profile: i64) -> Vec<Page> {
         ),
         ("audiences", "/admin/audiences".into()),
         ("users", "/admin/users".into()),
+        ("user", format!("/admin/users/{user}")),
         ("API keys", "/admin/apikeys".into()),
         ("exports", "/admin/exports".into()),
         ("imports", "/admin/imports".into()),
+        ("import (mapping)", format!("/admin/imports/{draft}")),
+        ("import (finished)", format!("/admin/imports/{import}")),
         ("integrations", "/admin/integrations".into()),
         ("webhooks", "/admin/webhooks".into()),
         ("webhook", "/admin/webhooks/1".into()),
@@ -373,9 +392,138 @@ fn public_states(rounds: &[(&Tokens, String, &str)]) -> Vec<(String, Visit)> {
 
 /// Shows the public page states, the sign-in page and, signed in, every dashboard page, and runs axe
 /// on each; names get `suffix`.
+/// An import left at its mapping page and one that ran, uploaded by an admin.
+async fn dashboard_rows(app: &TestApp) -> Ids {
+    let admin = crate::helpers::browser::staff(app, "ada@shop.example", "admin").await;
+    let file = b"email,newsletter_agreement\nan@example.com,enabled\n";
+    let mut uploaded = Vec::new();
+    for name in ["waiting.csv", "ran.csv"] {
+        let (status, page, location) = crate::imports::upload(&admin, app, name, file, None).await;
+        assert_eq!(status, 303, "{page}");
+        uploaded.push(location.expect("the import's page"));
+    }
+    let ran = &uploaded[1];
+    let mapping = [
+        ("col_0", "email"),
+        ("map_0", "email"),
+        ("col_1", "newsletter_agreement"),
+        ("map_1", "newsletter_agreement"),
+        ("consented_at", "2026-05-01 09:30:00"),
+    ];
+    let (status, page, _) = admin.submit(ran, &format!("{ran}/start"), &mapping).await;
+    assert_eq!(status, 303, "{page}");
+    let id = |path: &str| path.rsplit('/').next().unwrap().parse().unwrap();
+    eventually("the import ran", || {
+        app.count(&format!("jobs WHERE id = {} AND status = 'done'", id(ran))) == 1
+    })
+    .await;
+    // Each is the page it is named for.
+    let (status, page, _) = admin.get(&uploaded[0]).await;
+    assert!(status == 200 && page.contains(r#"name="map_0""#), "{page}");
+    let (status, page, _) = admin.get(ran).await;
+    assert!(status == 200 && page.contains("Finished "), "{page}");
+    Ids {
+        profile: 0,
+        user: 0,
+        draft: id(&uploaded[0]),
+        import: id(ran),
+    }
+}
+
+/// Every page of the dashboard's route table (`src/routes/admin/mod.rs`): each `GET` route with the
+/// scopes it sits in, `{…}` for a path parameter. A page added there is a page this check visits, or
+/// it fails.
+fn dashboard_routes() -> Vec<String> {
+    let src = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src/routes/admin/mod.rs"
+    ))
+    .unwrap();
+    let text = &src[src.find("fn pages_of_everyone").expect("the route table")..];
+    let (mut routes, mut scopes, mut depth) = (Vec::new(), Vec::<(i32, &str)>::new(), 0);
+    for (i, c) in text.char_indices() {
+        let rest = &text[i..];
+        let quoted = |r: &'static str| {
+            let r = rest.strip_prefix(r)?.trim_start().strip_prefix('"')?;
+            Some((&r[..r.find('"')?], r[r.find('"')? + 1..].trim_start()))
+        };
+        if let Some((scope, _)) = quoted("web::scope(") {
+            scopes.push((depth, scope));
+        } else if let Some((path, after)) = quoted(".route(")
+            && after
+                .trim_start_matches(',')
+                .trim_start()
+                .starts_with("crate::routes::get()")
+        {
+            let prefix: String = scopes.iter().map(|(_, s)| *s).collect();
+            routes.push(format!("/admin{prefix}{path}"));
+        }
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                while scopes.last().is_some_and(|(d, _)| *d > depth) {
+                    scopes.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    routes
+}
+
+/// Whether `path` (a query string left out) is a page of the route `pattern`.
+fn is_page_of(path: &str, pattern: &str) -> bool {
+    let path = path.split('?').next().unwrap_or(path);
+    let (a, b): (Vec<&str>, Vec<&str>) = (path.split('/').collect(), pattern.split('/').collect());
+    a.len() == b.len()
+        && a.iter()
+            .zip(&b)
+            .all(|(s, p)| s == p || (p.starts_with('{') && p.ends_with('}')))
+}
+
+#[test]
+fn the_check_visits_every_page_of_the_dashboards_route_table() {
+    let routes = dashboard_routes();
+    // Read right: the table has the pages this test knows are there.
+    for known in [
+        "/admin",
+        "/admin/users/{id}",
+        "/admin/imports/{id}",
+        "/admin/webhooks/{id}",
+    ] {
+        assert!(routes.iter().any(|r| r == known), "{known} in {routes:?}");
+    }
+    let ids = Ids {
+        profile: 1,
+        user: 1,
+        draft: 2,
+        import: 3,
+    };
+    let visited: Vec<String> = dashboard_pages(ids)
+        .into_iter()
+        .filter_map(|p| match p.visit {
+            Visit::Get(path) => Some(path),
+            _ => None,
+        })
+        .chain(["/admin/login".to_string()])
+        .collect();
+    // CSV downloads are files, not pages.
+    let missed: Vec<&String> = routes
+        .iter()
+        .filter(|r| !r.ends_with(".csv"))
+        .filter(|r| !visited.iter().any(|v| is_page_of(v, r)))
+        .collect();
+    assert!(
+        missed.is_empty(),
+        "dashboard pages the accessibility check does not visit: {missed:?}"
+    );
+}
+
 async fn axe_pass(
     c: &Client,
     app: &TestApp,
+    ids: Ids,
     public: Vec<(String, Visit)>,
     source: &str,
     suffix: &str,
@@ -394,7 +542,7 @@ async fn axe_pass(
         report.push((name.clone(), axe(c, source).await));
     }
     crate::browser::sign_in(c, app, "root@shop.example").await;
-    for p in dashboard_pages(1) {
+    for p in dashboard_pages(ids) {
         show(c, app, &p.visit).await;
         report.push((
             format!("{} (dashboard){suffix}", p.name),
@@ -484,7 +632,11 @@ async fn every_page_and_email_passes_axe_and_the_html_validator() {
                 .collect();
             public_states(&list)
         };
-    let profile: i64 = 1;
+    let ids = Ids {
+        profile: 1,
+        user: 1,
+        ..dashboard_rows(&app).await
+    };
 
     // The server's HTML, for vnu.
     let dir =
@@ -500,7 +652,7 @@ async fn every_page_and_email_passes_axe_and_the_html_validator() {
         .collect();
     all_raw.push(("sign-in".into(), &login, Visit::Get("/admin/login".into())));
     all_raw.extend(
-        dashboard_pages(profile)
+        dashboard_pages(ids)
             .into_iter()
             .map(|p| (format!("{} (dashboard)", p.name), &staff, p.visit)),
     );
@@ -551,7 +703,16 @@ async fn every_page_and_email_passes_axe_and_the_html_validator() {
                     && canary.iter().any(|v| v.starts_with("html-has-lang")),
                 "{canary:?}"
             );
-            axe_pass(&c, app2, rounds("web", &web_tokens), source, "", report_ref).await;
+            axe_pass(
+                &c,
+                app2,
+                ids,
+                rounds("web", &web_tokens),
+                source,
+                "",
+                report_ref,
+            )
+            .await;
         })
         .await;
     let dark_public = public_states(&[(&dark_tokens, "dark".into(), "en")]);
@@ -572,7 +733,7 @@ async fn every_page_and_email_passes_axe_and_the_html_validator() {
             .await
             .unwrap();
         assert_eq!(is_dark, json!(true), "the dark scheme is in force");
-        axe_pass(&c, app2, dark_public, source, " [dark]", report_ref).await;
+        axe_pass(&c, app2, ids, dark_public, source, " [dark]", report_ref).await;
     })
     .await;
 
