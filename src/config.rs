@@ -44,6 +44,8 @@ pub struct Settings {
     /// The organisation's name, accent colour and logo on pages and emails.
     pub brand: crate::brand::Brand,
     pub log: String,
+    /// The bearer token that opens `GET /metrics` (`None`: metrics are off, and nothing is counted).
+    pub metrics_token: Option<String>,
 }
 
 impl Settings {
@@ -113,6 +115,18 @@ impl Settings {
             r.check("ASSENT_OUTGOING_PROXY", crate::outgoing::check_proxy(p));
         }
         let trust_proxy = r.flag("ASSENT_TRUST_PROXY");
+        let metrics_token = r.get("ASSENT_METRICS_TOKEN");
+        if let Some(t) = &metrics_token {
+            r.check(
+                "ASSENT_METRICS_TOKEN",
+                (t.len() >= 24 && t.bytes().all(|b| b.is_ascii_graphic()))
+                    .then_some(())
+                    .ok_or_else(|| {
+                        "use at least 24 printable characters without spaces (e.g. `openssl rand -hex 32`)"
+                            .to_string()
+                    }),
+            );
+        }
         let brand = brand(&mut r);
         let log = r.get("ASSENT_LOG").unwrap_or_else(|| "info".into());
         r.check(
@@ -154,6 +168,7 @@ impl Settings {
             previous_secret_key,
             webhook_backlog_max: backlog_max.expect("checked"),
             log,
+            metrics_token,
         })
     }
 }

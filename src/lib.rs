@@ -17,6 +17,7 @@ pub mod i18n;
 pub mod imports;
 pub mod integrations;
 pub mod mail;
+pub mod metrics;
 pub mod node;
 pub mod outgoing;
 pub mod routes;

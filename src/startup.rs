@@ -93,6 +93,9 @@ impl Application {
 
         let node = Node::new(addr.port());
         let sealer = crate::domain::Sealer::new(&settings.secret_key);
+        if settings.metrics_token.is_some() {
+            crate::metrics::enable();
+        }
         let (target, n, s) = (settings.database.clone(), node.clone(), sealer.clone());
         let pool = tokio::task::spawn_blocking(move || prepare_database(&target, &n, &s)).await??;
         tracing::info!(engine = settings.database.engine(), node = %node.claim_id, "database ready");
@@ -141,6 +144,7 @@ impl Application {
             allow_private_targets: settings.allow_private_targets,
             unverified: routes::edge::unverified::Budget::new(settings.unverified_bodies),
             csv: settings.csv,
+            metrics_token: settings.metrics_token.clone(),
         });
         let per_worker = connections_per_worker(tuning.http_workers);
         let hsts = base_url.starts_with("https://");

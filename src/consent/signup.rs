@@ -309,6 +309,7 @@ fn writer(
             }
             Err(e) => vec![Err(e)],
         };
+        crate::metrics::signups(outcomes.iter().filter(|o| o.is_ok()).count() as u64);
         for (done, outcome) in waiting.into_iter().zip(outcomes) {
             if let Err(e) = &outcome {
                 tracing::error!(error = %e, "sign-up could not be saved");

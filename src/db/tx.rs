@@ -45,6 +45,7 @@ pub fn watch(lane: Lane) -> watch::Receiver<u64> {
 }
 
 fn committed(ok: bool) {
+    crate::metrics::settle(ok);
     let pending = PENDING.replace(0);
     if ok {
         for lane in [Lane::Email, Lane::Webhooks, Lane::Jobs] {

@@ -186,6 +186,15 @@ impl<D: Deliver> Worker<D> {
             results.push(done?);
         }
 
+        // Attempts that reached the receiver or tried to and failed (rows released untried are not).
+        let failed = results
+            .iter()
+            .filter(|(_, _, a)| match a {
+                Attempt::Failed { .. } => true,
+                Attempt::Unreachable(why) => !why.is_empty(),
+                _ => false,
+            })
+            .count();
         let d = self.deliver.clone();
         let pool = self.pool.clone();
         round = tokio::task::spawn_blocking(move || -> anyhow::Result<Round> {
@@ -196,6 +205,11 @@ impl<D: Deliver> Worker<D> {
         })
         .await??;
         round.claimed = rows.len();
+        crate::metrics::deliveries(
+            self.deliver.lane().channel(),
+            round.delivered as u64,
+            failed as u64,
+        );
         Ok(round)
     }
 

@@ -39,3 +39,39 @@ macro_rules! stored_as_text {
 }
 
 pub(crate) use stored_as_text;
+
+/// An enum of stored words: declares it with each variant's word, and gives it `ALL`, `as_str` and
+/// `parse` (whose error says what the value is not, e.g. "a job status").
+macro_rules! words {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $t:ident ($what:literal) {
+            $($(#[$vmeta:meta])* $v:ident = $word:literal,)+
+        }
+    ) => {
+        $(#[$meta])*
+        $vis enum $t {
+            $($(#[$vmeta])* $v,)+
+        }
+
+        impl $t {
+            pub const ALL: &'static [$t] = &[$($t::$v,)+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($t::$v => $word,)+
+                }
+            }
+
+            pub fn parse(raw: &str) -> Result<$t, String> {
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|k| k.as_str() == raw)
+                    .ok_or_else(|| format!("{raw:?} is not {}", $what))
+            }
+        }
+    };
+}
+
+pub(crate) use words;

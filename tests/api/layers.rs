@@ -9,7 +9,7 @@ use std::path::Path;
 /// Bottom first. A top-level module (a folder or a file under `src/`) belongs to exactly one layer.
 const LAYERS: &[(&str, &[&str])] = &[
     ("domain", &["domain", "i18n", "brand"]),
-    ("db", &["db", "node", "supervise"]),
+    ("db", &["db", "node", "supervise", "metrics"]),
     ("events", &["events"]),
     ("core", &["consent", "audiences"]),
     (

@@ -23,6 +23,7 @@ mod languages;
 mod layers;
 mod ledger;
 mod mail;
+mod metrics;
 mod profiles_admin;
 mod races;
 mod read_api;

@@ -32,11 +32,15 @@ pub fn apply(
     let later = set::apply_set(conn, items, meta, outcome)?;
     for pos in later {
         let (index, item) = &items[pos];
-        // Each in a savepoint: rolled back, nothing of a refused item stays.
+        // Each in a savepoint: rolled back, nothing of a refused item stays (nor is counted).
+        let mark = crate::metrics::mark();
         let result = conn.transaction(|c| match one::apply_one(c, item, meta)? {
             Ok(done) => Ok(done),
             Err(why) => Err(Refused::Item(why)),
         });
+        if result.is_err() {
+            crate::metrics::rolled_back_to(mark);
+        }
         match result {
             Ok((done, stale)) => outcome.accept(*index, done, stale),
             Err(Refused::Item(why)) => outcome.rejected.push((*index, why)),

@@ -41,6 +41,7 @@ pub struct EventBody {
 }
 
 pub fn insert(conn: &mut DbConn, ev: &EventBody) -> QueryResult<i64> {
+    crate::metrics::consent_changes(std::iter::once((ev.source.as_str(), ev.value.as_str())));
     diesel::insert_into(consent_events::table)
         .values(ev)
         .returning(consent_events::id)
@@ -134,6 +135,7 @@ struct Inserted {
 /// Appends sealed events (in chain order per profile) whose profiles the caller holds. With `ids`, also
 /// returns the new events' ids, in the order of `events` (otherwise an empty list, for speed).
 pub fn insert_many(conn: &mut DbConn, events: &[EventBody], ids: bool) -> QueryResult<Vec<i64>> {
+    crate::metrics::consent_changes(events.iter().map(|e| (e.source.as_str(), e.value.as_str())));
     let mut made = Vec::with_capacity(if ids { events.len() } else { 0 });
     match conn {
         // One prepared statement whatever the count: a column per array.

@@ -8,45 +8,22 @@ use crate::db::schema::{job_rows, jobs};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-/// Where a job stands. Stored as its name in lower case.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, diesel::AsExpression, diesel::FromSqlRow)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum JobStatus {
-    /// An uploaded import waiting for its mapping.
-    Draft,
-    Queued,
-    Running,
-    Done,
-    Failed,
-    Cancelled,
+crate::domain::column::words! {
+    /// Where a job stands. Stored as its name in lower case.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, diesel::AsExpression, diesel::FromSqlRow)]
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub enum JobStatus ("a job status") {
+        /// An uploaded import waiting for its mapping.
+        Draft = "draft",
+        Queued = "queued",
+        Running = "running",
+        Done = "done",
+        Failed = "failed",
+        Cancelled = "cancelled",
+    }
 }
 
 impl JobStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            JobStatus::Draft => "draft",
-            JobStatus::Queued => "queued",
-            JobStatus::Running => "running",
-            JobStatus::Done => "done",
-            JobStatus::Failed => "failed",
-            JobStatus::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Result<JobStatus, String> {
-        [
-            JobStatus::Draft,
-            JobStatus::Queued,
-            JobStatus::Running,
-            JobStatus::Done,
-            JobStatus::Failed,
-            JobStatus::Cancelled,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == raw)
-        .ok_or_else(|| format!("{raw:?} is not a job status"))
-    }
-
     /// Still to be run or finished (queued, or running under a lease that may have lapsed).
     pub fn is_open(self) -> bool {
         matches!(self, JobStatus::Queued | JobStatus::Running)
@@ -349,4 +326,20 @@ pub fn rows(conn: &mut DbConn, job_id: i64, after: i64, limit: i64) -> QueryResu
         .limit(limit)
         .select(JobRow::as_select())
         .load(conn)
+}
+
+/// The jobs running now, by kind: (kind, how many, the rows they have done).
+pub fn running(conn: &mut DbConn) -> QueryResult<Vec<(String, i64, i64)>> {
+    let rows: Vec<(String, i64)> = jobs::table
+        .filter(jobs::status.eq(JobStatus::Running))
+        .select((jobs::kind, jobs::done))
+        .load(conn)?;
+    let mut by_kind: Vec<(String, i64, i64)> = Vec::new();
+    for (kind, done) in rows {
+        match by_kind.iter_mut().find(|(k, _, _)| *k == kind) {
+            Some((_, n, d)) => (*n, *d) = (*n + 1, *d + done),
+            None => by_kind.push((kind, 1, done)),
+        }
+    }
+    Ok(by_kind)
 }

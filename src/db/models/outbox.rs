@@ -622,3 +622,41 @@ pub fn revive(
     }
     Ok(n)
 }
+
+/// One channel of the outbox over every endpoint, for metrics.
+pub struct ChannelState {
+    pub channel: &'static str,
+    /// Rows still to be sent (due now or waiting for a retry).
+    pub waiting: i64,
+    /// The earliest time a waiting row was due, among those due by `now`.
+    pub oldest_due: Option<NaiveDateTime>,
+    pub dead: i64,
+}
+
+/// Each channel's waiting rows, oldest due time and dead letters.
+pub fn channels(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Vec<ChannelState>> {
+    [Lane::Email.channel(), Lane::Webhook(0).channel()]
+        .into_iter()
+        .map(|channel| {
+            let waiting = || {
+                outbox::table
+                    .filter(outbox::channel.eq(channel))
+                    .filter(outbox::sent_at.is_null())
+                    .filter(outbox::dead_at.is_null())
+            };
+            Ok(ChannelState {
+                channel,
+                waiting: waiting().count().get_result(conn)?,
+                oldest_due: waiting()
+                    .filter(outbox::next_attempt_at.le(now))
+                    .select(diesel::dsl::min(outbox::next_attempt_at))
+                    .get_result(conn)?,
+                dead: outbox::table
+                    .filter(outbox::channel.eq(channel))
+                    .filter(outbox::dead_at.is_not_null())
+                    .count()
+                    .get_result(conn)?,
+            })
+        })
+        .collect()
+}

@@ -182,3 +182,11 @@ pub fn delete(conn: &mut DbConn, id: i64) -> QueryResult<()> {
     diesel::delete(sendfiles::table.find(id)).execute(conn)?;
     Ok(())
 }
+
+/// How many send-files failed their last run (and are retrying).
+pub fn failing(conn: &mut DbConn) -> QueryResult<i64> {
+    sendfiles::table
+        .filter(sendfiles::failures.gt(0))
+        .count()
+        .get_result(conn)
+}

@@ -23,13 +23,15 @@ where
         status = tracing::field::Empty,
         micros = tracing::field::Empty,
     );
-    // Matching the route pattern costs about as much as answering /livez: only when it is logged.
-    if !span.is_disabled() {
-        span.record(
-            "route",
-            tracing::field::display(req.match_pattern().as_deref().unwrap_or("(no route)")),
-        );
+    // Matching the route pattern costs about as much as answering /livez: only when it is logged or
+    // counted.
+    let counted = crate::metrics::enabled();
+    let route = (counted || !span.is_disabled())
+        .then(|| req.match_pattern().unwrap_or_else(|| "(no route)".into()));
+    if let Some(route) = route.as_deref().filter(|_| !span.is_disabled()) {
+        span.record("route", tracing::field::display(route));
     }
+    let method = counted.then(|| req.method().to_string());
     let started = std::time::Instant::now();
     let call = span.in_scope(|| srv.call(req));
     async move {
@@ -38,6 +40,9 @@ where
         let status = res.as_ref().map_or(500, |r| r.status().as_u16());
         span.record("status", status);
         span.record("micros", started.elapsed().as_micros() as u64);
+        if let (Some(route), Some(method)) = (&route, &method) {
+            crate::metrics::request(route, method, status, started.elapsed().as_secs_f64());
+        }
         if status >= 500 {
             tracing::warn!("request failed");
         } else {

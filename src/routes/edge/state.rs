@@ -34,6 +34,8 @@ pub struct AppState {
     pub unverified: super::unverified::Budget,
     /// How CSV fields are written (`ASSENT_CSV_RAW`).
     pub csv: crate::domain::csv::Cells,
+    /// The bearer token of `GET /metrics` (`None`: not served).
+    pub metrics_token: Option<String>,
 }
 
 impl AppState {

@@ -13,6 +13,7 @@ use actix_web::web;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/livez", crate::routes::get().to(health::livez))
         .route("/healthz", crate::routes::get().to(health::healthz))
+        .route("/metrics", crate::routes::get().to(health::metrics))
         .route("/subscribe", crate::routes::get().to(subscribe::form))
         .route("/subscribe", web::post().to(subscribe::submit))
         .route("/confirm/{token}", crate::routes::get().to(confirm::page))
@@ -36,7 +37,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// The paths that are not public pages: their errors stay the dashboard's (English) or the API's (JSON).
-const NOT_PUBLIC: [&str; 6] = [
+const NOT_PUBLIC: [&str; 7] = [
+    "/metrics",
     "/admin",
     "/api/",
     "/v4/",
