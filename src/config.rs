@@ -115,18 +115,7 @@ impl Settings {
             r.check("ASSENT_OUTGOING_PROXY", crate::outgoing::check_proxy(p));
         }
         let trust_proxy = r.flag("ASSENT_TRUST_PROXY");
-        let metrics_token = r.get("ASSENT_METRICS_TOKEN");
-        if let Some(t) = &metrics_token {
-            r.check(
-                "ASSENT_METRICS_TOKEN",
-                (t.len() >= 24 && t.bytes().all(|b| b.is_ascii_graphic()))
-                    .then_some(())
-                    .ok_or_else(|| {
-                        "use at least 24 printable characters without spaces (e.g. `openssl rand -hex 32`)"
-                            .to_string()
-                    }),
-            );
-        }
+        let metrics_token = metrics_token(&mut r);
         let brand = brand(&mut r);
         let log = r.get("ASSENT_LOG").unwrap_or_else(|| "info".into());
         r.check(
@@ -255,6 +244,21 @@ fn address(r: &mut Reader) -> (String, Option<String>) {
 }
 
 /// `ASSENT_SECRET_KEY` (`None`: read or made in the data folder once every setting is checked).
+/// The bearer token of `GET /metrics`: long enough that guessing it is hopeless.
+fn metrics_token(r: &mut Reader) -> Option<String> {
+    let token = r.get("ASSENT_METRICS_TOKEN")?;
+    r.check(
+        "ASSENT_METRICS_TOKEN",
+        (token.len() >= 24 && token.bytes().all(|b| b.is_ascii_graphic()))
+            .then_some(())
+            .ok_or_else(|| {
+                "use at least 24 printable characters without spaces (e.g. `openssl rand -hex 32`)"
+                    .to_string()
+            }),
+    );
+    Some(token)
+}
+
 fn secret_key(r: &mut Reader) -> Option<Vec<u8>> {
     key(r, "ASSENT_SECRET_KEY")
 }

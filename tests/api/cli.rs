@@ -19,16 +19,22 @@ fn malformed_settings_stop_start_up_with_one_line_each() {
             ("ASSENT_DATABASE_URL", "mysql://db/x"),
             ("ASSENT_OPTIN_TTL_HOURS", "0"),
             ("ASSENT_MAIL_FROM", "not a mailbox"),
+            ("ASSENT_METRICS_TOKEN", "short"),
         ],
         &["migrate"],
     );
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     let lines: Vec<&str> = stderr.lines().collect();
-    assert_eq!(lines.len(), 3, "{stderr}");
+    assert_eq!(lines.len(), 4, "{stderr}");
     assert!(lines[0].contains("ASSENT_DATABASE_URL") && lines[0].contains("sqlite://"));
     assert!(lines.iter().any(|l| l.contains("ASSENT_MAIL_FROM")));
     assert!(lines.iter().any(|l| l.contains("ASSENT_OPTIN_TTL_HOURS")));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("ASSENT_METRICS_TOKEN") && l.contains("24 printable"))
+    );
 }
 
 #[test]
