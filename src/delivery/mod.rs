@@ -45,6 +45,16 @@ impl Attempt {
             gone: false,
         }
     }
+
+    /// An attempt that was made and failed (a row released untried when the receiver was already
+    /// found unreachable is not one).
+    fn failed(&self) -> bool {
+        match self {
+            Attempt::Failed { .. } => true,
+            Attempt::Unreachable(why) => !why.is_empty(),
+            _ => false,
+        }
+    }
 }
 
 /// One kind of delivery: what a lane's rows turn into and how they are sent.
@@ -186,15 +196,7 @@ impl<D: Deliver> Worker<D> {
             results.push(done?);
         }
 
-        // Attempts that reached the receiver or tried to and failed (rows released untried are not).
-        let failed = results
-            .iter()
-            .filter(|(_, _, a)| match a {
-                Attempt::Failed { .. } => true,
-                Attempt::Unreachable(why) => !why.is_empty(),
-                _ => false,
-            })
-            .count();
+        let failed = results.iter().filter(|(_, _, a)| a.failed()).count();
         let d = self.deliver.clone();
         let pool = self.pool.clone();
         round = tokio::task::spawn_blocking(move || -> anyhow::Result<Round> {
