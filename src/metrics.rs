@@ -79,8 +79,8 @@ fn latency_buckets() -> Histogram {
 }
 
 static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
-    let mut r = Registry::with_prefix("assent");
-    let m = Metrics {
+    let mut m = Metrics {
+        registry: Registry::with_prefix("assent"),
         requests: Family::default(),
         latency: Family::new_with_constructor(latency_buckets),
         changes: Family::default(),
@@ -94,8 +94,8 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         sendfiles_failing: Gauge::default(),
         pool_open: Gauge::default(),
         pool_in_use: Gauge::default(),
-        registry: Registry::default(),
     };
+    let r = &mut m.registry;
     r.register(
         "http_requests",
         "HTTP requests answered, by route pattern, method and status",
@@ -161,7 +161,7 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         "Database connections of this node in use at the time of the scrape",
         m.pool_in_use.clone(),
     );
-    Metrics { registry: r, ..m }
+    m
 });
 
 static ON: AtomicBool = AtomicBool::new(false);

@@ -1034,32 +1034,20 @@ async fn a_fresh_install_says_how_to_create_the_first_admin_and_the_command_sets
     // `assent admin create` as the very first command: no database yet (SQLite: no file; PostgreSQL:
     // an empty schema), and it creates and migrates it.
     let db = TestDb::new();
-    let out = db
-        .command(
-            &[
-                "admin",
-                "create",
-                "--email",
-                "first@shop.example",
-                "--role",
-                "admin",
-            ],
-            &[("ASSENT_ADMIN_PASSWORD", PASSWORD)],
-        )
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = db.cli_ok(
+        &[
+            "admin",
+            "create",
+            "--email",
+            "first@shop.example",
+            "--role",
+            "admin",
+        ],
+        &[("ASSENT_ADMIN_PASSWORD", PASSWORD)],
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("Created admin first@shop.example"));
-    let verify = db.command(&["ledger", "verify"], &[]).output().unwrap();
-    assert!(
-        verify.status.success(),
-        "the database is fully migrated: {}",
-        String::from_utf8_lossy(&verify.stderr)
-    );
+    assert!(out.contains("Created admin first@shop.example"), "{out}");
+    // The database is fully migrated: a command that refuses anything less runs.
+    db.cli_ok(&["ledger", "verify"], &[]);
 
     // A server on a fresh database: its sign-in page says how to get in, until someone can.
     let app = TestApp::spawn().await;

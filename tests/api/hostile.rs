@@ -28,24 +28,16 @@ fn memory_kib(pid: u32) -> (u64, u64) {
 async fn stalled_unsigned_bodies_cannot_fill_the_servers_memory() {
     let db = TestDb::migrated();
     let secret = "an-hmac-secret-of-at-least-32-characters";
-    let out = db
-        .command(
-            &[
-                "integration",
-                "add",
-                "--name",
-                "shop",
-                "--hmac-secret",
-                secret,
-            ],
-            &[],
-        )
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    db.cli_ok(
+        &[
+            "integration",
+            "add",
+            "--name",
+            "shop",
+            "--hmac-secret",
+            secret,
+        ],
+        &[],
     );
     let port = Binary::free_port();
     let server = Binary::start(
@@ -575,17 +567,6 @@ fn random_key() -> String {
     base64::engine::general_purpose::STANDARD.encode(k)
 }
 
-fn run(db: &TestDb, args: &[&str], env: &[(&str, &str)]) -> String {
-    let out = db.command(args, env).output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "{args:?}: {stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
-}
-
 /// Sends a change through a server and checks that the receiver got it signed with the secret it
 /// trusts, and that each integration accepts a request signed with its own secret.
 async fn everything_signs_and_verifies(
@@ -639,8 +620,7 @@ async fn secrets_are_sealed_at_rest_and_keep_working_after_a_reseal() {
     let (old, new) = (random_key(), random_key());
     let with_old = [("ASSENT_SECRET_KEY", old.as_str()), ALLOW];
     let rx = Receiver::start().await;
-    let out = run(
-        &db,
+    let out = db.cli_ok(
         &[
             "webhook",
             "add",
@@ -654,8 +634,7 @@ async fn secrets_are_sealed_at_rest_and_keep_working_after_a_reseal() {
     let whsec = out.lines().last().unwrap().trim().to_string();
     rx.trust(&[&whsec]);
     let hmac = "an-hmac-secret-of-at-least-32-characters-x";
-    run(
-        &db,
+    db.cli_ok(
         &[
             "integration",
             "add",
@@ -666,8 +645,7 @@ async fn secrets_are_sealed_at_rest_and_keep_working_after_a_reseal() {
         ],
         &with_old,
     );
-    let out = run(
-        &db,
+    let out = db.cli_ok(
         &[
             "integration",
             "add",
@@ -720,8 +698,7 @@ async fn secrets_are_sealed_at_rest_and_keep_working_after_a_reseal() {
     assert!(stderr.contains("assent secrets reseal"), "{stderr}");
 
     // The key changes: reseal with the old one given as the previous key.
-    let out = run(
-        &db,
+    let out = db.cli_ok(
         &["secrets", "reseal"],
         &[
             ("ASSENT_SECRET_KEY", new.as_str()),
@@ -878,6 +855,24 @@ fn new_whsec() -> String {
     format!("whsec_{}", random_key())
 }
 
+/// Registers another Assent as the integration `name`, with a new shared secret; returns the secret.
+fn add_peer(db: &TestDb, name: &str) -> String {
+    let whsec = new_whsec();
+    db.cli_ok(
+        &[
+            "integration",
+            "add",
+            "--name",
+            name,
+            "--standard-webhooks",
+            "--secret",
+            &whsec,
+        ],
+        &[],
+    );
+    whsec
+}
+
 /// Two real Assent servers feed each other through their own webhooks and integrations with shared
 /// secrets (`webhook add --secret`, `integration add --standard-webhooks --secret`): a change on A
 /// arrives on B with the source `integration:a`, a withdrawal on A withdraws on B, an erasure on A
@@ -887,38 +882,11 @@ fn new_whsec() -> String {
 async fn one_assent_feeds_another_and_nothing_echoes_back() {
     let (db_a, db_b) = (TestDb::migrated(), TestDb::migrated());
     let (port_a, port_b) = (Binary::free_port(), Binary::free_port());
-    let (a_to_b, b_to_a) = (new_whsec(), new_whsec());
+    let (a_to_b, b_to_a) = (add_peer(&db_b, "a"), add_peer(&db_a, "b"));
     let events = "consent.changed,profile.created,profile.updated,profile.erased";
-    run(
-        &db_b,
-        &[
-            "integration",
-            "add",
-            "--name",
-            "a",
-            "--standard-webhooks",
-            "--secret",
-            &a_to_b,
-        ],
-        &[],
-    );
-    run(
-        &db_a,
-        &[
-            "integration",
-            "add",
-            "--name",
-            "b",
-            "--standard-webhooks",
-            "--secret",
-            &b_to_a,
-        ],
-        &[],
-    );
     let to_b = format!("http://127.0.0.1:{port_b}/integrations/a/webhook");
     let to_a = format!("http://127.0.0.1:{port_a}/integrations/b/webhook");
-    run(
-        &db_a,
+    db_a.cli_ok(
         &[
             "webhook",
             "add",
@@ -933,8 +901,7 @@ async fn one_assent_feeds_another_and_nothing_echoes_back() {
         ],
         &[ALLOW],
     );
-    run(
-        &db_b,
+    db_b.cli_ok(
         &[
             "webhook",
             "add",
@@ -1032,7 +999,7 @@ async fn one_assent_feeds_another_and_nothing_echoes_back() {
     })
     .await;
 
-    let out = run(&db_a, &["profile", "erase", "x@example.com"], &[]);
+    let out = db_a.cli_ok(&["profile", "erase", "x@example.com"], &[]);
     assert!(!out.is_empty());
     eventually_async("the erasure arrives on B", || async {
         consents_on_b().await.is_null()
@@ -1159,21 +1126,7 @@ async fn deliver_event(
 #[tokio::test]
 async fn another_assents_events_that_make_no_sense_get_a_clear_answer() {
     let app = TestApp::spawn().await;
-    let whsec = new_whsec();
-    let out = app.cli(&[
-        "integration",
-        "add",
-        "--name",
-        "peer",
-        "--standard-webhooks",
-        "--secret",
-        &whsec,
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let whsec = add_peer(&app.db, "peer");
     let cases = [
         (
             json!({"type": "profile.exploded", "data": {"email": "x@example.com"}}),
@@ -1216,17 +1169,7 @@ async fn another_assents_events_that_make_no_sense_get_a_clear_answer() {
 #[tokio::test]
 async fn simultaneous_events_and_an_erasure_of_one_person_end_erased() {
     let app = TestApp::spawn().await;
-    let whsec = new_whsec();
-    let out = app.cli(&[
-        "integration",
-        "add",
-        "--name",
-        "peer",
-        "--standard-webhooks",
-        "--secret",
-        &whsec,
-    ]);
-    assert!(out.status.success());
+    let whsec = add_peer(&app.db, "peer");
     let (status, _) = deliver_event(
         &app,
         "peer",

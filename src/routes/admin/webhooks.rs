@@ -318,20 +318,18 @@ pub async fn show(
     let before = q.before.id();
     let mut p = show_page(&state, staff, id.into_inner(), shelf, before).await?;
     let n = q.n.as_deref();
-    p.notice = Some(q.done.as_str()).and_then(|d| {
-        Some(match d {
-            "saved" => "Saved.".to_string(),
-            "paused" => "Paused: changes queue up and go out when it is resumed.".into(),
-            "resumed" => "Resumed: what queued meanwhile goes out now.".into(),
-            "test" => {
-                "A test event is queued; it shows under Delivered once the receiver answered 2xx."
-                    .into()
-            }
-            "replayed" => format!("{} consent changes are queued again.", n?),
-            "redelivered" => format!("{} dead letters are queued again.", n?),
-            _ => return None,
-        })
-    });
+    p.notice = match q.done.as_str() {
+        "saved" => Some("Saved.".to_string()),
+        "paused" => Some("Paused: changes queue up and go out when it is resumed.".into()),
+        "resumed" => Some("Resumed: what queued meanwhile goes out now.".into()),
+        "test" => Some(
+            "A test event is queued; it shows under Delivered once the receiver answered 2xx."
+                .into(),
+        ),
+        "replayed" => n.map(|n| format!("{n} consent changes are queued again.")),
+        "redelivered" => n.map(|n| format!("{n} dead letters are queued again.")),
+        _ => None,
+    };
     Ok(private(html(StatusCode::OK, &p)))
 }
 

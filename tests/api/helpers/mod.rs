@@ -677,6 +677,18 @@ impl TestDb {
         cmd
     }
 
+    /// Runs the real `assent` binary (as `command`), which must succeed; its standard output.
+    pub fn cli_ok(&self, args: &[&str], env: &[(&str, &str)]) -> String {
+        let out = self.command(args, env).output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success(),
+            "{args:?}: {stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout
+    }
+
     /// A new API key on this database.
     pub fn api_key(&self) -> String {
         let (key, hash) = assent::auth::api_keys::new_key();
