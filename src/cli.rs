@@ -1,4 +1,4 @@
-//! The command line (README, "Command line").
+//! The command line (docs/reference.md, "Command line").
 
 use clap::{Parser, Subcommand};
 
@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
     version,
     about = "Assent: the system of record for who agreed to what, when, how and to which wording.",
     long_about = "Assent: the system of record for who agreed to what, when, how and to which wording.\n\n\
-                  Settings come from ASSENT_* environment variables (see README.md); with none set, \
+                  Settings come from ASSENT_* environment variables (see docs/reference.md); with none set, \
                   `assent` serves http://127.0.0.1:8080 on an SQLite database in ./data."
 )]
 pub struct Cli {

@@ -1,4 +1,4 @@
-//! Settings from the environment (README, "Settings"), validated once at start-up.
+//! Settings from the environment (docs/reference.md, "Settings"), validated once at start-up.
 
 use crate::db::Target;
 use base64::Engine;

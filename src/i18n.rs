@@ -93,9 +93,71 @@ impl Lang {
     }
 
     /// A message with a number (for plurals).
-    pub fn count(&self, id: &str, n: &usize) -> String {
-        let args = HashMap::from([(Cow::Borrowed("count"), FluentValue::from(*n))]);
+    pub fn count(&self, id: &str, n: impl Whole) -> String {
+        let args = HashMap::from([(Cow::Borrowed("count"), FluentValue::from(n.whole()))]);
         LOCALES.lookup_with_args(&self.id, id, &args)
+    }
+
+    /// A whole number grouped by thousands as the language writes it (`format-group`: 1,234 / 1 234 / 1.234).
+    pub fn number(&self, n: impl Whole) -> String {
+        let n = n.whole();
+        let digits = n.unsigned_abs().to_string();
+        let group = self.t("format-group");
+        let mut out = String::with_capacity(digits.len() + 8);
+        if n < 0 {
+            out.push('-');
+        }
+        for (i, d) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push_str(&group);
+            }
+            out.push(d);
+        }
+        out
+    }
+
+    /// A number with one decimal place, in the language's decimal mark (`format-decimal`).
+    pub fn decimal(&self, x: f64) -> String {
+        let tenths = (x * 10.0).round() as i64;
+        format!(
+            "{}{}{}",
+            self.number(tenths / 10),
+            self.t("format-decimal"),
+            (tenths % 10).abs()
+        )
+    }
+
+    /// A size in bytes as the language writes it, in decimal units (kB, MB, GB).
+    pub fn bytes(&self, n: impl Whole) -> String {
+        let n = n.whole();
+        const UNITS: [(f64, &str); 3] = [(1e9, "GB"), (1e6, "MB"), (1e3, "kB")];
+        let x = n as f64;
+        UNITS.iter().find(|(size, _)| x >= *size).map_or_else(
+            || format!("{} B", self.number(n)),
+            |(size, unit)| format!("{} {unit}", self.decimal(x / size)),
+        )
+    }
+
+    /// A duration in the largest whole unit that fits (seconds, minutes, hours, days).
+    pub fn duration(&self, seconds: impl Whole) -> String {
+        let seconds = seconds.whole();
+        let (n, unit) = match seconds {
+            ..120 => (seconds, "duration-seconds"),
+            ..7200 => (seconds / 60, "duration-minutes"),
+            ..172_800 => (seconds / 3600, "duration-hours"),
+            _ => (seconds / 86_400, "duration-days"),
+        };
+        self.count(unit, n.max(0))
+    }
+
+    /// A time (stored in UTC) as the language writes it (`format-datetime`, a chrono pattern).
+    pub fn datetime(&self, t: impl Moment) -> String {
+        t.moment().format(&self.t("format-datetime")).to_string()
+    }
+
+    /// A day as the language writes it (`format-date`).
+    pub fn date(&self, d: impl Day) -> String {
+        d.day().format(&self.t("format-date")).to_string()
     }
 
     /// A message with plain-text values.
@@ -126,6 +188,66 @@ impl Lang {
     fn html(&self, id: &str, name: &'static str, fragment: &str) -> String {
         const MARK: &str = "\u{E000}";
         escape(&self.with(id, &[(name, MARK)])).replace(MARK, fragment)
+    }
+}
+
+/// A whole number, however a template holds it (by value or behind references).
+pub trait Whole {
+    fn whole(&self) -> i64;
+}
+
+macro_rules! whole {
+    ($($t:ty),*) => {$(impl Whole for $t {
+        fn whole(&self) -> i64 {
+            i64::try_from(*self).unwrap_or(i64::MAX)
+        }
+    })*};
+}
+whole!(i64, i32, u32, u64, usize);
+
+impl<T: Whole + ?Sized> Whole for &T {
+    fn whole(&self) -> i64 {
+        (**self).whole()
+    }
+}
+
+/// A time stored in UTC, however a template holds it.
+pub trait Moment {
+    fn moment(&self) -> chrono::NaiveDateTime;
+}
+
+impl Moment for chrono::NaiveDateTime {
+    fn moment(&self) -> chrono::NaiveDateTime {
+        *self
+    }
+}
+
+impl Moment for chrono::DateTime<chrono::Utc> {
+    fn moment(&self) -> chrono::NaiveDateTime {
+        self.naive_utc()
+    }
+}
+
+impl<T: Moment + ?Sized> Moment for &T {
+    fn moment(&self) -> chrono::NaiveDateTime {
+        (**self).moment()
+    }
+}
+
+/// A calendar day, however a template holds it.
+pub trait Day {
+    fn day(&self) -> chrono::NaiveDate;
+}
+
+impl Day for chrono::NaiveDate {
+    fn day(&self) -> chrono::NaiveDate {
+        *self
+    }
+}
+
+impl<T: Day + ?Sized> Day for &T {
+    fn day(&self) -> chrono::NaiveDate {
+        (**self).day()
     }
 }
 
@@ -242,18 +364,45 @@ mod tests {
     #[test]
     fn every_catalogue_has_every_message_of_the_english_one_and_no_other() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/locales");
-        let ids = |tag: &str| -> std::collections::BTreeSet<String> {
-            std::fs::read_to_string(dir.join(tag).join("assent.ftl"))
+        let ids = |tag: &str, file: &str| -> std::collections::BTreeSet<String> {
+            std::fs::read_to_string(dir.join(tag).join(file))
                 .unwrap()
                 .lines()
-                .filter(|l| !l.starts_with([' ', '#', '*', '[']))
+                .filter(|l| !l.starts_with([' ', '#', '*', '[', '}']))
                 .filter_map(|l| l.split_once(" =").map(|(id, _)| id.trim().to_string()))
                 .collect()
         };
-        let english = ids("en");
-        assert!(english.len() > 40);
-        for lang in Lang::all() {
-            assert_eq!(ids(lang.code()), english, "{}", lang.code());
+        // The public pages and emails (assent.ftl), and the dashboard (dashboard.ftl).
+        for file in ["assent.ftl", "dashboard.ftl"] {
+            let english = ids("en", file);
+            assert!(english.len() > 40, "{file}");
+            for lang in Lang::all() {
+                assert_eq!(ids(lang.code(), file), english, "{} {file}", lang.code());
+            }
         }
+    }
+
+    #[test]
+    fn numbers_times_and_sizes_are_written_as_each_language_writes_them() {
+        let (en, pl, de) = (
+            Lang::default(),
+            Lang::find("pl").unwrap(),
+            Lang::find("de").unwrap(),
+        );
+        assert_eq!(en.number(1_234_567), "1,234,567");
+        assert_eq!(pl.number(1_234_567), "1\u{a0}234\u{a0}567");
+        assert_eq!(de.number(-1_234), "-1.234");
+        assert_eq!(en.number(999), "999");
+        assert_eq!(de.bytes(12_345_678), "12,3 MB");
+        assert_eq!(en.bytes(512), "512 B");
+        let t = chrono::NaiveDate::from_ymd_opt(2026, 12, 4)
+            .unwrap()
+            .and_hms_opt(9, 5, 0)
+            .unwrap();
+        assert_eq!(en.datetime(t), "2026-12-04 09:05 UTC");
+        assert_eq!(de.datetime(t), "04.12.2026 09:05 UTC");
+        assert_eq!(pl.duration(300), "5 minut");
+        assert_eq!(pl.duration(180), "3 minuty");
+        assert_eq!(de.duration(90_000), "25 Stunden");
     }
 }

@@ -1,5 +1,5 @@
 //! Assent: a self-hosted consent and agreements hub. docs/architecture.md describes its layers, the
-//! one write path, the outbox and the ledger; README "Layout" draws the layers.
+//! one write path, the outbox and the ledger; docs/architecture.md, "Layers", draws the layers.
 
 pub mod audiences;
 pub mod auth;

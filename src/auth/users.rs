@@ -118,6 +118,21 @@ pub fn set_disabled(
 }
 
 /// A new password, checked against the user's email and hashed (call off the async executor).
+/// A staff member's dashboard language (a catalogue tag, or none for their browser's), audited.
+pub fn set_language(
+    conn: &mut DbConn,
+    id: i64,
+    language: Option<&str>,
+    by: &Actor,
+) -> diesel::QueryResult<()> {
+    write_tx(conn, |c| {
+        admin_users::set_language(c, id, language)?;
+        let detail = serde_json::json!({ "language": language }).to_string();
+        audit_log::record(c, by, "user.language", &by.name, Some(&detail))?;
+        Ok(())
+    })
+}
+
 pub fn hash_for(user_email: &str, secret: &str) -> anyhow::Result<Result<String, Invalid>> {
     if let Err(e) = password::check_strength(secret, user_email) {
         return Ok(Err(invalid("password", e)));

@@ -249,6 +249,32 @@ pub fn scrubbing<T, E: From<diesel::result::Error>>(
     result
 }
 
+/// The database's engine ("SQLite", "PostgreSQL") and size on disk in bytes (SQLite: the main file's pages;
+/// PostgreSQL: the whole database, every schema in it), for the health page.
+pub fn engine_and_size(conn: &mut DbConn) -> QueryResult<(&'static str, i64)> {
+    #[derive(QueryableByName)]
+    struct Size {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        bytes: i64,
+    }
+    Ok(match conn {
+        DbConn::Sqlite(c) => (
+            "SQLite",
+            diesel::sql_query(
+                "SELECT p.page_count * s.page_size AS bytes FROM pragma_page_count() p, pragma_page_size() s",
+            )
+            .get_result::<Size>(c)?
+            .bytes,
+        ),
+        DbConn::Pg(c) => (
+            "PostgreSQL",
+            diesel::sql_query("SELECT pg_database_size(current_database()) AS bytes")
+                .get_result::<Size>(c)?
+                .bytes,
+        ),
+    })
+}
+
 /// Most values in one `IN (…)` list (SQLite allows 32,766 bound values per statement).
 pub const IN_LIST: usize = 2000;
 

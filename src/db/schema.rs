@@ -192,6 +192,7 @@ diesel::table! {
         password_changed_at -> Timestamp,
         disabled_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        language -> Nullable<Text>,
     }
 }
 

@@ -1,4 +1,4 @@
-//! The profiles CSV (README, "Sending consents out"), written a chunk at a time by keyset pagination so memory
+//! The profiles CSV (docs/reference.md, "The profiles CSV"), written a chunk at a time by keyset pagination so memory
 //! stays flat however many rows: the same rows for the dashboard download, the API and `assent export`.
 
 use crate::audiences::{Match, Rule};

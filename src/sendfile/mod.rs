@@ -1,4 +1,4 @@
-//! Scheduled send-files: the export CSV (README, "Sending consents out") for a filter or saved audience, sent on a schedule
+//! Scheduled send-files: the export CSV (docs/reference.md, "Send-files") for a filter or saved audience, sent on a schedule
 //! to an HTTP endpoint or an SFTP server, optionally only the profiles changed since the last successful run.
 //!
 //! Each run is a job (`jobs.kind = 'sendfile'`), so the jobs machinery that runs imports runs these: one

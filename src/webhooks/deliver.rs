@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-/// Waits between attempts, as the README promises ("Sending consents out"): about 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 24 h; after
+/// Waits between attempts, as docs/reference.md promises ("Outgoing webhooks"): about 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 24 h; after
 /// the eighth attempt the row is dead-lettered.
 const SCHEDULE_SECS: [u64; 7] = [5, 300, 1800, 7200, 18000, 36000, 86400];
 /// Requests in flight per endpoint, rows per claim, and a lease longer than a round can take (all its

@@ -223,6 +223,8 @@ fn dashboard_pages(ids: Ids) -> Vec<Page> {
         ("send-files", "/admin/sendfiles".into()),
         ("email", "/admin/email".into()),
         ("audit", "/admin/audit".into()),
+        ("health", "/admin/health".into()),
+        ("account", "/admin/account".into()),
     ]
     .into_iter()
     .map(|(n, p)| get(n, p))
@@ -849,4 +851,98 @@ async fn screenshots_of_the_public_pages() {
         }
     })
     .await;
+}
+
+/// Makes the README's dashboard screenshots: the overview with its chart, agreements, a profile with
+/// its history, a finished import, webhooks and health, at phone and desktop width, light and dark, into
+/// docs/screenshots/admin-*.png. Run by `scripts/screenshots.sh` (ignored otherwise).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore]
+async fn screenshots_of_the_dashboard() {
+    let app = TestApp::allowing_private_targets().await;
+    let rx = crate::helpers::receiver::Receiver::start().await;
+    let (_, secret) =
+        crate::webhooks::add_webhook(&app, &rx.url, "consent.changed,profile.created", &[]);
+    rx.trust(&[&secret]);
+    let key = app.api_key().await;
+    // Three months of sign-ups, and some who left again later.
+    let at = |days: i64, minutes: i64| {
+        (chrono::Utc::now() - chrono::TimeDelta::days(days) - chrono::TimeDelta::minutes(minutes))
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    };
+    let names = [
+        "Ada", "Bea", "Cem", "Dora", "Emil", "Fay", "Gus", "Hana", "Ivo", "Jana",
+    ];
+    for chunk in (0..600).collect::<Vec<i64>>().chunks(200) {
+        let items: Vec<serde_json::Value> = chunk
+            .iter()
+            .map(|i| {
+                let day = 88 - (i * i) % 89 * (i % 3 + 1) / 3;
+                json!({"email": format!("{}{i}@example.com", names[*i as usize % 10].to_lowercase()),
+                       "firstName": names[*i as usize % 10],
+                       "agreements": {"email": true, "sms": i % 3 == 0, "push": i % 5 == 0},
+                       "consentedAt": at(day, *i)})
+            })
+            .collect();
+        crate::webhooks::batch(&app, &key, &json!(items)).await;
+    }
+    let leaving: Vec<serde_json::Value> = (0..600)
+        .filter(|i| i % 7 == 0)
+        .map(|i| {
+            json!({"email": format!("{}{i}@example.com", names[i as usize % 10].to_lowercase()),
+                   "agreements": {"email": false}, "consentedAt": at(i % 40, 1)})
+        })
+        .collect();
+    crate::webhooks::batch(&app, &key, &json!(leaving)).await;
+    // The chart counts changes on the day they were recorded, and these were all recorded just now: in
+    // this throwaway database (only here) the ledger's guard is lifted and each change is dated back to
+    // when it was given, so the picture has three months to show.
+    app.exec(
+        "DROP TRIGGER consent_events_append_only_update; \
+         UPDATE consent_events SET recorded_at = occurred_at; DELETE FROM consent_daily",
+    );
+    // The profile shown: a history of a few changes.
+    staff_user(&app, "root@shop.example", "admin");
+    let ids = dashboard_rows(&app).await;
+    let profile = assent::db::models::profiles::find_by_email(&mut app.conn(), "ada0@example.com")
+        .unwrap()
+        .expect("the profile exists")
+        .id;
+    eventually("the webhook deliveries are done", || {
+        app.count("outbox WHERE channel = 'webhook' AND sent_at IS NULL AND dead_at IS NULL") == 0
+    })
+    .await;
+    let pages = [
+        ("overview", "/admin".to_string()),
+        ("agreements", "/admin/agreements".into()),
+        ("profile", format!("/admin/profiles/{profile}")),
+        ("import", format!("/admin/imports/{}", ids.import)),
+        ("webhooks", "/admin/webhooks".into()),
+        ("health", "/admin/health".into()),
+    ];
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (scheme, switches) in [
+        ("", &[][..]),
+        ("-dark", &["--blink-settings=preferredColorScheme=0"][..]),
+    ] {
+        let chrome = Chrome::start_with(&format!("dashboard-screenshots{scheme}"), switches)
+            .await
+            .expect("Chromium (apt-get install chromium chromium-driver)");
+        let (app2, dir2, pages2) = (&app, &dir, &pages);
+        chrome
+            .journey(|c| async move {
+                crate::browser::sign_in(&c, app2, "root@shop.example").await;
+                for (width, height, round) in [(390, 844, "phone"), (1366, 1024, "desktop")] {
+                    c.set_window_size(width, height).await.unwrap();
+                    for (name, path) in pages2 {
+                        c.goto(&app2.url(path)).await.unwrap();
+                        let png = c.screenshot().await.unwrap();
+                        std::fs::write(dir2.join(format!("admin-{name}{scheme}-{round}.png")), png)
+                            .unwrap();
+                    }
+                }
+            })
+            .await;
+    }
 }

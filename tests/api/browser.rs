@@ -169,6 +169,123 @@ async fn a_marketer_creates_an_agreement_sees_it_on_the_forms_and_finds_a_profil
         .await;
 }
 
+/// The navigation: a sidebar on a wide screen marking the page you are on, a menu behind a link on a
+/// phone (no JavaScript needed), the marketer's shorter list, and the language each person picks.
+#[tokio::test]
+async fn staff_find_their_way_by_the_grouped_navigation_on_a_wide_screen_and_a_phone() {
+    let app = TestApp::spawn().await;
+    let Some(chrome) = Chrome::start("navigation").await else {
+        return;
+    };
+    staff_user(&app, "ops@shop.example", "admin");
+    staff_user(&app, "mia@shop.example", "marketer");
+    let app = &app;
+    chrome
+        .journey(|c| async move {
+            let current = |c: Client| async move {
+                let mut marked = Vec::new();
+                for a in c
+                    .find_all(Locator::Css("nav a[aria-current=page]"))
+                    .await
+                    .unwrap()
+                {
+                    marked.push(a.text().await.unwrap());
+                }
+                marked
+            };
+            let visible = |c: Client, css: &'static str| async move {
+                c.find(Locator::Css(css))
+                    .await
+                    .unwrap()
+                    .is_displayed()
+                    .await
+                    .unwrap()
+            };
+            sign_in(&c, app, "ops@shop.example").await;
+            // Wide: the sidebar is there without asking; a click marks the new page.
+            assert!(visible(c.clone(), "nav#menu").await);
+            assert!(!visible(c.clone(), "a.menu-open").await);
+            assert_eq!(current(c.clone()).await, ["Overview"]);
+            let groups = c
+                .find(Locator::Css("nav#menu"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            for group in ["PEOPLE", "CONSENT", "DATA", "SETTINGS"] {
+                assert!(groups.contains(group), "{group} in {groups}");
+            }
+            click_text(&c, "Webhooks").await;
+            assert_eq!(heading(&c).await, "Webhooks");
+            assert_eq!(current(c.clone()).await, ["Webhooks"]);
+            // A page inside a section marks its section.
+            c.goto(&app.url("/admin/agreements/newsletter_agreement"))
+                .await
+                .unwrap();
+            assert_eq!(current(c.clone()).await, ["Agreements"]);
+
+            // A phone: the menu is behind its link, and opens and leads on without JavaScript.
+            c.set_window_size(390, 844).await.unwrap();
+            c.goto(&app.url("/admin")).await.unwrap();
+            assert!(!visible(c.clone(), "nav#menu").await);
+            c.find(Locator::Css("a.menu-open"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            assert!(visible(c.clone(), "nav#menu").await);
+            click_text(&c, "Health").await;
+            assert_eq!(heading(&c).await, "Health");
+            assert!(
+                !visible(c.clone(), "nav#menu").await,
+                "closed again on the new page"
+            );
+
+            // Their own page: the dashboard in the language they pick, remembered.
+            c.set_window_size(1280, 900).await.unwrap();
+            click_text(&c, "ops@shop.example").await;
+            tick(&c, "language-de").await;
+            click_text(&c, "Save").await;
+            assert_eq!(heading(&c).await, "Ihr Konto");
+            c.goto(&app.url("/admin")).await.unwrap();
+            assert_eq!(current(c.clone()).await, ["Übersicht"]);
+            let lang = c
+                .find(Locator::Css("html"))
+                .await
+                .unwrap()
+                .attr("lang")
+                .await
+                .unwrap();
+            assert_eq!(lang.as_deref(), Some("de"));
+            click_text(&c, "Abmelden").await;
+
+            // A marketer sees the groups of their work only.
+            sign_in(&c, app, "mia@shop.example").await;
+            let groups = c
+                .find(Locator::Css("nav#menu"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            assert!(
+                groups.contains("Agreements") && groups.contains("Profiles"),
+                "{groups}"
+            );
+            assert!(
+                !groups.contains("Webhooks") && !groups.contains("Users"),
+                "{groups}"
+            );
+        })
+        .await;
+    assert_eq!(
+        app.count("audit_log WHERE action = 'user.language' AND actor = 'admin:ops@shop.example'"),
+        1
+    );
+}
+
 #[tokio::test]
 async fn an_admin_downloads_the_csv_export_through_the_browser() {
     let app = TestApp::spawn().await;

@@ -1,7 +1,7 @@
 //! The crate's layers, kept one-way: every module may use its own layer and the layers below it, never
 //! one above; no two top-level modules reach each other; and no files form a loop (a parent `mod.rs`
 //! and its own children excepted). Read from the sources' `crate::` and `super::` paths, test modules
-//! left out. The order is written here once; README "Layout" and docs/architecture.md draw it.
+//! left out. The order is written here once; docs/architecture.md ("Layers") draws it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;

@@ -69,7 +69,7 @@ fn cli_ok(app: &TestApp, args: &[&str]) -> String {
     text
 }
 
-async fn batch(app: &TestApp, key: &str, items: &Value) {
+pub async fn batch(app: &TestApp, key: &str, items: &Value) {
     let r = app
         .http
         .post(app.url("/v4/clients/batch"))

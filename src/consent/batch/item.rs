@@ -42,7 +42,7 @@ const FIELDS: [&str; 8] = [
     "consentedAt",
 ];
 
-/// Checks one item (a JSON object in the shape of the batch endpoint, README "Bringing consents in");
+/// Checks one item (a JSON object in the shape of the batch endpoint, docs/reference.md, "The batch endpoint");
 /// the error says what to fix.
 pub fn parse(value: &Value, catalog: &[Agreement], now: NaiveDateTime) -> Result<Item, String> {
     let obj = value

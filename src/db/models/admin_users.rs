@@ -13,6 +13,8 @@ pub struct AdminUser {
     pub password_changed_at: NaiveDateTime,
     pub disabled_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
+    /// The dashboard language they chose (a catalogue tag), or none for their browser's.
+    pub language: Option<String>,
 }
 
 #[derive(Insertable)]
@@ -60,6 +62,13 @@ pub fn enabled_admins(conn: &mut DbConn) -> QueryResult<i64> {
 pub fn set_disabled(conn: &mut DbConn, id: i64, at: Option<NaiveDateTime>) -> QueryResult<usize> {
     diesel::update(admin_users::table.find(id))
         .set(admin_users::disabled_at.eq(at))
+        .execute(conn)
+}
+
+/// Their dashboard language: a catalogue tag, or none for their browser's.
+pub fn set_language(conn: &mut DbConn, id: i64, language: Option<&str>) -> QueryResult<usize> {
+    diesel::update(admin_users::table.find(id))
+        .set(admin_users::language.eq(language))
         .execute(conn)
 }
 

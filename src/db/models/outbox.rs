@@ -633,6 +633,21 @@ pub struct ChannelState {
     pub dead: i64,
 }
 
+/// The newest delivery error of a channel: (when the row is next tried or was given up, the error).
+pub fn last_error(
+    conn: &mut DbConn,
+    channel: &str,
+) -> QueryResult<Option<(NaiveDateTime, String)>> {
+    let row: Option<(NaiveDateTime, Option<NaiveDateTime>, Option<String>)> = outbox::table
+        .filter(outbox::channel.eq(channel))
+        .filter(outbox::last_error.is_not_null())
+        .order(outbox::id.desc())
+        .select((outbox::next_attempt_at, outbox::dead_at, outbox::last_error))
+        .first(conn)
+        .optional()?;
+    Ok(row.and_then(|(next, dead, error)| Some((dead.unwrap_or(next), error?))))
+}
+
 /// Each channel's waiting rows, oldest due time and dead letters.
 pub fn channels(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Vec<ChannelState>> {
     [Lane::Email.channel(), Lane::Webhook(0).channel()]

@@ -58,10 +58,30 @@ struct ListPage {
     agreements: Vec<(Agreement, i64, i64)>,
 }
 
-#[derive(Template, Default)]
+#[derive(Template)]
 #[template(path = "admin/agreement_form.html")]
 struct FormPage {
-    staff: Option<Staff>,
+    staff: Staff,
+    form: AgreementForm,
+}
+
+/// The page reads the form's fields as its own.
+impl std::ops::Deref for FormPage {
+    type Target = AgreementForm;
+    fn deref(&self) -> &AgreementForm {
+        &self.form
+    }
+}
+
+impl std::ops::DerefMut for FormPage {
+    fn deref_mut(&mut self) -> &mut AgreementForm {
+        &mut self.form
+    }
+}
+
+/// The agreement form's fields and their errors.
+#[derive(Default)]
+struct AgreementForm {
     /// `None`: a new agreement; else the key of the one being edited.
     editing: Option<String>,
     /// The stored title of the agreement being edited (the `title` field may hold a rejected one).
@@ -99,6 +119,12 @@ struct Translation {
 }
 
 impl FormPage {
+    fn csrf(&self) -> &str {
+        &self.staff.csrf
+    }
+}
+
+impl AgreementForm {
     fn has_errors(&self) -> bool {
         self.key_error.is_some()
             || self.title_error.is_some()
@@ -116,10 +142,6 @@ impl FormPage {
     /// The name of the own text's language.
     fn language_name(&self) -> String {
         crate::i18n::Lang::find(&self.language).map_or_else(|| self.language.clone(), |l| l.name())
-    }
-
-    fn csrf(&self) -> &str {
-        self.staff.as_ref().map_or("", |s| s.csrf.as_str())
     }
 
     fn channels(&self) -> &'static [&'static str] {
@@ -214,10 +236,12 @@ pub async fn list(staff: Staff, state: web::Data<AppState>) -> Result<HttpRespon
 
 pub async fn new(staff: Staff) -> HttpResponse {
     let page = FormPage {
-        staff: Some(staff),
-        channel: "email".into(),
-        language: "en".into(),
-        ..Default::default()
+        staff,
+        form: AgreementForm {
+            channel: "email".into(),
+            language: "en".into(),
+            ..Default::default()
+        },
     };
     private(html(StatusCode::OK, &page))
 }
@@ -230,8 +254,8 @@ pub async fn create(
 ) -> Result<HttpResponse, PageError> {
     let form: AgreementFields = staff.fields(&req, body).await?;
     let mut page = FormPage {
-        staff: Some(staff),
-        ..Default::default()
+        staff,
+        form: AgreementForm::default(),
     };
     page.take(&form);
     let raw_key = form.key.trim();
@@ -263,10 +287,7 @@ pub async fn create(
         return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &page)));
     };
     let (title, language, text) = (page.title.clone(), page.language.clone(), page.text.clone());
-    let (k, by) = (
-        key.clone(),
-        Actor::from(page.staff.as_ref().expect("a signed-in staff member")),
-    );
+    let (k, by) = (key.clone(), Actor::from(&page.staff));
     let created = state
         .db(move |c| {
             let new = catalog::NewAgreement {
@@ -334,10 +355,9 @@ fn edit_page(staff: Staff, a: Agreement, versions: Vec<Version>) -> FormPage {
             }
         })
         .collect();
-    FormPage {
+    let form = AgreementForm {
         language: a.language.clone(),
         translations,
-        staff: Some(staff),
         editing: Some(a.key.clone()),
         heading: a.title.clone(),
         archived: !a.active(),
@@ -348,7 +368,8 @@ fn edit_page(staff: Staff, a: Agreement, versions: Vec<Version>) -> FormPage {
         version: a.version,
         versions,
         ..Default::default()
-    }
+    };
+    FormPage { staff, form }
 }
 
 pub async fn show(
@@ -388,10 +409,7 @@ pub async fn update(
                     .map(|t| (t.code.clone(), t.title.clone(), t.text.clone())),
             )
             .collect();
-    let (by, k) = (
-        Actor::from(page.staff.as_ref().expect("a signed-in staff member")),
-        key.to_string(),
-    );
+    let (by, k) = (Actor::from(&page.staff), key.to_string());
     let detail = state
         .db(move |c| {
             let texts: Vec<agreements::TextIn> = texts

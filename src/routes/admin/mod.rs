@@ -1,6 +1,7 @@
 //! The dashboard. Every page but sign-in needs a staff session (`routes::edge::staff::signed_in` on the whole
 //! scope); admin-only pages sit in scopes behind `routes::edge::staff::admins_only`.
 
+mod account;
 mod agreements;
 mod apikeys;
 mod audiences;
@@ -9,6 +10,7 @@ mod chart;
 mod email;
 mod exports;
 mod forms;
+mod health;
 mod imports;
 mod integrations;
 mod login;
@@ -25,6 +27,71 @@ use actix_session::config::{BrowserSession, TtlExtensionPolicy};
 use actix_web::cookie::{Key, SameSite};
 use actix_web::middleware::from_fn;
 use actix_web::web;
+
+/// A group of the dashboard's navigation: its label (a catalogue message) and its pages.
+pub struct NavGroup {
+    pub id: &'static str,
+    pub message: &'static str,
+    /// Only admins see the group (its pages are behind `admins_only`).
+    pub admins_only: bool,
+    pub items: &'static [NavItem],
+}
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub message: &'static str,
+}
+
+const fn item(href: &'static str, message: &'static str) -> NavItem {
+    NavItem { href, message }
+}
+
+/// The navigation, grouped by what people come to do. The accessibility test visits every page here.
+pub static NAV: &[NavGroup] = &[
+    NavGroup {
+        id: "people",
+        message: "nav-people",
+        admins_only: false,
+        items: &[
+            item("/admin", "nav-overview"),
+            item("/admin/profiles", "nav-profiles"),
+            item("/admin/audiences", "nav-audiences"),
+        ],
+    },
+    NavGroup {
+        id: "consent",
+        message: "nav-consent",
+        admins_only: false,
+        items: &[
+            item("/admin/agreements", "nav-agreements"),
+            item("/admin/forms", "nav-forms"),
+        ],
+    },
+    NavGroup {
+        id: "data",
+        message: "nav-data",
+        admins_only: true,
+        items: &[
+            item("/admin/imports", "nav-imports"),
+            item("/admin/exports", "nav-exports"),
+            item("/admin/integrations", "nav-integrations"),
+            item("/admin/webhooks", "nav-webhooks"),
+            item("/admin/sendfiles", "nav-sendfiles"),
+        ],
+    },
+    NavGroup {
+        id: "settings",
+        message: "nav-settings",
+        admins_only: true,
+        items: &[
+            item("/admin/users", "nav-users"),
+            item("/admin/apikeys", "nav-apikeys"),
+            item("/admin/email", "nav-email"),
+            item("/admin/audit", "nav-audit"),
+            item("/admin/health", "nav-health"),
+        ],
+    },
+];
 
 /// Cookie settings that depend on how the dashboard is reached.
 #[derive(Clone)]
@@ -96,6 +163,8 @@ pub fn configure(cfg: &mut web::ServiceConfig, store: DbSessionStore, cookies: &
 fn pages_of_everyone(cfg: &mut web::ServiceConfig) {
     cfg.route("", crate::routes::get().to(overview::page))
         .route("/logout", web::post().to(login::logout))
+        .route("/account", crate::routes::get().to(account::page))
+        .route("/account/language", web::post().to(account::set_language))
         .route("/profiles", crate::routes::get().to(profiles::list))
         .route("/profiles/{id}", crate::routes::get().to(profiles::show))
         .route("/profiles/{id}/consents", web::post().to(profiles::change))
@@ -210,6 +279,11 @@ fn pages_of_admins(cfg: &mut web::ServiceConfig) {
             .route("/check", web::post().to(email::check))
             .route("/retry", web::post().to(email::retry_all))
             .route("/{id}/retry", web::post().to(email::retry_one)),
+    )
+    .service(
+        web::scope("/health")
+            .wrap(from_fn(admins_only))
+            .route("", crate::routes::get().to(health::page)),
     )
     .service(
         web::scope("/audit")

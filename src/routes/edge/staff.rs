@@ -5,6 +5,7 @@
 use crate::db::models::admin_users::{self, AdminUser};
 use crate::domain::Role;
 use crate::domain::token::{new_token, same};
+use crate::i18n::Lang;
 use crate::routes::edge::error::PageError;
 use crate::routes::edge::{AppState, Fields, Form};
 use actix_session::{Session, SessionExt};
@@ -29,11 +30,32 @@ pub struct Staff {
     pub csrf: String,
     /// The client's IP address, for the audit log.
     pub ip: Option<String>,
+    /// The dashboard's language for them: the one they chose, else their browser's, else English.
+    pub lang: Lang,
+    /// The path asked for, so the navigation can mark the current page.
+    pub path: String,
 }
 
 impl Staff {
     pub fn is_admin(&self) -> bool {
         self.user.role == Role::Admin
+    }
+
+    /// A dashboard message in their language.
+    pub fn t(&self, id: &str) -> String {
+        self.lang.t(id)
+    }
+
+    /// Their role's name in their language.
+    pub fn role_name(&self) -> String {
+        self.t(&format!("dash-role-{}", self.user.role.as_str()))
+    }
+
+    /// Whether the navigation link `href` is the page they are on, or the section holding it (the
+    /// overview only itself).
+    pub fn here(&self, href: &str) -> bool {
+        let path = self.path.trim_end_matches('/');
+        path == href || (href != "/admin" && path.starts_with(&format!("{href}/")))
     }
 
     /// Who this is in the audit log and in consent sources: `admin:<email>`.
@@ -117,7 +139,7 @@ fn start(session: &Session, user: &AdminUser, since: NaiveDateTime) -> Result<()
 async fn load(
     session: &Session,
     state: &AppState,
-    ip: Option<String>,
+    req: &HttpRequest,
 ) -> Result<Option<Staff>, PageError> {
     let get = |k: &str| session.get::<String>(k).ok().flatten();
     let (Some(uid), Some(since), Some(pwd), Some(csrf)) =
@@ -141,7 +163,18 @@ async fn load(
         session.purge();
         return Ok(None);
     };
-    Ok(Some(Staff { user, csrf, ip }))
+    let lang = crate::i18n::negotiate(
+        None,
+        user.language.as_deref(),
+        crate::i18n::accept_language(req),
+    );
+    Ok(Some(Staff {
+        user,
+        csrf,
+        ip: crate::routes::edge::client_meta(req).0,
+        lang,
+        path: req.path().to_string(),
+    }))
 }
 
 /// Middleware: a signed-in staff member, or 303 to the sign-in page. The redirect is an answer, not an
@@ -155,8 +188,7 @@ pub async fn signed_in(
         .app_data::<web::Data<AppState>>()
         .cloned()
         .ok_or_else(|| PageError::Unexpected(anyhow::anyhow!("no app state")))?;
-    let (ip, _) = crate::routes::edge::client_meta(req.request());
-    match load(&req.get_session(), &state, ip).await? {
+    match load(&req.get_session(), &state, req.request()).await? {
         Some(staff) => {
             req.extensions_mut().insert(staff);
             Ok(next.call(req).await?.map_into_left_body())
