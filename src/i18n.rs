@@ -372,12 +372,22 @@ mod tests {
                 .filter_map(|l| l.split_once(" =").map(|(id, _)| id.trim().to_string()))
                 .collect()
         };
-        // The public pages and emails (assent.ftl), and the dashboard (dashboard.ftl).
-        for file in ["assent.ftl", "dashboard.ftl"] {
+        // The public pages and emails (assent.ftl), and the dashboard (dashboard*.ftl).
+        let files: Vec<String> = std::fs::read_dir(dir.join("en"))
+            .unwrap()
+            .map(|f| f.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(files.iter().any(|f| f == "dashboard.ftl"), "{files:?}");
+        for file in &files {
             let english = ids("en", file);
-            assert!(english.len() > 40, "{file}");
+            assert!(english.len() > 20, "{file}");
             for lang in Lang::all() {
                 assert_eq!(ids(lang.code(), file), english, "{} {file}", lang.code());
+            }
+            // No message id is defined in two files (the later would silently win).
+            for other in files.iter().filter(|o| *o != file) {
+                let twice: Vec<_> = ids("en", other).intersection(&english).cloned().collect();
+                assert!(twice.is_empty(), "{file} and {other} both define {twice:?}");
             }
         }
     }
