@@ -44,8 +44,11 @@ pub struct Settings {
     /// The organisation's name, accent colour and logo on pages and emails.
     pub brand: crate::brand::Brand,
     pub log: String,
-    /// The bearer token that opens `GET /metrics` (`None`: metrics are off, and nothing is counted).
+    /// The bearer token that opens `GET /metrics` on the main address (`None`: not served there).
     pub metrics_token: Option<String>,
+    /// A second address serving only `GET /metrics`, without a token (its network is its protection).
+    /// With neither this nor the token, metrics are off and nothing is counted.
+    pub metrics_bind: Option<String>,
 }
 
 impl Settings {
@@ -116,6 +119,15 @@ impl Settings {
         }
         let trust_proxy = r.flag("ASSENT_TRUST_PROXY");
         let metrics_token = metrics_token(&mut r);
+        let metrics_bind = r.get("ASSENT_METRICS_BIND");
+        if let Some(m) = &metrics_bind {
+            let check = host_port(m).and_then(|()| {
+                (*m != bind).then_some(()).ok_or_else(|| {
+                    format!("{m:?} is ASSENT_BIND's address; give metrics another port")
+                })
+            });
+            r.check("ASSENT_METRICS_BIND", check);
+        }
         let brand = brand(&mut r);
         let log = r.get("ASSENT_LOG").unwrap_or_else(|| "info".into());
         r.check(
@@ -158,6 +170,7 @@ impl Settings {
             webhook_backlog_max: backlog_max.expect("checked"),
             log,
             metrics_token,
+            metrics_bind,
         })
     }
 }
@@ -210,20 +223,22 @@ impl Reader<'_> {
     }
 }
 
+/// An address to listen on: HOST:PORT.
+fn host_port(bind: &str) -> Result<(), String> {
+    match bind.rsplit_once(':') {
+        Some((host, port)) if !host.is_empty() && port.parse::<u16>().is_ok() => Ok(()),
+        _ => Err(format!(
+            "{bind:?} is not HOST:PORT, e.g. 127.0.0.1:8080 or 0.0.0.0:0"
+        )),
+    }
+}
+
 /// `ASSENT_BIND` and `ASSENT_BASE_URL`.
 fn address(r: &mut Reader) -> (String, Option<String>) {
     let bind = r
         .get("ASSENT_BIND")
         .unwrap_or_else(|| "127.0.0.1:8080".into());
-    r.check(
-        "ASSENT_BIND",
-        match bind.rsplit_once(':') {
-            Some((host, port)) if !host.is_empty() && port.parse::<u16>().is_ok() => Ok(()),
-            _ => Err(format!(
-                "{bind:?} is not HOST:PORT, e.g. 127.0.0.1:8080 or 0.0.0.0:0"
-            )),
-        },
-    );
+    r.check("ASSENT_BIND", host_port(&bind));
 
     let base_url = r
         .get("ASSENT_BASE_URL")

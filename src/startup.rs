@@ -21,6 +21,8 @@ pub struct Application {
     port: u16,
     base_url: String,
     server: Server,
+    /// The `ASSENT_METRICS_BIND` listener's server, if set.
+    metrics: Option<Server>,
 }
 
 /// Knobs that are not settings a deployment needs, but that tests and benchmarks turn.
@@ -93,9 +95,16 @@ impl Application {
 
         let node = Node::new(addr.port());
         let sealer = crate::domain::Sealer::new(&settings.secret_key);
-        if settings.metrics_token.is_some() {
+        if settings.metrics_token.is_some() || settings.metrics_bind.is_some() {
             crate::metrics::enable();
         }
+        // Bound before anything else starts, so a taken address stops the start-up with its name.
+        let metrics_listener = match &settings.metrics_bind {
+            Some(bind) => Some(TcpListener::bind(bind).map_err(|e| {
+                anyhow::anyhow!("cannot listen on {bind} (ASSENT_METRICS_BIND): {e}")
+            })?),
+            None => None,
+        };
         let (target, n, s) = (settings.database.clone(), node.clone(), sealer.clone());
         let pool = tokio::task::spawn_blocking(move || prepare_database(&target, &n, &s)).await??;
         tracing::info!(engine = settings.database.engine(), node = %node.claim_id, "database ready");
@@ -153,6 +162,7 @@ impl Application {
             key: actix_web::cookie::Key::derive_from(&settings.secret_key),
         };
         let sessions = crate::auth::sessions::DbSessionStore::new(state.pool.clone());
+        let metrics_state = state.clone();
         let server = HttpServer::new(move || {
             let headers = security_headers(hsts);
             App::new()
@@ -175,10 +185,15 @@ impl Application {
         .listen(listener)?
         .run();
         tracing::info!(address = %addr, base_url = %base_url, "Assent is listening");
+        let metrics = match metrics_listener {
+            Some(listener) => Some(metrics_server(listener, metrics_state)?),
+            None => None,
+        };
         Ok(Application {
             port: addr.port(),
             base_url,
             server,
+            metrics,
         })
     }
 
@@ -194,9 +209,44 @@ impl Application {
         self.server.handle()
     }
 
+    /// Serves until stopped (by a signal or the handle); the metrics address stops with it.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let Some(metrics) = self.metrics else {
+            return self.server.await;
+        };
+        let stop = metrics.handle();
+        let metrics = tokio::spawn(metrics);
+        let served = self.server.await;
+        stop.stop(true).await;
+        let _ = metrics.await;
+        served
     }
+}
+
+/// `ASSENT_METRICS_BIND`: a listener of its own serving `GET /metrics` alone, without a token, on one
+/// worker (a scrape every few seconds needs no more).
+fn metrics_server(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Server> {
+    let addr = listener.local_addr()?;
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap(security_headers(false))
+            .app_data(state.clone())
+            .route(
+                "/metrics",
+                crate::routes::get().to(routes::public::metrics_open),
+            )
+            .default_service(web::to(|| async {
+                actix_web::HttpResponse::NotFound()
+                    .content_type("text/plain; charset=utf-8")
+                    .body("Only GET /metrics is served on this address.")
+            }))
+    })
+    .workers(1)
+    .disable_signals()
+    .listen(listener)?
+    .run();
+    tracing::info!(address = %addr, "metrics are served at /metrics on this address, without a token");
+    Ok(server)
 }
 
 /// The headers every answer carries: no sniffing, no framing, no referrer, a strict content policy

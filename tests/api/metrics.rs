@@ -153,3 +153,81 @@ async fn metrics_need_their_token_parse_independently_and_move_with_traffic() {
     })
     .await;
 }
+
+/// `ASSENT_METRICS_BIND`: metrics on an address of their own, without a token, and only metrics there;
+/// the main address does not serve them without the token setting.
+#[tokio::test]
+async fn metrics_on_their_own_address_need_no_token_and_that_address_serves_nothing_else() {
+    let db = TestDb::migrated();
+    let (port, metrics_port) = (Binary::free_port(), Binary::free_port());
+    let server = Binary::start(
+        &db,
+        port,
+        &[("ASSENT_METRICS_BIND", format!("127.0.0.1:{metrics_port}"))],
+        false,
+    );
+    server.ready().await;
+    let http = client().build().unwrap();
+    let get = |url: String| {
+        let http = http.clone();
+        async move {
+            let r = http.get(url).send().await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    let (status, said) = get(format!("{}/metrics", server.base)).await;
+    assert_eq!(status, 404, "{said}");
+    assert!(said.contains("ASSENT_METRICS_BIND"), "{said}");
+    // A sign-up on the main address is counted on the metrics address.
+    let r = http
+        .post(format!("{}/subscribe", server.base))
+        .form(&[
+            ("email", "m@example.com"),
+            ("agreement", "newsletter_agreement"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let metrics = format!("http://127.0.0.1:{metrics_port}");
+    let (status, text) = get(format!("{metrics}/metrics")).await;
+    assert_eq!(status, 200, "{text}");
+    for path in [
+        "/subscribe",
+        "/admin/login",
+        "/api/v1/profiles/m@example.com",
+        "/livez",
+    ] {
+        assert_eq!(get(format!("{metrics}{path}")).await.0, 404, "{path}");
+    }
+    let Some(m) = parse(&text) else {
+        return;
+    };
+    assert_eq!(sample(&m, "assent_signups_total{}"), 1.0);
+}
+
+#[test]
+fn a_metrics_address_must_be_host_and_port_and_not_the_main_one() {
+    let db = TestDb::migrated();
+    for (bind, says) in [
+        ("9464", "is not HOST:PORT"),
+        ("127.0.0.1:8080", "is ASSENT_BIND's address"),
+    ] {
+        let out = db
+            .command(
+                &["serve"],
+                &[
+                    ("ASSENT_BIND", "127.0.0.1:8080"),
+                    ("ASSENT_METRICS_BIND", bind),
+                ],
+            )
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{bind}");
+        assert!(
+            err.contains("ASSENT_METRICS_BIND") && err.contains(says),
+            "{err}"
+        );
+    }
+}

@@ -33,7 +33,7 @@ pub async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
     let Some(token) = state.metrics_token.as_deref() else {
         return HttpResponse::NotFound()
             .content_type(text)
-            .body("Metrics are off: set ASSENT_METRICS_TOKEN to serve them here.");
+            .body("Metrics are not served here: set ASSENT_METRICS_TOKEN to serve them here with a token, or read them on the address of ASSENT_METRICS_BIND.");
     };
     let given = req
         .headers()
@@ -47,6 +47,18 @@ pub async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
             .content_type(text)
             .body("Give the metrics token: Authorization: Bearer <ASSENT_METRICS_TOKEN>.");
     }
+    exposition(&state).await
+}
+
+/// `GET /metrics` on `ASSENT_METRICS_BIND`'s own address: no token, as that address is reached only from
+/// where the operator chose.
+pub async fn metrics_open(state: web::Data<AppState>) -> HttpResponse {
+    exposition(&state).await
+}
+
+/// The metrics as they are now: this process's counters and the database's queues.
+async fn exposition(state: &AppState) -> HttpResponse {
+    let text = "text/plain; charset=utf-8";
     let now = crate::db::now();
     let read = state
         .db(move |c| {

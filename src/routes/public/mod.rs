@@ -7,6 +7,8 @@ mod preferences;
 mod subscribe;
 mod unsubscribe;
 
+pub use health::metrics_open;
+
 use crate::routes::edge::error::PageError;
 use actix_web::web;
 
