@@ -94,8 +94,19 @@ impl Lang {
 
     /// A message with a number (for plurals).
     pub fn count(&self, id: &str, n: impl Whole) -> String {
-        let args = HashMap::from([(Cow::Borrowed("count"), FluentValue::from(n.whole()))]);
-        LOCALES.lookup_with_args(&self.id, id, &args)
+        let n = n.whole();
+        let args = HashMap::from([(Cow::Borrowed("count"), FluentValue::from(n))]);
+        let text = LOCALES.lookup_with_args(&self.id, id, &args);
+        if n.unsigned_abs() < 1000 {
+            return text;
+        }
+        // Fluent writes `$count` without grouping; write it as the language writes numbers.
+        text.replace(&n.to_string(), &self.number(n))
+    }
+
+    /// The message `{prefix}-{word}`: a stored word (a job's status, say) in the language.
+    pub fn word(&self, prefix: &str, word: &str) -> String {
+        self.t(&format!("{prefix}-{word}"))
     }
 
     /// A whole number grouped by thousands as the language writes it (`format-group`: 1,234 / 1 234 / 1.234).
@@ -185,9 +196,35 @@ impl Lang {
 
     /// The message with `$name` as a marker, escaped as a whole, then the marker replaced by `fragment`
     /// (already safe HTML): the translation cannot inject markup, the value cannot either.
-    fn html(&self, id: &str, name: &'static str, fragment: &str) -> String {
+    pub fn html(&self, id: &str, name: &'static str, fragment: &str) -> String {
         const MARK: &str = "\u{E000}";
         escape(&self.with(id, &[(name, MARK)])).replace(MARK, fragment)
+    }
+
+    /// A message as HTML (for `|safe`), its text escaped, each `(name, kind, value)` filled in escaped:
+    /// as `<code>` (kind `code`), `<strong>` (`strong`), an error (`error`) or plain text (any other).
+    pub fn marked(&self, id: &str, values: &[(&'static str, &str, &str)]) -> String {
+        // Markers from the private use area stand in for the values while the message is escaped.
+        let marks: Vec<String> = (0..values.len())
+            .map(|i| char::from_u32(0xE000 + i as u32).map_or_else(String::new, String::from))
+            .collect();
+        let args: Vec<(&'static str, &str)> = values
+            .iter()
+            .zip(&marks)
+            .map(|((name, _, _), mark)| (*name, mark.as_str()))
+            .collect();
+        let mut out = escape(&self.with(id, &args));
+        for ((_, kind, value), mark) in values.iter().zip(&marks) {
+            let value = escape(value);
+            let fragment = match *kind {
+                "code" => format!("<code>{value}</code>"),
+                "strong" => format!("<strong>{value}</strong>"),
+                "error" => format!(r#"<span class="error-text">{value}</span>"#),
+                _ => value,
+            };
+            out = out.replace(mark.as_str(), &fragment);
+        }
+        out
     }
 }
 
@@ -251,7 +288,8 @@ impl<T: Day + ?Sized> Day for &T {
     }
 }
 
-fn escape(s: &str) -> String {
+/// Text made safe for HTML (and SVG) content and attributes.
+pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

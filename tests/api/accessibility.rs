@@ -544,13 +544,45 @@ async fn axe_pass(
         report.push((name.clone(), axe(c, source).await));
     }
     crate::browser::sign_in(c, app, "root@shop.example").await;
-    for p in dashboard_pages(ids) {
-        show(c, app, &p.visit).await;
-        report.push((
-            format!("{} (dashboard){suffix}", p.name),
-            axe(c, source).await,
-        ));
+    for lang in DASHBOARD_LANGS {
+        staff_language(app, "root@shop.example", lang);
+        for p in dashboard_pages(ids) {
+            show(c, app, &p.visit).await;
+            let html_lang = c
+                .find(Locator::Css("html"))
+                .await
+                .unwrap()
+                .attr("lang")
+                .await
+                .unwrap();
+            assert_eq!(html_lang.as_deref(), Some(lang), "{} in {lang}", p.name);
+            report.push((
+                format!("{} (dashboard{}){suffix}", p.name, lang_suffix(lang)),
+                axe(c, source).await,
+            ));
+        }
     }
+    staff_language(app, "root@shop.example", "en");
+}
+
+/// Every dashboard page is checked in each of its languages.
+const DASHBOARD_LANGS: [&str; 3] = ["en", "pl", "de"];
+
+fn lang_suffix(lang: &str) -> String {
+    if lang == "en" {
+        String::new()
+    } else {
+        format!(", {lang}")
+    }
+}
+
+/// Sets the dashboard language a staff member chose (as their account page does).
+fn staff_language(app: &TestApp, email: &str, lang: &str) {
+    use assent::db::models::admin_users;
+    let user = admin_users::find_by_email(&mut app.conn(), email)
+        .unwrap()
+        .unwrap();
+    admin_users::set_language(&mut app.conn(), user.id, Some(lang)).unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -665,6 +697,23 @@ async fn every_page_and_email_passes_axe_and_the_html_validator() {
             files.push((name.clone(), path));
         }
     }
+    // The dashboard again in its other languages.
+    for lang in DASHBOARD_LANGS.iter().filter(|l| **l != "en") {
+        staff_language(&app, "root@shop.example", lang);
+        for (i, p) in dashboard_pages(ids).into_iter().enumerate() {
+            if let Some(html) = raw(&staff, &p.visit).await {
+                assert!(
+                    html.contains(&format!("<html lang=\"{lang}\"")),
+                    "{} in {lang}",
+                    p.name
+                );
+                let path = dir.join(format!("page-{lang}-{i}.html"));
+                std::fs::write(&path, html).unwrap();
+                files.push((format!("{} (dashboard{})", p.name, lang_suffix(lang)), path));
+            }
+        }
+    }
+    staff_language(&app, "root@shop.example", "en");
     // Three emails per round of tokens (seven rounds), then each raw round's: a confirmation, "already
     // subscribed", a new confirmation link and a preferences link.
     for (i, m) in app.mail().wait_for(7 * 3 + 3 * 4).await.iter().enumerate() {
@@ -770,7 +819,7 @@ async fn every_page_and_email_passes_axe_and_the_html_validator() {
         PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("../a11y-report.txt"),
         &text,
     );
-    assert!(report.len() >= 120, "{} page states checked", report.len());
+    assert!(report.len() >= 250, "{} page states checked", report.len());
     assert!(
         findings.is_empty(),
         "{} findings:\n{}",

@@ -5,7 +5,8 @@ use crate::audiences::Histogram;
 use crate::consent::catalog;
 use crate::db::models::agreements::{self, Agreement, Version};
 use crate::db::models::optin_requests;
-use crate::domain::{Actor, AgreementKey, Channel, single_line};
+use crate::domain::{Actor, AgreementKey, Channel};
+use crate::i18n::Lang;
 use crate::routes::edge::Staff;
 use crate::routes::edge::error::{PageError, html};
 use crate::routes::edge::{AppState, Fields};
@@ -122,6 +123,22 @@ impl FormPage {
     fn csrf(&self) -> &str {
         &self.staff.csrf
     }
+
+    /// The key field's hint, with its example as code.
+    fn key_help(&self) -> String {
+        self.staff.lang.html(
+            "agreement-key-help",
+            "example",
+            "<code>alcohol_agreement</code>",
+        )
+    }
+
+    /// Title and text from a submitted form, checked whole; errors land next to their fields, in the
+    /// staff member's language.
+    fn take(&mut self, form: &AgreementFields) {
+        let lang = self.staff.lang.clone();
+        self.form.take(form, &lang);
+    }
 }
 
 impl AgreementForm {
@@ -149,32 +166,27 @@ impl AgreementForm {
     }
 
     /// Title and text from a submitted form, checked whole; errors land next to their fields.
-    fn take(&mut self, form: &AgreementFields) {
+    fn take(&mut self, form: &AgreementFields, lang: &Lang) {
         let title = form.title.as_str();
-        match single_line("The title", title, 120) {
+        match super::profiles::one_line(lang, "agreement-title", title, 120) {
             Ok(Some(t)) => self.title = t,
-            Ok(None) => {
-                self.title_error = Some("Give the agreement a title people will recognise.".into())
-            }
+            Ok(None) => self.title_error = Some(lang.t("agreement-title-missing")),
             Err(e) => self.title_error = Some(e),
         }
         let text;
-        (text, self.text_error) = consent_text(&form.text);
+        (text, self.text_error) = consent_text(lang, &form.text);
         if text.is_empty() {
-            self.text_error =
-                Some("Write the consent text: the exact words people agree to.".into());
+            self.text_error = Some(lang.t("agreement-text-missing"));
         }
         self.text = text;
         for t in &mut self.translations {
-            (t.text, t.error) = consent_text(form.translation("text", &t.code));
+            (t.text, t.error) = consent_text(lang, form.translation("text", &t.code));
             let title = form.translation("title", &t.code);
-            match single_line("The title", title, 120) {
+            match super::profiles::one_line(lang, "agreement-title", title, 120) {
                 Ok(Some(own)) if t.text.is_empty() => {
                     t.title = own;
-                    t.error = Some(format!(
-                        "Give the consent text in {} too, or leave its title empty.",
-                        t.name
-                    ));
+                    t.error =
+                        Some(lang.with("agreement-translation-missing", &[("language", &t.name)]));
                 }
                 Ok(own) => t.title = own.unwrap_or_default(),
                 Err(e) => {
@@ -190,18 +202,17 @@ impl AgreementForm {
 }
 
 /// A consent text from a form field, kept (cut to a sane length) for showing again, and what is wrong
-/// with it. An empty text is not wrong here: only the agreement's own text must be given.
-fn consent_text(raw: &str) -> (String, Option<String>) {
+/// with it (in the staff member's language). An empty text is not wrong here: only the agreement's own
+/// text must be given.
+fn consent_text(lang: &Lang, raw: &str) -> (String, Option<String>) {
     let text = raw.trim().replace("\r\n", "\n");
     let error = if text.chars().count() > MAX_TEXT {
-        Some(format!(
-            "The consent text is too long: at most {MAX_TEXT} characters."
+        Some(lang.with(
+            "agreement-text-too-long",
+            &[("max", &lang.number(MAX_TEXT))],
         ))
     } else if text.chars().any(|c| c.is_control() && c != '\n') {
-        Some(
-            "The consent text contained invisible control characters; they are taken out below. Check the text and save again."
-                .into(),
-        )
+        Some(lang.t("agreement-text-control"))
     } else {
         None
     };
@@ -260,28 +271,24 @@ pub async fn create(
     page.take(&form);
     let raw_key = form.key.trim();
     page.key = raw_key.chars().take(70).collect();
+    let t = page.staff.lang.clone();
     let key = AgreementKey::parse(raw_key)
-        .map_err(|_| {
-            page.key_error = Some(
-                "Use 2 to 63 lower-case letters, digits and _, starting with a letter (e.g. alcohol_agreement).".into(),
-            )
-        })
+        .map_err(|_| page.key_error = Some(t.t("agreement-key-invalid")))
         .ok();
     if AgreementKey::is_reserved(raw_key) {
-        page.key_error = Some("The key new is reserved by the dashboard; choose another.".into());
+        page.key_error = Some(t.t("agreement-key-reserved"));
     }
     let channel = form.channel.as_str();
     page.channel = channel.chars().take(20).collect();
     let channel = Channel::parse(channel);
     if channel.is_none() {
-        page.channel_error =
-            Some("Choose how people are reached: email, SMS, push or other.".into());
+        page.channel_error = Some(t.t("agreement-channel-invalid"));
     }
     // Exactly a language with a catalogue: the ledger records this tag with every consent to the text.
     let language = form.language.as_deref().unwrap_or("en");
     page.language = language.chars().take(20).collect();
     if !crate::i18n::Lang::find(language).is_some_and(|l| l.code() == language) {
-        page.language_error = Some("Choose the language the consent text is written in.".into());
+        page.language_error = Some(t.t("agreement-language-invalid"));
     }
     let (Some(key), Some(channel)) = (key.filter(|_| !page.has_errors()), channel) else {
         return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &page)));
@@ -303,15 +310,13 @@ pub async fn create(
     match created {
         agreements::Created::Id(_) => {}
         agreements::Created::KeyTaken => {
-            page.key_error = Some(format!(
-                "The key {key} is already in use (or was, by an archived agreement): a key keeps its meaning for ever. Choose another."
-            ));
+            page.key_error = Some(t.with("agreement-key-taken", &[("key", &key.to_string())]));
             return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &page)));
         }
         agreements::Created::Full => {
-            page.key_error = Some(format!(
-                "Assent holds at most {} agreements, archived ones included, and that many exist. Edit or reuse an existing agreement instead.",
-                agreements::MAX_AGREEMENTS
+            page.key_error = Some(t.with(
+                "agreement-full",
+                &[("max", &t.number(agreements::MAX_AGREEMENTS))],
             ));
             return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &page)));
         }
@@ -321,8 +326,12 @@ pub async fn create(
     Ok(see_other(format!("/admin/agreements/{key}?saved=1")))
 }
 
-/// The agreement with this key, or the 404 page.
-async fn find(state: &AppState, key: &str) -> Result<(Agreement, Vec<Version>), PageError> {
+/// The agreement with this key, or the 404 page (in the staff member's language).
+async fn find(
+    state: &AppState,
+    lang: &Lang,
+    key: &str,
+) -> Result<(Agreement, Vec<Version>), PageError> {
     let key = key.to_string();
     state
         .db(move |c| {
@@ -336,7 +345,7 @@ async fn find(state: &AppState, key: &str) -> Result<(Agreement, Vec<Version>), 
             })
         })
         .await?
-        .ok_or_else(|| PageError::NotFound("There is no agreement with this key.".into()))
+        .ok_or_else(|| PageError::NotFound(lang.t("agreement-not-found")))
 }
 
 fn edit_page(staff: Staff, a: Agreement, versions: Vec<Version>) -> FormPage {
@@ -378,7 +387,7 @@ pub async fn show(
     staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let (a, versions) = find(&state, &key).await?;
+    let (a, versions) = find(&state, &staff.lang, &key).await?;
     let mut page = edit_page(staff, a, versions);
     page.saved = req.query_string().contains("saved=1");
     Ok(private(html(StatusCode::OK, &page)))
@@ -392,7 +401,7 @@ pub async fn update(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let form: AgreementFields = staff.fields(&req, body).await?;
-    let (a, versions) = find(&state, &key).await?;
+    let (a, versions) = find(&state, &staff.lang, &key).await?;
     let id = a.id;
     let mut page = edit_page(staff, a, versions);
     page.take(&form);
@@ -438,12 +447,10 @@ pub async fn reorder(
         "up" => true,
         "down" => false,
         _ => {
-            return Err(PageError::BadRequest(
-                "Say which way to move the agreement: direction=up or direction=down.".into(),
-            ));
+            return Err(PageError::BadRequest(staff.t("agreement-bad-direction")));
         }
     };
-    let (a, _) = find(&state, &key).await?;
+    let (a, _) = find(&state, &staff.lang, &key).await?;
     let (id, k, by) = (a.id, key.to_string(), Actor::from(&staff));
     state
         .db(move |c| Ok(catalog::reorder(c, id, &k, up, &by)?))
@@ -460,7 +467,7 @@ pub async fn archive(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     staff.form(&req, body).await?;
-    let (a, _) = find(&state, &key).await?;
+    let (a, _) = find(&state, &staff.lang, &key).await?;
     let (id, k, by) = (a.id, key.to_string(), Actor::from(&staff));
     state
         .db(move |c| Ok(catalog::archive(c, id, &k, &by)?))

@@ -24,6 +24,17 @@ struct KeysPage {
     notice: Option<String>,
 }
 
+impl KeysPage {
+    /// The page's introduction, each sentence around its code: ((before, after), (before, after)).
+    fn intro(&self) -> ((String, String), (String, String)) {
+        let lang = &self.staff.lang;
+        (
+            super::login::around(lang, "apikeys-intro-header", "header", &[]),
+            super::login::around(lang, "apikeys-intro-source", "source", &[]),
+        )
+    }
+}
+
 async fn page(state: &AppState, staff: Staff) -> Result<KeysPage, PageError> {
     let keys = state.db(|c| Ok(api_keys::all(c)?)).await?;
     Ok(KeysPage {
@@ -43,7 +54,7 @@ pub async fn list(
 ) -> Result<HttpResponse, PageError> {
     let mut p = page(&state, staff).await?;
     if Form::query::<Done>(&req)?.done == "revoked" {
-        p.notice = Some("Revoked: requests with that key are refused from now on.".into());
+        p.notice = Some(p.staff.t("apikeys-done-revoked"));
     }
     Ok(private(html(StatusCode::OK, &p)))
 }
@@ -58,10 +69,11 @@ pub async fn create(
     let raw = form.name.as_str();
     let name = match crate::domain::name::api_key(raw) {
         Ok(n) => n.to_string(),
-        Err(e) => {
+        Err(_) => {
+            // `domain::name` has one rule, and says it in English.
             let mut p = page(&state, staff).await?;
             p.name = raw.chars().take(80).collect();
-            p.name_error = Some(e);
+            p.name_error = Some(p.staff.t("apikeys-name-invalid"));
             return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &p)));
         }
     };
@@ -72,9 +84,7 @@ pub async fn create(
     let mut p = page(&state, staff).await?;
     let Some(key) = made else {
         p.name = name.clone();
-        p.name_error = Some(format!(
-            "A key named \u{201c}{name}\u{201d} already exists (names stay in the ledger); choose another."
-        ));
+        p.name_error = Some(p.staff.lang.with("apikeys-name-taken", &[("name", &name)]));
         return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &p)));
     };
     tracing::info!(key = %name, "API key created in the dashboard");
@@ -98,8 +108,17 @@ pub async fn revoke(
         .await?;
     match revoked {
         Some(_) => Ok(see_other("/admin/apikeys?done=revoked")),
-        None => Err(PageError::NotFound(
-            "There is no live API key with this id.".into(),
-        )),
+        None => Err(PageError::NotFound(staff.t("apikeys-not-found"))),
+    }
+}
+
+#[cfg(test)]
+mod i18n_tests {
+    /// The English catalogue says exactly what `domain::name` says.
+    #[test]
+    fn the_refused_name_is_worded_by_the_catalogue() {
+        let english = crate::domain::name::api_key("a b").unwrap_err();
+        let en = crate::i18n::Lang::default();
+        assert_eq!(en.t("apikeys-name-invalid"), english);
     }
 }

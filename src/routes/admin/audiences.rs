@@ -6,7 +6,8 @@ use super::private;
 use crate::audiences::{Histogram, Match, Rule, saved};
 use crate::db::models::agreements::Agreement;
 use crate::db::models::audiences::{self, Audience};
-use crate::domain::{Actor, single_line};
+use crate::domain::Actor;
+use crate::i18n::Lang;
 use crate::routes::edge::Staff;
 use crate::routes::edge::error::{PageError, html};
 use crate::routes::edge::{AppState, Fields, Form};
@@ -40,10 +41,43 @@ impl AudiencesPage {
     fn is_chosen(&self, key: &str) -> bool {
         self.chosen.iter().any(|k| k == key)
     }
+
+    /// The sentence after the count ("profiles have all of the chosen agreements enabled.").
+    fn result_message(&self) -> &'static str {
+        match self.how {
+            Match::All => "audiences-result-all",
+            Match::Any => "audiences-result-any",
+            Match::None => "audiences-result-none",
+        }
+    }
 }
 
-/// "all of Newsletter, SMS", with the agreements' titles.
-fn reads(how: Match, keys: &[&str], catalog: &[Agreement]) -> String {
+/// The rule of an audience (`all`, `any` or `none` of these agreement keys), or why there is none, in
+/// the staff member's language.
+fn rule_of(lang: &Lang, how: &str, keys: &[&str], catalog: &[Agreement]) -> Result<Rule, String> {
+    let how = Match::parse(how).map_err(|_| {
+        lang.with(
+            "audiences-no-rule",
+            &[("value", &how.chars().take(20).collect::<String>())],
+        )
+    })?;
+    if keys.is_empty() {
+        return Err(lang.t("audiences-choose-agreement"));
+    }
+    if let Some(unknown) = keys
+        .iter()
+        .find(|k| Agreement::bit_of(catalog, k).is_none())
+    {
+        return Err(lang.with(
+            "audiences-no-agreement",
+            &[("value", &unknown.chars().take(70).collect::<String>())],
+        ));
+    }
+    Rule::new(how, keys, |k| Agreement::bit_of(catalog, k))
+}
+
+/// "all of Newsletter, SMS", with the agreements' titles, in the staff member's language.
+fn reads(lang: &Lang, how: Match, keys: &[&str], catalog: &[Agreement]) -> String {
     let titles: Vec<&str> = keys
         .iter()
         .map(|k| {
@@ -53,7 +87,10 @@ fn reads(how: Match, keys: &[&str], catalog: &[Agreement]) -> String {
                 .map_or(*k, |a| a.title.as_str())
         })
         .collect();
-    format!("{} {}", how.words(), titles.join(", "))
+    lang.with(
+        "audiences-reads",
+        &[("rule", how.as_str()), ("titles", &titles.join(", "))],
+    )
 }
 
 /// The audience builder (a page's query, or the save form): the agreements chosen, how they combine
@@ -80,11 +117,15 @@ async fn build(
     let (histogram, saved) = state
         .db(|c| Ok((Histogram::load(c)?, audiences::all(c)?)))
         .await?;
+    let lang = &staff.lang;
     let saved = saved
         .into_iter()
         .map(|a| {
-            let (n, words) = match a.rule(&catalog) {
-                Ok(rule) => (histogram.count(&rule), reads(rule.how, &a.keys(), &catalog)),
+            let (n, words) = match rule_of(lang, &a.rule, &a.keys(), &catalog) {
+                Ok(rule) => (
+                    histogram.count(&rule),
+                    reads(lang, rule.how, &a.keys(), &catalog),
+                ),
                 Err(e) => (0, e),
             };
             (a, n, words)
@@ -104,18 +145,18 @@ async fn build(
     };
     let mut rule = None;
     if let Some(raw) = form.rule.as_deref() {
-        match Match::parse(raw) {
-            Ok(how) => page.how = how,
-            Err(e) => page.choice_error = Some(e),
-        }
-        if page.choice_error.is_none() {
-            let keys: Vec<&str> = page.chosen.iter().map(String::as_str).collect();
-            match Rule::new(page.how, &keys, |k| Agreement::bit_of(&catalog, k)) {
-                Ok(r) => {
-                    page.count = Some(histogram.count(&r));
-                    rule = Some(r);
+        let keys: Vec<&str> = page.chosen.iter().map(String::as_str).collect();
+        match rule_of(&page.staff.lang, raw, &keys, &catalog) {
+            Ok(r) => {
+                page.how = r.how;
+                page.count = Some(histogram.count(&r));
+                rule = Some(r);
+            }
+            Err(e) => {
+                if let Ok(how) = Match::parse(raw) {
+                    page.how = how;
                 }
-                Err(e) => page.choice_error = Some(e),
+                page.choice_error = Some(e);
             }
         }
     }
@@ -130,8 +171,8 @@ pub async fn list(
     let query: AudienceFields = Form::query(&req)?;
     let (mut page, _) = build(&state, staff, &query).await?;
     page.notice = match query.done.as_str() {
-        "saved" => Some("Saved.".into()),
-        "deleted" => Some("Deleted.".into()),
+        "saved" => Some(page.staff.t("audiences-saved")),
+        "deleted" => Some(page.staff.t("audiences-deleted")),
         _ => None,
     };
     let status = if page.choice_error.is_some() {
@@ -151,13 +192,12 @@ pub async fn save(
     let form: AudienceFields = staff.fields(&req, body).await?;
     let (mut page, rule) = build(&state, staff.clone(), &form).await?;
     if rule.is_none() && page.choice_error.is_none() {
-        page.choice_error = Some("Choose all, any or none.".into());
+        page.choice_error = Some(staff.t("audiences-choose-rule"));
     }
-    let name = match single_line("The name", &form.name, 80) {
+    let name = match super::profiles::one_line(&staff.lang, "audiences-name", &form.name, 80) {
         Ok(Some(n)) => Some(n),
         Ok(None) => {
-            page.name_error =
-                Some("Give the audience a name, e.g. \u{201c}Newsletter and SMS\u{201d}.".into());
+            page.name_error = Some(staff.t("audiences-name-missing"));
             None
         }
         Err(e) => {
@@ -177,9 +217,7 @@ pub async fn save(
         })
         .await?;
     if saved.is_none() {
-        page.name_error = Some(format!(
-            "An audience named \u{201c}{name}\u{201d} already exists; choose another name."
-        ));
+        page.name_error = Some(staff.lang.with("audiences-name-taken", &[("name", &name)]));
         return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &page)));
     }
     Ok(super::see_other("/admin/audiences?done=saved"))
@@ -197,9 +235,7 @@ pub async fn delete(
     let by = Actor::from(&staff);
     let gone = state.db(move |c| Ok(saved::delete(c, id, &by)?)).await?;
     if !gone {
-        return Err(PageError::NotFound(
-            "There is no saved audience with this id.".into(),
-        ));
+        return Err(PageError::NotFound(staff.t("audiences-not-found")));
     }
     Ok(super::see_other("/admin/audiences?done=deleted"))
 }

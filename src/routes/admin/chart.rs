@@ -1,8 +1,12 @@
 //! The overview's chart of opt-ins and opt-outs per day, drawn on the server as SVG (no JavaScript):
 //! opt-ins rise above the axis, opt-outs hang below it, and each day's bars carry a `<title>` that a
-//! pointer or a screen reader can reach. The page also gives the same numbers as a table.
+//! pointer or a screen reader can reach. The page also gives the same numbers as a table. Its words,
+//! numbers and days are in the staff member's language.
 
+use super::profiles::escape;
 use crate::audiences::daily::Day;
+use crate::i18n::Lang;
+use chrono::Datelike;
 use std::fmt::Write;
 
 const W: f64 = 720.0;
@@ -11,7 +15,13 @@ const LEFT: f64 = 44.0;
 const TOP: f64 = 14.0;
 const BOTTOM: f64 = 24.0;
 
-pub fn svg(days: &[Day]) -> String {
+/// A plural message whose `$count` is written grouped as the language writes numbers (1,234).
+fn counted(lang: &Lang, id: &str, n: i64) -> String {
+    lang.count(id, n)
+        .replacen(&n.to_string(), &lang.number(n), 1)
+}
+
+pub fn svg(days: &[Day], lang: &Lang) -> String {
     let peak = days
         .iter()
         .map(|d| d.ins.max(d.outs))
@@ -27,15 +37,27 @@ pub fn svg(days: &[Day]) -> String {
         .iter()
         .fold((0, 0), |(i, o), d| (i + d.ins, o + d.outs));
     let mut s = String::with_capacity(16 * 1024);
-    let first = days.first().map(|d| d.day.to_string()).unwrap_or_default();
-    let last = days.last().map(|d| d.day.to_string()).unwrap_or_default();
+    let first = days.first().map(|d| lang.date(d.day)).unwrap_or_default();
+    let last = days.last().map(|d| lang.date(d.day)).unwrap_or_default();
+    let desc = lang.with(
+        "chart-desc",
+        &[
+            ("first", &first),
+            ("last", &last),
+            ("ins", &counted(lang, "chart-opt-ins", ins)),
+            ("outs", &counted(lang, "chart-opt-outs", outs)),
+            ("peak", &lang.number(peak)),
+        ],
+    );
     let _ = write!(
         s,
         r#"<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">"#
     );
     let _ = write!(
         s,
-        r#"<title id="chart-title">Opt-ins and opt-outs per day</title><desc id="chart-desc">From {first} to {last}: {ins} opt-ins and {outs} opt-outs; the busiest day had {peak}.</desc>"#
+        r#"<title id="chart-title">{}</title><desc id="chart-desc">{}</desc>"#,
+        escape(&lang.t("chart-title")),
+        escape(&desc)
     );
     let _ = write!(
         s,
@@ -43,7 +65,8 @@ pub fn svg(days: &[Day]) -> String {
     );
     let _ = write!(
         s,
-        r##"<text x="{x}" y="{y}" font-size="11" text-anchor="end" fill="currentColor">+{peak}</text><text x="{x}" y="{y2}" font-size="11" text-anchor="end" fill="currentColor">−{peak}</text><text x="{x}" y="{y3}" font-size="11" text-anchor="end" fill="currentColor">0</text>"##,
+        r##"<text x="{x}" y="{y}" font-size="11" text-anchor="end" fill="currentColor">+{top}</text><text x="{x}" y="{y2}" font-size="11" text-anchor="end" fill="currentColor">−{top}</text><text x="{x}" y="{y3}" font-size="11" text-anchor="end" fill="currentColor">0</text>"##,
+        top = lang.number(peak),
         x = LEFT - 6.0,
         y = TOP + 10.0,
         y2 = H - BOTTOM,
@@ -51,11 +74,15 @@ pub fn svg(days: &[Day]) -> String {
     );
     for (i, d) in days.iter().enumerate() {
         let x = LEFT + i as f64 * step + (step - bar) / 2.0;
-        let _ = write!(
-            s,
-            r#"<g><title>{}: {} opt-ins, {} opt-outs</title>"#,
-            d.day, d.ins, d.outs
+        let title = lang.with(
+            "chart-day",
+            &[
+                ("day", &lang.date(d.day)),
+                ("ins", &counted(lang, "chart-opt-ins", d.ins)),
+                ("outs", &counted(lang, "chart-opt-outs", d.outs)),
+            ],
         );
+        let _ = write!(s, r#"<g><title>{}</title>"#, escape(&title));
         if d.ins > 0 {
             let h = scale(d.ins).max(1.0);
             let _ = write!(
@@ -84,7 +111,13 @@ pub fn svg(days: &[Day]) -> String {
                 r#"<text x="{:.1}" y="{}" font-size="11" fill="currentColor">{}</text>"#,
                 LEFT + i as f64 * step,
                 H - 6.0,
-                d.day.format("%b %-d")
+                escape(&lang.with(
+                    "chart-axis-day",
+                    &[
+                        ("month", &lang.count("chart-month", d.day.month())),
+                        ("day", &d.day.day().to_string()),
+                    ],
+                ))
             );
         }
     }

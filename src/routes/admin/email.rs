@@ -4,6 +4,7 @@
 use super::{private, see_other};
 use crate::db::models::outbox::{self, Lane, Listed, Shelf, Summary};
 use crate::domain::Actor;
+use crate::mail::Mailer;
 use crate::routes::edge::Staff;
 use crate::routes::edge::error::{PageError, html};
 use crate::routes::edge::{AppState, Form};
@@ -17,7 +18,8 @@ const PAGE: i64 = 50;
 #[template(path = "admin/email.html")]
 struct EmailPage {
     staff: Staff,
-    transport: String,
+    /// Where emails go: (`true` for an SMTP server, `false` for files in a folder; that server or folder).
+    transport: (bool, String),
     summary: Summary,
     shelf: Shelf,
     rows: Vec<Listed>,
@@ -29,12 +31,56 @@ struct EmailPage {
 }
 
 impl EmailPage {
+    /// The lists of emails: (shelf, label id, how many or -1 for not counted).
     fn shelves(&self) -> [(Shelf, &'static str, i64); 3] {
         [
-            (Shelf::Queued, "Queued", self.summary.queued),
-            (Shelf::Dead, "Dead letters", self.summary.dead),
-            (Shelf::Sent, "Sent", -1),
+            (Shelf::Queued, "email-queued", self.summary.queued),
+            (Shelf::Dead, "email-dead", self.summary.dead),
+            (Shelf::Sent, "email-sent", -1),
         ]
+    }
+
+    /// A sentence about the transport: `{id}-smtp` with `$target` or `{id}-files` with `$dir`.
+    fn transport_sentence(&self, id: &str) -> String {
+        let (smtp, place) = &self.transport;
+        let (kind, name) = if *smtp {
+            ("smtp", "target")
+        } else {
+            ("files", "dir")
+        };
+        self.staff
+            .lang
+            .with(&format!("{id}-{kind}"), &[(name, place.as_str())])
+    }
+
+    /// When the last email was sent, in a sentence.
+    fn last_sent(&self) -> String {
+        let lang = &self.staff.lang;
+        let when = self
+            .summary
+            .last_sent_at
+            .map_or_else(|| lang.t("email-none-yet"), |t| lang.datetime(t));
+        lang.with("email-last-sent", &[("when", &when)])
+    }
+
+    /// The oldest queued email, around its last error (shown marked between the two halves), or the
+    /// whole sentence when it has none.
+    fn oldest(&self, since: &chrono::NaiveDateTime, error: bool) -> (String, String) {
+        let lang = &self.staff.lang;
+        let when = lang.datetime(since);
+        if error {
+            super::login::around(lang, "email-oldest-error", "error", &[("when", &when)])
+        } else {
+            (lang.with("email-oldest", &[("when", &when)]), String::new())
+        }
+    }
+}
+
+/// Where emails go: the SMTP server (`true`) or the folder files are written to.
+fn transport(mailer: &Mailer) -> (bool, String) {
+    match mailer {
+        Mailer::Smtp(_, target) => (true, target.clone()),
+        Mailer::Files(_, dir) => (false, dir.display().to_string()),
     }
 }
 
@@ -57,7 +103,7 @@ async fn email_page(
     let next = super::next_page(&mut rows, PAGE, |r| r.id, &base);
     Ok(EmailPage {
         staff,
-        transport: state.mailer.describe(),
+        transport: transport(&state.mailer),
         summary,
         shelf,
         rows,
@@ -89,9 +135,8 @@ pub async fn page(
     let shelf = match q.status.as_deref() {
         None => Shelf::Queued,
         Some(raw) => Shelf::parse(raw).ok_or_else(|| {
-            PageError::BadRequest(format!(
-                "{raw:?} is not a list of emails here; use queued, sent or dead."
-            ))
+            let value = format!("{raw:?}");
+            PageError::BadRequest(staff.lang.with("email-no-such-shelf", &[("value", &value)]))
         })?,
     };
     let before = q.before.id();
@@ -99,10 +144,7 @@ pub async fn page(
     p.notice = q
         .retried
         .and_then(|n| n.parse::<u64>().ok())
-        .map(|n| match n {
-            1 => "One email is queued again and will be sent shortly.".to_string(),
-            n => format!("{n} emails are queued again and will be sent shortly."),
-        });
+        .map(|n| p.staff.lang.count("email-retried", n));
     Ok(private(html(StatusCode::OK, &p)))
 }
 
@@ -140,9 +182,7 @@ async fn retry(
         .db(move |c| Ok(crate::mail::dead::retry(c, id, &by)?))
         .await?;
     if n == 0 && id.is_some() {
-        return Err(PageError::NotFound(
-            "There is no dead letter with this id (it may have been retried already).".into(),
-        ));
+        return Err(PageError::NotFound(staff.t("email-no-dead-letter")));
     }
     if n > 0 {
         tracing::info!(emails = n, "dead letters queued again from the dashboard");

@@ -3,8 +3,8 @@
 //! from the very same markup. A GET form: building changes nothing.
 
 use super::private;
+use super::profiles::{escape, one_line};
 use crate::db::models::agreements::Agreement;
-use crate::domain::single_line;
 use crate::i18n::Lang;
 use crate::routes::edge::Staff;
 use crate::routes::edge::error::{PageError, html};
@@ -49,6 +49,23 @@ impl BuilderPage {
     fn languages(&self) -> Vec<(String, String)> {
         Lang::choices()
     }
+
+    /// What the builder makes, naming the address the form posts to (as code).
+    fn intro(&self) -> String {
+        self.staff
+            .lang
+            .html("forms-intro", "path", "<code>/subscribe</code>")
+    }
+
+    /// The button field's hint: the form language's own button text, quoted in that language.
+    fn button_help(&self) -> String {
+        let own = format!(
+            r#"<q lang="{}">{}</q>"#,
+            escape(self.lang.code()),
+            escape(&self.lang.t("subscribe-button"))
+        );
+        self.staff.lang.html("forms-button-help", "button", &own)
+    }
 }
 
 /// The builder's choices, sent back to the same page (`built` marks a submitted builder).
@@ -81,23 +98,23 @@ pub async fn page(
         active.iter().take(1).map(|a| a.key.clone()).collect()
     };
     if let Some(unknown) = chosen.iter().find(|k| !active.iter().any(|a| &a.key == *k)) {
-        return Err(PageError::BadRequest(format!(
-            "\u{201c}{}\u{201d} is not an active agreement; pick from the list on this page.",
-            unknown.chars().take(70).collect::<String>()
+        return Err(PageError::BadRequest(staff.lang.with(
+            "forms-unknown-agreement",
+            &[("value", &unknown.chars().take(70).collect::<String>())],
         )));
     }
     let lang = match q.lang.as_deref() {
         None => Lang::default(),
         Some(tag) => Lang::find(tag).filter(|l| l.code() == tag).ok_or_else(|| {
-            PageError::BadRequest(format!(
-                "\u{201c}{}\u{201d} is not a language Assent has; pick one from the list on this page.",
-                tag.chars().take(20).collect::<String>()
+            PageError::BadRequest(staff.lang.with(
+                "forms-unknown-language",
+                &[("value", &tag.chars().take(20).collect::<String>())],
             ))
         })?,
     };
     let button = match Some(q.button.trim()).filter(|b| !b.is_empty()) {
         None => String::new(),
-        Some(b) => single_line("Button text", b, 40)
+        Some(b) => one_line(&staff.lang, "forms-button", b, 40)
             .map_err(PageError::BadRequest)?
             .unwrap_or_default(),
     };

@@ -6,6 +6,7 @@ use super::{private, see_other};
 use crate::db::models::agreements::Agreement;
 use crate::db::models::jobs::{self, Job, JobRow, JobStatus};
 use crate::domain::Actor;
+use crate::i18n::Lang;
 use crate::imports::map::{self, Target};
 use crate::imports::read::{Format, Record};
 use crate::imports::{Counts, KIND, Params, actions};
@@ -130,17 +131,20 @@ async fn next<S: Stream + Unpin>(s: &mut S) -> Option<S::Item> {
 }
 
 /// A small text field of the upload form, read whole.
-async fn small_field(field: &mut actix_multipart::Field) -> Result<String, PageError> {
+async fn small_field(field: &mut actix_multipart::Field, t: &Lang) -> Result<String, PageError> {
     let mut text = Vec::new();
     while let Some(chunk) = next(field).await {
-        let chunk =
-            chunk.map_err(|e| PageError::BadRequest(format!("The upload broke off: {e}")))?;
+        let chunk = chunk.map_err(|e| broke_off(t, e))?;
         text.extend_from_slice(&chunk);
         if text.len() > 1024 {
-            return Err(PageError::BadRequest("A form field is too long.".into()));
+            return Err(PageError::BadRequest(t.t("import-field-too-long")));
         }
     }
-    String::from_utf8(text).map_err(|_| PageError::BadRequest("A form field is not UTF-8.".into()))
+    String::from_utf8(text).map_err(|_| PageError::BadRequest(t.t("import-field-not-utf8")))
+}
+
+fn broke_off(t: &Lang, e: impl std::fmt::Display) -> PageError {
+    PageError::BadRequest(t.with("import-broke-off", &[("error", &e.to_string())]))
 }
 
 /// What the upload form sent: its format and delimiter choices, and the file, saved in the data folder
@@ -162,24 +166,24 @@ async fn receive(
     let mut form = actix_multipart::Multipart::new(req.headers(), payload);
     let (mut csrf_ok, mut format, mut delimiter) = (false, String::new(), String::new());
     let mut saved: Option<(std::path::PathBuf, String, u64)> = None;
-    let refuse = |m: String| PageError::BadRequest(m);
+    let (t, refuse) = (&staff.lang, |m: String| PageError::BadRequest(m));
     while let Some(field) = next(&mut form).await {
         let mut field =
-            field.map_err(|e| refuse(format!("The upload is not a valid form: {e}")))?;
+            field.map_err(|e| refuse(t.with("import-not-a-form", &[("error", &e.to_string())])))?;
         let name = field.name().unwrap_or_default().to_string();
         match name.as_str() {
             "csrf_token" => {
-                staff.check_csrf(&small_field(&mut field).await?)?;
+                staff.check_csrf(&small_field(&mut field, t).await?)?;
                 csrf_ok = true;
             }
-            _ if !csrf_ok => return Err(crate::routes::edge::staff::csrf_refused()),
-            "format" => format = small_field(&mut field).await?,
-            "delimiter" => delimiter = small_field(&mut field).await?,
+            _ if !csrf_ok => return Err(crate::routes::edge::staff::csrf_refused(&staff.lang)),
+            "format" => format = small_field(&mut field, t).await?,
+            "delimiter" => delimiter = small_field(&mut field, t).await?,
             "file" if saved.is_some() => {
                 if let Some((path, _, _)) = &saved {
                     let _ = std::fs::remove_file(path);
                 }
-                return Err(refuse("Upload one file at a time.".into()));
+                return Err(refuse(t.t("import-one-file")));
             }
             "file" => {
                 let original = field
@@ -194,7 +198,7 @@ async fn receive(
                             .collect::<String>()
                     })
                     .filter(|n| !n.trim().is_empty())
-                    .ok_or_else(|| refuse("Choose a file to import.".into()))?;
+                    .ok_or_else(|| refuse(t.t("import-choose-file")))?;
                 let dir = data_dir.join("imports");
                 std::fs::create_dir_all(&dir).map_err(|e| {
                     PageError::Unexpected(anyhow::anyhow!("cannot create {}: {e}", dir.display()))
@@ -204,7 +208,7 @@ async fn receive(
                     crate::domain::token::new_token(),
                     Format::of_name(&original).map_or("csv", |f| f.as_str())
                 ));
-                let result = save(&mut field, &path).await;
+                let result = save(&mut field, &path, t).await;
                 match result {
                     Ok(size) => saved = Some((path, original, size)),
                     Err(e) => {
@@ -214,12 +218,12 @@ async fn receive(
                 }
             }
             _ => {
-                small_field(&mut field).await?;
+                small_field(&mut field, t).await?;
             }
         }
     }
     if !csrf_ok {
-        return Err(crate::routes::edge::staff::csrf_refused());
+        return Err(crate::routes::edge::staff::csrf_refused(&staff.lang));
     }
     Ok(Upload {
         format,
@@ -242,15 +246,15 @@ pub async fn upload(
         saved,
     } = receive(&req, payload, &staff, &state.data_dir).await?;
     let Some((path, name, size)) = saved else {
+        let error = staff.t("import-choose-file");
         return Ok(private(html(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &list_page(&state, staff, Some("Choose a file to import.".into())).await?,
+            &list_page(&state, staff, Some(error)).await?,
         )));
     };
     let chosen = match format.as_str() {
-        "" | "auto" => Format::of_name(&name).ok_or_else(|| {
-            format!("Cannot tell the format of {name} from its name: choose it in the form.")
-        }),
+        "" | "auto" => Format::of_name(&name)
+            .ok_or_else(|| staff.lang.with("import-unknown-format", &[("name", &name)])),
         f => Format::parse(f),
     };
     let delimiter = match delimiter.as_str() {
@@ -307,6 +311,7 @@ pub async fn upload(
 async fn save(
     field: &mut actix_multipart::Field,
     path: &std::path::Path,
+    t: &Lang,
 ) -> Result<u64, PageError> {
     let file = std::fs::File::create(path).map_err(|e| {
         PageError::Unexpected(anyhow::anyhow!("cannot write {}: {e}", path.display()))
@@ -317,9 +322,7 @@ async fn save(
         let chunk = match tokio::time::timeout(IDLE, next(field)).await {
             Err(_) => return Err(PageError::TooSlow(IDLE)),
             Ok(None) => break,
-            Ok(Some(Err(e))) => {
-                return Err(PageError::BadRequest(format!("The upload broke off: {e}")));
-            }
+            Ok(Some(Err(e))) => return Err(broke_off(t, e)),
             Ok(Some(Ok(chunk))) => chunk,
         };
         size += chunk.len() as u64;
@@ -351,6 +354,16 @@ struct JobPage {
     rows: Vec<JobRow>,
 }
 
+impl JobPage {
+    /// A refused row's outcome in words (the report's CSV keeps the stored word).
+    fn outcome(&self, outcome: &str) -> String {
+        match outcome {
+            "rejected" | "stale" => self.staff.t(&format!("import-outcome-{outcome}")),
+            other => other.to_string(),
+        }
+    }
+}
+
 struct Column {
     name: String,
     chosen: String,
@@ -358,20 +371,29 @@ struct Column {
 }
 
 /// The targets a column may be given, as (value, label).
-fn choices(column: &str, catalog: &[Agreement]) -> Vec<(String, String)> {
-    let mut c = vec![("-".to_string(), "— leave out —".to_string())];
+fn choices(column: &str, catalog: &[Agreement], t: &Lang) -> Vec<(String, String)> {
+    let mut c = vec![("-".to_string(), t.t("import-leave-out"))];
     for f in map::FIELDS {
         c.push((f.into(), f.into()));
     }
     for a in catalog.iter().filter(|a| a.active()) {
-        c.push((a.key.clone(), format!("consent: {} ({})", a.title, a.key)));
+        c.push((
+            a.key.clone(),
+            t.with(
+                "import-choice-consent",
+                &[("title", &a.title), ("key", &a.key)],
+            ),
+        ));
     }
     c.push((
         format!("attributes.{column}"),
-        format!("attribute “{column}”"),
+        t.with("import-choice-attribute", &[("column", column)]),
     ));
     if column == "agreements" || column == "attributes" {
-        c.push((column.to_string(), format!("{column} (JSON object)")));
+        c.push((
+            column.to_string(),
+            t.with("import-choice-json", &[("column", column)]),
+        ));
     }
     c
 }
@@ -404,7 +426,7 @@ async fn job_page(
         .await?;
     let job = job
         .filter(|j| j.kind == KIND)
-        .ok_or_else(|| PageError::NotFound("There is no import with this number.".into()))?;
+        .ok_or_else(|| PageError::NotFound(staff.t("import-none-with-number")))?;
     let job = JobView::of(job);
     let (mut columns, mut preview) = (Vec::new(), Vec::new());
     if job.status == JobStatus::Draft
@@ -425,7 +447,7 @@ async fn job_page(
             columns.push(Column {
                 name: name.clone(),
                 chosen,
-                choices: choices(name, &catalog),
+                choices: choices(name, &catalog, &staff.lang),
             });
         }
         preview = records
@@ -499,9 +521,7 @@ pub async fn start(
     let id = id.into_inner();
     let job = state.db(move |c| Ok(jobs::find(c, id)?)).await?;
     let Some(job) = job.filter(|j| j.kind == KIND && j.status == JobStatus::Draft) else {
-        return Err(PageError::NotFound(
-            "There is no import waiting for its mapping with this number.".into(),
-        ));
+        return Err(PageError::NotFound(staff.t("import-none-waiting")));
     };
     let mut params: Params = serde_json::from_str(&job.params).map_err(|e| {
         PageError::Unexpected(anyhow::anyhow!("job {id} has unreadable parameters: {e}"))
@@ -517,7 +537,7 @@ pub async fn start(
                 params.consented_at = Some(at);
                 None
             }
-            Err(e) => Some(format!("Consent time: {e}")),
+            Err(e) => Some(staff.lang.with("import-consent-time", &[("error", &e)])),
         },
     };
     let catalog = state.catalog.get().await?;
@@ -538,9 +558,7 @@ pub async fn start(
         .db(move |c| Ok(actions::start(c, id, &params, &by)?))
         .await?;
     if !started {
-        return Err(PageError::NotFound(
-            "This import has already been started or cancelled.".into(),
-        ));
+        return Err(PageError::NotFound(staff.t("import-already-started")));
     }
     Ok(see_other(format!("/admin/imports/{id}")))
 }
@@ -557,9 +575,7 @@ pub async fn cancel(
     let by = Actor::from(&staff);
     let cancelled = state.db(move |c| Ok(actions::cancel(c, id, &by)?)).await?;
     if !cancelled {
-        return Err(PageError::NotFound(
-            "There is no open import with this number.".into(),
-        ));
+        return Err(PageError::NotFound(staff.t("import-none-open")));
     }
     Ok(see_other(format!("/admin/imports/{id}")))
 }
@@ -567,7 +583,7 @@ pub async fn cancel(
 /// The job's report: every refused or stale row, as CSV.
 pub async fn errors_csv(
     id: web::Path<i64>,
-    _staff: Staff,
+    staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
@@ -595,7 +611,7 @@ pub async fn errors_csv(
             Ok(Some(out))
         })
         .await?
-        .ok_or_else(|| PageError::NotFound("There is no import with this number.".into()))?;
+        .ok_or_else(|| PageError::NotFound(staff.t("import-none-with-number")))?;
     Ok(private(
         HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
@@ -605,4 +621,58 @@ pub async fn errors_csv(
             ))
             .body(csv),
     ))
+}
+
+#[cfg(test)]
+mod i18n_tests {
+    use crate::db::models::jobs::JobStatus;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn the_data_pages_catalogues_parse_in_every_language() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/locales");
+        for lang in Lang::all() {
+            let path = dir.join(lang.code()).join("dashboard-data.ftl");
+            let text = std::fs::read_to_string(&path).unwrap();
+            if let Err((_, errors)) = fluent_templates::fluent_bundle::FluentResource::try_new(text)
+            {
+                panic!("{}: {errors:?}", path.display());
+            }
+        }
+    }
+
+    #[test]
+    fn fragments_are_escaped_and_counts_grouped_as_each_language_writes_them() {
+        let (en, pl, de) = (
+            Lang::default(),
+            Lang::find("pl").unwrap(),
+            Lang::find("de").unwrap(),
+        );
+        assert_eq!(
+            en.marked("sendfiles-host-key", &[("key", "code", "<b>k</b>")]),
+            "host key <code>&lt;b&gt;k&lt;/b&gt;</code>"
+        );
+        assert_eq!(
+            de.marked(
+                "webhook-oldest-error",
+                &[("time", "", "t"), ("error", "error", "x & y")]
+            ),
+            "Älteste wartende Nachricht: erstellt am t, letzter Fehler: <span class=\"error-text\">x &amp; y</span>."
+        );
+        assert_eq!(
+            en.count("import-progress-counting", 12_345),
+            "12,345 rows (counting…)"
+        );
+        assert_eq!(pl.count("import-progress-rows", 5), "5 wierszy");
+        assert_eq!(
+            pl.count("webhook-replayed", 1_234),
+            "1\u{a0}234 zmiany zgód ponownie czekają w kolejce."
+        );
+        assert_eq!(de.count("sendfiles-failures", 1), "1 Fehlschlag");
+        assert_eq!(en.word("imports-job", JobStatus::Done.as_str()), "done");
+        assert_eq!(
+            pl.word("imports-job", JobStatus::Cancelled.as_str()),
+            "anulowano"
+        );
+    }
 }

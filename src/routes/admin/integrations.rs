@@ -25,6 +25,13 @@ struct Page {
     created: Option<(String, Option<String>)>,
 }
 
+impl Page {
+    /// Where an integration receives profiles.
+    fn receiver(&self, name: &str) -> String {
+        format!("{}/integrations/{name}/webhook", self.base_url)
+    }
+}
+
 async fn page(state: &AppState, staff: Staff) -> Result<Page, PageError> {
     let integrations = state.db(|c| Ok(integrations::all(c)?)).await?;
     Ok(Page {
@@ -68,7 +75,7 @@ pub async fn create(
         "public_key" => Ok(Proof::PublicKey(key)),
         "hmac_sha256" => Ok(Proof::Hmac(key)),
         "standard_webhooks" => Ok(Proof::StandardWebhooks(None)),
-        _ => Err("Choose how its requests are proven.".to_string()),
+        _ => Err(staff.t("integrations-choose-proof")),
     };
     let prepared = proof.and_then(|p| crate::integrations::prepare(&name, p));
     let new = match prepared {
@@ -90,7 +97,7 @@ pub async fn create(
     let mut p = page(&state, staff).await?;
     if !made {
         p.name = name.clone();
-        p.error = Some(format!("An integration named {name} already exists."));
+        p.error = Some(p.staff.lang.with("integrations-exists", &[("name", &name)]));
         return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &p)));
     }
     tracing::info!(integration = %name, "integration added in the dashboard");
@@ -113,9 +120,7 @@ pub async fn set_disabled<const DISABLE: bool>(
         .db(move |c| Ok(crate::integrations::set_disabled(c, &name, DISABLE, &by)?))
         .await?;
     if !done {
-        return Err(PageError::NotFound(
-            "There is no integration with this name.".into(),
-        ));
+        return Err(PageError::NotFound(staff.t("integrations-none-named")));
     }
     Ok(see_other("/admin/integrations"))
 }

@@ -14,11 +14,43 @@ use askama::Template;
 #[derive(Template)]
 #[template(path = "admin/login.html")]
 struct LoginPage {
+    /// Nobody is signed in yet: the browser's language.
+    lang: crate::i18n::Lang,
     csrf_token: String,
     email: String,
     error: Option<String>,
     /// No dashboard user exists yet: the page says how to create the first.
     first_run: bool,
+}
+
+impl LoginPage {
+    /// The first-run notice around its command (shown as code between the two halves).
+    fn first_run_notice(&self) -> (String, String) {
+        around(
+            &self.lang,
+            "login-first-run",
+            "command",
+            &[("min", &password::MIN_LEN.to_string())],
+        )
+    }
+}
+
+/// A message in two halves, before and after the value `name`, so that a template can put markup (a
+/// `<code>`) between them while escaping both: a translation cannot inject markup.
+pub(super) fn around(
+    lang: &crate::i18n::Lang,
+    id: &str,
+    name: &'static str,
+    values: &[(&'static str, &str)],
+) -> (String, String) {
+    const MARK: &str = "\u{E000}";
+    let mut all = values.to_vec();
+    all.push((name, MARK));
+    let text = lang.with(id, &all);
+    match text.split_once(MARK) {
+        Some((before, after)) => (before.to_string(), after.to_string()),
+        None => (text, String::new()),
+    }
 }
 
 /// The sign-in form, with a CSRF token bound to a random value in a cookie of its own (no session is
@@ -35,6 +67,7 @@ fn form(
 ) -> HttpResponse {
     let nonce = nonce(req, cookies).unwrap_or_else(new_token);
     let page = LoginPage {
+        lang: lang(req),
         csrf_token: state.signer.login_csrf(&nonce),
         email,
         error,
@@ -49,6 +82,11 @@ fn form(
         .finish();
     let _ = res.add_cookie(&cookie);
     res
+}
+
+/// The sign-in page's language: the browser's (nobody is signed in).
+fn lang(req: &HttpRequest) -> crate::i18n::Lang {
+    crate::i18n::negotiate(None, None, crate::i18n::accept_language(req))
 }
 
 /// The visitor's sign-in nonce, from their cookie.
@@ -101,7 +139,7 @@ pub async fn submit(
     let f: SignInFields = Form::read(&req, body).await?.decode()?;
     let nonce = nonce(&req, &cookies).unwrap_or_default();
     if nonce.is_empty() || !same(&f.csrf_token, &state.signer.login_csrf(&nonce)) {
-        return Err(csrf_refused());
+        return Err(csrf_refused(&lang(&req)));
     }
     let email = f.email.trim().to_string();
     let given = f.password;
@@ -144,7 +182,7 @@ pub async fn submit(
             &cookies,
             StatusCode::UNAUTHORIZED,
             email.chars().take(254).collect(),
-            Some("The email address or the password is not right.".into()),
+            Some(lang(&req).t("login-refused")),
             first_run,
         ));
     };

@@ -137,12 +137,16 @@ pub fn configure(cfg: &mut web::ServiceConfig, store: DbSessionStore, cookies: &
     cfg.service(
         web::scope("/admin")
             .wrap(sessions)
+            .wrap(from_fn(crate::routes::edge::staff::localize_errors))
             // `/admin/users/abc`: the dashboard's 404 page, not a bare text answer.
-            .app_data(web::PathConfig::default().error_handler(|_, _| {
-                crate::routes::edge::error::PageError::NotFound(
-                    "There is no dashboard page at this address.".into(),
-                )
-                .into()
+            .app_data(web::PathConfig::default().error_handler(|_, req| {
+                use actix_web::HttpMessage;
+                let lang = req
+                    .extensions()
+                    .get::<crate::routes::edge::Staff>()
+                    .map(|s| s.lang.clone())
+                    .unwrap_or_default();
+                crate::routes::edge::error::PageError::NotFound(lang.t("dash-error-no-page")).into()
             }))
             .service(
                 web::resource("/login")
@@ -292,9 +296,11 @@ fn pages_of_admins(cfg: &mut web::ServiceConfig) {
     );
 }
 
-async fn not_found() -> Result<actix_web::HttpResponse, crate::routes::edge::error::PageError> {
+async fn not_found(
+    staff: crate::routes::edge::Staff,
+) -> Result<actix_web::HttpResponse, crate::routes::edge::error::PageError> {
     Err(crate::routes::edge::error::PageError::NotFound(
-        "There is no dashboard page at this address.".into(),
+        staff.t("dash-error-no-page"),
     ))
 }
 

@@ -1,5 +1,6 @@
-//! The overview: profiles, every agreement's enabled count (from one histogram of consent masks) and
-//! the chart of opt-ins and opt-outs over the last 90 days.
+//! The overview: the figures first (profiles, and every agreement's enabled count, from one histogram of
+//! consent masks), then the chart of opt-ins and opt-outs over the last 90 days, then the same counts as
+//! a table.
 
 use super::{chart, private};
 use crate::audiences::Histogram;
@@ -46,9 +47,9 @@ pub async fn page(
             all.iter()
                 .find(|a| a.key == key)
                 .ok_or_else(|| {
-                    PageError::BadRequest(format!(
-                        "There is no agreement {:?} to chart; choose one from the list.",
-                        key.chars().take(70).collect::<String>()
+                    PageError::BadRequest(staff.lang.with(
+                        "overview-no-such-agreement",
+                        &[("value", &key.chars().take(70).collect::<String>())],
                     ))
                 })?
                 .id,
@@ -65,6 +66,7 @@ pub async fn page(
         .filter(|a| a.active())
         .map(|a| (a.title.clone(), a.key.clone(), histogram.enabled(a)))
         .collect();
+    let chart = chart::svg(&days, &staff.lang);
     Ok(private(html(
         StatusCode::OK,
         &OverviewPage {
@@ -72,7 +74,7 @@ pub async fn page(
             profiles: histogram.profiles(),
             enabled,
             chart_for,
-            chart: chart::svg(&days),
+            chart,
             days,
         },
     )))

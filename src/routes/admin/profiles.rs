@@ -9,6 +9,7 @@ use crate::consent::staff::{Changed, Seen, change_as_shown};
 use crate::db::models::consent_events::{self, ConsentEvent};
 use crate::db::models::profiles::{self, Profile};
 use crate::domain::{Actor, AgreementId, ConsentValue, ProfileId, single_line};
+use crate::i18n::Lang;
 use crate::routes::edge::Staff;
 use crate::routes::edge::error::{PageError, html};
 use crate::routes::edge::{AppState, Fields, Form};
@@ -108,8 +109,8 @@ struct ProfilePage {
     profile: Profile,
     standing: Vec<AgreementState>,
     events: Vec<Row>,
-    /// `None` when the chain verifies; else what is wrong.
-    broken: Option<String>,
+    /// `None` when the chain verifies; else the first event that does not, and what is wrong with it.
+    broken: Option<(i64, String)>,
     /// What the last action did, for the status line.
     notice: Option<String>,
     /// Why nothing was saved (a conflict), for the alert line.
@@ -126,7 +127,51 @@ impl ProfilePage {
     fn value(s: &AgreementState) -> &'static str {
         if s.enabled { "enabled" } else { "disabled" }
     }
+
+    /// A consent value of the ledger (`enabled`, `disabled`) in the staff member's words.
+    fn value_name(&self, value: &str) -> String {
+        self.staff.lang.with("profile-value", &[("value", value)])
+    }
+
+    /// When a ledger event happened, to the second (UTC), as the language writes it.
+    fn when(&self, t: &chrono::NaiveDateTime) -> String {
+        t.format(&self.staff.t("profile-when-format")).to_string()
+    }
+
+    /// The reason field's hint, naming the source the ledger will record (as code).
+    fn reason_help(&self) -> String {
+        self.staff.lang.html(
+            "profile-reason-help",
+            "source",
+            &format!("<code>{}</code>", escape(&self.staff.actor())),
+        )
+    }
 }
+
+/// `single_line`'s check of a dashboard field, refused in the staff member's language: the messages
+/// `{field}-one-line`, `{field}-control` and `{field}-too-long` (with `$max`) of the field.
+pub(super) fn one_line(
+    lang: &Lang,
+    field: &str,
+    raw: &str,
+    max_chars: usize,
+) -> Result<Option<String>, String> {
+    single_line(field, raw, max_chars).map_err(|_| {
+        let v = raw.trim();
+        if v.contains(['\r', '\n']) {
+            lang.t(&format!("{field}-one-line"))
+        } else if v.chars().any(char::is_control) {
+            lang.t(&format!("{field}-control"))
+        } else {
+            lang.with(
+                &format!("{field}-too-long"),
+                &[("max", &lang.number(max_chars))],
+            )
+        }
+    })
+}
+
+pub(super) use crate::i18n::escape;
 
 /// The profile page as it stands now, or the 404 page.
 async fn load(state: &AppState, staff: Staff, id: i64) -> Result<ProfilePage, PageError> {
@@ -155,16 +200,15 @@ async fn load(state: &AppState, staff: Staff, id: i64) -> Result<ProfilePage, Pa
                 Verdict::Intact { .. } => None,
                 Verdict::Broken {
                     event_id, reason, ..
-                } => Some(format!("event {event_id}: {reason}")),
+                } => Some((event_id, reason)),
             };
             Ok(Some((profile, standing, events, broken)))
         })
         .await?;
     let Some((profile, standing, events, broken)) = found else {
-        return Err(PageError::NotFound(
-            "There is no profile with this id.".into(),
-        ));
+        return Err(PageError::NotFound(staff.t("profile-not-found")));
     };
+    let erase_reason = staff.t("profile-erase-default-reason");
     Ok(ProfilePage {
         staff,
         profile,
@@ -175,7 +219,7 @@ async fn load(state: &AppState, staff: Staff, id: i64) -> Result<ProfilePage, Pa
         alert: None,
         reason: String::new(),
         reason_error: None,
-        erase_reason: "Right to erasure requested by the person".into(),
+        erase_reason,
         erase_reason_error: None,
         erase_confirm_error: None,
     })
@@ -189,12 +233,9 @@ pub async fn show(
 ) -> Result<HttpResponse, PageError> {
     let mut page = load(&state, staff, id.into_inner()).await?;
     page.notice = match Form::query::<super::Done>(&req)?.done.as_str() {
-        "saved" => Some("Saved: the changes are in the ledger below.".into()),
-        "unchanged" => Some("Nothing to save: no value was changed.".into()),
-        "erased" => Some(
-            "Erased: the personal data is gone; the ledger keeps only digests, and the chain still verifies."
-                .into(),
-        ),
+        "saved" => Some(page.staff.t("profile-saved")),
+        "unchanged" => Some(page.staff.t("profile-unchanged")),
+        "erased" => Some(page.staff.t("profile-erased")),
         _ => None,
     };
     Ok(private(html(StatusCode::OK, &page)))
@@ -204,14 +245,12 @@ fn back_to(id: i64, done: &str) -> HttpResponse {
     super::see_other(format!("/admin/profiles/{id}?done={done}"))
 }
 
-/// The reason a form gives for a change, checked whole.
-fn reason_of(typed: &str) -> Result<String, String> {
-    match single_line("The reason", typed, MAX_REASON) {
+/// The reason a form gives for a change, checked whole; what is wrong with it in the staff member's
+/// language.
+fn reason_of(lang: &Lang, typed: &str) -> Result<String, String> {
+    match one_line(lang, "profile-reason", typed, MAX_REASON) {
         Ok(Some(r)) => Ok(r),
-        Ok(None) => Err(
-            "Say why you are making this change (e.g. \u{201c}asked us by phone on 3 May\u{201d}): it is kept in the ledger."
-                .into(),
-        ),
+        Ok(None) => Err(lang.t("profile-reason-missing")),
         Err(e) => Err(e),
     }
 }
@@ -241,9 +280,9 @@ pub async fn change(
             all.iter().find(|a| a.key == key && a.active()),
             ConsentValue::parse(value),
         ) else {
-            return Err(PageError::BadRequest(format!(
-                "The form names an agreement or value that does not exist ({was}). Reload the profile and try again."
-            )));
+            return Err(PageError::BadRequest(
+                staff.lang.with("profile-bad-form", &[("value", was)]),
+            ));
         };
         let now = if form.agreement.iter().any(|k| k == key) {
             ConsentValue::Enabled
@@ -262,7 +301,7 @@ pub async fn change(
     if wanted.is_empty() {
         return Ok(back_to(id, "unchanged"));
     }
-    let reason = match reason_of(&form.reason) {
+    let reason = match reason_of(&staff.lang, &form.reason) {
         Ok(r) => r,
         Err(e) => {
             let mut page = load(&state, staff, id).await?;
@@ -285,15 +324,18 @@ pub async fn change(
             tracing::info!(profile = id, staff = %staff.user.email, "consents changed by staff");
             Ok(back_to(id, "saved"))
         }
-        Changed::Gone => Err(PageError::NotFound(
-            "There is no profile with this id (or it was erased).".into(),
-        )),
+        Changed::Gone => Err(PageError::NotFound(staff.t("profile-gone"))),
         Changed::Conflict(moved) => {
+            let alert = staff.lang.with(
+                if moved.len() == 1 {
+                    "profile-conflict-one"
+                } else {
+                    "profile-conflict-many"
+                },
+                &[("titles", &moved.join(", "))],
+            );
             let mut page = load(&state, staff, id).await?;
-            page.alert = Some(format!(
-                "Nothing was saved: {} changed while you had this page open (the person or another staff member acted). The values below are current; review them and submit again.",
-                moved.join(", ")
-            ));
+            page.alert = Some(alert);
             page.reason = reason;
             Ok(private(html(StatusCode::CONFLICT, &page)))
         }
@@ -311,15 +353,14 @@ pub async fn erase(
     let form: EraseFields = staff.fields(&req, body).await?;
     let id = id.into_inner();
     let confirmed = form.confirm == "yes";
-    let reason = match (reason_of(&form.reason), confirmed) {
+    let reason = match (reason_of(&staff.lang, &form.reason), confirmed) {
         (Ok(reason), true) => reason,
         (reason, _) => {
             let mut page = load(&state, staff, id).await?;
             page.erase_reason = typed_reason(&form.reason);
             page.erase_reason_error = reason.err();
             if !confirmed {
-                page.erase_confirm_error =
-                    Some("Tick the box to confirm: erasure cannot be undone.".into());
+                page.erase_confirm_error = Some(page.staff.t("profile-erase-unconfirmed"));
             }
             return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &page)));
         }
@@ -339,8 +380,104 @@ pub async fn erase(
             Ok(back_to(id, "erased"))
         }
         Erased::Already => Ok(back_to(id, "erased")),
-        Erased::NoProfile => Err(PageError::NotFound(
-            "There is no profile with this id.".into(),
-        )),
+        Erased::NoProfile => Err(PageError::NotFound(staff.t("profile-not-found"))),
+    }
+}
+
+#[cfg(test)]
+mod i18n_tests {
+    use super::*;
+
+    /// Every message of the People and Consent pages resolves in every language (no value left unfilled,
+    /// no selector without its variant), and the refusals say in English what `single_line` says.
+    #[test]
+    fn the_people_and_consent_pages_are_worded_by_their_catalogue() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/locales/en");
+        let english = std::fs::read_to_string(dir.join("dashboard-people.ftl")).unwrap();
+        let ids: Vec<&str> = english
+            .lines()
+            .filter(|l| !l.starts_with([' ', '#', '*', '[', '}']))
+            .filter_map(|l| l.split_once(" =").map(|(id, _)| id.trim()))
+            .collect();
+        assert!(ids.len() > 150, "{}", ids.len());
+        let names = [
+            "count", "value", "link", "first", "last", "ins", "outs", "peak", "day", "month",
+            "query", "id", "time", "source", "event", "reason", "max", "titles", "rule", "name",
+            "channel", "version", "language", "example", "code", "key", "title", "path", "button",
+        ];
+        for lang in Lang::all() {
+            for id in &ids {
+                let args: Vec<(&'static str, &str)> = names.iter().map(|n| (*n, "3")).collect();
+                let text = lang.with(id, &args);
+                assert!(
+                    !text.is_empty() && !text.contains('{') && !text.contains(id),
+                    "{} {id}: {text}",
+                    lang.code()
+                );
+            }
+            for n in [0, 1, 2, 5, 22, 1234] {
+                for id in [
+                    "chart-opt-ins",
+                    "profile-chain-intact",
+                    "audiences-result-none",
+                ] {
+                    let text = lang.count(id, n);
+                    assert!(!text.contains('{'), "{} {id} {n}: {text}", lang.code());
+                }
+            }
+            for m in 1..=12u32 {
+                assert!(!lang.count("chart-month", m).contains('{'));
+            }
+            for field in [
+                "profile-reason",
+                "audiences-name",
+                "agreement-title",
+                "forms-button",
+            ] {
+                for raw in ["a\nb", "a\u{7}b", &"x".repeat(600)] {
+                    let refused = one_line(&lang, field, raw, 500).unwrap_err();
+                    assert!(!refused.contains('{'), "{field}: {refused}");
+                }
+            }
+        }
+        let en = Lang::default();
+        for (field, label) in [
+            ("profile-reason", "The reason"),
+            ("audiences-name", "The name"),
+            ("agreement-title", "The title"),
+            ("forms-button", "Button text"),
+        ] {
+            for raw in ["a\r\nb", "a\u{7}b", "abcdef"] {
+                assert_eq!(
+                    one_line(&en, field, raw, 5),
+                    single_line(label, raw, 5),
+                    "{field} {raw:?}"
+                );
+            }
+        }
+        assert_eq!(en.count("chart-month", 3u32), "Mar");
+        assert_eq!(
+            en.with("audiences-reads", &[("rule", "any"), ("titles", "A, B")]),
+            "any of A, B"
+        );
+        let pl = Lang::find("pl").unwrap();
+        assert_eq!(pl.count("chart-opt-outs", 22), "22 wycofane zgody");
+        assert_eq!(pl.count("chart-opt-outs", 25), "25 wycofanych zgód");
+        assert_eq!(
+            pl.with("profile-value", &[("value", "enabled")]),
+            "włączona"
+        );
+        assert_eq!(
+            pl.html("agreement-key-help", "example", "<code>a_b</code>"),
+            "Nazwa atrybutu widoczna dla innych systemów, np. <code>a_b</code>. Nie można jej później zmienić."
+        );
+        let de = Lang::find("de").unwrap();
+        assert_eq!(
+            de.with(
+                "chart-axis-day",
+                &[("day", "5"), ("month", &de.count("chart-month", 3u32))]
+            ),
+            "5. März"
+        );
     }
 }

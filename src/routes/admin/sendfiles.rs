@@ -8,10 +8,11 @@ use crate::db::models::audiences::{self, Audience};
 use crate::db::models::jobs::{self, Job};
 use crate::db::models::sendfiles::{self, Sendfile};
 use crate::domain::Actor;
+use crate::i18n::Lang;
 use crate::routes::edge::AppState;
 use crate::routes::edge::Staff;
 use crate::routes::edge::error::{PageError, html};
-use crate::sendfile::{self, Draft, Schedule};
+use crate::sendfile::{self, Draft};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -19,7 +20,8 @@ use askama::Template;
 /// A run as the page lists it.
 struct Run {
     job: Job,
-    name: String,
+    /// None: the send-file was deleted since.
+    name: Option<String>,
     sent: Result<crate::sendfile::worker::Sent, String>,
 }
 
@@ -86,6 +88,54 @@ struct Page {
     notice: Option<String>,
 }
 
+impl Page {
+    /// Which profiles a send-file sends, in words.
+    fn profiles(&self, s: &Sendfile) -> String {
+        let t = &self.staff.lang;
+        let mut text = match (&s.audience, &s.agreement) {
+            (Some(a), _) => t.with("sendfiles-audience", &[("name", a)]),
+            (None, Some(a)) => {
+                let status = match s.status.as_deref() {
+                    Some("disabled") => t.t("sendfiles-disabled"),
+                    Some(other) if other != "enabled" => other.to_string(),
+                    _ => t.t("sendfiles-enabled"),
+                };
+                t.with(
+                    "sendfiles-agreement-status",
+                    &[("agreement", a), ("status", &status)],
+                )
+            }
+            (None, None) => t.t("sendfiles-everyone"),
+        };
+        if s.changed_only {
+            text.push_str(", ");
+            text.push_str(&t.t("sendfiles-changed-only"));
+        }
+        text
+    }
+}
+
+/// When a send-file runs, in words (as `sendfile::Schedule::describe` says it in English).
+fn schedule(t: &Lang, every_minutes: i32, at_minute: Option<i32>) -> String {
+    const DAY: i32 = 24 * 60;
+    let every = match every_minutes {
+        DAY => t.t("sendfiles-daily"),
+        m if m % DAY == 0 => t.count("sendfiles-every-days", m / DAY),
+        m if m % 60 == 0 => t.count("sendfiles-every-hours", m / 60),
+        m => t.count("sendfiles-every-minutes", m),
+    };
+    match at_minute {
+        Some(m) => t.with(
+            "sendfiles-schedule-at",
+            &[
+                ("every", &every),
+                ("time", &format!("{:02}:{:02}", m / 60, m % 60)),
+            ],
+        ),
+        None => every,
+    }
+}
+
 async fn page(state: &AppState, staff: Staff) -> Result<Page, PageError> {
     let (list, recent, agreements, audiences) = state
         .db(|c| {
@@ -106,24 +156,22 @@ async fn page(state: &AppState, staff: Staff) -> Result<Page, PageError> {
                 .map(|p| p.sendfile_id)
                 .unwrap_or_default();
             Run {
-                name: names
-                    .get(&id)
-                    .cloned()
-                    .unwrap_or_else(|| "(deleted)".into()),
+                name: names.get(&id).cloned(),
                 sent: crate::sendfile::worker::outcome(&job),
                 job,
             }
         })
         .collect();
+    let sendfiles = list
+        .into_iter()
+        .map(|s| {
+            let schedule = schedule(&staff.lang, s.every_minutes, s.at_minute);
+            (s, schedule)
+        })
+        .collect();
     Ok(Page {
         staff,
-        sendfiles: list
-            .into_iter()
-            .map(|s| {
-                let schedule = Schedule::from(&s).describe();
-                (s, schedule)
-            })
-            .collect(),
+        sendfiles,
         runs,
         agreements,
         audiences,
@@ -143,24 +191,27 @@ pub async fn list(
     staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let mut p = page(&state, staff).await?;
     let q: ListQuery = crate::routes::edge::Form::query(&req)?;
-    p.notice = q
+    let t = &staff.lang;
+    let notice = q
         .started
-        .map(|name| {
-            format!(
-                "A run of {name} is starting; it is listed below once it ends (refresh the page)."
-            )
-        })
+        .map(|name| t.with("sendfiles-starting", &[("name", &name)]))
         .or_else(|| {
             let (name, act) = (q.name?, q.done?);
-            Some(format!("{name} is {act}."))
+            let id = match act.as_str() {
+                "paused" => "sendfiles-done-paused",
+                "resumed" => "sendfiles-done-resumed",
+                "deleted" => "sendfiles-done-deleted",
+                _ => return None,
+            };
+            Some(t.with(id, &[("name", &name)]))
         })
         .or_else(|| {
-            q.forgot.map(|name| {
-                format!("The pinned host key of {name} is forgotten: its next run pins the key the server shows then.")
-            })
+            q.forgot
+                .map(|name| t.with("sendfiles-forgot", &[("name", &name)]))
         });
+    let mut p = page(&state, staff).await?;
+    p.notice = notice;
     Ok(private(html(StatusCode::OK, &p)))
 }
 
@@ -213,10 +264,16 @@ pub async fn run_now(
         .db(move |c| Ok(sendfile::run_now(c, &n, &by)?))
         .await?;
     match started {
-        None => Err(PageError::NotFound(
-            "There is no send-file with this name.".into(),
-        )),
+        None => Err(PageError::NotFound(staff.t("sendfiles-no-such"))),
         Some(Err(e)) => {
+            // The one refusal: "run N of this send-file has not finished yet".
+            let open = e
+                .strip_prefix("run ")
+                .and_then(|r| r.strip_suffix(" of this send-file has not finished yet"))
+                .filter(|n| n.parse::<i64>().is_ok());
+            let e = open.map_or(e.clone(), |n| {
+                staff.lang.with("sendfiles-run-open", &[("run", n)])
+            });
             let mut p = page(&state, staff).await?;
             p.error = Some(e);
             Ok(private(html(StatusCode::CONFLICT, &p)))
@@ -240,7 +297,10 @@ pub async fn forget_host_key(
         .db(move |c| Ok(sendfile::forget_host_key(c, &n, &by)?))
         .await?
     {
-        Err(e) => Err(PageError::NotFound(e)),
+        // The one refusal: no send-file of that name.
+        Err(_) => Err(PageError::NotFound(
+            staff.lang.with("sendfiles-none-named", &[("name", &name)]),
+        )),
         Ok(_) => Ok(see_other(format!("/admin/sendfiles?forgot={name}"))),
     }
 }
@@ -256,16 +316,14 @@ pub async fn act(
     staff.form(&req, body).await?;
     let (name, act) = path.into_inner();
     let Some(act) = sendfile::Act::parse(&act) else {
-        return Err(PageError::NotFound("There is no such action.".into()));
+        return Err(PageError::NotFound(staff.t("sendfiles-no-such-action")));
     };
     let (n, by) = (name.clone(), Actor::from(&staff));
     if !state
         .db(move |c| Ok(sendfile::act(c, &n, act, &by)?))
         .await?
     {
-        return Err(PageError::NotFound(
-            "There is no send-file with this name.".into(),
-        ));
+        return Err(PageError::NotFound(staff.t("sendfiles-no-such")));
     }
     let done = match act {
         sendfile::Act::Pause => "paused",
@@ -275,4 +333,41 @@ pub async fn act(
     Ok(see_other(format!(
         "/admin/sendfiles?name={name}&done={done}"
     )))
+}
+
+#[cfg(test)]
+mod i18n_tests {
+    use crate::i18n::Lang;
+
+    #[test]
+    fn a_schedule_is_said_as_each_language_says_it() {
+        let (en, pl, de) = (
+            Lang::default(),
+            Lang::find("pl").unwrap(),
+            Lang::find("de").unwrap(),
+        );
+        // As `sendfile::Schedule::describe` says it in English (the command line's words).
+        for (every, at) in [
+            (360, Some(75)),
+            (24 * 60, Some(150)),
+            (3 * 24 * 60, None),
+            (15, None),
+        ] {
+            let s = crate::sendfile::Schedule {
+                every_minutes: every,
+                at_minute: at,
+            };
+            assert_eq!(super::schedule(&en, every, at), s.describe());
+        }
+        assert_eq!(
+            super::schedule(&pl, 360, Some(75)),
+            "co 6 godz. o 01:15 UTC"
+        );
+        assert_eq!(super::schedule(&pl, 60, None), "co godzinę");
+        assert_eq!(
+            super::schedule(&de, 24 * 60, Some(150)),
+            "täglich um 02:30 UTC"
+        );
+        assert_eq!(super::schedule(&de, 15, None), "alle 15 Min.");
+    }
 }

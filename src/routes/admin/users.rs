@@ -5,7 +5,8 @@ use super::{private, see_other};
 use crate::auth::password;
 use crate::auth::users::{self, Changed};
 use crate::db::models::admin_users::{self, AdminUser};
-use crate::domain::Actor;
+use crate::domain::{Actor, Role};
+use crate::i18n::Lang;
 use crate::routes::edge::Staff;
 use crate::routes::edge::error::{PageError, html};
 use crate::routes::edge::staff;
@@ -31,6 +32,56 @@ struct UsersPage {
 impl UsersPage {
     fn has_errors(&self) -> bool {
         self.email_error.is_some() || self.role_error.is_some() || self.password_error.is_some()
+    }
+
+    fn role_name(&self, role: &Role) -> String {
+        role_name(&self.staff.lang, *role)
+    }
+}
+
+/// A role's name in the staff member's language.
+fn role_name(lang: &Lang, role: Role) -> String {
+    lang.t(&format!("dash-role-{}", role.as_str()))
+}
+
+/// Why a field of a user was refused, in `lang`. `auth::users` and `auth::password` say it in English
+/// (for `assent admin …` too); each of their reasons has its message here, and an unknown one stays as
+/// it is.
+fn invalid_message(lang: &Lang, invalid: &users::Invalid, email: &str, role: &str) -> String {
+    match invalid.field {
+        "email" => {
+            let email = email.trim();
+            if email.is_empty() {
+                lang.t("users-email-missing")
+            } else if email.len() > crate::domain::email::MAX_LEN {
+                let max = crate::domain::email::MAX_LEN.to_string();
+                lang.with("users-email-too-long", &[("max", &max)])
+            } else {
+                let value = crate::domain::email::shorten(email);
+                lang.with("users-email-invalid", &[("value", &value)])
+            }
+        }
+        "role" => lang.with("users-role-invalid", &[("value", &format!("{role:?}"))]),
+        "current" => lang.t("user-wrong-current"),
+        _ => password_message(lang, &invalid.message),
+    }
+}
+
+/// A reason of `password::check_strength`, in `lang`.
+fn password_message(lang: &Lang, english: &str) -> String {
+    let min = password::MIN_LEN.to_string();
+    if english.starts_with("The password is too short") {
+        lang.with("users-password-too-short", &[("min", &min)])
+    } else if english.starts_with("The password is too long") {
+        lang.with("users-password-too-long", &[("max", "256")])
+    } else if english.starts_with("The password repeats") {
+        lang.t("users-password-repetitive")
+    } else if english.starts_with("The password must not contain") {
+        lang.t("users-password-has-email")
+    } else if english.starts_with("The password contains a very common") {
+        lang.t("users-password-common")
+    } else {
+        english.to_string()
     }
 }
 
@@ -88,14 +139,15 @@ pub async fn create(
         .await
         .map_err(|e| PageError::Unexpected(e.into()))??;
     let by = Actor::from(&staff);
+    // A refusal: the field and why, in the staff member's language.
     let outcome = match prepared {
-        Err(invalid) => Err(invalid),
+        Err(invalid) => Err((
+            invalid.field,
+            invalid_message(&staff.lang, &invalid, &email, &role),
+        )),
         Ok(user) => {
             let made = state.db(move |c| Ok(users::create(c, &user, &by)?)).await?;
-            made.ok_or(users::Invalid {
-                field: "email",
-                message: "A dashboard user with this email already exists.".into(),
-            })
+            made.ok_or(("email", staff.t("users-exists")))
         }
     };
     match outcome {
@@ -103,16 +155,16 @@ pub async fn create(
             tracing::info!(user_id = id, "dashboard user created in the dashboard");
             Ok(see_other(format!("/admin/users/{id}?done=created")))
         }
-        Err(invalid) => {
+        Err((field, message)) => {
             let mut p = users_page(&state, staff).await?;
             p.email = email.chars().take(254).collect();
             p.role = if role == "admin" { "admin" } else { "marketer" }.into();
-            let slot = match invalid.field {
+            let slot = match field {
                 "email" => &mut p.email_error,
                 "role" => &mut p.role_error,
                 _ => &mut p.password_error,
             };
-            *slot = Some(invalid.message);
+            *slot = Some(message);
             Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &p)))
         }
     }
@@ -131,11 +183,29 @@ struct UserPage {
     min_len: usize,
 }
 
+impl UserPage {
+    fn role_name(&self, role: &Role) -> String {
+        role_name(&self.staff.lang, *role)
+    }
+
+    /// What a new password must be, and whose sessions end.
+    fn password_help(&self) -> String {
+        let id = if self.is_self {
+            "user-password-help-self"
+        } else {
+            "user-password-help-other"
+        };
+        self.staff
+            .lang
+            .with(id, &[("min", &self.min_len.to_string())])
+    }
+}
+
 async fn user_page(state: &AppState, staff: Staff, id: i64) -> Result<UserPage, PageError> {
     let user = state
         .db(move |c| Ok(admin_users::find(c, id)?))
         .await?
-        .ok_or_else(|| PageError::NotFound("There is no dashboard user with this id.".into()))?;
+        .ok_or_else(|| PageError::NotFound(staff.t("user-not-found")))?;
     Ok(UserPage {
         is_self: user.id == staff.user.id,
         staff,
@@ -156,12 +226,9 @@ pub async fn show(
 ) -> Result<HttpResponse, PageError> {
     let mut p = user_page(&state, staff, id.into_inner()).await?;
     p.notice = match Form::query::<super::Done>(&req)?.done.as_str() {
-        "created" => {
-            Some("Created. They can sign in at /admin/login with the password you chose.".into())
+        done @ ("created" | "password" | "disable" | "enable") => {
+            Some(p.staff.t(&format!("user-done-{done}")))
         }
-        "password" => Some("Password set. Their other sessions have ended.".into()),
-        "disable" => Some("Disabled: they are signed out everywhere and cannot sign in.".into()),
-        "enable" => Some("Enabled: they can sign in again.".into()),
         _ => None,
     };
     Ok(private(html(StatusCode::OK, &p)))
@@ -189,7 +256,8 @@ pub async fn set_password(
         {
             return Ok(Err(users::Invalid {
                 field: "current",
-                message: "That is not your current password.".into(),
+                // Worded by `invalid_message`.
+                message: String::new(),
             }));
         }
         users::hash_for(&email, &secret)
@@ -204,7 +272,7 @@ pub async fn set_password(
             } else {
                 &mut p.password_error
             };
-            *slot = Some(invalid.message);
+            *slot = Some(invalid_message(&staff.lang, &invalid, "", ""));
             return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &p)));
         }
     };
@@ -212,15 +280,13 @@ pub async fn set_password(
     let changed = state
         .db(move |c| Ok(users::set_password(c, id, &hash, &by)?))
         .await?;
-    done(changed)?;
+    done(changed, &staff.lang)?;
     if p.is_self {
         // Every session of this user ended with the new password; this one carries on, renewed.
         let user = state
             .db(move |c| Ok(admin_users::find(c, id)?))
             .await?
-            .ok_or_else(|| {
-                PageError::NotFound("There is no dashboard user with this id.".into())
-            })?;
+            .ok_or_else(|| PageError::NotFound(staff.t("user-not-found")))?;
         staff::renew(&session, &user)?;
     }
     Ok(see_other(format!("/admin/users/{id}?done=password")))
@@ -237,30 +303,73 @@ pub async fn set_disabled<const DISABLED: bool>(
     let (id, disabled) = (id.into_inner(), DISABLED);
     staff.form(&req, body).await?;
     if id == staff.user.id {
-        return Err(PageError::Forbidden(
-            "You cannot disable or enable your own account; ask another admin.".into(),
-        ));
+        return Err(PageError::Forbidden(staff.t("user-not-yourself")));
     }
     let by = Actor::from(&staff);
     let changed = state
         .db(move |c| Ok(users::set_disabled(c, id, disabled, &by)?))
         .await?;
-    if let Changed::Refused(why) = changed {
+    if let Changed::Refused(_) = changed {
+        // The one refusal: disabling the last admin who can sign in.
         let mut p = user_page(&state, staff, id).await?;
+        let why = p
+            .staff
+            .lang
+            .with("user-only-admin", &[("email", &p.user.email)]);
         p.refused = Some(why);
         return Ok(private(html(StatusCode::CONFLICT, &p)));
     }
-    done(changed)?;
+    done(changed, &staff.lang)?;
     let what = if disabled { "disable" } else { "enable" };
     Ok(see_other(format!("/admin/users/{id}?done={what}")))
 }
 
-fn done(changed: Changed) -> Result<(), PageError> {
+fn done(changed: Changed, lang: &Lang) -> Result<(), PageError> {
     match changed {
         Changed::Done(_) => Ok(()),
-        Changed::NoSuchUser => Err(PageError::NotFound(
-            "There is no dashboard user with this id.".into(),
-        )),
+        Changed::NoSuchUser => Err(PageError::NotFound(lang.t("user-not-found"))),
         Changed::Refused(why) => Err(PageError::Forbidden(why)),
+    }
+}
+
+#[cfg(test)]
+mod i18n_tests {
+    use super::*;
+
+    /// The English catalogue says exactly what `auth` says, and each reason has its own translation.
+    #[test]
+    fn every_refusal_of_a_new_user_is_worded_by_the_catalogue() {
+        let (en, pl) = (Lang::default(), Lang::find("pl").unwrap());
+        let long = "x".repeat(300);
+        for secret in [
+            "short",
+            long.as_str(),
+            "aaaaaaaaaaaaaaa",
+            "anna-likes-hiking",
+            "my password is long",
+        ] {
+            let english = password::check_strength(secret, "anna@example.com").unwrap_err();
+            let invalid = users::Invalid {
+                field: "password",
+                message: english.clone(),
+            };
+            assert_eq!(invalid_message(&en, &invalid, "", ""), english);
+            assert_ne!(invalid_message(&pl, &invalid, "", ""), english, "{secret}");
+        }
+        let long = format!("{}@example.com", "a".repeat(250));
+        for raw in ["", "nope", long.as_str()] {
+            let english = crate::domain::Email::parse(raw).unwrap_err();
+            let invalid = users::Invalid {
+                field: "email",
+                message: english.clone(),
+            };
+            assert_eq!(invalid_message(&en, &invalid, raw, ""), english);
+        }
+        let english = Role::parse("boss").unwrap_err();
+        let invalid = users::Invalid {
+            field: "role",
+            message: english.clone(),
+        };
+        assert_eq!(invalid_message(&en, &invalid, "", "boss"), english);
     }
 }

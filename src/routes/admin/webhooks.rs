@@ -19,8 +19,8 @@ use askama::Template;
 
 const PAGE: i64 = 50;
 
-fn no_webhook() -> PageError {
-    PageError::NotFound("There is no webhook with this id.".into())
+fn no_webhook(staff: &Staff) -> PageError {
+    PageError::NotFound(staff.t("webhook-none-with-id"))
 }
 
 /// What the add or edit form holds (`event` and `agreement` repeated).
@@ -137,6 +137,12 @@ struct ListPage {
     created: Option<(i64, String)>,
 }
 
+impl ListPage {
+    fn href(&self, id: &i64) -> String {
+        format!("/admin/webhooks/{id}")
+    }
+}
+
 async fn list_page(state: &AppState, staff: Staff) -> Result<ListPage, PageError> {
     let now = crate::db::now();
     let (rows, choices) = state
@@ -231,19 +237,26 @@ struct ShowPage {
 }
 
 impl ShowPage {
-    fn shelves(&self) -> [(Shelf, &'static str, i64); 3] {
+    fn shelves(&self) -> [(Shelf, String, i64); 3] {
+        let t = |id| self.staff.t(id);
         [
-            (Shelf::Queued, "Queued", self.summary.queued),
-            (Shelf::Dead, "Dead letters", self.summary.dead),
-            (Shelf::Sent, "Delivered", -1),
+            (
+                Shelf::Queued,
+                t("webhook-shelf-queued"),
+                self.summary.queued,
+            ),
+            (Shelf::Dead, t("webhook-shelf-dead"), self.summary.dead),
+            (Shelf::Sent, t("webhook-shelf-sent"), -1),
         ]
     }
 
+    /// Whether it sends, in words (why it stopped is the receiver's answer, as recorded).
     fn status(&self) -> String {
+        let lang = &self.staff.lang;
         match (&self.endpoint.paused_at, &self.endpoint.disabled_reason) {
-            (Some(_), Some(why)) => format!("stopped by itself: {why}"),
-            (Some(t), None) => format!("paused since {} UTC", t.format("%Y-%m-%d %H:%M")),
-            _ => "active".into(),
+            (Some(_), Some(why)) => lang.with("webhook-state-stopped", &[("reason", why)]),
+            (Some(t), None) => lang.with("webhook-state-paused", &[("time", &lang.datetime(t))]),
+            _ => lang.t("webhook-state-active"),
         }
     }
 }
@@ -279,7 +292,7 @@ async fn show_page(
         })
         .await?;
     let Some((summary, mut rows, choices, fields, endpoint)) = found else {
-        return Err(no_webhook());
+        return Err(no_webhook(&staff));
     };
     let base = format!("/admin/webhooks/{id}?status={}&", shelf.as_str());
     let next = super::next_page(&mut rows, PAGE, |r| r.id, &base);
@@ -310,24 +323,24 @@ pub async fn show(
     let shelf = match q.status.as_deref() {
         None => Shelf::Sent,
         Some(raw) => Shelf::parse(raw).ok_or_else(|| {
-            PageError::BadRequest(format!(
-                "{raw:?} is not a list of deliveries here; use queued, sent or dead."
-            ))
+            PageError::BadRequest(
+                staff
+                    .lang
+                    .with("webhook-no-such-shelf", &[("value", &format!("{raw:?}"))]),
+            )
         })?,
     };
     let before = q.before.id();
     let mut p = show_page(&state, staff, id.into_inner(), shelf, before).await?;
-    let n = q.n.as_deref();
+    let n = q.n.as_deref().and_then(|n| n.parse::<i64>().ok());
+    let t = |id| Some(p.staff.t(id));
     p.notice = match q.done.as_str() {
-        "saved" => Some("Saved.".to_string()),
-        "paused" => Some("Paused: changes queue up and go out when it is resumed.".into()),
-        "resumed" => Some("Resumed: what queued meanwhile goes out now.".into()),
-        "test" => Some(
-            "A test event is queued; it shows under Delivered once the receiver answered 2xx."
-                .into(),
-        ),
-        "replayed" => n.map(|n| format!("{n} consent changes are queued again.")),
-        "redelivered" => n.map(|n| format!("{n} dead letters are queued again.")),
+        "saved" => t("webhook-saved"),
+        "paused" => t("webhook-paused-notice"),
+        "resumed" => t("webhook-resumed-notice"),
+        "test" => t("webhook-test-queued"),
+        "replayed" => n.map(|n| p.staff.lang.count("webhook-replayed", n)),
+        "redelivered" => n.map(|n| p.staff.lang.count("webhook-redelivered", n)),
         _ => None,
     };
     Ok(private(html(StatusCode::OK, &p)))
@@ -357,7 +370,7 @@ pub async fn update(
         .db(move |c| Ok(hooks::edit(c, id, &settings, &by)?))
         .await?;
     if !done {
-        return Err(no_webhook());
+        return Err(no_webhook(&staff));
     }
     Ok(see_other(format!("/admin/webhooks/{id}?done=saved")))
 }
@@ -375,11 +388,7 @@ pub async fn act(
         "pause" => Action::Pause,
         "resume" => Action::Resume,
         "delete" => Action::Delete,
-        _ => {
-            return Err(PageError::NotFound(
-                "There is no such webhook action.".into(),
-            ));
-        }
+        _ => return Err(PageError::NotFound(staff.t("webhook-no-such-action"))),
     };
     staff.form(&req, body).await?;
     let by = Actor::from(&staff);
@@ -387,7 +396,7 @@ pub async fn act(
         .db(move |c| Ok(hooks::act(c, id, action, &by)?))
         .await?;
     if !done {
-        return Err(no_webhook());
+        return Err(no_webhook(&staff));
     }
     Ok(see_other(match action {
         Action::Pause => format!("/admin/webhooks/{id}?done=paused"),
@@ -412,7 +421,7 @@ pub async fn rotate(
         .db(move |c| Ok(hooks::rotate(c, id, &by, &sealer)?))
         .await?
     else {
-        return Err(no_webhook());
+        return Err(no_webhook(&staff));
     };
     let mut p = show_page(&state, staff, id, Shelf::Sent, None).await?;
     p.rotated = Some(secret);
@@ -439,7 +448,7 @@ pub async fn test(
         })
         .await?;
     if !found {
-        return Err(no_webhook());
+        return Err(no_webhook(&staff));
     }
     Ok(see_other(format!(
         "/admin/webhooks/{id}?status=queued&done=test"
@@ -467,9 +476,7 @@ pub async fn replay(
     let form: ReplayFields = staff.fields(&req, body).await?;
     let Some(from) = since(&form.since) else {
         let mut p = show_page(&state, staff, id, Shelf::Sent, None).await?;
-        p.error = Some(
-            "Give the time to replay from, like 2026-05-01T09:00 (UTC). Nothing was queued.".into(),
-        );
+        p.error = Some(p.staff.t("webhook-replay-time"));
         return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &p)));
     };
     let by = Actor::from(&staff);

@@ -5,16 +5,17 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 
-#[derive(Template)]
-#[template(path = "error.html")]
-pub struct ErrorPage<'a> {
+/// An error page of the dashboard (and of any page that is neither public nor the API), in a language:
+/// the title and the link's label are message ids, the message is already in that language.
+#[derive(Debug, Template)]
+#[template(path = "admin/error.html")]
+pub struct ErrorPage {
     pub status: u16,
-    pub title: &'a str,
-    pub message: &'a str,
-    /// Optional single-button form (e.g. "send me a new link").
-    pub action: Option<(&'a str, &'a str)>,
-    /// Optional link (href, label).
-    pub link: Option<(&'a str, &'a str)>,
+    pub t: crate::i18n::Lang,
+    pub title: &'static str,
+    pub message: String,
+    /// Optional link: (address, label id).
+    pub link: Option<(&'static str, &'static str)>,
 }
 
 /// An error page of the public pages, in the customer's language: message ids of the catalogues.
@@ -105,6 +106,54 @@ impl PageError {
         }
         Some(page)
     }
+
+    /// This error as the dashboard's page in `t`'s language; `None` for the redirect to sign in and for
+    /// a public page's own error. Handlers word their messages (`NotFound`, `BadRequest`, `Forbidden`)
+    /// in the staff member's language; the titles, links and the other messages are the catalogue's.
+    pub fn dashboard_page(&self, t: &crate::i18n::Lang) -> Option<ErrorPage> {
+        let (status, title, message, link) = match self {
+            PageError::Public(_) | PageError::SignIn => return None,
+            PageError::Forbidden(m) => (
+                403,
+                "dash-error-forbidden",
+                m.clone(),
+                Some(("/admin", "dash-error-to-dashboard")),
+            ),
+            PageError::TooManyAttempts => (
+                429,
+                "dash-error-throttled-title",
+                t.t("dash-error-throttled"),
+                Some(("/admin/login", "dash-error-to-sign-in")),
+            ),
+            PageError::NotFound(m) => (404, "dash-error-not-found", m.clone(), None),
+            PageError::BadRequest(m) => (400, "dash-error-bad-request", m.clone(), None),
+            PageError::TooLarge(max) => (
+                413,
+                "dash-error-too-large-title",
+                t.with("dash-error-too-large", &[("max", &max.to_string())]),
+                None,
+            ),
+            PageError::TooSlow(_) => (
+                408,
+                "dash-error-too-slow-title",
+                t.t("dash-error-too-slow"),
+                None,
+            ),
+            PageError::Unexpected(_) => (
+                503,
+                "dash-error-unavailable-title",
+                t.t("dash-error-unavailable"),
+                None,
+            ),
+        };
+        Some(ErrorPage {
+            status,
+            t: t.clone(),
+            title,
+            message,
+            link,
+        })
+    }
 }
 
 impl From<diesel::result::Error> for PageError {
@@ -131,70 +180,22 @@ impl ResponseError for PageError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        let status = self.status_code();
-        let msg = self.to_string();
-        let page = match self {
-            PageError::Public(p) => return public_page(p),
-            PageError::SignIn => {
-                return HttpResponse::SeeOther()
-                    .insert_header(("Location", "/admin/login"))
-                    .insert_header(("Cache-Control", "no-store"))
-                    .finish();
-            }
-            PageError::Forbidden(m) => ErrorPage {
-                status: 403,
-                title: "Not allowed",
-                message: m,
-                action: None,
-                link: Some(("/admin", "Back to the dashboard")),
-            },
-            PageError::TooManyAttempts => ErrorPage {
-                status: 429,
-                title: "Too many sign-in attempts",
-                message: "There were too many failed sign-ins for this account or from your network in the last minute. Wait a minute, then try again.",
-                action: None,
-                link: Some(("/admin/login", "Back to sign-in")),
-            },
-            PageError::NotFound(m) => ErrorPage {
-                status: 404,
-                title: "Not found",
-                message: m,
-                action: None,
-                link: None,
-            },
-            PageError::BadRequest(m) => ErrorPage {
-                status: 400,
-                title: "Bad request",
-                message: m,
-                action: None,
-                link: None,
-            },
-            PageError::TooLarge(_) => ErrorPage {
-                status: 413,
-                title: "Too much data",
-                message: &msg,
-                action: None,
-                link: None,
-            },
-            PageError::TooSlow(_) => ErrorPage {
-                status: 408,
-                title: "The form took too long to arrive",
-                message: "Your connection stopped while the form was being sent, so nothing was saved. Please submit the form again.",
-                action: None,
-                link: None,
-            },
-            PageError::Unexpected(e) => {
-                tracing::error!(error = ?e, "request failed");
-                ErrorPage {
-                    status: 503,
-                    title: "Temporarily unavailable",
-                    message: "We could not save or load your data just now. Nothing was changed; please try again in a minute.",
-                    action: None,
-                    link: None,
-                }
-            }
-        };
-        no_store(html(status, &page))
+        if let PageError::Public(p) = self {
+            return public_page(p);
+        }
+        if let PageError::Unexpected(e) = self {
+            tracing::error!(error = ?e, "request failed");
+        }
+        // In English: an error cannot see its request. `staff::localize_errors` answers the dashboard's
+        // in the staff member's language, `public::localize_errors` the public pages' in the customer's.
+        match self.dashboard_page(&crate::i18n::Lang::default()) {
+            Some(page) => no_store(html(self.status_code(), &page)),
+            // `SignIn`: to the sign-in page.
+            None => HttpResponse::SeeOther()
+                .insert_header(("Location", "/admin/login"))
+                .insert_header(("Cache-Control", "no-store"))
+                .finish(),
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use crate::i18n::Lang;
 use crate::routes::edge::error::PageError;
 use crate::routes::edge::{AppState, Fields, Form};
 use actix_session::{Session, SessionExt};
-use actix_web::body::{EitherBody, MessageBody};
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
@@ -86,15 +86,14 @@ impl Staff {
         if same(token, &self.csrf) {
             Ok(())
         } else {
-            Err(csrf_refused())
+            Err(csrf_refused(&self.lang))
         }
     }
 }
 
-pub fn csrf_refused() -> PageError {
-    PageError::Forbidden(
-        "This form has expired or did not come from this site (its security token is missing or wrong). Go back, reload the page and submit it again.".into(),
-    )
+/// A dashboard form without this session's CSRF token (403), said in `lang`.
+pub fn csrf_refused(lang: &Lang) -> PageError {
+    PageError::Forbidden(lang.t("dash-error-csrf"))
 }
 
 fn micros(t: NaiveDateTime) -> String {
@@ -201,19 +200,99 @@ pub async fn signed_in(
     }
 }
 
-/// Middleware: only admins (a marketer gets 403).
+/// Middleware: only admins (a marketer gets 403, in their language). The refusal is an answer, not an
+/// error, so that `localize_errors` still sees who asked.
 pub async fn admins_only(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let is_admin = req.extensions().get::<Staff>().is_some_and(Staff::is_admin);
-    if !is_admin {
-        return Err(PageError::Forbidden(
-            "Only admins can open this page. Ask an admin if you need something here.".into(),
-        )
-        .into());
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let refused = match req.extensions().get::<Staff>() {
+        Some(staff) if staff.is_admin() => None,
+        staff => Some(staff.map_or_else(Lang::default, |s| s.lang.clone())),
+    };
+    if let Some(lang) = refused {
+        let refusal = PageError::Forbidden(lang.t("dash-error-admins-only"));
+        return Ok(req.error_response(refusal).map_into_right_body());
     }
-    next.call(req).await
+    Ok(next.call(req).await?.map_into_left_body())
+}
+
+/// Middleware on the whole `/admin` scope: its error pages in the staff member's language, else (signed
+/// out, on the sign-in page) the browser's. Handlers word their own messages in that language; the
+/// titles, the links and the generic messages are the catalogue's. The answer keeps its status and
+/// headers (the session's cookie among them); only the page is written again.
+pub async fn localize_errors(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    use actix_web::ResponseError;
+    use askama::Template;
+    // Read before: an error of an inner middleware comes back without its request.
+    let browser = crate::i18n::negotiate(None, None, crate::i18n::accept_language(req.request()));
+    let res = match next.call(req).await {
+        Ok(res) => res,
+        Err(e) => {
+            let page = e
+                .as_error::<PageError>()
+                .filter(|_| browser != Lang::default())
+                .and_then(|pe| {
+                    Some((
+                        pe.status_code(),
+                        pe.dashboard_page(&browser)?.render().ok()?,
+                    ))
+                });
+            return match page {
+                Some((status, body)) => {
+                    // The error's own answer is dropped, but its cause is logged as always.
+                    let _ = e.error_response();
+                    Err(Rendered { status, body }.into())
+                }
+                None => Err(e),
+            };
+        }
+    };
+    let lang = res
+        .request()
+        .extensions()
+        .get::<Staff>()
+        .map_or(browser, |s| s.lang.clone());
+    let body = Some(&lang)
+        .filter(|l| **l != Lang::default())
+        .and_then(|l| {
+            let page = res.response().error()?.as_error::<PageError>()?;
+            page.dashboard_page(l)?.render().ok()
+        });
+    Ok(match body {
+        Some(body) => res.map_body(|_, _| BoxBody::new(body)),
+        None => res.map_into_boxed_body(),
+    })
+}
+
+/// A dashboard error page already written in its language, for an error that has no request left to
+/// answer with.
+#[derive(Debug)]
+struct Rendered {
+    status: actix_web::http::StatusCode,
+    body: String,
+}
+
+impl std::fmt::Display for Rendered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "dashboard error page ({})", self.status)
+    }
+}
+
+impl actix_web::ResponseError for Rendered {
+    fn status_code(&self) -> actix_web::http::StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> actix_web::HttpResponse {
+        actix_web::HttpResponse::build(self.status)
+            .content_type("text/html; charset=utf-8")
+            .insert_header(("Cache-Control", "no-store"))
+            .body(self.body.clone())
+    }
 }
 
 impl FromRequest for Staff {

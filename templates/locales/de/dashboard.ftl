@@ -24,6 +24,8 @@ duration-days = { $count ->
 
 ## Jede Seite
 dash-skip = Zum Inhalt springen
+# After each page's title: "Profiles · Shop dashboard".
+dash-title-suffix = Dashboard
 dash-menu = Menü
 dash-menu-close = Menü schließen
 dash-nav = Dashboard

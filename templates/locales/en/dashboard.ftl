@@ -25,6 +25,8 @@ duration-days = { $count ->
 
 ## Every page
 dash-skip = Skip to content
+# After each page's title: "Profiles · Shop dashboard".
+dash-title-suffix = dashboard
 dash-menu = Menu
 dash-menu-close = Close the menu
 dash-nav = Dashboard

@@ -27,6 +27,8 @@ duration-days = { $count ->
 
 ## Każda strona
 dash-skip = Przejdź do treści
+# After each page's title: "Profiles · Shop dashboard".
+dash-title-suffix = panel
 dash-menu = Menu
 dash-menu-close = Zamknij menu
 dash-nav = Panel
