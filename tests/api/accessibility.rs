@@ -927,9 +927,16 @@ async fn screenshots_of_the_dashboard() {
             .iter()
             .map(|i| {
                 let day = 88 - (i * i) % 89 * (i % 3 + 1) / 3;
+                // Only what they agreed to: a "no" never given is not an opt-out.
+                let agreed: serde_json::Map<String, serde_json::Value> =
+                    [("email", true), ("sms", i % 3 == 0), ("push", i % 5 == 0)]
+                        .into_iter()
+                        .filter(|(_, on)| *on)
+                        .map(|(k, on)| (k.to_string(), json!(on)))
+                        .collect();
                 json!({"email": format!("{}{i}@example.com", names[*i as usize % 10].to_lowercase()),
                        "firstName": names[*i as usize % 10],
-                       "agreements": {"email": true, "sms": i % 3 == 0, "push": i % 5 == 0},
+                       "agreements": agreed,
                        "consentedAt": at(day, *i)})
             })
             .collect();
