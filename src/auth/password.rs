@@ -8,32 +8,57 @@ use std::sync::OnceLock;
 pub const MIN_LEN: usize = 12;
 
 /// Refuses passwords that are short, repetitive, common, or made of the account's own email.
-pub fn check_strength(password: &str, email: &str) -> Result<(), String> {
+/// Why a password is refused (its English words are the command line's and the catalogue's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Weak {
+    TooShort,
+    TooLong,
+    Repetitive,
+    HasEmail,
+    Common,
+}
+
+impl std::fmt::Display for Weak {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Weak::TooShort => write!(
+                f,
+                "The password is too short: use at least {MIN_LEN} characters (a few unrelated words work well)."
+            ),
+            Weak::TooLong => f.write_str("The password is too long: at most 256 characters."),
+            Weak::Repetitive => f.write_str("The password repeats too few different characters."),
+            Weak::HasEmail => {
+                f.write_str("The password must not contain the account's email address.")
+            }
+            Weak::Common => f.write_str(
+                "The password contains a very common password; choose something less guessable.",
+            ),
+        }
+    }
+}
+
+pub fn check_strength(password: &str, email: &str) -> Result<(), Weak> {
     let chars = password.chars().count();
     if chars < MIN_LEN {
-        return Err(format!(
-            "The password is too short: use at least {MIN_LEN} characters (a few unrelated words work well)."
-        ));
+        return Err(Weak::TooShort);
     }
     if chars > 256 {
-        return Err("The password is too long: at most 256 characters.".into());
+        return Err(Weak::TooLong);
     }
     let distinct: std::collections::HashSet<char> = password.chars().collect();
     if distinct.len() < 5 {
-        return Err("The password repeats too few different characters.".into());
+        return Err(Weak::Repetitive);
     }
     let lower = password.to_lowercase();
     let local = email.split('@').next().unwrap_or("").to_lowercase();
     if local.len() >= 4 && lower.contains(&local) {
-        return Err("The password must not contain the account's email address.".into());
+        return Err(Weak::HasEmail);
     }
     const COMMON: [&str; 8] = [
         "password", "123456", "qwerty", "letmein", "welcome", "admin", "iloveyou", "abc123",
     ];
     if COMMON.iter().any(|c| lower.contains(c)) {
-        return Err(
-            "The password contains a very common password; choose something less guessable.".into(),
-        );
+        return Err(Weak::Common);
     }
     Ok(())
 }
@@ -71,16 +96,19 @@ mod tests {
         assert!(
             check_strength("short", e)
                 .unwrap_err()
+                .to_string()
                 .contains("too short")
         );
         assert!(
             check_strength("aaaaaaaaaaaaaaa", e)
                 .unwrap_err()
+                .to_string()
                 .contains("different")
         );
         assert!(
             check_strength("MyPassword2026!", e)
                 .unwrap_err()
+                .to_string()
                 .contains("common")
         );
         assert!(

@@ -17,12 +17,22 @@ use crate::domain::Role;
 pub struct Invalid {
     pub field: &'static str,
     pub message: String,
+    /// For a refused password: why, so a page can say it in its own language.
+    pub weak: Option<password::Weak>,
 }
 
 fn invalid(field: &'static str, message: impl Into<String>) -> Invalid {
     Invalid {
         field,
         message: message.into(),
+        weak: None,
+    }
+}
+
+fn weak(reason: password::Weak) -> Invalid {
+    Invalid {
+        weak: Some(reason),
+        ..invalid("password", reason.to_string())
     }
 }
 
@@ -43,7 +53,7 @@ pub fn prepare(email: &str, role: &str, secret: &str) -> anyhow::Result<Result<N
         Err(e) => return Ok(Err(invalid("role", e))),
     };
     if let Err(e) = password::check_strength(secret, email.as_str()) {
-        return Ok(Err(invalid("password", e)));
+        return Ok(Err(weak(e)));
     }
     Ok(Ok(NewUser {
         email,
@@ -135,7 +145,7 @@ pub fn set_language(
 
 pub fn hash_for(user_email: &str, secret: &str) -> anyhow::Result<Result<String, Invalid>> {
     if let Err(e) = password::check_strength(secret, user_email) {
-        return Ok(Err(invalid("password", e)));
+        return Ok(Err(weak(e)));
     }
     Ok(Ok(password::hash(secret)?))
 }

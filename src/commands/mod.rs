@@ -400,7 +400,7 @@ pub fn sendfile_run(settings: &Settings, name: &str) -> anyhow::Result<()> {
     let id = crate::db::write_tx(&mut conn, |c| {
         crate::sendfile::create_run(c, s.id, "manual", "cli")
     })?
-    .map_err(anyhow::Error::msg)?;
+    .map_err(|open| anyhow::anyhow!("{open}"))?;
     drop(conn);
     let runner = Runner {
         pool: pool.clone(),

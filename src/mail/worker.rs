@@ -48,17 +48,6 @@ impl Mailer {
         }
     }
 
-    /// Where emails go, for the delivery page.
-    pub fn describe(&self) -> String {
-        match self {
-            Mailer::Smtp(_, target) => format!("the SMTP server {target}"),
-            Mailer::Files(_, dir) => format!(
-                "files in {} (no ASSENT_SMTP_URL is set, so nothing reaches an inbox)",
-                dir.display()
-            ),
-        }
-    }
-
     /// Connects to the SMTP server (with TLS and sign-in as configured) and checks it answers, or that
     /// the mail folder can be written.
     pub async fn check(&self) -> Result<(), String> {

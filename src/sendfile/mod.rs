@@ -82,15 +82,28 @@ impl Schedule {
         next
     }
 
+    /// The schedule in words, as the command line says it.
     pub fn describe(&self) -> String {
+        self.words(&crate::i18n::Lang::default())
+    }
+
+    /// The schedule in words in `lang` (the dashboard's catalogue says it).
+    pub fn words(&self, lang: &crate::i18n::Lang) -> String {
+        const DAY: i32 = 24 * 60;
         let every = match self.every_minutes {
-            m if m % (24 * 60) == 0 && m == 24 * 60 => "daily".to_string(),
-            m if m % (24 * 60) == 0 => format!("every {} days", m / (24 * 60)),
-            m if m % 60 == 0 => format!("every {} h", m / 60),
-            m => format!("every {m} min"),
+            DAY => lang.t("sendfiles-daily"),
+            m if m % DAY == 0 => lang.count("sendfiles-every-days", m / DAY),
+            m if m % 60 == 0 => lang.count("sendfiles-every-hours", m / 60),
+            m => lang.count("sendfiles-every-minutes", m),
         };
         match self.at_minute {
-            Some(m) => format!("{every} at {:02}:{:02} UTC", m / 60, m % 60),
+            Some(m) => lang.with(
+                "sendfiles-schedule-at",
+                &[
+                    ("every", &every),
+                    ("time", &format!("{:02}:{:02}", m / 60, m % 60)),
+                ],
+            ),
             None => every,
         }
     }
@@ -368,7 +381,7 @@ pub fn run_now(
     conn: &mut DbConn,
     name: &str,
     by: &Actor,
-) -> QueryResult<Option<Result<i64, String>>> {
+) -> QueryResult<Option<Result<i64, StillRunning>>> {
     crate::db::write_tx(conn, |c| {
         let Some(s) = sendfiles::find_by_name(c, name)? else {
             return Ok(None);
@@ -381,18 +394,26 @@ pub fn run_now(
     })
 }
 
+/// A send-file's run that has not finished yet (its job id): no second one starts beside it.
+#[derive(Debug, Clone, Copy)]
+pub struct StillRunning(pub i64);
+
+impl std::fmt::Display for StillRunning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "run {} of this send-file has not finished yet", self.0)
+    }
+}
+
 /// Creates a run of a send-file (in the caller's write transaction) unless one is open already.
 pub fn create_run(
     conn: &mut DbConn,
     sendfile_id: i64,
     trigger: &str,
     by: &str,
-) -> QueryResult<Result<i64, String>> {
+) -> QueryResult<Result<i64, StillRunning>> {
     sendfiles::lock(conn, sendfile_id)?;
     if let Some(open) = open_run(conn, sendfile_id)? {
-        return Ok(Err(format!(
-            "run {open} of this send-file has not finished yet"
-        )));
+        return Ok(Err(StillRunning(open)));
     }
     let params = serde_json::to_string(&Params {
         sendfile_id,
@@ -454,6 +475,15 @@ mod tests {
     fn schedules_parse_and_step_on_their_grid() {
         let daily = Schedule::parse(None, None).unwrap();
         assert_eq!(daily.describe(), "daily at 00:00 UTC");
+        let words = |every_minutes, at_minute| {
+            Schedule {
+                every_minutes,
+                at_minute,
+            }
+            .describe()
+        };
+        assert_eq!(words(360, Some(75)), "every 6 h at 01:15 UTC");
+        assert_eq!(words(3 * 24 * 60, None), "every 3 days");
         let c = at("2026-01-01 00:00");
         assert_eq!(
             daily.next_after(at("2026-03-04 10:00"), c),

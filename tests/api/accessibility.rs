@@ -8,7 +8,7 @@
 //! without Chromium, the test is skipped with one loud line, unless ASSENT_TEST_REQUIRE_BROWSER=1.
 
 use crate::chrome::{Chrome, wait_for_new_page};
-use crate::helpers::browser::{Browser, staff_user};
+use crate::helpers::browser::{Browser, staff_language, staff_user};
 use crate::helpers::*;
 use fantoccini::{Client, Locator};
 use serde_json::json;
@@ -548,13 +548,7 @@ async fn axe_pass(
         staff_language(app, "root@shop.example", lang);
         for p in dashboard_pages(ids) {
             show(c, app, &p.visit).await;
-            let html_lang = c
-                .find(Locator::Css("html"))
-                .await
-                .unwrap()
-                .attr("lang")
-                .await
-                .unwrap();
+            let html_lang = crate::chrome::html_lang(c).await;
             assert_eq!(html_lang.as_deref(), Some(lang), "{} in {lang}", p.name);
             report.push((
                 format!("{} (dashboard{}){suffix}", p.name, lang_suffix(lang)),
@@ -574,15 +568,6 @@ fn lang_suffix(lang: &str) -> String {
     } else {
         format!(", {lang}")
     }
-}
-
-/// Sets the dashboard language a staff member chose (as their account page does).
-fn staff_language(app: &TestApp, email: &str, lang: &str) {
-    use assent::db::models::admin_users;
-    let user = admin_users::find_by_email(&mut app.conn(), email)
-        .unwrap()
-        .unwrap();
-    admin_users::set_language(&mut app.conn(), user.id, Some(lang)).unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -764,8 +764,9 @@ async fn every_dashboard_post_checks_its_csrf_token_and_its_role() {
         format!("/admin/users/{mia}/enable"),
     );
     // (path, its fields, admins only)
-    let routes: [(&str, Vec<(&str, &str)>, bool); 18] = [
+    let routes: [(&str, Vec<(&str, &str)>, bool); 19] = [
         ("/admin/logout", vec![], false),
+        ("/admin/account/language", vec![("language", "de")], false),
         (
             &consents,
             vec![

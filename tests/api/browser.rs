@@ -251,14 +251,7 @@ async fn staff_find_their_way_by_the_grouped_navigation_on_a_wide_screen_and_a_p
             assert_eq!(heading(&c).await, "Ihr Konto");
             c.goto(&app.url("/admin")).await.unwrap();
             assert_eq!(current(c.clone()).await, ["Übersicht"]);
-            let lang = c
-                .find(Locator::Css("html"))
-                .await
-                .unwrap()
-                .attr("lang")
-                .await
-                .unwrap();
-            assert_eq!(lang.as_deref(), Some("de"));
+            assert_eq!(crate::chrome::html_lang(&c).await.as_deref(), Some("de"));
             click_text(&c, "Abmelden").await;
 
             // A marketer sees the groups of their work only.

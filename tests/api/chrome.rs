@@ -172,6 +172,16 @@ pub async fn button(c: &Client, text: &str) -> fantoccini::elements::Element {
         .unwrap_or_else(|e| panic!("no button or link {text:?}: {e}"))
 }
 
+/// The page's language: `<html lang>`.
+pub async fn html_lang(c: &Client) -> Option<String> {
+    c.find(Locator::Css("html"))
+        .await
+        .unwrap()
+        .attr("lang")
+        .await
+        .unwrap()
+}
+
 /// Clicks the button (or link) whose text contains `text` and waits for the page it leads to: the old
 /// document is gone and the new one has loaded.
 pub async fn click_text(c: &Client, text: &str) {

@@ -1,6 +1,6 @@
 //! `/admin/health`: what an admin needs at a glance, from the real database and the real workers.
 
-use crate::helpers::browser::staff;
+use crate::helpers::browser::{staff, staff_language};
 use crate::helpers::*;
 use serde_json::json;
 
@@ -54,12 +54,7 @@ async fn the_health_page_shows_the_engine_the_lanes_with_their_last_error_and_th
     assert!(page.contains(r#"<span class="state on">running</span>"#));
 
     // In German for someone who chose it; a marketer may not see it.
-    let admin_id =
-        assent::db::models::admin_users::find_by_email(&mut app.conn(), "ops@shop.example")
-            .unwrap()
-            .unwrap()
-            .id;
-    assent::db::models::admin_users::set_language(&mut app.conn(), admin_id, Some("de")).unwrap();
+    staff_language(&app, "ops@shop.example", "de");
     let (_, page, _) = admin.get("/admin/health").await;
     assert!(
         page.contains("Systemzustand") && page.contains("Unzustellbar"),

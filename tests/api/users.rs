@@ -1,7 +1,7 @@
 //! The Users page and `assent admin password|disable|enable`: creating staff with the same rules as
 //! `assent admin create`, and disabling or a new password ending that user's sessions everywhere.
 
-use crate::helpers::browser::{Browser, PASSWORD, csrf, signed_in, staff_user};
+use crate::helpers::browser::{Browser, PASSWORD, csrf, signed_in, staff, staff_user};
 use crate::helpers::*;
 
 const NEW_PASSWORD: &str = "purple walrus under seven bridges";
@@ -321,4 +321,57 @@ async fn the_command_line_sets_passwords_and_disables_but_never_the_last_admin()
         app.count("audit_log WHERE actor = 'cli' AND action IN ('user.password', 'user.disable', 'user.enable')"),
         3
     );
+}
+
+#[tokio::test]
+async fn a_staff_member_picks_the_dashboard_language_and_an_unknown_one_is_refused() {
+    let app = TestApp::spawn().await;
+    let mia = staff(&app, "mia@shop.example", "marketer").await;
+    let language = || {
+        assent::db::models::admin_users::find_by_email(&mut app.conn(), "mia@shop.example")
+            .unwrap()
+            .unwrap()
+            .language
+    };
+    // Unknown, or a region variant Assent has no catalogue of its own for: 400, said in their language,
+    // nothing stored.
+    for bad in ["xx", "de-CH", "<b>"] {
+        let (status, page, _) = mia
+            .submit(
+                "/admin/account",
+                "/admin/account/language",
+                &[("language", bad)],
+            )
+            .await;
+        assert_eq!(status, 400, "{bad}: {page}");
+        assert!(page.contains("There is no dashboard language"), "{page}");
+        assert!(!page.contains("<b>"), "the value is escaped: {page}");
+    }
+    assert_eq!(language(), None);
+    let (status, _, location) = mia
+        .submit(
+            "/admin/account",
+            "/admin/account/language",
+            &[("language", "pl")],
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (303, Some("/admin/account?done=language"))
+    );
+    assert_eq!(language().as_deref(), Some("pl"));
+    let (_, page, _) = mia.get("/admin/account?done=language").await;
+    assert!(
+        page.contains(r#"<html lang="pl">"#) && page.contains("Twoje konto"),
+        "{page}"
+    );
+    // Empty: back to the browser's language.
+    mia.submit(
+        "/admin/account",
+        "/admin/account/language",
+        &[("language", "")],
+    )
+    .await;
+    assert_eq!(language(), None);
+    assert_eq!(app.count("audit_log WHERE action = 'user.language'"), 2);
 }

@@ -24,17 +24,6 @@ struct KeysPage {
     notice: Option<String>,
 }
 
-impl KeysPage {
-    /// The page's introduction, each sentence around its code: ((before, after), (before, after)).
-    fn intro(&self) -> ((String, String), (String, String)) {
-        let lang = &self.staff.lang;
-        (
-            super::login::around(lang, "apikeys-intro-header", "header", &[]),
-            super::login::around(lang, "apikeys-intro-source", "source", &[]),
-        )
-    }
-}
-
 async fn page(state: &AppState, staff: Staff) -> Result<KeysPage, PageError> {
     let keys = state.db(|c| Ok(api_keys::all(c)?)).await?;
     Ok(KeysPage {

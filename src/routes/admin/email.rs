@@ -62,18 +62,6 @@ impl EmailPage {
             .map_or_else(|| lang.t("email-none-yet"), |t| lang.datetime(t));
         lang.with("email-last-sent", &[("when", &when)])
     }
-
-    /// The oldest queued email, around its last error (shown marked between the two halves), or the
-    /// whole sentence when it has none.
-    fn oldest(&self, since: &chrono::NaiveDateTime, error: bool) -> (String, String) {
-        let lang = &self.staff.lang;
-        let when = lang.datetime(since);
-        if error {
-            super::login::around(lang, "email-oldest-error", "error", &[("when", &when)])
-        } else {
-            (lang.with("email-oldest", &[("when", &when)]), String::new())
-        }
-    }
 }
 
 /// Where emails go: the SMTP server (`true`) or the folder files are written to.

@@ -17,40 +17,12 @@ struct LoginPage {
     /// Nobody is signed in yet: the browser's language.
     lang: crate::i18n::Lang,
     csrf_token: String,
+    /// The least number of characters of a password, for the first-run notice.
+    min_len: String,
     email: String,
     error: Option<String>,
     /// No dashboard user exists yet: the page says how to create the first.
     first_run: bool,
-}
-
-impl LoginPage {
-    /// The first-run notice around its command (shown as code between the two halves).
-    fn first_run_notice(&self) -> (String, String) {
-        around(
-            &self.lang,
-            "login-first-run",
-            "command",
-            &[("min", &password::MIN_LEN.to_string())],
-        )
-    }
-}
-
-/// A message in two halves, before and after the value `name`, so that a template can put markup (a
-/// `<code>`) between them while escaping both: a translation cannot inject markup.
-pub(super) fn around(
-    lang: &crate::i18n::Lang,
-    id: &str,
-    name: &'static str,
-    values: &[(&'static str, &str)],
-) -> (String, String) {
-    const MARK: &str = "\u{E000}";
-    let mut all = values.to_vec();
-    all.push((name, MARK));
-    let text = lang.with(id, &all);
-    match text.split_once(MARK) {
-        Some((before, after)) => (before.to_string(), after.to_string()),
-        None => (text, String::new()),
-    }
 }
 
 /// The sign-in form, with a CSRF token bound to a random value in a cookie of its own (no session is
@@ -69,6 +41,7 @@ fn form(
     let page = LoginPage {
         lang: lang(req),
         csrf_token: state.signer.login_csrf(&nonce),
+        min_len: password::MIN_LEN.to_string(),
         email,
         error,
         first_run,

@@ -8,11 +8,10 @@ use crate::db::models::audiences::{self, Audience};
 use crate::db::models::jobs::{self, Job};
 use crate::db::models::sendfiles::{self, Sendfile};
 use crate::domain::Actor;
-use crate::i18n::Lang;
 use crate::routes::edge::AppState;
 use crate::routes::edge::Staff;
 use crate::routes::edge::error::{PageError, html};
-use crate::sendfile::{self, Draft};
+use crate::sendfile::{self, Draft, Schedule};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -115,27 +114,6 @@ impl Page {
     }
 }
 
-/// When a send-file runs, in words (as `sendfile::Schedule::describe` says it in English).
-fn schedule(t: &Lang, every_minutes: i32, at_minute: Option<i32>) -> String {
-    const DAY: i32 = 24 * 60;
-    let every = match every_minutes {
-        DAY => t.t("sendfiles-daily"),
-        m if m % DAY == 0 => t.count("sendfiles-every-days", m / DAY),
-        m if m % 60 == 0 => t.count("sendfiles-every-hours", m / 60),
-        m => t.count("sendfiles-every-minutes", m),
-    };
-    match at_minute {
-        Some(m) => t.with(
-            "sendfiles-schedule-at",
-            &[
-                ("every", &every),
-                ("time", &format!("{:02}:{:02}", m / 60, m % 60)),
-            ],
-        ),
-        None => every,
-    }
-}
-
 async fn page(state: &AppState, staff: Staff) -> Result<Page, PageError> {
     let (list, recent, agreements, audiences) = state
         .db(|c| {
@@ -165,7 +143,7 @@ async fn page(state: &AppState, staff: Staff) -> Result<Page, PageError> {
     let sendfiles = list
         .into_iter()
         .map(|s| {
-            let schedule = schedule(&staff.lang, s.every_minutes, s.at_minute);
+            let schedule = Schedule::from(&s).words(&staff.lang);
             (s, schedule)
         })
         .collect();
@@ -265,15 +243,10 @@ pub async fn run_now(
         .await?;
     match started {
         None => Err(PageError::NotFound(staff.t("sendfiles-no-such"))),
-        Some(Err(e)) => {
-            // The one refusal: "run N of this send-file has not finished yet".
-            let open = e
-                .strip_prefix("run ")
-                .and_then(|r| r.strip_suffix(" of this send-file has not finished yet"))
-                .filter(|n| n.parse::<i64>().is_ok());
-            let e = open.map_or(e.clone(), |n| {
-                staff.lang.with("sendfiles-run-open", &[("run", n)])
-            });
+        Some(Err(open)) => {
+            let e = staff
+                .lang
+                .with("sendfiles-run-open", &[("run", &open.0.to_string())]);
             let mut p = page(&state, staff).await?;
             p.error = Some(e);
             Ok(private(html(StatusCode::CONFLICT, &p)))
@@ -338,36 +311,21 @@ pub async fn act(
 #[cfg(test)]
 mod i18n_tests {
     use crate::i18n::Lang;
+    use crate::sendfile::Schedule;
 
     #[test]
     fn a_schedule_is_said_as_each_language_says_it() {
-        let (en, pl, de) = (
-            Lang::default(),
-            Lang::find("pl").unwrap(),
-            Lang::find("de").unwrap(),
-        );
-        // As `sendfile::Schedule::describe` says it in English (the command line's words).
-        for (every, at) in [
-            (360, Some(75)),
-            (24 * 60, Some(150)),
-            (3 * 24 * 60, None),
-            (15, None),
-        ] {
-            let s = crate::sendfile::Schedule {
-                every_minutes: every,
-                at_minute: at,
-            };
-            assert_eq!(super::schedule(&en, every, at), s.describe());
-        }
-        assert_eq!(
-            super::schedule(&pl, 360, Some(75)),
-            "co 6 godz. o 01:15 UTC"
-        );
-        assert_eq!(super::schedule(&pl, 60, None), "co godzinę");
-        assert_eq!(
-            super::schedule(&de, 24 * 60, Some(150)),
-            "täglich um 02:30 UTC"
-        );
-        assert_eq!(super::schedule(&de, 15, None), "alle 15 Min.");
+        let (pl, de) = (Lang::find("pl").unwrap(), Lang::find("de").unwrap());
+        let words = |lang: &Lang, every_minutes, at_minute| {
+            Schedule {
+                every_minutes,
+                at_minute,
+            }
+            .words(lang)
+        };
+        assert_eq!(words(&pl, 360, Some(75)), "co 6 godz. o 01:15 UTC");
+        assert_eq!(words(&pl, 60, None), "co godzinę");
+        assert_eq!(words(&de, 24 * 60, Some(150)), "täglich um 02:30 UTC");
+        assert_eq!(words(&de, 15, None), "alle 15 Min.");
     }
 }

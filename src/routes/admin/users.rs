@@ -2,10 +2,10 @@
 //! (`auth::users`); a disabled user or a new password ends that user's sessions on every node.
 
 use super::{private, see_other};
-use crate::auth::password;
+use crate::auth::password::{self, Weak};
 use crate::auth::users::{self, Changed};
 use crate::db::models::admin_users::{self, AdminUser};
-use crate::domain::{Actor, Role};
+use crate::domain::Actor;
 use crate::i18n::Lang;
 use crate::routes::edge::Staff;
 use crate::routes::edge::error::{PageError, html};
@@ -33,55 +33,23 @@ impl UsersPage {
     fn has_errors(&self) -> bool {
         self.email_error.is_some() || self.role_error.is_some() || self.password_error.is_some()
     }
-
-    fn role_name(&self, role: &Role) -> String {
-        role_name(&self.staff.lang, *role)
-    }
-}
-
-/// A role's name in the staff member's language.
-fn role_name(lang: &Lang, role: Role) -> String {
-    lang.t(&format!("dash-role-{}", role.as_str()))
 }
 
 /// Why a field of a user was refused, in `lang`. `auth::users` and `auth::password` say it in English
-/// (for `assent admin …` too); each of their reasons has its message here, and an unknown one stays as
-/// it is.
+/// (for `assent admin …` too); the email's reason is the public forms' (`i18n::email_error`), the
+/// password's comes typed (`password::Weak`).
 fn invalid_message(lang: &Lang, invalid: &users::Invalid, email: &str, role: &str) -> String {
-    match invalid.field {
-        "email" => {
-            let email = email.trim();
-            if email.is_empty() {
-                lang.t("users-email-missing")
-            } else if email.len() > crate::domain::email::MAX_LEN {
-                let max = crate::domain::email::MAX_LEN.to_string();
-                lang.with("users-email-too-long", &[("max", &max)])
-            } else {
-                let value = crate::domain::email::shorten(email);
-                lang.with("users-email-invalid", &[("value", &value)])
-            }
-        }
-        "role" => lang.with("users-role-invalid", &[("value", &format!("{role:?}"))]),
-        "current" => lang.t("user-wrong-current"),
-        _ => password_message(lang, &invalid.message),
-    }
-}
-
-/// A reason of `password::check_strength`, in `lang`.
-fn password_message(lang: &Lang, english: &str) -> String {
     let min = password::MIN_LEN.to_string();
-    if english.starts_with("The password is too short") {
-        lang.with("users-password-too-short", &[("min", &min)])
-    } else if english.starts_with("The password is too long") {
-        lang.with("users-password-too-long", &[("max", "256")])
-    } else if english.starts_with("The password repeats") {
-        lang.t("users-password-repetitive")
-    } else if english.starts_with("The password must not contain") {
-        lang.t("users-password-has-email")
-    } else if english.starts_with("The password contains a very common") {
-        lang.t("users-password-common")
-    } else {
-        english.to_string()
+    match (invalid.field, invalid.weak) {
+        ("email", _) => crate::i18n::email_error(lang, email),
+        ("role", _) => lang.with("users-role-invalid", &[("value", &format!("{role:?}"))]),
+        ("current", _) => lang.t("user-wrong-current"),
+        (_, Some(Weak::TooShort)) => lang.with("users-password-too-short", &[("min", &min)]),
+        (_, Some(Weak::TooLong)) => lang.with("users-password-too-long", &[("max", "256")]),
+        (_, Some(Weak::Repetitive)) => lang.t("users-password-repetitive"),
+        (_, Some(Weak::HasEmail)) => lang.t("users-password-has-email"),
+        (_, Some(Weak::Common)) => lang.t("users-password-common"),
+        (_, None) => invalid.message.clone(),
     }
 }
 
@@ -184,10 +152,6 @@ struct UserPage {
 }
 
 impl UserPage {
-    fn role_name(&self, role: &Role) -> String {
-        role_name(&self.staff.lang, *role)
-    }
-
     /// What a new password must be, and whose sessions end.
     fn password_help(&self) -> String {
         let id = if self.is_self {
@@ -258,6 +222,7 @@ pub async fn set_password(
                 field: "current",
                 // Worded by `invalid_message`.
                 message: String::new(),
+                weak: None,
             }));
         }
         users::hash_for(&email, &secret)
@@ -335,6 +300,7 @@ fn done(changed: Changed, lang: &Lang) -> Result<(), PageError> {
 #[cfg(test)]
 mod i18n_tests {
     use super::*;
+    use crate::domain::Role;
 
     /// The English catalogue says exactly what `auth` says, and each reason has its own translation.
     #[test]
@@ -348,10 +314,12 @@ mod i18n_tests {
             "anna-likes-hiking",
             "my password is long",
         ] {
-            let english = password::check_strength(secret, "anna@example.com").unwrap_err();
+            let reason = password::check_strength(secret, "anna@example.com").unwrap_err();
+            let english = reason.to_string();
             let invalid = users::Invalid {
                 field: "password",
                 message: english.clone(),
+                weak: Some(reason),
             };
             assert_eq!(invalid_message(&en, &invalid, "", ""), english);
             assert_ne!(invalid_message(&pl, &invalid, "", ""), english, "{secret}");
@@ -362,6 +330,7 @@ mod i18n_tests {
             let invalid = users::Invalid {
                 field: "email",
                 message: english.clone(),
+                weak: None,
             };
             assert_eq!(invalid_message(&en, &invalid, raw, ""), english);
         }
@@ -369,6 +338,7 @@ mod i18n_tests {
         let invalid = users::Invalid {
             field: "role",
             message: english.clone(),
+            weak: None,
         };
         assert_eq!(invalid_message(&en, &invalid, "", "boss"), english);
     }

@@ -48,7 +48,7 @@ impl Staff {
 
     /// Their role's name in their language.
     pub fn role_name(&self) -> String {
-        self.t(&format!("dash-role-{}", self.user.role.as_str()))
+        self.lang.word("dash-role", self.user.role.as_str())
     }
 
     /// Whether the navigation link `href` is the page they are on, or the section holding it (the

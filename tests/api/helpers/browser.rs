@@ -109,3 +109,12 @@ pub fn staff_user(app: &TestApp, email: &str, role: &str) {
     )
     .unwrap();
 }
+
+/// Sets the dashboard language a staff member chose (as their account page does).
+pub fn staff_language(app: &TestApp, email: &str, lang: &str) {
+    use assent::db::models::admin_users;
+    let user = admin_users::find_by_email(&mut app.conn(), email)
+        .unwrap()
+        .unwrap();
+    admin_users::set_language(&mut app.conn(), user.id, Some(lang)).unwrap();
+}
