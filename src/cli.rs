@@ -22,6 +22,9 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations and exit
     Migrate,
+    /// Print the OpenAPI 3.1 description of the JSON API (the one served at GET /api/openapi.json), for
+    /// generating clients or reading offline; touches no database
+    Openapi,
     /// Manage dashboard users
     Admin {
         #[command(subcommand)]
@@ -74,6 +77,26 @@ pub enum Command {
         /// Write every rejected or stale row (row,outcome,message) to this CSV file
         #[arg(long, value_name = "FILE")]
         errors: Option<std::path::PathBuf>,
+        /// The tool the file was exported from; its columns then map themselves, its opt-in times and
+        /// addresses go into the ledger, and each event records the tool
+        #[arg(long, value_parser = ["mailchimp", "listmonk", "synerise"])]
+        from: Option<String>,
+        /// With --from mailchimp or listmonk: the agreement the list stands for (default
+        /// newsletter_agreement)
+        #[arg(long, value_name = "KEY", requires = "from")]
+        agreement: Option<String>,
+        /// Give every row the same value, e.g. --set newsletter_agreement=enabled for a file of
+        /// subscribers; TARGET as in --map
+        #[arg(long = "set", value_name = "TARGET=VALUE")]
+        set: Vec<String>,
+        /// What becomes of columns that nothing maps: kept as attributes, or left out (without this
+        /// such a column refuses the file; with --from, attributes)
+        #[arg(long, value_parser = ["attributes", "ignore"])]
+        unmapped: Option<String>,
+        /// The time zone of times written without an offset (Mailchimp writes its account's), as an
+        /// IANA name such as Europe/Warsaw; default UTC
+        #[arg(long, value_name = "ZONE")]
+        timezone: Option<String>,
     },
     /// Manage outgoing webhooks: endpoints that receive every change, signed per Standard Webhooks
     Webhook {

@@ -15,6 +15,11 @@ pub fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
     let result = match command {
         Command::Serve => serve(settings),
         Command::Migrate => migrate(&settings),
+        Command::Openapi => {
+            let doc = crate::routes::api::doc::document();
+            println!("{}", serde_json::to_string_pretty(doc)?);
+            Ok(())
+        }
         Command::Export {
             agreement,
             status,
@@ -35,6 +40,11 @@ pub fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             dry_run,
             consented_at,
             errors,
+            from,
+            agreement,
+            set,
+            unmapped,
+            timezone,
         } => import::import(
             &settings,
             import::Options {
@@ -45,6 +55,11 @@ pub fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 dry_run,
                 consented_at,
                 errors,
+                from,
+                agreement,
+                set,
+                unmapped,
+                timezone,
             },
         ),
         Command::Webhook { command } => webhook(&settings, command),

@@ -16,6 +16,11 @@ pub struct Options {
     pub dry_run: bool,
     pub consented_at: Option<String>,
     pub errors: Option<std::path::PathBuf>,
+    pub from: Option<String>,
+    pub agreement: Option<String>,
+    pub set: Vec<String>,
+    pub unmapped: Option<String>,
+    pub timezone: Option<String>,
 }
 
 impl Options {
@@ -41,6 +46,27 @@ impl Options {
             .map(|t| map::time_value(t).map_err(|e| format!("--consented-at: {e}")))
             .transpose()?;
         p.dry_run = self.dry_run;
+        p.from = self
+            .from
+            .as_deref()
+            .map(imports::preset::Preset::parse)
+            .transpose()?;
+        p.agreement = self.agreement.clone();
+        p.set = map::parse_pairs(&self.set).map_err(|e| {
+            e.replace(
+                "SOURCE=TARGET, e.g. E-mail=email",
+                "TARGET=VALUE, e.g. newsletter_agreement=enabled",
+            )
+        })?;
+        p.unmapped = self
+            .unmapped
+            .as_deref()
+            .map(map::Unmapped::parse)
+            .transpose()?;
+        if let Some(zone) = &self.timezone {
+            map::time_zone(zone)?;
+        }
+        p.timezone = self.timezone.clone();
         Ok(p)
     }
 }
@@ -52,6 +78,9 @@ pub fn import(settings: &Settings, options: Options) -> anyhow::Result<()> {
         let mut conn = pool.get()?;
         let catalog = crate::db::models::agreements::all(&mut conn)?;
         imports::check(&params, &catalog).map_err(anyhow::Error::msg)?;
+        if params.from.is_some() || params.dry_run {
+            show_plan(&params, &catalog).map_err(anyhow::Error::msg)?;
+        }
     }
     let node = Node::cli();
     let started = std::time::Instant::now();
@@ -137,6 +166,86 @@ pub fn import(settings: &Settings, options: Options) -> anyhow::Result<()> {
     );
     if let Some(e) = summary.error {
         anyhow::bail!("the import stopped: {e}");
+    }
+    Ok(())
+}
+
+/// How the file will be read: its kind (with a preset), the zone of its times, what each column becomes,
+/// and (dry run) the first rows as they would be stored.
+fn show_plan(
+    params: &imports::Params,
+    catalog: &[crate::db::models::agreements::Agreement],
+) -> Result<(), String> {
+    let (mapper, plan) = imports::mapper(params, catalog)?;
+    let zone = params.timezone.as_deref().unwrap_or("UTC");
+    match &plan {
+        Some(plan) => println!(
+            "Reading {} as {} (times without an offset in {zone}).",
+            params.name, plan.kind
+        ),
+        None => println!(
+            "Reading {} (times without an offset in {zone}).",
+            params.name
+        ),
+    }
+    let (columns, rows) = imports::preview(params, 3)?;
+    let width = columns
+        .iter()
+        .map(|c| c.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(30);
+    for (column, target) in mapper.describe(&columns, catalog) {
+        println!("  {column:width$} -> {target}");
+    }
+    if !params.dry_run {
+        return Ok(());
+    }
+    println!("The first rows as they would be stored:");
+    let now = crate::db::now();
+    for (n, record) in rows.into_iter().enumerate() {
+        let row = n + 1;
+        match map::to_item(record, &mapper, catalog, params.consented_at, now) {
+            Err(why) => println!("  row {row}: refused: {why}"),
+            Ok(item) => {
+                let who = item
+                    .email
+                    .as_ref()
+                    .map(|e| e.to_string())
+                    .or(item.custom_id.clone())
+                    .unwrap_or_default();
+                let changes: Vec<String> = item
+                    .consents
+                    .iter()
+                    .map(|(_, key, value)| format!("{key} {}", value.as_str()))
+                    .collect();
+                let when = item.consented_at.map_or_else(
+                    || "now".to_string(),
+                    |t| crate::domain::time::rfc3339(t, crate::domain::time::Precision::Seconds),
+                );
+                let mut line = format!(
+                    "  row {row}: {who}: {} at {when}",
+                    if changes.is_empty() {
+                        "no consent change".into()
+                    } else {
+                        changes.join(", ")
+                    }
+                );
+                if let Some(ip) = &item.ip {
+                    line.push_str(&format!(" from {ip}"));
+                }
+                if let Some(reason) = &item.reason {
+                    line.push_str(&format!(" ({reason})"));
+                }
+                if !item.attributes.is_empty() {
+                    line.push_str(&format!(
+                        "; attributes {}",
+                        serde_json::Value::Object(item.attributes.clone())
+                    ));
+                }
+                println!("{line}");
+            }
+        }
     }
     Ok(())
 }

@@ -56,8 +56,11 @@ pub struct Meta {
     pub reported: bool,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
-    /// Why a staff member made the change (recorded, and covered by the chain through its digest).
+    /// Why a staff member made the change, or why an imported one was made (recorded, and covered by
+    /// the chain through its digest).
     pub reason: Option<String>,
+    /// The tool an imported change comes from (`mailchimp`, …), recorded on the event.
+    pub origin: Option<String>,
 }
 
 impl Meta {
@@ -70,6 +73,7 @@ impl Meta {
             ip,
             user_agent,
             reason: None,
+            origin: None,
         }
     }
 
@@ -409,6 +413,7 @@ fn event_of(meta: &Meta, agreement: &agreements::Agreement) -> consent_events::E
         hash: String::new(),
         reason: meta.reason.clone(),
         reason_digest: digest(&meta.reason),
+        origin: meta.origin.clone(),
     }
 }
 

@@ -78,6 +78,7 @@ diesel::table! {
         hash -> Text,
         reason -> Nullable<Text>,
         reason_digest -> Nullable<Text>,
+        origin -> Nullable<Text>,
     }
 }
 

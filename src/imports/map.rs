@@ -4,14 +4,18 @@
 use crate::consent::batch::{self, Item};
 use crate::db::models::agreements::Agreement;
 use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
 /// Where a source field goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Target {
-    /// `email`, `customId`, `phone`, `firstName`, `lastName`, `consentedAt`.
+    /// `email`, `customId`, `phone`, `firstName`, `lastName`, `consentedAt`; and what the ledger event
+    /// records: `withdrawnAt` (the time of a row whose changes are all withdrawals), `ip`, `reason`.
     Field(&'static str),
+    /// `listmonkStatus`: `blocklisted` withdraws every email-channel agreement.
+    ListmonkStatus,
     /// An agreement key: the field holds a consent value.
     Agreement(String),
     /// `attributes.NAME`: stored as a profile attribute.
@@ -22,14 +26,39 @@ pub enum Target {
     Skip,
 }
 
-pub const FIELDS: [&str; 6] = [
+pub const FIELDS: [&str; 9] = [
     "email",
     "customId",
     "phone",
     "firstName",
     "lastName",
     "consentedAt",
+    "withdrawnAt",
+    "ip",
+    "reason",
 ];
+
+/// What becomes of columns the mapping does not name and that are not named like a target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Unmapped {
+    /// Kept as `attributes.<column>`.
+    Attributes,
+    /// Left out.
+    Ignore,
+}
+
+impl Unmapped {
+    pub fn parse(s: &str) -> Result<Unmapped, String> {
+        match s.trim() {
+            "attributes" => Ok(Unmapped::Attributes),
+            "ignore" => Ok(Unmapped::Ignore),
+            other => Err(format!(
+                "--unmapped {other:?}: give attributes (keep such columns as attributes) or ignore (leave them out)"
+            )),
+        }
+    }
+}
 
 impl Target {
     /// The target a name stands for (as written after `=` in a mapping, or as a field's own name).
@@ -40,6 +69,9 @@ impl Target {
         }
         if let Some(f) = FIELDS.iter().find(|f| f.eq_ignore_ascii_case(name)) {
             return Ok(Target::Field(f));
+        }
+        if name == "listmonkStatus" {
+            return Ok(Target::ListmonkStatus);
         }
         if name == "agreements" || name == "attributes" {
             return Ok(Target::Object(if name == "agreements" {
@@ -58,7 +90,7 @@ impl Target {
             return Ok(Target::Agreement(name.to_string()));
         }
         Err(format!(
-            "{name:?} is not a target: give email, customId, phone, firstName, lastName, consentedAt, an agreement key ({}), attributes.NAME, or - to leave the column out",
+            "{name:?} is not a target: give email, customId, phone, firstName, lastName, consentedAt, withdrawnAt, ip, reason, an agreement key ({}), attributes.NAME, or - to leave the column out",
             catalog
                 .iter()
                 .map(|a| a.key.as_str())
@@ -72,6 +104,7 @@ impl Target {
             Target::Field(f) | Target::Object(f) => f.to_string(),
             Target::Agreement(k) => k.clone(),
             Target::Attribute(a) => format!("attributes.{a}"),
+            Target::ListmonkStatus => "listmonkStatus".into(),
             Target::Skip => "-".into(),
         }
     }
@@ -114,9 +147,14 @@ pub fn guess(source: &str, catalog: &[Agreement]) -> Option<Target> {
     Some(Target::Field(FIELDS.iter().find(|f| **f == field)?))
 }
 
-/// The mapping of one file: given pairs first, then each field's own name.
+/// The mapping of one file: given pairs first, then each field's own name, then the `unmapped` rule.
 pub struct Mapper {
     given: HashMap<String, Target>,
+    /// Values every row gets before its own fields.
+    set: Vec<(Target, Value)>,
+    unmapped: Option<Unmapped>,
+    /// The zone of times written without an offset (else UTC).
+    zone: Option<chrono_tz::Tz>,
 }
 
 impl Mapper {
@@ -127,19 +165,80 @@ impl Mapper {
         for (source, target) in pairs {
             given.insert(source.clone(), Target::parse(target, catalog)?);
         }
-        Ok(Mapper { given })
+        Ok(Mapper {
+            given,
+            set: Vec::new(),
+            unmapped: None,
+            zone: None,
+        })
     }
 
-    /// The target of a source field: the mapping's, or the one its own name stands for.
+    /// This mapping with `TARGET=VALUE` pairs every row shares, a rule for unnamed columns and the time
+    /// zone of times without an offset.
+    pub fn with(
+        mut self,
+        set: &[(String, String)],
+        unmapped: Option<Unmapped>,
+        zone: Option<&str>,
+        catalog: &[Agreement],
+    ) -> Result<Mapper, String> {
+        for (target, value) in set {
+            let t = Target::parse(target, catalog).map_err(|e| format!("--set: {e}"))?;
+            if matches!(t, Target::Skip | Target::Object(_)) {
+                return Err(format!(
+                    "--set {target}=…: give a field, an agreement key or attributes.NAME"
+                ));
+            }
+            let value = match value.trim() {
+                "true" => Value::Bool(true),
+                "false" => Value::Bool(false),
+                _ => Value::String(value.clone()),
+            };
+            self.set.push((t, value));
+        }
+        self.unmapped = unmapped;
+        self.zone = zone.map(time_zone).transpose()?;
+        Ok(self)
+    }
+
+    /// The target of a source field: the mapping's, the one its own name stands for, or the `unmapped`
+    /// rule's.
     pub fn target(&self, source: &str, catalog: &[Agreement]) -> Result<Target, String> {
         if let Some(t) = self.given.get(source) {
             return Ok(t.clone());
+        }
+        if let Ok(t) = Target::parse(source, catalog) {
+            return Ok(t);
+        }
+        match self.unmapped {
+            Some(Unmapped::Ignore) => return Ok(Target::Skip),
+            Some(Unmapped::Attributes) if (1..=64).contains(&source.chars().count()) => {
+                return Ok(Target::Attribute(source.to_string()));
+            }
+            _ => {}
         }
         Target::parse(source, catalog).map_err(|_| {
             format!(
                 "the field {source:?} is not mapped: add --map '{source}=TARGET' (email, customId, phone, firstName, lastName, consentedAt, an agreement key, attributes.{source}) or --map '{source}=-' to leave it out"
             )
         })
+    }
+
+    /// What each of these columns becomes (`-` for left out), and the values every row gets: for people
+    /// to check a mapping before it runs.
+    pub fn describe(&self, columns: &[String], catalog: &[Agreement]) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = columns
+            .iter()
+            .map(|c| {
+                let target = self.target(c, catalog).map_or_else(|e| e, |t| t.name());
+                (c.clone(), target)
+            })
+            .collect();
+        for (t, v) in &self.set {
+            let v = v.as_str().map_or_else(|| v.to_string(), String::from);
+            out.push((format!("(every row) {v}"), t.name()));
+        }
+        out
     }
 
     /// Checks a header up front: every column has a target.
@@ -178,8 +277,41 @@ pub fn consent_value(v: &Value) -> Result<Option<bool>, String> {
     }
 }
 
+/// A time zone by its IANA name (`Europe/Warsaw`).
+pub fn time_zone(name: &str) -> Result<chrono_tz::Tz, String> {
+    name.trim().parse().map_err(|_| {
+        format!(
+            "--timezone {name:?} is not a time zone: give an IANA name such as Europe/Warsaw or UTC"
+        )
+    })
+}
+
 /// A time as files write it: RFC 3339, or `YYYY-MM-DD HH:MM[:SS]` or `YYYY-MM-DD`, taken as UTC.
 pub fn time_value(text: &str) -> Result<NaiveDateTime, String> {
+    time_in(text, None)
+}
+
+/// A time as files write it, one without an offset read in `zone` (else UTC); in UTC.
+pub fn time_in(text: &str, zone: Option<chrono_tz::Tz>) -> Result<NaiveDateTime, String> {
+    let local = naive_time(text)?;
+    let Some(zone) = zone else { return Ok(local) };
+    if chrono::DateTime::parse_from_rfc3339(text.trim()).is_ok() {
+        return Ok(local);
+    }
+    use chrono::TimeZone;
+    // A time that a clock change skipped is refused; one it repeated is the earlier.
+    zone.from_local_datetime(&local)
+        .earliest()
+        .map(|t| t.naive_utc())
+        .ok_or_else(|| {
+            format!(
+                "{:?} does not exist in {zone} (the clocks skipped it)",
+                text.trim()
+            )
+        })
+}
+
+fn naive_time(text: &str) -> Result<NaiveDateTime, String> {
     let t = text.trim();
     if let Ok(at) = chrono::DateTime::parse_from_rfc3339(t) {
         return Ok(at.naive_utc());
@@ -213,18 +345,51 @@ pub fn to_item(
     let mut obj = Map::new();
     let mut attributes = Map::new();
     let mut consented_at = fixed_time;
-    for (source, value) in record {
+    let (mut withdrawn_at, mut ip, mut reason, mut blocklisted) = (None, None, None, false);
+    let shared = mapper
+        .set
+        .iter()
+        .map(|(t, v)| (t.name(), t.clone(), v.clone()));
+    let own = record.into_iter().map(|(source, value)| {
+        let target = mapper.target(&source, catalog);
+        (source, target, value)
+    });
+    let fields = shared.map(|(s, t, v)| (s, Ok(t), v)).chain(own);
+    // Where two fields give the same target, the later one that is filled wins.
+    for (source, target, value) in fields {
         let text = |v: &Value| match v {
             Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
             Value::Null => None,
             other => Some(other.to_string()),
         };
-        match mapper.target(&source, catalog)? {
+        let time = |t: &str| time_in(t, mapper.zone).map_err(|e| format!("{source}: {e}"));
+        match target? {
             Target::Skip => {}
             Target::Field("consentedAt") => {
                 if let Some(t) = text(&value) {
-                    consented_at = Some(time_value(&t).map_err(|e| format!("{source}: {e}"))?);
+                    consented_at = Some(time(&t)?);
                 }
+            }
+            Target::Field("withdrawnAt") => {
+                if let Some(t) = text(&value) {
+                    withdrawn_at = Some(time(&t)?);
+                }
+            }
+            Target::Field("ip") => {
+                if let Some(t) = text(&value) {
+                    let addr: std::net::IpAddr = t
+                        .parse()
+                        .map_err(|_| format!("{source}: {t:?} is not an IP address"))?;
+                    ip = Some(addr.to_string());
+                }
+            }
+            Target::Field("reason") => {
+                if let Some(t) = text(&value) {
+                    reason = crate::domain::single_line(&source, &t, 500)?;
+                }
+            }
+            Target::ListmonkStatus => {
+                blocklisted |= text(&value).is_some_and(|s| s.eq_ignore_ascii_case("blocklisted"));
             }
             Target::Field(f) => {
                 if let Some(t) = text(&value) {
@@ -246,6 +411,14 @@ pub fn to_item(
                 }
             }
             Target::Object(name) => {
+                // A CSV cell holds the object as JSON text (listmonk's attributes column).
+                let value = match value {
+                    Value::String(s) if s.trim().is_empty() => continue,
+                    Value::String(s) => serde_json::from_str(&s).map_err(|_| {
+                        format!("{source}: the cell is not a JSON object such as {{\"city\": \"Gdańsk\"}}")
+                    })?,
+                    v => v,
+                };
                 if name == "attributes"
                     && let Value::Object(m) = value
                 {
@@ -258,6 +431,28 @@ pub fn to_item(
             }
         }
     }
+    if blocklisted {
+        // Every email agreement withdrawn, whatever else the row or --set says.
+        for a in catalog
+            .iter()
+            .filter(|a| a.channel == "email" && a.active())
+        {
+            attributes.insert(a.key.clone(), Value::Bool(false));
+        }
+    }
+    // A row that only withdraws is dated by its withdrawal time, when it gives one; its time and
+    // address columns then tell of the opt-in before, so the address is not the withdrawal's.
+    let changes: Vec<&Value> = catalog
+        .iter()
+        .filter_map(|a| attributes.get(&a.key))
+        .collect();
+    if !changes.is_empty()
+        && changes.iter().all(|v| **v == Value::Bool(false))
+        && withdrawn_at.is_some()
+    {
+        consented_at = withdrawn_at;
+        ip = None;
+    }
     if !attributes.is_empty() {
         obj.insert("attributes".into(), Value::Object(attributes));
     }
@@ -267,5 +462,8 @@ pub fn to_item(
             Value::String(at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()),
         );
     }
-    batch::parse(&Value::Object(obj), catalog, now)
+    let mut item = batch::parse(&Value::Object(obj), catalog, now)?;
+    item.ip = ip;
+    item.reason = reason;
+    Ok(item)
 }

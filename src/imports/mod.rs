@@ -5,6 +5,7 @@
 
 pub mod actions;
 pub mod map;
+pub mod preset;
 pub mod read;
 pub mod worker;
 
@@ -48,6 +49,21 @@ pub struct Params {
     /// The file was uploaded for this job and is deleted when it ends.
     #[serde(default)]
     pub owned: bool,
+    /// The tool the file was exported from: its preset maps the file, and its events record it.
+    #[serde(default)]
+    pub from: Option<preset::Preset>,
+    /// The agreement a subscriber list stands for (Mailchimp, listmonk); `newsletter_agreement` if none.
+    #[serde(default)]
+    pub agreement: Option<String>,
+    /// `TARGET=VALUE` pairs every row gets.
+    #[serde(default)]
+    pub set: Vec<(String, String)>,
+    /// What becomes of columns nothing names (else such a column refuses the file).
+    #[serde(default)]
+    pub unmapped: Option<map::Unmapped>,
+    /// The IANA zone of times written without an offset (else UTC).
+    #[serde(default)]
+    pub timezone: Option<String>,
 }
 
 impl Params {
@@ -78,6 +94,11 @@ impl Params {
                 .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
                 .map(|d| d.as_secs() as i64),
             owned: false,
+            from: None,
+            agreement: None,
+            set: Vec::new(),
+            unmapped: None,
+            timezone: None,
             path,
         })
     }
@@ -129,10 +150,52 @@ pub fn preview(params: &Params, n: usize) -> Result<(Vec<String>, Vec<read::Reco
     Ok((columns, rows))
 }
 
+/// The mapping of an import: its preset's for the file's columns (if it names a tool), with the given
+/// pairs and values over it; and the preset's plan, to show.
+pub fn mapper(
+    params: &Params,
+    catalog: &[Agreement],
+) -> Result<(map::Mapper, Option<preset::Plan>), String> {
+    if let Some(key) = &params.agreement
+        && !catalog.iter().any(|a| &a.key == key)
+    {
+        return Err(format!(
+            "--agreement {key}: there is no such agreement ({})",
+            catalog
+                .iter()
+                .map(|a| a.key.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let plan = match params.from {
+        None => None,
+        Some(p) => Some(p.plan(&preview(params, 1)?.0, params.agreement.as_deref())?),
+    };
+    let mut pairs: Vec<(String, String)> = plan.as_ref().map_or_else(Vec::new, |p| {
+        p.pairs
+            .iter()
+            .filter(|(source, _)| !params.mapping.iter().any(|(s, _)| s == source))
+            .cloned()
+            .collect()
+    });
+    pairs.extend(params.mapping.iter().cloned());
+    let mut set = plan.as_ref().map_or_else(Vec::new, |p| p.set.clone());
+    set.extend(params.set.iter().cloned());
+    let unmapped = params.unmapped.or(plan.as_ref().map(|p| p.unmapped));
+    let mapper = map::Mapper::new(&pairs, catalog)?.with(
+        &set,
+        unmapped,
+        params.timezone.as_deref(),
+        catalog,
+    )?;
+    Ok((mapper, plan))
+}
+
 /// Checks an import before it starts: the file can be read, and (CSV) every column has a target.
 pub fn check(params: &Params, catalog: &[Agreement]) -> Result<(), String> {
     params.delimiter_byte()?;
-    let mapper = map::Mapper::new(&params.mapping, catalog)?;
+    let (mapper, _) = mapper(params, catalog)?;
     let (columns, _) = preview(params, 1)?;
     if params.format == Format::Csv {
         mapper.check_columns(&columns, catalog)?;
@@ -239,12 +302,15 @@ pub fn run(
     let mut conn = pool.get()?;
     let catalog = agreements::all(&mut conn)?;
     let delimiter = params.delimiter_byte().map_err(anyhow::Error::msg)?;
-    let mapper = map::Mapper::new(&params.mapping, &catalog).map_err(anyhow::Error::msg)?;
+    let (mapper, _) = mapper(params, &catalog).map_err(anyhow::Error::msg)?;
     let source = match &job {
         Some(j) => Source::Import(j.id.to_string()),
         None => Source::Import("dry-run".into()),
     };
-    let meta = Meta::now(source, (None, None));
+    let meta = Meta {
+        origin: params.from.map(|p| p.as_str().to_string()),
+        ..Meta::now(source, (None, None))
+    };
     let mut status = Status {
         done: job.as_ref().map_or(0, |j| j.done),
         total: job.as_ref().and_then(|j| j.total),

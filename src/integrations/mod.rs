@@ -149,6 +149,13 @@ pub enum Delivery<'a> {
     },
 }
 
+/// What a delivery did, for the caller to put into words (its answer is kept for the message's retries).
+pub enum Done<'a> {
+    Items(&'a mut crate::consent::batch::Outcome),
+    /// Whether a profile was erased.
+    Erased(bool),
+}
+
 /// When nothing tells a replayed request from a new one (a body signature, a JWT without jti), each
 /// profile must carry its time, so that a request replayed after a later change arrives stale: items
 /// with consents but no time are refused.
@@ -184,7 +191,7 @@ pub fn receive(
     delivery: Delivery<'_>,
     meta: &crate::consent::Meta,
     by: &crate::domain::Actor,
-    render: &dyn Fn(&mut crate::consent::batch::Outcome) -> String,
+    render: &dyn Fn(Done<'_>) -> String,
 ) -> Result<Received, crate::consent::ApplyError> {
     use crate::db::models::integrations::{self as stored, Use};
     crate::db::write_tx(conn, |c| {
@@ -212,11 +219,10 @@ pub fn receive(
                     ..Default::default()
                 };
                 crate::consent::batch::apply(c, items, meta, &mut done)?;
-                render(&mut done)
+                render(Done::Items(&mut done))
             }
             Delivery::Erase { email, custom_id } => {
-                let erased = erase_named(c, *email, *custom_id, meta)?;
-                serde_json::json!({"accepted": 1, "erased": u8::from(erased)}).to_string()
+                render(Done::Erased(erase_named(c, *email, *custom_id, meta)?))
             }
         };
         stored::used(c, integration.id, crate::db::now())?;

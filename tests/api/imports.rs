@@ -455,12 +455,25 @@ pub async fn upload(
     bytes: &[u8],
     csrf: Option<&str>,
 ) -> (u16, String, Option<String>) {
+    upload_from(b, app, name, bytes, csrf, "").await
+}
+
+/// `upload`, saying which tool the file was exported from ("" for none).
+pub async fn upload_from(
+    b: &crate::helpers::browser::Browser,
+    app: &TestApp,
+    name: &str,
+    bytes: &[u8],
+    csrf: Option<&str>,
+    from: &str,
+) -> (u16, String, Option<String>) {
     let (_, page, _) = b.get("/admin/imports").await;
     let token = csrf.map_or_else(|| crate::helpers::browser::csrf(&page), str::to_string);
     let form = reqwest::multipart::Form::new()
         .text("csrf_token", token)
         .text("format", "auto")
         .text("delimiter", "auto")
+        .text("from", from.to_string())
         .part(
             "file",
             reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string()),

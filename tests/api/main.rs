@@ -25,6 +25,8 @@ mod layers;
 mod ledger;
 mod mail;
 mod metrics;
+mod moving_in;
+mod openapi;
 mod profiles_admin;
 mod races;
 mod read_api;

@@ -29,9 +29,14 @@ pub struct Item {
     /// (agreement id, key, value), one per agreement, the last given winning.
     pub consents: Vec<(i64, String, ConsentValue)>,
     pub consented_at: Option<NaiveDateTime>,
+    /// Where and why the person made the change, when a file reports it (an import's `ip` and `reason`
+    /// targets; the batch API and integrations record the request's own address instead).
+    pub ip: Option<String>,
+    pub reason: Option<String>,
 }
 
-const FIELDS: [&str; 8] = [
+/// The fields of an item (`routes::api::wire::ProfileIn` describes them).
+pub const FIELDS: [&str; 8] = [
     "email",
     "customId",
     "phone",
@@ -131,6 +136,8 @@ fn person(obj: &Map<String, Value>) -> Result<Item, String> {
         attributes: Map::new(),
         consents: Vec::new(),
         consented_at: None,
+        ip: None,
+        reason: None,
     })
 }
 
@@ -345,11 +352,13 @@ pub fn changes_of(item: &Item) -> Vec<Change> {
         .collect()
 }
 
-/// The item's own time if it reported one, else the request's (see `decide`).
+/// The item's own time, address and reason where it reported them, else the request's (see `decide`).
 pub fn meta_of(item: &Item, meta: &Meta) -> Meta {
     Meta {
         occurred_at: item.consented_at.unwrap_or(meta.occurred_at),
         reported: item.consented_at.is_some(),
+        ip: item.ip.clone().or_else(|| meta.ip.clone()),
+        reason: item.reason.clone().or_else(|| meta.reason.clone()),
         ..meta.clone()
     }
 }

@@ -38,6 +38,8 @@ pub struct EventBody {
     /// Why a staff member made this change (required from the dashboard); blanked by erasure.
     pub reason: Option<String>,
     pub reason_digest: Option<String>,
+    /// The tool the event was imported from (`mailchimp`, `listmonk`, `synerise`), if any.
+    pub origin: Option<String>,
 }
 
 pub fn insert(conn: &mut DbConn, ev: &EventBody) -> QueryResult<i64> {
@@ -149,10 +151,11 @@ pub fn insert_many(conn: &mut DbConn, events: &[EventBody], ids: bool) -> QueryR
                 let q = diesel::sql_query(format!(
                     "INSERT INTO consent_events (profile_id, agreement_id, agreement_key, value, previous, version, \
                      text_sha256, source, occurred_at, recorded_at, email_digest, ip, ip_digest, user_agent, \
-                     user_agent_digest, language, prev_hash, hash, reason, reason_digest) \
+                     user_agent_digest, language, prev_hash, hash, reason, reason_digest, origin) \
                      SELECT * FROM unnest($1::int8[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::int4[], \
                      $7::text[], $8::text[], $9::timestamp[], $10::timestamp[], $11::text[], $12::text[], $13::text[], \
-                     $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[]){}",
+                     $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[], \
+                     $21::text[]){}",
                     if ids { " RETURNING id, profile_id, agreement_id" } else { "" }
                 ))
                 .bind::<Array<BigInt>, _>(chunk.iter().map(|e| e.profile_id).collect::<Vec<_>>())
@@ -174,7 +177,8 @@ pub fn insert_many(conn: &mut DbConn, events: &[EventBody], ids: bool) -> QueryR
                 .bind::<Array<Nullable<Text>>, _>(opt(&|e| e.prev_hash.as_deref()))
                 .bind::<Array<Text>, _>(text(&|e| &e.hash))
                 .bind::<Array<Nullable<Text>>, _>(opt(&|e| e.reason.as_deref()))
-                .bind::<Array<Nullable<Text>>, _>(opt(&|e| e.reason_digest.as_deref()));
+                .bind::<Array<Nullable<Text>>, _>(opt(&|e| e.reason_digest.as_deref()))
+                .bind::<Array<Nullable<Text>>, _>(opt(&|e| e.origin.as_deref()));
                 if !ids {
                     q.execute(c)?;
                     continue;

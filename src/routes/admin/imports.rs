@@ -8,7 +8,7 @@ use crate::db::models::jobs::{self, Job, JobRow, JobStatus};
 use crate::domain::Actor;
 use crate::i18n::Lang;
 use crate::imports::map::{self, Target};
-use crate::imports::read::{Format, Record};
+use crate::imports::read::Format;
 use crate::imports::{Counts, KIND, Params, actions};
 use crate::routes::edge::AppState;
 use crate::routes::edge::Staff;
@@ -152,6 +152,8 @@ fn broke_off(t: &Lang, e: impl std::fmt::Display) -> PageError {
 struct Upload {
     format: String,
     delimiter: String,
+    /// The tool the file was exported from (empty: none).
+    from: String,
     saved: Option<(std::path::PathBuf, String, u64)>,
 }
 
@@ -164,7 +166,8 @@ async fn receive(
     data_dir: &std::path::Path,
 ) -> Result<Upload, PageError> {
     let mut form = actix_multipart::Multipart::new(req.headers(), payload);
-    let (mut csrf_ok, mut format, mut delimiter) = (false, String::new(), String::new());
+    let (mut csrf_ok, mut format, mut delimiter, mut from) =
+        (false, String::new(), String::new(), String::new());
     let mut saved: Option<(std::path::PathBuf, String, u64)> = None;
     let (t, refuse) = (&staff.lang, |m: String| PageError::BadRequest(m));
     while let Some(field) = next(&mut form).await {
@@ -179,6 +182,7 @@ async fn receive(
             _ if !csrf_ok => return Err(crate::routes::edge::staff::csrf_refused(&staff.lang)),
             "format" => format = small_field(&mut field, t).await?,
             "delimiter" => delimiter = small_field(&mut field, t).await?,
+            "from" => from = small_field(&mut field, t).await?,
             "file" if saved.is_some() => {
                 if let Some((path, _, _)) = &saved {
                     let _ = std::fs::remove_file(path);
@@ -228,6 +232,7 @@ async fn receive(
     Ok(Upload {
         format,
         delimiter,
+        from,
         saved,
     })
 }
@@ -243,6 +248,7 @@ pub async fn upload(
     let Upload {
         format,
         delimiter,
+        from,
         saved,
     } = receive(&req, payload, &staff, &state.data_dir).await?;
     let Some((path, name, size)) = saved else {
@@ -261,9 +267,13 @@ pub async fn upload(
         "" | "auto" => Ok(None),
         d => crate::imports::delimiter(d).map(Some),
     };
-    let (format, delimiter) = match (chosen, delimiter) {
-        (Ok(f), Ok(d)) => (f, d),
-        (Err(e), _) | (_, Err(e)) => {
+    let from = match from.as_str() {
+        "" => Ok(None),
+        f => crate::imports::preset::Preset::parse(f).map(Some),
+    };
+    let (format, delimiter, from) = match (chosen, delimiter, from) {
+        (Ok(f), Ok(d), Ok(p)) => (f, d, p),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
             let _ = std::fs::remove_file(&path);
             return Ok(private(html(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -282,6 +292,11 @@ pub async fn upload(
         size,
         modified: None,
         owned: true,
+        from,
+        agreement: None,
+        set: Vec::new(),
+        unmapped: None,
+        timezone: None,
     };
     // A file that cannot be read at all is refused now, not after a mapping.
     let p = params.clone();
@@ -348,7 +363,11 @@ struct JobPage {
     /// Draft: the columns with their chosen target and the choices, and the first rows.
     columns: Vec<Column>,
     preview: Vec<Vec<String>>,
+    /// The kind of file a preset took it for ("Mailchimp subscribed members").
+    kind: Option<&'static str>,
     consented_at: String,
+    /// The zone of the file's times, as typed or stored.
+    timezone: String,
     error: Option<String>,
     /// Done or failed: the first reported rows.
     rows: Vec<JobRow>,
@@ -411,7 +430,7 @@ async fn job_page(
     staff: Staff,
     id: i64,
     mapping: Option<Vec<(String, String)>>,
-    consented_at: String,
+    (consented_at, timezone): (String, Option<String>),
     error: Option<String>,
 ) -> Result<JobPage, PageError> {
     let (job, rows) = state
@@ -428,26 +447,52 @@ async fn job_page(
         .filter(|j| j.kind == KIND)
         .ok_or_else(|| PageError::NotFound(staff.t("import-none-with-number")))?;
     let job = JobView::of(job);
-    let (mut columns, mut preview) = (Vec::new(), Vec::new());
+    let timezone = timezone
+        .or_else(|| job.params.as_ref().and_then(|p| p.timezone.clone()))
+        .unwrap_or_default();
+    let (mut columns, mut preview, mut kind) = (Vec::new(), Vec::new(), None);
     if job.status == JobStatus::Draft
         && let Some(params) = job.params.clone()
     {
         let catalog = state.catalog.get().await?;
-        let (names, records): (Vec<String>, Vec<Record>) =
-            web::block(move || crate::imports::preview(&params, PREVIEW))
-                .await
-                .map_err(|e| PageError::Unexpected(e.into()))?
-                .map_err(PageError::BadRequest)?;
+        let all = catalog.to_vec();
+        // The preset's mapping (a file exported from another tool), to start from.
+        let (names, records, planned) = web::block(move || {
+            let (names, records) = crate::imports::preview(&params, PREVIEW)?;
+            let planned = match params.from {
+                None => None,
+                Some(_) => {
+                    let (mapper, plan) = crate::imports::mapper(&params, &all)?;
+                    Some((mapper.describe(&names, &all), plan.map(|p| p.kind)))
+                }
+            };
+            Ok::<_, String>((names, records, planned))
+        })
+        .await
+        .map_err(|e| PageError::Unexpected(e.into()))?
+        .map_err(PageError::BadRequest)?;
+        let (preset, planned_kind) = planned.unwrap_or_default();
+        kind = planned_kind;
         for name in &names {
             let chosen = mapping
                 .as_ref()
                 .and_then(|m| m.iter().find(|(s, _)| s == name).map(|(_, t)| t.clone()))
+                .or_else(|| {
+                    preset
+                        .iter()
+                        .find(|(s, _)| s == name)
+                        .map(|(_, t)| t.clone())
+                })
                 .or_else(|| map::guess(name, &catalog).map(|t| t.name()))
                 .unwrap_or_else(|| Target::Attribute(name.clone()).name());
+            let mut choices = choices(name, &catalog, &staff.lang);
+            if !choices.iter().any(|(v, _)| *v == chosen) {
+                choices.push((chosen.clone(), chosen.clone()));
+            }
             columns.push(Column {
                 name: name.clone(),
                 chosen,
-                choices: choices(name, &catalog, &staff.lang),
+                choices,
             });
         }
         preview = records
@@ -469,7 +514,9 @@ async fn job_page(
         job,
         columns,
         preview,
+        kind,
         consented_at,
+        timezone,
         error,
         rows,
     })
@@ -480,7 +527,15 @@ pub async fn show(
     staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let page = job_page(&state, staff, id.into_inner(), None, String::new(), None).await?;
+    let page = job_page(
+        &state,
+        staff,
+        id.into_inner(),
+        None,
+        (String::new(), None),
+        None,
+    )
+    .await?;
     Ok(private(html(StatusCode::OK, &page)))
 }
 
@@ -489,6 +544,7 @@ pub async fn show(
 #[serde(default)]
 struct MappingFields {
     consented_at: String,
+    timezone: String,
     dry_run: Option<String>,
     #[serde(flatten)]
     columns: std::collections::HashMap<String, String>,
@@ -530,7 +586,14 @@ pub async fn start(
     let consented_at = form.consented_at.trim().to_string();
     params.mapping = mapping.clone();
     params.dry_run = form.dry_run.is_some();
+    let zone = form.timezone.trim();
+    params.timezone = (!zone.is_empty() && zone != "UTC").then(|| zone.to_string());
     let problem = match consented_at.as_str() {
+        _ if !zone.is_empty() && map::time_zone(zone).is_err() => Some(
+            staff
+                .lang
+                .with("import-timezone-unknown", &[("zone", zone)]),
+        ),
         "" => None,
         t => match map::time_value(t) {
             Ok(at) => {
@@ -550,7 +613,15 @@ pub async fn start(
             .err(),
     };
     if let Some(e) = problem {
-        let page = job_page(&state, staff, id, Some(mapping), consented_at, Some(e)).await?;
+        let page = job_page(
+            &state,
+            staff,
+            id,
+            Some(mapping),
+            (consented_at, Some(zone.to_string())),
+            Some(e),
+        )
+        .await?;
         return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &page)));
     }
     let by = Actor::from(&staff);

@@ -138,6 +138,12 @@ impl ProfilePage {
         t.format(&self.staff.t("profile-when-format")).to_string()
     }
 
+    /// "imported from Mailchimp": the tool an event came from, by its own name.
+    fn imported_from(&self, origin: &str) -> String {
+        let tool = crate::imports::preset::Preset::parse(origin).map_or(origin, |p| p.title());
+        self.staff.lang.with("profile-origin", &[("tool", tool)])
+    }
+
     /// The reason field's hint, naming the source the ledger will record (as code).
     fn reason_help(&self) -> String {
         self.staff.lang.html(
@@ -404,6 +410,7 @@ mod i18n_tests {
             "count", "value", "link", "first", "last", "ins", "outs", "peak", "day", "month",
             "query", "id", "time", "source", "event", "reason", "max", "titles", "rule", "name",
             "channel", "version", "language", "example", "code", "key", "title", "path", "button",
+            "tool",
         ];
         for lang in Lang::all() {
             for id in &ids {

@@ -3,18 +3,45 @@
 //! 202 with the items refused and the changes that were too old to apply. An `Idempotency-Key` makes a
 //! retry answer the first answer again without applying anything twice.
 
+use super::wire;
 use crate::consent::Meta;
 use crate::consent::batch::once::{self, Answer};
 use crate::consent::batch::{self, Item, MAX_ITEMS, Outcome};
 use crate::domain::{Source, sha256_hex};
 use crate::routes::edge::error::ApiError;
+use crate::routes::edge::error::ErrorBody;
 use crate::routes::edge::{AppState, BodyError, client_meta, read_body};
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// The largest request body: 1,000 profiles with room for their attributes.
 pub const MAX_BODY: usize = 10 * 1024 * 1024;
 
+/// Upsert up to 1,000 profiles
+///
+/// Each profile is checked on its own; the valid ones are applied in one transaction, each change with
+/// the source `api:<key name>`. Missing profiles are created. A change older (by `consentedAt`) than the
+/// profile's latest for that agreement is not applied and is listed as stale, so a late import never
+/// revives a newer withdrawal.
+#[utoipa::path(
+    post,
+    path = "/v4/clients/batch",
+    operation_id = "upsertProfiles",
+    tag = "profiles",
+    params(("Idempotency-Key" = Option<String>, Header, nullable = false,
+        description = "1 to 255 printable ASCII characters; a retry with the same key and body gets the first answer again (header `Idempotent-Replayed: true`) and applies nothing twice, for 24 hours")),
+    request_body(content = Vec<wire::ProfileIn>, description = "At most 1,000 profiles"),
+    responses(
+        (status = 202, description = "Applied: what became of each item", body = wire::BatchAnswer),
+        (status = 400, description = "Not JSON, not an array, or a bad Idempotency-Key", body = ErrorBody),
+        (status = 401, description = "No valid API key", body = ErrorBody),
+        (status = 413, description = "Larger than 10 MiB", body = ErrorBody),
+        (status = 415, description = "Not declared as application/json", body = ErrorBody),
+        (status = 422, description = "More than 1,000 profiles, or an Idempotency-Key reused with another body", body = ErrorBody),
+        (status = 503, description = "Unavailable; nothing was changed, retry later", body = ErrorBody),
+    ),
+    security(("apiKey" = []))
+)]
 pub async fn post(
     req: HttpRequest,
     body: web::Payload,
@@ -163,16 +190,7 @@ pub async fn check_items(
     Ok((items, outcome))
 }
 
-/// `{"accepted": n, "created", "updated", "unchanged", "rejected": [{"index", "error"}], "stale": [{"index", "agreement"}]}`, by index.
+/// The batch answer as JSON, its items by index.
 pub fn render(done: &mut Outcome) -> String {
-    done.rejected.sort_by_key(|(i, _)| *i);
-    json!({
-        "accepted": done.accepted(),
-        "created": done.created,
-        "updated": done.updated,
-        "unchanged": done.unchanged,
-        "rejected": done.rejected.iter().map(|(i, e)| json!({"index": i, "error": e})).collect::<Vec<_>>(),
-        "stale": done.stale.iter().map(|(i, a)| json!({"index": i, "agreement": a})).collect::<Vec<_>>(),
-    })
-    .to_string()
+    serde_json::to_string(&wire::BatchAnswer::of(done)).expect("a batch answer is JSON")
 }

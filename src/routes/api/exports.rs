@@ -4,7 +4,29 @@ use crate::routes::edge::error::ApiError;
 use crate::routes::edge::{AppState, Form};
 use actix_web::{HttpRequest, HttpResponse, web};
 
-/// The profiles CSV, streamed.
+/// Profiles as CSV
+///
+/// Every profile, or those of one agreement's status or of one audience, streamed as CSV with a column
+/// per agreement (the columns are listed in docs/reference.md). Fields that a spreadsheet would run as a
+/// formula are written with a leading `'` unless `ASSENT_CSV_RAW=true`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/exports/profiles.csv",
+    operation_id = "exportProfiles",
+    tag = "exports",
+    params(
+        ("agreement" = Option<String>, Query, nullable = false, description = "An agreement's key; with `status`"),
+        ("status" = Option<super::wire::State>, Query, nullable = false, description = "With `agreement`"),
+        ("audience" = Option<String>, Query, nullable = false, description = "An audience's name, instead of `agreement` and `status`"),
+    ),
+    responses(
+        (status = 200, description = "The CSV, streamed", content_type = "text/csv", body = String),
+        (status = 401, description = "No valid API key", body = crate::routes::edge::error::ErrorBody),
+        (status = 422, description = "An unknown agreement, status or audience", body = crate::routes::edge::error::ErrorBody),
+        (status = 503, description = "Unavailable; retry later", body = crate::routes::edge::error::ErrorBody),
+    ),
+    security(("apiKey" = []))
+)]
 pub async fn profiles_csv(
     req: HttpRequest,
     state: web::Data<AppState>,

@@ -3,19 +3,48 @@
 //! the batch API's items, each change with the source `integration:<name>`.
 
 use super::batch::{
-    MAX_BODY, body_error, check_items, parse_json, profiles_in, read_json, render, require_json,
+    MAX_BODY, body_error, check_items, parse_json, profiles_in, read_json, require_json,
 };
+use super::wire::{self, WebhookAnswer};
 use crate::consent::Meta;
 use crate::db::models::integrations;
 use crate::domain::Source;
 use crate::integrations::events::{self, Incoming};
-use crate::integrations::{Delivery, Received, verify};
+use crate::integrations::{Delivery, Done, Received, verify};
 use crate::routes::edge::error::ApiError;
+use crate::routes::edge::error::ErrorBody;
 use crate::routes::edge::form::declared_length;
 use crate::routes::edge::unverified::{self, Refused};
 use crate::routes::edge::{AppState, client_meta};
 use actix_web::{HttpRequest, HttpResponse, web};
 
+/// Deliver profiles or an event from a registered system
+///
+/// One profile or an array of them, in the batch endpoint's shape, or another Assent's outgoing event;
+/// each change with the source `integration:<name>`. The request proves its sender the one way the
+/// integration was registered with: a JWT (HS256, RS256 or ES256, `exp` required), an
+/// `X-Hub-Signature-256` HMAC of the body, or Standard Webhooks headers. A message id (`jti`,
+/// `webhook-id`) seen before with the same body is answered as the first time and applies nothing.
+#[utoipa::path(
+    post,
+    path = "/integrations/{name}/webhook",
+    operation_id = "deliver",
+    tag = "integrations",
+    params(("name" = String, Path, description = "The integration's name")),
+    request_body(content = wire::WebhookBody),
+    responses(
+        (status = 202, description = "Applied, or applied before under this message id", body = WebhookAnswer),
+        (status = 400, description = "Not JSON, or not a profile, an array of them or an event", body = ErrorBody),
+        (status = 401, description = "Not proven to come from this integration", body = ErrorBody),
+        (status = 404, description = "No active integration has this name", body = ErrorBody),
+        (status = 409, description = "The message id came before with another body", body = ErrorBody),
+        (status = 413, description = "Larger than 10 MiB", body = ErrorBody),
+        (status = 415, description = "Not declared as application/json", body = ErrorBody),
+        (status = 422, description = "An event Assent does not send, or more than 1,000 profiles", body = ErrorBody),
+        (status = 503, description = "Busy or unavailable; retry later", body = ErrorBody),
+    ),
+    security(("integrationJwt" = []), ("hubSignature" = []), ("standardWebhooks" = []))
+)]
 pub async fn webhook(
     req: HttpRequest,
     name: web::Path<String>,
@@ -69,7 +98,7 @@ pub async fn webhook(
                 },
                 &meta,
                 &actor,
-                &render,
+                &worded,
             )?)
         })
         .await?;
@@ -131,4 +160,16 @@ impl unverified::Check for verify::Pending {
     fn finish(self) -> Result<verify::Verified, String> {
         verify::Pending::finish(self)
     }
+}
+
+/// A delivery's answer as JSON.
+fn worded(done: Done<'_>) -> String {
+    let answer = match done {
+        Done::Items(outcome) => WebhookAnswer::Batch(wire::BatchAnswer::of(outcome)),
+        Done::Erased(erased) => WebhookAnswer::Erasure(wire::ErasureAnswer {
+            accepted: 1,
+            erased: u8::from(erased),
+        }),
+    };
+    serde_json::to_string(&answer).expect("an answer is JSON")
 }

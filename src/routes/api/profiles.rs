@@ -1,9 +1,11 @@
+use super::wire;
 use crate::consent::read;
 use crate::db::models::{consent_events, profiles};
 use crate::domain::Email;
 use crate::routes::edge::AppState;
 use crate::routes::edge::api_key::authenticate;
 use crate::routes::edge::error::ApiError;
+use crate::routes::edge::error::ErrorBody;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDateTime;
 use serde_json::{Map, Value, json};
@@ -22,7 +24,25 @@ async fn find(state: &AppState, raw: &str) -> Result<profiles::Profile, ApiError
         .ok_or_else(|| ApiError::NotFound(format!("No profile has the email address {email}.")))
 }
 
-/// The profile with its current consent values as attributes (`"<agreement key>": "enabled"|"disabled"`).
+/// A profile by email address
+///
+/// The profile with each agreement's current value among its attributes
+/// (`"<agreement key>": "enabled" | "disabled"`).
+#[utoipa::path(
+    get,
+    path = "/api/v1/profiles/{email}",
+    operation_id = "getProfile",
+    tag = "profiles",
+    params(("email" = String, Path, description = "The profile's email address")),
+    responses(
+        (status = 200, description = "The profile", body = wire::Profile),
+        (status = 401, description = "No valid API key", body = ErrorBody),
+        (status = 404, description = "No profile has this email address", body = ErrorBody),
+        (status = 422, description = "Not an email address", body = ErrorBody),
+        (status = 503, description = "Unavailable; retry later", body = ErrorBody),
+    ),
+    security(("apiKey" = []))
+)]
 pub async fn get(
     req: HttpRequest,
     email: web::Path<String>,
@@ -41,26 +61,43 @@ pub async fn get(
         let value = if s.enabled { "enabled" } else { "disabled" };
         attributes.insert(s.agreement.key.clone(), json!(value));
     }
-    let pending_keys: Vec<&str> = standing
+    let pending_keys: Vec<String> = standing
         .iter()
         .filter(|s| s.pending)
-        .map(|s| s.agreement.key.as_str())
+        .map(|s| s.agreement.key.clone())
         .collect();
-    Ok(HttpResponse::Ok().json(json!({
-        "email": profile.email,
-        "customId": profile.custom_id,
-        "phone": profile.phone,
-        "firstName": profile.first_name,
-        "lastName": profile.last_name,
-        "emailConfirmed": profile.email_confirmed_at.is_some(),
-        "attributes": attributes,
-        "pendingAgreements": pending_keys,
-        "createdAt": rfc3339(profile.created_at),
-        "updatedAt": rfc3339(profile.updated_at),
-    })))
+    Ok(HttpResponse::Ok().json(wire::Profile {
+        email: profile.email,
+        custom_id: profile.custom_id,
+        phone: profile.phone,
+        first_name: profile.first_name,
+        last_name: profile.last_name,
+        email_confirmed: profile.email_confirmed_at.is_some(),
+        attributes,
+        pending_agreements: pending_keys,
+        created_at: rfc3339(profile.created_at),
+        updated_at: rfc3339(profile.updated_at),
+    }))
 }
 
-/// The profile's ledger, oldest first.
+/// A profile's ledger
+///
+/// Every recorded change of the profile's consents, oldest first, with the hash that chains it.
+#[utoipa::path(
+    get,
+    path = "/api/v1/profiles/{email}/consents",
+    operation_id = "getLedger",
+    tag = "profiles",
+    params(("email" = String, Path, description = "The profile's email address")),
+    responses(
+        (status = 200, description = "The ledger, oldest first", body = Vec<wire::LedgerEntry>),
+        (status = 401, description = "No valid API key", body = ErrorBody),
+        (status = 404, description = "No profile has this email address", body = ErrorBody),
+        (status = 422, description = "Not an email address", body = ErrorBody),
+        (status = 503, description = "Unavailable; retry later", body = ErrorBody),
+    ),
+    security(("apiKey" = []))
+)]
 pub async fn consents(
     req: HttpRequest,
     email: web::Path<String>,
@@ -72,22 +109,24 @@ pub async fn consents(
     let events = state
         .db(move |c| Ok(consent_events::for_profile(c, pid)?))
         .await?;
-    let out: Vec<Value> = events
+    let out: Vec<wire::LedgerEntry> = events
         .into_iter()
         .map(|stored| {
             let e = stored.event;
-            json!({
-                "agreement": e.agreement_key,
-                "value": e.value,
-                "previous": e.previous,
-                "version": e.version,
-                "source": e.source,
-                "occurredAt": rfc3339(e.occurred_at),
-                "ip": e.ip,
-                "userAgent": e.user_agent,
-                "language": e.language,
-                "hash": e.hash,
-            })
+            wire::LedgerEntry {
+                agreement: e.agreement_key,
+                value: e.value,
+                previous: e.previous,
+                version: e.version,
+                source: e.source,
+                occurred_at: rfc3339(e.occurred_at),
+                ip: e.ip,
+                user_agent: e.user_agent,
+                language: e.language,
+                reason: e.reason,
+                origin: e.origin,
+                hash: e.hash,
+            }
         })
         .collect();
     Ok(HttpResponse::Ok().json(out))

@@ -274,19 +274,19 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        let (code, message) = match self {
-            ApiError::Malformed(m) => ("malformed", m.clone()),
-            ApiError::Unauthorized(m) => ("unauthorized", m.clone()),
-            ApiError::NotFound(m) => ("not_found", m.clone()),
-            ApiError::TooLarge(_) => ("too_large", self.to_string()),
-            ApiError::Invalid(m) => ("invalid", m.clone()),
-            ApiError::WrongType(m) => ("unsupported_media_type", m.clone()),
-            ApiError::Busy(m) => ("busy", m.clone()),
-            ApiError::Conflict(m) => ("conflict", m.clone()),
+        let (error, message) = match self {
+            ApiError::Malformed(m) => (ErrorCode::Malformed, m.clone()),
+            ApiError::Unauthorized(m) => (ErrorCode::Unauthorized, m.clone()),
+            ApiError::NotFound(m) => (ErrorCode::NotFound, m.clone()),
+            ApiError::TooLarge(_) => (ErrorCode::TooLarge, self.to_string()),
+            ApiError::Invalid(m) => (ErrorCode::Invalid, m.clone()),
+            ApiError::WrongType(m) => (ErrorCode::UnsupportedMediaType, m.clone()),
+            ApiError::Busy(m) => (ErrorCode::Busy, m.clone()),
+            ApiError::Conflict(m) => (ErrorCode::Conflict, m.clone()),
             ApiError::Unexpected(e) => {
                 tracing::error!(error = ?e, "API request failed");
                 (
-                    "unavailable",
+                    ErrorCode::Unavailable,
                     "The service could not complete the request; nothing was changed. Retry later."
                         .into(),
                 )
@@ -299,8 +299,39 @@ impl ResponseError for ApiError {
         if matches!(self, ApiError::Busy(_)) {
             res.insert_header(("Retry-After", "5"));
         }
-        res.json(serde_json::json!({ "error": code, "message": message }))
+        res.json(ErrorBody { error, message })
     }
+}
+
+/// The body of every API error: a code a program can act on and a message a person can.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorCode,
+    pub message: String,
+}
+
+/// What kind of error an API answer is (each has one HTTP status).
+#[derive(Debug, Clone, Copy, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// 400: the body or a header cannot be read.
+    Malformed,
+    /// 401: no valid API key, token or signature.
+    Unauthorized,
+    /// 404
+    NotFound,
+    /// 413
+    TooLarge,
+    /// 422: readable, but refused; the message says what to fix.
+    Invalid,
+    /// 415: the body is not declared as JSON.
+    UnsupportedMediaType,
+    /// 409: a message id reused with another body.
+    Conflict,
+    /// 503, with `Retry-After`: too many unverified requests at once.
+    Busy,
+    /// 503: nothing was changed; retry later.
+    Unavailable,
 }
 
 impl From<super::BodyError> for PageError {

@@ -104,6 +104,7 @@ profile-source = Quelle
 profile-wording = Angezeigter Wortlaut
 profile-client = Client
 profile-reason-given = Grund: { $reason }
+profile-origin = importiert aus { $tool }
 # Ein Wert einer Einwilligung im Protokoll.
 profile-value = { $value ->
     [enabled] aktiviert

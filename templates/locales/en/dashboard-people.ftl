@@ -105,6 +105,7 @@ profile-source = Source
 profile-wording = Wording shown
 profile-client = Client
 profile-reason-given = Reason: { $reason }
+profile-origin = imported from { $tool }
 # A consent value as the ledger shows it.
 profile-value = { $value ->
     [enabled] enabled

@@ -106,6 +106,7 @@ profile-source = Źródło
 profile-wording = Pokazana treść
 profile-client = Klient
 profile-reason-given = Powód: { $reason }
+profile-origin = zaimportowano z { $tool }
 # Wartość zgody w rejestrze.
 profile-value = { $value ->
     [enabled] włączona

@@ -1,0 +1,225 @@
+//! What the JSON API receives and answers, as types. The handlers build their answers from these structs
+//! and the OpenAPI description (`doc.rs`) is derived from the same structs, so the two cannot disagree.
+//! Request bodies are read item by item from JSON (each item refused on its own, `consent::batch::parse`);
+//! their types here describe that shape, and a unit test holds them to the parser's field list.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
+
+/// A profile with its current consents.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Profile {
+    #[schema(required = true)]
+    pub email: Option<String>,
+    /// The identifier another system knows the person by.
+    #[schema(required = true)]
+    pub custom_id: Option<String>,
+    #[schema(required = true)]
+    pub phone: Option<String>,
+    #[schema(required = true)]
+    pub first_name: Option<String>,
+    #[schema(required = true)]
+    pub last_name: Option<String>,
+    /// Whether the person confirmed the email address (double opt-in).
+    pub email_confirmed: bool,
+    /// The profile's own attributes, and each agreement's current value under its key
+    /// (`"newsletter_agreement": "enabled"`).
+    #[schema(value_type = Object)]
+    pub attributes: Map<String, Value>,
+    /// Agreements given on a form and waiting for the email confirmation.
+    pub pending_agreements: Vec<String>,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: String,
+    /// The last change of the profile's fields or consents.
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: String,
+}
+
+/// Whether an agreement is given.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    Enabled,
+    Disabled,
+}
+
+/// One event of a profile's ledger: a change of one agreement, as recorded in the hash chain.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LedgerEntry {
+    /// The agreement's key.
+    pub agreement: String,
+    #[schema(value_type = State)]
+    pub value: String,
+    /// The value before this change (`disabled` when it had never been given).
+    #[schema(value_type = State)]
+    pub previous: String,
+    /// The version of the agreement's wording the person saw.
+    pub version: i32,
+    /// Who or what made the change: `form`, `confirmation`, `one_click`, `api:<key>`, `integration:<name>`, …
+    pub source: String,
+    /// When the person made the change (as the sender reported it, for the API and imports).
+    #[schema(value_type = String, format = DateTime)]
+    pub occurred_at: String,
+    /// The address the change came from, where it came from a browser or a caller.
+    #[schema(required = true)]
+    pub ip: Option<String>,
+    #[schema(required = true)]
+    pub user_agent: Option<String>,
+    /// The language of the wording the person saw.
+    #[schema(required = true)]
+    pub language: Option<String>,
+    /// A staff member's reason for the change, or an imported withdrawal's (Mailchimp's `UNSUB_REASON`).
+    #[schema(required = true)]
+    pub reason: Option<String>,
+    /// The tool the event was imported from: `mailchimp`, `listmonk` or `synerise`.
+    #[schema(required = true)]
+    pub origin: Option<String>,
+    /// This event's SHA-256 in the profile's hash chain (hex).
+    #[schema(pattern = "^[0-9a-f]{64}$")]
+    pub hash: String,
+}
+
+/// What became of a batch: counts of the accepted items, and the refused and stale ones by index.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchAnswer {
+    /// Items applied: created + updated + unchanged.
+    pub accepted: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub rejected: Vec<Rejected>,
+    /// Changes not applied because the profile already holds a later one for that agreement.
+    pub stale: Vec<Stale>,
+}
+
+/// An item refused, and what to fix.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Rejected {
+    /// The item's position in the request, from 0.
+    pub index: usize,
+    /// What is wrong with it, and what to fix.
+    pub error: String,
+}
+
+/// A change older than the profile's latest for that agreement.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Stale {
+    /// The item's position in the request, from 0.
+    pub index: usize,
+    /// The agreement whose change was not applied.
+    pub agreement: String,
+}
+
+/// What became of another Assent's `profile.erased`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErasureAnswer {
+    #[schema(minimum = 1, maximum = 1)]
+    pub accepted: u8,
+    /// 1 when a profile was erased here, 0 when there was none (already erased, or never sent).
+    #[schema(minimum = 0, maximum = 1)]
+    pub erased: u8,
+}
+
+/// The answer to an integration's delivery: a batch's, or an erasure's.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum WebhookAnswer {
+    Batch(BatchAnswer),
+    Erasure(ErasureAnswer),
+}
+
+impl BatchAnswer {
+    /// The answer for an outcome, its items in index order.
+    pub fn of(done: &mut crate::consent::batch::Outcome) -> BatchAnswer {
+        done.rejected.sort_by_key(|(i, _)| *i);
+        BatchAnswer {
+            accepted: done.accepted(),
+            created: done.created,
+            updated: done.updated,
+            unchanged: done.unchanged,
+            rejected: done
+                .rejected
+                .iter()
+                .map(|(index, error)| Rejected {
+                    index: *index,
+                    error: error.clone(),
+                })
+                .collect(),
+            stale: done
+                .stale
+                .iter()
+                .map(|(index, agreement)| Stale {
+                    index: *index,
+                    agreement: agreement.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A profile as another system sends it (Synerise's shape). Give an `email` or a `customId`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[allow(dead_code)] // a description of what `consent::batch::parse` reads
+pub struct ProfileIn {
+    #[schema(format = Email)]
+    pub email: Option<String>,
+    #[schema(max_length = 200)]
+    pub custom_id: Option<String>,
+    /// Digits, spaces and `+ - ( ) .`
+    #[schema(max_length = 40, pattern = r"^[0-9 +\-().]*$")]
+    pub phone: Option<String>,
+    #[schema(max_length = 200)]
+    pub first_name: Option<String>,
+    #[schema(max_length = 200)]
+    pub last_name: Option<String>,
+    /// The default agreements by channel: `email` sets `newsletter_agreement`, `sms` `sms_agreement`,
+    /// `push` `push_agreement`.
+    pub agreements: Option<Channels>,
+    /// The profile's attributes (a `null` removes one). A key that is an agreement's sets that agreement:
+    /// `"enabled"`, `"disabled"`, `true` or `false`.
+    #[schema(value_type = Option<Object>)]
+    pub attributes: Option<Map<String, Value>>,
+    /// When the person gave these consents, if not now (RFC 3339); a change older than the profile's
+    /// latest for that agreement is reported as stale and not applied.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub consented_at: Option<String>,
+}
+
+/// The default agreements by channel.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct Channels {
+    pub email: Option<bool>,
+    pub sms: Option<bool>,
+    pub push: Option<bool>,
+}
+
+/// Another Assent's outgoing webhook event, so one Assent can feed another.
+#[derive(Debug, Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct AssentEvent {
+    /// `consent.changed`, `profile.created`, `profile.updated`, `profile.erased` or `webhook.test`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// When the sender emitted the event.
+    #[schema(value_type = String, format = DateTime)]
+    pub timestamp: String,
+    /// The event's payload, as Assent's outgoing webhooks send it (docs/reference.md).
+    #[schema(value_type = Object)]
+    pub data: Map<String, Value>,
+}
+
+/// What an integration may deliver: one profile, an array of them, or another Assent's event.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum WebhookBody {
+    Profile(ProfileIn),
+    Profiles(Vec<ProfileIn>),
+    Event(AssentEvent),
+}
