@@ -85,6 +85,10 @@ pub enum Command {
         /// newsletter_agreement)
         #[arg(long, value_name = "KEY", requires = "from")]
         agreement: Option<String>,
+        /// With --from listmonk: split its name column into first name and last name (the last word);
+        /// without it the whole name is the first name
+        #[arg(long, requires = "from")]
+        split_name: bool,
         /// Give every row the same value, e.g. --set newsletter_agreement=enabled for a file of
         /// subscribers; TARGET as in --map
         #[arg(long = "set", value_name = "TARGET=VALUE")]

@@ -18,6 +18,7 @@ pub struct Options {
     pub errors: Option<std::path::PathBuf>,
     pub from: Option<String>,
     pub agreement: Option<String>,
+    pub split_name: bool,
     pub set: Vec<String>,
     pub unmapped: Option<String>,
     pub timezone: Option<String>,
@@ -52,6 +53,7 @@ impl Options {
             .map(imports::preset::Preset::parse)
             .transpose()?;
         p.agreement = self.agreement.clone();
+        p.split_name = self.split_name;
         p.set = map::parse_pairs(&self.set).map_err(|e| {
             e.replace(
                 "SOURCE=TARGET, e.g. E-mail=email",

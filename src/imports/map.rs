@@ -26,12 +26,13 @@ pub enum Target {
     Skip,
 }
 
-pub const FIELDS: [&str; 9] = [
+pub const FIELDS: [&str; 10] = [
     "email",
     "customId",
     "phone",
     "firstName",
     "lastName",
+    "fullName",
     "consentedAt",
     "withdrawnAt",
     "ip",
@@ -90,7 +91,7 @@ impl Target {
             return Ok(Target::Agreement(name.to_string()));
         }
         Err(format!(
-            "{name:?} is not a target: give email, customId, phone, firstName, lastName, consentedAt, withdrawnAt, ip, reason, an agreement key ({}), attributes.NAME, or - to leave the column out",
+            "{name:?} is not a target: give email, customId, phone, firstName, lastName, fullName, consentedAt, withdrawnAt, ip, reason, an agreement key ({}), attributes.NAME, or - to leave the column out",
             catalog
                 .iter()
                 .map(|a| a.key.as_str())
@@ -390,6 +391,19 @@ pub fn to_item(
             }
             Target::ListmonkStatus => {
                 blocklisted |= text(&value).is_some_and(|s| s.eq_ignore_ascii_case("blocklisted"));
+            }
+            Target::Field("fullName") => {
+                // The last word is the last name; a single word is a first name.
+                if let Some(t) = text(&value) {
+                    let (first, last) = match t.rsplit_once(char::is_whitespace) {
+                        Some((first, last)) => (first.trim(), Some(last)),
+                        None => (t.as_str(), None),
+                    };
+                    obj.insert("firstName".into(), Value::String(first.to_string()));
+                    if let Some(last) = last {
+                        obj.insert("lastName".into(), Value::String(last.to_string()));
+                    }
+                }
             }
             Target::Field(f) => {
                 if let Some(t) = text(&value) {

@@ -64,6 +64,9 @@ pub struct Params {
     /// The IANA zone of times written without an offset (else UTC).
     #[serde(default)]
     pub timezone: Option<String>,
+    /// listmonk's `name` split into first and last name.
+    #[serde(default)]
+    pub split_name: bool,
 }
 
 impl Params {
@@ -99,6 +102,7 @@ impl Params {
             set: Vec::new(),
             unmapped: None,
             timezone: None,
+            split_name: false,
             path,
         })
     }
@@ -170,7 +174,11 @@ pub fn mapper(
     }
     let plan = match params.from {
         None => None,
-        Some(p) => Some(p.plan(&preview(params, 1)?.0, params.agreement.as_deref())?),
+        Some(p) => Some(p.plan(
+            &preview(params, 1)?.0,
+            params.agreement.as_deref(),
+            params.split_name,
+        )?),
     };
     let mut pairs: Vec<(String, String)> = plan.as_ref().map_or_else(Vec::new, |p| {
         p.pairs

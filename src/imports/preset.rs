@@ -59,7 +59,13 @@ impl Preset {
     /// The plan for a file with these columns; `agreement` is the agreement a subscriber list stands for
     /// (Mailchimp and listmonk; default `newsletter_agreement`). Refused, naming the columns expected
     /// and found, when the file is not this tool's export.
-    pub fn plan(self, columns: &[String], agreement: Option<&str>) -> Result<Plan, String> {
+    /// `split_name`: listmonk's `name` split into first and last name (else all of it is the first name).
+    pub fn plan(
+        self,
+        columns: &[String],
+        agreement: Option<&str>,
+        split_name: bool,
+    ) -> Result<Plan, String> {
         let has = |c: &str| columns.iter().any(|k| k == c);
         let agreement = agreement.unwrap_or("newsletter_agreement");
         let expect = |needed: &[&str]| -> Result<(), String> {
@@ -139,7 +145,7 @@ impl Preset {
                     pairs: known(&[
                         ("uuid", "attributes.listmonkUuid"),
                         ("email", "email"),
-                        ("name", "firstName"),
+                        ("name", if split_name { "fullName" } else { "firstName" }),
                         ("attributes", "attributes"),
                         ("status", "listmonkStatus"),
                         ("created_at", "consentedAt"),
@@ -186,11 +192,11 @@ mod tests {
     #[test]
     fn a_mailchimp_export_is_told_by_its_columns() {
         let sub = cols("Email Address,First Name,OPTIN_TIME,CONFIRM_TIME,TAGS");
-        let plan = Preset::Mailchimp.plan(&sub, None).unwrap();
+        let plan = Preset::Mailchimp.plan(&sub, None, false).unwrap();
         assert_eq!(plan.set, owned(&[("newsletter_agreement", "enabled")]));
         let unsub = cols("Email Address,UNSUB_TIME,UNSUB_CAMPAIGN_ID");
         let plan = Preset::Mailchimp
-            .plan(&unsub, Some("promo_agreement"))
+            .plan(&unsub, Some("promo_agreement"), false)
             .unwrap();
         assert_eq!(plan.set, owned(&[("promo_agreement", "disabled")]));
         assert!(
@@ -198,13 +204,13 @@ mod tests {
                 .contains(&("UNSUB_CAMPAIGN_ID".into(), "-".into()))
         );
         let wrong = Preset::Mailchimp
-            .plan(&cols("email,status"), None)
+            .plan(&cols("email,status"), None, false)
             .unwrap_err();
         assert!(
             wrong.contains("Email Address") && wrong.contains("email, status"),
             "{wrong}"
         );
-        assert!(Preset::Listmonk.plan(&sub, None).is_err());
+        assert!(Preset::Listmonk.plan(&sub, None, false).is_err());
         assert_eq!(Preset::parse("MailChimp"), Ok(Preset::Mailchimp));
         assert!(Preset::parse("hubspot").is_err());
     }

@@ -227,6 +227,20 @@ async fn a_file_that_is_not_the_tools_export_or_has_bad_rows_is_refused_clearly(
         said_of(&ledger(&app, &key, "ok@example.com").await[0]),
         "192.0.2.1"
     );
+
+    // With --from alone, times without an offset are UTC.
+    let out = app.db.cli_ok(
+        &[
+            "import",
+            &fixture("mailchimp_subscribed.csv"),
+            "--from",
+            "mailchimp",
+        ],
+        &[],
+    );
+    assert!(out.contains("(times without an offset in UTC)"), "{out}");
+    let ann = ledger(&app, &key, "ann@example.com").await;
+    assert_eq!(ann[0]["occurredAt"], "2024-03-01T10:05:00.000000Z");
 }
 
 fn said_of(e: &Value) -> &str {
@@ -293,6 +307,18 @@ async fn listmonk_and_synerise_exports_and_any_file_with_set_and_unmapped() {
     assert_eq!(
         profile(&app, &key, "finn@example.com").await["attributes"]["newsletter_agreement"],
         "disabled"
+    );
+    // Asked to, the name is split at its last word.
+    app.db
+        .cli_ok(&["import", &lm, "--from", "listmonk", "--split-name"], &[]);
+    let eve = profile(&app, &key, "eve@example.com").await;
+    assert_eq!(
+        (eve["firstName"].clone(), eve["lastName"].clone()),
+        (json!("Eve"), json!("Marsh"))
+    );
+    assert_eq!(
+        profile(&app, &key, "finn@example.com").await["lastName"],
+        Value::Null
     );
 
     // Synerise: the batch API's fields and agreements by key; other columns kept as attributes.

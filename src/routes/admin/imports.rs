@@ -297,6 +297,7 @@ pub async fn upload(
         set: Vec::new(),
         unmapped: None,
         timezone: None,
+        split_name: false,
     };
     // A file that cannot be read at all is refused now, not after a mapping.
     let p = params.clone();
