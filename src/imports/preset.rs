@@ -164,7 +164,13 @@ impl Preset {
                     ));
                 }
                 Ok(Plan {
-                    pairs: known(&[("clientId", "attributes.syneriseClientId")]),
+                    // The batch shape's `agreements` object, as CSV writes it: one column per channel.
+                    pairs: known(&[
+                        ("clientId", "attributes.syneriseClientId"),
+                        ("agreements.email", "newsletter_agreement"),
+                        ("agreements.sms", "sms_agreement"),
+                        ("agreements.push", "push_agreement"),
+                    ]),
                     set: Vec::new(),
                     unmapped: Unmapped::Attributes,
                     kind: "Synerise profiles",

@@ -338,9 +338,10 @@ async fn listmonk_and_synerise_exports_and_any_file_with_set_and_unmapped() {
     assert_eq!(
         (
             gus["attributes"]["newsletter_agreement"].clone(),
-            gus["attributes"]["sms_agreement"].clone()
+            gus["attributes"]["sms_agreement"].clone(),
+            gus["attributes"]["push_agreement"].clone()
         ),
-        (json!("enabled"), json!("disabled"))
+        (json!("enabled"), json!("disabled"), json!("enabled"))
     );
     assert!(
         ledger(&app, &key, "gus@example.com")
