@@ -28,15 +28,24 @@ pub fn erase_audited(
     meta: &Meta,
     by: &crate::domain::Actor,
 ) -> Result<Erased, ApplyError> {
-    super::write_tx(conn, |c| {
-        let outcome = erase(c, profile_id, meta)?;
-        if let Erased::Now { .. } = outcome {
-            let subject = format!("profile {profile_id}");
-            let reason = meta.reason.as_deref();
-            crate::db::models::audit_log::record(c, by, "profile.erase", &subject, reason)?;
-        }
-        Ok(outcome)
-    })
+    super::write_tx(conn, |c| erase_recorded(c, profile_id, meta, by))
+}
+
+/// `erase` with its audit row, inside the caller's write transaction (an integration's delivery erases
+/// in the transaction that uses up its message id).
+pub fn erase_recorded(
+    conn: &mut DbConn,
+    profile_id: i64,
+    meta: &Meta,
+    by: &crate::domain::Actor,
+) -> Result<Erased, ApplyError> {
+    let outcome = erase(conn, profile_id, meta)?;
+    if let Erased::Now { .. } = outcome {
+        let subject = format!("profile {profile_id}");
+        let reason = meta.reason.as_deref();
+        crate::db::models::audit_log::record(conn, by, "profile.erase", &subject, reason)?;
+    }
+    Ok(outcome)
 }
 
 /// Erases one profile. Must run inside a write transaction (`write_tx`).

@@ -222,7 +222,7 @@ pub fn receive(
                 render(Done::Items(&mut done))
             }
             Delivery::Erase { email, custom_id } => {
-                render(Done::Erased(erase_named(c, *email, *custom_id, meta)?))
+                render(Done::Erased(erase_named(c, *email, *custom_id, meta, by)?))
             }
         };
         stored::used(c, integration.id, crate::db::now())?;
@@ -233,13 +233,15 @@ pub fn receive(
     })
 }
 
-/// Erases the profile the sender knew by `email` (else `custom_id`), as `assent profile erase` does;
-/// false when there is none (already erased, or never sent here).
+/// Erases the profile the sender knew by `email` (else `custom_id`), as `assent profile erase` does,
+/// audited as the integration's `profile.erase`; false when there is none (already erased, or never
+/// sent here).
 fn erase_named(
     conn: &mut crate::db::DbConn,
     email: Option<&str>,
     custom_id: Option<&str>,
     meta: &crate::consent::Meta,
+    by: &crate::domain::Actor,
 ) -> Result<bool, crate::consent::ApplyError> {
     use crate::db::models::profiles;
     let mut found = None;
@@ -257,7 +259,7 @@ fn erase_named(
         ..meta.clone()
     };
     Ok(matches!(
-        crate::consent::erase::erase(conn, p.id, &meta)?,
+        crate::consent::erase::erase_recorded(conn, p.id, &meta, by)?,
         crate::consent::erase::Erased::Now { .. }
     ))
 }

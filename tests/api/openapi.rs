@@ -287,6 +287,11 @@ async fn every_api_route_is_described_and_every_answer_matches_its_description()
         x.0.last().unwrap()["response"],
         json!({"accepted": 1, "erased": 1})
     );
+    // The erasure is audited as the integration's, like one made in the dashboard or on the command line.
+    assert_eq!(
+        app.count("audit_log WHERE action = 'profile.erase' AND actor = 'integration:shop' AND detail LIKE 'erased on the system that sent it%'"),
+        1
+    );
     let unknown_event =
         json!({"type": "invoice.paid", "timestamp": "2026-05-02T10:00:00Z", "data": {}});
     let tampered = deliver("shop", &one).body(json!({"email": "eve@example.com"}).to_string());
