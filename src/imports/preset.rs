@@ -27,6 +27,8 @@ pub struct Plan {
     pub unmapped: Unmapped,
     /// The kind of file it is, in words (for the summary and the dry run).
     pub kind: &'static str,
+    /// The same as a catalogue's message id (`import-kind-<id>`), for the dashboard.
+    pub id: &'static str,
 }
 
 pub const ALL: [Preset; 3] = [Preset::Mailchimp, Preset::Listmonk, Preset::Synerise];
@@ -107,19 +109,25 @@ impl Preset {
                     ("LEID", "attributes.mailchimpLeid"),
                     ("EUID", "attributes.mailchimpEuid"),
                 ]);
-                let (kind, set) = if has("UNSUB_TIME") {
+                let (kind, id, set) = if has("UNSUB_TIME") {
                     (
                         "Mailchimp unsubscribed members",
+                        "mailchimp-unsubscribed",
                         vec![(agreement, "disabled")],
                     )
                 } else if has("CLEAN_TIME") {
                     // Addresses that bounced: no consent changes, the address is marked.
                     (
                         "Mailchimp cleaned members",
+                        "mailchimp-cleaned",
                         vec![("attributes.undeliverable", "true")],
                     )
                 } else {
-                    ("Mailchimp subscribed members", vec![(agreement, "enabled")])
+                    (
+                        "Mailchimp subscribed members",
+                        "mailchimp-subscribed",
+                        vec![(agreement, "enabled")],
+                    )
                 };
                 // Campaign ids and titles of an unsubscribe or clean say nothing about the person.
                 for c in [
@@ -137,6 +145,7 @@ impl Preset {
                     set: owned(&set),
                     unmapped: Unmapped::Attributes,
                     kind,
+                    id,
                 })
             }
             Preset::Listmonk => {
@@ -154,6 +163,7 @@ impl Preset {
                     set: Vec::new(),
                     unmapped: Unmapped::Attributes,
                     kind: "listmonk subscribers",
+                    id: "listmonk",
                 })
             }
             Preset::Synerise => {
@@ -174,6 +184,7 @@ impl Preset {
                     set: Vec::new(),
                     unmapped: Unmapped::Attributes,
                     kind: "Synerise profiles",
+                    id: "synerise",
                 })
             }
         }
@@ -218,6 +229,26 @@ mod tests {
         );
         assert!(Preset::Listmonk.plan(&sub, None, false).is_err());
         assert_eq!(Preset::parse("MailChimp"), Ok(Preset::Mailchimp));
+        // Every kind of file has its words in the catalogue (i18n's catalogue test holds the other
+        // languages to the English one).
+        let kinds = [
+            (Preset::Mailchimp, "Email Address"),
+            (Preset::Mailchimp, "Email Address,UNSUB_TIME"),
+            (Preset::Mailchimp, "Email Address,CLEAN_TIME"),
+            (Preset::Listmonk, "email,status"),
+            (Preset::Synerise, "email"),
+        ];
+        for (preset, columns) in kinds {
+            let id = preset.plan(&cols(columns), None, false).unwrap().id;
+            for lang in crate::i18n::Lang::all() {
+                let said = lang.t(&format!("import-kind-{id}"));
+                assert!(
+                    !said.is_empty() && !said.contains("import-kind"),
+                    "{} {id}: {said}",
+                    lang.code()
+                );
+            }
+        }
         assert!(Preset::parse("hubspot").is_err());
     }
 }

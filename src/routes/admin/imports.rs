@@ -364,8 +364,9 @@ struct JobPage {
     /// Draft: the columns with their chosen target and the choices, and the first rows.
     columns: Vec<Column>,
     preview: Vec<Vec<String>>,
-    /// The kind of file a preset took it for ("Mailchimp subscribed members").
-    kind: Option<&'static str>,
+    /// The kind of file a preset took it for ("Mailchimp subscribed members"), in the staff member's
+    /// language.
+    kind: Option<String>,
     consented_at: String,
     /// The zone of the file's times, as typed or stored.
     timezone: String,
@@ -464,7 +465,7 @@ async fn job_page(
                 None => None,
                 Some(_) => {
                     let (mapper, plan) = crate::imports::mapper(&params, &all)?;
-                    Some((mapper.describe(&names, &all), plan.map(|p| p.kind)))
+                    Some((mapper.describe(&names, &all), plan.map(|p| p.id)))
                 }
             };
             Ok::<_, String>((names, records, planned))
@@ -473,7 +474,7 @@ async fn job_page(
         .map_err(|e| PageError::Unexpected(e.into()))?
         .map_err(PageError::BadRequest)?;
         let (preset, planned_kind) = planned.unwrap_or_default();
-        kind = planned_kind;
+        kind = planned_kind.map(|id| staff.t(&format!("import-kind-{id}")));
         for name in &names {
             let chosen = mapping
                 .as_ref()
