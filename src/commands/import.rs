@@ -233,10 +233,11 @@ fn show_plan(
                         changes.join(", ")
                     }
                 );
-                if let Some(ip) = &item.ip {
+                let reported = item.reported.as_deref().cloned().unwrap_or_default();
+                if let Some(ip) = &reported.ip {
                     line.push_str(&format!(" from {ip}"));
                 }
-                if let Some(reason) = &item.reason {
+                if let Some(reason) = &reported.reason {
                     line.push_str(&format!(" ({reason})"));
                 }
                 if !item.attributes.is_empty() {

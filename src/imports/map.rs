@@ -477,7 +477,8 @@ pub fn to_item(
         );
     }
     let mut item = batch::parse(&Value::Object(obj), catalog, now)?;
-    item.ip = ip;
-    item.reason = reason;
+    if ip.is_some() || reason.is_some() {
+        item.reported = Some(Box::new(batch::Reported { ip, reason }));
+    }
     Ok(item)
 }

@@ -30,7 +30,14 @@ pub struct Item {
     pub consents: Vec<(i64, String, ConsentValue)>,
     pub consented_at: Option<NaiveDateTime>,
     /// Where and why the person made the change, when a file reports it (an import's `ip` and `reason`
-    /// targets; the batch API and integrations record the request's own address instead).
+    /// targets; the batch API and integrations record the request's own address instead). Boxed: most
+    /// items have none, and an import holds thousands of items at once.
+    pub reported: Option<Box<Reported>>,
+}
+
+/// What a file says about how a change was made.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Reported {
     pub ip: Option<String>,
     pub reason: Option<String>,
 }
@@ -136,8 +143,7 @@ fn person(obj: &Map<String, Value>) -> Result<Item, String> {
         attributes: Map::new(),
         consents: Vec::new(),
         consented_at: None,
-        ip: None,
-        reason: None,
+        reported: None,
     })
 }
 
@@ -357,8 +363,16 @@ pub fn meta_of(item: &Item, meta: &Meta) -> Meta {
     Meta {
         occurred_at: item.consented_at.unwrap_or(meta.occurred_at),
         reported: item.consented_at.is_some(),
-        ip: item.ip.clone().or_else(|| meta.ip.clone()),
-        reason: item.reason.clone().or_else(|| meta.reason.clone()),
+        ip: item
+            .reported
+            .as_ref()
+            .and_then(|r| r.ip.clone())
+            .or_else(|| meta.ip.clone()),
+        reason: item
+            .reported
+            .as_ref()
+            .and_then(|r| r.reason.clone())
+            .or_else(|| meta.reason.clone()),
         ..meta.clone()
     }
 }

@@ -8,7 +8,7 @@ pub mod once;
 mod one;
 mod set;
 
-pub use item::{Done, FIELDS, Item, MAX_ATTRIBUTES, MAX_ITEMS, Outcome, parse};
+pub use item::{Done, FIELDS, Item, MAX_ATTRIBUTES, MAX_ITEMS, Outcome, Reported, parse};
 
 use super::{ApplyError, Meta};
 use crate::db::DbConn;
