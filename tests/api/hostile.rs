@@ -1022,8 +1022,15 @@ async fn one_assent_feeds_another_and_nothing_echoes_back() {
     );
     assert_eq!(
         count_in(&db_b, "audit_log WHERE action = 'profile.erase'"),
-        0,
-        "erased through the write path, not the dashboard"
+        count_in(
+            &db_b,
+            "audit_log WHERE action = 'profile.erase' AND actor = 'integration:a'"
+        ),
+        "erased through the write path, audited as A's and nobody else's"
+    );
+    assert_eq!(
+        count_in(&db_b, "audit_log WHERE action = 'profile.erase'"),
+        1
     );
 }
 
