@@ -233,6 +233,50 @@ async fn every_api_route_is_described_and_every_answer_matches_its_description()
     let none = get("/api/v1/profiles/nobody@example.com/consents");
     assert_eq!(x.send("GET", ledger, none, None).await.0, 404);
 
+    // The same by customId or email as a query: one that only another system's id names.
+    let found = "/api/v1/profiles";
+    let (status, by_id) = x
+        .send("GET", found, get("/api/v1/profiles?customId=c-2"), None)
+        .await;
+    assert_eq!(status, 200, "{by_id}");
+    assert_eq!(
+        (
+            by_id["email"].clone(),
+            by_id["attributes"]["newsletter_agreement"].clone()
+        ),
+        (Value::Null, json!("enabled"))
+    );
+    let (status, by_email) = x
+        .send(
+            "GET",
+            found,
+            get("/api/v1/profiles?email=ann@example.com"),
+            None,
+        )
+        .await;
+    assert_eq!((status, by_email), (200, ann.clone()));
+    for (want, path) in [
+        (404, "/api/v1/profiles?customId=nobody"),
+        (422, "/api/v1/profiles"),
+        (422, "/api/v1/profiles?email=ann@example.com&customId=c-1"),
+        (422, "/api/v1/profiles?email=not-an-address"),
+    ] {
+        let (status, answer) = x.send("GET", found, get(path), None).await;
+        assert_eq!(status, want, "{path}: {answer}");
+    }
+    let found_ledger = "/api/v1/profiles/consents";
+    let (status, by_id) = x
+        .send(
+            "GET",
+            found_ledger,
+            get("/api/v1/profiles/consents?customId=c-1"),
+            None,
+        )
+        .await;
+    assert_eq!((status, by_id), (200, events.clone()));
+    let none = get("/api/v1/profiles/consents?customId=nobody");
+    assert_eq!(x.send("GET", found_ledger, none, None).await.0, 404);
+
     // The CSV export.
     let csv = "/api/v1/exports/profiles.csv";
     let (status, body) = x

@@ -20,6 +20,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, Secur
         integrations::webhook,
         profiles::get,
         profiles::consents,
+        profiles::find_one,
+        profiles::find_ledger,
         exports::profiles_csv,
         openapi_json,
     ),

@@ -35,6 +35,9 @@ pub fn routes() -> Vec<(Method, String, actix_web::Route)> {
     vec![
         documented::<batch::__path_post, _, _>(batch::post),
         documented::<integrations::__path_webhook, _, _>(integrations::webhook),
+        // Before `/profiles/{email}`, which would otherwise take `consents` for an address.
+        documented::<profiles::__path_find_one, _, _>(profiles::find_one),
+        documented::<profiles::__path_find_ledger, _, _>(profiles::find_ledger),
         documented::<profiles::__path_get, _, _>(profiles::get),
         documented::<profiles::__path_consents, _, _>(profiles::consents),
         documented::<exports::__path_profiles_csv, _, _>(exports::profiles_csv),

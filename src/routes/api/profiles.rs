@@ -17,11 +17,49 @@ fn rfc3339(t: NaiveDateTime) -> String {
 
 async fn find(state: &AppState, raw: &str) -> Result<profiles::Profile, ApiError> {
     let email = Email::parse(raw).map_err(ApiError::Invalid)?;
-    let e = email.to_string();
-    state
-        .db(move |c| Ok(profiles::find_by_email(c, &e)?))
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("No profile has the email address {email}.")))
+    find_by(state, By::Email(email)).await
+}
+
+/// How a caller names a profile.
+enum By {
+    Email(Email),
+    CustomId(String),
+}
+
+/// `?email=E` or `?customId=C`: exactly one.
+fn by_query(req: &HttpRequest) -> Result<By, ApiError> {
+    let query = crate::routes::edge::Form::parse(req.query_string().as_bytes());
+    let given: Vec<&str> = ["email", "customId"]
+        .into_iter()
+        .filter(|k| query.get(k).is_some())
+        .collect();
+    match (given.as_slice(), query.get("email"), query.get("customId")) {
+        (["email"], Some(e), _) => Ok(By::Email(Email::parse(e).map_err(ApiError::Invalid)?)),
+        (["customId"], _, Some(c)) if !c.trim().is_empty() => Ok(By::CustomId(c.trim().into())),
+        _ => Err(ApiError::Invalid(
+            "Name the profile by exactly one of ?email=ADDRESS or ?customId=ID.".into(),
+        )),
+    }
+}
+
+async fn find_by(state: &AppState, by: By) -> Result<profiles::Profile, ApiError> {
+    let (found, missing) = match by {
+        By::Email(email) => {
+            let e = email.to_string();
+            let found = state
+                .db(move |c| Ok(profiles::find_by_email(c, &e)?))
+                .await?;
+            (found, format!("No profile has the email address {email}."))
+        }
+        By::CustomId(id) => {
+            let i = id.clone();
+            let found = state
+                .db(move |c| Ok(profiles::find_by_custom_id(c, &i)?))
+                .await?;
+            (found, format!("No profile has the customId {id:?}."))
+        }
+    };
+    found.ok_or(ApiError::NotFound(missing))
 }
 
 /// A profile by email address
@@ -50,6 +88,76 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     authenticate(&req, &state).await?;
     let profile = find(&state, &email).await?;
+    profile_answer(&state, profile).await
+}
+
+/// A profile by email address or customId
+///
+/// The same answer as `GET /api/v1/profiles/{email}`, for a profile named by `?email=` or
+/// `?customId=` (a profile another system knows only by its own id).
+#[utoipa::path(
+    get,
+    path = "/api/v1/profiles",
+    operation_id = "findProfile",
+    tag = "profiles",
+    params(
+        ("email" = Option<String>, Query, nullable = false, description = "The profile's email address"),
+        ("customId" = Option<String>, Query, nullable = false, description = "The profile's customId"),
+    ),
+    responses(
+        (status = 200, description = "The profile", body = wire::Profile),
+        (status = 401, description = "No valid API key", body = ErrorBody),
+        (status = 404, description = "No profile is named so", body = ErrorBody),
+        (status = 422, description = "Neither or both given, or not an email address", body = ErrorBody),
+        (status = 503, description = "Unavailable; retry later", body = ErrorBody),
+    ),
+    security(("apiKey" = []))
+)]
+pub async fn find_one(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    authenticate(&req, &state).await?;
+    let profile = find_by(&state, by_query(&req)?).await?;
+    profile_answer(&state, profile).await
+}
+
+/// A profile's ledger, by email address or customId
+///
+/// The same answer as `GET /api/v1/profiles/{email}/consents`, for a profile named by `?email=` or
+/// `?customId=`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/profiles/consents",
+    operation_id = "findLedger",
+    tag = "profiles",
+    params(
+        ("email" = Option<String>, Query, nullable = false, description = "The profile's email address"),
+        ("customId" = Option<String>, Query, nullable = false, description = "The profile's customId"),
+    ),
+    responses(
+        (status = 200, description = "The ledger, oldest first", body = Vec<wire::LedgerEntry>),
+        (status = 401, description = "No valid API key", body = ErrorBody),
+        (status = 404, description = "No profile is named so", body = ErrorBody),
+        (status = 422, description = "Neither or both given, or not an email address", body = ErrorBody),
+        (status = 503, description = "Unavailable; retry later", body = ErrorBody),
+    ),
+    security(("apiKey" = []))
+)]
+pub async fn find_ledger(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    authenticate(&req, &state).await?;
+    let profile = find_by(&state, by_query(&req)?).await?;
+    ledger_answer(&state, profile).await
+}
+
+/// A profile and its current consents, as the API gives them.
+async fn profile_answer(
+    state: &AppState,
+    profile: profiles::Profile,
+) -> Result<HttpResponse, ApiError> {
     let all = state.catalog.get().await?;
     let pid = profile.id;
     let standing = state
@@ -105,6 +213,14 @@ pub async fn consents(
 ) -> Result<HttpResponse, ApiError> {
     authenticate(&req, &state).await?;
     let profile = find(&state, &email).await?;
+    ledger_answer(&state, profile).await
+}
+
+/// A profile's ledger, oldest first, as the API gives it.
+async fn ledger_answer(
+    state: &AppState,
+    profile: profiles::Profile,
+) -> Result<HttpResponse, ApiError> {
     let pid = profile.id;
     let events = state
         .db(move |c| Ok(consent_events::for_profile(c, pid)?))
