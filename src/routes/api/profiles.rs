@@ -20,6 +20,19 @@ async fn find(state: &AppState, raw: &str) -> Result<profiles::Profile, ApiError
     find_by(state, By::Email(email)).await
 }
 
+/// The query that names a profile: exactly one of these (described once for both routes).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query, rename_all = "camelCase")]
+#[allow(dead_code)] // read by `by_query`, which says what is wrong with a query
+struct Named {
+    /// The profile's email address
+    #[param(nullable = false)]
+    email: Option<String>,
+    /// The profile's customId
+    #[param(nullable = false)]
+    custom_id: Option<String>,
+}
+
 /// How a caller names a profile.
 enum By {
     Email(Email),
@@ -100,10 +113,7 @@ pub async fn get(
     path = "/api/v1/profiles",
     operation_id = "findProfile",
     tag = "profiles",
-    params(
-        ("email" = Option<String>, Query, nullable = false, description = "The profile's email address"),
-        ("customId" = Option<String>, Query, nullable = false, description = "The profile's customId"),
-    ),
+    params(Named),
     responses(
         (status = 200, description = "The profile", body = wire::Profile),
         (status = 401, description = "No valid API key", body = ErrorBody),
@@ -131,10 +141,7 @@ pub async fn find_one(
     path = "/api/v1/profiles/consents",
     operation_id = "findLedger",
     tag = "profiles",
-    params(
-        ("email" = Option<String>, Query, nullable = false, description = "The profile's email address"),
-        ("customId" = Option<String>, Query, nullable = false, description = "The profile's customId"),
-    ),
+    params(Named),
     responses(
         (status = 200, description = "The ledger, oldest first", body = Vec<wire::LedgerEntry>),
         (status = 401, description = "No valid API key", body = ErrorBody),
