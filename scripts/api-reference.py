@@ -104,7 +104,10 @@ for _, path, method, op in ops:
     out.append("| --- | --- | --- |")
     for status, r in op["responses"].items():
         bodies = ", ".join(f"{type_of(c['schema'])} (`{m}`)" for m, c in r.get("content", {}).items())
-        out.append(f"| {status} | {cell(r.get('description'))} | {bodies} |")
+        meaning = cell(r.get("description"))
+        for name, h in r.get("headers", {}).items():
+            meaning += f"; header `{name}`: {cell(h.get('description'))}"
+        out.append(f"| {status} | {meaning} | {bodies} |")
     out.append("")
 
 out.append("## Proof of the caller\n")

@@ -4,7 +4,8 @@ implementations independent of the Rust crates that wrote them: openapi-spec-val
 (the OpenAPI 3.1 schema), jsonschema (Draft 2020-12, formats checked) for every body.
 
 argv[1]: the document. stdin: one exchange per line,
-{"method", "path" (the template, as in the document), "status", "contentType", "response", "request"?}.
+{"method", "path" (the template, as in the document), "status", "contentType", "response", "request"?,
+"headers"? (the meaningful response headers sent: each must be described for that status)}.
 Prints {"exchanges": n, "findings": [...]} as JSON; exit 2 when there are findings, exit 3 when a library
 is missing (`pip install openapi-spec-validator jsonschema rfc3339-validator`)."""
 import json
@@ -59,6 +60,10 @@ for line in sys.stdin:
     if response is None:
         findings.append(f"{what}: this status is not described ({sorted(op['responses'])})")
         continue
+    described = {h.lower() for h in response.get("headers", {})}
+    for header in x.get("headers", []):
+        if header.lower() not in described:
+            findings.append(f"{what}: the header {header} is sent but not described")
     content = response.get("content", {})
     media = (x.get("contentType") or "").split(";")[0].strip()
     if not content:

@@ -27,11 +27,16 @@ impl Exchanges {
             .headers()
             .get("content-type")
             .map(|v| v.to_str().unwrap().to_string());
+        // The headers that carry meaning for a caller; the checker holds each one sent to the description.
+        let headers: Vec<&str> = ["WWW-Authenticate", "Retry-After", "Idempotent-Replayed"]
+            .into_iter()
+            .filter(|h| r.headers().contains_key(*h))
+            .collect();
         let text = r.text().await.unwrap();
         let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
         let mut x = json!({
             "method": method, "path": template, "status": status,
-            "contentType": content_type, "response": body,
+            "contentType": content_type, "response": body, "headers": headers,
         });
         if let Some(sent) = sent {
             x["request"] = sent.clone();
@@ -413,6 +418,9 @@ async fn a_wrong_answer_is_caught_by_the_check() {
                "contentType": "application/json", "response": {"email": "a@example.com"}}),
         json!({"method": "GET", "path": "/api/v1/profiles/{email}", "status": 418,
                "contentType": "application/json", "response": {}}),
+        json!({"method": "GET", "path": "/api/v1/profiles/{email}", "status": 404,
+               "contentType": "application/json", "headers": ["Retry-After"],
+               "response": {"error": "not_found", "message": "No profile has the email address a@example.com."}}),
         json!({"method": "GET", "path": "/api/v1/nothing", "status": 200,
                "contentType": "application/json", "response": {}}),
         json!({"method": "POST", "path": "/v4/clients/batch", "status": 202,
@@ -440,6 +448,7 @@ async fn a_wrong_answer_is_caught_by_the_check() {
     for expected in [
         "GET /api/v1/profiles/{email} -> 200: at /: 'customId' is a required property",
         "GET /api/v1/profiles/{email} -> 418: this status is not described",
+        "GET /api/v1/profiles/{email} -> 404: the header Retry-After is sent but not described",
         "GET /api/v1/nothing -> 200: the operation is not described",
         "POST /v4/clients/batch -> 202 (request): at /0: Additional properties are not allowed ('emial' was unexpected)",
         "at /0/value: 'maybe' is not one of ['enabled', 'disabled']",

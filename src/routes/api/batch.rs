@@ -32,9 +32,10 @@ pub const MAX_BODY: usize = 10 * 1024 * 1024;
         description = "1 to 255 printable ASCII characters; a retry with the same key and body gets the first answer again (header `Idempotent-Replayed: true`) and applies nothing twice, for 24 hours")),
     request_body(content = Vec<wire::ProfileIn>, description = "At most 1,000 profiles"),
     responses(
-        (status = 202, description = "Applied: what became of each item", body = wire::BatchAnswer),
+        (status = 202, description = "Applied: what became of each item", body = wire::BatchAnswer,
+            headers(("Idempotent-Replayed" = String, description = "`true` when this is the answer to an earlier request with the same Idempotency-Key and body"))),
         (status = 400, description = "Not JSON, not an array, or a bad Idempotency-Key", body = ErrorBody),
-        (status = 401, description = "No valid API key", body = ErrorBody),
+        (status = 401, description = "No valid API key", body = ErrorBody, headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
         (status = 413, description = "Larger than 10 MiB", body = ErrorBody),
         (status = 415, description = "Not declared as application/json", body = ErrorBody),
         (status = 422, description = "More than 1,000 profiles, or an Idempotency-Key reused with another body", body = ErrorBody),

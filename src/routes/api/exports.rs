@@ -21,7 +21,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
     ),
     responses(
         (status = 200, description = "The CSV, streamed", content_type = "text/csv", body = String),
-        (status = 401, description = "No valid API key", body = crate::routes::edge::error::ErrorBody),
+        (status = 401, description = "No valid API key", body = crate::routes::edge::error::ErrorBody, headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
         (status = 422, description = "An unknown agreement, status or audience", body = crate::routes::edge::error::ErrorBody),
         (status = 503, description = "Unavailable; retry later", body = crate::routes::edge::error::ErrorBody),
     ),

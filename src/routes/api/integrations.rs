@@ -35,13 +35,14 @@ use actix_web::{HttpRequest, HttpResponse, web};
     responses(
         (status = 202, description = "Applied, or applied before under this message id", body = WebhookAnswer),
         (status = 400, description = "Not JSON, or not a profile, an array of them or an event", body = ErrorBody),
-        (status = 401, description = "Not proven to come from this integration", body = ErrorBody),
+        (status = 401, description = "Not proven to come from this integration", body = ErrorBody, headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
         (status = 404, description = "No active integration has this name", body = ErrorBody),
         (status = 409, description = "The message id came before with another body", body = ErrorBody),
         (status = 413, description = "Larger than 10 MiB", body = ErrorBody),
         (status = 415, description = "Not declared as application/json", body = ErrorBody),
         (status = 422, description = "An event Assent does not send, or more than 1,000 profiles", body = ErrorBody),
-        (status = 503, description = "Busy or unavailable; retry later", body = ErrorBody),
+        (status = 503, description = "Busy or unavailable; retry later", body = ErrorBody,
+            headers(("Retry-After" = u32, description = "Seconds to wait before retrying, when the error is `busy`"))),
     ),
     security(("integrationJwt" = []), ("hubSignature" = []), ("standardWebhooks" = []))
 )]

@@ -87,7 +87,7 @@ async fn find_by(state: &AppState, by: By) -> Result<profiles::Profile, ApiError
     params(("email" = String, Path, description = "The profile's email address")),
     responses(
         (status = 200, description = "The profile", body = wire::Profile),
-        (status = 401, description = "No valid API key", body = ErrorBody),
+        (status = 401, description = "No valid API key", body = ErrorBody, headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
         (status = 404, description = "No profile has this email address", body = ErrorBody),
         (status = 422, description = "Not an email address", body = ErrorBody),
         (status = 503, description = "Unavailable; retry later", body = ErrorBody),
@@ -116,7 +116,7 @@ pub async fn get(
     params(Named),
     responses(
         (status = 200, description = "The profile", body = wire::Profile),
-        (status = 401, description = "No valid API key", body = ErrorBody),
+        (status = 401, description = "No valid API key", body = ErrorBody, headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
         (status = 404, description = "No profile is named so", body = ErrorBody),
         (status = 422, description = "Neither or both given, or not an email address", body = ErrorBody),
         (status = 503, description = "Unavailable; retry later", body = ErrorBody),
@@ -144,7 +144,7 @@ pub async fn find_one(
     params(Named),
     responses(
         (status = 200, description = "The ledger, oldest first", body = Vec<wire::LedgerEntry>),
-        (status = 401, description = "No valid API key", body = ErrorBody),
+        (status = 401, description = "No valid API key", body = ErrorBody, headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
         (status = 404, description = "No profile is named so", body = ErrorBody),
         (status = 422, description = "Neither or both given, or not an email address", body = ErrorBody),
         (status = 503, description = "Unavailable; retry later", body = ErrorBody),
@@ -206,7 +206,7 @@ async fn profile_answer(
     params(("email" = String, Path, description = "The profile's email address")),
     responses(
         (status = 200, description = "The ledger, oldest first", body = Vec<wire::LedgerEntry>),
-        (status = 401, description = "No valid API key", body = ErrorBody),
+        (status = 401, description = "No valid API key", body = ErrorBody, headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
         (status = 404, description = "No profile has this email address", body = ErrorBody),
         (status = 422, description = "Not an email address", body = ErrorBody),
         (status = 503, description = "Unavailable; retry later", body = ErrorBody),
