@@ -54,53 +54,8 @@ pub enum Command {
     /// checked like a batch API item; bad rows are reported by number and do not stop the good ones. An
     /// interrupted import of the same file is resumed where it stopped
     Import {
-        /// The file: .csv/.tsv/.txt, .json, .jsonl/.ndjson or .xml (else give --format)
-        file: std::path::PathBuf,
-        /// The file's format, when its name does not tell
-        #[arg(long, value_parser = ["csv", "json", "jsonl", "xml"])]
-        format: Option<String>,
-        /// The CSV delimiter: , ; | or tab (detected from the header line when left out)
-        #[arg(long)]
-        delimiter: Option<String>,
-        /// Map a source column to a target, e.g. --map E-mail=email --map nl_optin=newsletter_agreement;
-        /// targets: email, customId, phone, firstName, lastName, consentedAt, an agreement key,
-        /// attributes.NAME, or - to leave the column out. Columns named like a target map to it
-        #[arg(long = "map", value_name = "SOURCE=TARGET")]
-        map: Vec<String>,
-        /// Check every row and count what would happen, writing nothing
-        #[arg(long)]
-        dry_run: bool,
-        /// When the consents were given, for rows without a consentedAt column (RFC 3339, or
-        /// 2026-05-01 12:00:00 in UTC); without either, the import's own time
-        #[arg(long, value_name = "TIME")]
-        consented_at: Option<String>,
-        /// Write every rejected or stale row (row,outcome,message) to this CSV file
-        #[arg(long, value_name = "FILE")]
-        errors: Option<std::path::PathBuf>,
-        /// The tool the file was exported from; its columns then map themselves, its opt-in times and
-        /// addresses go into the ledger, and each event records the tool
-        #[arg(long, value_parser = ["mailchimp", "listmonk", "synerise"])]
-        from: Option<String>,
-        /// With --from mailchimp or listmonk: the agreement the list stands for (default
-        /// newsletter_agreement)
-        #[arg(long, value_name = "KEY", requires = "from")]
-        agreement: Option<String>,
-        /// With --from listmonk: split its name column into first name and last name (the last word);
-        /// without it the whole name is the first name
-        #[arg(long, requires = "from")]
-        split_name: bool,
-        /// Give every row the same value, e.g. --set newsletter_agreement=enabled for a file of
-        /// subscribers; TARGET as in --map
-        #[arg(long = "set", value_name = "TARGET=VALUE")]
-        set: Vec<String>,
-        /// What becomes of columns that nothing maps: kept as attributes, or left out (without this
-        /// such a column refuses the file; with --from, attributes)
-        #[arg(long, value_parser = ["attributes", "ignore"])]
-        unmapped: Option<String>,
-        /// The time zone of times written without an offset (Mailchimp writes its account's), as an
-        /// IANA name such as Europe/Warsaw; default UTC
-        #[arg(long, value_name = "ZONE")]
-        timezone: Option<String>,
+        #[command(flatten)]
+        options: ImportArgs,
     },
     /// Manage outgoing webhooks: endpoints that receive every change, signed per Standard Webhooks
     Webhook {
@@ -340,4 +295,57 @@ pub enum ProfileCommand {
         #[arg(long, default_value = "Right to erasure requested by the person")]
         reason: String,
     },
+}
+
+/// `assent import`'s arguments (also what `commands::import` runs with).
+#[derive(clap::Args, Debug)]
+pub struct ImportArgs {
+    /// The file: .csv/.tsv/.txt, .json, .jsonl/.ndjson or .xml (else give --format)
+    pub file: std::path::PathBuf,
+    /// The file's format, when its name does not tell
+    #[arg(long, value_parser = ["csv", "json", "jsonl", "xml"])]
+    pub format: Option<String>,
+    /// The CSV delimiter: , ; | or tab (detected from the header line when left out)
+    #[arg(long)]
+    pub delimiter: Option<String>,
+    /// Map a source column to a target, e.g. --map E-mail=email --map nl_optin=newsletter_agreement;
+    /// targets: email, customId, phone, firstName, lastName, fullName, consentedAt, withdrawnAt, ip,
+    /// reason, an agreement key, attributes.NAME, or - to leave the column out. Columns named like a
+    /// target map to it
+    #[arg(long = "map", value_name = "SOURCE=TARGET")]
+    pub map: Vec<String>,
+    /// Check every row and count what would happen, writing nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// When the consents were given, for rows without a consentedAt column (RFC 3339, or
+    /// 2026-05-01 12:00:00 in UTC); without either, the import's own time
+    #[arg(long, value_name = "TIME")]
+    pub consented_at: Option<String>,
+    /// Write every rejected or stale row (row,outcome,message) to this CSV file
+    #[arg(long, value_name = "FILE")]
+    pub errors: Option<std::path::PathBuf>,
+    /// The tool the file was exported from; its columns then map themselves, its opt-in times and
+    /// addresses go into the ledger, and each event records the tool
+    #[arg(long, value_parser = ["mailchimp", "listmonk", "synerise"])]
+    pub from: Option<String>,
+    /// With --from mailchimp or listmonk: the agreement the list stands for (default
+    /// newsletter_agreement)
+    #[arg(long, value_name = "KEY", requires = "from")]
+    pub agreement: Option<String>,
+    /// With --from listmonk: split its name column into first name and last name (the last word);
+    /// without it the whole name is the first name
+    #[arg(long, requires = "from")]
+    pub split_name: bool,
+    /// Give every row the same value, e.g. --set newsletter_agreement=enabled for a file of
+    /// subscribers; TARGET as in --map
+    #[arg(long = "set", value_name = "TARGET=VALUE")]
+    pub set: Vec<String>,
+    /// What becomes of columns that nothing maps: kept as attributes, or left out (without this
+    /// such a column refuses the file; with --from, attributes)
+    #[arg(long, value_parser = ["attributes", "ignore"])]
+    pub unmapped: Option<String>,
+    /// The time zone of times written without an offset (Mailchimp writes its account's), as an
+    /// IANA name such as Europe/Warsaw; default UTC
+    #[arg(long, value_name = "ZONE")]
+    pub timezone: Option<String>,
 }

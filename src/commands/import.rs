@@ -8,21 +8,7 @@ use crate::node::Node;
 use std::io::{IsTerminal, Write};
 
 /// The command line's options, as given.
-pub struct Options {
-    pub file: std::path::PathBuf,
-    pub format: Option<String>,
-    pub delimiter: Option<String>,
-    pub map: Vec<String>,
-    pub dry_run: bool,
-    pub consented_at: Option<String>,
-    pub errors: Option<std::path::PathBuf>,
-    pub from: Option<String>,
-    pub agreement: Option<String>,
-    pub split_name: bool,
-    pub set: Vec<String>,
-    pub unmapped: Option<String>,
-    pub timezone: Option<String>,
-}
+pub use crate::cli::ImportArgs as Options;
 
 impl Options {
     pub fn params(&self) -> Result<Params, String> {

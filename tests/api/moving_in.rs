@@ -189,6 +189,21 @@ async fn a_file_that_is_not_the_tools_export_or_has_bad_rows_is_refused_clearly(
         String::from_utf8_lossy(&out.stderr)
             .contains("--agreement nope: there is no such agreement")
     );
+    // A shared value for something that is not a target, or not written TARGET=VALUE.
+    for (set, says) in [
+        ("shoe=44", r#"--set: "shoe" is not a target"#),
+        (
+            "newsletter_agreement",
+            "is not a mapping: write TARGET=VALUE",
+        ),
+    ] {
+        let out = app.cli(&["import", &fixture("synerise_profiles.csv"), "--set", set]);
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success() && said.contains(says),
+            "{set}: {said}"
+        );
+    }
     assert_eq!(app.count("profiles"), 0);
 
     // Rows whose address, time or reason cannot be read are refused with the reason; the others go in.
@@ -426,6 +441,15 @@ async fn an_admin_imports_a_mailchimp_export_in_the_dashboard_and_the_history_na
         "{page}"
     );
     let export = std::fs::read(fixture("mailchimp_subscribed.csv")).unwrap();
+    // A tool Assent has no preset for is refused with the ones it has, and keeps no upload.
+    let (status, body, _) =
+        crate::imports::upload_from(&admin, &app, "list.csv", &export, None, "hubspot").await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body.contains("give mailchimp, listmonk or synerise"),
+        "{body}"
+    );
+    assert_eq!(app.count("jobs"), 0);
     let (status, body, job) = crate::imports::upload_from(
         &admin,
         &app,
