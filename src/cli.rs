@@ -240,7 +240,8 @@ pub enum SendfileCommand {
 pub enum IntegrationCommand {
     /// Register a system that sends profiles to /integrations/NAME/webhook, with how its requests are
     /// proven: a JWT signed with a shared secret (HS256) or a private key (RS256/ES256, give the public
-    /// key), an HMAC of the body (X-Hub-Signature-256), or Standard Webhooks signatures
+    /// key), an HMAC of the body (X-Hub-Signature-256), or Standard Webhooks signatures; or an SMS
+    /// gateway (--sms) that relays the text messages people send to /integrations/NAME/sms
     Add {
         /// The integration's name: in its address and in the source integration:NAME of its changes
         #[arg(long)]
@@ -258,9 +259,18 @@ pub enum IntegrationCommand {
         /// once, alone on the last line
         #[arg(long, group = "auth")]
         standard_webhooks: bool,
-        /// With --standard-webhooks: this whsec_ secret (shared with the sender, e.g. the one another
-        /// Assent's `webhook add` printed) instead of a new one
-        #[arg(long, requires = "standard_webhooks", value_name = "WHSEC")]
+        /// Text messages at /integrations/NAME/sms, whose STOP and START keywords withdraw and give
+        /// back SMS agreements: `twilio` (Twilio's inbound webhook; give the account's auth token with
+        /// --key) or `generic` (JSON {"from", "to", "body", "id"} signed per Standard Webhooks; prints a
+        /// new whsec_ secret unless --secret gives one)
+        #[arg(long, group = "auth", value_name = "KIND", value_parser = ["twilio", "generic"])]
+        sms: Option<String>,
+        /// With --sms twilio: the Twilio account's auth token (Account Info in the Twilio console)
+        #[arg(long, requires = "sms", value_name = "AUTH_TOKEN")]
+        key: Option<String>,
+        /// With --standard-webhooks or --sms generic: this whsec_ secret (shared with the sender, e.g.
+        /// the one another Assent's `webhook add` printed) instead of a new one
+        #[arg(long, value_name = "WHSEC")]
         secret: Option<String>,
     },
     /// List integrations with how they authenticate and when they were last used
@@ -287,10 +297,22 @@ pub enum LedgerCommand {
 pub enum ProfileCommand {
     /// Right to erasure: withdraw every agreement, blank the person's data (email, customId, phone, names,
     /// attributes, the clear IP addresses and user agents of their events), keep the digests so
-    /// `assent ledger verify` still passes, and leave a tombstone so no import re-creates them
+    /// `assent ledger verify` still passes, and leave a tombstone so no import re-creates them.
+    /// Name the person by exactly one of EMAIL, --email, --custom-id or --phone
+    #[command(group(clap::ArgGroup::new("who").required(true).args(["email", "by_email", "custom_id", "phone"])))]
     Erase {
         /// The profile's email address
-        email: String,
+        email: Option<String>,
+        /// The profile's email address (as EMAIL)
+        #[arg(long = "email", value_name = "EMAIL")]
+        by_email: Option<String>,
+        /// The profile's customId
+        #[arg(long, value_name = "ID")]
+        custom_id: Option<String>,
+        /// The profile's phone number (+48 601 234 567; without +, of ASSENT_DEFAULT_PHONE_REGION);
+        /// refused when several profiles share it
+        #[arg(long, value_name = "NUMBER")]
+        phone: Option<String>,
         /// Why, for the ledger and the audit log
         #[arg(long, default_value = "Right to erasure requested by the person")]
         reason: String,
@@ -348,4 +370,8 @@ pub struct ImportArgs {
     /// IANA name such as Europe/Warsaw; default UTC
     #[arg(long, value_name = "ZONE")]
     pub timezone: Option<String>,
+    /// The country of phone numbers written without + (ISO 3166-1 alpha-2, e.g. PL); default
+    /// ASSENT_DEFAULT_PHONE_REGION. Numbers are stored in E.164 (+48601234567)
+    #[arg(long, value_name = "CC")]
+    pub phone_region: Option<String>,
 }

@@ -49,6 +49,9 @@ pub struct Settings {
     /// A second address serving only `GET /metrics`, without a token (its network is its protection).
     /// With neither this nor the token, metrics are off and nothing is counted.
     pub metrics_bind: Option<String>,
+    /// The country of phone numbers written without `+` (`ASSENT_DEFAULT_PHONE_REGION`); `None`: such
+    /// numbers are refused.
+    pub phone_region: Option<crate::domain::phone::Region>,
 }
 
 impl Settings {
@@ -128,6 +131,14 @@ impl Settings {
             });
             r.check("ASSENT_METRICS_BIND", check);
         }
+        let phone_region = match r.get("ASSENT_DEFAULT_PHONE_REGION") {
+            None => None,
+            Some(v) => {
+                let region = crate::domain::phone::Region::parse(&v);
+                r.check("ASSENT_DEFAULT_PHONE_REGION", region.clone().map(drop));
+                region.ok()
+            }
+        };
         let brand = brand(&mut r);
         let log = r.get("ASSENT_LOG").unwrap_or_else(|| "info".into());
         r.check(
@@ -171,6 +182,7 @@ impl Settings {
             log,
             metrics_token,
             metrics_bind,
+            phone_region,
         })
     }
 }

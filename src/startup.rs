@@ -153,6 +153,7 @@ impl Application {
             allow_private_targets: settings.allow_private_targets,
             unverified: routes::edge::unverified::Budget::new(settings.unverified_bodies),
             csv: settings.csv,
+            phone_region: settings.phone_region,
             metrics_token: settings.metrics_token.clone(),
         });
         let per_worker = connections_per_worker(tuning.http_workers);

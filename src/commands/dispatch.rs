@@ -52,8 +52,24 @@ pub fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             command: ApikeyCommand::Create { name },
         } => apikey_create(&settings, &name),
         Command::Profile {
-            command: ProfileCommand::Erase { email, reason },
-        } => profile_erase(&settings, &email, &reason),
+            command:
+                ProfileCommand::Erase {
+                    email,
+                    by_email,
+                    custom_id,
+                    phone,
+                    reason,
+                },
+        } => {
+            let who = match (email.or(by_email), custom_id, phone) {
+                (Some(e), _, _) => crate::commands::Who::Email(e),
+                (None, Some(c), _) => crate::commands::Who::CustomId(c),
+                (None, None, Some(p)) => crate::commands::Who::Phone(p),
+                // clap requires one of them.
+                (None, None, None) => unreachable!("the `who` group is required"),
+            };
+            profile_erase(&settings, who, &reason)
+        }
         Command::Secrets {
             command: SecretsCommand::Reseal,
         } => secrets_reseal(&settings),
@@ -147,15 +163,42 @@ fn integration(settings: &Settings, command: IntegrationCommand) -> anyhow::Resu
             public_key_pem,
             hmac_secret,
             standard_webhooks,
+            sms,
+            key,
             secret,
-        } => integration_add(
-            settings,
-            &name,
-            hs256_secret,
-            public_key_pem,
-            hmac_secret,
-            standard_webhooks.then_some(secret),
-        ),
+        } => {
+            use crate::integrations::Proof;
+            let proof = match (hs256_secret, public_key_pem, hmac_secret, sms.as_deref()) {
+                _ if secret.is_some()
+                    && !standard_webhooks
+                    && sms.as_deref() != Some("generic") =>
+                {
+                    anyhow::bail!("--secret goes with --standard-webhooks or --sms generic")
+                }
+                (Some(s), ..) => Proof::Hs256(s),
+                (_, Some(path), ..) => Proof::PublicKey(
+                    std::fs::read_to_string(&path)
+                        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?,
+                ),
+                (_, _, Some(s), _) => Proof::Hmac(s),
+                (.., Some("twilio")) => Proof::TwilioSms(key.ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "--sms twilio needs --key AUTH_TOKEN (the Twilio account's auth token)"
+                    )
+                })?),
+                (.., Some(_)) if key.is_some() => {
+                    anyhow::bail!(
+                        "--key goes with --sms twilio; --sms generic takes --secret or makes one"
+                    )
+                }
+                (.., Some(_)) => Proof::SmsStandardWebhooks(secret),
+                _ if standard_webhooks => Proof::StandardWebhooks(secret),
+                _ => anyhow::bail!(
+                    "say how its requests are proven: --hs256-secret, --public-key-pem, --hmac-secret, --standard-webhooks or --sms"
+                ),
+            };
+            integration_add(settings, &name, proof)
+        }
         IntegrationCommand::List => integration_list(settings),
         IntegrationCommand::Disable { name } => integration_disable(settings, &name, true),
         IntegrationCommand::Enable { name } => integration_disable(settings, &name, false),

@@ -11,7 +11,8 @@ use std::io::{IsTerminal, Write};
 pub use crate::cli::ImportArgs as Options;
 
 impl Options {
-    pub fn params(&self) -> Result<Params, String> {
+    /// The import's parameters; `region` is `ASSENT_DEFAULT_PHONE_REGION`, for numbers without `+`.
+    pub fn params(&self, region: Option<crate::domain::phone::Region>) -> Result<Params, String> {
         let mut p = Params::of_file(&self.file)?;
         if let Some(f) = &self.format {
             p.format = Format::parse(f)?;
@@ -55,12 +56,23 @@ impl Options {
             map::time_zone(zone)?;
         }
         p.timezone = self.timezone.clone();
+        p.phone_region = match &self.phone_region {
+            Some(r) => Some(
+                crate::domain::phone::Region::parse(r)
+                    .map_err(|e| format!("--phone-region: {e}"))?
+                    .code
+                    .to_string(),
+            ),
+            None => region.map(|r| r.code.to_string()),
+        };
         Ok(p)
     }
 }
 
 pub fn import(settings: &Settings, options: Options) -> anyhow::Result<()> {
-    let params = options.params().map_err(anyhow::Error::msg)?;
+    let params = options
+        .params(settings.phone_region)
+        .map_err(anyhow::Error::msg)?;
     let pool = db::connect(&settings.database, 1, Schema::Require)?;
     {
         let mut conn = pool.get()?;

@@ -139,15 +139,47 @@ pub fn apikey_create(settings: &Settings, name: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn profile_erase(settings: &Settings, email: &str, reason: &str) -> anyhow::Result<()> {
+/// How `assent profile erase` names the person.
+pub enum Who {
+    Email(String),
+    CustomId(String),
+    Phone(String),
+}
+
+pub fn profile_erase(settings: &Settings, who: Who, reason: &str) -> anyhow::Result<()> {
     use crate::consent::erase::{Erased, erase_audited};
-    let email = crate::domain::Email::parse(email).map_err(|e| anyhow::anyhow!("EMAIL: {e}"))?;
     let reason = crate::domain::single_line("--reason", reason, 500)
         .map_err(|e| anyhow::anyhow!("{e}"))?
         .ok_or_else(|| anyhow::anyhow!("--reason must not be empty"))?;
     let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
-    let Some(profile) = profiles::find_by_email(&mut conn, email.as_str())? else {
-        anyhow::bail!("no profile has the address {email} (an erased profile no longer has one)");
+    let (found, named) = match who {
+        Who::Email(email) => {
+            let email =
+                crate::domain::Email::parse(&email).map_err(|e| anyhow::anyhow!("EMAIL: {e}"))?;
+            let found = profiles::find_by_email(&mut conn, email.as_str())?;
+            (found, format!("the address {email}"))
+        }
+        Who::CustomId(id) => {
+            let found = profiles::find_by_custom_id(&mut conn, id.trim())?;
+            (found, format!("the customId {id:?}"))
+        }
+        Who::Phone(raw) => {
+            let number = crate::domain::phone::normalise(&raw, settings.phone_region)
+                .map_err(|e| anyhow::anyhow!("--phone: {e}"))?;
+            let mut found = profiles::find_by_phone(&mut conn, &number)?;
+            if found.len() > 1 {
+                let ids: Vec<String> = found.iter().map(|p| p.id.to_string()).collect();
+                anyhow::bail!(
+                    "{} profiles share the phone {number} (ids {}): name the person by --email or --custom-id",
+                    found.len(),
+                    ids.join(", ")
+                );
+            }
+            (found.pop(), format!("the phone {number}"))
+        }
+    };
+    let Some(profile) = found else {
+        anyhow::bail!("no profile has {named} (an erased profile no longer has one)");
     };
     let meta = crate::consent::Meta::staff("cli".into(), (None, None), &reason);
     let outcome = erase_audited(&mut conn, profile.id, &meta, &crate::domain::Actor::cli())?;
@@ -161,7 +193,7 @@ pub fn profile_erase(settings: &Settings, email: &str, reason: &str) -> anyhow::
             Ok(())
         }
         Erased::Already => anyhow::bail!("profile {} was already erased", profile.id),
-        Erased::NoProfile => anyhow::bail!("no profile has the address {email}"),
+        Erased::NoProfile => anyhow::bail!("no profile has {named}"),
     }
 }
 
@@ -247,37 +279,18 @@ pub fn export(
 pub fn integration_add(
     settings: &Settings,
     name: &str,
-    hs256_secret: Option<String>,
-    public_key_pem: Option<std::path::PathBuf>,
-    hmac_secret: Option<String>,
-    // `Some`: Standard Webhooks, with the secret given or a new one.
-    standard_webhooks: Option<Option<String>>,
+    proof: crate::integrations::Proof,
 ) -> anyhow::Result<()> {
-    use crate::integrations::{self as i, Proof};
-    let proof = if let Some(s) = hs256_secret {
-        Proof::Hs256(s)
-    } else if let Some(path) = public_key_pem {
-        Proof::PublicKey(
-            std::fs::read_to_string(&path)
-                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?,
-        )
-    } else if let Some(s) = hmac_secret {
-        Proof::Hmac(s)
-    } else if let Some(secret) = standard_webhooks {
-        Proof::StandardWebhooks(secret)
-    } else {
-        anyhow::bail!(
-            "say how its requests are proven: --hs256-secret, --public-key-pem, --hmac-secret or --standard-webhooks"
-        );
-    };
+    use crate::integrations as i;
     let new = i::prepare(name, proof).map_err(anyhow::Error::msg)?;
     let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
     let sealer = crate::domain::Sealer::new(&settings.secret_key);
     if !i::add(&mut conn, &new, &crate::domain::Actor::cli(), &sealer)? {
         anyhow::bail!("an integration named {} already exists", new.name);
     }
+    let route = if new.auth.is_sms() { "sms" } else { "webhook" };
     println!(
-        "Added the integration {} ({}): it sends to /integrations/{}/webhook.",
+        "Added the integration {} ({}): it sends to /integrations/{}/{route}.",
         new.name, new.auth, new.name
     );
     if let Some(secret) = new.shown {

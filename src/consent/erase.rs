@@ -87,7 +87,10 @@ pub fn erase(conn: &mut DbConn, profile_id: i64, meta: &Meta) -> Result<Erased, 
         identities.push(email.clone());
     }
     if let Some(id) = &profile.custom_id {
-        identities.push(profiles::identity(None, Some(id)));
+        identities.push(profiles::identity(None, Some(id), None));
+    }
+    if let Some(phone) = &profile.phone {
+        identities.push(profiles::identity(None, None, Some(phone)));
     }
     let now = crate::db::now();
     erasures::record(conn, &identities, profile_id, now)?;

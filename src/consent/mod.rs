@@ -22,6 +22,7 @@ pub mod optin;
 pub mod read;
 pub mod retention;
 pub mod signup;
+pub mod sms;
 pub mod staff;
 pub mod wording;
 

@@ -15,6 +15,10 @@ pub enum IntegrationAuth {
     HmacSha256,
     /// Standard Webhooks 1.0 signatures with a `whsec_` secret.
     StandardWebhooks,
+    /// Twilio's inbound SMS webhook, `X-Twilio-Signature` made with the account's auth token.
+    TwilioSms,
+    /// Inbound SMS as JSON `{"from", "to", "body", "id"}`, signed per Standard Webhooks.
+    SmsStandardWebhooks,
 }
 
 impl IntegrationAuth {
@@ -25,7 +29,17 @@ impl IntegrationAuth {
             IntegrationAuth::Es256 => "es256",
             IntegrationAuth::HmacSha256 => "hmac_sha256",
             IntegrationAuth::StandardWebhooks => "standard_webhooks",
+            IntegrationAuth::TwilioSms => "twilio_sms",
+            IntegrationAuth::SmsStandardWebhooks => "sms_standard_webhooks",
         }
+    }
+
+    /// Receives text messages at `/integrations/NAME/sms` (and nothing at `/webhook`).
+    pub fn is_sms(self) -> bool {
+        matches!(
+            self,
+            IntegrationAuth::TwilioSms | IntegrationAuth::SmsStandardWebhooks
+        )
     }
 
     pub fn parse(raw: &str) -> Result<IntegrationAuth, String> {
@@ -35,9 +49,11 @@ impl IntegrationAuth {
             "es256" => IntegrationAuth::Es256,
             "hmac_sha256" => IntegrationAuth::HmacSha256,
             "standard_webhooks" => IntegrationAuth::StandardWebhooks,
+            "twilio_sms" => IntegrationAuth::TwilioSms,
+            "sms_standard_webhooks" => IntegrationAuth::SmsStandardWebhooks,
             other => {
                 return Err(format!(
-                    "{other:?} is not a way an integration authenticates (hs256, rs256, es256, hmac_sha256, standard_webhooks)"
+                    "{other:?} is not a way an integration authenticates (hs256, rs256, es256, hmac_sha256, standard_webhooks, twilio_sms, sms_standard_webhooks)"
                 ));
             }
         })

@@ -11,6 +11,8 @@ pub mod email_kind;
 mod ids;
 mod integration_auth;
 pub mod name;
+pub mod phone;
+mod phone_table;
 mod role;
 pub mod seal;
 pub mod signing;

@@ -12,15 +12,23 @@ pub enum Source {
     Api(String),
     Import(String),
     Integration(String),
+    /// A person texted STOP (or UNSUBSCRIBE, …) to an SMS integration's number.
+    SmsStop,
+    /// A person texted START (or UNSTOP, YES) after a STOP.
+    SmsStart,
 }
 
 impl Source {
-    /// A change another system reported (the batch API, an import, an integration), as opposed to one
-    /// a person made through Assent's own pages or a staff member in the dashboard.
+    /// A change another system reported (the batch API, an import, an integration, an SMS gateway),
+    /// as opposed to one a person made through Assent's own pages or a staff member in the dashboard.
     pub fn is_caller(&self) -> bool {
         matches!(
             self,
-            Source::Api(_) | Source::Import(_) | Source::Integration(_)
+            Source::Api(_)
+                | Source::Import(_)
+                | Source::Integration(_)
+                | Source::SmsStop
+                | Source::SmsStart
         )
     }
 }
@@ -37,6 +45,8 @@ impl fmt::Display for Source {
             Source::Api(key) => write!(f, "api:{key}"),
             Source::Import(job) => write!(f, "import:{job}"),
             Source::Integration(name) => write!(f, "integration:{name}"),
+            Source::SmsStop => f.write_str("sms:stop"),
+            Source::SmsStart => f.write_str("sms:start"),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::consent::batch::{self, Item};
 use crate::db::models::agreements::Agreement;
+use crate::domain::phone::Region;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -156,6 +157,8 @@ pub struct Mapper {
     unmapped: Option<Unmapped>,
     /// The zone of times written without an offset (else UTC).
     zone: Option<chrono_tz::Tz>,
+    /// The country of phone numbers written without `+`.
+    region: Option<Region>,
 }
 
 impl Mapper {
@@ -171,7 +174,17 @@ impl Mapper {
             set: Vec::new(),
             unmapped: None,
             zone: None,
+            region: None,
         })
+    }
+
+    /// This mapping reading phone numbers written without `+` as numbers of `region` (ISO 3166-1).
+    pub fn phones_of(mut self, region: Option<&str>) -> Result<Mapper, String> {
+        self.region = region
+            .map(Region::parse)
+            .transpose()
+            .map_err(|e| format!("--phone-region: {e}"))?;
+        Ok(self)
     }
 
     /// This mapping with `TARGET=VALUE` pairs every row shares, a rule for unnamed columns and the time
@@ -476,7 +489,7 @@ pub fn to_item(
             Value::String(at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()),
         );
     }
-    let mut item = batch::parse(&Value::Object(obj), catalog, now)?;
+    let mut item = batch::parse(&Value::Object(obj), catalog, now, mapper.region)?;
     if ip.is_some() || reason.is_some() {
         item.reported = Some(Box::new(batch::Reported { ip, reason }));
     }

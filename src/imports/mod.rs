@@ -67,6 +67,9 @@ pub struct Params {
     /// listmonk's `name` split into first and last name.
     #[serde(default)]
     pub split_name: bool,
+    /// The country (ISO 3166-1 alpha-2) of phone numbers written without `+`.
+    #[serde(default)]
+    pub phone_region: Option<String>,
 }
 
 impl Params {
@@ -103,6 +106,7 @@ impl Params {
             unmapped: None,
             timezone: None,
             split_name: false,
+            phone_region: None,
             path,
         })
     }
@@ -191,12 +195,9 @@ pub fn mapper(
     let mut set = plan.as_ref().map_or_else(Vec::new, |p| p.set.clone());
     set.extend(params.set.iter().cloned());
     let unmapped = params.unmapped.or(plan.as_ref().map(|p| p.unmapped));
-    let mapper = map::Mapper::new(&pairs, catalog)?.with(
-        &set,
-        unmapped,
-        params.timezone.as_deref(),
-        catalog,
-    )?;
+    let mapper = map::Mapper::new(&pairs, catalog)?
+        .with(&set, unmapped, params.timezone.as_deref(), catalog)?
+        .phones_of(params.phone_region.as_deref())?;
     Ok((mapper, plan))
 }
 

@@ -33,6 +33,10 @@ pub enum Proof {
     Hmac(String),
     /// The secret given (shared with the sender), or a new one made here.
     StandardWebhooks(Option<String>),
+    /// Twilio's inbound SMS, signed with the account's auth token.
+    TwilioSms(String),
+    /// Inbound SMS as JSON signed per Standard Webhooks: the secret given, or a new one.
+    SmsStandardWebhooks(Option<String>),
 }
 
 /// An integration ready to store. `shown` is a secret made here, to show its creator once.
@@ -67,6 +71,21 @@ pub fn prepare(name: &str, proof: Proof) -> Result<NewIntegration, String> {
         Proof::StandardWebhooks(None) => {
             let s = crate::domain::signing::new_secret();
             (IntegrationAuth::StandardWebhooks, s.clone(), Some(s))
+        }
+        Proof::TwilioSms(token) => {
+            let token = token.trim().to_string();
+            if token.len() < 32 {
+                return Err("give the Twilio account's auth token (32 characters, in the Twilio console under Account Info)".into());
+            }
+            (IntegrationAuth::TwilioSms, token, None)
+        }
+        Proof::SmsStandardWebhooks(Some(s)) => {
+            crate::domain::signing::check_secret(&s)?;
+            (IntegrationAuth::SmsStandardWebhooks, s, None)
+        }
+        Proof::SmsStandardWebhooks(None) => {
+            let s = crate::domain::signing::new_secret();
+            (IntegrationAuth::SmsStandardWebhooks, s.clone(), Some(s))
         }
     };
     Ok(NewIntegration {
@@ -147,6 +166,12 @@ pub enum Delivery<'a> {
         email: Option<&'a str>,
         custom_id: Option<&'a str>,
     },
+    /// A text message from `phone` (E.164) with this keyword and id.
+    Sms {
+        phone: &'a str,
+        keyword: crate::consent::sms::Keyword,
+        message_id: &'a str,
+    },
 }
 
 /// What a delivery did, for the caller to put into words (its answer is kept for the message's retries).
@@ -154,6 +179,8 @@ pub enum Done<'a> {
     Items(&'a mut crate::consent::batch::Outcome),
     /// Whether a profile was erased.
     Erased(bool),
+    /// What a text message did.
+    Sms(crate::consent::sms::Heard),
 }
 
 /// When nothing tells a replayed request from a new one (a body signature, a JWT without jti), each
@@ -224,6 +251,13 @@ pub fn receive(
             Delivery::Erase { email, custom_id } => {
                 render(Done::Erased(erase_named(c, *email, *custom_id, meta, by)?))
             }
+            Delivery::Sms {
+                phone,
+                keyword,
+                message_id,
+            } => render(Done::Sms(crate::consent::sms::hear(
+                c, phone, *keyword, message_id, meta,
+            )?)),
         };
         stored::used(c, integration.id, crate::db::now())?;
         if let Some((message, _)) = &verified.replay {

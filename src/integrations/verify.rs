@@ -38,28 +38,58 @@ enum BodyProof {
         given: Vec<Vec<u8>>,
         wrong: &'static str,
     },
+    /// Twilio's signature: an HMAC-SHA1 over the URL followed by the form's parameters sorted by name
+    /// (each name then its value), so the whole (small) body is kept until it can be sorted.
+    Twilio {
+        mac: hmac::Hmac<sha1::Sha1>,
+        given: Vec<u8>,
+        body: Vec<u8>,
+    },
 }
 
 impl Pending {
     /// True when the body must arrive before the sender is proven.
     pub fn needs_body(&self) -> bool {
-        matches!(self.body, BodyProof::Mac { .. })
+        !matches!(self.body, BodyProof::Nothing)
     }
 
     /// Feeds the next piece of the body.
     pub fn update(&mut self, chunk: &[u8]) {
-        if let BodyProof::Mac { mac, .. } = &mut self.body {
-            mac.update(chunk);
+        match &mut self.body {
+            BodyProof::Mac { mac, .. } => mac.update(chunk),
+            BodyProof::Twilio { body, .. } => body.extend_from_slice(chunk),
+            BodyProof::Nothing => {}
         }
     }
 
     /// The verdict, once the whole body was fed.
     pub fn finish(self) -> Result<Verified, String> {
-        if let BodyProof::Mac { mac, given, wrong } = self.body {
-            // Several signatures may be sent (during a secret rotation): one that matches is enough.
-            if !given.iter().any(|g| mac.clone().verify_slice(g).is_ok()) {
-                return Err(wrong.into());
+        match self.body {
+            BodyProof::Mac { mac, given, wrong } => {
+                // Several signatures may be sent (during a secret rotation): one that matches is
+                // enough.
+                if !given.iter().any(|g| mac.clone().verify_slice(g).is_ok()) {
+                    return Err(wrong.into());
+                }
             }
+            BodyProof::Twilio {
+                mut mac,
+                given,
+                body,
+            } => {
+                let mut params: Vec<(String, String)> = form_urlencoded::parse(&body)
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect();
+                params.sort();
+                for (k, v) in &params {
+                    mac.update(k.as_bytes());
+                    mac.update(v.as_bytes());
+                }
+                if mac.verify_slice(&given).is_err() {
+                    return Err("X-Twilio-Signature does not match this integration's auth token and address (is ASSENT_BASE_URL the address Twilio calls?)".into());
+                }
+            }
+            BodyProof::Nothing => {}
         }
         Ok(Verified {
             replay: self.replay,
@@ -74,15 +104,37 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(str::trim)
 }
 
-/// Checks what the headers can prove against the integration's way and key. The error says what is
-/// wrong, for the 401.
+/// Checks what the headers can prove against the integration's way and key. `url` is the address the
+/// sender called, as it saw it (Twilio signs it). The error says what is wrong, for the 401.
 pub fn headers(
     auth: IntegrationAuth,
     key: &str,
     headers: &HeaderMap,
+    url: &str,
     now: NaiveDateTime,
 ) -> Result<Pending, String> {
     match auth {
+        IntegrationAuth::TwilioSms => {
+            use base64::Engine;
+            let given = header(headers, "x-twilio-signature")
+                .ok_or("X-Twilio-Signature is missing (Twilio signs every webhook it sends)")?;
+            let given = base64::engine::general_purpose::STANDARD
+                .decode(given)
+                .ok()
+                .filter(|g| g.len() == 20)
+                .ok_or("X-Twilio-Signature must be a base64 HMAC-SHA1")?;
+            let mut mac = hmac::Hmac::<sha1::Sha1>::new_from_slice(key.as_bytes())
+                .map_err(|_| "unusable key")?;
+            mac.update(url.as_bytes());
+            Ok(Pending {
+                body: BodyProof::Twilio {
+                    mac,
+                    given,
+                    body: Vec::new(),
+                },
+                replay: None,
+            })
+        }
         IntegrationAuth::Hs256 | IntegrationAuth::Rs256 | IntegrationAuth::Es256 => {
             let replay = jwt(auth, key, headers, now)?;
             Ok(Pending {
@@ -117,7 +169,7 @@ pub fn headers(
                 replay: None,
             })
         }
-        IntegrationAuth::StandardWebhooks => {
+        IntegrationAuth::StandardWebhooks | IntegrationAuth::SmsStandardWebhooks => {
             let id =
                 header(headers, "webhook-id").ok_or("webhook-id is missing (Standard Webhooks)")?;
             let ts = header(headers, "webhook-timestamp")

@@ -67,7 +67,7 @@ async fn a_batch_creates_and_updates_profiles_and_records_every_change() {
 
     let (_, ann) = app.api("/api/v1/profiles/ann@example.com", &key).await;
     assert_eq!(ann["customId"], "crm-1");
-    assert_eq!(ann["phone"], "+48 600 100 200");
+    assert_eq!(ann["phone"], "+48600100200");
     assert_eq!(ann["lastName"], "Lee");
     assert_eq!(ann["attributes"]["city"], "Kraków");
     assert_eq!(ann["attributes"]["tier"], 3, "JSON values kept as given");
@@ -221,7 +221,7 @@ async fn bad_items_are_refused_one_by_one_and_good_ones_still_apply() {
         (5, "not a consent value"),
         (6, "archived"),
         (7, "the channels are email, sms and push"),
-        (8, "give an email or a customId"),
+        (8, "give an email, a customId or a phone"),
         (9, "must be a JSON object"),
         (10, "RFC 3339"),
         (11, "phone"),

@@ -84,7 +84,7 @@ async fn mailchimp_exports_keep_opt_in_times_and_addresses_and_unsubscribes_keep
     let p = profile(&app, &key, "ann@example.com").await;
     assert_eq!(
         (p["firstName"].clone(), p["phone"].clone()),
-        (json!("Ann"), json!("+48 600 100 200"))
+        (json!("Ann"), json!("+48600100200"))
     );
     assert_eq!(p["attributes"]["mailchimpLeid"], "101");
     assert_eq!(p["attributes"]["TAGS"], r#""VIP","Spring""#);

@@ -387,6 +387,92 @@ async fn every_api_route_is_described_and_every_answer_matches_its_description()
     assert_eq!(x.send("POST", hook, signed(&one), Some(&one)).await.0, 202);
     assert_eq!(x.send("POST", hook, signed(&many), None).await.0, 409);
 
+    // Text messages: a generic gateway's JSON (204) and Twilio's form (200, TwiML), and their refusals.
+    let sms = "/integrations/{name}/sms";
+    let out = app.db.cli_ok(
+        &["integration", "add", "--name", "gw", "--sms", "generic"],
+        &[],
+    );
+    let whsec = out.lines().last().unwrap().trim().to_string();
+    let text = |id: &str, body: &Value| {
+        let now = chrono::Utc::now().timestamp();
+        let sig = assent::domain::signing::signature(&whsec, id, now, body.to_string().as_bytes())
+            .unwrap();
+        http.post(app.url("/integrations/gw/sms"))
+            .header("Content-Type", "application/json")
+            .header("webhook-id", id)
+            .header("webhook-timestamp", now.to_string())
+            .header("webhook-signature", sig)
+            .body(body.to_string())
+    };
+    let stop = json!({"from": "+48601234567", "to": "+48500000000", "body": "STOP", "id": "m1"});
+    let start = json!({"from": "+48601234567", "body": "START", "id": "m1"});
+    let no_number = json!({"from": "call me", "body": "STOP", "id": "m2"});
+    let sms_answers = [
+        (204, text("w1", &stop), Some(&stop)),
+        (409, text("w2", &start), Some(&start)),
+        (400, text("w3", &no_number), None),
+        (401, text("w4", &stop).body(no_number.to_string()), None),
+        (
+            404,
+            http.post(app.url("/integrations/nobody/sms")).json(&stop),
+            None,
+        ),
+        (
+            415,
+            http.post(app.url("/integrations/gw/sms"))
+                .form(&[("From", "+48601234567")]),
+            None,
+        ),
+    ];
+    for (want, req, sent) in sms_answers {
+        let (status, answer) = x.send("POST", sms, req, sent).await;
+        assert_eq!(status, want, "{answer}");
+    }
+    let token = "0123456789abcdef0123456789abcdef";
+    app.db.cli_ok(
+        &[
+            "integration",
+            "add",
+            "--name",
+            "tw",
+            "--sms",
+            "twilio",
+            "--key",
+            token,
+        ],
+        &[],
+    );
+    let form = [
+        ("Body", "stop"),
+        ("From", "+48601234567"),
+        ("MessageSid", "SM1"),
+        ("To", "+48500000000"),
+    ];
+    let signature = {
+        use hmac::{KeyInit, Mac};
+        let mut mac = hmac::Hmac::<sha1::Sha1>::new_from_slice(token.as_bytes()).unwrap();
+        mac.update(app.url("/integrations/tw/sms").as_bytes());
+        for (k, v) in form {
+            mac.update(k.as_bytes());
+            mac.update(v.as_bytes());
+        }
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+    };
+    let twilio = http
+        .post(app.url("/integrations/tw/sms"))
+        .header("X-Twilio-Signature", signature)
+        .form(&form);
+    let (status, answer) = x.send("POST", sms, twilio, None).await;
+    assert_eq!(
+        (status, answer),
+        (
+            200,
+            json!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>")
+        )
+    );
+
     // Every operation of the description was exercised, and answered with its success at least once.
     let doc = served;
     for (path, item) in doc["paths"].as_object().unwrap() {

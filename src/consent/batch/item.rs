@@ -5,6 +5,7 @@
 use super::super::{Change, Meta};
 use crate::db::models::agreements::Agreement;
 use crate::db::models::profiles;
+use crate::domain::phone::{self, Region};
 use crate::domain::{AgreementId, ConsentValue, Email, single_line};
 use chrono::NaiveDateTime;
 use serde_json::{Map, Value};
@@ -56,7 +57,13 @@ pub const FIELDS: [&str; 8] = [
 
 /// Checks one item (a JSON object in the shape of the batch endpoint, docs/reference.md, "The batch endpoint");
 /// the error says what to fix.
-pub fn parse(value: &Value, catalog: &[Agreement], now: NaiveDateTime) -> Result<Item, String> {
+/// `region` reads phone numbers written without a country code (`ASSENT_DEFAULT_PHONE_REGION`).
+pub fn parse(
+    value: &Value,
+    catalog: &[Agreement],
+    now: NaiveDateTime,
+    region: Option<Region>,
+) -> Result<Item, String> {
     let obj = value
         .as_object()
         .ok_or("each profile must be a JSON object")?;
@@ -66,7 +73,7 @@ pub fn parse(value: &Value, catalog: &[Agreement], now: NaiveDateTime) -> Result
             FIELDS.join(", ")
         ));
     }
-    let mut item = person(obj)?;
+    let mut item = person(obj, region)?;
     match obj.get("agreements") {
         None | Some(Value::Null) => {}
         Some(Value::Object(m)) => {
@@ -109,8 +116,8 @@ fn text<'a>(obj: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>, 
     }
 }
 
-/// Who the item is about: its identifiers, phone and names, checked.
-fn person(obj: &Map<String, Value>) -> Result<Item, String> {
+/// Who the item is about: its identifiers (email, customId, phone in E.164) and names, checked.
+fn person(obj: &Map<String, Value>, region: Option<Region>) -> Result<Item, String> {
     let line = |name: &str, max: usize| -> Result<Option<String>, String> {
         match text(obj, name)? {
             None => Ok(None),
@@ -121,18 +128,11 @@ fn person(obj: &Map<String, Value>) -> Result<Item, String> {
         .map(|e| Email::parse(e).map_err(|e| format!("email: {e}")))
         .transpose()?;
     let custom_id = line("customId", 200)?;
-    if email.is_none() && custom_id.is_none() {
-        return Err("give an email or a customId to say whose profile this is".into());
-    }
-    let phone = line("phone", 40)?;
-    if let Some(p) = &phone
-        && !p
-            .chars()
-            .all(|c| c.is_ascii_digit() || " +-().".contains(c))
-    {
-        return Err(format!(
-            "phone {p:?} may hold only digits, spaces and + - ( ) ."
-        ));
+    let phone = line("phone", 40)?
+        .map(|p| phone::normalise(&p, region).map_err(|e| format!("phone: {e}")))
+        .transpose()?;
+    if email.is_none() && custom_id.is_none() && phone.is_none() {
+        return Err("give an email, a customId or a phone to say whose profile this is".into());
     }
     Ok(Item {
         email,
@@ -275,6 +275,49 @@ pub fn two_profiles(email: Option<&str>, custom: Option<&str>) -> String {
         email.unwrap_or_default(),
         custom.unwrap_or_default()
     )
+}
+
+/// The profile an item names, from what each of its identifiers found: the email's profile, the
+/// customId's, and every live profile holding its phone. A phone is the weakest of the three (a number
+/// may be shared, and passes from one person to another): it names a profile only when the item gives
+/// neither an email nor a customId, and then only a number exactly one profile holds; beside an email
+/// or a customId it must be that profile's number or nobody's, so no write ever merges two people on a
+/// number. `Ok(None)`: a new person; the error refuses the item.
+pub fn named(
+    item: &Item,
+    by_email: Option<i64>,
+    by_custom: Option<i64>,
+    by_phone: &[i64],
+) -> Result<Option<i64>, String> {
+    let email = item.email.as_ref().map(|e| e.as_str());
+    let custom = item.custom_id.as_deref();
+    let known = match (by_email, by_custom) {
+        (Some(a), Some(b)) if a != b => return Err(two_profiles(email, custom)),
+        (a, b) => a.or(b),
+    };
+    let phone = item.phone.as_deref().unwrap_or_default();
+    match known {
+        Some(id) if by_phone.is_empty() || by_phone.contains(&id) => Ok(Some(id)),
+        None if by_phone.is_empty() => Ok(None),
+        None if email.is_none() && custom.is_none() => match by_phone {
+            [one] => Ok(Some(*one)),
+            many => Err(format!(
+                "{} profiles share the phone {phone}: name the person by email or customId too",
+                many.len()
+            )),
+        },
+        _ => Err(format!(
+            "the phone {phone} belongs to another profile: give that profile's email or customId, or leave the phone out"
+        )),
+    }
+}
+
+/// Every identity an item gives (as erasure tombstones hold them): its email, customId and phone.
+pub fn identities(item: &Item) -> impl Iterator<Item = String> + '_ {
+    let email = item.email.as_ref().map(|e| e.to_string());
+    let custom = (item.custom_id.as_deref()).map(|c| profiles::identity(None, Some(c), None));
+    let phone = (item.phone.as_deref()).map(|p| profiles::identity(None, None, Some(p)));
+    email.into_iter().chain(custom).chain(phone)
 }
 
 /// The refusal of an erased person's identity.
@@ -473,7 +516,7 @@ mod tests {
         let mut accepted = 0;
         for _ in 0..20_000 {
             let v = value(&mut rng, 0);
-            if let Ok(item) = parse(&v, &catalog, now) {
+            if let Ok(item) = parse(&v, &catalog, now, None) {
                 accepted += 1;
                 assert!(item.email.is_some() || item.custom_id.is_some(), "{v}");
                 let mut ids: Vec<i64> = item.consents.iter().map(|c| c.0).collect();

@@ -1,7 +1,9 @@
 //! The one-at-a-time writer: an item that names a person an earlier item of its batch named, or that
 //! changes a profile's email or customId, is applied on its own, in order, through `consent::apply_all`.
 
-use super::item::{Done, ERASED, Item, changes_of, merged, meta_of, new_attributes, two_profiles};
+use super::item::{
+    Done, ERASED, Item, changes_of, identities, merged, meta_of, named, new_attributes,
+};
 use crate::consent::{ApplyError, Meta};
 use crate::db::DbConn;
 use crate::db::models::{erasures, profiles};
@@ -47,26 +49,30 @@ impl From<ApplyError> for Refused {
     }
 }
 
-/// The live profile an item names: `Ok(None)` when there is none, the inner error when its email and
-/// customId belong to two different profiles.
-fn resolve(
-    conn: &mut DbConn,
-    email: Option<&str>,
-    custom: Option<&str>,
-) -> diesel::QueryResult<Result<Option<i64>, String>> {
-    let by_email = match email {
-        Some(e) => profiles::find_by_email(conn, e)?,
+/// The live profile an item names (`item::named`): `Ok(None)` when there is none, the inner error when
+/// its identifiers name two different profiles.
+fn resolve(conn: &mut DbConn, item: &Item) -> diesel::QueryResult<Result<Option<i64>, String>> {
+    let by_email = match &item.email {
+        Some(e) => profiles::find_by_email(conn, e.as_str())?,
         None => None,
     };
-    let by_custom = match custom {
+    let by_custom = match &item.custom_id {
         Some(c) => profiles::find_by_custom_id(conn, c)?,
         None => None,
     };
-    Ok(match (by_email, by_custom) {
-        (Some(a), Some(b)) if a.id != b.id => Err(two_profiles(email, custom)),
-        (Some(p), _) | (None, Some(p)) => Ok(Some(p.id)),
-        (None, None) => Ok(None),
-    })
+    let by_phone: Vec<i64> = match &item.phone {
+        Some(p) => profiles::find_by_phone(conn, p)?
+            .iter()
+            .map(|p| p.id)
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(named(
+        item,
+        by_email.map(|p| p.id),
+        by_custom.map(|p| p.id),
+        &by_phone,
+    ))
 }
 
 /// One item, one statement at a time: its profile found and locked (or created), its fields set, its
@@ -79,7 +85,7 @@ pub fn apply_one(
     let email = item.email.as_ref().map(|e| e.as_str());
     let custom = item.custom_id.as_deref();
     let now = crate::db::now();
-    let (profile_id, created) = match resolve(conn, email, custom)? {
+    let (profile_id, created) = match resolve(conn, item)? {
         Err(why) => return Ok(Err(why)),
         Ok(Some(id)) => {
             if !profiles::lock(conn, ProfileId(id))? {
@@ -89,7 +95,7 @@ pub fn apply_one(
             }
             // Read again under the lock: a form, an erasure or a staff member may have changed it
             // between finding and locking.
-            if resolve(conn, email, custom)? != Ok(Some(id)) {
+            if resolve(conn, item)? != Ok(Some(id)) {
                 return Ok(Err(
                     "the profile changed while this batch was applied; send the item again".into(),
                 ));
@@ -97,11 +103,11 @@ pub fn apply_one(
             (id, false)
         }
         Ok(None) => {
-            // Nobody has this email or customId: refused if it was an erased person's, else created. (A
-            // live profile that a form created again after an erasure is updated like any other.)
-            let custom_identity = custom.map(|c| profiles::identity(None, Some(c)));
-            for identity in email.map(String::from).iter().chain(custom_identity.iter()) {
-                if erasures::is_erased(conn, identity)? {
+            // Nobody has this email, customId or phone: refused if it was an erased person's, else
+            // created. (A live profile that a form created again after an erasure is updated like any
+            // other.)
+            for identity in identities(item) {
+                if erasures::is_erased(conn, &identity)? {
                     return Ok(Err(ERASED.into()));
                 }
             }

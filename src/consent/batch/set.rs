@@ -68,16 +68,17 @@ pub fn apply_set(
 }
 
 /// Splits `items` (by position) into the set, one item per person, and those that wait: an item naming
-/// an email or customId an earlier item named waits, in order. (Names are kept as (is a customId, text),
-/// so an email and a customId never collide.)
+/// an email, customId or phone an earlier item named waits, in order. (Names are kept as (kind, text),
+/// so an email, a customId and a phone never collide.)
 fn first_naming(items: &[(usize, Item)]) -> (Vec<usize>, Vec<usize>) {
     let mut later = Vec::new();
-    let mut named: HashSet<(bool, &str)> = HashSet::new();
+    let mut named: HashSet<(u8, &str)> = HashSet::new();
     let mut set = Vec::with_capacity(items.len());
     for (pos, (_, item)) in items.iter().enumerate() {
         let names = [
-            item.email.as_ref().map(|e| (false, e.as_str())),
-            item.custom_id.as_deref().map(|c| (true, c)),
+            item.email.as_ref().map(|e| (0, e.as_str())),
+            item.custom_id.as_deref().map(|c| (1, c)),
+            item.phone.as_deref().map(|p| (2, p)),
         ];
         let seen = names.iter().flatten().any(|n| named.contains(n));
         // Kept even when the item waits, so a later one naming the same person waits behind it.
@@ -115,7 +116,11 @@ fn sort_out(
         .iter()
         .filter_map(|&p| items[p].1.custom_id.as_deref())
         .collect();
-    let found = profiles::find_many(conn, &emails, &customs)?;
+    let phones: Vec<&str> = set
+        .iter()
+        .filter_map(|&p| items[p].1.phone.as_deref())
+        .collect();
+    let found = profiles::find_many(conn, &emails, &customs, &phones)?;
     let by_email: HashMap<&str, usize> = found
         .iter()
         .enumerate()
@@ -126,6 +131,13 @@ fn sort_out(
         .enumerate()
         .filter_map(|(i, p)| p.custom_id.as_deref().map(|c| (c, i)))
         .collect();
+    let mut by_phone: HashMap<&str, Vec<i64>> = HashMap::new();
+    for p in &found {
+        if let Some(phone) = p.phone.as_deref() {
+            by_phone.entry(phone).or_default().push(p.id);
+        }
+    }
+    let index: HashMap<i64, usize> = found.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
 
     let mut existing: Vec<(usize, usize)> = Vec::new();
     let mut new: Vec<usize> = Vec::new();
@@ -134,25 +146,34 @@ fn sort_out(
         let (_, item) = &items[pos];
         let email = item.email.as_ref().map(|e| e.as_str());
         let custom = item.custom_id.as_deref();
-        let a = email.and_then(|e| by_email.get(e));
-        let b = custom.and_then(|c| by_custom.get(c));
-        match (a, b) {
-            // Two profiles, as the database stands before this batch: an earlier item may still change
-            // that (by giving one of them a new email or customId), so the one-at-a-time path decides.
-            (Some(&a), Some(&b)) if a != b => later.push(pos),
-            (Some(&f), _) | (None, Some(&f)) => {
+        let a = email.and_then(|e| by_email.get(e)).map(|&f| found[f].id);
+        let b = custom.and_then(|c| by_custom.get(c)).map(|&f| found[f].id);
+        let holders = item
+            .phone
+            .as_deref()
+            .and_then(|p| by_phone.get(p))
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        match batch::named(item, a, b, holders) {
+            // As the database stands before this batch: an earlier item may still change that (by
+            // giving a profile another email, customId or phone), so the one-at-a-time path decides.
+            Err(_) => later.push(pos),
+            Ok(Some(id)) => {
+                let f = index[&id];
                 let p = &found[f];
                 let renames = email.is_some_and(|e| p.email.as_deref() != Some(e))
-                    || custom.is_some_and(|c| p.custom_id.as_deref() != Some(c));
+                    || custom.is_some_and(|c| p.custom_id.as_deref() != Some(c))
+                    || (item.phone.as_deref()).is_some_and(|n| p.phone.as_deref() != Some(n));
                 // A second item for the same profile (named another way), or one that gives it a new
-                // email or customId (which another writer may be taking), goes one at a time.
+                // email, customId or phone (which another writer may be taking, or an earlier item of
+                // this batch be refused for), goes one at a time, in order.
                 if !claimed.insert(p.id) || renames {
                     later.push(pos);
                 } else {
                     existing.push((pos, f));
                 }
             }
-            (None, None) => new.push(pos),
+            Ok(None) => new.push(pos),
         }
     }
 
@@ -181,36 +202,22 @@ struct Writes {
 /// How one item is decided against what its profile holds.
 type PlanFor<'a> = dyn FnMut(&Item, &[consents::Consent]) -> Result<Plan, ApplyError> + 'a;
 
-/// The identity digest of each new person (their email's, else their customId's, and the customId's
-/// beside an email), and which of those digests an erasure left as a tombstone.
-#[allow(clippy::type_complexity)]
+/// The identity digests of each new person (their email's, customId's and phone's, the first being
+/// the one their ledger is kept under), and which of those digests an erasure left as a tombstone.
 fn tombstones(
     conn: &mut DbConn,
     items: &[(usize, Item)],
     new: &[usize],
-) -> Result<(Vec<(String, Option<String>)>, HashSet<String>), ApplyError> {
-    let digests: Vec<(String, Option<String>)> = new
+) -> Result<(Vec<Vec<String>>, HashSet<String>), ApplyError> {
+    let digests: Vec<Vec<String>> = new
         .iter()
         .map(|&pos| {
-            let item = &items[pos].1;
-            let email = item
-                .email
-                .as_ref()
-                .map(|e| sha256_hex(e.as_str().as_bytes()));
-            let custom = item
-                .custom_id
-                .as_deref()
-                .map(|c| sha256_hex(profiles::identity(None, Some(c)).as_bytes()));
-            match email {
-                Some(e) => (e, custom),
-                None => (custom.unwrap_or_default(), None),
-            }
+            batch::identities(&items[pos].1)
+                .map(|i| sha256_hex(i.as_bytes()))
+                .collect()
         })
         .collect();
-    let all: Vec<String> = digests
-        .iter()
-        .flat_map(|(a, b)| std::iter::once(a.clone()).chain(b.clone()))
-        .collect();
+    let all: Vec<String> = digests.iter().flatten().cloned().collect();
     let erased = erasures::erased_among(conn, &all)?;
     Ok((digests, erased))
 }
@@ -230,14 +237,15 @@ fn create_new(
     let mut later = Vec::new();
     let (digests, erased) = tombstones(conn, items, new)?;
     let mut creating = Vec::with_capacity(new.len());
-    for (&pos, (identity, other)) in new.iter().zip(&digests) {
+    for (&pos, identities) in new.iter().zip(digests) {
         let (index, item) = &items[pos];
-        if erased.contains(identity) || other.as_ref().is_some_and(|o| erased.contains(o)) {
+        if identities.iter().any(|i| erased.contains(i)) {
             outcome.rejected.push((*index, batch::ERASED.into()));
             continue;
         }
         let plan = plan_for(item, &[])?;
-        creating.push((pos, identity.clone(), batch::new_attributes(item), plan));
+        let identity = identities.into_iter().next().unwrap_or_default();
+        creating.push((pos, identity, batch::new_attributes(item), plan));
     }
     let rows: Vec<profiles::NewProfile> = creating
         .iter()
@@ -260,21 +268,26 @@ fn create_new(
         .collect();
     let made = profiles::insert_new(conn, &rows)?;
     drop(rows);
-    let made_email: HashMap<String, i64> = made
-        .iter()
-        .filter_map(|(id, e, _)| e.clone().map(|e| (e, *id)))
-        .collect();
-    let made_custom: HashMap<String, i64> = made
-        .iter()
-        .filter_map(|(id, _, c)| c.clone().map(|c| (c, *id)))
+    // Each made profile by the identity its item named it with first.
+    let made: HashMap<String, i64> = made
+        .into_iter()
+        .map(|m| {
+            let identity = profiles::identity(
+                m.email.as_deref(),
+                m.custom_id.as_deref(),
+                m.phone.as_deref(),
+            );
+            (identity, m.id)
+        })
         .collect();
     for (pos, identity, attributes, mut plan) in creating {
         let (index, item) = &items[pos];
-        let id = match (&item.email, &item.custom_id) {
-            (Some(e), _) => made_email.get(e.as_str()),
-            (None, Some(c)) => made_custom.get(c),
-            (None, None) => None,
-        };
+        let named = profiles::identity(
+            item.email.as_ref().map(|e| e.as_str()),
+            item.custom_id.as_deref(),
+            item.phone.as_deref(),
+        );
+        let id = made.get(&named);
         let Some(&id) = id else {
             // Someone took the address meanwhile: applied to their profile, one at a time.
             later.push(pos);

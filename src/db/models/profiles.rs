@@ -27,7 +27,11 @@ pub struct Profile {
 impl Profile {
     /// What identifies the person in the ledger (entered there only as a digest).
     pub fn identity(&self) -> String {
-        identity(self.email.as_deref(), self.custom_id.as_deref())
+        identity(
+            self.email.as_deref(),
+            self.custom_id.as_deref(),
+            self.phone.as_deref(),
+        )
     }
 }
 
@@ -135,18 +139,15 @@ pub fn upsert_many(conn: &mut DbConn, rows: &mut [NewProfile]) -> QueryResult<Ve
     }
 }
 
-/// Creates profiles known to be new (the caller found none with their emails or customIds, and holds
-/// the batch lock) and returns (id, email, customId) of each one made. On PostgreSQL one that a sign-up
+/// Creates profiles known to be new (the caller found none with their emails, customIds or phones, and
+/// holds the batch lock) and returns each one made. On PostgreSQL one that a sign-up
 /// created meanwhile is skipped, not returned: the caller applies that row the slow way.
-pub fn insert_new(
-    conn: &mut DbConn,
-    rows: &[NewProfile],
-) -> QueryResult<Vec<(i64, Option<String>, Option<String>)>> {
-    let made: Vec<Made> = match conn {
+pub fn insert_new(conn: &mut DbConn, rows: &[NewProfile]) -> QueryResult<Vec<Made>> {
+    Ok(match conn {
         // In address order, as every writer that locks profiles by address takes them.
         DbConn::Pg(c) => pg_insert(
             rows,
-            "AS u(email) ORDER BY u.email COLLATE \"C\" ON CONFLICT DO NOTHING RETURNING id, email, custom_id",
+            "AS u(email) ORDER BY u.email COLLATE \"C\" ON CONFLICT DO NOTHING RETURNING id, email, custom_id, phone",
         )
         .load::<Made>(c)?,
         // One writer at a time: nobody can have taken an address since the caller looked.
@@ -168,28 +169,26 @@ pub fn insert_new(
             }
             diesel::sql_query(format!(
                 "INSERT INTO profiles (email, custom_id, phone, first_name, last_name, attributes, form_mails, form_mail_window, created_at, updated_at, consent_mask) \
-                 SELECT {} FROM json_each(?) WHERE true RETURNING id, email, custom_id",
+                 SELECT {} FROM json_each(?) WHERE true RETURNING id, email, custom_id, phone",
                 crate::db::json_rows::columns(11)
             ))
             .bind::<diesel::sql_types::Text, _>(json.finish())
             .load(c)?
         }
-    };
-    Ok(made
-        .into_iter()
-        .map(|m| (m.id, m.email, m.custom_id))
-        .collect())
+    })
 }
 
 /// A profile `insert_new` made.
 #[derive(QueryableByName)]
-struct Made {
+pub struct Made {
     #[diesel(sql_type = diesel::sql_types::BigInt)]
-    id: i64,
+    pub id: i64,
     #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
-    email: Option<String>,
+    pub email: Option<String>,
     #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
-    custom_id: Option<String>,
+    pub custom_id: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    pub phone: Option<String>,
 }
 
 /// PostgreSQL: inserts `rows` as one array per column and then `tail` (the conflict rule and what to
@@ -220,12 +219,14 @@ fn pg_insert<'a>(
     .bind::<Array<BigInt>, _>(rows.iter().map(|r| r.consent_mask).collect::<Vec<_>>())
 }
 
-/// The live profiles with any of these emails or customIds. On PostgreSQL they are locked for the rest
-/// of the transaction, in address order (the order of the sign-up writer), then by id.
+/// The live profiles with any of these emails or customIds, then those holding any of these phones
+/// (each profile once). On PostgreSQL they are locked for the rest of the transaction, in address order
+/// (the order of the sign-up writer), then by id.
 pub fn find_many(
     conn: &mut DbConn,
     emails: &[&str],
     custom_ids: &[&str],
+    phones: &[&str],
 ) -> QueryResult<Vec<Profile>> {
     let mut found = Vec::new();
     for (emails, custom_ids) in emails
@@ -267,6 +268,23 @@ pub fn find_many(
                 .load(c)?,
             DbConn::Sqlite(c) => query!().load(c)?,
         });
+    }
+    for phones in phones.chunks(crate::db::IN_LIST) {
+        let known: std::collections::HashSet<i64> = found.iter().map(|p| p.id).collect();
+        // An erased profile has no phone left either.
+        macro_rules! query {
+            () => {
+                profiles::table
+                    .filter(profiles::phone.eq_any(phones))
+                    .order(profiles::id)
+                    .select(Profile::as_select())
+            };
+        }
+        let more: Vec<Profile> = match conn {
+            DbConn::Pg(c) => query!().for_update().load(c)?,
+            DbConn::Sqlite(c) => query!().load(c)?,
+        };
+        found.extend(more.into_iter().filter(|p| !known.contains(&p.id)));
     }
     Ok(found)
 }
@@ -366,12 +384,25 @@ pub fn find_by_custom_id(conn: &mut DbConn, custom_id: &str) -> QueryResult<Opti
         .optional()
 }
 
-pub fn identity(email: Option<&str>, custom_id: Option<&str>) -> String {
-    match (email, custom_id) {
-        (Some(e), _) => e.to_string(),
-        (None, Some(c)) => format!("customId:{c}"),
-        (None, None) => String::new(),
+/// What identifies a person in the ledger and in erasure tombstones: their email, else their customId,
+/// else their phone (E.164).
+pub fn identity(email: Option<&str>, custom_id: Option<&str>, phone: Option<&str>) -> String {
+    match (email, custom_id, phone) {
+        (Some(e), _, _) => e.to_string(),
+        (None, Some(c), _) => format!("customId:{c}"),
+        (None, None, Some(p)) => format!("phone:{p}"),
+        (None, None, None) => String::new(),
     }
+}
+
+/// The live profiles holding this phone number (E.164), oldest first: a number may be shared.
+pub fn find_by_phone(conn: &mut DbConn, phone: &str) -> QueryResult<Vec<Profile>> {
+    profiles::table
+        .filter(profiles::phone.eq(phone))
+        .filter(profiles::erased_at.is_null())
+        .order(profiles::id)
+        .select(Profile::as_select())
+        .load(conn)
 }
 
 /// A profile that was not erased.
@@ -471,11 +502,13 @@ pub fn set_allowance(
     Ok(())
 }
 
-/// Profiles whose email or customId starts with `q`, or whose phone is `q`, newest first, with ids
-/// below `before` (keyset pagination: no page costs more than the one before it).
+/// Profiles whose email or customId starts with `q`, or whose phone is `q` or `phone` (`q` read as a
+/// number, in E.164), newest first, with ids below `before` (keyset pagination: no page costs more than
+/// the one before it).
 pub fn search(
     conn: &mut DbConn,
     q: Option<&str>,
+    phone: Option<&str>,
     before: Option<i64>,
     limit: i64,
 ) -> QueryResult<Vec<Profile>> {
@@ -495,7 +528,7 @@ pub fn search(
                 .ge(q)
                 .and(profiles::email.lt(end.clone()))
                 .or(profiles::custom_id.ge(q).and(profiles::custom_id.lt(end)))
-                .or(profiles::phone.eq(q)),
+                .or(profiles::phone.eq_any([Some(q), phone].into_iter().flatten())),
         );
     }
     query.load(conn)

@@ -298,6 +298,7 @@ pub async fn upload(
         unmapped: None,
         timezone: None,
         split_name: false,
+        phone_region: state.phone_region.map(|r| r.code.to_string()),
     };
     // A file that cannot be read at all is refused now, not after a mapping.
     let p = params.clone();

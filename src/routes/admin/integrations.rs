@@ -75,6 +75,8 @@ pub async fn create(
         "public_key" => Ok(Proof::PublicKey(key)),
         "hmac_sha256" => Ok(Proof::Hmac(key)),
         "standard_webhooks" => Ok(Proof::StandardWebhooks(None)),
+        "twilio_sms" => Ok(Proof::TwilioSms(key)),
+        "sms_standard_webhooks" => Ok(Proof::SmsStandardWebhooks(None)),
         _ => Err(staff.t("integrations-choose-proof")),
     };
     let prepared = proof.and_then(|p| crate::integrations::prepare(&name, p));

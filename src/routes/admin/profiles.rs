@@ -73,8 +73,18 @@ pub async fn list(
     let q: String = query.q.trim().chars().take(254).collect();
     let before = query.before.id();
     let search = (!q.is_empty()).then(|| q.clone());
+    // A whole phone number, as written anywhere, is found as it is stored.
+    let phone = crate::domain::phone::normalise(&q, state.phone_region).ok();
     let mut found = state
-        .db(move |c| Ok(profiles::search(c, search.as_deref(), before, PAGE + 1)?))
+        .db(move |c| {
+            Ok(profiles::search(
+                c,
+                search.as_deref(),
+                phone.as_deref(),
+                before,
+                PAGE + 1,
+            )?)
+        })
         .await?;
     let q_url: String = form_urlencoded::byte_serialize(q.as_bytes()).collect();
     let next = super::next_page(

@@ -110,18 +110,21 @@ pub async fn post(
 
 /// 415 unless the body is declared as JSON.
 pub fn require_json(req: &HttpRequest) -> Result<(), ApiError> {
-    let json_body = req
-        .headers()
-        .get(actix_web::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"));
-    if !json_body {
+    if !content_type_is(req, "application/json") {
         return Err(ApiError::WrongType(
             "Send the profiles as JSON, with `Content-Type: application/json`.".into(),
         ));
     }
     Ok(())
+}
+
+/// Whether the request declares this media type (parameters such as `charset` aside).
+pub fn content_type_is(req: &HttpRequest, wanted: &str) -> bool {
+    req.headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case(wanted))
 }
 
 /// The body, at most `MAX_BODY` bytes, arriving in time.
@@ -183,7 +186,7 @@ pub async fn check_items(
     let mut outcome = Outcome::default();
     let mut items: Vec<(usize, Item)> = Vec::with_capacity(values.len());
     for (i, v) in values.iter().enumerate() {
-        match batch::parse(v, &catalog, now) {
+        match batch::parse(v, &catalog, now, state.phone_region) {
             Ok(item) => items.push((i, item)),
             Err(why) => outcome.rejected.push((i, why)),
         }

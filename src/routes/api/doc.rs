@@ -2,7 +2,7 @@
 //! annotations and the answer types they build (`wire`), and the router registers each API route at the
 //! path and method its annotation gives (`super::routes`), so the description lists what is served.
 
-use super::{batch, exports, integrations, profiles, wire};
+use super::{batch, exports, integrations, profiles, sms, wire};
 use crate::routes::edge::error::{ErrorBody, ErrorCode};
 use actix_web::HttpResponse;
 use utoipa::OpenApi;
@@ -18,6 +18,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, Secur
     paths(
         batch::post,
         integrations::webhook,
+        sms::sms,
         profiles::get,
         profiles::consents,
         profiles::find_one,
@@ -77,6 +78,13 @@ impl utoipa::Modify for Schemes {
             header(
                 "webhook-signature",
                 "Standard Webhooks 1.0: `webhook-id`, `webhook-timestamp` and `webhook-signature: v1,<base64>` with the integration's `whsec_` secret.",
+            ),
+        );
+        components.add_security_scheme(
+            "twilioSignature",
+            header(
+                "X-Twilio-Signature",
+                "Twilio's request signature: the base64 HMAC-SHA1, with the account's auth token, of the URL Twilio called (`ASSENT_BASE_URL` and the path) followed by each form parameter's name and value, sorted by name.",
             ),
         );
     }

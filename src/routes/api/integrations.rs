@@ -2,9 +2,7 @@
 //! authenticated as that integration is configured (`crate::integrations`), checked and applied like
 //! the batch API's items, each change with the source `integration:<name>`.
 
-use super::batch::{
-    MAX_BODY, body_error, check_items, parse_json, profiles_in, read_json, require_json,
-};
+use super::batch::{MAX_BODY, body_error, check_items, parse_json, profiles_in, require_json};
 use super::wire::{self, WebhookAnswer};
 use crate::consent::Meta;
 use crate::db::models::integrations;
@@ -13,7 +11,7 @@ use crate::integrations::events::{self, Incoming};
 use crate::integrations::{Delivery, Done, Received, verify};
 use crate::routes::edge::error::ApiError;
 use crate::routes::edge::error::ErrorBody;
-use crate::routes::edge::form::declared_length;
+use crate::routes::edge::form::{declared_length, read_body};
 use crate::routes::edge::unverified::{self, Refused};
 use crate::routes::edge::{AppState, client_meta};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -53,15 +51,9 @@ pub async fn webhook(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let name = name.into_inner();
-    let n = name.clone();
-    let integration = state
-        .db(move |c| Ok(integrations::find(c, &n)?))
-        .await?
-        .filter(|i| i.disabled_at.is_none())
-        .ok_or_else(|| {
-            ApiError::NotFound(format!("There is no active integration named {name:?}."))
-        })?;
-    let (body, verified) = proven_body(&req, body, &state, &integration).await?;
+    let integration = active(&state, &name, false).await?;
+    require_json(&req)?;
+    let (body, verified) = proven_body(&req, body, &state, &integration, MAX_BODY).await?;
     // Profiles in the batch API's shape, or another Assent's event.
     let value = parse_json(&body)?;
     let incoming = match events::read(&value) {
@@ -74,14 +66,7 @@ pub async fn webhook(
     };
     let (mut items, mut outcome) = check_items(&state, values).await?;
     crate::integrations::refuse_untimed(&verified, &mut items, &mut outcome.rejected);
-    let meta = Meta::now(
-        Source::Integration(integration.name.clone()),
-        client_meta(&req),
-    );
-    let actor = crate::domain::Actor {
-        name: format!("integration:{}", integration.name),
-        ip: meta.ip.clone(),
-    };
+    let (meta, actor) = sender(&req, &integration);
     let digest = crate::domain::sha256_hex(&body);
     let answer = state
         .db(move |c| {
@@ -113,18 +98,59 @@ pub async fn webhook(
     }
 }
 
-/// The body of a request and what proves it came from `integration`. What the headers can prove is
-/// proven before a byte of the body is read; a body that needs its signature checked is held against
-/// the budget of unverified bodies while it arrives.
-async fn proven_body(
+/// The active integration `name` that takes this route's deliveries (`sms`: text messages, else
+/// profiles and events), or a 404 that says where its deliveries go.
+pub(super) async fn active(
+    state: &AppState,
+    name: &str,
+    sms: bool,
+) -> Result<integrations::Integration, ApiError> {
+    let n = name.to_string();
+    let found = state
+        .db(move |c| Ok(integrations::find(c, &n)?))
+        .await?
+        .filter(|i| i.disabled_at.is_none());
+    Err(ApiError::NotFound(match found {
+        Some(i) if i.auth.is_sms() == sms => return Ok(i),
+        Some(_) if sms => format!(
+            "{name} is not an SMS integration: its deliveries go to /integrations/{name}/webhook."
+        ),
+        Some(_) => {
+            format!("{name} is an SMS integration: its messages go to /integrations/{name}/sms.")
+        }
+        None => format!("There is no active integration named {name:?}."),
+    }))
+}
+
+/// How a delivery's changes are recorded (source `integration:NAME`, the sender's address) and who
+/// they are audited as.
+pub(super) fn sender(
+    req: &HttpRequest,
+    integration: &integrations::Integration,
+) -> (Meta, crate::domain::Actor) {
+    let meta = Meta::now(
+        Source::Integration(integration.name.clone()),
+        client_meta(req),
+    );
+    let actor = crate::domain::Actor {
+        name: format!("integration:{}", integration.name),
+        ip: meta.ip.clone(),
+    };
+    (meta, actor)
+}
+
+/// The body of a request (at most `limit` bytes) and what proves it came from `integration`. What the
+/// headers can prove is proven before a byte of the body is read; a body that needs its signature
+/// checked is held against the budget of unverified bodies while it arrives.
+pub(super) async fn proven_body(
     req: &HttpRequest,
     body: web::Payload,
     state: &AppState,
     integration: &integrations::Integration,
+    limit: usize,
 ) -> Result<(web::Bytes, verify::Verified), ApiError> {
-    require_json(req)?;
-    if declared_length(req).is_some_and(|n| n > MAX_BODY) {
-        return Err(ApiError::TooLarge(MAX_BODY));
+    if declared_length(req).is_some_and(|n| n > limit) {
+        return Err(ApiError::TooLarge(limit));
     }
     let refused = |why: String| {
         tracing::warn!(integration = %integration.name, reason = %why, "integration request refused");
@@ -134,15 +160,21 @@ async fn proven_body(
         .sealer
         .open(&integration.key)
         .map_err(|e| ApiError::Unexpected(e.into()))?;
-    let pending = verify::headers(integration.auth, &key, req.headers(), crate::db::now())
-        .map_err(refused)?;
+    // The address as the sender called it: Twilio signs it.
+    let url = format!("{}{}", state.composer.base_url, req.uri());
+    let pending = verify::headers(
+        integration.auth,
+        &key,
+        req.headers(),
+        &url,
+        crate::db::now(),
+    )
+    .map_err(refused)?;
     if !pending.needs_body() {
-        return Ok((
-            read_json(req, body).await?,
-            pending.finish().map_err(refused)?,
-        ));
+        let body = read_body(req, body, limit).await.map_err(body_error)?;
+        return Ok((body, pending.finish().map_err(refused)?));
     }
-    unverified::read(req, body, MAX_BODY, pending, &state.unverified)
+    unverified::read(req, body, limit, pending, &state.unverified)
         .await
         .map_err(|e| match e {
             Refused::Body(e) => body_error(e),
@@ -171,6 +203,8 @@ fn worded(done: Done<'_>) -> String {
             accepted: 1,
             erased: u8::from(erased),
         }),
+        // Never asked for here (`/sms` has its own answers).
+        Done::Sms(_) => return String::new(),
     };
     serde_json::to_string(&answer).expect("an answer is JSON")
 }

@@ -6,6 +6,7 @@ pub mod doc;
 pub(crate) mod exports;
 mod integrations;
 mod profiles;
+mod sms;
 pub mod wire;
 
 use crate::routes::edge::error::ApiError;
@@ -35,6 +36,7 @@ pub fn routes() -> Vec<(Method, String, actix_web::Route)> {
     vec![
         documented::<batch::__path_post, _, _>(batch::post),
         documented::<integrations::__path_webhook, _, _>(integrations::webhook),
+        documented::<sms::__path_sms, _, _>(sms::sms),
         // Before `/profiles/{email}`, which would otherwise take `consents` for an address.
         documented::<profiles::__path_find_one, _, _>(profiles::find_one),
         documented::<profiles::__path_find_ledger, _, _>(profiles::find_ledger),

@@ -2,6 +2,7 @@ use super::wire;
 use crate::consent::read;
 use crate::db::models::{consent_events, profiles};
 use crate::domain::Email;
+use crate::domain::phone::{self, Region};
 use crate::routes::edge::AppState;
 use crate::routes::edge::api_key::authenticate;
 use crate::routes::edge::error::ApiError;
@@ -31,26 +32,36 @@ struct Named {
     /// The profile's customId
     #[param(nullable = false)]
     custom_id: Option<String>,
+    /// The profile's phone number, in any common notation (`+48 601 234 567`; without `+` as a
+    /// number of `ASSENT_DEFAULT_PHONE_REGION`)
+    #[param(nullable = false)]
+    phone: Option<String>,
 }
 
 /// How a caller names a profile.
 enum By {
     Email(Email),
     CustomId(String),
+    /// In E.164.
+    Phone(String),
 }
 
-/// `?email=E` or `?customId=C`: exactly one.
-fn by_query(req: &HttpRequest) -> Result<By, ApiError> {
+/// `?email=E`, `?customId=C` or `?phone=P`: exactly one.
+fn by_query(req: &HttpRequest, region: Option<Region>) -> Result<By, ApiError> {
     let query = crate::routes::edge::Form::parse(req.query_string().as_bytes());
-    let given: Vec<&str> = ["email", "customId"]
+    let given: Vec<(&str, &str)> = ["email", "customId", "phone"]
         .into_iter()
-        .filter(|k| query.get(k).is_some())
+        .filter_map(|k| query.get(k).map(|v| (k, v.trim())))
         .collect();
-    match (given.as_slice(), query.get("email"), query.get("customId")) {
-        (["email"], Some(e), _) => Ok(By::Email(Email::parse(e).map_err(ApiError::Invalid)?)),
-        (["customId"], _, Some(c)) if !c.trim().is_empty() => Ok(By::CustomId(c.trim().into())),
+    match given.as_slice() {
+        [("email", e)] => Ok(By::Email(Email::parse(e).map_err(ApiError::Invalid)?)),
+        [("customId", c)] if !c.is_empty() => Ok(By::CustomId(c.to_string())),
+        [("phone", p)] => Ok(By::Phone(
+            phone::normalise(p, region).map_err(|e| ApiError::Invalid(format!("phone: {e}")))?,
+        )),
         _ => Err(ApiError::Invalid(
-            "Name the profile by exactly one of ?email=ADDRESS or ?customId=ID.".into(),
+            "Name the profile by exactly one of ?email=ADDRESS, ?customId=ID or ?phone=NUMBER."
+                .into(),
         )),
     }
 }
@@ -70,6 +81,19 @@ async fn find_by(state: &AppState, by: By) -> Result<profiles::Profile, ApiError
                 .db(move |c| Ok(profiles::find_by_custom_id(c, &i)?))
                 .await?;
             (found, format!("No profile has the customId {id:?}."))
+        }
+        By::Phone(number) => {
+            let n = number.clone();
+            let mut found = state
+                .db(move |c| Ok(profiles::find_by_phone(c, &n)?))
+                .await?;
+            if found.len() > 1 {
+                return Err(ApiError::Conflict(format!(
+                    "{} profiles share the phone {number}: name the person by ?email= or ?customId=.",
+                    found.len()
+                )));
+            }
+            (found.pop(), format!("No profile has the phone {number}."))
         }
     };
     found.ok_or(ApiError::NotFound(missing))
@@ -104,10 +128,10 @@ pub async fn get(
     profile_answer(&state, profile).await
 }
 
-/// A profile by email address or customId
+/// A profile by email address, customId or phone
 ///
-/// The same answer as `GET /api/v1/profiles/{email}`, for a profile named by `?email=` or
-/// `?customId=` (a profile another system knows only by its own id).
+/// The same answer as `GET /api/v1/profiles/{email}`, for a profile named by `?email=`, `?customId=`
+/// (a profile another system knows only by its own id) or `?phone=`.
 #[utoipa::path(
     get,
     path = "/api/v1/profiles",
@@ -118,7 +142,8 @@ pub async fn get(
         (status = 200, description = "The profile", body = wire::Profile),
         (status = 401, description = "No valid API key", body = ErrorBody, headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
         (status = 404, description = "No profile is named so", body = ErrorBody),
-        (status = 422, description = "Neither or both given, or not an email address", body = ErrorBody),
+        (status = 409, description = "Several profiles share the phone number", body = ErrorBody),
+        (status = 422, description = "Not exactly one of them given, or not an email address or phone number", body = ErrorBody),
         (status = 503, description = "Unavailable; retry later", body = ErrorBody),
     ),
     security(("apiKey" = []))
@@ -128,14 +153,14 @@ pub async fn find_one(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     authenticate(&req, &state).await?;
-    let profile = find_by(&state, by_query(&req)?).await?;
+    let profile = find_by(&state, by_query(&req, state.phone_region)?).await?;
     profile_answer(&state, profile).await
 }
 
-/// A profile's ledger, by email address or customId
+/// A profile's ledger, by email address, customId or phone
 ///
-/// The same answer as `GET /api/v1/profiles/{email}/consents`, for a profile named by `?email=` or
-/// `?customId=`.
+/// The same answer as `GET /api/v1/profiles/{email}/consents`, for a profile named by `?email=`,
+/// `?customId=` or `?phone=`.
 #[utoipa::path(
     get,
     path = "/api/v1/profiles/consents",
@@ -146,7 +171,8 @@ pub async fn find_one(
         (status = 200, description = "The ledger, oldest first", body = Vec<wire::LedgerEntry>),
         (status = 401, description = "No valid API key", body = ErrorBody, headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
         (status = 404, description = "No profile is named so", body = ErrorBody),
-        (status = 422, description = "Neither or both given, or not an email address", body = ErrorBody),
+        (status = 409, description = "Several profiles share the phone number", body = ErrorBody),
+        (status = 422, description = "Not exactly one of them given, or not an email address or phone number", body = ErrorBody),
         (status = 503, description = "Unavailable; retry later", body = ErrorBody),
     ),
     security(("apiKey" = []))
@@ -156,7 +182,7 @@ pub async fn find_ledger(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     authenticate(&req, &state).await?;
-    let profile = find_by(&state, by_query(&req)?).await?;
+    let profile = find_by(&state, by_query(&req, state.phone_region)?).await?;
     ledger_answer(&state, profile).await
 }
 

@@ -16,6 +16,8 @@ pub struct Profile {
     /// The identifier another system knows the person by.
     #[schema(required = true)]
     pub custom_id: Option<String>,
+    /// In E.164 (`+48601234567`); a number stored before phones were identifiers keeps the notation
+    /// it was written in (without `+`) until it is next written.
     #[schema(required = true)]
     pub phone: Option<String>,
     #[schema(required = true)]
@@ -160,7 +162,7 @@ impl BatchAnswer {
     }
 }
 
-/// A profile as another system sends it (Synerise's shape). Give an `email` or a `customId`.
+/// A profile as another system sends it (Synerise's shape). Give an `email`, a `customId` or a `phone`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[allow(dead_code)] // a description of what `consent::batch::parse` reads
@@ -169,8 +171,11 @@ pub struct ProfileIn {
     pub email: Option<String>,
     #[schema(max_length = 200)]
     pub custom_id: Option<String>,
-    /// Digits, spaces and `+ - ( ) .`
-    #[schema(max_length = 40, pattern = r"^[0-9 +\-().]*$")]
+    /// A phone number in any common notation (`+48 601 234 567`, `0048…`, `tel:+48…`; without `+`, a
+    /// number of `ASSENT_DEFAULT_PHONE_REGION`), stored in E.164. A number only names a profile when
+    /// the item gives no email or customId and exactly one profile holds it; beside either, it must be
+    /// that profile's number or nobody's.
+    #[schema(max_length = 40, pattern = r"^(?:[tT][eE][lL]:)?[0-9 +\-().\/]*$")]
     pub phone: Option<String>,
     #[schema(max_length = 200)]
     pub first_name: Option<String>,
@@ -187,6 +192,38 @@ pub struct ProfileIn {
     /// latest for that agreement is reported as stale and not applied.
     #[schema(value_type = Option<String>, format = DateTime)]
     pub consented_at: Option<String>,
+}
+
+/// A text message as Twilio relays it (its inbound message webhook; other fields it sends are ignored).
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)] // a description of what `routes::api::sms` reads from the form
+pub struct TwilioSms {
+    /// The sender's number, E.164
+    #[schema(rename = "From")]
+    pub from: String,
+    /// The number it was sent to
+    #[schema(rename = "To")]
+    pub to: String,
+    /// The text: a keyword such as STOP or START
+    #[schema(rename = "Body")]
+    pub body: String,
+    /// Twilio's id of the message
+    #[schema(rename = "MessageSid")]
+    pub message_sid: String,
+}
+
+/// A text message as another gateway relays it, signed per Standard Webhooks.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SmsIn {
+    /// The sender's number (`+48 601 234 567`; without `+`, of `ASSENT_DEFAULT_PHONE_REGION`)
+    pub from: String,
+    /// The number it was sent to
+    pub to: Option<String>,
+    /// The text: a keyword such as STOP or START
+    pub body: Option<String>,
+    /// The gateway's id of the message: the same id twice is one message
+    #[schema(max_length = 200)]
+    pub id: String,
 }
 
 /// The default agreements by channel.

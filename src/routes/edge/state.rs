@@ -34,6 +34,8 @@ pub struct AppState {
     pub unverified: super::unverified::Budget,
     /// How CSV fields are written (`ASSENT_CSV_RAW`).
     pub csv: crate::domain::csv::Cells,
+    /// The country of phone numbers written without `+` (`ASSENT_DEFAULT_PHONE_REGION`).
+    pub phone_region: Option<crate::domain::phone::Region>,
     /// The bearer token of `GET /metrics` (`None`: not served).
     pub metrics_token: Option<String>,
 }

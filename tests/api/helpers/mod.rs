@@ -502,7 +502,8 @@ impl TestApp {
         let app = Application::build(settings, tuning)
             .await
             .expect("the application starts");
-        let base = app.base_url().to_string();
+        // The bound address, which is also the base URL unless a test sets ASSENT_BASE_URL (a proxy's).
+        let base = format!("http://127.0.0.1:{}", app.port());
         let handle = app.handle();
         tokio::spawn(app.run_until_stopped());
         let http = client().build().unwrap();

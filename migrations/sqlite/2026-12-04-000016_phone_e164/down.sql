@@ -1,0 +1,1 @@
+-- The numbers' earlier spelling is not kept.
