@@ -495,6 +495,24 @@ mod tests {
     }
 
     #[test]
+    fn a_phone_region_must_be_a_country_with_phone_numbers() {
+        let env: HashMap<&str, &str> = [("ASSENT_DEFAULT_PHONE_REGION", "Poland")].into();
+        let errors = Settings::from_lookup(|k| env.get(k).map(|v| v.to_string())).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].starts_with("ASSENT_DEFAULT_PHONE_REGION: \"Poland\""),
+            "{errors:?}"
+        );
+        assert!(errors[0].contains("ISO 3166-1 alpha-2"), "{errors:?}");
+        let env: HashMap<&str, &str> = [("ASSENT_DEFAULT_PHONE_REGION", "pl")].into();
+        let settings = Settings::from_lookup(|k| env.get(k).map(|v| v.to_string()));
+        assert_eq!(
+            settings.map(|s| s.phone_region.map(|r| r.code)).ok(),
+            Some(Some("PL"))
+        );
+    }
+
+    #[test]
     fn dkim_settings_come_as_three_and_the_key_must_be_readable() {
         let only_selector: HashMap<&str, &str> = [("ASSENT_DKIM_SELECTOR", "s1")].into();
         let errors =

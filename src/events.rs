@@ -254,6 +254,23 @@ pub fn excluded(list_text: &str, source: &str) -> bool {
 /// Every endpoint, read in the change's transaction (so one added a moment ago on another node is seen).
 pub struct Subscribers(Vec<Subscriber>);
 
+/// Queues `profile.created` or `profile.updated` for the webhooks that want it (a single profile's
+/// write; the batch writer describes many at once with `Subscribers::queue`).
+pub fn tell_profile(
+    conn: &mut DbConn,
+    kind: EventKind,
+    profile_id: i64,
+    data: ProfileData<'_>,
+    source: &str,
+) -> QueryResult<()> {
+    let subscribers = Subscribers::load(conn)?;
+    if !subscribers.is_empty() {
+        let h = Happened::profile(kind, profile_id, data, source, crate::db::now());
+        subscribers.queue(conn, &[h])?;
+    }
+    Ok(())
+}
+
 impl Subscribers {
     pub fn load(conn: &mut DbConn) -> QueryResult<Subscribers> {
         let endpoints = webhook_endpoints::all(conn)?;

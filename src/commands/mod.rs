@@ -166,16 +166,15 @@ pub fn profile_erase(settings: &Settings, who: Who, reason: &str) -> anyhow::Res
         Who::Phone(raw) => {
             let number = crate::domain::phone::normalise(&raw, settings.phone_region)
                 .map_err(|e| anyhow::anyhow!("--phone: {e}"))?;
-            let mut found = profiles::find_by_phone(&mut conn, &number)?;
-            if found.len() > 1 {
-                let ids: Vec<String> = found.iter().map(|p| p.id.to_string()).collect();
-                anyhow::bail!(
+            let found = profiles::find_one_by_phone(&mut conn, &number)?.map_err(|shared| {
+                let ids: Vec<String> = shared.iter().map(i64::to_string).collect();
+                anyhow::anyhow!(
                     "{} profiles share the phone {number} (ids {}): name the person by --email or --custom-id",
-                    found.len(),
+                    shared.len(),
                     ids.join(", ")
-                );
-            }
-            (found.pop(), format!("the phone {number}"))
+                )
+            })?;
+            (found, format!("the phone {number}"))
         }
     };
     let Some(profile) = found else {

@@ -28,15 +28,6 @@ impl Keyword {
     }
 }
 
-/// What a message did.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Heard {
-    /// Profiles holding the number (a STOP from an unknown number makes one).
-    pub profiles: usize,
-    /// Agreements changed, over all of them.
-    pub changed: usize,
-}
-
 /// The reason recorded on each event a message causes: how the person said it, and its id.
 fn reason(keyword: Keyword, message_id: &str) -> String {
     let word = if keyword == Keyword::Stop {
@@ -55,9 +46,9 @@ pub fn hear(
     keyword: Keyword,
     message_id: &str,
     meta: &Meta,
-) -> Result<Heard, ApplyError> {
+) -> Result<(), ApplyError> {
     if keyword == Keyword::Other {
-        return Ok(Heard::default());
+        return Ok(());
     }
     // Like a batch: a profile made for an unknown number must not race a batch making it too.
     profiles::batch_writers_take_turns(conn)?;
@@ -83,14 +74,10 @@ pub fn hear(
         // An unknown number's STOP is kept, so no later import can enable SMS for it with an older
         // time; an erased person's number stays erased.
         if erasures::is_erased(conn, &profiles::identity(None, None, Some(phone)))? {
-            return Ok(Heard::default());
+            return Ok(());
         }
-        holders.push(new_phone_only(conn, phone)?);
+        holders.push(new_phone_only(conn, phone, &meta)?);
     }
-    let mut heard = Heard {
-        profiles: holders.len(),
-        changed: 0,
-    };
     for id in holders {
         let agreements = match keyword {
             Keyword::Stop => sms.clone(),
@@ -111,14 +98,9 @@ pub fn hear(
                 language: None,
             })
             .collect();
-        let applied = apply_all(conn, ProfileId(id), &changes, &meta)?;
-        heard.changed += applied
-            .recorded
-            .iter()
-            .filter(|r| r.previous != r.value)
-            .count();
+        apply_all(conn, ProfileId(id), &changes, &meta)?;
     }
-    Ok(heard)
+    Ok(())
 }
 
 /// The agreements the profile's last STOP withdrew (were enabled before it) and that nothing changed
@@ -145,8 +127,8 @@ fn taken_by_last_stop(conn: &mut DbConn, profile_id: i64) -> diesel::QueryResult
         .collect())
 }
 
-/// A profile known only by its phone number.
-fn new_phone_only(conn: &mut DbConn, phone: &str) -> diesel::QueryResult<i64> {
+/// A profile known only by its phone number, told to the webhooks as created.
+fn new_phone_only(conn: &mut DbConn, phone: &str, meta: &Meta) -> diesel::QueryResult<i64> {
     let now = crate::db::now();
     let row = profiles::NewProfile {
         email: None,
@@ -162,9 +144,13 @@ fn new_phone_only(conn: &mut DbConn, phone: &str) -> diesel::QueryResult<i64> {
         consent_mask: 0,
     };
     let made = profiles::insert_new(conn, std::slice::from_ref(&row))?;
-    made.first()
+    let id = made
+        .first()
         .map(|m| m.id)
-        .ok_or(diesel::result::Error::NotFound)
+        .ok_or(diesel::result::Error::NotFound)?;
+    let created = crate::events::EventKind::ProfileCreated;
+    crate::events::tell_profile(conn, created, id, (&row).into(), &meta.source.to_string())?;
+    Ok(id)
 }
 
 #[cfg(test)]

@@ -179,8 +179,25 @@ pub enum Done<'a> {
     Items(&'a mut crate::consent::batch::Outcome),
     /// Whether a profile was erased.
     Erased(bool),
-    /// What a text message did.
-    Sms(crate::consent::sms::Heard),
+    /// A text message was heard (its changes are in the ledger; the route's answer is fixed).
+    Sms,
+}
+
+/// How long a text message's id is remembered, so a gateway's retry is recognised.
+const SMS_REMEMBERED: chrono::TimeDelta = chrono::TimeDelta::days(30);
+
+/// How a text message is told apart from a retry of it: its own id (`MessageSid`, `id`) is the replay
+/// key, kept 30 days, and what it says (sender, recipient, text), not how the gateway spelled its form,
+/// is the content a retry must repeat. Returns the replay and the content's digest, for `receive`.
+pub fn sms_replay(message_id: &str, phone: &str, to: &str, text: &str) -> (Verified, String) {
+    let verified = Verified {
+        replay: Some((
+            format!("sms:{message_id}"),
+            crate::db::now() + SMS_REMEMBERED,
+        )),
+    };
+    let digest = crate::domain::sha256_hex(format!("{phone}\n{to}\n{text}").as_bytes());
+    (verified, digest)
 }
 
 /// When nothing tells a replayed request from a new one (a body signature, a JWT without jti), each
@@ -255,9 +272,10 @@ pub fn receive(
                 phone,
                 keyword,
                 message_id,
-            } => render(Done::Sms(crate::consent::sms::hear(
-                c, phone, *keyword, message_id, meta,
-            )?)),
+            } => {
+                crate::consent::sms::hear(c, phone, *keyword, message_id, meta)?;
+                render(Done::Sms)
+            }
         };
         stored::used(c, integration.id, crate::db::now())?;
         if let Some((message, _)) = &verified.replay {

@@ -172,8 +172,23 @@ async fn stop_withdraws_sms_start_gives_back_what_stop_took_and_help_changes_not
     );
 
     // An unknown number's STOP makes a profile of its own with the withdrawal, so an older import
-    // cannot enable SMS for it.
+    // cannot enable SMS for it; the webhooks are told of the new profile as of any other.
+    app.db.cli_ok(
+        &[
+            "webhook",
+            "add",
+            "--url",
+            "http://127.0.0.1:9/hook",
+            "--events",
+            "profile.created",
+        ],
+        &[("ASSENT_ALLOW_PRIVATE_TARGETS", "true")],
+    );
     assert_eq!(twilio(&app, &cases["stop_unknown"], None).await.0, 200);
+    assert_eq!(
+        app.count("outbox WHERE payload LIKE '%profile.created%' AND payload LIKE '%+48601999888%' AND payload LIKE '%sms:stop%'"),
+        1
+    );
     assert_eq!(
         sms_value(&app, "+48601999888"),
         [("sms_agreement".to_string(), "disabled".to_string())]
@@ -243,19 +258,24 @@ async fn a_forged_or_unsigned_message_is_refused_and_changes_nothing() {
     assert_eq!(app.count("profiles"), 0);
 }
 
-#[tokio::test]
-async fn a_generic_gateway_signs_json_and_gets_204() {
-    let app = TestApp::spawn().await;
-    let out = app.cli(&["integration", "add", "--name", "gw", "--sms", "generic"]);
-    assert!(out.status.success(), "{out:?}");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let whsec = stdout.lines().last().unwrap().trim().to_string();
-    assert!(whsec.starts_with("whsec_"), "{stdout}");
-    let signer = standardwebhooks::Webhook::new(&whsec).unwrap();
-    let send = |body: Value, id: &'static str| {
-        let payload = body.to_string();
+/// A generic SMS gateway registered as `gw`, signing with the `standardwebhooks` crate.
+struct Gateway(standardwebhooks::Webhook);
+
+impl Gateway {
+    fn add(app: &TestApp) -> Gateway {
+        let out = app.cli(&["integration", "add", "--name", "gw", "--sms", "generic"]);
+        assert!(out.status.success(), "{out:?}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let whsec = stdout.lines().last().unwrap().trim().to_string();
+        assert!(whsec.starts_with("whsec_"), "{stdout}");
+        Gateway(standardwebhooks::Webhook::new(&whsec).unwrap())
+    }
+
+    /// `message` relayed to `/integrations/gw/sms` under the Standard Webhooks id `id`.
+    fn send(&self, app: &TestApp, id: &str, message: &Value) -> reqwest::RequestBuilder {
+        let payload = message.to_string();
         let now = chrono::Utc::now().timestamp();
-        let signature = signer.sign(id, now, payload.as_bytes()).unwrap();
+        let signature = self.0.sign(id, now, payload.as_bytes()).unwrap();
         app.http
             .post(app.url("/integrations/gw/sms"))
             .header("Content-Type", "application/json")
@@ -263,8 +283,14 @@ async fn a_generic_gateway_signs_json_and_gets_204() {
             .header("webhook-timestamp", now.to_string())
             .header("webhook-signature", signature)
             .body(payload)
-            .send()
-    };
+    }
+}
+
+#[tokio::test]
+async fn a_generic_gateway_signs_json_and_gets_204() {
+    let app = TestApp::spawn().await;
+    let gw = Gateway::add(&app);
+    let send = |body: Value, id: &'static str| gw.send(&app, id, &body).send();
     let stop =
         json!({"from": "+44 20 7946 0958", "to": "+447700900000", "body": "stopall", "id": "m-1"});
     let r = send(stop.clone(), "w1").await.unwrap();
@@ -296,10 +322,7 @@ async fn a_generic_gateway_signs_json_and_gets_204() {
 #[tokio::test]
 async fn stops_racing_a_batch_that_enables_sms_keep_the_later_word() {
     let app = TestApp::spawn().await;
-    let out = app.cli(&["integration", "add", "--name", "gw", "--sms", "generic"]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let whsec = stdout.lines().last().unwrap().trim().to_string();
-    let signer = standardwebhooks::Webhook::new(&whsec).unwrap();
+    let gw = Gateway::add(&app);
     let key = app.api_key().await;
     // 100 people on SMS; each then texts STOP while a batch reporting an older opt-in arrives.
     let people: Vec<String> = (0..100).map(|i| format!("+4860100{i:04}")).collect();
@@ -319,20 +342,8 @@ async fn stops_racing_a_batch_that_enables_sms_keep_the_later_word() {
     let opted_in = (chrono::Utc::now() - chrono::TimeDelta::minutes(5)).to_rfc3339();
     let mut work = Vec::new();
     for (i, p) in people.iter().enumerate() {
-        let payload = json!({"from": p, "body": "STOP", "id": format!("race-{i}")}).to_string();
-        let now = chrono::Utc::now().timestamp();
-        let signature = signer
-            .sign(&format!("w{i}"), now, payload.as_bytes())
-            .unwrap();
-        let stop = app
-            .http
-            .post(app.url("/integrations/gw/sms"))
-            .header("Content-Type", "application/json")
-            .header("webhook-id", format!("w{i}"))
-            .header("webhook-timestamp", now.to_string())
-            .header("webhook-signature", signature)
-            .body(payload)
-            .send();
+        let text = json!({"from": p, "body": "STOP", "id": format!("race-{i}")});
+        let stop = gw.send(&app, &format!("w{i}"), &text).send();
         let again = app
             .http
             .post(app.url("/v4/clients/batch"))
@@ -354,4 +365,144 @@ async fn stops_racing_a_batch_that_enables_sms_keep_the_later_word() {
         );
     }
     assert_eq!(app.count("profiles"), 100);
+}
+
+#[tokio::test]
+async fn an_sms_integration_is_refused_until_it_says_how_it_is_proven() {
+    let app = TestApp::spawn().await;
+    let refused = |args: &[&str], says: &str| {
+        let mut all = vec!["integration", "add", "--name", "texts"];
+        all.extend_from_slice(args);
+        let out = app.cli(&all);
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(
+            !out.status.success() && stderr.contains(says),
+            "{args:?}: {stderr}"
+        );
+    };
+    refused(&["--sms", "twilio"], "--sms twilio needs --key");
+    refused(&["--sms", "twilio", "--key", "short"], "auth token");
+    refused(
+        &[
+            "--sms",
+            "generic",
+            "--key",
+            "0123456789abcdef0123456789abcdef",
+        ],
+        "--key goes with --sms twilio",
+    );
+    refused(
+        &[
+            "--sms",
+            "twilio",
+            "--key",
+            "0123456789abcdef0123456789abcdef",
+            "--secret",
+            "whsec_x",
+        ],
+        "--secret goes with",
+    );
+    refused(&["--sms", "fax"], "fax");
+    assert_eq!(app.count("integrations"), 0);
+
+    // The dashboard offers both kinds, with the same refusal.
+    let admin = crate::helpers::browser::staff(&app, "admin@example.com", "admin").await;
+    let (status, page, _) = admin
+        .submit(
+            "/admin/integrations",
+            "/admin/integrations",
+            &[("name", "texts"), ("auth", "twilio_sms"), ("key", "short")],
+        )
+        .await;
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains("auth token"), "{page}");
+    let key = "0123456789abcdef0123456789abcdef";
+    let (status, page, _) = admin
+        .submit(
+            "/admin/integrations",
+            "/admin/integrations",
+            &[("name", "texts"), ("auth", "twilio_sms"), ("key", key)],
+        )
+        .await;
+    assert_eq!(status, 200, "{page}");
+    let (status, page, _) = admin
+        .submit(
+            "/admin/integrations",
+            "/admin/integrations",
+            &[
+                ("name", "gw"),
+                ("auth", "sms_standard_webhooks"),
+                ("key", ""),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("whsec_"), "{page}");
+    let out = app.cli(&["integration", "list"]);
+    let list = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        list.contains("texts\ttwilio_sms") && list.contains("gw\tsms_standard_webhooks"),
+        "{list}"
+    );
+}
+
+/// Hundreds of STOPs and STARTs for one number at once: each message is recorded once, the value held
+/// is the one the ledger's last event says, and the chain stays whole.
+#[tokio::test]
+async fn stops_and_starts_for_one_number_at_once_leave_the_ledgers_last_word() {
+    let app = TestApp::spawn().await;
+    let gw = Gateway::add(&app);
+    let key = app.api_key().await;
+    let r = app
+        .http
+        .post(app.url("/v4/clients/batch"))
+        .bearer_auth(&key)
+        .json(&json!([{"email": "ann@example.com", "phone": "+48601234567", "agreements": {"sms": true}}]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 202);
+    let texts = (0..300).map(|i| {
+        // 150 messages, each sent twice (as a gateway that retries would), STOP and START in turn.
+        let message = i / 2;
+        let word = if message % 2 == 0 { "STOP" } else { "START" };
+        let text = json!({"from": "+48 601 234 567", "body": word, "id": format!("m{message}")});
+        gw.send(&app, &format!("w{i}"), &text).send()
+    });
+    let answers = futures::future::join_all(texts).await;
+    assert!(
+        answers.iter().all(|a| a.as_ref().unwrap().status() == 204),
+        "{answers:?}"
+    );
+    let (_, ledger) = app
+        .api("/api/v1/profiles/consents?phone=%2B48601234567", &key)
+        .await;
+    let events: Vec<&Value> = ledger
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["agreement"] == "sms_agreement")
+        .collect();
+    let last = events.last().unwrap();
+    assert_eq!(
+        sms_value(&app, "+48601234567"),
+        [(
+            "sms_agreement".to_string(),
+            last["value"].as_str().unwrap().to_string()
+        )]
+    );
+    // No message recorded twice; every event after the first is a change from the one before.
+    let mut reasons: Vec<&str> = events
+        .iter()
+        .skip(1)
+        .map(|e| e["reason"].as_str().unwrap())
+        .collect();
+    let n = reasons.len();
+    reasons.sort_unstable();
+    reasons.dedup();
+    assert_eq!(reasons.len(), n, "a message recorded twice");
+    for pair in events.windows(2) {
+        assert_ne!(pair[0]["value"], pair[1]["value"], "{ledger}");
+    }
+    assert_eq!(app.cli(&["ledger", "verify"]).status.code(), Some(0));
 }

@@ -17,18 +17,7 @@ fn tell(
     data: crate::events::ProfileData<'_>,
     meta: &Meta,
 ) -> diesel::QueryResult<()> {
-    let subscribers = crate::events::Subscribers::load(conn)?;
-    if !subscribers.is_empty() {
-        let h = crate::events::Happened::profile(
-            kind,
-            profile_id,
-            data,
-            &meta.source.to_string(),
-            crate::db::now(),
-        );
-        subscribers.queue(conn, &[h])?;
-    }
-    Ok(())
+    crate::events::tell_profile(conn, kind, profile_id, data, &meta.source.to_string())
 }
 
 /// Why an item's savepoint was rolled back.

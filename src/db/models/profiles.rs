@@ -395,6 +395,19 @@ pub fn identity(email: Option<&str>, custom_id: Option<&str>, phone: Option<&str
     }
 }
 
+/// The one live profile holding this number (E.164): a number names a person only when exactly one
+/// profile holds it, so several sharing it are an error holding their ids.
+pub fn find_one_by_phone(
+    conn: &mut DbConn,
+    phone: &str,
+) -> QueryResult<Result<Option<Profile>, Vec<i64>>> {
+    let mut found = find_by_phone(conn, phone)?;
+    Ok(match found.len() {
+        0 | 1 => Ok(found.pop()),
+        _ => Err(found.iter().map(|p| p.id).collect()),
+    })
+}
+
 /// The live profiles holding this phone number (E.164), oldest first: a number may be shared.
 pub fn find_by_phone(conn: &mut DbConn, phone: &str) -> QueryResult<Vec<Profile>> {
     profiles::table

@@ -84,16 +84,16 @@ async fn find_by(state: &AppState, by: By) -> Result<profiles::Profile, ApiError
         }
         By::Phone(number) => {
             let n = number.clone();
-            let mut found = state
-                .db(move |c| Ok(profiles::find_by_phone(c, &n)?))
-                .await?;
-            if found.len() > 1 {
-                return Err(ApiError::Conflict(format!(
-                    "{} profiles share the phone {number}: name the person by ?email= or ?customId=.",
-                    found.len()
-                )));
-            }
-            (found.pop(), format!("No profile has the phone {number}."))
+            let found = state
+                .db(move |c| Ok(profiles::find_one_by_phone(c, &n)?))
+                .await?
+                .map_err(|shared| {
+                    ApiError::Conflict(format!(
+                        "{} profiles share the phone {number}: name the person by ?email= or ?customId=.",
+                        shared.len()
+                    ))
+                })?;
+            (found, format!("No profile has the phone {number}."))
         }
     };
     found.ok_or(ApiError::NotFound(missing))

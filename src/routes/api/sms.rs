@@ -6,15 +6,13 @@ use super::integrations::{active, proven_body, sender};
 use super::wire::{SmsIn, TwilioSms};
 use crate::consent::sms::Keyword;
 use crate::domain::IntegrationAuth;
-use crate::integrations::{Delivery, Received, verify};
+use crate::integrations::{Delivery, Received};
 use crate::routes::edge::AppState;
 use crate::routes::edge::error::{ApiError, ErrorBody};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 /// A text message is small; Twilio's form with every optional field is well under this.
 const MAX_MESSAGE: usize = 64 * 1024;
-/// How long a message id is remembered, so a gateway's retry is recognised.
-const REMEMBERED: chrono::TimeDelta = chrono::TimeDelta::days(30);
 /// Twilio's answer: an empty TwiML document (no reply is sent; Twilio's own STOP handling, if on,
 /// answers the person).
 const TWIML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>";
@@ -80,13 +78,8 @@ pub async fn sms(
     let phone = crate::domain::phone::normalise(&message.from, state.phone_region)
         .map_err(|e| ApiError::Malformed(format!("from: {e}")))?;
     let keyword = Keyword::of(&message.body);
-    // The message's own id is its replay key, kept for a month: a retry of it carries the same.
-    let verified = verify::Verified {
-        replay: Some((format!("sms:{}", message.id), crate::db::now() + REMEMBERED)),
-    };
-    // What the message says, not how the gateway spelled its form, decides whether a retry is the same.
-    let digest =
-        crate::domain::sha256_hex(format!("{phone}\n{}\n{}", message.to, message.body).as_bytes());
+    let (verified, digest) =
+        crate::integrations::sms_replay(&message.id, &phone, &message.to, &message.body);
     let (meta, actor) = sender(&req, &integration);
     let received = state
         .db(move |c| {
