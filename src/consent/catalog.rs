@@ -16,6 +16,8 @@ pub struct NewAgreement<'a> {
     pub channel: Channel,
     pub language: &'a str,
     pub text: &'a str,
+    /// "A GPC signal means no".
+    pub gpc: bool,
 }
 
 pub fn create(conn: &mut DbConn, new: &NewAgreement, by: &Actor) -> QueryResult<Created> {
@@ -27,29 +29,43 @@ pub fn create(conn: &mut DbConn, new: &NewAgreement, by: &Actor) -> QueryResult<
             new.title,
             new.channel.as_str(),
             (language, new.text),
+            new.gpc,
             crate::db::now(),
         )?;
         if let Created::Id(_) = created {
-            let detail = format!("{:?}, text in {language}", new.title);
+            let mut detail = format!("{:?}, text in {language}", new.title);
+            if new.gpc {
+                detail += ", a GPC signal means no";
+            }
             audit_log::record(c, by, "agreement.create", key, Some(&detail))?;
         }
         Ok(created)
     })
 }
 
-/// Retitles the agreement `id` and sets its texts: `texts` are (language, title, text), its own language
-/// first; an empty text takes that translation away. Returns the audit's account of what changed.
+/// Retitles the agreement `id`, sets its texts and whether a GPC signal means no: `texts` are (language,
+/// title, text), its own language first; an empty text takes that translation away. Returns the audit's
+/// account of what changed.
 pub fn edit(
     conn: &mut DbConn,
     id: i64,
     key: &str,
     title: &str,
     texts: &[agreements::TextIn],
+    gpc: bool,
     by: &Actor,
 ) -> QueryResult<String> {
     write_tx(conn, |c| {
-        let outcome = agreements::edit(c, id, title, texts, crate::db::now())?;
+        let now = crate::db::now();
+        let outcome = agreements::edit(c, id, title, texts, now)?;
         let mut detail = format!("title {title:?}");
+        if agreements::set_gpc(c, id, gpc, now)? {
+            detail += if gpc {
+                ", a GPC signal means no"
+            } else {
+                ", GPC signals ignored"
+            };
+        }
         for (language, done) in outcome {
             match done {
                 Reworded::Unchanged => {}

@@ -51,6 +51,10 @@ pub fn event_hash(ev: &EventBody) -> String {
         put(Some("origin"));
         put(Some(origin));
     }
+    // Added with Global Privacy Control: only events whose request carried the signal encode it.
+    if ev.gpc {
+        put(Some("gpc"));
+    }
     sha256_hex(buf.as_bytes())
 }
 
@@ -295,6 +299,7 @@ mod tests {
             reason: None,
             reason_digest: None,
             origin: None,
+            gpc: false,
         };
         assert_eq!(
             event_hash(&ev),
@@ -344,6 +349,22 @@ mod tests {
         assert_eq!(
             event_hash(&imported),
             "1d833f02c6f47c88378febca499b6ea87beeff2df244be7270550e6047da0f8e"
+        );
+        // A request that carried Global Privacy Control: the label alone is appended, last.
+        let signalled = EventBody {
+            gpc: true,
+            ..ev.clone()
+        };
+        assert_eq!(
+            event_hash(&signalled),
+            "eb7bd49060a56df87cb3d4d69ff4b44d810bc0ecd2e0f7328fa8596fd20a6d41"
+        );
+        assert_eq!(
+            event_hash(&EventBody {
+                gpc: true,
+                ..imported
+            }),
+            "2b07eaf1cbfea529d2603ac572a32e53e133853cb04ae08c1f2b43cbfb0fd51a"
         );
     }
 }

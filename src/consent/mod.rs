@@ -17,6 +17,7 @@ pub mod batch;
 pub mod catalog;
 
 pub mod erase;
+pub mod gpc;
 pub mod ledger;
 pub mod optin;
 pub mod read;
@@ -62,6 +63,8 @@ pub struct Meta {
     pub reason: Option<String>,
     /// The tool an imported change comes from (`mailchimp`, …), recorded on the event.
     pub origin: Option<String>,
+    /// The request carried Global Privacy Control (`Sec-GPC: 1`), recorded on the event.
+    pub gpc: bool,
 }
 
 impl Meta {
@@ -75,7 +78,13 @@ impl Meta {
             user_agent,
             reason: None,
             origin: None,
+            gpc: false,
         }
+    }
+
+    /// The same, noting whether the request carried Global Privacy Control.
+    pub fn with_gpc(self, gpc: bool) -> Meta {
+        Meta { gpc, ..self }
     }
 
     /// A change made by a staff member, with the reason they gave.
@@ -415,6 +424,7 @@ fn event_of(meta: &Meta, agreement: &agreements::Agreement) -> consent_events::E
         reason: meta.reason.clone(),
         reason_digest: digest(&meta.reason),
         origin: meta.origin.clone(),
+        gpc: meta.gpc,
     }
 }
 

@@ -47,6 +47,8 @@ pub struct Requested {
     /// The language of `text`, for the page's `lang` markup.
     pub language: String,
     pub text: String,
+    /// The agreement is flagged "a GPC signal means no".
+    pub gpc: bool,
 }
 
 pub fn requested(conn: &mut DbConn, request: &OptinRequest) -> diesel::QueryResult<Vec<Requested>> {
@@ -64,6 +66,7 @@ pub fn requested(conn: &mut DbConn, request: &OptinRequest) -> diesel::QueryResu
                 .to_string(),
             language: language.unwrap_or_else(|| a.language.clone()),
             text,
+            gpc: a.gpc,
         });
     }
     Ok(out)
@@ -136,8 +139,11 @@ pub fn confirm(
                 language,
             })
             .collect();
+        // Consent asked for or confirmed while the browser sent Global Privacy Control was given
+        // knowingly against it: the event says so.
         let meta = Meta {
             source: Source::Confirmation,
+            gpc: meta.gpc || request.gpc,
             ..meta.clone()
         };
         let recorded = consent::apply(conn, ProfileId(profile_id), &changes, &meta)?;
@@ -244,6 +250,7 @@ pub fn renew(
                 user_agent: old.user_agent.clone(),
                 created_at: now,
                 expires_at: now + ttl,
+                gpc: old.gpc,
             }],
         )?;
         outbox::enqueue(

@@ -34,6 +34,8 @@ pub struct Signup {
     pub user_agent: Option<String>,
     pub uid: String,
     pub token_hash: String,
+    /// The request carried Global Privacy Control (kept with the opt-in request for its confirmation).
+    pub gpc: bool,
 }
 
 /// Writes a batch of sign-ups in the caller's transaction, the same way on both engines: the profiles in
@@ -197,6 +199,7 @@ impl<'a> Asks<'a> {
             user_agent: s.user_agent.clone(),
             created_at: now,
             expires_at: now + ttl,
+            gpc: s.gpc,
         });
         self.mails.push(Entry::email(
             crate::domain::EmailKind::Confirm,

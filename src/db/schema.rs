@@ -30,6 +30,8 @@ diesel::table! {
         created_at -> Timestamp,
         mask_bit -> Integer,
         language -> Text,
+        gpc -> Bool,
+        gpc_changed_at -> Nullable<Timestamp>,
     }
 }
 
@@ -79,6 +81,7 @@ diesel::table! {
         reason -> Nullable<Text>,
         reason_digest -> Nullable<Text>,
         origin -> Nullable<Text>,
+        gpc -> Bool,
     }
 }
 
@@ -96,6 +99,7 @@ diesel::table! {
         expires_at -> Timestamp,
         confirmed_at -> Nullable<Timestamp>,
         cancelled_at -> Nullable<Timestamp>,
+        gpc -> Bool,
     }
 }
 

@@ -16,6 +16,9 @@ pub enum Source {
     SmsStop,
     /// A person texted START (or UNSTOP, YES) after a STOP.
     SmsStart,
+    /// A browser sent Global Privacy Control to a page that knows the person, withdrawing an agreement
+    /// flagged "a GPC signal means no".
+    Gpc,
 }
 
 impl Source {
@@ -47,6 +50,7 @@ impl fmt::Display for Source {
             Source::Integration(name) => write!(f, "integration:{name}"),
             Source::SmsStop => f.write_str("sms:stop"),
             Source::SmsStart => f.write_str("sms:start"),
+            Source::Gpc => f.write_str("gpc"),
         }
     }
 }

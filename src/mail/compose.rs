@@ -152,6 +152,7 @@ impl Composer {
                             title: a.title_in(t.code()).to_string(),
                             language: w.language,
                             text: w.text,
+                            gpc: a.gpc,
                         }
                     })
                     .collect();

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 
 const TAGS: [&str; 4] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
-fn tools() -> Option<(String, PathBuf)> {
+pub(crate) fn tools() -> Option<(String, PathBuf)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/a11y/node_modules");
     let axe = dir.join("axe-core/axe.min.js");
     let vnu = dir.join("vnu-jar/build/dist/vnu.jar");
@@ -256,7 +256,7 @@ fn dashboard_pages(ids: Ids) -> Vec<Page> {
 }
 
 /// Runs axe on the page Chromium shows; its violations, one line each with their selectors.
-async fn axe(c: &Client, source: &str) -> Vec<String> {
+pub(crate) async fn axe(c: &Client, source: &str) -> Vec<String> {
     c.execute(&format!("{source}\nreturn true;"), vec![])
         .await
         .unwrap();

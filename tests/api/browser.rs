@@ -468,3 +468,115 @@ async fn assert_fits(c: &Client, url: &str) {
         .unwrap();
     assert_eq!(fits, serde_json::json!(true), "{url} scrolls sideways");
 }
+
+/// A browser that sends Global Privacy Control: the sign-up form notes it beside the flagged agreement,
+/// a consent ticked anyway is recorded with the signal, and the preference centre of a person who
+/// agreed without it withdraws that agreement and says so.
+#[tokio::test]
+async fn a_browser_sending_global_privacy_control_is_heard_on_every_page() {
+    let app = TestApp::spawn().await;
+    crate::gpc::flagged_agreement(&app).await;
+    // Gil agreed to both earlier, in a browser without the signal.
+    let mail = app
+        .subscribe_confirmed(
+            "gil@example.com",
+            &["newsletter_agreement", "sharing_agreement"],
+        )
+        .await;
+    // The used link leads to the page with the preference link.
+    let (_, page) = app
+        .post(&mail.link(&app.url("/confirm/")).unwrap(), &[])
+        .await;
+    let prefs = app.url(&crate::gpc::preference_link(&page));
+
+    let Some(chrome) = Chrome::start("gpc").await else {
+        return;
+    };
+    // The pages with the signal's notes pass axe too, where its tools are installed.
+    let axe_source = crate::accessibility::tools().map(|(source, _)| source);
+    let axe_clean = |c: Client, page: &'static str| {
+        let source = axe_source.clone();
+        async move {
+            if let Some(source) = source {
+                let found = crate::accessibility::axe(&c, &source).await;
+                assert!(found.is_empty(), "{page}: {found:#?}");
+            }
+        }
+    };
+    chrome
+        .journey(|c| async move {
+            crate::chrome::send_gpc(&c).await;
+            c.goto(&app.url(
+                "/subscribe?agreements=newsletter_agreement,sharing_agreement",
+            ))
+            .await
+            .unwrap();
+            let note = c
+                .find(Locator::Id("gpc-sharing_agreement"))
+                .await
+                .expect("the note beside the flagged agreement");
+            assert!(
+                note.text().await.unwrap().starts_with("Your browser asks not to sell or share"),
+                "{}",
+                note.text().await.unwrap()
+            );
+            let sharing = c.find(Locator::Id("agreement-sharing_agreement")).await.unwrap();
+            assert!(!sharing.is_selected().await.unwrap(), "shown unticked");
+            axe_clean(c.clone(), "sign-up with the signal").await;
+            type_into(&c, "email", "hal@example.com").await;
+            tick(&c, "agreement-newsletter_agreement").await;
+            tick(&c, "agreement-sharing_agreement").await;
+            click_text(&c, "Sign up").await;
+            assert_eq!(heading(&c).await, "Check your inbox");
+
+            let mail = app.mail().wait_for(2).await;
+            let confirm = mail[1].link(&app.url("/confirm/")).expect("a confirm link");
+            c.goto(&confirm).await.unwrap();
+            assert!(
+                page_text(&c)
+                    .await
+                    .contains("Confirming this agreement overrides that signal"),
+                "{}",
+                page_text(&c).await
+            );
+            axe_clean(c.clone(), "confirmation with the signal").await;
+            click_text(&c, "Yes, confirm").await;
+            assert_eq!(heading(&c).await, "Thank you, you are subscribed");
+            assert_eq!(
+                app.count(
+                    "consent_events e JOIN profiles p ON p.id = e.profile_id \
+                     WHERE p.email = 'hal@example.com' AND e.value = 'enabled' AND e.gpc"
+                ),
+                2,
+                "both consents record that the browser sent the signal"
+            );
+
+            // Gil opens his preference centre in this browser: the signal withdraws sharing.
+            c.goto(&prefs).await.unwrap();
+            assert!(
+                page_text(&c).await.contains(
+                    "Because your browser sent a Global Privacy Control signal, we withdrew: Sharing with partners."
+                ),
+                "{}",
+                page_text(&c).await
+            );
+            axe_clean(c.clone(), "preferences with the signal").await;
+            let sharing = c.find(Locator::Id("agreement-sharing_agreement")).await.unwrap();
+            assert!(!sharing.is_selected().await.unwrap());
+            let newsletter = c
+                .find(Locator::Id("agreement-newsletter_agreement"))
+                .await
+                .unwrap();
+            assert!(newsletter.is_selected().await.unwrap());
+            assert_eq!(
+                app.count(
+                    "consents c JOIN profiles p ON p.id = c.profile_id JOIN agreements a ON a.id = c.agreement_id \
+                     WHERE p.email = 'gil@example.com' AND a.key = 'sharing_agreement' AND c.value = 'disabled'"
+                ),
+                1,
+                "what the page said is what the database holds"
+            );
+            assert_eq!(app.count("consent_events WHERE source = 'gpc' AND gpc"), 1);
+        })
+        .await;
+}

@@ -229,3 +229,45 @@ pub async fn page_text(c: &Client) -> String {
         .await
         .unwrap()
 }
+
+/// A Chrome DevTools Protocol command, sent through chromedriver (`goog/cdp/execute`).
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = serde_json::json!({"cmd": self.cmd, "params": self.params});
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+/// From now on the browser sends Global Privacy Control (`Sec-GPC: 1`) with every request, as Firefox
+/// and Brave do when it is switched on (Chromium has no switch for it, so the header is set through
+/// the DevTools protocol).
+pub async fn send_gpc(c: &Client) {
+    for (cmd, params) in [
+        ("Network.enable", serde_json::json!({})),
+        (
+            "Network.setExtraHTTPHeaders",
+            serde_json::json!({"headers": {"Sec-GPC": "1"}}),
+        ),
+    ] {
+        c.issue_cmd(Cdp { cmd, params })
+            .await
+            .unwrap_or_else(|e| panic!("{cmd}: {e}"));
+    }
+}

@@ -14,6 +14,7 @@ mod cli;
 mod email_admin;
 mod exports;
 mod form_builder;
+mod gpc;
 mod health_page;
 mod helpers;
 mod hostile;

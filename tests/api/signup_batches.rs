@@ -20,6 +20,7 @@ fn signup(signer: &Signer, email: &str, agreements: Vec<(i64, i32)>) -> Signup {
         user_agent: None,
         uid,
         token_hash,
+        gpc: false,
     }
 }
 

@@ -438,6 +438,9 @@ mod tests {
             language: "en".into(),
             mask_bit: id as i32 - 1,
             translations: Vec::new(),
+            gpc: false,
+            gpc_changed_at: None,
+            created_at: crate::db::now(),
         };
         vec![
             a(1, "newsletter_agreement", false),

@@ -20,6 +20,12 @@ pub struct Agreement {
     pub mask_bit: i32,
     /// The current text in each other language that has one, by language.
     pub translations: Vec<Wording>,
+    /// "A GPC signal means no": a browser sending Global Privacy Control withdraws it where the person
+    /// is known, and the sign-up form shows it with a note.
+    pub gpc: bool,
+    /// When `gpc` was last switched (for `/.well-known/gpc.json`).
+    pub gpc_changed_at: Option<chrono::NaiveDateTime>,
+    pub created_at: chrono::NaiveDateTime,
 }
 
 /// One version of an agreement's wording in one language: what a consent refers to.
@@ -148,6 +154,7 @@ pub fn all(conn: &mut DbConn) -> QueryResult<Vec<Agreement>> {
             Option<chrono::NaiveDateTime>,
             String,
             i32,
+            (bool, Option<chrono::NaiveDateTime>, chrono::NaiveDateTime),
         ),
         (String, i32, String, Option<String>),
     )> = agreements::table
@@ -171,6 +178,11 @@ pub fn all(conn: &mut DbConn) -> QueryResult<Vec<Agreement>> {
                 agreements::archived_at,
                 agreements::language,
                 agreements::mask_bit,
+                (
+                    agreements::gpc,
+                    agreements::gpc_changed_at,
+                    agreements::created_at,
+                ),
             ),
             (
                 agreement_versions::language,
@@ -182,7 +194,7 @@ pub fn all(conn: &mut DbConn) -> QueryResult<Vec<Agreement>> {
         .load(conn)?;
     // One row per current wording; the agreement's own language's gives its version and text.
     let mut out: Vec<Agreement> = Vec::new();
-    for ((id, key, title, channel, position, archived_at, language, mask_bit), w) in rows {
+    for ((id, key, title, channel, position, archived_at, language, mask_bit, flag), w) in rows {
         if out.last().is_none_or(|a| a.id != id) {
             out.push(Agreement {
                 id,
@@ -196,6 +208,9 @@ pub fn all(conn: &mut DbConn) -> QueryResult<Vec<Agreement>> {
                 language,
                 mask_bit,
                 translations: Vec::new(),
+                gpc: flag.0,
+                gpc_changed_at: flag.1,
+                created_at: flag.2,
             });
         }
         let a = out.last_mut().expect("pushed above");
@@ -273,6 +288,7 @@ pub fn create(
     title: &str,
     channel: &str,
     (language, text): (&str, &str),
+    gpc: bool,
     now: chrono::NaiveDateTime,
 ) -> QueryResult<Created> {
     // Creations take turns (SQLite write transactions do anyway), so two at once never pick the same
@@ -300,11 +316,29 @@ pub fn create(
             agreements::created_at.eq(now),
             agreements::mask_bit.eq(bit),
             agreements::language.eq(language),
+            agreements::gpc.eq(gpc),
+            agreements::gpc_changed_at.eq(gpc.then_some(now)),
         ))
         .returning(agreements::id)
         .get_result(conn)?;
     add_version(conn, id, language, 1, (None, text), now)?;
     Ok(Created::Id(id))
+}
+
+/// Switches "a GPC signal means no"; `true` when that changed it.
+pub fn set_gpc(
+    conn: &mut DbConn,
+    id: i64,
+    gpc: bool,
+    now: chrono::NaiveDateTime,
+) -> QueryResult<bool> {
+    let changed = diesel::update(agreements::table.find(id).filter(agreements::gpc.ne(gpc)))
+        .set((
+            agreements::gpc.eq(gpc),
+            agreements::gpc_changed_at.eq(Some(now)),
+        ))
+        .execute(conn)?;
+    Ok(changed > 0)
 }
 
 /// Makes `text` the current version `version` of the agreement's wording in `language`.

@@ -40,6 +40,8 @@ pub struct EventBody {
     pub reason_digest: Option<String>,
     /// The tool the event was imported from (`mailchimp`, `listmonk`, `synerise`), if any.
     pub origin: Option<String>,
+    /// The request that made the change carried Global Privacy Control (`Sec-GPC: 1`).
+    pub gpc: bool,
 }
 
 pub fn insert(conn: &mut DbConn, ev: &EventBody) -> QueryResult<i64> {
@@ -142,7 +144,7 @@ pub fn insert_many(conn: &mut DbConn, events: &[EventBody], ids: bool) -> QueryR
     match conn {
         // One prepared statement whatever the count: a column per array.
         DbConn::Pg(c) => {
-            use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamp};
+            use diesel::sql_types::{Array, BigInt, Bool, Integer, Nullable, Text, Timestamp};
             for chunk in events.chunks(5000) {
                 let text = |f: &dyn Fn(&EventBody) -> &str| chunk.iter().map(f).collect::<Vec<_>>();
                 let opt = |f: &dyn Fn(&EventBody) -> Option<&str>| {
@@ -151,11 +153,11 @@ pub fn insert_many(conn: &mut DbConn, events: &[EventBody], ids: bool) -> QueryR
                 let q = diesel::sql_query(format!(
                     "INSERT INTO consent_events (profile_id, agreement_id, agreement_key, value, previous, version, \
                      text_sha256, source, occurred_at, recorded_at, email_digest, ip, ip_digest, user_agent, \
-                     user_agent_digest, language, prev_hash, hash, reason, reason_digest, origin) \
+                     user_agent_digest, language, prev_hash, hash, reason, reason_digest, origin, gpc) \
                      SELECT * FROM unnest($1::int8[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::int4[], \
                      $7::text[], $8::text[], $9::timestamp[], $10::timestamp[], $11::text[], $12::text[], $13::text[], \
                      $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[], \
-                     $21::text[]){}",
+                     $21::text[], $22::bool[]){}",
                     if ids { " RETURNING id, profile_id, agreement_id" } else { "" }
                 ))
                 .bind::<Array<BigInt>, _>(chunk.iter().map(|e| e.profile_id).collect::<Vec<_>>())
@@ -178,7 +180,8 @@ pub fn insert_many(conn: &mut DbConn, events: &[EventBody], ids: bool) -> QueryR
                 .bind::<Array<Text>, _>(text(&|e| &e.hash))
                 .bind::<Array<Nullable<Text>>, _>(opt(&|e| e.reason.as_deref()))
                 .bind::<Array<Nullable<Text>>, _>(opt(&|e| e.reason_digest.as_deref()))
-                .bind::<Array<Nullable<Text>>, _>(opt(&|e| e.origin.as_deref()));
+                .bind::<Array<Nullable<Text>>, _>(opt(&|e| e.origin.as_deref()))
+                .bind::<Array<Bool>, _>(chunk.iter().map(|e| e.gpc).collect::<Vec<_>>());
                 if !ids {
                     q.execute(c)?;
                     continue;
@@ -238,4 +241,25 @@ pub fn last_hashes(conn: &mut DbConn, profile_ids: &[i64]) -> QueryResult<Vec<(i
         );
     }
     Ok(found)
+}
+
+/// Whether the latest event of each of these agreements of one profile came with Global Privacy Control:
+/// (agreement, carried the signal), for agreements that have an event.
+pub fn latest_signals(
+    conn: &mut DbConn,
+    profile_id: i64,
+    agreement_ids: &[i64],
+) -> QueryResult<Vec<(i64, bool)>> {
+    let mut out = Vec::with_capacity(agreement_ids.len());
+    for &agreement_id in agreement_ids {
+        let gpc: Option<bool> = consent_events::table
+            .filter(consent_events::profile_id.eq(profile_id))
+            .filter(consent_events::agreement_id.eq(agreement_id))
+            .order(consent_events::id.desc())
+            .select(consent_events::gpc)
+            .first(conn)
+            .optional()?;
+        out.extend(gpc.map(|g| (agreement_id, g)));
+    }
+    Ok(out)
 }

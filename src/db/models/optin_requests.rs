@@ -19,6 +19,8 @@ pub struct OptinRequest {
     pub confirmed_at: Option<NaiveDateTime>,
     /// Ended by the person saying no to one of its agreements: never confirmable or renewable again.
     pub cancelled_at: Option<NaiveDateTime>,
+    /// The sign-up's request carried Global Privacy Control.
+    pub gpc: bool,
 }
 
 /// Where a request stands at a given time.
@@ -57,6 +59,7 @@ pub struct NewOptinRequest {
     pub user_agent: Option<String>,
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
+    pub gpc: bool,
 }
 
 /// The agreements a request asks for, with the version and language of the wording the person was shown:
@@ -88,7 +91,7 @@ pub fn insert_many(conn: &mut DbConn, rows: &[NewOptinRequest]) -> QueryResult<u
     match conn {
         // One array per column: one prepared statement whatever the batch size (see `profiles::upsert_many`).
         DbConn::Pg(c) => {
-            use diesel::sql_types::{Array, BigInt, Nullable, Text, Timestamp};
+            use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text, Timestamp};
             let text = |f: &dyn Fn(&NewOptinRequest) -> &str| {
                 rows.iter().map(|r| f(r).to_string()).collect::<Vec<_>>()
             };
@@ -96,8 +99,8 @@ pub fn insert_many(conn: &mut DbConn, rows: &[NewOptinRequest]) -> QueryResult<u
                 rows.iter().map(f).collect::<Vec<_>>()
             };
             diesel::sql_query(
-                "INSERT INTO optin_requests (profile_id, uid, token_hash, agreements, language, ip, user_agent, created_at, expires_at) \
-                 SELECT * FROM unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamp[], $9::timestamp[])",
+                "INSERT INTO optin_requests (profile_id, uid, token_hash, agreements, language, ip, user_agent, created_at, expires_at, gpc) \
+                 SELECT * FROM unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamp[], $9::timestamp[], $10::bool[])",
             )
             .bind::<Array<BigInt>, _>(rows.iter().map(|r| r.profile_id).collect::<Vec<_>>())
             .bind::<Array<Text>, _>(text(&|r| &r.uid))
@@ -108,6 +111,7 @@ pub fn insert_many(conn: &mut DbConn, rows: &[NewOptinRequest]) -> QueryResult<u
             .bind::<Array<Nullable<Text>>, _>(opt(&|r| r.user_agent.clone()))
             .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.created_at).collect::<Vec<_>>())
             .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.expires_at).collect::<Vec<_>>())
+            .bind::<Array<Bool>, _>(rows.iter().map(|r| r.gpc).collect::<Vec<_>>())
             .execute(c)
         }
         DbConn::Sqlite(c) => diesel::insert_into(optin_requests::table)

@@ -27,6 +27,8 @@ struct AgreementFields {
     text: String,
     channel: String,
     language: Option<String>,
+    /// The "a GPC signal means no" checkbox: `on` when ticked, absent when not.
+    gpc: Option<String>,
     /// `title_LANG` and `text_LANG` of each translation (and whatever else the form sends).
     #[serde(flatten)]
     translations: HashMap<String, String>,
@@ -95,6 +97,8 @@ struct AgreementForm {
     language: String,
     text: String,
     version: i32,
+    /// "A GPC signal means no".
+    gpc: bool,
     /// The text in each other language (editing only).
     translations: Vec<Translation>,
     versions: Vec<Version>,
@@ -104,6 +108,7 @@ struct AgreementForm {
     channel_error: Option<String>,
     language_error: Option<String>,
     text_error: Option<String>,
+    gpc_error: Option<String>,
 }
 
 /// A field for the consent text in one more language.
@@ -148,6 +153,7 @@ impl AgreementForm {
             || self.channel_error.is_some()
             || self.language_error.is_some()
             || self.text_error.is_some()
+            || self.gpc_error.is_some()
             || self.translations.iter().any(|t| t.error.is_some())
     }
 
@@ -197,6 +203,13 @@ impl AgreementForm {
         }
         if self.title.is_empty() {
             self.title = title.chars().take(200).collect();
+        }
+        // A checkbox sends `on` when ticked and nothing when not; the words a script might send are
+        // read too, anything else is refused rather than guessed.
+        match form.gpc.as_deref().map(str::trim) {
+            None | Some("" | "off" | "false" | "0" | "no") => self.gpc = false,
+            Some("on" | "true" | "1" | "yes") => self.gpc = true,
+            Some(_) => self.gpc_error = Some(lang.t("agreement-gpc-invalid")),
         }
     }
 }
@@ -294,6 +307,7 @@ pub async fn create(
         return Ok(private(html(StatusCode::UNPROCESSABLE_ENTITY, &page)));
     };
     let (title, language, text) = (page.title.clone(), page.language.clone(), page.text.clone());
+    let gpc = page.gpc;
     let (k, by) = (key.clone(), Actor::from(&page.staff));
     let created = state
         .db(move |c| {
@@ -303,6 +317,7 @@ pub async fn create(
                 channel,
                 language: &language,
                 text: &text,
+                gpc,
             };
             Ok(catalog::create(c, &new, &by)?)
         })
@@ -375,6 +390,7 @@ fn edit_page(staff: Staff, a: Agreement, versions: Vec<Version>) -> FormPage {
         channel: a.channel,
         text: a.text,
         version: a.version,
+        gpc: a.gpc,
         versions,
         ..Default::default()
     };
@@ -418,14 +434,14 @@ pub async fn update(
                     .map(|t| (t.code.clone(), t.title.clone(), t.text.clone())),
             )
             .collect();
-    let (by, k) = (Actor::from(&page.staff), key.to_string());
+    let (by, k, gpc) = (Actor::from(&page.staff), key.to_string(), page.gpc);
     let detail = state
         .db(move |c| {
             let texts: Vec<agreements::TextIn> = texts
                 .iter()
                 .map(|(l, title, text)| (l.as_str(), title.as_str(), text.as_str()))
                 .collect();
-            Ok(catalog::edit(c, id, &k, &title, &texts, &by)?)
+            Ok(catalog::edit(c, id, &k, &title, &texts, gpc, &by)?)
         })
         .await?;
     state.catalog.invalidate();

@@ -274,6 +274,7 @@ async fn ledger_answer(
                 language: e.language,
                 reason: e.reason,
                 origin: e.origin,
+                gpc: e.gpc,
                 hash: e.hash,
             }
         })

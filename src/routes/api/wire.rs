@@ -60,7 +60,7 @@ pub struct LedgerEntry {
     pub previous: String,
     /// The version of the agreement's wording the person saw.
     pub version: i32,
-    /// Who or what made the change: `form`, `confirmation`, `one_click`, `api:<key>`, `integration:<name>`, …
+    /// Who or what made the change: `form`, `confirmation`, `one_click`, `gpc`, `api:<key>`, `integration:<name>`, …
     pub source: String,
     /// When the person made the change (as the sender reported it, for the API and imports).
     #[schema(value_type = String, format = DateTime)]
@@ -79,6 +79,8 @@ pub struct LedgerEntry {
     /// The tool the event was imported from: `mailchimp`, `listmonk` or `synerise`.
     #[schema(required = true)]
     pub origin: Option<String>,
+    /// The request that made the change carried Global Privacy Control (`Sec-GPC: 1`).
+    pub gpc: bool,
     /// This event's SHA-256 in the profile's hash chain (hex).
     #[schema(pattern = "^[0-9a-f]{64}$")]
     pub hash: String,

@@ -45,3 +45,10 @@ fn parse_ip(v: &str) -> Option<String> {
         .ok()
         .map(|ip| ip.to_string())
 }
+
+/// The browser sends Global Privacy Control: `Sec-GPC: 1` (any other value is no signal).
+pub fn sends_gpc(req: &HttpRequest) -> bool {
+    req.headers()
+        .get("sec-gpc")
+        .is_some_and(|v| v.as_bytes().trim_ascii() == b"1")
+}

@@ -11,7 +11,7 @@ pub mod staff;
 pub mod state;
 pub mod unverified;
 
-pub use client::client_meta;
+pub use client::{client_meta, sends_gpc};
 pub use form::{BodyError, Fields, Form, MAX_BODY, MAX_FORM, MAX_STAFF_FORM, read_body};
 pub use staff::Staff;
 pub use state::{AppState, Catalog};

@@ -1,11 +1,11 @@
-use super::{page_lang, private};
+use super::{Gpc, honour_gpc, page_lang, private};
 use crate::consent::Meta;
 use crate::consent::optin::{self, Confirmed, Renewed, Requested};
 use crate::db::models::optin_requests::State;
 use crate::domain::{LinkKind, Source};
 use crate::i18n::Lang;
 use crate::routes::edge::error::{PageError, PublicError, html};
-use crate::routes::edge::{AppState, client_meta};
+use crate::routes::edge::{AppState, client_meta, sends_gpc};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -16,6 +16,7 @@ struct ConfirmPage {
     t: Lang,
     action: String,
     agreements: Vec<Requested>,
+    gpc: Gpc,
 }
 
 #[derive(Template)]
@@ -24,6 +25,7 @@ struct ConfirmedPage {
     t: Lang,
     already: bool,
     preferences_url: String,
+    gpc: Gpc,
 }
 
 #[derive(Template)]
@@ -57,7 +59,13 @@ fn expired(t: &Lang, token: &str) -> PageError {
     PageError::Public(e)
 }
 
-fn confirmed_page(state: &AppState, t: Lang, profile_id: i64, already: bool) -> HttpResponse {
+fn confirmed_page(
+    state: &AppState,
+    t: Lang,
+    profile_id: i64,
+    already: bool,
+    gpc: Gpc,
+) -> HttpResponse {
     let preferences_url = format!(
         "/preferences/{}",
         state.signer.link(LinkKind::Preferences, profile_id, &[])
@@ -68,11 +76,13 @@ fn confirmed_page(state: &AppState, t: Lang, profile_id: i64, already: bool) -> 
             t,
             already,
             preferences_url,
+            gpc,
         },
     ))
 }
 
-/// Shows what will be confirmed. Changes nothing, so mail scanners that prefetch links consent for no one.
+/// Shows what will be confirmed. Changes nothing, so mail scanners that prefetch links consent for no one;
+/// only a browser sending Global Privacy Control has the person's agreements flagged for it withdrawn.
 pub async fn page(
     req: HttpRequest,
     token: web::Path<String>,
@@ -97,6 +107,12 @@ pub async fn page(
     // The request's own language is the profile's saved one here.
     let saved = found.as_ref().map(|f| f.3.clone());
     let t = page_lang(&req, None, saved.as_deref());
+    let gpc = match &found {
+        Some((State::Pending | State::Confirmed, profile_id, ..)) => {
+            honour_gpc(&req, &state, *profile_id, &t).await?
+        }
+        _ => Gpc::default(),
+    };
     match found {
         Some((State::Pending, _, agreements, _)) => Ok(private(html(
             StatusCode::OK,
@@ -104,10 +120,11 @@ pub async fn page(
                 action: format!("/confirm/{token}?lang={}", t.code()),
                 t,
                 agreements,
+                gpc,
             },
         ))),
         Some((State::Confirmed, profile_id, _, _)) => {
-            Ok(confirmed_page(&state, t, profile_id, true))
+            Ok(confirmed_page(&state, t, profile_id, true, gpc))
         }
         Some((State::Cancelled, ..)) => Err(cancelled(&t)),
         Some((State::Expired, ..)) => Err(expired(&t, &token)),
@@ -123,7 +140,7 @@ pub async fn submit(
     // The body is never read: the page's language comes with the form's action (`?lang=`).
     let lang = page_lang(&req, None, None);
     let token = token.into_inner();
-    let meta = Meta::now(Source::Confirmation, client_meta(&req));
+    let meta = Meta::now(Source::Confirmation, client_meta(&req)).with_gpc(sends_gpc(&req));
     let t = token.clone();
     let signer = state.signer.clone();
     let outcome = state
@@ -139,9 +156,21 @@ pub async fn submit(
                 changes = recorded.len(),
                 "double opt-in confirmed"
             );
-            Ok(confirmed_page(&state, lang, profile_id, false))
+            Ok(confirmed_page(
+                &state,
+                lang,
+                profile_id,
+                false,
+                Gpc::default(),
+            ))
         }
-        Confirmed::Already { profile_id } => Ok(confirmed_page(&state, lang, profile_id, true)),
+        Confirmed::Already { profile_id } => Ok(confirmed_page(
+            &state,
+            lang,
+            profile_id,
+            true,
+            Gpc::default(),
+        )),
         Confirmed::Expired => Err(expired(&lang, &token)),
         Confirmed::Cancelled => Err(cancelled(&lang)),
         Confirmed::Unknown => Err(unknown(&lang)),

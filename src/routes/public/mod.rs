@@ -2,6 +2,7 @@
 
 mod confirm;
 mod forms;
+mod gpc;
 mod health;
 mod preferences;
 mod subscribe;
@@ -16,6 +17,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/livez", crate::routes::get().to(health::livez))
         .route("/healthz", crate::routes::get().to(health::healthz))
         .route("/metrics", crate::routes::get().to(health::metrics))
+        .route(
+            "/.well-known/gpc.json",
+            crate::routes::get().to(gpc::support),
+        )
         .route("/subscribe", crate::routes::get().to(subscribe::form))
         .route("/subscribe", web::post().to(subscribe::submit))
         .route("/confirm/{token}", crate::routes::get().to(confirm::page))
@@ -143,4 +148,65 @@ async fn apply(
             })?)
         })
         .await?)
+}
+
+/// What a page shows of Global Privacy Control: whether the browser sent it (flagged agreements get a
+/// note), and the titles of the agreements it withdrew just now.
+#[derive(Default)]
+pub(crate) struct Gpc {
+    pub sent: bool,
+    pub withdrawn: Vec<String>,
+}
+
+impl Gpc {
+    fn of(req: &actix_web::HttpRequest) -> Gpc {
+        Gpc {
+            sent: crate::routes::edge::sends_gpc(req),
+            withdrawn: Vec::new(),
+        }
+    }
+}
+
+/// Global Privacy Control on a page that knows the person: withdraws their agreements flagged "a GPC
+/// signal means no" (see `consent::gpc`) and gives the titles withdrawn, in the page's language, for the
+/// page to say so. Nothing happens without the signal or without a flagged agreement.
+async fn honour_gpc(
+    req: &actix_web::HttpRequest,
+    state: &crate::routes::edge::AppState,
+    profile_id: i64,
+    t: &crate::i18n::Lang,
+) -> Result<Gpc, PageError> {
+    let mut gpc = Gpc::of(req);
+    if !gpc.sent {
+        return Ok(gpc);
+    }
+    let all = state.catalog.get().await?;
+    let flagged: Vec<_> = all
+        .iter()
+        .filter(|a| a.gpc && a.active())
+        .cloned()
+        .collect();
+    if flagged.is_empty() {
+        return Ok(gpc);
+    }
+    let meta = crate::consent::Meta::now(
+        crate::domain::Source::Gpc,
+        crate::routes::edge::client_meta(req),
+    );
+    let recorded = state
+        .db(move |c| Ok(crate::consent::gpc::honour(c, profile_id, &flagged, &meta)?))
+        .await?;
+    if !recorded.is_empty() {
+        tracing::info!(
+            profile_id,
+            withdrawn = recorded.len(),
+            "Global Privacy Control honoured: flagged agreements withdrawn"
+        );
+    }
+    gpc.withdrawn = recorded
+        .iter()
+        .filter_map(|r| all.iter().find(|a| a.key == r.agreement_key))
+        .map(|a| a.title_in(t.code()).to_string())
+        .collect();
+    Ok(gpc)
 }

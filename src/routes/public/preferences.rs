@@ -1,11 +1,11 @@
 use super::forms::{AskFields, PreferenceFields};
-use super::{apply, linked_profile, page_lang, private};
+use super::{Gpc, apply, honour_gpc, linked_profile, page_lang, private};
 use crate::consent::{Meta, optin, read};
 use crate::db::models::agreements::Agreement;
 use crate::domain::{Email, LinkKind, Source};
 use crate::i18n::{Lang, email_error};
 use crate::routes::edge::error::{PageError, html};
-use crate::routes::edge::{AppState, Form, client_meta};
+use crate::routes::edge::{AppState, Form, client_meta, sends_gpc};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -20,6 +20,7 @@ struct PreferencesPage {
     agreements: Vec<(Agreement, bool, bool)>,
     saved: Option<usize>,
     error: Option<String>,
+    gpc: Gpc,
 }
 
 #[derive(Template)]
@@ -41,6 +42,7 @@ async fn render(
     status: StatusCode,
     saved: Option<usize>,
     error: Option<String>,
+    gpc: Gpc,
 ) -> Result<HttpResponse, PageError> {
     let all = state.catalog.get().await?;
     let standing = state
@@ -58,26 +60,31 @@ async fn render(
         agreements,
         saved,
         error,
+        gpc,
     };
     Ok(private(html(status, &page)))
 }
 
-/// The preference centre: every active agreement, ticked when enabled.
+/// The preference centre: every active agreement, ticked when enabled. A browser sending Global
+/// Privacy Control first has the agreements flagged for it withdrawn.
 pub async fn page(
     req: HttpRequest,
     token: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let (_, profile, saved) = linked_profile(&req, &state, LinkKind::Preferences, &token).await?;
+    let t = page_lang(&req, None, saved.as_deref());
+    let gpc = honour_gpc(&req, &state, profile.id, &t).await?;
     render(
         &state,
-        page_lang(&req, None, saved.as_deref()),
+        t,
         &token,
         profile.id,
         profile.email.unwrap_or_default(),
         StatusCode::OK,
         None,
         None,
+        gpc,
     )
     .await
 }
@@ -107,11 +114,12 @@ pub async fn submit(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 None,
                 Some(msg),
+                Gpc::of(&req),
             )
             .await;
         }
     };
-    let meta = Meta::now(Source::Preferences, client_meta(&req));
+    let meta = Meta::now(Source::Preferences, client_meta(&req)).with_gpc(sends_gpc(&req));
     let recorded = apply(&state, profile.id, changes, meta).await?;
     render(
         &state,
@@ -122,6 +130,7 @@ pub async fn submit(
         StatusCode::OK,
         Some(recorded.len()),
         None,
+        Gpc::of(&req),
     )
     .await
 }

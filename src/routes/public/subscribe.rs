@@ -3,7 +3,7 @@ use crate::consent::signup::Signup;
 use crate::db::models::agreements::Agreement;
 use crate::i18n::{Lang, accept_language, negotiate};
 use crate::routes::edge::error::{PageError, html};
-use crate::routes::edge::{AppState, Form, client_meta};
+use crate::routes::edge::{AppState, Form, client_meta, sends_gpc};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -22,6 +22,8 @@ struct SubscribePage {
     email_error: Option<String>,
     name_error: Option<String>,
     agreement_error: Option<String>,
+    /// The browser sends Global Privacy Control: agreements flagged for it carry a note.
+    gpc: bool,
 }
 
 impl SubscribePage {
@@ -74,12 +76,13 @@ fn listed(all: &[Agreement], keys: &str, t: &Lang) -> Result<Vec<Agreement>, Pag
 }
 
 /// The blank form is the same for everyone who reads that language: it is rendered once per catalog
-/// snapshot, query string and language.
+/// snapshot, query string, language and Global Privacy Control signal.
 pub async fn form(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
     let all = state.catalog.get().await?;
     let query = Form::parse(req.query_string().as_bytes());
     let t = negotiate(query.get("lang"), None, accept_language(&req));
-    let key = format!("{}#{}", req.query_string(), t.code());
+    let gpc = sends_gpc(&req);
+    let key = format!("{}#{}#{gpc}", req.query_string(), t.code());
     let body = match all.cached_page(&key) {
         Some(body) => body,
         None => {
@@ -88,6 +91,7 @@ pub async fn form(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
                 agreements: listed(&all, &list, &t)?,
                 listed: list,
                 t,
+                gpc,
                 ..Default::default()
             };
             let body =
@@ -98,6 +102,8 @@ pub async fn form(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     };
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
+        // The page differs with the signal: a cache in between must keep both.
+        .insert_header((actix_web::http::header::VARY, "Sec-GPC"))
         .body(body))
 }
 
@@ -123,6 +129,7 @@ pub async fn submit(
                 email_error: errors.email,
                 name_error: errors.name,
                 agreement_error: errors.agreement,
+                gpc: sends_gpc(&req),
             };
             // The form must still show every ticked agreement, even one missing from its list.
             for key in &page.ticked {
@@ -150,6 +157,7 @@ pub async fn submit(
         user_agent,
         uid,
         token_hash,
+        gpc: sends_gpc(&req),
     };
     state
         .batcher

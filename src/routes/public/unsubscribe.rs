@@ -1,12 +1,12 @@
 use super::forms::UnsubscribeFields;
-use super::{apply, linked_profile, page_lang, private};
+use super::{Gpc, apply, honour_gpc, linked_profile, page_lang, private};
 use crate::consent::read;
 use crate::consent::{Change, Meta};
 use crate::db::models::agreements::Agreement;
 use crate::domain::{ConsentValue, LinkKind, LinkToken, Source};
 use crate::i18n::Lang;
 use crate::routes::edge::error::{PageError, html};
-use crate::routes::edge::{AppState, Form, client_meta};
+use crate::routes::edge::{AppState, Form, client_meta, sends_gpc};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -21,6 +21,7 @@ struct UnsubscribePage {
     agreements: Vec<(Agreement, bool)>,
     preferences_url: String,
     done: bool,
+    gpc: Gpc,
 }
 
 /// The agreements a link covers: the ones it names, or every email agreement when it names none.
@@ -44,6 +45,7 @@ async fn render(
     link: &LinkToken,
     email: String,
     done: bool,
+    gpc: Gpc,
 ) -> Result<HttpResponse, PageError> {
     let all = state.catalog.get().await?;
     let pid = link.profile_id;
@@ -65,11 +67,13 @@ async fn render(
         agreements,
         preferences_url,
         done,
+        gpc,
     };
     Ok(private(html(StatusCode::OK, &page)))
 }
 
-/// The resignation page: what the link covers and one button. The GET changes nothing.
+/// The resignation page: what the link covers and one button. The GET changes nothing, unless the
+/// browser sends Global Privacy Control: then the agreements flagged for it are withdrawn.
 pub async fn page(
     req: HttpRequest,
     token: web::Path<String>,
@@ -77,13 +81,16 @@ pub async fn page(
 ) -> Result<HttpResponse, PageError> {
     let (link, profile, saved) =
         linked_profile(&req, &state, LinkKind::Unsubscribe, &token).await?;
+    let t = page_lang(&req, None, saved.as_deref());
+    let gpc = honour_gpc(&req, &state, profile.id, &t).await?;
     render(
         &state,
-        page_lang(&req, None, saved.as_deref()),
+        t,
         &token,
         &link,
         profile.email.unwrap_or_default(),
         false,
+        gpc,
     )
     .await
 }
@@ -115,7 +122,7 @@ pub async fn submit(
     } else {
         Source::Unsubscribe
     };
-    let meta = Meta::now(source, client_meta(&req));
+    let meta = Meta::now(source, client_meta(&req)).with_gpc(sends_gpc(&req));
     let recorded = apply(&state, profile.id, changes, meta).await?;
     tracing::info!(
         profile_id = profile.id,
@@ -137,6 +144,7 @@ pub async fn submit(
         &link,
         profile.email.unwrap_or_default(),
         true,
+        Gpc::of(&req),
     )
     .await
 }

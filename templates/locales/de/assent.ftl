@@ -116,3 +116,9 @@ err-too-slow-title = Das Formular kam zu langsam an
 err-too-slow = Ihre Verbindung brach ab, während das Formular gesendet wurde, daher wurde nichts gespeichert. Bitte senden Sie das Formular erneut.
 err-unavailable-title = Vorübergehend nicht verfügbar
 err-unavailable = Wir konnten Ihre Daten gerade nicht speichern oder laden. Es wurde nichts geändert; bitte versuchen Sie es in einer Minute erneut.
+
+# Global Privacy Control
+gpc-noted = Ihr Browser sendet ein Global-Privacy-Control-Signal: Er bittet darum, Ihre personenbezogenen Daten nicht zu verkaufen oder weiterzugeben.
+gpc-override = Ihr Browser bittet darum, Ihre Daten nicht zu verkaufen oder weiterzugeben. Kreuzen Sie dies nur an, wenn Sie es trotzdem möchten; wir vermerken, dass Sie es bei gesendetem Signal gewählt haben.
+gpc-confirm-override = Ihr Browser bittet darum, Ihre Daten nicht zu verkaufen oder weiterzugeben. Mit der Bestätigung dieser Einwilligung setzen Sie das Signal für sie außer Kraft; wir vermerken, dass Sie es bei gesendetem Signal gewählt haben.
+gpc-withdrawn = Weil Ihr Browser ein Global-Privacy-Control-Signal gesendet hat, haben wir widerrufen: { $titles }.

@@ -118,3 +118,9 @@ err-too-slow-title = The form took too long to arrive
 err-too-slow = Your connection stopped while the form was being sent, so nothing was saved. Please submit the form again.
 err-unavailable-title = Temporarily unavailable
 err-unavailable = We could not save or load your data just now. Nothing was changed; please try again in a minute.
+
+# Global Privacy Control
+gpc-noted = Your browser sends a Global Privacy Control signal: it asks that your personal data is not sold or shared.
+gpc-override = Your browser asks not to sell or share your data. Tick this only if you want it anyway; we will note that you chose it with the signal on.
+gpc-confirm-override = Your browser asks not to sell or share your data. Confirming this agreement overrides that signal for it, and we will note that you chose it with the signal on.
+gpc-withdrawn = Because your browser sent a Global Privacy Control signal, we withdrew: { $titles }.

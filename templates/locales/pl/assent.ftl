@@ -117,3 +117,9 @@ err-too-slow-title = Formularz docierał zbyt długo
 err-too-slow = Połączenie przerwało się podczas wysyłania formularza, więc nic nie zapisano. Wyślij formularz jeszcze raz.
 err-unavailable-title = Chwilowo niedostępne
 err-unavailable = Nie udało się teraz zapisać ani wczytać Twoich danych. Nic nie zostało zmienione; spróbuj ponownie za minutę.
+
+# Global Privacy Control
+gpc-noted = Twoja przeglądarka wysyła sygnał Global Privacy Control: prosi, by Twoich danych osobowych nie sprzedawać ani nie udostępniać.
+gpc-override = Twoja przeglądarka prosi, by nie sprzedawać ani nie udostępniać Twoich danych. Zaznacz to tylko wtedy, gdy mimo to chcesz wyrazić zgodę; odnotujemy, że zgoda została wyrażona przy włączonym sygnale.
+gpc-confirm-override = Twoja przeglądarka prosi, by nie sprzedawać ani nie udostępniać Twoich danych. Potwierdzenie tej zgody uchyla ten sygnał w jej zakresie; odnotujemy, że zgoda została wyrażona przy włączonym sygnale.
+gpc-withdrawn = Ponieważ Twoja przeglądarka wysłała sygnał Global Privacy Control, wycofaliśmy: { $titles }.
