@@ -46,6 +46,10 @@ pub enum Command {
         /// Only the profiles of this saved audience (made in the dashboard's Audiences page)
         #[arg(long, conflicts_with = "agreement")]
         audience: Option<String>,
+        /// Optional columns after the usual ones, comma-separated: uuid, displayName, company, address,
+        /// city, province, zipCode, countryCode, birthDate, sex, avatarUrl, anonymous, tags (joined by |)
+        #[arg(long, value_name = "COLUMNS")]
+        columns: Option<String>,
         /// Write to this file instead of standard output
         #[arg(short = 'o', long)]
         output: Option<std::path::PathBuf>,
@@ -295,11 +299,11 @@ pub enum LedgerCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum ProfileCommand {
-    /// Right to erasure: withdraw every agreement, blank the person's data (email, customId, phone, names,
-    /// attributes, the clear IP addresses and user agents of their events), keep the digests so
-    /// `assent ledger verify` still passes, and leave a tombstone so no import re-creates them.
-    /// Name the person by exactly one of EMAIL, --email, --custom-id or --phone
-    #[command(group(clap::ArgGroup::new("who").required(true).args(["email", "by_email", "custom_id", "phone"])))]
+    /// Right to erasure: withdraw every agreement, blank the person's data (email, customId, uuid, phone,
+    /// names and other fields, attributes, the clear IP addresses and user agents of their events), keep
+    /// the digests so `assent ledger verify` still passes, and leave a tombstone so no import re-creates
+    /// them. Name the person by exactly one of EMAIL, --email, --custom-id, --uuid or --phone
+    #[command(group(clap::ArgGroup::new("who").required(true).args(["email", "by_email", "custom_id", "uuid", "phone"])))]
     Erase {
         /// The profile's email address
         email: Option<String>,
@@ -309,6 +313,9 @@ pub enum ProfileCommand {
         /// The profile's customId
         #[arg(long, value_name = "ID")]
         custom_id: Option<String>,
+        /// The profile's uuid (Synerise's identifier)
+        #[arg(long, value_name = "UUID")]
+        uuid: Option<String>,
         /// The profile's phone number (+48 601 234 567; without +, of ASSENT_DEFAULT_PHONE_REGION);
         /// refused when several profiles share it
         #[arg(long, value_name = "NUMBER")]
@@ -331,9 +338,10 @@ pub struct ImportArgs {
     #[arg(long)]
     pub delimiter: Option<String>,
     /// Map a source column to a target, e.g. --map E-mail=email --map nl_optin=newsletter_agreement;
-    /// targets: email, customId, phone, firstName, lastName, fullName, consentedAt, withdrawnAt, ip,
-    /// reason, an agreement key, attributes.NAME, or - to leave the column out. Columns named like a
-    /// target map to it
+    /// targets: email, customId, uuid, phone, firstName, lastName, fullName, consentedAt, withdrawnAt,
+    /// ip, reason, a standard field (displayName, company, address, city, province, zipCode,
+    /// countryCode, birthDate, sex, avatarUrl, anonymous, tags), an agreement key, attributes.NAME,
+    /// or - to leave the column out. Columns named like a target map to it
     #[arg(long = "map", value_name = "SOURCE=TARGET")]
     pub map: Vec<String>,
     /// Check every row and count what would happen, writing nothing

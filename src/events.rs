@@ -53,10 +53,13 @@ pub struct ProfileData<'a> {
     pub email: Option<&'a str>,
     pub custom_id: Option<&'a str>,
     pub phone: Option<&'a str>,
+    pub uuid: Option<&'a str>,
     pub first_name: Option<&'a str>,
     pub last_name: Option<&'a str>,
     /// The stored attributes (a JSON object as text).
     pub attributes: &'a str,
+    /// The stored standard fields (`domain::details::Details` as JSON).
+    pub details: Option<&'a str>,
     /// The person confirmed the address (double opt-in).
     pub email_confirmed: bool,
 }
@@ -67,9 +70,11 @@ impl<'a> From<&'a Profile> for ProfileData<'a> {
             email: p.email.as_deref(),
             custom_id: p.custom_id.as_deref(),
             phone: p.phone.as_deref(),
+            uuid: p.uuid.as_deref(),
             first_name: p.first_name.as_deref(),
             last_name: p.last_name.as_deref(),
             attributes: &p.attributes,
+            details: p.details.as_deref(),
             email_confirmed: p.email_confirmed_at.is_some(),
         }
     }
@@ -81,9 +86,11 @@ impl<'a> From<&'a NewProfile<'a>> for ProfileData<'a> {
             email: p.email,
             custom_id: p.custom_id,
             phone: p.phone,
+            uuid: p.uuid,
             first_name: p.first_name,
             last_name: p.last_name,
             attributes: p.attributes,
+            details: p.details,
             email_confirmed: false,
         }
     }
@@ -95,9 +102,11 @@ impl<'a> From<&'a Rewrite> for ProfileData<'a> {
             email: p.email.as_deref(),
             custom_id: p.custom_id.as_deref(),
             phone: p.phone.as_deref(),
+            uuid: p.uuid.as_deref(),
             first_name: p.first_name.as_deref(),
             last_name: p.last_name.as_deref(),
             attributes: &p.attributes,
+            details: p.details.as_deref(),
             email_confirmed: p.email_confirmed,
         }
     }
@@ -118,23 +127,29 @@ impl Happened {
         at: NaiveDateTime,
     ) -> Happened {
         let attributes: Value = serde_json::from_str(p.attributes).unwrap_or_else(|_| json!({}));
+        let mut data = json!({
+            "email": p.email,
+            "customId": p.custom_id,
+            "uuid": p.uuid,
+            "phone": p.phone,
+            "firstName": p.first_name,
+            "lastName": p.last_name,
+            "attributes": attributes,
+            "emailConfirmed": p.email_confirmed,
+            "source": source,
+            "occurredAt": rfc3339(at),
+        });
+        // The standard fields under their own names, null where not given (as the profile API).
+        if let Value::Object(m) = &mut data {
+            m.extend(crate::domain::details::Details::stored(p.details).to_object());
+        }
         Happened {
             profile_id,
             kind,
             agreement: None,
             source: source.to_string(),
             at,
-            data: json!({
-                "email": p.email,
-                "customId": p.custom_id,
-                "phone": p.phone,
-                "firstName": p.first_name,
-                "lastName": p.last_name,
-                "attributes": attributes,
-                "emailConfirmed": p.email_confirmed,
-                "source": source,
-                "occurredAt": rfc3339(at),
-            }),
+            data,
         }
     }
 

@@ -24,12 +24,14 @@ pub fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             agreement,
             status,
             audience,
+            columns,
             output,
         } => export(
             &settings,
             agreement.as_deref(),
             status.as_deref(),
             audience.as_deref(),
+            columns.as_deref(),
             output,
         ),
         Command::Import { options } => import::import(&settings, options),
@@ -57,17 +59,18 @@ pub fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                     email,
                     by_email,
                     custom_id,
+                    uuid,
                     phone,
                     reason,
                 },
         } => {
-            let who = match (email.or(by_email), custom_id, phone) {
-                (Some(e), _, _) => crate::commands::Who::Email(e),
-                (None, Some(c), _) => crate::commands::Who::CustomId(c),
-                (None, None, Some(p)) => crate::commands::Who::Phone(p),
-                // clap requires one of them.
-                (None, None, None) => unreachable!("the `who` group is required"),
-            };
+            use crate::commands::Who;
+            // clap requires exactly one of them.
+            let who = (email.or(by_email).map(Who::Email))
+                .or(custom_id.map(Who::CustomId))
+                .or(uuid.map(Who::Uuid))
+                .or(phone.map(Who::Phone))
+                .expect("the `who` group is required");
             profile_erase(&settings, who, &reason)
         }
         Command::Secrets {

@@ -143,6 +143,7 @@ pub fn apikey_create(settings: &Settings, name: &str) -> anyhow::Result<()> {
 pub enum Who {
     Email(String),
     CustomId(String),
+    Uuid(String),
     Phone(String),
 }
 
@@ -163,13 +164,19 @@ pub fn profile_erase(settings: &Settings, who: Who, reason: &str) -> anyhow::Res
             let found = profiles::find_by_custom_id(&mut conn, id.trim())?;
             (found, format!("the customId {id:?}"))
         }
+        Who::Uuid(raw) => {
+            let uuid = crate::domain::uuid::parse(raw.trim())
+                .map_err(|e| anyhow::anyhow!("--uuid: {e}"))?;
+            let found = profiles::find_by_uuid(&mut conn, &uuid)?;
+            (found, format!("the uuid {uuid}"))
+        }
         Who::Phone(raw) => {
             let number = crate::domain::phone::normalise(&raw, settings.phone_region)
                 .map_err(|e| anyhow::anyhow!("--phone: {e}"))?;
             let found = profiles::find_one_by_phone(&mut conn, &number)?.map_err(|shared| {
                 let ids: Vec<String> = shared.iter().map(i64::to_string).collect();
                 anyhow::anyhow!(
-                    "{} profiles share the phone {number} (ids {}): name the person by --email or --custom-id",
+                    "{} profiles share the phone {number} (ids {}): name the person by --email, --custom-id or --uuid",
                     shared.len(),
                     ids.join(", ")
                 )
@@ -221,9 +228,12 @@ pub fn export(
     agreement: Option<&str>,
     status: Option<&str>,
     audience: Option<&str>,
+    columns: Option<&str>,
     output: Option<std::path::PathBuf>,
 ) -> anyhow::Result<()> {
     use crate::exports::{Export, Filter};
+    let columns = crate::exports::parse_columns(columns.unwrap_or(""))
+        .map_err(|e| anyhow::anyhow!("--columns: {e}"))?;
     // One connection per export reader, and one for the filter.
     let pool = db::connect(&settings.database, 3, Schema::Require)?;
     let mut conn = pool.get()?;
@@ -240,6 +250,7 @@ pub fn export(
         signer: crate::domain::Signer::new(&settings.secret_key),
         base_url,
         cells: settings.csv,
+        columns,
     };
     drop(conn);
     match output {

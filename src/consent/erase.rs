@@ -86,11 +86,15 @@ pub fn erase(conn: &mut DbConn, profile_id: i64, meta: &Meta) -> Result<Erased, 
         outbox::forget_recipient(conn, email)?;
         identities.push(email.clone());
     }
-    if let Some(id) = &profile.custom_id {
-        identities.push(profiles::identity(None, Some(id), None));
-    }
-    if let Some(phone) = &profile.phone {
-        identities.push(profiles::identity(None, None, Some(phone)));
+    use profiles::{Identifier, identity_of};
+    for (kind, value) in [
+        (Identifier::CustomId, &profile.custom_id),
+        (Identifier::Uuid, &profile.uuid),
+        (Identifier::Phone, &profile.phone),
+    ] {
+        if let Some(value) = value {
+            identities.push(identity_of(kind, value));
+        }
     }
     let now = crate::db::now();
     erasures::record(conn, &identities, profile_id, now)?;

@@ -89,6 +89,8 @@ fn upsert_profiles(
             created_at: now,
             updated_at: now,
             consent_mask: 0,
+            uuid: None,
+            details: None,
         })
         .collect();
     // Re-subscribing never downgrades or overwrites: an existing profile keeps its data as it is (a public

@@ -73,7 +73,10 @@ pub fn hear(
     if holders.is_empty() && keyword == Keyword::Stop {
         // An unknown number's STOP is kept, so no later import can enable SMS for it with an older
         // time; an erased person's number stays erased.
-        if erasures::is_erased(conn, &profiles::identity(None, None, Some(phone)))? {
+        if erasures::is_erased(
+            conn,
+            &profiles::identity_of(profiles::Identifier::Phone, phone),
+        )? {
             return Ok(());
         }
         holders.push(new_phone_only(conn, phone, &meta)?);
@@ -142,6 +145,8 @@ fn new_phone_only(conn: &mut DbConn, phone: &str, meta: &Meta) -> diesel::QueryR
         created_at: now,
         updated_at: now,
         consent_mask: 0,
+        uuid: None,
+        details: None,
     };
     let made = profiles::insert_new(conn, std::slice::from_ref(&row))?;
     let id = made

@@ -16,6 +16,8 @@ diesel::table! {
         updated_at -> Timestamp,
         erased_at -> Nullable<Timestamp>,
         consent_mask -> BigInt,
+        uuid -> Nullable<Text>,
+        details -> Nullable<Text>,
     }
 }
 

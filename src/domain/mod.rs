@@ -5,7 +5,9 @@ pub mod allowance;
 pub mod audience;
 mod channel;
 pub mod column;
+mod countries;
 pub mod csv;
+pub mod details;
 pub mod email;
 pub mod email_kind;
 mod ids;
@@ -19,6 +21,7 @@ pub mod signing;
 mod source;
 pub mod time;
 pub mod token;
+pub mod uuid;
 mod value;
 
 pub use actor::Actor;

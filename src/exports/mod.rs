@@ -92,6 +92,31 @@ pub struct Export {
     pub base_url: String,
     /// How text fields are written (formulas neutralised unless `ASSENT_CSV_RAW`).
     pub cells: crate::domain::csv::Cells,
+    /// Optional columns after the usual ones (`uuid`, the standard fields), in the order asked for.
+    pub columns: Vec<&'static str>,
+}
+
+/// The optional columns an export may add (`--columns`, `?columns=`).
+pub fn optional_columns() -> impl Iterator<Item = &'static str> {
+    std::iter::once("uuid").chain(crate::domain::details::FIELDS)
+}
+
+/// `uuid,displayName,city` as optional columns; the error names the unknown one and the choices.
+pub fn parse_columns(list: &str) -> Result<Vec<&'static str>, String> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        let Some(c) = optional_columns().find(|c| c.eq_ignore_ascii_case(name)) else {
+            return Err(format!(
+                "{:?} is not an optional column: choose from {}",
+                name.chars().take(40).collect::<String>(),
+                optional_columns().collect::<Vec<_>>().join(", ")
+            ));
+        };
+        if !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    Ok(out)
 }
 
 /// Writes a profile's time as the export shows it: RFC 3339 UTC to the second, byte by byte (parsing
@@ -178,18 +203,35 @@ impl Export {
         ];
         cols.extend(self.catalog.iter().map(|a| a.key.as_str()));
         cols.extend(["createdAt", "updatedAt", "unsubscribeUrl", "preferencesUrl"]);
+        cols.extend(&self.columns);
         cols.join(",") + "\r\n"
     }
 
-    /// The profiles with ids in `(after, upto]`, in id order.
+    /// The profiles with ids in `(after, upto]`, in id order, with what the optional columns show.
     fn read(&self, conn: &mut DbConn, after: i64, upto: i64) -> QueryResult<Vec<Row>> {
-        db_profiles::export_page(
+        let mut rows = db_profiles::export_page(
             conn,
             after,
             upto,
             self.filter.rule,
             self.filter.changed_since,
-        )
+        )?;
+        if !self.columns.is_empty() {
+            let mut extras = db_profiles::export_extras(conn, after, upto)?;
+            for row in &mut rows {
+                let (uuid, details) = extras.remove(&row.id).unwrap_or_default();
+                let details = crate::domain::details::Details::stored(details.as_deref());
+                row.extra = self
+                    .columns
+                    .iter()
+                    .map(|c| match *c {
+                        "uuid" => uuid.clone().unwrap_or_default(),
+                        field => details.cell(field),
+                    })
+                    .collect();
+            }
+        }
+        Ok(rows)
     }
 
     /// The CSV lines of `rows`.
@@ -223,6 +265,10 @@ impl Export {
             out.push_str("/preferences/");
             self.signer
                 .link_into(&mut out, LinkKind::Preferences, row.id);
+            for v in &row.extra {
+                out.push(',');
+                self.cells.write(&mut out, v);
+            }
             out.push_str("\r\n");
         }
         out

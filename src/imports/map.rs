@@ -12,7 +12,8 @@ use std::collections::HashMap;
 /// Where a source field goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Target {
-    /// `email`, `customId`, `phone`, `firstName`, `lastName`, `consentedAt`; and what the ledger event
+    /// `email`, `customId`, `uuid`, `phone`, `firstName`, `lastName`, `consentedAt`, the standard fields
+    /// (`city`, `tags`, …); and what the ledger event
     /// records: `withdrawnAt` (the time of a row whose changes are all withdrawals), `ip`, `reason`.
     Field(&'static str),
     /// `listmonkStatus`: `blocklisted` withdraws every email-channel agreement.
@@ -27,9 +28,11 @@ pub enum Target {
     Skip,
 }
 
-pub const FIELDS: [&str; 10] = [
+/// The targets besides the standard fields of `domain::details::FIELDS`.
+pub const FIELDS: [&str; 11] = [
     "email",
     "customId",
+    "uuid",
     "phone",
     "firstName",
     "lastName",
@@ -72,6 +75,11 @@ impl Target {
         if let Some(f) = FIELDS.iter().find(|f| f.eq_ignore_ascii_case(name)) {
             return Ok(Target::Field(f));
         }
+        // The standard fields by their exact names only: another tool's `Address` or `TAGS` column
+        // holds its own notation, and stays an attribute unless mapped.
+        if let Some(f) = crate::domain::details::FIELDS.iter().find(|f| **f == name) {
+            return Ok(Target::Field(f));
+        }
         if name == "listmonkStatus" {
             return Ok(Target::ListmonkStatus);
         }
@@ -92,7 +100,8 @@ impl Target {
             return Ok(Target::Agreement(name.to_string()));
         }
         Err(format!(
-            "{name:?} is not a target: give email, customId, phone, firstName, lastName, fullName, consentedAt, withdrawnAt, ip, reason, an agreement key ({}), attributes.NAME, or - to leave the column out",
+            "{name:?} is not a target: give email, customId, uuid, phone, firstName, lastName, fullName, consentedAt, withdrawnAt, ip, reason, a standard field ({}), an agreement key ({}), attributes.NAME, or - to leave the column out",
+            crate::domain::details::FIELDS.join(", "),
             catalog
                 .iter()
                 .map(|a| a.key.as_str())
@@ -233,7 +242,7 @@ impl Mapper {
         }
         Target::parse(source, catalog).map_err(|_| {
             format!(
-                "the field {source:?} is not mapped: add --map '{source}=TARGET' (email, customId, phone, firstName, lastName, consentedAt, an agreement key, attributes.{source}) or --map '{source}=-' to leave it out"
+                "the field {source:?} is not mapped: add --map '{source}=TARGET' (email, customId, uuid, phone, firstName, lastName, consentedAt, a standard field such as city, an agreement key, attributes.{source}) or --map '{source}=-' to leave it out"
             )
         })
     }
@@ -417,6 +426,12 @@ pub fn to_item(
                         obj.insert("lastName".into(), Value::String(last.to_string()));
                     }
                 }
+            }
+            // A JSON record's list of tags and yes/no stay what they are; a CSV cell is read as text.
+            Target::Field(f @ ("tags" | "anonymous"))
+                if matches!(value, Value::Array(_) | Value::Bool(_)) =>
+            {
+                obj.insert(f.to_string(), value);
             }
             Target::Field(f) => {
                 if let Some(t) = text(&value) {

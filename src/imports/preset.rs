@@ -167,9 +167,12 @@ impl Preset {
                 })
             }
             Preset::Synerise => {
-                if !has("email") && !has("customId") {
+                if !["email", "customId", "uuid", "phone"]
+                    .iter()
+                    .any(|c| has(c))
+                {
                     return Err(format!(
-                        "this is not a Synerise export: it needs an email or customId column, and has {}",
+                        "this is not a Synerise export: it needs an email, customId, uuid or phone column, and has {}",
                         columns.join(", ")
                     ));
                 }

@@ -31,6 +31,7 @@ pub fn read(body: &Value) -> Option<Result<Incoming, String>> {
     };
     put("email", data.get("email").cloned());
     put("customId", data.get("customId").cloned());
+    put("uuid", data.get("uuid").cloned());
     Some(match kind {
         "consent.changed" => {
             let (Some(agreement), Some(value)) = (text("agreement"), data.get("value").cloned())
@@ -46,13 +47,11 @@ pub fn read(body: &Value) -> Option<Result<Incoming, String>> {
             Ok(Incoming::Profiles(vec![Value::Object(item)]))
         }
         "profile.created" | "profile.updated" => {
-            for (theirs, ours) in [
-                ("phone", "phone"),
-                ("firstName", "firstName"),
-                ("lastName", "lastName"),
-                ("attributes", "attributes"),
-            ] {
-                put(ours, data.get(theirs).cloned());
+            for field in ["phone", "firstName", "lastName", "attributes"]
+                .into_iter()
+                .chain(crate::domain::details::FIELDS)
+            {
+                put(field, data.get(field).cloned());
             }
             Ok(Incoming::Profiles(vec![Value::Object(item)]))
         }

@@ -267,6 +267,7 @@ impl Runner {
             signer: self.signer.clone(),
             base_url: self.base_url.clone(),
             cells: self.cells,
+            columns: Vec::new(),
         };
         export.write_all(&self.pool, w)
     }

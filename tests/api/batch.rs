@@ -220,8 +220,11 @@ async fn bad_items_are_refused_one_by_one_and_good_ones_still_apply() {
         (4, "in the future"),
         (5, "not a consent value"),
         (6, "archived"),
-        (7, "the channels are email, sms and push"),
-        (8, "give an email, a customId or a phone"),
+        (
+            7,
+            "the channels are email, sms, push, webPush, bluetooth, rfid, wifi",
+        ),
+        (8, "give an email, a customId, a uuid or a phone"),
         (9, "must be a JSON object"),
         (10, "RFC 3339"),
         (11, "phone"),

@@ -189,7 +189,7 @@ async fn bad_rows_are_reported_by_number_and_the_good_ones_still_apply() {
         (3, "\"maybe\" is not a consent value"),
         (4, "has 3 fields where the header has 4"),
         (5, "is not UTF-8"),
-        (6, "give an email, a customId or a phone"),
+        (6, "give an email, a customId, a uuid or a phone"),
     ] {
         assert!(
             out.lines()

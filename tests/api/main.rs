@@ -39,5 +39,6 @@ mod sftp;
 mod signup_batches;
 mod sms;
 mod sshd;
+mod synerise;
 mod users;
 mod webhooks;

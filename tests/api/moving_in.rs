@@ -336,7 +336,8 @@ async fn listmonk_and_synerise_exports_and_any_file_with_set_and_unmapped() {
         Value::Null
     );
 
-    // Synerise: the batch API's fields and agreements by key; other columns kept as attributes.
+    // Synerise: the batch API's fields (its standard ones, such as city, too) and agreements by key;
+    // other columns kept as attributes.
     app.db.cli_ok(
         &[
             "import",
@@ -348,7 +349,7 @@ async fn listmonk_and_synerise_exports_and_any_file_with_set_and_unmapped() {
     );
     let gus = profile(&app, &key, "gus@example.com").await;
     assert_eq!(gus["customId"], "crm-1");
-    assert_eq!(gus["attributes"]["city"], "Poznań");
+    assert_eq!(gus["city"], "Poznań");
     assert_eq!(gus["attributes"]["syneriseClientId"], "4711");
     assert_eq!(
         (

@@ -6,7 +6,7 @@ use crate::helpers::browser::staff;
 use crate::helpers::*;
 use serde_json::{Value, json};
 
-async fn batch(app: &TestApp, key: &str, body: &Value) -> Value {
+pub async fn batch(app: &TestApp, key: &str, body: &Value) -> Value {
     let r = app
         .http
         .post(app.url("/v4/clients/batch"))

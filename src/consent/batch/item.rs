@@ -5,6 +5,7 @@
 use super::super::{Change, Meta};
 use crate::db::models::agreements::Agreement;
 use crate::db::models::profiles;
+use crate::domain::details::{self, Details};
 use crate::domain::phone::{self, Region};
 use crate::domain::{AgreementId, ConsentValue, Email, single_line};
 use chrono::NaiveDateTime;
@@ -22,9 +23,14 @@ const SKEW: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
 pub struct Item {
     pub email: Option<Email>,
     pub custom_id: Option<String>,
+    /// Synerise's identifier: a UUID, lower case.
+    pub uuid: Option<String>,
     pub phone: Option<String>,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
+    /// The standard fields besides names (`displayName`, `city`, `tags`, …), where the item gives any.
+    /// Boxed: most items have none.
+    pub details: Option<Box<Details>>,
     /// Attributes to set; a `null` value removes the attribute.
     pub attributes: Map<String, Value>,
     /// (agreement id, key, value), one per agreement, the last given winning.
@@ -36,6 +42,18 @@ pub struct Item {
     pub reported: Option<Box<Reported>>,
 }
 
+impl Item {
+    /// The item's identifiers.
+    pub fn ids(&self) -> profiles::Ids<'_> {
+        profiles::Ids {
+            email: self.email.as_ref().map(|e| e.as_str()),
+            custom_id: self.custom_id.as_deref(),
+            uuid: self.uuid.as_deref(),
+            phone: self.phone.as_deref(),
+        }
+    }
+}
+
 /// What a file says about how a change was made.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Reported {
@@ -43,16 +61,29 @@ pub struct Reported {
     pub reason: Option<String>,
 }
 
-/// The fields of an item (`routes::api::wire::ProfileIn` describes them).
-pub const FIELDS: [&str; 8] = [
+/// The fields of an item besides the standard ones of `Details` (`routes::api::wire::ProfileIn`
+/// describes them all).
+pub const FIELDS: [&str; 9] = [
     "email",
     "customId",
+    "uuid",
     "phone",
     "firstName",
     "lastName",
     "agreements",
     "attributes",
     "consentedAt",
+];
+
+/// The keys of `agreements` and the agreements they set: Synerise's channels.
+const CHANNELS: [(&str, &str); 7] = [
+    ("email", "newsletter_agreement"),
+    ("sms", "sms_agreement"),
+    ("push", "push_agreement"),
+    ("webPush", "webpush_agreement"),
+    ("bluetooth", "bluetooth_agreement"),
+    ("rfid", "rfid_agreement"),
+    ("wifi", "wifi_agreement"),
 ];
 
 /// Checks one item (a JSON object in the shape of the batch endpoint, docs/reference.md, "The batch endpoint");
@@ -67,30 +98,36 @@ pub fn parse(
     let obj = value
         .as_object()
         .ok_or("each profile must be a JSON object")?;
-    if let Some(unknown) = obj.keys().find(|k| !FIELDS.contains(&k.as_str())) {
+    let known = |k: &str| FIELDS.contains(&k) || details::FIELDS.contains(&k);
+    if let Some(unknown) = obj.keys().find(|k| !known(k)) {
         return Err(format!(
-            "unknown field {unknown:?}; the fields are {}, and custom data goes in \"attributes\"",
-            FIELDS.join(", ")
+            "unknown field {unknown:?}; the fields are {}, {}, and custom data goes in \"attributes\"",
+            FIELDS.join(", "),
+            details::FIELDS.join(", ")
         ));
     }
     let mut item = person(obj, region)?;
+    item.details = Details::parse(obj, now.date())?.map(Box::new);
     match obj.get("agreements") {
         None | Some(Value::Null) => {}
         Some(Value::Object(m)) => {
             for (channel, v) in m {
-                let key = match channel.as_str() {
-                    "email" => "newsletter_agreement",
-                    "sms" => "sms_agreement",
-                    "push" => "push_agreement",
-                    other => {
-                        return Err(format!(
-                            "agreements.{other}: the channels are email, sms and push (other agreements go in \"attributes\" by key)"
-                        ));
-                    }
+                let Some((_, key)) = CHANNELS.iter().find(|(c, _)| c == channel) else {
+                    return Err(format!(
+                        "agreements.{channel}: the channels are {} (other agreements go in \"attributes\" by key)",
+                        CHANNELS.map(|(c, _)| c).join(", ")
+                    ));
                 };
                 let Value::Bool(on) = v else {
                     return Err(format!("agreements.{channel} must be true or false"));
                 };
+                // Synerise's channels beyond email, SMS and push are agreements only where the
+                // organisation made them.
+                if !catalog.iter().any(|a| a.key == *key) {
+                    return Err(format!(
+                        "agreements.{channel}: there is no agreement {key} to record it in; create one with that key (dashboard: Agreements, New agreement) and send it again"
+                    ));
+                }
                 set_consent(&mut item, catalog, key, on_off(*on))?;
             }
         }
@@ -128,16 +165,23 @@ fn person(obj: &Map<String, Value>, region: Option<Region>) -> Result<Item, Stri
         .map(|e| Email::parse(e).map_err(|e| format!("email: {e}")))
         .transpose()?;
     let custom_id = line("customId", 200)?;
+    let uuid = line("uuid", 40)?
+        .map(|u| crate::domain::uuid::parse(&u))
+        .transpose()?;
     let phone = line("phone", 40)?
         .map(|p| phone::normalise(&p, region).map_err(|e| format!("phone: {e}")))
         .transpose()?;
-    if email.is_none() && custom_id.is_none() && phone.is_none() {
-        return Err("give an email, a customId or a phone to say whose profile this is".into());
+    if email.is_none() && custom_id.is_none() && uuid.is_none() && phone.is_none() {
+        return Err(
+            "give an email, a customId, a uuid or a phone to say whose profile this is".into(),
+        );
     }
     Ok(Item {
         email,
         custom_id,
+        uuid,
         phone,
+        details: None,
         first_name: line("firstName", 200)?,
         last_name: line("lastName", 200)?,
         attributes: Map::new(),
@@ -268,56 +312,70 @@ impl Outcome {
     }
 }
 
-/// Why an email and a customId cannot name one profile.
-pub fn two_profiles(email: Option<&str>, custom: Option<&str>) -> String {
-    format!(
-        "the email and the customId belong to two different profiles ({} and customId {})",
-        email.unwrap_or_default(),
-        custom.unwrap_or_default()
-    )
+/// The live profiles an item's unique identifiers found: its email's, its customId's and its uuid's.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Found {
+    pub email: Option<i64>,
+    pub custom_id: Option<i64>,
+    pub uuid: Option<i64>,
 }
 
-/// The profile an item names, from what each of its identifiers found: the email's profile, the
-/// customId's, and every live profile holding its phone. A phone is the weakest of the three (a number
-/// may be shared, and passes from one person to another): it names a profile only when the item gives
-/// neither an email nor a customId, and then only a number exactly one profile holds; beside an email
-/// or a customId it must be that profile's number or nobody's, so no write ever merges two people on a
-/// number. `Ok(None)`: a new person; the error refuses the item.
-pub fn named(
-    item: &Item,
-    by_email: Option<i64>,
-    by_custom: Option<i64>,
-    by_phone: &[i64],
-) -> Result<Option<i64>, String> {
-    let email = item.email.as_ref().map(|e| e.as_str());
-    let custom = item.custom_id.as_deref();
-    let known = match (by_email, by_custom) {
-        (Some(a), Some(b)) if a != b => return Err(two_profiles(email, custom)),
-        (a, b) => a.or(b),
-    };
+/// The profile an item names, from what each of its identifiers found (`found`, and every live profile
+/// holding its phone). Email, customId and uuid are unique: those given must all name the same profile
+/// or none. A phone is the weakest (a number may be shared, and passes from one person to another): it
+/// names a profile only when the item gives no other identifier, and then only a number exactly one
+/// profile holds; beside another identifier it must be that profile's number or nobody's, so no write
+/// ever merges two people on a number. `Ok(None)`: a new person; the error refuses the item.
+pub fn named(item: &Item, found: Found, by_phone: &[i64]) -> Result<Option<i64>, String> {
+    let given = [
+        (
+            "email",
+            item.email.as_ref().map(|e| e.as_str()),
+            found.email,
+        ),
+        ("customId", item.custom_id.as_deref(), found.custom_id),
+        ("uuid", item.uuid.as_deref(), found.uuid),
+    ];
+    let mut known: Option<(&str, &str, i64)> = None;
+    for (name, value, id) in given {
+        let (Some(value), Some(id)) = (value, id) else {
+            continue;
+        };
+        match known {
+            Some((first, first_value, other)) if other != id => {
+                return Err(format!(
+                    "the {first} and the {name} belong to two different profiles ({first} {first_value}, {name} {value})"
+                ));
+            }
+            _ => known = known.or(Some((name, value, id))),
+        }
+    }
     let phone = item.phone.as_deref().unwrap_or_default();
-    match known {
+    let only_phone = given.iter().all(|(_, value, _)| value.is_none());
+    match known.map(|(_, _, id)| id) {
         Some(id) if by_phone.is_empty() || by_phone.contains(&id) => Ok(Some(id)),
         None if by_phone.is_empty() => Ok(None),
-        None if email.is_none() && custom.is_none() => match by_phone {
+        None if only_phone => match by_phone {
             [one] => Ok(Some(*one)),
             many => Err(format!(
-                "{} profiles share the phone {phone}: name the person by email or customId too",
+                "{} profiles share the phone {phone}: name the person by email, customId or uuid too",
                 many.len()
             )),
         },
         _ => Err(format!(
-            "the phone {phone} belongs to another profile: give that profile's email or customId, or leave the phone out"
+            "the phone {phone} belongs to another profile: give that profile's email, customId or uuid, or leave the phone out"
         )),
     }
 }
 
-/// Every identity an item gives (as erasure tombstones hold them): its email, customId and phone.
+/// Every identity an item gives (as erasure tombstones hold them): its email, customId, uuid and phone.
 pub fn identities(item: &Item) -> impl Iterator<Item = String> + '_ {
+    use profiles::{Identifier, identity_of};
     let email = item.email.as_ref().map(|e| e.to_string());
-    let custom = (item.custom_id.as_deref()).map(|c| profiles::identity(None, Some(c), None));
-    let phone = (item.phone.as_deref()).map(|p| profiles::identity(None, None, Some(p)));
-    email.into_iter().chain(custom).chain(phone)
+    let custom = (item.custom_id.as_deref()).map(|c| identity_of(Identifier::CustomId, c));
+    let uuid = (item.uuid.as_deref()).map(|u| identity_of(Identifier::Uuid, u));
+    let phone = (item.phone.as_deref()).map(|p| identity_of(Identifier::Phone, p));
+    email.into_iter().chain(custom).chain(uuid).chain(phone)
 }
 
 /// The refusal of an erased person's identity.
@@ -367,6 +425,14 @@ pub fn merged(
     }
     let pick = |given: Option<&String>, held: &Option<String>| given.or(held.as_ref()).cloned();
     let email = item.email.as_ref().map(|e| e.as_str().to_string());
+    let details = match &item.details {
+        None => p.details.clone(),
+        Some(given) => {
+            let mut held = Details::stored(p.details.as_deref());
+            held.overlay(given);
+            held.to_stored()
+        }
+    };
     let row = profiles::Rewrite {
         id: p.id,
         email: pick(email.as_ref(), &p.email),
@@ -377,12 +443,19 @@ pub fn merged(
         attributes,
         updated_at: now,
         consent_mask: p.consent_mask,
+        uuid: pick(item.uuid.as_ref(), &p.uuid),
+        details,
         email_confirmed: p.email_confirmed_at.is_some(),
     };
+    // Details compare as values: the same fields stored in another order are no change.
+    let details_changed =
+        Details::stored(row.details.as_deref()) != Details::stored(p.details.as_deref());
     let changed = changed_attributes
         || row.email != p.email
         || row.custom_id != p.custom_id
         || row.phone != p.phone
+        || row.uuid != p.uuid
+        || details_changed
         || row.first_name != p.first_name
         || row.last_name != p.last_name;
     Ok((row, changed))

@@ -2,7 +2,7 @@
 //! changes a profile's email or customId, is applied on its own, in order, through `consent::apply_all`.
 
 use super::item::{
-    Done, ERASED, Item, changes_of, identities, merged, meta_of, named, new_attributes,
+    Done, ERASED, Found, Item, changes_of, identities, merged, meta_of, named, new_attributes,
 };
 use crate::consent::{ApplyError, Meta};
 use crate::db::DbConn;
@@ -41,13 +41,20 @@ impl From<ApplyError> for Refused {
 /// The live profile an item names (`item::named`): `Ok(None)` when there is none, the inner error when
 /// its identifiers name two different profiles.
 fn resolve(conn: &mut DbConn, item: &Item) -> diesel::QueryResult<Result<Option<i64>, String>> {
-    let by_email = match &item.email {
-        Some(e) => profiles::find_by_email(conn, e.as_str())?,
-        None => None,
-    };
-    let by_custom = match &item.custom_id {
-        Some(c) => profiles::find_by_custom_id(conn, c)?,
-        None => None,
+    let id = |p: Option<profiles::Profile>| p.map(|p| p.id);
+    let found = Found {
+        email: match &item.email {
+            Some(e) => id(profiles::find_by_email(conn, e.as_str())?),
+            None => None,
+        },
+        custom_id: match &item.custom_id {
+            Some(c) => id(profiles::find_by_custom_id(conn, c)?),
+            None => None,
+        },
+        uuid: match &item.uuid {
+            Some(u) => id(profiles::find_by_uuid(conn, u)?),
+            None => None,
+        },
     };
     let by_phone: Vec<i64> = match &item.phone {
         Some(p) => profiles::find_by_phone(conn, p)?
@@ -56,12 +63,7 @@ fn resolve(conn: &mut DbConn, item: &Item) -> diesel::QueryResult<Result<Option<
             .collect(),
         None => Vec::new(),
     };
-    Ok(named(
-        item,
-        by_email.map(|p| p.id),
-        by_custom.map(|p| p.id),
-        &by_phone,
-    ))
+    Ok(named(item, found, &by_phone))
 }
 
 /// One item, one statement at a time: its profile found and locked (or created), its fields set, its
@@ -101,6 +103,7 @@ pub fn apply_one(
                 }
             }
             let attributes = new_attributes(item);
+            let details = item.details.as_ref().and_then(|d| d.to_stored());
             let mut row = [profiles::NewProfile {
                 email,
                 custom_id: custom,
@@ -113,6 +116,8 @@ pub fn apply_one(
                 created_at: now,
                 updated_at: now,
                 consent_mask: 0,
+                uuid: item.uuid.as_deref(),
+                details: details.as_deref(),
             }];
             // A sign-up may have created the address since: then it comes back, locked, to update.
             let made = profiles::upsert_many(conn, &mut row)?;

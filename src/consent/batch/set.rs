@@ -116,11 +116,15 @@ fn sort_out(
         .iter()
         .filter_map(|&p| items[p].1.custom_id.as_deref())
         .collect();
+    let uuids: Vec<&str> = set
+        .iter()
+        .filter_map(|&p| items[p].1.uuid.as_deref())
+        .collect();
     let phones: Vec<&str> = set
         .iter()
         .filter_map(|&p| items[p].1.phone.as_deref())
         .collect();
-    let found = profiles::find_many(conn, &emails, &customs, &phones)?;
+    let found = profiles::find_many(conn, &emails, &customs, &uuids, &phones)?;
     let by_email: HashMap<&str, usize> = found
         .iter()
         .enumerate()
@@ -130,6 +134,11 @@ fn sort_out(
         .iter()
         .enumerate()
         .filter_map(|(i, p)| p.custom_id.as_deref().map(|c| (c, i)))
+        .collect();
+    let by_uuid: HashMap<&str, usize> = found
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| p.uuid.as_deref().map(|u| (u, i)))
         .collect();
     let mut by_phone: HashMap<&str, Vec<i64>> = HashMap::new();
     for p in &found {
@@ -146,15 +155,20 @@ fn sort_out(
         let (_, item) = &items[pos];
         let email = item.email.as_ref().map(|e| e.as_str());
         let custom = item.custom_id.as_deref();
-        let a = email.and_then(|e| by_email.get(e)).map(|&f| found[f].id);
-        let b = custom.and_then(|c| by_custom.get(c)).map(|&f| found[f].id);
+        let uuid = item.uuid.as_deref();
+        let id_of = |f: Option<&usize>| f.map(|&f| found[f].id);
+        let ids = batch::Found {
+            email: id_of(email.and_then(|e| by_email.get(e))),
+            custom_id: id_of(custom.and_then(|c| by_custom.get(c))),
+            uuid: id_of(uuid.and_then(|u| by_uuid.get(u))),
+        };
         let holders = item
             .phone
             .as_deref()
             .and_then(|p| by_phone.get(p))
             .map(Vec::as_slice)
             .unwrap_or_default();
-        match batch::named(item, a, b, holders) {
+        match batch::named(item, ids, holders) {
             // As the database stands before this batch: an earlier item may still change that (by
             // giving a profile another email, customId or phone), so the one-at-a-time path decides.
             Err(_) => later.push(pos),
@@ -163,9 +177,10 @@ fn sort_out(
                 let p = &found[f];
                 let renames = email.is_some_and(|e| p.email.as_deref() != Some(e))
                     || custom.is_some_and(|c| p.custom_id.as_deref() != Some(c))
+                    || uuid.is_some_and(|u| p.uuid.as_deref() != Some(u))
                     || (item.phone.as_deref()).is_some_and(|n| p.phone.as_deref() != Some(n));
                 // A second item for the same profile (named another way), or one that gives it a new
-                // email, customId or phone (which another writer may be taking, or an earlier item of
+                // email, customId, uuid or phone (which another writer may be taking, or an earlier item of
                 // this batch be refused for), goes one at a time, in order.
                 if !claimed.insert(p.id) || renames {
                     later.push(pos);
@@ -245,11 +260,12 @@ fn create_new(
         }
         let plan = plan_for(item, &[])?;
         let identity = identities.into_iter().next().unwrap_or_default();
-        creating.push((pos, identity, batch::new_attributes(item), plan));
+        let details = item.details.as_ref().and_then(|d| d.to_stored());
+        creating.push((pos, identity, batch::new_attributes(item), details, plan));
     }
     let rows: Vec<profiles::NewProfile> = creating
         .iter()
-        .map(|(pos, _, attributes, plan)| {
+        .map(|(pos, _, attributes, details, plan)| {
             let item = &items[*pos].1;
             profiles::NewProfile {
                 email: item.email.as_ref().map(|e| e.as_str()),
@@ -263,6 +279,8 @@ fn create_new(
                 created_at: now,
                 updated_at: now,
                 consent_mask: plan.mask.unwrap_or(0),
+                uuid: item.uuid.as_deref(),
+                details: details.as_deref(),
             }
         })
         .collect();
@@ -272,21 +290,18 @@ fn create_new(
     let made: HashMap<String, i64> = made
         .into_iter()
         .map(|m| {
-            let identity = profiles::identity(
-                m.email.as_deref(),
-                m.custom_id.as_deref(),
-                m.phone.as_deref(),
-            );
+            let identity = profiles::identity(&profiles::Ids {
+                email: m.email.as_deref(),
+                custom_id: m.custom_id.as_deref(),
+                uuid: m.uuid.as_deref(),
+                phone: m.phone.as_deref(),
+            });
             (identity, m.id)
         })
         .collect();
-    for (pos, identity, attributes, mut plan) in creating {
+    for (pos, identity, attributes, details, mut plan) in creating {
         let (index, item) = &items[pos];
-        let named = profiles::identity(
-            item.email.as_ref().map(|e| e.as_str()),
-            item.custom_id.as_deref(),
-            item.phone.as_deref(),
-        );
+        let named = profiles::identity(&item.ids());
         let id = made.get(&named);
         let Some(&id) = id else {
             // Someone took the address meanwhile: applied to their profile, one at a time.
@@ -299,9 +314,11 @@ fn create_new(
                 email: item.email.as_ref().map(|e| e.as_str()),
                 custom_id: item.custom_id.as_deref(),
                 phone: item.phone.as_deref(),
+                uuid: item.uuid.as_deref(),
                 first_name: item.first_name.as_deref(),
                 last_name: item.last_name.as_deref(),
                 attributes: &attributes,
+                details: details.as_deref(),
                 email_confirmed: false,
             };
             w.happened.push(Happened::profile(

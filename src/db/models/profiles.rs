@@ -22,16 +22,21 @@ pub struct Profile {
     /// write path; only the dashboard still shows its (digest-only) ledger.
     pub erased_at: Option<NaiveDateTime>,
     pub consent_mask: i64,
+    /// Synerise's fourth identifier (a UUID, lower case), unique like email and customId.
+    pub uuid: Option<String>,
+    /// The standard fields besides names, as a JSON object (`domain::details::Details`).
+    pub details: Option<String>,
 }
 
 impl Profile {
     /// What identifies the person in the ledger (entered there only as a digest).
     pub fn identity(&self) -> String {
-        identity(
-            self.email.as_deref(),
-            self.custom_id.as_deref(),
-            self.phone.as_deref(),
-        )
+        identity(&Ids {
+            email: self.email.as_deref(),
+            custom_id: self.custom_id.as_deref(),
+            uuid: self.uuid.as_deref(),
+            phone: self.phone.as_deref(),
+        })
     }
 }
 
@@ -52,6 +57,8 @@ pub struct NewProfile<'a> {
     pub updated_at: NaiveDateTime,
     /// The agreements enabled when it is created with consents (imports), as bits.
     pub consent_mask: i64,
+    pub uuid: Option<&'a str>,
+    pub details: Option<&'a str>,
 }
 
 /// A profile as `upsert_many` left it.
@@ -147,7 +154,7 @@ pub fn insert_new(conn: &mut DbConn, rows: &[NewProfile]) -> QueryResult<Vec<Mad
         // In address order, as every writer that locks profiles by address takes them.
         DbConn::Pg(c) => pg_insert(
             rows,
-            "AS u(email) ORDER BY u.email COLLATE \"C\" ON CONFLICT DO NOTHING RETURNING id, email, custom_id, phone",
+            "AS u(email) ORDER BY u.email COLLATE \"C\" ON CONFLICT DO NOTHING RETURNING id, email, custom_id, phone, uuid",
         )
         .load::<Made>(c)?,
         // One writer at a time: nobody can have taken an address since the caller looked.
@@ -165,12 +172,14 @@ pub fn insert_new(conn: &mut DbConn, rows: &[NewProfile]) -> QueryResult<Vec<Mad
                     .opt_time(r.form_mail_window)
                     .time(r.created_at)
                     .time(r.updated_at)
-                    .int(r.consent_mask);
+                    .int(r.consent_mask)
+                    .opt(r.uuid)
+                    .opt(r.details);
             }
             diesel::sql_query(format!(
-                "INSERT INTO profiles (email, custom_id, phone, first_name, last_name, attributes, form_mails, form_mail_window, created_at, updated_at, consent_mask) \
-                 SELECT {} FROM json_each(?) WHERE true RETURNING id, email, custom_id, phone",
-                crate::db::json_rows::columns(11)
+                "INSERT INTO profiles (email, custom_id, phone, first_name, last_name, attributes, form_mails, form_mail_window, created_at, updated_at, consent_mask, uuid, details) \
+                 SELECT {} FROM json_each(?) WHERE true RETURNING id, email, custom_id, phone, uuid",
+                crate::db::json_rows::columns(13)
             ))
             .bind::<diesel::sql_types::Text, _>(json.finish())
             .load(c)?
@@ -189,6 +198,8 @@ pub struct Made {
     pub custom_id: Option<String>,
     #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
     pub phone: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    pub uuid: Option<String>,
 }
 
 /// PostgreSQL: inserts `rows` as one array per column and then `tail` (the conflict rule and what to
@@ -201,9 +212,10 @@ fn pg_insert<'a>(
     let col = |f: fn(&NewProfile<'a>) -> Option<&'a str>| rows.iter().map(f).collect::<Vec<_>>();
     diesel::sql_query(format!(
         "INSERT INTO profiles (email, custom_id, phone, first_name, last_name, attributes, form_mails, \
-         form_mail_window, created_at, updated_at, consent_mask) \
+         form_mail_window, created_at, updated_at, consent_mask, uuid, details) \
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], \
-         $7::int4[], $8::timestamp[], $9::timestamp[], $10::timestamp[], $11::int8[]) {tail}"
+         $7::int4[], $8::timestamp[], $9::timestamp[], $10::timestamp[], $11::int8[], $12::text[], \
+         $13::text[]) {tail}"
     ))
     .into_boxed()
     .bind::<Array<Nullable<Text>>, _>(col(|r| r.email))
@@ -217,15 +229,18 @@ fn pg_insert<'a>(
     .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.created_at).collect::<Vec<_>>())
     .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.updated_at).collect::<Vec<_>>())
     .bind::<Array<BigInt>, _>(rows.iter().map(|r| r.consent_mask).collect::<Vec<_>>())
+    .bind::<Array<Nullable<Text>>, _>(col(|r| r.uuid))
+    .bind::<Array<Nullable<Text>>, _>(col(|r| r.details))
 }
 
-/// The live profiles with any of these emails or customIds, then those holding any of these phones
-/// (each profile once). On PostgreSQL they are locked for the rest of the transaction, in address order
-/// (the order of the sign-up writer), then by id.
+/// The live profiles with any of these emails, customIds or uuids, then those holding any of these
+/// phones (each profile once). On PostgreSQL they are locked for the rest of the transaction, in address
+/// order (the order of the sign-up writer), then by id.
 pub fn find_many(
     conn: &mut DbConn,
     emails: &[&str],
     custom_ids: &[&str],
+    uuids: &[&str],
     phones: &[&str],
 ) -> QueryResult<Vec<Profile>> {
     let mut found = Vec::new();
@@ -269,23 +284,30 @@ pub fn find_many(
             DbConn::Sqlite(c) => query!().load(c)?,
         });
     }
-    for phones in phones.chunks(crate::db::IN_LIST) {
-        let known: std::collections::HashSet<i64> = found.iter().map(|p| p.id).collect();
-        // An erased profile has no phone left either.
-        macro_rules! query {
-            () => {
-                profiles::table
-                    .filter(profiles::phone.eq_any(phones))
-                    .order(profiles::id)
-                    .select(Profile::as_select())
-            };
-        }
-        let more: Vec<Profile> = match conn {
-            DbConn::Pg(c) => query!().for_update().load(c)?,
-            DbConn::Sqlite(c) => query!().load(c)?,
+    // uuids (Synerise's) and phones are looked up on their own: most batches give neither, and a
+    // phone may name several profiles. An erased profile has neither left.
+    macro_rules! also_by {
+        ($column:ident, $values:expr) => {
+            for chunk in $values.chunks(crate::db::IN_LIST) {
+                let known: std::collections::HashSet<i64> = found.iter().map(|p| p.id).collect();
+                macro_rules! query {
+                    () => {
+                        profiles::table
+                            .filter(profiles::$column.eq_any(chunk))
+                            .order(profiles::id)
+                            .select(Profile::as_select())
+                    };
+                }
+                let more: Vec<Profile> = match conn {
+                    DbConn::Pg(c) => query!().for_update().load(c)?,
+                    DbConn::Sqlite(c) => query!().load(c)?,
+                };
+                found.extend(more.into_iter().filter(|p| !known.contains(&p.id)));
+            }
         };
-        found.extend(more.into_iter().filter(|p| !known.contains(&p.id)));
     }
+    also_by!(uuid, uuids);
+    also_by!(phone, phones);
     Ok(found)
 }
 
@@ -301,6 +323,8 @@ pub struct Rewrite {
     pub attributes: String,
     pub updated_at: NaiveDateTime,
     pub consent_mask: i64,
+    pub uuid: Option<String>,
+    pub details: Option<String>,
     /// Whether the address was confirmed (not written: carried for the `profile.updated` payload).
     pub email_confirmed: bool,
 }
@@ -317,9 +341,9 @@ pub fn rewrite_many(conn: &mut DbConn, rows: &[Rewrite]) -> QueryResult<()> {
             diesel::sql_query(
                 "UPDATE profiles p SET email = u.email, custom_id = u.custom_id, phone = u.phone, \
                  first_name = u.first_name, last_name = u.last_name, attributes = u.attributes, \
-                 updated_at = u.updated_at, consent_mask = u.consent_mask \
-                 FROM unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamp[], $9::int8[]) \
-                 AS u(id, email, custom_id, phone, first_name, last_name, attributes, updated_at, consent_mask) \
+                 updated_at = u.updated_at, consent_mask = u.consent_mask, uuid = u.uuid, details = u.details \
+                 FROM unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamp[], $9::int8[], $10::text[], $11::text[]) \
+                 AS u(id, email, custom_id, phone, first_name, last_name, attributes, updated_at, consent_mask, uuid, details) \
                  WHERE p.id = u.id",
             )
             .bind::<Array<BigInt>, _>(rows.iter().map(|r| r.id).collect::<Vec<_>>())
@@ -331,6 +355,8 @@ pub fn rewrite_many(conn: &mut DbConn, rows: &[Rewrite]) -> QueryResult<()> {
             .bind::<Array<Text>, _>(rows.iter().map(|r| r.attributes.as_str()).collect::<Vec<_>>())
             .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.updated_at).collect::<Vec<_>>())
             .bind::<Array<BigInt>, _>(rows.iter().map(|r| r.consent_mask).collect::<Vec<_>>())
+            .bind::<Array<Nullable<Text>>, _>(col(&|r| r.uuid.as_deref()))
+            .bind::<Array<Nullable<Text>>, _>(col(&|r| r.details.as_deref()))
             .execute(c)?;
         }
         DbConn::Sqlite(c) => {
@@ -345,12 +371,15 @@ pub fn rewrite_many(conn: &mut DbConn, rows: &[Rewrite]) -> QueryResult<()> {
                     .opt(r.last_name.as_deref())
                     .text(&r.attributes)
                     .time(r.updated_at)
-                    .int(r.consent_mask);
+                    .int(r.consent_mask)
+                    .opt(r.uuid.as_deref())
+                    .opt(r.details.as_deref());
             }
             diesel::sql_query(
                 "UPDATE profiles SET email = u.value ->> 1, custom_id = u.value ->> 2, phone = u.value ->> 3, \
                  first_name = u.value ->> 4, last_name = u.value ->> 5, attributes = u.value ->> 6, \
-                 updated_at = u.value ->> 7, consent_mask = u.value ->> 8 \
+                 updated_at = u.value ->> 7, consent_mask = u.value ->> 8, uuid = u.value ->> 9, \
+                 details = u.value ->> 10 \
                  FROM json_each(?) AS u WHERE profiles.id = u.value ->> 0",
             )
             .bind::<diesel::sql_types::Text, _>(json.finish())
@@ -384,15 +413,59 @@ pub fn find_by_custom_id(conn: &mut DbConn, custom_id: &str) -> QueryResult<Opti
         .optional()
 }
 
+/// A person's identifiers, as an item or a profile gives them.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Ids<'a> {
+    pub email: Option<&'a str>,
+    pub custom_id: Option<&'a str>,
+    pub uuid: Option<&'a str>,
+    pub phone: Option<&'a str>,
+}
+
 /// What identifies a person in the ledger and in erasure tombstones: their email, else their customId,
-/// else their phone (E.164).
-pub fn identity(email: Option<&str>, custom_id: Option<&str>, phone: Option<&str>) -> String {
-    match (email, custom_id, phone) {
-        (Some(e), _, _) => e.to_string(),
-        (None, Some(c), _) => format!("customId:{c}"),
-        (None, None, Some(p)) => format!("phone:{p}"),
-        (None, None, None) => String::new(),
+/// else their uuid, else their phone (E.164). (The uuid came last and ranks above the phone: no profile
+/// held one before, so no identity changed.)
+pub fn identity(ids: &Ids) -> String {
+    match ids {
+        Ids { email: Some(e), .. } => e.to_string(),
+        Ids {
+            custom_id: Some(c), ..
+        } => format!("customId:{c}"),
+        Ids { uuid: Some(u), .. } => format!("uuid:{u}"),
+        Ids { phone: Some(p), .. } => format!("phone:{p}"),
+        _ => String::new(),
     }
+}
+
+/// The tombstone identity of one identifier alone (`customId:…`, `uuid:…`, `phone:…`, or the email).
+pub fn identity_of(kind: Identifier, value: &str) -> String {
+    let mut ids = Ids::default();
+    match kind {
+        Identifier::Email => ids.email = Some(value),
+        Identifier::CustomId => ids.custom_id = Some(value),
+        Identifier::Uuid => ids.uuid = Some(value),
+        Identifier::Phone => ids.phone = Some(value),
+    }
+    identity(&ids)
+}
+
+/// The kinds of identifier a person may be known by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Identifier {
+    Email,
+    CustomId,
+    Uuid,
+    Phone,
+}
+
+/// The live profile with this uuid.
+pub fn find_by_uuid(conn: &mut DbConn, uuid: &str) -> QueryResult<Option<Profile>> {
+    profiles::table
+        .filter(profiles::uuid.eq(uuid))
+        .filter(profiles::erased_at.is_null())
+        .select(Profile::as_select())
+        .first(conn)
+        .optional()
 }
 
 /// The one live profile holding this number (E.164): a number names a person only when exactly one
@@ -489,6 +562,8 @@ pub fn blank(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<()> {
             profiles::email.eq(None::<String>),
             profiles::custom_id.eq(None::<String>),
             profiles::phone.eq(None::<String>),
+            profiles::uuid.eq(None::<String>),
+            profiles::details.eq(None::<String>),
             profiles::first_name.eq(None::<String>),
             profiles::last_name.eq(None::<String>),
             profiles::attributes.eq("{}"),
@@ -515,8 +590,8 @@ pub fn set_allowance(
     Ok(())
 }
 
-/// Profiles whose email or customId starts with `q`, or whose phone is `q` or `phone` (`q` read as a
-/// number, in E.164), newest first, with ids below `before` (keyset pagination: no page costs more than
+/// Profiles whose email or customId starts with `q`, whose uuid is `q` (in lower case), or whose phone
+/// is `q` or `phone` (`q` read as a number, in E.164), newest first, with ids below `before` (keyset pagination: no page costs more than
 /// the one before it).
 pub fn search(
     conn: &mut DbConn,
@@ -541,7 +616,8 @@ pub fn search(
                 .ge(q)
                 .and(profiles::email.lt(end.clone()))
                 .or(profiles::custom_id.ge(q).and(profiles::custom_id.lt(end)))
-                .or(profiles::phone.eq_any([Some(q), phone].into_iter().flatten())),
+                .or(profiles::phone.eq_any([Some(q), phone].into_iter().flatten()))
+                .or(profiles::uuid.eq(q.to_ascii_lowercase())),
         );
     }
     query.load(conn)
@@ -590,6 +666,29 @@ pub struct ExportRow {
     pub mask: i64,
     pub created: Stamp,
     pub updated: Stamp,
+    /// The optional columns' cells, where the export has any.
+    pub extra: Vec<String>,
+}
+
+/// The uuid and standard fields (as stored) of the live profiles with ids in `(after, upto]`, for the
+/// export's optional columns: read apart from `export_page`, so an export without them reads nothing more.
+pub fn export_extras(
+    conn: &mut DbConn,
+    after: i64,
+    upto: i64,
+) -> QueryResult<std::collections::HashMap<i64, (Option<String>, Option<String>)>> {
+    let rows: Vec<(i64, Option<String>, Option<String>)> = profiles::table
+        .filter(profiles::id.gt(after))
+        .filter(profiles::id.le(upto))
+        .filter(profiles::erased_at.is_null())
+        .filter(
+            profiles::uuid
+                .is_not_null()
+                .or(profiles::details.is_not_null()),
+        )
+        .select((profiles::id, profiles::uuid, profiles::details))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(id, u, d)| (id, (u, d))).collect())
 }
 
 /// A profile's time as the engine gives it most cheaply: SQLite stores text (`YYYY-MM-DD HH:MM:SS…`,
@@ -647,6 +746,7 @@ pub fn export_page(
                         mask,
                         created: $stamp(created),
                         updated: $stamp(updated),
+                        extra: Vec::new(),
                     },
                 )
                 .collect())

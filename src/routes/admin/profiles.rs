@@ -134,6 +134,17 @@ struct ProfilePage {
 }
 
 impl ProfilePage {
+    /// The standard fields given (city, tags, …), each labelled in the staff member's language.
+    fn details(&self) -> Vec<(String, String)> {
+        let d = crate::domain::details::Details::stored(self.profile.details.as_deref());
+        crate::domain::details::FIELDS
+            .iter()
+            .map(|f| (*f, d.cell(f)))
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(f, v)| (self.staff.lang.with("profile-detail", &[("field", f)]), v))
+            .collect()
+    }
+
     fn value(s: &AgreementState) -> &'static str {
         if s.enabled { "enabled" } else { "disabled" }
     }
@@ -420,7 +431,7 @@ mod i18n_tests {
             "count", "value", "link", "first", "last", "ins", "outs", "peak", "day", "month",
             "query", "id", "time", "source", "event", "reason", "max", "titles", "rule", "name",
             "channel", "version", "language", "example", "code", "key", "title", "path", "button",
-            "tool",
+            "tool", "field",
         ];
         for lang in Lang::all() {
             for id in &ids {

@@ -18,11 +18,12 @@ use actix_web::{HttpRequest, HttpResponse, web};
         ("agreement" = Option<String>, Query, nullable = false, description = "An agreement's key; with `status`"),
         ("status" = Option<super::wire::State>, Query, nullable = false, description = "With `agreement`"),
         ("audience" = Option<String>, Query, nullable = false, description = "An audience's name, instead of `agreement` and `status`"),
+        ("columns" = Option<String>, Query, nullable = false, description = "Optional columns after the usual ones, comma-separated: `uuid`, `displayName`, `company`, `address`, `city`, `province`, `zipCode`, `countryCode`, `birthDate`, `sex`, `avatarUrl`, `anonymous`, `tags` (joined by `|`)"),
     ),
     responses(
         (status = 200, description = "The CSV, streamed", content_type = "text/csv", body = String),
         (status = 401, description = "No valid API key", body = crate::routes::edge::error::ErrorBody, headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 422, description = "An unknown agreement, status or audience", body = crate::routes::edge::error::ErrorBody),
+        (status = 422, description = "An unknown agreement, status, audience or column", body = crate::routes::edge::error::ErrorBody),
         (status = 503, description = "Unavailable; retry later", body = crate::routes::edge::error::ErrorBody),
     ),
     security(("apiKey" = []))
@@ -38,8 +39,9 @@ pub async fn profiles_csv(
     ))
 }
 
-/// The export a request asks for (`agreement=KEY&status=enabled|disabled`, or `audience=NAME`), or what
-/// the caller should fix (the inner error: a 4xx, never a database failure).
+/// The export a request asks for (`agreement=KEY&status=enabled|disabled`, or `audience=NAME`; and
+/// `columns=uuid,city,…`), or what the caller should fix (the inner error: a 4xx, never a database
+/// failure).
 pub async fn export_for(
     req: &HttpRequest,
     state: &AppState,
@@ -48,6 +50,10 @@ pub async fn export_for(
     let catalog = state.catalog.get().await?;
     let pick = |k: &str| query.get(k).map(String::from);
     let (agreement, status, audience) = (pick("agreement"), pick("status"), pick("audience"));
+    let columns = match exports::parse_columns(query.get("columns").unwrap_or("")) {
+        Ok(c) => c,
+        Err(e) => return Ok(Err(e)),
+    };
     let all = catalog.to_vec();
     let filter = state
         .db(move |c| {
@@ -66,5 +72,6 @@ pub async fn export_for(
         signer: state.signer.clone(),
         base_url: state.composer.base_url.clone(),
         cells: state.csv,
+        columns,
     }))
 }

@@ -106,6 +106,7 @@ mod tests {
             .map(String::as_str)
             .collect();
         let mut read = crate::consent::batch::FIELDS.to_vec();
+        read.extend(crate::domain::details::FIELDS);
         described.sort();
         read.sort();
         assert_eq!(described, read);

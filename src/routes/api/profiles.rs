@@ -36,6 +36,12 @@ struct Named {
     /// number of `ASSENT_DEFAULT_PHONE_REGION`)
     #[param(nullable = false)]
     phone: Option<String>,
+    /// The profile's uuid (Synerise's identifier)
+    #[param(
+        nullable = false,
+        pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+    )]
+    uuid: Option<String>,
 }
 
 /// How a caller names a profile.
@@ -44,12 +50,14 @@ enum By {
     CustomId(String),
     /// In E.164.
     Phone(String),
+    /// Lower case.
+    Uuid(String),
 }
 
-/// `?email=E`, `?customId=C` or `?phone=P`: exactly one.
+/// `?email=E`, `?customId=C`, `?phone=P` or `?uuid=U`: exactly one.
 fn by_query(req: &HttpRequest, region: Option<Region>) -> Result<By, ApiError> {
     let query = crate::routes::edge::Form::parse(req.query_string().as_bytes());
-    let given: Vec<(&str, &str)> = ["email", "customId", "phone"]
+    let given: Vec<(&str, &str)> = ["email", "customId", "phone", "uuid"]
         .into_iter()
         .filter_map(|k| query.get(k).map(|v| (k, v.trim())))
         .collect();
@@ -59,8 +67,11 @@ fn by_query(req: &HttpRequest, region: Option<Region>) -> Result<By, ApiError> {
         [("phone", p)] => Ok(By::Phone(
             phone::normalise(p, region).map_err(|e| ApiError::Invalid(format!("phone: {e}")))?,
         )),
+        [("uuid", u)] => Ok(By::Uuid(
+            crate::domain::uuid::parse(u).map_err(ApiError::Invalid)?,
+        )),
         _ => Err(ApiError::Invalid(
-            "Name the profile by exactly one of ?email=ADDRESS, ?customId=ID or ?phone=NUMBER."
+            "Name the profile by exactly one of ?email=ADDRESS, ?customId=ID, ?phone=NUMBER or ?uuid=UUID."
                 .into(),
         )),
     }
@@ -89,11 +100,18 @@ async fn find_by(state: &AppState, by: By) -> Result<profiles::Profile, ApiError
                 .await?
                 .map_err(|shared| {
                     ApiError::Conflict(format!(
-                        "{} profiles share the phone {number}: name the person by ?email= or ?customId=.",
+                        "{} profiles share the phone {number}: name the person by ?email=, ?customId= or ?uuid=.",
                         shared.len()
                     ))
                 })?;
             (found, format!("No profile has the phone {number}."))
+        }
+        By::Uuid(uuid) => {
+            let u = uuid.clone();
+            let found = state
+                .db(move |c| Ok(profiles::find_by_uuid(c, &u)?))
+                .await?;
+            (found, format!("No profile has the uuid {uuid}."))
         }
     };
     found.ok_or(ApiError::NotFound(missing))
@@ -128,10 +146,10 @@ pub async fn get(
     profile_answer(&state, profile).await
 }
 
-/// A profile by email address, customId or phone
+/// A profile by email address, customId, phone or uuid
 ///
 /// The same answer as `GET /api/v1/profiles/{email}`, for a profile named by `?email=`, `?customId=`
-/// (a profile another system knows only by its own id) or `?phone=`.
+/// (a profile another system knows only by its own id), `?phone=` or `?uuid=` (Synerise's).
 #[utoipa::path(
     get,
     path = "/api/v1/profiles",
@@ -143,7 +161,7 @@ pub async fn get(
         (status = 401, description = "No valid API key", body = ErrorBody, headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
         (status = 404, description = "No profile is named so", body = ErrorBody),
         (status = 409, description = "Several profiles share the phone number", body = ErrorBody),
-        (status = 422, description = "Not exactly one of them given, or not an email address or phone number", body = ErrorBody),
+        (status = 422, description = "Not exactly one of them given, or not an email address, phone number or UUID", body = ErrorBody),
         (status = 503, description = "Unavailable; retry later", body = ErrorBody),
     ),
     security(("apiKey" = []))
@@ -157,10 +175,10 @@ pub async fn find_one(
     profile_answer(&state, profile).await
 }
 
-/// A profile's ledger, by email address, customId or phone
+/// A profile's ledger, by email address, customId, phone or uuid
 ///
 /// The same answer as `GET /api/v1/profiles/{email}/consents`, for a profile named by `?email=`,
-/// `?customId=` or `?phone=`.
+/// `?customId=`, `?phone=` or `?uuid=`.
 #[utoipa::path(
     get,
     path = "/api/v1/profiles/consents",
@@ -172,7 +190,7 @@ pub async fn find_one(
         (status = 401, description = "No valid API key", body = ErrorBody, headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
         (status = 404, description = "No profile is named so", body = ErrorBody),
         (status = 409, description = "Several profiles share the phone number", body = ErrorBody),
-        (status = 422, description = "Not exactly one of them given, or not an email address or phone number", body = ErrorBody),
+        (status = 422, description = "Not exactly one of them given, or not an email address, phone number or UUID", body = ErrorBody),
         (status = 503, description = "Unavailable; retry later", body = ErrorBody),
     ),
     security(("apiKey" = []))
@@ -207,12 +225,15 @@ async fn profile_answer(
         .filter(|s| s.pending)
         .map(|s| s.agreement.key.clone())
         .collect();
+    let details = crate::domain::details::Details::stored(profile.details.as_deref());
     Ok(HttpResponse::Ok().json(wire::Profile {
         email: profile.email,
         custom_id: profile.custom_id,
+        uuid: profile.uuid,
         phone: profile.phone,
         first_name: profile.first_name,
         last_name: profile.last_name,
+        details: details.into(),
         email_confirmed: profile.email_confirmed_at.is_some(),
         attributes,
         pending_agreements: pending_keys,

@@ -16,6 +16,12 @@ pub struct Profile {
     /// The identifier another system knows the person by.
     #[schema(required = true)]
     pub custom_id: Option<String>,
+    /// Synerise's identifier of the person, lower case.
+    #[schema(
+        required = true,
+        pattern = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+    )]
+    pub uuid: Option<String>,
     /// In E.164 (`+48601234567`); a number stored before phones were identifiers keeps the notation
     /// it was written in (without `+`) until it is next written.
     #[schema(required = true)]
@@ -24,6 +30,9 @@ pub struct Profile {
     pub first_name: Option<String>,
     #[schema(required = true)]
     pub last_name: Option<String>,
+    /// The standard fields (Synerise's profile shape), each `null` until given.
+    #[serde(flatten)]
+    pub details: DetailsOut,
     /// Whether the person confirmed the email address (double opt-in).
     pub email_confirmed: bool,
     /// The profile's own attributes, and each agreement's current value under its key
@@ -37,6 +46,67 @@ pub struct Profile {
     /// The last change of the profile's fields or consents.
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: String,
+}
+
+/// The standard fields of a profile besides its names (Synerise's profile shape), as the API answers.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DetailsOut {
+    #[schema(required = true)]
+    pub display_name: Option<String>,
+    #[schema(required = true)]
+    pub company: Option<String>,
+    #[schema(required = true)]
+    pub address: Option<String>,
+    #[schema(required = true)]
+    pub city: Option<String>,
+    #[schema(required = true)]
+    pub province: Option<String>,
+    #[schema(required = true)]
+    pub zip_code: Option<String>,
+    /// ISO 3166-1 alpha-2, upper case.
+    #[schema(required = true, pattern = "^[A-Z]{2}$")]
+    pub country_code: Option<String>,
+    #[schema(required = true, format = Date)]
+    pub birth_date: Option<String>,
+    #[schema(required = true, value_type = Option<Sex>)]
+    pub sex: Option<String>,
+    #[schema(required = true)]
+    pub avatar_url: Option<String>,
+    #[schema(required = true)]
+    pub anonymous: Option<bool>,
+    #[schema(required = true)]
+    pub tags: Option<Vec<String>>,
+}
+
+impl From<crate::domain::details::Details> for DetailsOut {
+    fn from(d: crate::domain::details::Details) -> Self {
+        DetailsOut {
+            display_name: d.display_name,
+            company: d.company,
+            address: d.address,
+            city: d.city,
+            province: d.province,
+            zip_code: d.zip_code,
+            country_code: d.country_code,
+            birth_date: d.birth_date,
+            sex: d.sex,
+            avatar_url: d.avatar_url,
+            anonymous: d.anonymous,
+            tags: d.tags,
+        }
+    }
+}
+
+/// How Synerise records a person's sex.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[allow(dead_code)] // a description of `domain::details::SEXES`
+pub enum Sex {
+    Female,
+    Male,
+    NotSpecified,
+    Other,
 }
 
 /// Whether an agreement is given.
@@ -173,6 +243,12 @@ pub struct ProfileIn {
     pub email: Option<String>,
     #[schema(max_length = 200)]
     pub custom_id: Option<String>,
+    /// Synerise's identifier of the person (any case; kept in lower case). Unique like email and
+    /// customId: those an item gives must all name the same profile.
+    #[schema(
+        pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+    )]
+    pub uuid: Option<String>,
     /// A phone number in any common notation (`+48 601 234 567`, `0048…`, `tel:+48…`; without `+`, a
     /// number of `ASSENT_DEFAULT_PHONE_REGION`), stored in E.164. A number only names a profile when
     /// the item gives no email or customId and exactly one profile holds it; beside either, it must be
@@ -183,8 +259,36 @@ pub struct ProfileIn {
     pub first_name: Option<String>,
     #[schema(max_length = 200)]
     pub last_name: Option<String>,
-    /// The default agreements by channel: `email` sets `newsletter_agreement`, `sms` `sms_agreement`,
-    /// `push` `push_agreement`.
+    #[schema(max_length = 200)]
+    pub display_name: Option<String>,
+    #[schema(max_length = 200)]
+    pub company: Option<String>,
+    #[schema(max_length = 300)]
+    pub address: Option<String>,
+    #[schema(max_length = 100)]
+    pub city: Option<String>,
+    #[schema(max_length = 100)]
+    pub province: Option<String>,
+    #[schema(max_length = 20)]
+    pub zip_code: Option<String>,
+    /// ISO 3166-1 alpha-2 (any case; kept in upper case).
+    #[schema(pattern = "^[A-Za-z]{2}$")]
+    pub country_code: Option<String>,
+    /// `YYYY-MM-DD`, from 1900 to today.
+    #[schema(format = Date)]
+    pub birth_date: Option<String>,
+    #[schema(value_type = Option<Sex>)]
+    pub sex: Option<String>,
+    /// An http or https address.
+    #[schema(max_length = 2000)]
+    pub avatar_url: Option<String>,
+    pub anonymous: Option<bool>,
+    /// At most 100, each one line of at most 64 characters; duplicates are dropped.
+    pub tags: Option<Vec<String>>,
+    /// The agreements by channel: `email` sets `newsletter_agreement`, `sms` `sms_agreement`, `push`
+    /// `push_agreement`; Synerise's `webPush`, `bluetooth`, `rfid` and `wifi` set `webpush_agreement`,
+    /// `bluetooth_agreement`, `rfid_agreement` and `wifi_agreement` where such an agreement exists
+    /// (else the item is refused, naming the agreement to create).
     pub agreements: Option<Channels>,
     /// The profile's attributes (a `null` removes one). A key that is an agreement's sets that agreement:
     /// `"enabled"`, `"disabled"`, `true` or `false`.
@@ -236,6 +340,12 @@ pub struct Channels {
     pub email: Option<bool>,
     pub sms: Option<bool>,
     pub push: Option<bool>,
+    #[serde(rename = "webPush")]
+    #[schema(rename = "webPush")]
+    pub web_push: Option<bool>,
+    pub bluetooth: Option<bool>,
+    pub rfid: Option<bool>,
+    pub wifi: Option<bool>,
 }
 
 /// Another Assent's outgoing webhook event, so one Assent can feed another.

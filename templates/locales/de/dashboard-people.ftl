@@ -56,8 +56,8 @@ chart-month = { $count ->
 
 ## Profile
 profiles-title = Profile
-profiles-search-label = E-Mail, customId oder Telefon
-profiles-search-help = Der Anfang einer E-Mail-Adresse oder customId oder eine vollständige Telefonnummer.
+profiles-search-label = E-Mail, customId, uuid oder Telefon
+profiles-search-help = Der Anfang einer E-Mail-Adresse oder customId oder eine vollständige uuid oder Telefonnummer.
 profiles-search = Suchen
 profiles-none = Keine Profile.
 profiles-none-match = Keine Profile passen zu „{ $query }“.
@@ -102,6 +102,22 @@ profile-agreement = Einwilligung
 profile-change = Änderung
 profile-source = Quelle
 profile-gpc = Der Browser sendete Global Privacy Control
+profile-uuid = uuid
+profile-detail = { $field ->
+    [displayName] Anzeigename
+    [company] Firma
+    [address] Adresse
+    [city] Stadt
+    [province] Bundesland
+    [zipCode] Postleitzahl
+    [countryCode] Land
+    [birthDate] Geburtsdatum
+    [sex] Geschlecht
+    [avatarUrl] Avatar
+    [anonymous] Anonym
+    [tags] Tags
+   *[other] { $field }
+}
 profile-wording = Angezeigter Wortlaut
 profile-client = Client
 profile-reason-given = Grund: { $reason }

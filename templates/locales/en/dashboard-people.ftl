@@ -57,8 +57,8 @@ chart-month = { $count ->
 
 ## Profiles
 profiles-title = Profiles
-profiles-search-label = Email, customId or phone
-profiles-search-help = The beginning of an email address or customId, or a whole phone number.
+profiles-search-label = Email, customId, uuid or phone
+profiles-search-help = The beginning of an email address or customId, or a whole uuid or phone number.
 profiles-search = Search
 profiles-none = No profiles.
 profiles-none-match = No profiles match “{ $query }”.
@@ -103,6 +103,22 @@ profile-agreement = Agreement
 profile-change = Change
 profile-source = Source
 profile-gpc = The browser sent Global Privacy Control
+profile-uuid = uuid
+profile-detail = { $field ->
+    [displayName] Display name
+    [company] Company
+    [address] Address
+    [city] City
+    [province] Province
+    [zipCode] Postal code
+    [countryCode] Country
+    [birthDate] Date of birth
+    [sex] Sex
+    [avatarUrl] Avatar
+    [anonymous] Anonymous
+    [tags] Tags
+   *[other] { $field }
+}
 profile-wording = Wording shown
 profile-client = Client
 profile-reason-given = Reason: { $reason }

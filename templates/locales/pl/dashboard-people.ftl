@@ -57,8 +57,8 @@ chart-month = { $count ->
 
 ## Profile
 profiles-title = Profile
-profiles-search-label = E-mail, customId lub telefon
-profiles-search-help = Początek adresu e-mail lub customId albo pełny numer telefonu.
+profiles-search-label = E-mail, customId, uuid lub telefon
+profiles-search-help = Początek adresu e-mail lub customId albo pełny uuid lub numer telefonu.
 profiles-search = Szukaj
 profiles-none = Brak profili.
 profiles-none-match = Żaden profil nie pasuje do „{ $query }”.
@@ -104,6 +104,22 @@ profile-agreement = Zgoda
 profile-change = Zmiana
 profile-source = Źródło
 profile-gpc = Przeglądarka wysłała sygnał Global Privacy Control
+profile-uuid = uuid
+profile-detail = { $field ->
+    [displayName] Nazwa wyświetlana
+    [company] Firma
+    [address] Adres
+    [city] Miasto
+    [province] Województwo
+    [zipCode] Kod pocztowy
+    [countryCode] Kraj
+    [birthDate] Data urodzenia
+    [sex] Płeć
+    [avatarUrl] Awatar
+    [anonymous] Anonimowy
+    [tags] Tagi
+   *[other] { $field }
+}
 profile-wording = Pokazana treść
 profile-client = Klient
 profile-reason-given = Powód: { $reason }
