@@ -3,7 +3,7 @@
 
 use crate::helpers::browser::{Browser, staff};
 use crate::helpers::*;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 const SHARING: &str = "sharing_agreement";
 const SHARING_TITLE: &str = "Sharing with partners";
@@ -383,7 +383,10 @@ async fn staff_set_the_flag_and_gpc_json_gives_the_date_it_last_changed() {
 /// agreement is withdrawn once by the signal, and what each page said is what the ledger holds.
 #[tokio::test]
 async fn simultaneous_gpc_page_views_withdraw_once() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::allowing_private_targets().await;
+    let rx = crate::helpers::receiver::Receiver::start().await;
+    let (_, secret) = crate::webhooks::add_webhook(&app, &rx.url, "consent.changed", &[]);
+    rx.trust(&[&secret]);
     flagged_agreement(&app).await;
     let (_, prefs) = both_enabled(&app, "fay@example.com").await;
     let mut tasks = Vec::new();
@@ -403,4 +406,23 @@ async fn simultaneous_gpc_page_views_withdraw_once() {
     assert_eq!(app.count("consent_events WHERE source = 'gpc'"), 1);
     assert_eq!(held(&app, "fay@example.com", SHARING), 0);
     assert!(app.cli(&["ledger", "verify"]).status.success());
+    // Other systems hear of it like any change: the two confirmations, then the withdrawal by gpc.
+    let got = rx.wait_for(3).await;
+    let by_gpc: Vec<_> = got
+        .iter()
+        .filter(|g| g.body["data"]["source"] == "gpc")
+        .collect();
+    assert_eq!(by_gpc.len(), 1, "{got:?}");
+    assert_eq!(
+        (
+            &by_gpc[0].body["data"]["agreement"],
+            &by_gpc[0].body["data"]["value"],
+            &by_gpc[0].body["data"]["email"]
+        ),
+        (
+            &json!(SHARING),
+            &json!("disabled"),
+            &json!("fay@example.com")
+        )
+    );
 }
