@@ -11,6 +11,9 @@ use std::sync::OnceLock;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Brand {
     pub name: String,
+    /// How people reach the organisation about their data (`ASSENT_ORG_CONTACT`: an address or a URL),
+    /// named in consent receipts.
+    pub contact: Option<String>,
     pub color: Option<Rgb>,
     /// The logo's bytes and content type.
     pub logo: Option<(Vec<u8>, &'static str)>,
@@ -20,6 +23,7 @@ impl Default for Brand {
     fn default() -> Brand {
         Brand {
             name: "Assent".into(),
+            contact: None,
             color: None,
             logo: None,
         }
@@ -40,6 +44,11 @@ fn get() -> &'static Brand {
 /// The organisation's name, for headers, titles and emails.
 pub fn name() -> &'static str {
     &get().name
+}
+
+/// The organisation's contact for questions about personal data, if set.
+pub fn contact() -> Option<&'static str> {
+    get().contact.as_deref()
 }
 
 pub fn has_logo() -> bool {

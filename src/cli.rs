@@ -91,6 +91,25 @@ pub enum Command {
         #[command(subcommand)]
         command: LedgerCommand,
     },
+    /// Signed consent receipts: check one, or sign with a new key from now on
+    Receipt {
+        #[command(subcommand)]
+        command: ReceiptCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReceiptCommand {
+    /// Check a receipt (the .jws file a person downloaded, or - for standard input): its signature
+    /// against every key this organisation ever signed with, and that each ledger event it names is
+    /// still in this database with the same hash. Exit 0 when it holds, 1 naming what failed
+    Verify {
+        /// The receipt file
+        file: std::path::PathBuf,
+    },
+    /// Sign receipts with a new key from now on; the earlier keys stay published at
+    /// /.well-known/assent-receipt-keys.json, so receipts signed with them still verify
+    RotateKey,
 }
 
 #[derive(Subcommand, Debug)]

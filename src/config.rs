@@ -406,7 +406,7 @@ fn dkim(r: &mut Reader) -> Option<crate::mail::dkim::Dkim> {
     }
 }
 
-/// `ASSENT_ORG_NAME`, `ASSENT_BRAND_COLOR` and `ASSENT_LOGO`.
+/// `ASSENT_ORG_NAME`, `ASSENT_ORG_CONTACT`, `ASSENT_BRAND_COLOR` and `ASSENT_LOGO`.
 fn brand(r: &mut Reader) -> crate::brand::Brand {
     let mut brand = crate::brand::Brand::default();
     if let Some(name) = r.get("ASSENT_ORG_NAME") {
@@ -418,6 +418,21 @@ fn brand(r: &mut Reader) -> crate::brand::Brand {
                 .ok_or_else(|| "give a name of at most 80 characters on one line".to_string()),
         );
         brand.name = name;
+    }
+    if let Some(contact) = r.get("ASSENT_ORG_CONTACT") {
+        let contact = contact.trim().to_string();
+        r.check(
+            "ASSENT_ORG_CONTACT",
+            (!contact.is_empty()
+                && contact.chars().count() <= 200
+                && !contact.chars().any(char::is_control))
+                .then_some(())
+                .ok_or_else(|| {
+                    "give an address or a URL people can write to about their data, on one line (at most 200 characters)"
+                        .to_string()
+                }),
+        );
+        brand.contact = Some(contact);
     }
     if let Some(raw) = r.get("ASSENT_BRAND_COLOR") {
         let c = crate::brand::check_color(&raw);

@@ -1,10 +1,10 @@
 //! The secrets Assent keeps in its database, sealed (`domain::seal`): webhook signing secrets (current and
-//! previous) and integration keys and shared secrets. Values written before sealing existed are sealed
+//! previous), integration keys and shared secrets, and the private halves of the receipt signing keys. Values written before sealing existed are sealed
 //! when the server starts (and by `assent migrate`); after `ASSENT_SECRET_KEY` changes, `assent secrets
 //! reseal` opens each value with the current key or `ASSENT_PREVIOUS_SECRET_KEY` and seals it anew.
 
 use crate::db::DbConn;
-use crate::db::models::{integrations, webhook_endpoints};
+use crate::db::models::{integrations, receipt_keys, webhook_endpoints};
 use crate::domain::Sealer;
 use crate::domain::seal::Unsealable;
 
@@ -42,6 +42,9 @@ pub fn check_open(conn: &mut DbConn, sealer: &Sealer) -> Result<(), SealError> {
     }
     for (id, key) in integrations::keys(conn)? {
         opens(format!("integration {id}"), &key)?;
+    }
+    for (kid, key) in receipt_keys::private_keys(conn)? {
+        opens(format!("receipt key {kid}"), &key)?;
     }
     Ok(())
 }
@@ -97,6 +100,12 @@ fn rewrite_in_tx(
         for (id, key) in integrations::keys(c)? {
             if let Some(sealed) = each(&format!("integration {id}"), &key)? {
                 integrations::set_key(c, id, &sealed)?;
+                n += 1;
+            }
+        }
+        for (kid, key) in receipt_keys::private_keys(c)? {
+            if let Some(sealed) = each(&format!("receipt key {kid}"), &key)? {
+                receipt_keys::set_private_key(c, &kid, &sealed)?;
                 n += 1;
             }
         }

@@ -2,7 +2,7 @@
 
 use crate::cli::{
     AdminCommand, ApikeyCommand, Command, IntegrationCommand, LedgerCommand, ProfileCommand,
-    SecretsCommand, SendfileCommand, WebhookCommand,
+    ReceiptCommand, SecretsCommand, SendfileCommand, WebhookCommand,
 };
 use crate::config::Settings;
 use crate::startup::{Application, Tuning};
@@ -83,6 +83,16 @@ pub fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             Ok(false) => return Ok(ExitCode::from(1)),
             Err(e) => Err(e),
         },
+        Command::Receipt {
+            command: ReceiptCommand::Verify { file },
+        } => match receipt_verify(&settings, &file) {
+            Ok(true) => Ok(()),
+            Ok(false) => return Ok(ExitCode::from(1)),
+            Err(e) => Err(e),
+        },
+        Command::Receipt {
+            command: ReceiptCommand::RotateKey,
+        } => receipt_rotate(&settings),
     };
     result.map(|()| ExitCode::SUCCESS)
 }

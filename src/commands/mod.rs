@@ -222,6 +222,57 @@ pub fn ledger_verify(settings: &Settings) -> anyhow::Result<bool> {
     }
 }
 
+/// Checks a receipt file (`-`: standard input); true when it holds. What failed is printed.
+pub fn receipt_verify(settings: &Settings, file: &std::path::Path) -> anyhow::Result<bool> {
+    use std::io::Read;
+    let mut text = String::new();
+    if file.as_os_str() == "-" {
+        std::io::stdin().read_to_string(&mut text)?;
+    } else {
+        std::fs::File::open(file)
+            .and_then(|mut f| f.read_to_string(&mut text))
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    }
+    let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
+    match crate::consent::receipt::verify(&mut conn, &text) {
+        Err(why) => {
+            println!("receipt NOT valid: {why}");
+            Ok(false)
+        }
+        Ok(c) if c.missing.is_empty() => {
+            println!(
+                "receipt {} valid: signed by key {}, and all {} ledger events it names are in the ledger unchanged",
+                c.receipt_id, c.kid, c.events
+            );
+            Ok(true)
+        }
+        Ok(c) => {
+            println!(
+                "receipt {}: the signature (key {}) is valid, but {} of its {} ledger events are not in this ledger as it has them:",
+                c.receipt_id,
+                c.kid,
+                c.missing.len(),
+                c.events
+            );
+            for (id, agreement, what) in &c.missing {
+                println!("  event {id} ({agreement}) {what}");
+            }
+            Ok(false)
+        }
+    }
+}
+
+/// A new receipt signing key from now on.
+pub fn receipt_rotate(settings: &Settings) -> anyhow::Result<()> {
+    let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
+    let sealer = crate::domain::Sealer::new(&settings.secret_key);
+    let kid = crate::consent::receipt::rotate(&mut conn, &sealer)?;
+    println!(
+        "Receipts are signed with the key {kid} from now on; earlier keys stay published, so their receipts still verify."
+    );
+    Ok(())
+}
+
 /// Writes the profiles CSV to a file or standard output, a chunk at a time.
 pub fn export(
     settings: &Settings,

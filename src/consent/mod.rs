@@ -21,6 +21,7 @@ pub mod gpc;
 pub mod ledger;
 pub mod optin;
 pub mod read;
+pub mod receipt;
 pub mod retention;
 pub mod signup;
 pub mod sms;

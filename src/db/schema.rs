@@ -311,6 +311,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    receipt_keys (kid) {
+        kid -> Text,
+        public_key -> Text,
+        private_key -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(agreement_versions -> agreements (agreement_id));
 diesel::joinable!(consents -> agreements (agreement_id));
 diesel::joinable!(consents -> profiles (profile_id));
@@ -340,4 +349,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     job_rows,
     integrations,
     integration_replays,
+    receipt_keys,
 );

@@ -12,6 +12,7 @@ pub mod email;
 pub mod email_kind;
 mod ids;
 mod integration_auth;
+pub mod jws;
 pub mod name;
 pub mod phone;
 mod phone_table;

@@ -148,6 +148,7 @@ fn public_pages(t: &Tokens, round: &str) -> Vec<Page> {
         get("unsubscribe", t.unsubscribe.clone()),
         post("unsubscribe (done)", None, t.unsubscribe.clone(), &[]),
         get("preferences", t.preferences.clone()),
+        get("consent record", format!("{}/receipt", t.preferences)),
         post(
             "preferences (saved)",
             None,

@@ -11,6 +11,7 @@ async fn pages_carry_the_organisations_name_logo_and_colour() {
     std::fs::write(&logo, svg).unwrap();
     let env = [
         ("ASSENT_ORG_NAME", "Lakeside Books".to_string()),
+        ("ASSENT_ORG_CONTACT", "privacy@lakeside.example".to_string()),
         ("ASSENT_BRAND_COLOR", "#5b2a86".to_string()),
         ("ASSENT_LOGO", logo.display().to_string()),
     ];
@@ -42,6 +43,25 @@ async fn pages_carry_the_organisations_name_logo_and_colour() {
     assert!(
         dark.contains("--brand: #") && !dark.contains("#5b2a86") && !dark.contains("#8ab4f8"),
         "{css}"
+    );
+
+    // A consent receipt names the organisation as the controller, with its contact.
+    let key = db.api_key();
+    let answer = http
+        .post(format!("{}/v4/clients/batch", server.base))
+        .bearer_auth(&key)
+        .json(&serde_json::json!([{"email": "ann@example.com", "agreements": {"email": true}}]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 202);
+    let receipt_url = format!("{}/api/v1/profiles/ann@example.com/receipt", server.base);
+    let token = keyed_text(&http, &receipt_url, &key).await;
+    let payload = jws_part(&token, 1);
+    assert_eq!(
+        payload["dpv:hasDataController"],
+        serde_json::json!({"@type": "dpv:DataController", "dct:title": "Lakeside Books",
+                           "dpv:hasContact": "privacy@lakeside.example"})
     );
 
     // Without settings: the default look, and no logo to fetch.

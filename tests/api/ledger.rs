@@ -113,7 +113,7 @@ async fn editing_any_stored_ledger_event_breaks_verify() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("event 2"));
 }
 
-fn drop_guard(app: &TestApp) {
+pub fn drop_guard(app: &TestApp) {
     if app.db.is_postgres() {
         app.exec("ALTER TABLE consent_events DISABLE TRIGGER consent_events_append_only");
     } else {

@@ -32,6 +32,7 @@ mod phones;
 mod profiles_admin;
 mod races;
 mod read_api;
+mod receipts;
 mod retention;
 mod schema;
 mod sendfiles;

@@ -282,6 +282,42 @@ async fn every_api_route_is_described_and_every_answer_matches_its_description()
     let none = get("/api/v1/profiles/consents?customId=nobody");
     assert_eq!(x.send("GET", found_ledger, none, None).await.0, 404);
 
+    // Signed consent receipts, by email and by any identifier.
+    for (template, path, want) in [
+        (
+            "/api/v1/profiles/{email}/receipt",
+            "/api/v1/profiles/ann@example.com/receipt",
+            200,
+        ),
+        (
+            "/api/v1/profiles/{email}/receipt",
+            "/api/v1/profiles/nobody@example.com/receipt",
+            404,
+        ),
+        (
+            "/api/v1/profiles/{email}/receipt",
+            "/api/v1/profiles/not-an-address/receipt",
+            422,
+        ),
+        (
+            "/api/v1/profiles/receipt",
+            "/api/v1/profiles/receipt?customId=c-1",
+            200,
+        ),
+        (
+            "/api/v1/profiles/receipt",
+            "/api/v1/profiles/receipt?customId=nobody",
+            404,
+        ),
+        ("/api/v1/profiles/receipt", "/api/v1/profiles/receipt", 422),
+    ] {
+        let (status, answer) = x.send("GET", template, get(path), None).await;
+        assert_eq!(status, want, "{path}: {answer}");
+        if want == 200 {
+            assert_eq!(answer.as_str().unwrap().split('.').count(), 3, "{answer}");
+        }
+    }
+
     // The CSV export.
     let csv = "/api/v1/exports/profiles.csv";
     let (status, body) = x

@@ -263,3 +263,12 @@ pub fn latest_signals(
     }
     Ok(out)
 }
+
+/// The stored hash of one event, if it is still in the ledger.
+pub fn hash_of(conn: &mut DbConn, id: i64) -> QueryResult<Option<String>> {
+    consent_events::table
+        .find(id)
+        .select(consent_events::hash)
+        .first(conn)
+        .optional()
+}

@@ -17,5 +17,6 @@ pub mod login_failures;
 pub mod optin_requests;
 pub mod outbox;
 pub mod profiles;
+pub mod receipt_keys;
 pub mod sendfiles;
 pub mod webhook_endpoints;

@@ -23,6 +23,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, Secur
         profiles::consents,
         profiles::find_one,
         profiles::find_ledger,
+        profiles::receipt,
+        profiles::find_receipt,
         exports::profiles_csv,
         openapi_json,
     ),

@@ -40,8 +40,10 @@ pub fn routes() -> Vec<(Method, String, actix_web::Route)> {
         // Before `/profiles/{email}`, which would otherwise take `consents` for an address.
         documented::<profiles::__path_find_one, _, _>(profiles::find_one),
         documented::<profiles::__path_find_ledger, _, _>(profiles::find_ledger),
+        documented::<profiles::__path_find_receipt, _, _>(profiles::find_receipt),
         documented::<profiles::__path_get, _, _>(profiles::get),
         documented::<profiles::__path_consents, _, _>(profiles::consents),
+        documented::<profiles::__path_receipt, _, _>(profiles::receipt),
         documented::<exports::__path_profiles_csv, _, _>(exports::profiles_csv),
         documented::<doc::__path_openapi_json, _, _>(doc::openapi_json),
     ]

@@ -302,3 +302,90 @@ async fn ledger_answer(
         .collect();
     Ok(HttpResponse::Ok().json(out))
 }
+
+/// A profile's signed consent receipt
+///
+/// Everything the person agreed to or refused, with the exact wording and the ledger events behind each
+/// state (ISO/IEC TS 27560 elements in DPV terms, documented in docs/receipt.md with a JSON Schema),
+/// as a compact JWS signed with Ed25519 (`alg: EdDSA`, `kid`: a key of
+/// `/.well-known/assent-receipt-keys.json`). No receipt is given for an erased person.
+#[utoipa::path(
+    get,
+    path = "/api/v1/profiles/{email}/receipt",
+    operation_id = "getReceipt",
+    tag = "profiles",
+    params(("email" = String, Path, description = "The profile's email address")),
+    responses(
+        (status = 200, description = "The signed receipt", content_type = "application/jose", body = String),
+        (status = 401, description = "No valid API key", body = ErrorBody, headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 404, description = "No profile has this email address", body = ErrorBody),
+        (status = 422, description = "Not an email address", body = ErrorBody),
+        (status = 503, description = "Unavailable; retry later", body = ErrorBody),
+    ),
+    security(("apiKey" = []))
+)]
+pub async fn receipt(
+    req: HttpRequest,
+    email: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    authenticate(&req, &state).await?;
+    let profile = find(&state, &email).await?;
+    receipt_answer(&state, profile).await
+}
+
+/// A profile's signed consent receipt, by email address, customId, phone or uuid
+///
+/// The same answer as `GET /api/v1/profiles/{email}/receipt`, for a profile named by `?email=`,
+/// `?customId=`, `?phone=` or `?uuid=`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/profiles/receipt",
+    operation_id = "findReceipt",
+    tag = "profiles",
+    params(Named),
+    responses(
+        (status = 200, description = "The signed receipt", content_type = "application/jose", body = String),
+        (status = 401, description = "No valid API key", body = ErrorBody, headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 404, description = "No profile is named so", body = ErrorBody),
+        (status = 409, description = "Several profiles share the phone number", body = ErrorBody),
+        (status = 422, description = "Not exactly one of them given, or not an email address, phone number or UUID", body = ErrorBody),
+        (status = 503, description = "Unavailable; retry later", body = ErrorBody),
+    ),
+    security(("apiKey" = []))
+)]
+pub async fn find_receipt(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    authenticate(&req, &state).await?;
+    let profile = find_by(&state, by_query(&req, state.phone_region)?).await?;
+    receipt_answer(&state, profile).await
+}
+
+/// The profile's receipt, signed now.
+async fn receipt_answer(
+    state: &AppState,
+    profile: profiles::Profile,
+) -> Result<HttpResponse, ApiError> {
+    let all = state.catalog.get().await?;
+    let sealer = state.sealer.clone();
+    let signed = state
+        .db(move |c| {
+            let controller = crate::consent::receipt::Controller {
+                name: crate::brand::name(),
+                contact: crate::brand::contact(),
+            };
+            Ok(crate::consent::receipt::issue(
+                c,
+                &sealer,
+                &profile,
+                &all,
+                &controller,
+            )?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/jose")
+        .body(signed))
+}

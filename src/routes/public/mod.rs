@@ -5,6 +5,7 @@ mod forms;
 mod gpc;
 mod health;
 mod preferences;
+mod receipt;
 mod subscribe;
 mod unsubscribe;
 
@@ -40,7 +41,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/preferences/{token}",
             crate::routes::get().to(preferences::page),
         )
-        .route("/preferences/{token}", web::post().to(preferences::submit));
+        .route("/preferences/{token}", web::post().to(preferences::submit))
+        .route(
+            "/preferences/{token}/receipt",
+            crate::routes::get().to(receipt::page),
+        )
+        .route(
+            "/preferences/{token}/receipt.jws",
+            crate::routes::get().to(receipt::download),
+        )
+        .route(
+            "/.well-known/assent-receipt-keys.json",
+            crate::routes::get().to(receipt::keys),
+        );
 }
 
 /// The paths that are not public pages: their errors stay the dashboard's (English) or the API's (JSON).

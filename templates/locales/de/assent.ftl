@@ -122,3 +122,29 @@ gpc-noted = Ihr Browser sendet ein Global-Privacy-Control-Signal: Er bittet daru
 gpc-override = Ihr Browser bittet darum, Ihre Daten nicht zu verkaufen oder weiterzugeben. Kreuzen Sie dies nur an, wenn Sie es trotzdem möchten; wir vermerken, dass Sie es bei gesendetem Signal gewählt haben.
 gpc-confirm-override = Ihr Browser bittet darum, Ihre Daten nicht zu verkaufen oder weiterzugeben. Mit der Bestätigung dieser Einwilligung setzen Sie das Signal für sie außer Kraft; wir vermerken, dass Sie es bei gesendetem Signal gewählt haben.
 gpc-withdrawn = Weil Ihr Browser ein Global-Privacy-Control-Signal gesendet hat, haben wir widerrufen: { $titles }.
+
+# Consent receipts
+prefs-receipt = Meinen Einwilligungsnachweis herunterladen
+receipt-title = Ihr Einwilligungsnachweis
+receipt-intro = Was { $organisation } für { $subject } gespeichert hat, Stand { $time }: jede Einwilligung, ihr Stand, der genaue Wortlaut, auf den sie sich bezieht, und jede Änderung.
+receipt-contact = Fragen zu Ihren Daten: { $contact }
+receipt-state = { $state ->
+    [given] erteilt
+    [withdrawn] widerrufen
+    [refused] abgelehnt
+    [pending] wartet auf Ihre Bestätigung
+   *[other] nie erteilt
+}
+receipt-value = { $value ->
+    [enabled] eingewilligt
+   *[other] abgelehnt
+}
+receipt-wording = Fassung { $version } des Wortlauts, in { $language }.
+receipt-history = Änderungen: { $title }
+receipt-when = Wann
+receipt-what = Änderung
+receipt-how = Wie
+receipt-keep-title = Eine signierte Kopie aufbewahren
+receipt-keep = Die signierte Kopie enthält denselben Nachweis, von der Organisation signiert. Jede und jeder kann sie mit den öffentlichen Schlüsseln der Organisation unter /.well-known/assent-receipt-keys.json prüfen; so belegt sie, was gespeichert wurde, auch wenn die Organisation später anderes behauptet.
+receipt-download = Signierte Kopie herunterladen
+receipt-id = Nachweis { $id }

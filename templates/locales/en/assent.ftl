@@ -124,3 +124,29 @@ gpc-noted = Your browser sends a Global Privacy Control signal: it asks that you
 gpc-override = Your browser asks not to sell or share your data. Tick this only if you want it anyway; we will note that you chose it with the signal on.
 gpc-confirm-override = Your browser asks not to sell or share your data. Confirming this agreement overrides that signal for it, and we will note that you chose it with the signal on.
 gpc-withdrawn = Because your browser sent a Global Privacy Control signal, we withdrew: { $titles }.
+
+# Consent receipts
+prefs-receipt = Download my consent record
+receipt-title = Your consent record
+receipt-intro = What { $organisation } has recorded for { $subject }, as of { $time }: each agreement, where it stands, the exact words it refers to, and every change.
+receipt-contact = Questions about your data: { $contact }
+receipt-state = { $state ->
+    [given] given
+    [withdrawn] withdrawn
+    [refused] refused
+    [pending] waiting for your confirmation
+   *[other] never given
+}
+receipt-value = { $value ->
+    [enabled] agreed
+   *[other] said no
+}
+receipt-wording = Wording version { $version }, in { $language }.
+receipt-history = Changes of { $title }
+receipt-when = When
+receipt-what = Change
+receipt-how = How
+receipt-keep-title = Keep a signed copy
+receipt-keep = The signed copy holds the same record, signed by the organisation. Anyone can check it with the organisation's public keys at /.well-known/assent-receipt-keys.json, so it proves what was recorded even if the organisation later says otherwise.
+receipt-download = Download the signed copy
+receipt-id = Record { $id }

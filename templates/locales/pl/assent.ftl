@@ -123,3 +123,29 @@ gpc-noted = Twoja przeglądarka wysyła sygnał Global Privacy Control: prosi, b
 gpc-override = Twoja przeglądarka prosi, by nie sprzedawać ani nie udostępniać Twoich danych. Zaznacz to tylko wtedy, gdy mimo to chcesz wyrazić zgodę; odnotujemy, że zgoda została wyrażona przy włączonym sygnale.
 gpc-confirm-override = Twoja przeglądarka prosi, by nie sprzedawać ani nie udostępniać Twoich danych. Potwierdzenie tej zgody uchyla ten sygnał w jej zakresie; odnotujemy, że zgoda została wyrażona przy włączonym sygnale.
 gpc-withdrawn = Ponieważ Twoja przeglądarka wysłała sygnał Global Privacy Control, wycofaliśmy: { $titles }.
+
+# Consent receipts
+prefs-receipt = Pobierz zapis moich zgód
+receipt-title = Zapis Twoich zgód
+receipt-intro = Co { $organisation } ma zapisane dla { $subject } na { $time }: każda zgoda, jej stan, dokładna treść, do której się odnosi, i każda zmiana.
+receipt-contact = Pytania o Twoje dane: { $contact }
+receipt-state = { $state ->
+    [given] wyrażona
+    [withdrawn] wycofana
+    [refused] odmówiona
+    [pending] czeka na Twoje potwierdzenie
+   *[other] nigdy niewyrażona
+}
+receipt-value = { $value ->
+    [enabled] zgoda
+   *[other] brak zgody
+}
+receipt-wording = Wersja treści { $version }, w języku { $language }.
+receipt-history = Zmiany: { $title }
+receipt-when = Kiedy
+receipt-what = Zmiana
+receipt-how = Jak
+receipt-keep-title = Zachowaj podpisaną kopię
+receipt-keep = Podpisana kopia zawiera ten sam zapis, podpisany przez organizację. Każdy może ją sprawdzić kluczami publicznymi organizacji pod /.well-known/assent-receipt-keys.json, więc dowodzi, co zostało zapisane, nawet jeśli organizacja twierdziłaby później inaczej.
+receipt-download = Pobierz podpisaną kopię
+receipt-id = Zapis { $id }

@@ -785,3 +785,20 @@ pub fn missing_tool(var: &str, why: &str) {
     assert!(!required, "{why}, but {var}=1");
     eprintln!("SKIPPED: {why}");
 }
+
+/// One part of a compact JWS (0: the header, 1: the payload) as JSON: what a receipt says, unchecked.
+pub fn jws_part(token: &str, part: usize) -> serde_json::Value {
+    use base64::Engine;
+    let b64 = token.trim().split('.').nth(part).expect("a JWS part");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(b64)
+        .expect("base64url");
+    serde_json::from_slice(&bytes).expect("JSON")
+}
+
+/// A GET with an API key that must answer 200; its body as text (a receipt, a CSV).
+pub async fn keyed_text(http: &reqwest::Client, url: &str, key: &str) -> String {
+    let r = http.get(url).bearer_auth(key).send().await.unwrap();
+    assert_eq!(r.status(), 200, "{url}");
+    r.text().await.unwrap()
+}

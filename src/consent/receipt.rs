@@ -1,0 +1,346 @@
+//! Consent receipts (docs/receipt.md): everything a person agreed to or refused, with the exact wording
+//! and the ledger events behind each state, as ISO/IEC TS 27560 information elements in Data Privacy
+//! Vocabulary terms, signed by the organisation (a compact JWS, Ed25519). The person can keep it and
+//! prove what was recorded without the organisation's help; `verify` also checks that every event it
+//! names is still in the ledger with the same hash.
+
+use crate::db::models::agreements::Agreement;
+use crate::db::models::consent_events::{self, ConsentEvent};
+use crate::db::models::profiles::Profile;
+use crate::db::models::receipt_keys::{self, ReceiptKey};
+use crate::db::{DbConn, write_tx};
+use crate::domain::{Sealer, jws, sha256_hex};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use chrono::NaiveDateTime;
+use diesel::QueryResult;
+use ed25519_dalek::{SigningKey, VerifyingKey};
+use serde_json::{Value, json};
+
+/// The JWS `typ` of a receipt.
+pub const TYPE: &str = "assent-receipt+jwt";
+/// What the receipt's `dct:conformsTo` names: DPV's profile of an ISO/IEC TS 27560 receipt.
+pub const CONFORMS_TO: &str = "https://w3id.org/dpv/schema/dpv-27560#receipt";
+/// The version of this receipt's shape (docs/receipt.md, docs/receipt.schema.json).
+pub const SCHEMA: &str = "assent-receipt-1";
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error(
+        "the stored receipt key {0} cannot be opened with ASSENT_SECRET_KEY (was the key changed without `assent secrets reseal`?)"
+    )]
+    Unsealable(String),
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
+
+impl crate::db::tx::Transient for KeyError {
+    fn is_transient(&self) -> bool {
+        matches!(self, KeyError::Db(e) if e.is_transient())
+    }
+}
+
+/// On PostgreSQL, makes changes of the receipt keys wait for each other until the transaction ends
+/// (SQLite's write transactions take turns anyway).
+fn take_turns(conn: &mut DbConn) -> QueryResult<()> {
+    if let DbConn::Pg(c) = conn {
+        use diesel::RunQueryDsl;
+        diesel::sql_query("SELECT pg_advisory_xact_lock(7270005)").execute(c)?;
+    }
+    Ok(())
+}
+
+/// Makes a new signing key, stored with its private half sealed; returns it.
+fn make_key(conn: &mut DbConn, sealer: &Sealer, now: NaiveDateTime) -> QueryResult<SigningKey> {
+    let mut seed = [0u8; 32];
+    rand::fill(&mut seed);
+    let key = SigningKey::from_bytes(&seed);
+    let public = key.verifying_key();
+    receipt_keys::insert(
+        conn,
+        &ReceiptKey {
+            kid: jws::kid(&public),
+            public_key: B64.encode(public.to_bytes()),
+            private_key: sealer.seal(&B64.encode(seed)),
+            created_at: now,
+        },
+    )?;
+    Ok(key)
+}
+
+fn open(stored: &ReceiptKey, sealer: &Sealer) -> Result<SigningKey, KeyError> {
+    let seed: [u8; 32] = sealer
+        .open(&stored.private_key)
+        .ok()
+        .and_then(|s| B64.decode(s).ok())
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| KeyError::Unsealable(stored.kid.clone()))?;
+    Ok(SigningKey::from_bytes(&seed))
+}
+
+/// The key receipts are signed with now: the newest stored, made on first use (every node of one
+/// database shares it).
+pub fn signing_key(conn: &mut DbConn, sealer: &Sealer) -> Result<SigningKey, KeyError> {
+    if let Some(stored) = receipt_keys::current(conn)? {
+        return open(&stored, sealer);
+    }
+    write_tx(conn, |c| {
+        // Two nodes starting at once make one key: the second finds the first's.
+        take_turns(c)?;
+        match receipt_keys::current(c)? {
+            Some(stored) => open(&stored, sealer),
+            None => Ok(make_key(c, sealer, crate::db::now())?),
+        }
+    })
+}
+
+/// A new signing key from now on; the earlier ones stay listed, so their receipts still verify.
+/// Returns its id.
+pub fn rotate(conn: &mut DbConn, sealer: &Sealer) -> QueryResult<String> {
+    write_tx(conn, |c| {
+        take_turns(c)?;
+        // Strictly after the newest, whatever the clocks of the nodes say.
+        let now = match receipt_keys::current(c)? {
+            Some(k) if k.created_at >= crate::db::now() => {
+                k.created_at + chrono::TimeDelta::microseconds(1)
+            }
+            _ => crate::db::now(),
+        };
+        Ok(jws::kid(&make_key(c, sealer, now)?.verifying_key()))
+    })
+}
+
+/// Every key ever used, by id, for verifying.
+pub fn public_keys(conn: &mut DbConn) -> QueryResult<Vec<(String, VerifyingKey)>> {
+    Ok(receipt_keys::public_keys(conn)?
+        .into_iter()
+        .filter_map(|(kid, x)| Some((kid, jws::public_key(&x).ok()?)))
+        .collect())
+}
+
+/// `/.well-known/assent-receipt-keys.json`: every key ever used, as a JWK set.
+pub fn key_set(conn: &mut DbConn) -> QueryResult<Value> {
+    let keys: Vec<Value> = public_keys(conn)?
+        .iter()
+        .map(|(_, k)| jws::jwk(k))
+        .collect();
+    Ok(json!({ "keys": keys }))
+}
+
+/// Who issues the receipt: the organisation's name and contact.
+pub struct Controller<'a> {
+    pub name: &'a str,
+    pub contact: Option<&'a str>,
+}
+
+/// The identifier the person knows themselves by: their email, else customId, uuid or phone.
+fn subject(p: &Profile) -> (&'static str, &str) {
+    let ids = [
+        ("email", p.email.as_deref()),
+        ("customId", p.custom_id.as_deref()),
+        ("uuid", p.uuid.as_deref()),
+        ("phone", p.phone.as_deref()),
+    ];
+    ids.into_iter()
+        .find_map(|(name, v)| Some((name, v?)))
+        .unwrap_or(("id", ""))
+}
+
+/// Where one agreement stands for the person (`given`, `withdrawn`, `refused`, `pending`: waiting for
+/// the email confirmation, `never_given`), and as DPV's consent status where DPV has one.
+fn state(
+    enabled: bool,
+    pending: bool,
+    events: &[&ConsentEvent],
+) -> (&'static str, Option<&'static str>) {
+    let ever_given = events.iter().any(|e| e.event.value == "enabled");
+    match (enabled, pending, events.is_empty(), ever_given) {
+        (true, ..) => ("given", Some("dpv:ConsentGiven")),
+        (false, true, ..) => ("pending", Some("dpv:ConsentRequested")),
+        (false, false, true, _) => ("never_given", None),
+        (false, false, false, true) => ("withdrawn", Some("dpv:ConsentWithdrawn")),
+        (false, false, false, false) => ("refused", Some("dpv:ConsentRefused")),
+    }
+}
+
+/// The receipt's content for a profile: each active agreement (and each archived one with events),
+/// where it stands, the wording that state refers to, and every event of the ledger behind it.
+pub fn build(
+    conn: &mut DbConn,
+    profile: &Profile,
+    catalog: &[Agreement],
+    controller: &Controller,
+    now: NaiveDateTime,
+) -> QueryResult<Value> {
+    let standing = super::read::standing(conn, catalog, profile.id, now)?;
+    let events = consent_events::for_profile(conn, profile.id)?;
+    let time =
+        |t: NaiveDateTime| crate::domain::time::rfc3339(t, crate::domain::time::Precision::Micros);
+    let mut records = Vec::new();
+    for s in &standing {
+        let a = &s.agreement;
+        let mine: Vec<&ConsentEvent> = events
+            .iter()
+            .filter(|e| e.event.agreement_id == a.id)
+            .collect();
+        if !a.active() && mine.is_empty() {
+            continue;
+        }
+        let (words, status) = state(s.enabled, s.pending, &mine);
+        // The wording the state refers to: the latest event's, else the one shown today.
+        let (version, language, sha) = match mine.last() {
+            Some(e) => (
+                e.event.version,
+                e.event.language.clone().unwrap_or_else(|| "en".into()),
+                e.event.text_sha256.clone(),
+            ),
+            None => (a.version, a.language.clone(), sha256_hex(a.text.as_bytes())),
+        };
+        let text = a.wording(conn, version, Some(&language))?;
+        let history: Vec<Value> = mine
+            .iter()
+            .map(|e| {
+                json!({
+                    "assent:eventId": e.id,
+                    "dct:date": time(e.event.occurred_at),
+                    "assent:recordedAt": time(e.event.recorded_at),
+                    "assent:value": e.event.value,
+                    "assent:previous": e.event.previous,
+                    "assent:source": e.event.source,
+                    "assent:noticeVersion": e.event.version,
+                    "assent:noticeSha256": e.event.text_sha256,
+                    "assent:gpc": e.event.gpc,
+                    "assent:ledgerHash": e.event.hash,
+                })
+            })
+            .collect();
+        let mut record = json!({
+            "@type": "dpv:ConsentRecord",
+            "dct:identifier": a.key,
+            "dct:title": a.title_in(&language),
+            "assent:channel": a.channel,
+            "assent:state": words,
+            "dpv:hasNotice": {
+                "@type": "dpv:ConsentNotice",
+                "dct:hasVersion": version,
+                "dct:language": language,
+                "assent:sha256": sha,
+                "dct:description": text,
+            },
+            "assent:events": history,
+        });
+        if let Some(status) = status {
+            record["dpv:hasConsentStatus"] = json!(status);
+        }
+        records.push(record);
+    }
+    let (kind, id) = subject(profile);
+    let mut receipt_id = [0u8; 16];
+    rand::fill(&mut receipt_id);
+    let controller = json!({
+        "@type": "dpv:DataController",
+        "dct:title": controller.name,
+        "dpv:hasContact": controller.contact,
+    });
+    Ok(json!({
+        "@context": {
+            "dpv": "https://w3id.org/dpv#",
+            "dct": "http://purl.org/dc/terms/",
+            "assent": "https://w3id.org/assent/receipt#",
+        },
+        "@type": "dpv:ConsentReceipt",
+        "assent:schema": SCHEMA,
+        "dct:conformsTo": CONFORMS_TO,
+        "dct:identifier": format!("rcpt_{}", crate::domain::token::hex(&receipt_id)),
+        "dct:created": time(now),
+        "dct:publisher": controller.clone(),
+        "dpv:hasDataController": controller,
+        "dpv:hasDataSubject": {
+            "@type": "dpv:DataSubject",
+            "dct:identifier": id,
+            "assent:identifierKind": kind,
+        },
+        "dpv:hasConsentRecord": records,
+    }))
+}
+
+/// A signed receipt for the profile (the JWS), by the current key.
+pub fn issue(
+    conn: &mut DbConn,
+    sealer: &Sealer,
+    profile: &Profile,
+    catalog: &[Agreement],
+    controller: &Controller,
+) -> Result<String, KeyError> {
+    let key = signing_key(conn, sealer)?;
+    // One snapshot: a change committed meanwhile is either wholly in the receipt or not at all.
+    let content = crate::db::tx::read_snapshot(conn, |c| {
+        build(c, profile, catalog, controller, crate::db::now())
+    })?;
+    Ok(jws::sign(&key, TYPE, &content))
+}
+
+/// What checking a receipt found.
+#[derive(Debug)]
+pub struct Checked {
+    pub kid: String,
+    pub receipt_id: String,
+    /// Events the receipt names, and how many of them the ledger still holds unchanged.
+    pub events: usize,
+    /// Each event no longer in the ledger as the receipt has it: (event id, agreement, what is wrong).
+    pub missing: Vec<(i64, String, &'static str)>,
+}
+
+/// Checks a receipt's signature against every key ever used here and, event by event, that the ledger
+/// still holds what it names with the same hash. The error says why it could not be checked at all.
+pub fn verify(conn: &mut DbConn, token: &str) -> Result<Checked, String> {
+    let keys = public_keys(conn).map_err(|e| format!("cannot read the receipt keys: {e}"))?;
+    let verified = jws::verify(token, |kid| {
+        keys.iter().find(|(k, _)| k == kid).map(|(_, v)| *v)
+    })?;
+    let receipt = &verified.payload;
+    if receipt["assent:schema"] != SCHEMA {
+        return Err(format!(
+            "its content is not an Assent receipt ({} is {})",
+            "assent:schema", receipt["assent:schema"]
+        ));
+    }
+    let mut checked = Checked {
+        kid: verified.kid,
+        receipt_id: receipt["dct:identifier"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+        events: 0,
+        missing: Vec::new(),
+    };
+    let records = receipt["dpv:hasConsentRecord"]
+        .as_array()
+        .ok_or("it lists no consent records")?;
+    for r in records {
+        let agreement = r["dct:identifier"].as_str().unwrap_or_default();
+        for e in r["assent:events"].as_array().into_iter().flatten() {
+            let (Some(id), Some(hash)) = (
+                e["assent:eventId"].as_i64(),
+                e["assent:ledgerHash"].as_str(),
+            ) else {
+                return Err(format!("an event of {agreement} has no id or hash"));
+            };
+            checked.events += 1;
+            let stored = consent_events::hash_of(conn, id)
+                .map_err(|e| format!("cannot read the ledger: {e}"))?;
+            match stored {
+                None => checked
+                    .missing
+                    .push((id, agreement.into(), "is no longer in the ledger")),
+                Some(h) if h != hash => checked.missing.push((
+                    id,
+                    agreement.into(),
+                    "has another hash in the ledger (it was changed)",
+                )),
+                Some(_) => {}
+            }
+        }
+    }
+    Ok(checked)
+}
