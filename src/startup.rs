@@ -116,6 +116,7 @@ impl Application {
             signer: signer.clone(),
             optin_ttl_hours: settings.optin_ttl.num_hours(),
             dkim: settings.dkim.clone(),
+            sealer: crate::domain::Sealer::new(&settings.secret_key),
         };
         let mailer = Mailer::from_settings(settings.smtp_url.as_deref(), &settings.data_dir)?;
         if let Mailer::Files(_, dir) = &mailer {

@@ -207,6 +207,35 @@ pub fn queue_preference_link(conn: &mut DbConn, recipient: &str) -> diesel::Quer
     Ok(())
 }
 
+/// Queues the email with the person's signed consent record (asked for on the preference centre, whose
+/// signed link proves the address is theirs), from their allowance of form emails. False when the
+/// allowance is used up for now, or the profile is gone: then nothing is sent.
+pub fn queue_receipt(conn: &mut DbConn, profile_id: i64) -> diesel::QueryResult<bool> {
+    let now = crate::db::now();
+    if !profiles::lock(conn, ProfileId(profile_id))? {
+        return Ok(false);
+    }
+    let Some(p) = profiles::find(conn, profile_id)? else {
+        return Ok(false);
+    };
+    let Some(email) = p.email.clone() else {
+        return Ok(false);
+    };
+    if !take_form_email(conn, &p, now)? {
+        return Ok(false);
+    }
+    outbox::enqueue(
+        conn,
+        &[Entry::email(
+            crate::domain::EmailKind::Receipt,
+            &email,
+            serde_json::json!({ "profile_id": profile_id }),
+            now,
+        )],
+    )?;
+    Ok(true)
+}
+
 /// Sends a fresh link for an expired request, to the address that made it, for the same wording. It is
 /// a form-triggered email like any other and takes one unit of the address's allowance.
 pub fn renew(

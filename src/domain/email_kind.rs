@@ -12,6 +12,8 @@ super::column::words! {
         AlreadySubscribed = "already_subscribed",
         /// The preference centre's link, asked for by address.
         PreferencesLink = "preferences_link",
+        /// The person's signed consent receipt, asked for on the preference centre (attached).
+        Receipt = "receipt",
     }
 }
 

@@ -17,6 +17,8 @@ pub struct Composer {
     pub signer: Signer,
     pub optin_ttl_hours: i64,
     pub dkim: Option<super::dkim::Dkim>,
+    /// Opens the receipt signing key, for the consent record attached to a `receipt` email.
+    pub sealer: crate::domain::Sealer,
 }
 
 /// What every email template can show.
@@ -50,6 +52,7 @@ email_templates! {
     ConfirmSubject = "email/confirm/subject.txt", ConfirmText = "email/confirm/body.txt", ConfirmHtml = "email/confirm/body.html";
     AlreadySubject = "email/already_subscribed/subject.txt", AlreadyText = "email/already_subscribed/body.txt", AlreadyHtml = "email/already_subscribed/body.html";
     PrefsSubject = "email/preferences_link/subject.txt", PrefsText = "email/preferences_link/body.txt", PrefsHtml = "email/preferences_link/body.html";
+    ReceiptSubject = "email/receipt/subject.txt", ReceiptText = "email/receipt/body.txt", ReceiptHtml = "email/receipt/body.html";
 }
 
 /// A composed email, plus the link a developer without a mail server needs.
@@ -171,6 +174,12 @@ impl Composer {
                 String::new(),
                 None,
             ),
+            EmailKind::Receipt => (
+                profiles::find(conn, payload["profile_id"].as_i64().unwrap_or_default())?,
+                Vec::new(),
+                String::new(),
+                None,
+            ),
         };
         Ok(Some(About {
             kind,
@@ -221,6 +230,31 @@ impl Composer {
         let v = &view;
         let (subject, text, html, link) = texts(kind, v)?;
         let to = Mailbox::new(name, email.parse()?);
+        let body = MultiPart::alternative_plain_html(text, html);
+        // The consent record, signed when the email is made (from the ledger as it stands then).
+        let body = if kind == EmailKind::Receipt {
+            let catalog = agreements::all(conn)?;
+            let controller = crate::consent::receipt::Controller {
+                name: crate::brand::name(),
+                contact: crate::brand::contact(),
+            };
+            let token = crate::consent::receipt::issue(
+                conn,
+                &self.sealer,
+                &profile,
+                &catalog,
+                &controller,
+            )?;
+            let id = crate::domain::jws::payload(&token)
+                .and_then(|p| p["dct:identifier"].as_str().map(String::from))
+                .unwrap_or_else(|| "receipt".into());
+            MultiPart::mixed().multipart(body).singlepart(
+                lettre::message::Attachment::new(format!("consent-record-{id}.jws"))
+                    .body(token, "application/jose".parse()?),
+            )
+        } else {
+            body
+        };
         let mut message = Message::builder()
             .message_id(Some(format!(
                 "<assent.{}@{}>",
@@ -232,7 +266,7 @@ impl Composer {
             .subject(subject.trim())
             .header(ListUnsubscribe(format!("<{}>", view.unsubscribe_url)))
             .header(ListUnsubscribePost)
-            .multipart(MultiPart::alternative_plain_html(text, html))?;
+            .multipart(body)?;
         if let Some(dkim) = &self.dkim {
             dkim.sign(&mut message);
         }
@@ -265,6 +299,12 @@ fn texts<'v>(
             PrefsSubject { v }.render()?,
             PrefsText { v }.render()?,
             PrefsHtml { v }.render()?,
+            &v.preferences_url,
+        ),
+        EmailKind::Receipt => (
+            ReceiptSubject { v }.render()?,
+            ReceiptText { v }.render()?,
+            ReceiptHtml { v }.render()?,
             &v.preferences_url,
         ),
     })

@@ -116,6 +116,19 @@ async fn a_person_keeps_a_signed_receipt_that_anyone_can_check() {
     ] {
         assert!(page.contains(shown), "{shown}: {page}");
     }
+    // Or by email, from the address's allowance of form emails, the signed copy attached.
+    let before = app.mail().count();
+    let (status, page) = app.post(&format!("{prefs}/receipt"), &[]).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("On its way"), "{page}");
+    app.mail().wait_for(before + 1).await;
+    let raw = app.mail().raw(before);
+    assert!(raw.contains("Subject: Your consent record"), "{raw}");
+    assert!(raw.contains("Content-Type: application/jose"), "{raw}");
+    assert!(
+        raw.contains("Content-Disposition: attachment;") && raw.contains("\"consent-record-rcpt_"),
+        "{raw}"
+    );
     let (_, polish) = app.get(&format!("{prefs}/receipt?lang=pl")).await;
     assert!(polish.contains("Zapis Twoich zgód") && polish.contains("wycofana"));
 
@@ -277,6 +290,38 @@ async fn a_person_keeps_a_signed_receipt_that_anyone_can_check() {
         );
     }
 
+    // Staff hand it over from the dashboard; the audit log says who took whose record.
+    let marketer = crate::helpers::browser::staff(&app, "mara@example.com", "marketer").await;
+    let (_, list, _) = marketer.get("/admin/profiles?q=ann%40example.com").await;
+    let id = list
+        .split("href=\"/admin/profiles/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("ann in the list")
+        .to_string();
+    let staff_download = format!("/admin/profiles/{id}/receipt.jws");
+    let (_, page, _) = marketer.get(&format!("/admin/profiles/{id}")).await;
+    assert!(
+        page.contains(&format!("href=\"{staff_download}\"")),
+        "{page}"
+    );
+    let r = marketer
+        .http
+        .get(app.url(&staff_download))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/jose");
+    let staff_copy = r.text().await.unwrap();
+    assert_eq!(cli_verify(&app, &staff_copy).0, 0);
+    assert_eq!(
+        app.count("audit_log WHERE action = 'profile.receipt' AND actor LIKE '%mara@example.com%'"),
+        1
+    );
+    let anonymous = app.http.get(app.url(&staff_download)).send().await.unwrap();
+    assert_ne!(anonymous.status(), 200, "only staff");
+
     // Erased: the earlier receipt still verifies (the ledger keeps the hashes), no new one is given.
     app.db.cli_ok(&["profile", "erase", "ann@example.com"], &[]);
     assert_eq!(cli_verify(&app, &token).0, 0);
@@ -285,6 +330,8 @@ async fn a_person_keeps_a_signed_receipt_that_anyone_can_check() {
         .await;
     assert_eq!(status, 404);
     let (status, _) = app.get(&format!("{prefs}/receipt")).await;
+    assert_eq!(status, 404);
+    let (status, _, _) = marketer.get(&staff_download).await;
     assert_eq!(status, 404);
 
     // A database owner deletes the newest event: the receipt names it.

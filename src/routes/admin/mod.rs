@@ -171,6 +171,10 @@ fn pages_of_everyone(cfg: &mut web::ServiceConfig) {
         .route("/account/language", web::post().to(account::set_language))
         .route("/profiles", crate::routes::get().to(profiles::list))
         .route("/profiles/{id}", crate::routes::get().to(profiles::show))
+        .route(
+            "/profiles/{id}/receipt.jws",
+            crate::routes::get().to(profiles::receipt),
+        )
         .route("/profiles/{id}/consents", web::post().to(profiles::change))
         .service(
             web::scope("/profiles/{id}/erase")

@@ -268,6 +268,52 @@ pub async fn show(
     Ok(private(html(StatusCode::OK, &page)))
 }
 
+/// The person's signed consent receipt, for a staff member to hand over; audited (who took whose
+/// record). None for an erased profile.
+pub async fn receipt(
+    id: web::Path<i64>,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let all = state.catalog.get().await?;
+    let (sealer, by) = (state.sealer.clone(), crate::domain::Actor::from(&staff));
+    let signed = state
+        .db(move |c| {
+            let Some(p) = crate::db::models::profiles::find(c, id)? else {
+                return Ok(None);
+            };
+            let controller = crate::consent::receipt::Controller {
+                name: crate::brand::name(),
+                contact: crate::brand::contact(),
+            };
+            let token = crate::consent::receipt::issue(c, &sealer, &p, &all, &controller)?;
+            crate::db::write_tx(c, |c| {
+                crate::db::models::audit_log::record(
+                    c,
+                    &by,
+                    "profile.receipt",
+                    &id.to_string(),
+                    None,
+                )
+            })?;
+            Ok(Some(token))
+        })
+        .await?;
+    let Some(token) = signed else {
+        return Err(PageError::NotFound(staff.t("profile-not-found")));
+    };
+    Ok(private(
+        HttpResponse::Ok()
+            .content_type("application/jose")
+            .insert_header((
+                actix_web::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"consent-record-profile-{id}.jws\""),
+            ))
+            .body(token),
+    ))
+}
+
 fn back_to(id: i64, done: &str) -> HttpResponse {
     super::see_other(format!("/admin/profiles/{id}?done={done}"))
 }

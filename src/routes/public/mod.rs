@@ -47,6 +47,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             crate::routes::get().to(receipt::page),
         )
         .route(
+            "/preferences/{token}/receipt",
+            web::post().to(receipt::send),
+        )
+        .route(
             "/preferences/{token}/receipt.jws",
             crate::routes::get().to(receipt::download),
         )

@@ -36,6 +36,10 @@ struct ReceiptPage {
     receipt_id: String,
     records: Vec<Record>,
     download_url: String,
+    /// Where the "email it to me" form posts.
+    action: String,
+    /// After that form: whether the email was queued (else the allowance of form emails is used up).
+    sent: Option<bool>,
 }
 
 /// The signed receipt of the person a preference link names, with its content.
@@ -69,7 +73,34 @@ pub async fn page(
     token: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let (_, r, t) = issue(&req, &state, &token).await?;
+    render(&req, &state, &token, None).await
+}
+
+/// "Email it to me": the signed record by email, from the address's allowance of form emails.
+pub async fn send(
+    req: HttpRequest,
+    token: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let (_, profile, _) = linked_profile(&req, &state, LinkKind::Preferences, &token).await?;
+    let id = profile.id;
+    let sent = state
+        .db(move |c| {
+            Ok(crate::db::write_tx(c, |c| {
+                crate::consent::optin::queue_receipt(c, id)
+            })?)
+        })
+        .await?;
+    render(&req, &state, &token, Some(sent)).await
+}
+
+async fn render(
+    req: &HttpRequest,
+    state: &AppState,
+    token: &str,
+    sent: Option<bool>,
+) -> Result<HttpResponse, PageError> {
+    let (_, r, t) = issue(req, state, token).await?;
     let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
     let records = r["dpv:hasConsentRecord"]
         .as_array()
@@ -116,6 +147,8 @@ pub async fn page(
         receipt_id: text(&r["dct:identifier"]),
         records,
         download_url: format!("/preferences/{token}/receipt.jws?lang={}", t.code()),
+        action: format!("/preferences/{token}/receipt?lang={}", t.code()),
+        sent,
         t,
     };
     Ok(private(html(StatusCode::OK, &page)))

@@ -103,6 +103,8 @@ profile-change = Änderung
 profile-source = Quelle
 profile-gpc = Der Browser sendete Global Privacy Control
 profile-uuid = uuid
+profile-receipt = Signierten Einwilligungsnachweis herunterladen
+profile-receipt-help = Für die Person zum Aufbewahren: Er belegt, was gespeichert ist, prüfbar mit den Schlüsseln unter /.well-known/assent-receipt-keys.json. Der Download wird im Audit-Protokoll vermerkt.
 profile-detail = { $field ->
     [displayName] Anzeigename
     [company] Firma

@@ -104,6 +104,8 @@ profile-change = Change
 profile-source = Source
 profile-gpc = The browser sent Global Privacy Control
 profile-uuid = uuid
+profile-receipt = Download the signed consent record
+profile-receipt-help = For the person to keep: it proves what is recorded, checked against the keys at /.well-known/assent-receipt-keys.json. The download is written in the audit log.
 profile-detail = { $field ->
     [displayName] Display name
     [company] Company

@@ -105,6 +105,8 @@ profile-change = Zmiana
 profile-source = Źródło
 profile-gpc = Przeglądarka wysłała sygnał Global Privacy Control
 profile-uuid = uuid
+profile-receipt = Pobierz podpisany zapis zgód
+profile-receipt-help = Dla tej osoby do zachowania: dowodzi tego, co zapisano, i można go sprawdzić kluczami z /.well-known/assent-receipt-keys.json. Pobranie trafia do dziennika audytu.
 profile-detail = { $field ->
     [displayName] Nazwa wyświetlana
     [company] Firma
