@@ -273,6 +273,59 @@ pub fn receipt_rotate(settings: &Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A file being written, with a progress line on standard error (rows and rate) when that is a
+/// terminal: nothing extra for scripts and logs.
+struct Progress<W> {
+    inner: W,
+    bar: Option<indicatif::ProgressBar>,
+    lines: u64,
+}
+
+impl<W: std::io::Write> Progress<W> {
+    fn new(inner: W) -> Progress<W> {
+        use std::io::IsTerminal;
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} {pos} rows  {per_sec}  {elapsed}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
+            bar.tick();
+            bar
+        });
+        Progress {
+            inner,
+            bar,
+            lines: 0,
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for Progress<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        if let Some(bar) = &self.bar {
+            // A row is a line (every field Assent stores is one line; a progress count, not a proof).
+            self.lines += buf[..n].iter().filter(|b| **b == b'\n').count() as u64;
+            // The header is a line too.
+            bar.set_position(self.lines.saturating_sub(1));
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// Writes the profiles CSV to a file or standard output, a chunk at a time.
 pub fn export(
     settings: &Settings,
@@ -314,9 +367,10 @@ pub fn export(
             let written = (|| -> anyhow::Result<u64> {
                 let file = std::fs::File::create(&partial)
                     .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", partial.display()))?;
-                let mut w = std::io::BufWriter::with_capacity(256 * 1024, file);
+                let mut w = Progress::new(std::io::BufWriter::with_capacity(256 * 1024, file));
                 let rows = export.write_all(&pool, &mut w)?;
                 std::io::Write::flush(&mut w)?;
+                w.finish();
                 std::fs::rename(&partial, &path)
                     .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
                 Ok(rows)

@@ -200,3 +200,53 @@ async fn a_large_export_streams_every_row_across_chunks_in_id_order() {
         "the command line's CSV is the same"
     );
 }
+
+/// `assent export -o FILE` shows its progress (rows, rate) on a terminal, and nothing but its summary
+/// line where standard error is not one (scripts, logs, CI).
+#[tokio::test]
+async fn an_export_to_a_file_shows_its_progress_only_on_a_terminal() {
+    let app = TestApp::spawn().await;
+    let key = app.api_key().await;
+    let items: Vec<serde_json::Value> = (0..300)
+        .map(|i| serde_json::json!({"email": format!("p{i}@example.com"), "agreements": {"email": true}}))
+        .collect();
+    let answer = crate::phones::batch(&app, &key, &serde_json::json!(items)).await;
+    assert_eq!(answer["created"], 300, "{answer}");
+    let file = app.data_dir.join("all.csv");
+    let out = app.cli(&["export", "-o", file.to_str().unwrap()]);
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!("300 profiles written to {}\n", file.display())
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap().lines().count(), 301);
+
+    // The same through a pseudo-terminal (util-linux `script`): the progress line is drawn.
+    if !std::path::Path::new("/usr/bin/script").exists() {
+        eprintln!("SKIPPED: the terminal half needs /usr/bin/script (util-linux)");
+        return;
+    }
+    let file = app.data_dir.join("again.csv");
+    let assent = app.db.command(&[], &[]);
+    let mut script = std::process::Command::new("/usr/bin/script");
+    script.args([
+        "-qec",
+        &format!(
+            "{} export -o {}",
+            assent.get_program().to_str().unwrap(),
+            file.display()
+        ),
+        "/dev/null",
+    ]);
+    for (k, v) in assent.get_envs() {
+        if let Some(v) = v {
+            script.env(k, v);
+        }
+    }
+    let out = script.output().unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{shown}");
+    assert!(shown.contains(" rows"), "a progress line: {shown:?}");
+    assert!(shown.contains("300 profiles written to"), "{shown:?}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap().lines().count(), 301);
+}
