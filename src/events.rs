@@ -183,8 +183,7 @@ impl Happened {
     /// A profile erased: the identities it had, so a receiver can erase its own copy of the person.
     pub fn erased(
         profile_id: i64,
-        email: Option<&str>,
-        custom_id: Option<&str>,
+        ids: &crate::db::models::profiles::Ids,
         source: &str,
         at: NaiveDateTime,
     ) -> Happened {
@@ -195,8 +194,10 @@ impl Happened {
             source: source.to_string(),
             at,
             data: json!({
-                "email": email,
-                "customId": custom_id,
+                "email": ids.email,
+                "customId": ids.custom_id,
+                "uuid": ids.uuid,
+                "phone": ids.phone,
                 "source": source,
                 "occurredAt": rfc3339(at),
             }),

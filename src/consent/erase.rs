@@ -103,13 +103,14 @@ pub fn erase(conn: &mut DbConn, profile_id: i64, meta: &Meta) -> Result<Erased, 
     // withdrawals, in the same transaction.
     let subscribers = crate::events::Subscribers::load(conn)?;
     if !subscribers.is_empty() {
-        let erased = crate::events::Happened::erased(
-            profile_id,
-            profile.email.as_deref(),
-            profile.custom_id.as_deref(),
-            &meta.source.to_string(),
-            now,
-        );
+        let ids = profiles::Ids {
+            email: profile.email.as_deref(),
+            custom_id: profile.custom_id.as_deref(),
+            uuid: profile.uuid.as_deref(),
+            phone: profile.phone.as_deref(),
+        };
+        let erased =
+            crate::events::Happened::erased(profile_id, &ids, &meta.source.to_string(), now);
         subscribers.queue(conn, &[erased])?;
     }
     Ok(Erased::Now { withdrawn })

@@ -11,10 +11,18 @@ pub enum Incoming {
     /// Profile objects in the batch API's shape (none for a test event).
     Profiles(Vec<Value>),
     /// Erase the person the sender knew by these identifiers.
-    Erase {
-        email: Option<String>,
-        custom_id: Option<String>,
-    },
+    Erase(Named),
+}
+
+/// The identifiers another Assent's `profile.erased` names a person by (those it had).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Named {
+    pub email: Option<String>,
+    pub custom_id: Option<String>,
+    /// Lower case.
+    pub uuid: Option<String>,
+    /// E.164.
+    pub phone: Option<String>,
 }
 
 /// The delivery's meaning when the body is an Assent event; `None` when it is not one (profiles).
@@ -55,10 +63,13 @@ pub fn read(body: &Value) -> Option<Result<Incoming, String>> {
             }
             Ok(Incoming::Profiles(vec![Value::Object(item)]))
         }
-        "profile.erased" => Ok(Incoming::Erase {
+        // Identifiers that do not read as such name nobody here.
+        "profile.erased" => Ok(Incoming::Erase(Named {
             email: text("email"),
             custom_id: text("customId"),
-        }),
+            uuid: text("uuid").and_then(|u| crate::domain::uuid::parse(&u).ok()),
+            phone: text("phone").and_then(|p| crate::domain::phone::normalise(&p, None).ok()),
+        })),
         "webhook.test" => Ok(Incoming::Profiles(Vec::new())),
         other => Err(format!(
             "the event type {:?} is not one Assent sends (consent.changed, profile.created, profile.updated, profile.erased, webhook.test)",

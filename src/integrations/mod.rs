@@ -162,10 +162,7 @@ pub enum Delivery<'a> {
         Vec<(usize, String)>,
     ),
     /// Another Assent's `profile.erased`: erase the person known by these identifiers here too.
-    Erase {
-        email: Option<&'a str>,
-        custom_id: Option<&'a str>,
-    },
+    Erase(&'a events::Named),
     /// A text message from `phone` (E.164) with this keyword and id.
     Sms {
         phone: &'a str,
@@ -265,9 +262,7 @@ pub fn receive(
                 crate::consent::batch::apply(c, items, meta, &mut done)?;
                 render(Done::Items(&mut done))
             }
-            Delivery::Erase { email, custom_id } => {
-                render(Done::Erased(erase_named(c, *email, *custom_id, meta, by)?))
-            }
+            Delivery::Erase(named) => render(Done::Erased(erase_named(c, named, meta, by)?)),
             Delivery::Sms {
                 phone,
                 keyword,
@@ -285,25 +280,35 @@ pub fn receive(
     })
 }
 
-/// Erases the profile the sender knew by `email` (else `custom_id`), as `assent profile erase` does,
-/// audited as the integration's `profile.erase`; false when there is none (already erased, or never
-/// sent here).
+/// Erases the profile the sender knew by its email (else customId, uuid, or a phone only one profile
+/// holds), as `assent profile erase` does, audited as the integration's `profile.erase`; false when
+/// there is none (already erased, or never sent here).
 fn erase_named(
     conn: &mut crate::db::DbConn,
-    email: Option<&str>,
-    custom_id: Option<&str>,
+    named: &events::Named,
     meta: &crate::consent::Meta,
     by: &crate::domain::Actor,
 ) -> Result<bool, crate::consent::ApplyError> {
     use crate::db::models::profiles;
     let mut found = None;
-    if let Some(e) = email {
-        found = profiles::find_by_email(conn, e)?;
+    if let Some(e) = &named.email {
+        found = profiles::find_by_email(conn, e)?.filter(|p| p.erased_at.is_none());
     }
     if found.is_none()
-        && let Some(c) = custom_id
+        && let Some(c) = &named.custom_id
     {
         found = profiles::find_by_custom_id(conn, c)?;
+    }
+    if found.is_none()
+        && let Some(u) = &named.uuid
+    {
+        found = profiles::find_by_uuid(conn, u)?;
+    }
+    if found.is_none()
+        && let Some(p) = &named.phone
+    {
+        // A number several profiles share names none of them.
+        found = profiles::find_one_by_phone(conn, p)?.unwrap_or(None);
     }
     let Some(p) = found else { return Ok(false) };
     let meta = crate::consent::Meta {

@@ -391,3 +391,63 @@ async fn an_import_and_another_assent_carry_the_synerise_fields() {
         json!({"email": "ann@example.com", "uuid": UUID_LOWER, "city": "Wrocław", "company": "Shop"})
     );
 }
+
+/// Another Assent's `profile.erased` names the person by every identifier it had: a person known here
+/// only by a uuid, or only by a phone, is erased too; a number several profiles share erases nobody.
+#[tokio::test]
+async fn another_assents_erasure_finds_the_person_by_uuid_or_phone() {
+    let app = TestApp::spawn().await;
+    let key = app.api_key().await;
+    let answer = batch(
+        &app,
+        &key,
+        &json!([
+            {"uuid": UUID, "agreements": {"email": true}},
+            {"phone": "+48 601 234 567", "agreements": {"sms": true}},
+            {"email": "a@example.com"},
+            {"email": "b@example.com"}
+        ]),
+    )
+    .await;
+    assert_eq!(answer["created"], 4, "{answer}");
+    // A number two profiles share (as data from before phones were identifiers may).
+    app.exec("UPDATE profiles SET phone = '+48602000000' WHERE email IN ('a@example.com', 'b@example.com')");
+    let whsec = crate::hostile::add_peer(&app.db, "peer");
+    crate::webhooks::add_webhook(&app, "http://127.0.0.1:9/next", "profile.erased", &[]);
+    for (i, (data, erased)) in [
+        (json!({"email": null, "uuid": UUID, "phone": null}), 1),
+        (
+            json!({"email": null, "customId": null, "phone": "+48601234567"}),
+            1,
+        ),
+        (json!({"phone": "+48602000000"}), 0),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let body =
+            json!({"type": "profile.erased", "timestamp": "2026-12-05T10:00:00Z", "data": data});
+        let (status, answer) =
+            crate::hostile::deliver_event(&app, "peer", &whsec, &format!("msg_{i}"), &body).await;
+        assert_eq!(status, 202, "{answer}");
+        assert_eq!(answer["erased"], erased, "{body}: {answer}");
+    }
+    assert_eq!(app.count("profiles WHERE erased_at IS NOT NULL"), 2);
+    assert_eq!(
+        app.count("profiles WHERE erased_at IS NULL AND phone = '+48602000000'"),
+        2
+    );
+    // And this Assent tells the next one every identifier the person had.
+    assert_eq!(
+        app.count(&format!(
+            "outbox WHERE kind = 'profile.erased' AND payload LIKE '%\"uuid\":\"{UUID_LOWER}\"%'"
+        )),
+        1
+    );
+    assert_eq!(
+        app.count(
+            "outbox WHERE kind = 'profile.erased' AND payload LIKE '%\"phone\":\"+48601234567\"%'"
+        ),
+        1
+    );
+}

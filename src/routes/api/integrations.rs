@@ -62,7 +62,7 @@ pub async fn webhook(
     };
     let (values, erase) = match incoming {
         Incoming::Profiles(values) => (values, None),
-        Incoming::Erase { email, custom_id } => (Vec::new(), Some((email, custom_id))),
+        Incoming::Erase(named) => (Vec::new(), Some(named)),
     };
     let (mut items, mut outcome) = check_items(&state, values).await?;
     crate::integrations::refuse_untimed(&verified, &mut items, &mut outcome.rejected);
@@ -77,10 +77,7 @@ pub async fn webhook(
                 &digest,
                 match &erase {
                     None => Delivery::Items(&items, outcome.rejected),
-                    Some((email, custom_id)) => Delivery::Erase {
-                        email: email.as_deref(),
-                        custom_id: custom_id.as_deref(),
-                    },
+                    Some(named) => Delivery::Erase(named),
                 },
                 &meta,
                 &actor,
