@@ -184,10 +184,15 @@ pub fn mapper(
             params.split_name,
         )?),
     };
+    // A preset's column for an agreement the organisation never made (Synerise's `agreements.wifi`, say)
+    // is left to the `unmapped` rule rather than refusing the whole file.
+    let made =
+        |target: &str| !target.ends_with("_agreement") || catalog.iter().any(|a| a.key == target);
     let mut pairs: Vec<(String, String)> = plan.as_ref().map_or_else(Vec::new, |p| {
         p.pairs
             .iter()
             .filter(|(source, _)| !params.mapping.iter().any(|(s, _)| s == source))
+            .filter(|(_, target)| made(target))
             .cloned()
             .collect()
     });

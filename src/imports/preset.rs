@@ -178,11 +178,17 @@ impl Preset {
                 }
                 Ok(Plan {
                     // The batch shape's `agreements` object, as CSV writes it: one column per channel.
+                    // Synerise's further channels set an agreement of that key where one exists (see
+                    // `imports::mapper`); else the column stays an attribute.
                     pairs: known(&[
                         ("clientId", "attributes.syneriseClientId"),
                         ("agreements.email", "newsletter_agreement"),
                         ("agreements.sms", "sms_agreement"),
                         ("agreements.push", "push_agreement"),
+                        ("agreements.webPush", "webpush_agreement"),
+                        ("agreements.bluetooth", "bluetooth_agreement"),
+                        ("agreements.rfid", "rfid_agreement"),
+                        ("agreements.wifi", "wifi_agreement"),
                     ]),
                     set: Vec::new(),
                     unmapped: Unmapped::Attributes,

@@ -451,3 +451,43 @@ async fn another_assents_erasure_finds_the_person_by_uuid_or_phone() {
         1
     );
 }
+
+/// A Synerise export's further channel columns (`agreements.webPush`, …) set the agreement of that key
+/// where the organisation made one, and stay attributes where it did not; the file is never refused
+/// for them.
+#[tokio::test]
+async fn synerise_channel_columns_set_the_agreements_that_exist() {
+    let app = TestApp::spawn().await;
+    let b = staff(&app, "mara@example.com", "marketer").await;
+    let (status, page, _) = b
+        .submit(
+            "/admin/agreements/new",
+            "/admin/agreements",
+            &[
+                ("key", "webpush_agreement"),
+                ("title", "Web push"),
+                ("channel", "push"),
+                ("text", "I agree to receive web push notifications."),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303, "{page}");
+    let dir = app.data_dir.join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    let csv = dir.join("channels.csv");
+    std::fs::write(
+        &csv,
+        "email,agreements.email,agreements.webPush,agreements.wifi\nann@example.com,true,true,false\n",
+    )
+    .unwrap();
+    app.db.cli_ok(
+        &["import", csv.to_str().unwrap(), "--from", "synerise"],
+        &[],
+    );
+    let key = app.api_key().await;
+    let (status, p) = app.api("/api/v1/profiles/ann@example.com", &key).await;
+    assert_eq!(status, 200);
+    assert_eq!(p["attributes"]["newsletter_agreement"], "enabled");
+    assert_eq!(p["attributes"]["webpush_agreement"], "enabled", "{p}");
+    assert_eq!(p["attributes"]["agreements.wifi"], "false", "{p}");
+}
