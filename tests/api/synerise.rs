@@ -19,6 +19,25 @@ fn refusal(answer: &Value) -> String {
         .to_string()
 }
 
+/// A marketer makes the agreement Synerise's web push channel sets; their dashboard browser.
+async fn web_push_agreement(app: &TestApp) -> crate::helpers::browser::Browser {
+    let b = staff(app, "mara@example.com", "marketer").await;
+    let (status, page, _) = b
+        .submit(
+            "/admin/agreements/new",
+            "/admin/agreements",
+            &[
+                ("key", "webpush_agreement"),
+                ("title", "Web push"),
+                ("channel", "push"),
+                ("text", "I agree to receive web push notifications."),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303, "{page}");
+    b
+}
+
 /// Every standard field as Synerise sends it, and what Assent keeps of it.
 fn full_shape() -> Value {
     json!({
@@ -82,20 +101,7 @@ async fn a_synerise_profile_in_its_full_shape_is_kept_and_read_back_everywhere()
         refusal(&answer).contains("agreements.webPush: there is no agreement webpush_agreement"),
         "{answer}"
     );
-    let b = staff(&app, "mara@example.com", "marketer").await;
-    let (status, page, _) = b
-        .submit(
-            "/admin/agreements/new",
-            "/admin/agreements",
-            &[
-                ("key", "webpush_agreement"),
-                ("title", "Web push"),
-                ("channel", "push"),
-                ("text", "I agree to receive web push notifications."),
-            ],
-        )
-        .await;
-    assert_eq!(status, 303, "{page}");
+    let b = web_push_agreement(&app).await;
     let answer = batch(&app, &key, &json!([full_shape()])).await;
     assert_eq!(
         (&answer["created"], &answer["rejected"]),
@@ -458,20 +464,7 @@ async fn another_assents_erasure_finds_the_person_by_uuid_or_phone() {
 #[tokio::test]
 async fn synerise_channel_columns_set_the_agreements_that_exist() {
     let app = TestApp::spawn().await;
-    let b = staff(&app, "mara@example.com", "marketer").await;
-    let (status, page, _) = b
-        .submit(
-            "/admin/agreements/new",
-            "/admin/agreements",
-            &[
-                ("key", "webpush_agreement"),
-                ("title", "Web push"),
-                ("channel", "push"),
-                ("text", "I agree to receive web push notifications."),
-            ],
-        )
-        .await;
-    assert_eq!(status, 303, "{page}");
+    web_push_agreement(&app).await;
     let dir = app.data_dir.join("in");
     std::fs::create_dir_all(&dir).unwrap();
     let csv = dir.join("channels.csv");
