@@ -127,10 +127,19 @@ pub fn key_set(conn: &mut DbConn) -> QueryResult<Value> {
     Ok(json!({ "keys": keys }))
 }
 
-/// Who issues the receipt: the organisation's name and contact.
-pub struct Controller<'a> {
-    pub name: &'a str,
-    pub contact: Option<&'a str>,
+/// Who issues the receipt: the organisation's name and contact (`ASSENT_ORG_NAME`, `ASSENT_ORG_CONTACT`).
+struct Controller<'a> {
+    name: &'a str,
+    contact: Option<&'a str>,
+}
+
+impl Controller<'static> {
+    fn of_this_organisation() -> Controller<'static> {
+        Controller {
+            name: crate::brand::name(),
+            contact: crate::brand::contact(),
+        }
+    }
 }
 
 /// The identifier the person knows themselves by: their email, else customId, uuid or phone.
@@ -165,7 +174,7 @@ fn state(
 
 /// The receipt's content for a profile: each active agreement (and each archived one with events),
 /// where it stands, the wording that state refers to, and every event of the ledger behind it.
-pub fn build(
+fn build(
     conn: &mut DbConn,
     profile: &Profile,
     catalog: &[Agreement],
@@ -270,14 +279,39 @@ pub fn issue(
     sealer: &Sealer,
     profile: &Profile,
     catalog: &[Agreement],
-    controller: &Controller,
 ) -> Result<String, KeyError> {
     let key = signing_key(conn, sealer)?;
+    let controller = Controller::of_this_organisation();
     // One snapshot: a change committed meanwhile is either wholly in the receipt or not at all.
     let content = crate::db::tx::read_snapshot(conn, |c| {
-        build(c, profile, catalog, controller, crate::db::now())
+        build(c, profile, catalog, &controller, crate::db::now())
     })?;
     Ok(jws::sign(&key, TYPE, &content))
+}
+
+/// A staff member's copy of a live profile's receipt, audited as `profile.receipt` (who took whose
+/// record); `None` for a profile that is gone or erased.
+pub fn issue_for_staff(
+    conn: &mut DbConn,
+    sealer: &Sealer,
+    profile_id: i64,
+    catalog: &[Agreement],
+    by: &crate::domain::Actor,
+) -> Result<Option<String>, KeyError> {
+    let Some(profile) = crate::db::models::profiles::find(conn, profile_id)? else {
+        return Ok(None);
+    };
+    let token = issue(conn, sealer, &profile, catalog)?;
+    write_tx(conn, |c| {
+        crate::db::models::audit_log::record(
+            c,
+            by,
+            "profile.receipt",
+            &profile_id.to_string(),
+            None,
+        )
+    })?;
+    Ok(Some(token))
 }
 
 /// What checking a receipt found.

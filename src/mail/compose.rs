@@ -234,17 +234,7 @@ impl Composer {
         // The consent record, signed when the email is made (from the ledger as it stands then).
         let body = if kind == EmailKind::Receipt {
             let catalog = agreements::all(conn)?;
-            let controller = crate::consent::receipt::Controller {
-                name: crate::brand::name(),
-                contact: crate::brand::contact(),
-            };
-            let token = crate::consent::receipt::issue(
-                conn,
-                &self.sealer,
-                &profile,
-                &catalog,
-                &controller,
-            )?;
+            let token = crate::consent::receipt::issue(conn, &self.sealer, &profile, &catalog)?;
             let id = crate::domain::jws::payload(&token)
                 .and_then(|p| p["dct:identifier"].as_str().map(String::from))
                 .unwrap_or_else(|| "receipt".into());

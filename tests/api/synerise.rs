@@ -195,6 +195,17 @@ async fn a_synerise_profile_in_its_full_shape_is_kept_and_read_back_everywhere()
     let csv = r.text().await.unwrap();
     assert!(csv.lines().next().unwrap().ends_with(",uuid,tags"), "{csv}");
     assert!(csv.contains(&format!(",{UUID_LOWER},vip|b2b\r\n")), "{csv}");
+    let (status, body) = app
+        .api("/api/v1/exports/profiles.csv?columns=uuid,shoeSize", &key)
+        .await;
+    assert_eq!(status, 422);
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("\"shoeSize\" is not an optional column: choose from uuid, displayName"),
+        "{body}"
+    );
 
     // The dashboard's profile page shows them, and its search finds the uuid.
     let (_, list, _) = b.get(&format!("/admin/profiles?q={UUID}")).await;
@@ -483,4 +494,48 @@ async fn synerise_channel_columns_set_the_agreements_that_exist() {
     assert_eq!(p["attributes"]["newsletter_agreement"], "enabled");
     assert_eq!(p["attributes"]["webpush_agreement"], "enabled", "{p}");
     assert_eq!(p["attributes"]["agreements.wifi"], "false", "{p}");
+}
+
+/// Hundreds of simultaneous batches naming one new person by their uuid alone, in either case, each
+/// setting other fields: exactly one profile, holding every field and every consent.
+#[tokio::test]
+async fn simultaneous_pushes_of_one_new_uuid_make_one_profile() {
+    let app = TestApp::spawn().await;
+    let key = app.api_key().await;
+    let mut sends = tokio::task::JoinSet::new();
+    for i in 0..200 {
+        let (http, url, key) = (app.http.clone(), app.url("/v4/clients/batch"), key.clone());
+        let uuid = if i % 2 == 0 { UUID } else { UUID_LOWER };
+        let body = json!([{"uuid": uuid, "attributes": {format!("a{i}"): i}, "city": "Gdańsk",
+                           "agreements": {"email": true}}]);
+        sends.spawn(async move {
+            let r = http
+                .post(url)
+                .bearer_auth(key)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 202);
+            r.json::<Value>().await.unwrap()
+        });
+    }
+    let mut created = 0;
+    while let Some(answer) = sends.join_next().await {
+        let answer = answer.unwrap();
+        assert_eq!(answer["accepted"], 1, "{answer}");
+        created += answer["created"].as_u64().unwrap();
+    }
+    assert_eq!(created, 1, "one of the 200 created the person");
+    assert_eq!(app.count("profiles"), 1);
+    let (_, p) = app
+        .api(&format!("/api/v1/profiles?uuid={UUID}"), &key)
+        .await;
+    assert_eq!(p["city"], "Gdańsk");
+    assert_eq!(p["attributes"].as_object().unwrap().len(), 200 + 3, "{p}");
+    assert_eq!(p["attributes"]["newsletter_agreement"], "enabled");
+    assert_eq!(
+        app.count("consent_events WHERE agreement_key = 'newsletter_agreement'"),
+        1
+    );
 }

@@ -280,24 +280,9 @@ pub async fn receipt(
     let (sealer, by) = (state.sealer.clone(), crate::domain::Actor::from(&staff));
     let signed = state
         .db(move |c| {
-            let Some(p) = crate::db::models::profiles::find(c, id)? else {
-                return Ok(None);
-            };
-            let controller = crate::consent::receipt::Controller {
-                name: crate::brand::name(),
-                contact: crate::brand::contact(),
-            };
-            let token = crate::consent::receipt::issue(c, &sealer, &p, &all, &controller)?;
-            crate::db::write_tx(c, |c| {
-                crate::db::models::audit_log::record(
-                    c,
-                    &by,
-                    "profile.receipt",
-                    &id.to_string(),
-                    None,
-                )
-            })?;
-            Ok(Some(token))
+            Ok(crate::consent::receipt::issue_for_staff(
+                c, &sealer, id, &all, &by,
+            )?)
         })
         .await?;
     let Some(token) = signed else {

@@ -371,19 +371,7 @@ async fn receipt_answer(
     let all = state.catalog.get().await?;
     let sealer = state.sealer.clone();
     let signed = state
-        .db(move |c| {
-            let controller = crate::consent::receipt::Controller {
-                name: crate::brand::name(),
-                contact: crate::brand::contact(),
-            };
-            Ok(crate::consent::receipt::issue(
-                c,
-                &sealer,
-                &profile,
-                &all,
-                &controller,
-            )?)
-        })
+        .db(move |c| Ok(crate::consent::receipt::issue(c, &sealer, &profile, &all)?))
         .await?;
     Ok(HttpResponse::Ok()
         .content_type("application/jose")

@@ -53,13 +53,7 @@ async fn issue(
     let all = state.catalog.get().await?;
     let sealer = state.sealer.clone();
     let signed = state
-        .db(move |c| {
-            let controller = receipt::Controller {
-                name: crate::brand::name(),
-                contact: crate::brand::contact(),
-            };
-            Ok(receipt::issue(c, &sealer, &profile, &all, &controller)?)
-        })
+        .db(move |c| Ok(receipt::issue(c, &sealer, &profile, &all)?))
         .await?;
     let payload = crate::domain::jws::payload(&signed).ok_or_else(|| {
         PageError::Unexpected(anyhow::anyhow!("a receipt just signed reads back"))
