@@ -86,7 +86,7 @@ pub enum Command {
         #[command(subcommand)]
         command: SecretsCommand,
     },
-    /// Check the consent ledger
+    /// Check the consent ledger, or anchor it
     Ledger {
         #[command(subcommand)]
         command: LedgerCommand,
@@ -170,7 +170,8 @@ pub enum WebhookCommand {
         /// ASSENT_ALLOW_PRIVATE_TARGETS=true)
         #[arg(long)]
         url: String,
-        /// Event types, comma-separated: profile.created, profile.updated, consent.changed, profile.erased
+        /// Event types, comma-separated: profile.created, profile.updated, consent.changed, profile.erased,
+        /// ledger.anchored
         #[arg(long, value_name = "E[,E…]")]
         events: String,
         /// Only consent changes of this agreement key (repeat for several; default: every agreement)
@@ -312,8 +313,18 @@ pub enum IntegrationCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum LedgerCommand {
-    /// Recompute every profile's hash chain; exit 0 when intact, 1 naming the first broken event
-    Verify,
+    /// Recompute every profile's hash chain, and check that the ledger still holds every chain head an
+    /// anchor covered (the one in --anchor FILE, else every stored anchor); exit 0 when all holds, 1
+    /// naming the first broken event and each profile whose chain was deleted, cut short or rewritten
+    Verify {
+        /// An anchor kept elsewhere: the JSON `assent ledger anchor` printed, the data of a
+        /// ledger.anchored webhook, or - for standard input
+        #[arg(long, value_name = "FILE")]
+        anchor: Option<std::path::PathBuf>,
+    },
+    /// Anchor the ledger now: a signed Merkle root over every profile's chain head, stored, sent to
+    /// the webhooks that subscribe to ledger.anchored, and printed as JSON to keep elsewhere
+    Anchor,
 }
 
 #[derive(Subcommand, Debug)]

@@ -52,6 +52,10 @@ pub struct Settings {
     /// The country of phone numbers written without `+` (`ASSENT_DEFAULT_PHONE_REGION`); `None`: such
     /// numbers are refused.
     pub phone_region: Option<crate::domain::phone::Region>,
+    /// How often the server anchors the ledger (`ASSENT_LEDGER_ANCHOR_HOURS`; `None`: only by command).
+    pub anchor_every: Option<chrono::Duration>,
+    /// How many of the newest anchors keep their chain heads (`ASSENT_LEDGER_ANCHOR_KEEP`).
+    pub anchor_keep: i64,
 }
 
 impl Settings {
@@ -113,6 +117,18 @@ impl Settings {
             "100000",
             |n: &i64| *n >= 1,
             |v| format!("{v:?} is not a number of deliveries, at least 1"),
+        );
+        let anchor_hours = r.number(
+            "ASSENT_LEDGER_ANCHOR_HOURS",
+            "24",
+            |h: &u32| *h <= 24 * 366,
+            |v| format!("{v:?} is not a number of hours between 0 (only `assent ledger anchor`) and 8784"),
+        );
+        let anchor_keep = r.number(
+            "ASSENT_LEDGER_ANCHOR_KEEP",
+            "7",
+            |n: &i64| (1..=10_000).contains(n),
+            |v| format!("{v:?} is not a number of anchors between 1 and 10000"),
         );
         let allow_private_targets = r.flag("ASSENT_ALLOW_PRIVATE_TARGETS");
         let csv_raw = r.flag("ASSENT_CSV_RAW");
@@ -183,6 +199,10 @@ impl Settings {
             metrics_token,
             metrics_bind,
             phone_region,
+            anchor_every: anchor_hours
+                .filter(|h| *h > 0)
+                .map(|h| chrono::Duration::hours(h as i64)),
+            anchor_keep: anchor_keep.expect("checked"),
         })
     }
 }

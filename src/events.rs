@@ -22,6 +22,8 @@ pub enum EventKind {
     ProfileUpdated,
     ConsentChanged,
     ProfileErased,
+    /// The ledger was anchored (`consent::anchor`): about no profile.
+    LedgerAnchored,
 }
 
 impl EventKind {
@@ -32,14 +34,16 @@ impl EventKind {
             EventKind::ProfileUpdated => "profile.updated",
             EventKind::ConsentChanged => "consent.changed",
             EventKind::ProfileErased => "profile.erased",
+            EventKind::LedgerAnchored => "ledger.anchored",
         }
     }
 }
 
-/// Something that happened to a profile, as the write paths describe it.
+/// Something that happened to a profile (or, for an anchor, to the whole ledger), as the write paths
+/// describe it.
 #[derive(Clone, Debug)]
 pub struct Happened {
-    pub profile_id: i64,
+    pub profile_id: Option<i64>,
     pub kind: EventKind,
     /// The agreement a consent change is about.
     pub agreement: Option<String>,
@@ -144,7 +148,7 @@ impl Happened {
             m.extend(crate::domain::details::Details::stored(p.details).to_object());
         }
         Happened {
-            profile_id,
+            profile_id: Some(profile_id),
             kind,
             agreement: None,
             source: source.to_string(),
@@ -162,7 +166,7 @@ impl Happened {
         event_id: i64,
     ) -> Option<Happened> {
         (ev.value != ev.previous).then(|| Happened {
-            profile_id: ev.profile_id,
+            profile_id: Some(ev.profile_id),
             kind: EventKind::ConsentChanged,
             agreement: Some(ev.agreement_key.clone()),
             source: ev.source.clone(),
@@ -188,7 +192,7 @@ impl Happened {
         at: NaiveDateTime,
     ) -> Happened {
         Happened {
-            profile_id,
+            profile_id: Some(profile_id),
             kind: EventKind::ProfileErased,
             agreement: None,
             source: source.to_string(),
@@ -201,6 +205,18 @@ impl Happened {
                 "source": source,
                 "occurredAt": rfc3339(at),
             }),
+        }
+    }
+
+    /// The ledger anchored: `data` is the anchor as signed and its signature (`consent::anchor`).
+    pub fn anchored(data: Value, at: NaiveDateTime) -> Happened {
+        Happened {
+            profile_id: None,
+            kind: EventKind::LedgerAnchored,
+            agreement: None,
+            source: "ledger".into(),
+            at,
+            data,
         }
     }
 
@@ -332,7 +348,7 @@ impl Subscribers {
                 let body = body.get_or_insert_with(|| h.body()).clone();
                 rows.push(Entry::webhook(
                     s.endpoint.id,
-                    Some(h.profile_id),
+                    h.profile_id,
                     h.kind.as_str(),
                     body,
                     now,

@@ -329,6 +329,9 @@ fn start_workers(
         keep: settings.unconfirmed_retention,
         backlog_max: settings.webhook_backlog_max,
         node: node.name.clone(),
+        anchor_every: settings.anchor_every,
+        anchor_keep: settings.anchor_keep,
+        sealer: crate::domain::Sealer::new(&settings.secret_key),
     };
     let (p, every) = (pool.clone(), tuning.retention_every);
     crate::supervise::task("housekeeping", move || {
@@ -345,12 +348,16 @@ struct Chores {
     backlog_max: i64,
     /// This node: it removes only its own abandoned uploads (they are on its disk).
     node: String,
+    /// How often the ledger is anchored (`None`: only by command), and how many anchors keep their heads.
+    anchor_every: Option<chrono::Duration>,
+    anchor_keep: i64,
+    sealer: crate::domain::Sealer,
 }
 
 /// Every `every`: forgets expired dashboard sessions, old failed sign-ins and integration message ids,
 /// sets aside a paused endpoint's deliveries beyond its backlog, removes abandoned import uploads,
-/// counts the overview chart's closed days, and removes never-confirmed addresses once their requests
-/// ended longer ago than `keep` (if set).
+/// counts the overview chart's closed days, removes never-confirmed addresses once their requests
+/// ended longer ago than `keep` (if set), and anchors the ledger when the last anchor is a day old.
 async fn housekeeping(pool: db::Pool, chores: Chores, every: Duration) {
     loop {
         let (p, c) = (pool.clone(), chores.clone());
@@ -392,6 +399,19 @@ fn chores_once(conn: &mut db::DbConn, chores: &Chores) -> anyhow::Result<()> {
     }
     // Count the chart's closed days ahead of the first overview that needs them.
     crate::audiences::daily::roll_up_span(conn, now.date())?;
+    if let Some(every) = chores.anchor_every
+        && let Some(made) =
+            crate::consent::anchor::make_if_due(conn, &chores.sealer, every, chores.anchor_keep)?
+    {
+        let a = &made.document["anchor"];
+        tracing::info!(
+            anchor = made.id,
+            root = %a["root"].as_str().unwrap_or_default(),
+            profiles = a["profiles"].as_i64().unwrap_or_default(),
+            last_event = a["lastEventId"].as_i64().unwrap_or_default(),
+            "anchored the ledger (ASSENT_LEDGER_ANCHOR_HOURS); `assent ledger verify` checks it"
+        );
+    }
     if let Some(keep) = chores.keep {
         let n = crate::consent::retention::sweep(conn, now, keep)?;
         if n > 0 {

@@ -77,8 +77,11 @@ pub fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             command: SecretsCommand::Reseal,
         } => secrets_reseal(&settings),
         Command::Ledger {
-            command: LedgerCommand::Verify,
-        } => match ledger_verify(&settings) {
+            command: LedgerCommand::Anchor,
+        } => ledger_anchor(&settings),
+        Command::Ledger {
+            command: LedgerCommand::Verify { anchor },
+        } => match ledger_verify(&settings, anchor.as_deref()) {
             Ok(true) => Ok(()),
             Ok(false) => return Ok(ExitCode::from(1)),
             Err(e) => Err(e),

@@ -203,13 +203,17 @@ pub fn profile_erase(settings: &Settings, who: Who, reason: &str) -> anyhow::Res
     }
 }
 
-/// Returns whether the ledger is intact.
-pub fn ledger_verify(settings: &Settings) -> anyhow::Result<bool> {
+/// Returns whether the ledger is intact: every chain, and the ledger against the anchor in `file` or,
+/// without one, against every stored anchor.
+pub fn ledger_verify(settings: &Settings, file: Option<&std::path::Path>) -> anyhow::Result<bool> {
+    use crate::consent::anchor::{self, Standing};
     let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
-    match ledger::verify(&mut conn)? {
+    let mut verified = 0;
+    let mut intact = match ledger::verify(&mut conn)? {
         Verdict::Intact { events } => {
-            println!("ledger intact: {events} events verified");
-            Ok(true)
+            println!("every hash chain intact: {events} events verified");
+            verified = events;
+            true
         }
         Verdict::Broken {
             event_id,
@@ -217,13 +221,91 @@ pub fn ledger_verify(settings: &Settings) -> anyhow::Result<bool> {
             reason,
         } => {
             println!("ledger BROKEN at event {event_id} (profile {profile_id}): {reason}");
-            Ok(false)
+            false
+        }
+    };
+    // (what the anchor claims, or why it cannot be read; its name for the output)
+    let claims: Vec<(Result<anchor::Claim, String>, String)> = match file {
+        Some(f) => {
+            let text = read_input(f)?;
+            vec![(anchor::read(&mut conn, &text), f.display().to_string())]
+        }
+        None => crate::db::models::anchors::all(&mut conn)?
+            .iter()
+            .map(|a| {
+                (
+                    anchor::stored_claim(&mut conn, a),
+                    format!("stored anchor {}", a.id),
+                )
+            })
+            .collect(),
+    };
+    if file.is_none() && claims.is_empty() {
+        println!("no anchor yet (`assent ledger anchor` makes one; the server makes one daily)");
+    }
+    let anchors = claims.len();
+    for (claim, name) in claims {
+        let claim = match claim {
+            Ok(c) => c,
+            Err(why) => {
+                println!("{name} NOT valid: {why}");
+                intact = false;
+                continue;
+            }
+        };
+        match anchor::check(&mut conn, &claim)? {
+            Standing::Holds => println!(
+                "{name} holds: every chain head in {claim} is in the ledger, unchanged or extended"
+            ),
+            Standing::Broken { lost, more } => {
+                intact = false;
+                println!(
+                    "{name} BROKEN: {} profile{} lost what {claim} covered:",
+                    lost.len() + more,
+                    if lost.len() + more == 1 { "" } else { "s" }
+                );
+                for l in &lost {
+                    println!("  {l}");
+                }
+                if more > 0 {
+                    println!("  … and {more} more");
+                }
+            }
+            Standing::BrokenUnnamed { why, now } => {
+                intact = false;
+                println!(
+                    "{name} BROKEN: the ledger no longer holds what {claim} covered (up to that event it now has {} profiles and {} events); {why}",
+                    now.0, now.1
+                );
+            }
         }
     }
+    if intact {
+        println!(
+            "ledger intact: {verified} events verified, {anchors} anchor{} hold{}",
+            if anchors == 1 { "" } else { "s" },
+            if anchors == 1 { "s" } else { "" }
+        );
+    }
+    Ok(intact)
 }
 
-/// Checks a receipt file (`-`: standard input); true when it holds. What failed is printed.
-pub fn receipt_verify(settings: &Settings, file: &std::path::Path) -> anyhow::Result<bool> {
+/// Anchors the ledger now and prints the anchor (JSON), for keeping where the database's owner cannot
+/// rewrite it.
+pub fn ledger_anchor(settings: &Settings) -> anyhow::Result<()> {
+    let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
+    let sealer = crate::domain::Sealer::new(&settings.secret_key);
+    let made = crate::consent::anchor::make(&mut conn, &sealer, settings.anchor_keep)?;
+    println!("{}", serde_json::to_string_pretty(&made.document)?);
+    eprintln!(
+        "anchor {} stored; keep this output elsewhere, and check the ledger against it with `assent ledger verify --anchor FILE`",
+        made.id
+    );
+    Ok(())
+}
+
+/// A file's text, or standard input's for `-`.
+fn read_input(file: &std::path::Path) -> anyhow::Result<String> {
     use std::io::Read;
     let mut text = String::new();
     if file.as_os_str() == "-" {
@@ -233,33 +315,47 @@ pub fn receipt_verify(settings: &Settings, file: &std::path::Path) -> anyhow::Re
             .and_then(|mut f| f.read_to_string(&mut text))
             .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
     }
+    Ok(text)
+}
+
+/// Checks a receipt file (`-`: standard input); true when it holds. What failed is printed.
+pub fn receipt_verify(settings: &Settings, file: &std::path::Path) -> anyhow::Result<bool> {
+    let text = read_input(file)?;
     let mut conn = db::connect(&settings.database, 1, Schema::Require)?.get()?;
-    match crate::consent::receipt::verify(&mut conn, &text) {
+    let c = match crate::consent::receipt::verify(&mut conn, &text) {
         Err(why) => {
             println!("receipt NOT valid: {why}");
-            Ok(false)
+            return Ok(false);
         }
-        Ok(c) if c.missing.is_empty() => {
-            println!(
-                "receipt {} valid: signed by key {}, and all {} ledger events it names are in the ledger unchanged",
-                c.receipt_id, c.kid, c.events
-            );
-            Ok(true)
-        }
-        Ok(c) => {
-            println!(
-                "receipt {}: the signature (key {}) is valid, but {} of its {} ledger events are not in this ledger as it has them:",
-                c.receipt_id,
-                c.kid,
-                c.missing.len(),
-                c.events
-            );
-            for (id, agreement, what) in &c.missing {
-                println!("  event {id} ({agreement}) {what}");
-            }
-            Ok(false)
+        Ok(c) => c,
+    };
+    let mut holds = c.missing.is_empty();
+    if holds {
+        println!(
+            "receipt {} valid: signed by key {}, and all {} ledger events it names are in the ledger unchanged",
+            c.receipt_id, c.kid, c.events
+        );
+    } else {
+        println!(
+            "receipt {}: the signature (key {}) is valid, but {} of its {} ledger events are not in this ledger as it has them:",
+            c.receipt_id,
+            c.kid,
+            c.missing.len(),
+            c.events
+        );
+        for (id, agreement, what) in &c.missing {
+            println!("  event {id} ({agreement}) {what}");
         }
     }
+    match &c.anchor {
+        None => {}
+        Some(Ok(which)) => println!("anchor proof holds: {which}"),
+        Some(Err(why)) => {
+            println!("anchor proof FAILS: {why}");
+            holds = false;
+        }
+    }
+    Ok(holds)
 }
 
 /// A new receipt signing key from now on.

@@ -13,11 +13,13 @@
 //! transaction is exclusive anyway (`BEGIN IMMEDIATE`); on PostgreSQL a deadlock or serialization failure
 //! that still happens is retried by `write_tx`, never shown to the person.
 
+pub mod anchor;
 pub mod batch;
 pub mod catalog;
 
 pub mod erase;
 pub mod gpc;
+pub mod keys;
 pub mod ledger;
 pub mod optin;
 pub mod read;

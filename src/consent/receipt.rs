@@ -7,14 +7,10 @@
 use crate::db::models::agreements::Agreement;
 use crate::db::models::consent_events::{self, ConsentEvent};
 use crate::db::models::profiles::Profile;
-use crate::db::models::receipt_keys::{self, ReceiptKey};
 use crate::db::{DbConn, write_tx};
 use crate::domain::{Sealer, jws, sha256_hex};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use chrono::NaiveDateTime;
 use diesel::QueryResult;
-use ed25519_dalek::{SigningKey, VerifyingKey};
 use serde_json::{Value, json};
 
 /// The JWS `typ` of a receipt.
@@ -23,109 +19,6 @@ pub const TYPE: &str = "assent-receipt+jwt";
 pub const CONFORMS_TO: &str = "https://w3id.org/dpv/schema/dpv-27560#receipt";
 /// The version of this receipt's shape (docs/receipt.md, docs/receipt.schema.json).
 pub const SCHEMA: &str = "assent-receipt-1";
-
-#[derive(Debug, thiserror::Error)]
-pub enum KeyError {
-    #[error(
-        "the stored receipt key {0} cannot be opened with ASSENT_SECRET_KEY (was the key changed without `assent secrets reseal`?)"
-    )]
-    Unsealable(String),
-    #[error(transparent)]
-    Db(#[from] diesel::result::Error),
-}
-
-impl crate::db::tx::Transient for KeyError {
-    fn is_transient(&self) -> bool {
-        matches!(self, KeyError::Db(e) if e.is_transient())
-    }
-}
-
-/// On PostgreSQL, makes changes of the receipt keys wait for each other until the transaction ends
-/// (SQLite's write transactions take turns anyway).
-fn take_turns(conn: &mut DbConn) -> QueryResult<()> {
-    if let DbConn::Pg(c) = conn {
-        use diesel::RunQueryDsl;
-        diesel::sql_query("SELECT pg_advisory_xact_lock(7270005)").execute(c)?;
-    }
-    Ok(())
-}
-
-/// Makes a new signing key, stored with its private half sealed; returns it.
-fn make_key(conn: &mut DbConn, sealer: &Sealer, now: NaiveDateTime) -> QueryResult<SigningKey> {
-    let mut seed = [0u8; 32];
-    rand::fill(&mut seed);
-    let key = SigningKey::from_bytes(&seed);
-    let public = key.verifying_key();
-    receipt_keys::insert(
-        conn,
-        &ReceiptKey {
-            kid: jws::kid(&public),
-            public_key: B64.encode(public.to_bytes()),
-            private_key: sealer.seal(&B64.encode(seed)),
-            created_at: now,
-        },
-    )?;
-    Ok(key)
-}
-
-fn open(stored: &ReceiptKey, sealer: &Sealer) -> Result<SigningKey, KeyError> {
-    let seed: [u8; 32] = sealer
-        .open(&stored.private_key)
-        .ok()
-        .and_then(|s| B64.decode(s).ok())
-        .and_then(|b| b.try_into().ok())
-        .ok_or_else(|| KeyError::Unsealable(stored.kid.clone()))?;
-    Ok(SigningKey::from_bytes(&seed))
-}
-
-/// The key receipts are signed with now: the newest stored, made on first use (every node of one
-/// database shares it).
-pub fn signing_key(conn: &mut DbConn, sealer: &Sealer) -> Result<SigningKey, KeyError> {
-    if let Some(stored) = receipt_keys::current(conn)? {
-        return open(&stored, sealer);
-    }
-    write_tx(conn, |c| {
-        // Two nodes starting at once make one key: the second finds the first's.
-        take_turns(c)?;
-        match receipt_keys::current(c)? {
-            Some(stored) => open(&stored, sealer),
-            None => Ok(make_key(c, sealer, crate::db::now())?),
-        }
-    })
-}
-
-/// A new signing key from now on; the earlier ones stay listed, so their receipts still verify.
-/// Returns its id.
-pub fn rotate(conn: &mut DbConn, sealer: &Sealer) -> QueryResult<String> {
-    write_tx(conn, |c| {
-        take_turns(c)?;
-        // Strictly after the newest, whatever the clocks of the nodes say.
-        let now = match receipt_keys::current(c)? {
-            Some(k) if k.created_at >= crate::db::now() => {
-                k.created_at + chrono::TimeDelta::microseconds(1)
-            }
-            _ => crate::db::now(),
-        };
-        Ok(jws::kid(&make_key(c, sealer, now)?.verifying_key()))
-    })
-}
-
-/// Every key ever used, by id, for verifying.
-pub fn public_keys(conn: &mut DbConn) -> QueryResult<Vec<(String, VerifyingKey)>> {
-    Ok(receipt_keys::public_keys(conn)?
-        .into_iter()
-        .filter_map(|(kid, x)| Some((kid, jws::public_key(&x).ok()?)))
-        .collect())
-}
-
-/// `/.well-known/assent-receipt-keys.json`: every key ever used, as a JWK set.
-pub fn key_set(conn: &mut DbConn) -> QueryResult<Value> {
-    let keys: Vec<Value> = public_keys(conn)?
-        .iter()
-        .map(|(_, k)| jws::jwk(k))
-        .collect();
-    Ok(json!({ "keys": keys }))
-}
 
 /// Who issues the receipt: the organisation's name and contact (`ASSENT_ORG_NAME`, `ASSENT_ORG_CONTACT`).
 struct Controller<'a> {
@@ -244,6 +137,7 @@ fn build(
         records.push(record);
     }
     let (kind, id) = subject(profile);
+    let anchor = super::anchor::proof_for(conn, profile.id)?;
     let mut receipt_id = [0u8; 16];
     rand::fill(&mut receipt_id);
     let controller = json!({
@@ -251,7 +145,7 @@ fn build(
         "dct:title": controller.name,
         "dpv:hasContact": controller.contact,
     });
-    Ok(json!({
+    let mut receipt = json!({
         "@context": {
             "dpv": "https://w3id.org/dpv#",
             "dct": "http://purl.org/dc/terms/",
@@ -270,8 +164,15 @@ fn build(
             "assent:identifierKind": kind,
         },
         "dpv:hasConsentRecord": records,
-    }))
+    });
+    // The person's chain head in the newest anchor, and the path to its root (docs/anchor.md).
+    if let Some(proof) = anchor {
+        receipt["assent:anchor"] = proof;
+    }
+    Ok(receipt)
 }
+
+pub use super::keys::{KeyError, key_set, public_keys, rotate, signing_key};
 
 /// A signed receipt for the profile (the JWS), by the current key.
 pub fn issue(
@@ -323,6 +224,8 @@ pub struct Checked {
     pub events: usize,
     /// Each event no longer in the ledger as the receipt has it: (event id, agreement, what is wrong).
     pub missing: Vec<(i64, String, &'static str)>,
+    /// The anchor proof's check, when the receipt carries one: which anchor, or what failed.
+    pub anchor: Option<Result<String, String>>,
 }
 
 /// Checks a receipt's signature against every key ever used here and, event by event, that the ledger
@@ -347,7 +250,9 @@ pub fn verify(conn: &mut DbConn, token: &str) -> Result<Checked, String> {
             .to_string(),
         events: 0,
         missing: Vec::new(),
+        anchor: None,
     };
+    let mut named = Vec::new();
     let records = receipt["dpv:hasConsentRecord"]
         .as_array()
         .ok_or("it lists no consent records")?;
@@ -361,6 +266,7 @@ pub fn verify(conn: &mut DbConn, token: &str) -> Result<Checked, String> {
                 return Err(format!("an event of {agreement} has no id or hash"));
             };
             checked.events += 1;
+            named.push((id, hash.to_string()));
             let stored = consent_events::hash_of(conn, id)
                 .map_err(|e| format!("cannot read the ledger: {e}"))?;
             match stored {
@@ -375,6 +281,9 @@ pub fn verify(conn: &mut DbConn, token: &str) -> Result<Checked, String> {
                 Some(_) => {}
             }
         }
+    }
+    if let Some(proof) = receipt.get("assent:anchor") {
+        checked.anchor = Some(super::anchor::check_proof(conn, proof, &named));
     }
     Ok(checked)
 }

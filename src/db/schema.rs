@@ -312,6 +312,29 @@ diesel::table! {
 }
 
 diesel::table! {
+    anchors (id) {
+        id -> BigInt,
+        created_at -> Timestamp,
+        last_event_id -> BigInt,
+        profiles -> BigInt,
+        events -> BigInt,
+        root -> Text,
+        kid -> Text,
+        signed -> Text,
+    }
+}
+
+diesel::table! {
+    anchor_blocks (anchor_id, block) {
+        anchor_id -> BigInt,
+        block -> Integer,
+        first_profile_id -> BigInt,
+        root -> Text,
+        heads -> Binary,
+    }
+}
+
+diesel::table! {
     receipt_keys (kid) {
         kid -> Text,
         public_key -> Text,
@@ -321,6 +344,7 @@ diesel::table! {
 }
 
 diesel::joinable!(agreement_versions -> agreements (agreement_id));
+diesel::joinable!(anchor_blocks -> anchors (anchor_id));
 diesel::joinable!(consents -> agreements (agreement_id));
 diesel::joinable!(consents -> profiles (profile_id));
 diesel::joinable!(consent_events -> profiles (profile_id));
@@ -350,4 +374,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     integrations,
     integration_replays,
     receipt_keys,
+    anchors,
+    anchor_blocks,
 );

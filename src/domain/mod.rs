@@ -13,6 +13,7 @@ pub mod email_kind;
 mod ids;
 mod integration_auth;
 pub mod jws;
+pub mod merkle;
 pub mod name;
 pub mod phone;
 mod phone_table;

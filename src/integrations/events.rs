@@ -70,9 +70,10 @@ pub fn read(body: &Value) -> Option<Result<Incoming, String>> {
             uuid: text("uuid").and_then(|u| crate::domain::uuid::parse(&u).ok()),
             phone: text("phone").and_then(|p| crate::domain::phone::normalise(&p, None).ok()),
         })),
-        "webhook.test" => Ok(Incoming::Profiles(Vec::new())),
+        // The sender's anchor is about its own ledger: nothing to apply here, and not an error.
+        "webhook.test" | "ledger.anchored" => Ok(Incoming::Profiles(Vec::new())),
         other => Err(format!(
-            "the event type {:?} is not one Assent sends (consent.changed, profile.created, profile.updated, profile.erased, webhook.test)",
+            "the event type {:?} is not one Assent sends (consent.changed, profile.created, profile.updated, profile.erased, ledger.anchored, webhook.test)",
             other.chars().take(40).collect::<String>()
         )),
     })

@@ -17,12 +17,16 @@ use diesel::QueryResult;
 use serde_json::json;
 
 /// The event types an endpoint can subscribe to.
-pub const EVENTS: [&str; 4] = [
+pub const EVENTS: [&str; 5] = [
     EventKind::ProfileCreated.as_str(),
     EventKind::ProfileUpdated.as_str(),
     EventKind::ConsentChanged.as_str(),
     EventKind::ProfileErased.as_str(),
+    EventKind::LedgerAnchored.as_str(),
 ];
+/// What a new endpoint gets unless told otherwise: every change of a profile (an anchor is for an
+/// auditor's receiver, chosen on purpose).
+pub const PROFILE_EVENTS: [&str; 4] = [EVENTS[0], EVENTS[1], EVENTS[2], EVENTS[3]];
 /// Sent by "send a test event"; never a subscription.
 pub const TEST_EVENT: &str = "webhook.test";
 /// How long a rotated-out secret keeps signing, so receivers can switch without losing a request.

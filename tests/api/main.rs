@@ -4,6 +4,7 @@
 mod accessibility;
 mod admin;
 mod agreement_order;
+mod anchors;
 mod audiences;
 mod bad_input;
 mod batch;

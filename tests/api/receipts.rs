@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 /// A receipt checked by `tests/receipt_check.py` against the app's published keys: its content, or
 /// `None` where the Python libraries are missing and the run does not require them (CI does).
-async fn independently_checked(app: &TestApp, token: &str) -> Option<Value> {
+pub async fn independently_checked(app: &TestApp, token: &str) -> Option<Value> {
     let (status, keys) = app.get("/.well-known/assent-receipt-keys.json").await;
     assert_eq!(status, 200);
     let dir = app.data_dir.join("receipt-check");
@@ -16,33 +16,12 @@ async fn independently_checked(app: &TestApp, token: &str) -> Option<Value> {
     let (t, k) = (dir.join("receipt.jws"), dir.join("keys.json"));
     std::fs::write(&t, token).unwrap();
     std::fs::write(&k, keys).unwrap();
-    let out = std::process::Command::new("python3")
-        .arg(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/receipt_check.py"
-        ))
-        .arg(&t)
-        .arg(&k)
-        .arg(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/docs/receipt.schema.json"
-        ))
-        .output()
-        .expect("python3 runs");
-    let said = String::from_utf8_lossy(&out.stdout).to_string();
-    if out.status.code() == Some(3) {
-        missing_tool("ASSENT_TEST_REQUIRE_PYJWT", &said);
-        return None;
-    }
-    assert!(
-        out.status.success(),
-        "the independent check refused it: {said}"
-    );
-    Some(serde_json::from_str(&said).unwrap())
+    let schema = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/receipt.schema.json");
+    python_check("receipt_check.py", &[&t, &k, &schema])
 }
 
 /// `assent receipt verify` on a receipt: (exit code, what it printed).
-fn cli_verify(app: &TestApp, token: &str) -> (i32, String) {
+pub fn cli_verify(app: &TestApp, token: &str) -> (i32, String) {
     let file = app
         .data_dir
         .join(format!("r-{}.jws", rand::random::<u32>()));

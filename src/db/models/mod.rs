@@ -4,6 +4,7 @@
 pub mod admin_sessions;
 pub mod admin_users;
 pub mod agreements;
+pub mod anchors;
 pub mod api_keys;
 pub mod audiences;
 pub mod audit_log;

@@ -763,3 +763,8 @@ pub fn export_page(
         DbConn::Pg(_) => keyset!(profiles::created_at, profiles::updated_at, Stamp::At),
     }
 }
+
+/// Whether a profile row exists (erased or not).
+pub fn exists(conn: &mut DbConn, id: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(profiles::table.find(id))).get_result(conn)
+}

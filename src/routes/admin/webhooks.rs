@@ -160,7 +160,10 @@ async fn list_page(state: &AppState, staff: Staff) -> Result<ListPage, PageError
         rows,
         choices,
         fields: WebhookFields {
-            events: hooks::EVENTS.iter().map(|e| e.to_string()).collect(),
+            events: hooks::PROFILE_EVENTS
+                .iter()
+                .map(|e| e.to_string())
+                .collect(),
             ..WebhookFields::default()
         },
         events: &hooks::EVENTS,

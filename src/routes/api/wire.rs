@@ -352,7 +352,8 @@ pub struct Channels {
 #[derive(Debug, Deserialize, ToSchema)]
 #[allow(dead_code)]
 pub struct AssentEvent {
-    /// `consent.changed`, `profile.created`, `profile.updated`, `profile.erased` or `webhook.test`.
+    /// `consent.changed`, `profile.created`, `profile.updated`, `profile.erased`, `ledger.anchored`
+    /// (accepted, nothing applied) or `webhook.test`.
     #[serde(rename = "type")]
     pub kind: String,
     /// When the sender emitted the event.

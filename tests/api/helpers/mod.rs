@@ -488,7 +488,9 @@ impl TestApp {
                 .env
                 .iter()
                 .find(|(k, _)| *k == other)
-                .map(|(_, v)| v.clone()),
+                .map(|(_, v)| v.clone())
+                // Housekeeping runs every 100 ms here: anchors only when a test asks for them.
+                .or_else(|| (other == "ASSENT_LEDGER_ANCHOR_HOURS").then(|| "0".into())),
         })
         .expect("valid test settings");
         let tuning = Tuning {
@@ -784,6 +786,28 @@ pub fn missing_tool(var: &str, why: &str) {
     let required = std::env::var(var).is_ok_and(|v| v == "1");
     assert!(!required, "{why}, but {var}=1");
     eprintln!("SKIPPED: {why}");
+}
+
+/// Runs one of the repository's independent checkers, `tests/<script>` (Python's PyJWT, jsonschema,
+/// hashlib), which must accept what it is given: what it printed, as JSON; `None` where its libraries
+/// are missing and the run does not require them (CI does, with ASSENT_TEST_REQUIRE_PYJWT=1).
+pub fn python_check(script: &str, args: &[&std::path::Path]) -> Option<serde_json::Value> {
+    let out = std::process::Command::new("python3")
+        .arg(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests")
+                .join(script),
+        )
+        .args(args)
+        .output()
+        .expect("python3 runs");
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    if out.status.code() == Some(3) {
+        missing_tool("ASSENT_TEST_REQUIRE_PYJWT", &said);
+        return None;
+    }
+    assert!(out.status.success(), "{script} refused it: {said}");
+    Some(serde_json::from_str(&said).unwrap())
 }
 
 /// One part of a compact JWS (0: the header, 1: the payload) as JSON: what a receipt says, unchecked.

@@ -1,0 +1,2 @@
+DROP TABLE anchor_blocks;
+DROP TABLE anchors;
