@@ -244,16 +244,20 @@ pub fn ledger_verify(settings: &Settings, file: Option<&std::path::Path>) -> any
         println!("no anchor yet (`assent ledger anchor` makes one; the server makes one daily)");
     }
     let anchors = claims.len();
+    let mut valid = Vec::new();
     for (claim, name) in claims {
-        let claim = match claim {
-            Ok(c) => c,
+        match claim {
+            Ok(c) => valid.push((c, name)),
             Err(why) => {
                 println!("{name} NOT valid: {why}");
                 intact = false;
-                continue;
             }
-        };
-        match anchor::check(&mut conn, &claim)? {
+        }
+    }
+    let (checked, names): (Vec<_>, Vec<_>) = valid.into_iter().unzip();
+    let standings = anchor::check_all(&mut conn, &checked)?;
+    for ((claim, name), standing) in checked.iter().zip(&names).zip(standings) {
+        match standing {
             Standing::Holds => println!(
                 "{name} holds: every chain head in {claim} is in the ledger, unchanged or extended"
             ),

@@ -11,7 +11,7 @@
 
 use super::keys::{self, KeyError};
 use crate::db::models::anchors::{self, Anchor, NewAnchor, NewBlock};
-use crate::db::models::consent_events::{self, Head};
+use crate::db::models::consent_events;
 use crate::db::{DbConn, write_tx};
 use crate::domain::merkle::{self, Builder, Hash};
 use crate::domain::{Sealer, jws};
@@ -64,11 +64,13 @@ struct Covered {
 }
 
 impl Covered {
-    fn of(h: &Head) -> Result<Covered, MakeError> {
+    /// A profile's chain head: the last of its events (id, hash) up to an anchor.
+    fn of(profile_id: i64, chain: &[(i64, String)]) -> Result<Covered, MakeError> {
+        let (event_id, hash) = chain.last().expect("a chain has an event");
         Ok(Covered {
-            profile_id: h.profile_id,
-            event_id: h.id,
-            hash: merkle::from_hex(&h.hash).ok_or(MakeError::Malformed(h.id))?,
+            profile_id,
+            event_id: *event_id,
+            hash: merkle::from_hex(hash).ok_or(MakeError::Malformed(*event_id))?,
         })
     }
 
@@ -165,31 +167,42 @@ impl Tree {
     }
 }
 
-/// Calls `f` with each profile's chain head as of event `upto` and its number of events, in profile
-/// order, a page at a time.
-fn each_head(
+/// Calls `f` with each profile's chain up to event `upto`, its events' (id, hash) oldest first, in
+/// profile order: one walk of the (profile, id) index, a page at a time, whatever the planner knows.
+fn each_chain(
     conn: &mut DbConn,
     upto: i64,
-    mut f: impl FnMut(&Head) -> Result<(), MakeError>,
+    mut f: impl FnMut(i64, &[(i64, String)]) -> Result<(), MakeError>,
 ) -> Result<(), MakeError> {
-    let mut after = i64::MIN;
+    let mut after = (i64::MIN, i64::MIN);
+    let mut profile: Option<i64> = None;
+    let mut chain: Vec<(i64, String)> = Vec::new();
     loop {
-        let page = consent_events::heads_after(conn, upto, after, PAGE)?;
-        let Some(last) = page.last() else {
-            return Ok(());
-        };
-        after = last.profile_id;
-        for h in &page {
-            f(h)?;
+        let page = consent_events::links_after(conn, after, upto, PAGE)?;
+        let Some(last) = page.last() else { break };
+        after = (last.0, last.1);
+        for (profile_id, event_id, hash) in page {
+            if profile != Some(profile_id) {
+                if let Some(p) = profile {
+                    f(p, &chain)?;
+                }
+                profile = Some(profile_id);
+                chain.clear();
+            }
+            chain.push((event_id, hash));
         }
+    }
+    match profile {
+        Some(p) => f(p, &chain),
+        None => Ok(()),
     }
 }
 
 /// The tree over the ledger's chain heads as of event `upto`, read in the current transaction.
 fn grow(conn: &mut DbConn, upto: i64, keep: bool) -> Result<Tree, MakeError> {
     let mut tree = Tree::new(keep);
-    each_head(conn, upto, |h| {
-        tree.add(&Covered::of(h)?, h.events);
+    each_chain(conn, upto, |p, chain| {
+        tree.add(&Covered::of(p, chain)?, chain.len() as i64);
         Ok(())
     })?;
     Ok(tree.finish())
@@ -501,11 +514,6 @@ pub fn stored_claim(conn: &mut DbConn, a: &Anchor) -> Result<Claim, String> {
     Ok(c)
 }
 
-/// Checks the ledger against an anchor, in one snapshot.
-pub fn check(conn: &mut DbConn, claim: &Claim) -> Result<Standing, MakeError> {
-    crate::db::tx::read_snapshot(conn, |c| Ok(check_in(c, claim)))?
-}
-
 fn check_in(conn: &mut DbConn, claim: &Claim) -> Result<Standing, MakeError> {
     let now = grow(conn, claim.last_event_id, false)?;
     if merkle::to_hex(&now.top.root()) == claim.root
@@ -533,8 +541,8 @@ fn check_in(conn: &mut DbConn, claim: &Claim) -> Result<Standing, MakeError> {
     };
     let mut theirs = anchored.into_iter().peekable();
     let mut gone = Vec::new();
-    each_head(conn, claim.last_event_id, |h| {
-        let mine = Covered::of(h)?;
+    each_chain(conn, claim.last_event_id, |p, chain| {
+        let mine = Covered::of(p, chain)?;
         while let Some(a) = theirs.next_if(|a| a.profile_id < mine.profile_id) {
             gone.push(a);
         }
@@ -576,6 +584,64 @@ fn check_in(conn: &mut DbConn, claim: &Claim) -> Result<Standing, MakeError> {
         | Lost::Added { profile_id, .. } => *profile_id,
     });
     Ok(Standing::Broken { lost, more })
+}
+
+/// Checks the ledger against several anchors in one snapshot and one pass over the events (a year of
+/// daily anchors costs one read of the ledger, not one per anchor); an anchor that does not hold is
+/// then walked on its own to name the profiles.
+pub fn check_all(conn: &mut DbConn, claims: &[Claim]) -> Result<Vec<Standing>, MakeError> {
+    crate::db::tx::read_snapshot(conn, |c| Ok(check_all_in(c, claims)))?
+}
+
+fn check_all_in(conn: &mut DbConn, claims: &[Claim]) -> Result<Vec<Standing>, MakeError> {
+    let mut order: Vec<usize> = (0..claims.len()).collect();
+    order.sort_by_key(|&i| claims[i].last_event_id);
+    let upto = order.last().map_or(0, |&i| claims[i].last_event_id);
+    // Per anchor, in `order`: the tree over its heads and the events it covers.
+    let mut trees: Vec<(Builder, i64)> = order.iter().map(|_| (Builder::default(), 0)).collect();
+    each_chain(conn, upto, |profile_id, chain| {
+        let mut at = 0;
+        let mut leaf: Option<(usize, Hash)> = None;
+        for (k, &i) in order.iter().enumerate() {
+            while at < chain.len() && chain[at].0 <= claims[i].last_event_id {
+                at += 1;
+            }
+            if at == 0 {
+                continue;
+            }
+            // Anchors made while the chain stood still share its head's leaf.
+            let hash = match leaf {
+                Some((n, h)) if n == at => h,
+                _ => {
+                    let h = Covered::of(profile_id, &chain[..at])?.leaf();
+                    leaf = Some((at, h));
+                    h
+                }
+            };
+            trees[k].0.push(hash);
+            trees[k].1 += at as i64;
+        }
+        Ok(())
+    })?;
+    let mut standing: Vec<Option<Standing>> = claims.iter().map(|_| None).collect();
+    for (k, &i) in order.iter().enumerate() {
+        let (tree, events) = &trees[k];
+        let c = &claims[i];
+        standing[i] = Some(
+            if merkle::to_hex(&tree.root()) == c.root
+                && tree.len() as i64 == c.profiles
+                && *events == c.events
+            {
+                Standing::Holds
+            } else {
+                let walked = check_in(conn, c)?;
+                // Both ways recompute the same tree: the one-pass walk must never miss a holding anchor.
+                debug_assert!(!matches!(walked, Standing::Holds), "check_all missed {c}");
+                walked
+            },
+        );
+    }
+    Ok(standing.into_iter().flatten().collect())
 }
 
 /// The chain heads a stored anchor covered, when this database keeps them and they are the ones it

@@ -124,57 +124,80 @@ async fn an_anchor_names_the_profiles_whose_chains_were_deleted_or_cut() {
         assert_eq!(a["root"], root.as_str());
     }
 
-    // Chains extended after the anchor still hold.
+    // Chains extended after the anchor still hold; a second anchor covers Dee too.
     let mail = app
         .subscribe_confirmed("dee@example.com", &["newsletter_agreement"])
         .await;
     assert_eq!(app.one_click(&mail.unsubscribe_url()).await, 200);
+    let dee = profile_id(&app, "dee@example.com");
     let (code, said) = verify(&app, Some(&file));
     assert_eq!(code, 0, "{said}");
     assert!(said.contains("holds: every chain head"), "{said}");
     assert!(said.contains("ledger intact"), "{said}");
+    anchor(&app);
+    let (code, said) = verify(&app, None);
+    assert_eq!(code, 0, "{said}");
+    assert!(
+        said.contains("ledger intact: 6 events verified, 2 anchors hold"),
+        "{said}"
+    );
 
-    // The owner drops the guard, deletes Ann with her events and values, and cuts Bob's withdrawal
-    // off his chain, putting his newsletter back on as it was before.
+    // The owner drops the guard, deletes Ann with her events and values, and cuts Bob's and Dee's
+    // withdrawals off their chains, putting their newsletters back on as they were before.
     crate::ledger::drop_guard(&app);
-    for sql in [
+    let mut sql = vec![
         format!("DELETE FROM consents WHERE profile_id = {ann}"),
         format!("DELETE FROM consent_events WHERE profile_id = {ann}"),
         format!("DELETE FROM optin_requests WHERE profile_id = {ann}"),
         format!("DELETE FROM profiles WHERE id = {ann}"),
-        format!(
-            "DELETE FROM consent_events WHERE id = (SELECT max(id) FROM consent_events WHERE profile_id = {bob})"
-        ),
-        format!("UPDATE consents SET value = 'enabled' WHERE profile_id = {bob}"),
-        format!("UPDATE profiles SET consent_mask = 1 WHERE id = {bob}"),
-    ] {
-        app.exec(&sql);
+    ];
+    for p in [bob, dee] {
+        sql.extend([
+            format!(
+                "DELETE FROM consent_events WHERE id = (SELECT max(id) FROM consent_events WHERE profile_id = {p})"
+            ),
+            format!("UPDATE consents SET value = 'enabled' WHERE profile_id = {p}"),
+            format!("UPDATE profiles SET consent_mask = 1 WHERE id = {p}"),
+        ]);
+    }
+    for q in sql {
+        app.exec(&q);
     }
     // The chains alone cannot see it.
     assert!(matches!(
         assent::consent::ledger::verify(&mut app.conn()).unwrap(),
-        assent::consent::ledger::Verdict::Intact { events: 4 }
+        assent::consent::ledger::Verdict::Intact { events: 3 }
     ));
-    // The anchor kept elsewhere, and the stored one, both name the two profiles.
-    for file in [Some(file.as_path()), None] {
-        let (code, said) = verify(&app, file);
-        assert_eq!(code, 1, "{said}");
-        assert!(said.contains("every hash chain intact"), "{said}");
-        assert!(said.contains("BROKEN: 2 profiles lost what"), "{said}");
-        assert!(
-            said.contains(&format!(
-                "profile {ann}: its chain is gone (the profile itself was deleted); the anchor covered it up to event"
-            )),
-            "{said}"
-        );
-        assert!(
-            said.contains(&format!(
-                "profile {bob}: its chain was cut short; the anchor covered it up to event 3, it now ends at event 2"
-            )),
-            "{said}"
-        );
-        assert!(!said.contains("ledger intact"), "{said}");
-    }
+    let gone = format!(
+        "profile {ann}: its chain is gone (the profile itself was deleted); the anchor covered it up to event"
+    );
+    let cut = format!(
+        "profile {bob}: its chain was cut short; the anchor covered it up to event 3, it now ends at event 2"
+    );
+    // The anchor kept elsewhere names the two profiles it covered.
+    let (code, said) = verify(&app, Some(&file));
+    assert_eq!(code, 1, "{said}");
+    assert!(said.contains("every hash chain intact"), "{said}");
+    assert!(said.contains("BROKEN: 2 profiles lost what"), "{said}");
+    assert!(said.contains(&gone) && said.contains(&cut), "{said}");
+    assert!(!said.contains(&format!("profile {dee}")), "{said}");
+    assert!(!said.contains("ledger intact"), "{said}");
+    // The stored ones: the first names the same two, the second Dee as well.
+    let (code, said) = verify(&app, None);
+    assert_eq!(code, 1, "{said}");
+    assert!(
+        said.contains("stored anchor 1 BROKEN: 2 profiles lost what"),
+        "{said}"
+    );
+    assert!(
+        said.contains("stored anchor 2 BROKEN: 3 profiles lost what"),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!("profile {dee}: its chain was cut short")),
+        "{said}"
+    );
+    assert!(said.contains(&gone) && said.contains(&cut), "{said}");
 
     // Without the heads kept in the database (the owner deleted them too), the anchor kept elsewhere
     // still refuses the ledger, saying why it cannot name the profiles.

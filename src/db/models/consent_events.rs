@@ -101,12 +101,13 @@ pub fn page_after(
 ) -> QueryResult<Vec<ConsentEvent>> {
     let (p, i) = after;
     consent_events::table
+        // `profile_id >= p` bounds the index scan: the OR alone makes PostgreSQL walk the (profile, id)
+        // index from its start on every page, and a whole pass quadratic.
+        .filter(consent_events::profile_id.ge(p))
         .filter(
             consent_events::profile_id
                 .gt(p)
-                .or(consent_events::profile_id
-                    .eq(p)
-                    .and(consent_events::id.gt(i))),
+                .or(consent_events::id.gt(i)),
         )
         .order((consent_events::profile_id, consent_events::id))
         .limit(limit)
@@ -273,46 +274,39 @@ pub fn hash_of(conn: &mut DbConn, id: i64) -> QueryResult<Option<String>> {
         .optional()
 }
 
-/// A profile's chain head as of some event id: its last event up to there, and how many it had.
-#[derive(Clone, Debug, QueryableByName)]
-pub struct Head {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    pub profile_id: i64,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    pub id: i64,
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    pub hash: String,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    pub events: i64,
-}
-
-/// The chain heads as of event `upto` of up to `limit` profiles after `after`, in profile order. Each
-/// page walks `consent_events_by_profile` (profile, id) from `after`, so a whole pass stays linear.
-pub fn heads_after(conn: &mut DbConn, upto: i64, after: i64, limit: i64) -> QueryResult<Vec<Head>> {
-    use diesel::sql_types::BigInt;
-    const SQL: &str = "SELECT e.profile_id, e.id, e.hash, h.n AS events FROM \
-         (SELECT profile_id, max(id) AS id, count(*) AS n FROM consent_events \
-          WHERE profile_id > $1 AND id <= $2 GROUP BY profile_id ORDER BY profile_id LIMIT $3) h \
-         JOIN consent_events e ON e.id = h.id ORDER BY e.profile_id";
-    match conn {
-        DbConn::Pg(c) => diesel::sql_query(SQL)
-            .bind::<BigInt, _>(after)
-            .bind::<BigInt, _>(upto)
-            .bind::<BigInt, _>(limit)
-            .load(c),
-        // SQLite numbers its parameters `?1`.
-        DbConn::Sqlite(c) => diesel::sql_query(SQL.replace('$', "?"))
-            .bind::<BigInt, _>(after)
-            .bind::<BigInt, _>(upto)
-            .bind::<BigInt, _>(limit)
-            .load(c),
-    }
-}
-
 /// The newest event's id (0 for an empty ledger).
 pub fn last_id(conn: &mut DbConn) -> QueryResult<i64> {
     consent_events::table
         .select(diesel::dsl::max(consent_events::id))
         .first::<Option<i64>>(conn)
         .map(Option::unwrap_or_default)
+}
+
+/// (profile, event id, hash) of up to `limit` events after `after` in (profile, id) order, up to event
+/// `upto`: the chains' links, a page at a time, for checking many anchors in one pass.
+pub fn links_after(
+    conn: &mut DbConn,
+    after: (i64, i64),
+    upto: i64,
+    limit: i64,
+) -> QueryResult<Vec<(i64, i64, String)>> {
+    let (p, i) = after;
+    consent_events::table
+        // `profile_id >= p` bounds the index scan: the OR alone makes PostgreSQL walk the (profile, id)
+        // index from its start on every page, and a whole pass quadratic.
+        .filter(consent_events::profile_id.ge(p))
+        .filter(
+            consent_events::profile_id
+                .gt(p)
+                .or(consent_events::id.gt(i)),
+        )
+        .filter(consent_events::id.le(upto))
+        .order((consent_events::profile_id, consent_events::id))
+        .limit(limit)
+        .select((
+            consent_events::profile_id,
+            consent_events::id,
+            consent_events::hash,
+        ))
+        .load(conn)
 }

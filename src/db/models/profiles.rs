@@ -261,27 +261,36 @@ pub fn find_many(
     {
         // A macro, as the selection's type names the engine.
         macro_rules! query {
-            () => {
+            ($by:expr) => {
                 // No `erased_at IS NULL` here: an erased profile has neither an email nor a customId
                 // left, and that filter tempts PostgreSQL into scanning every live profile.
-                profiles::table
-                    .filter(
-                        profiles::email
-                            .eq_any(emails)
-                            .or(profiles::custom_id.eq_any(custom_ids)),
-                    )
-                    .select(Profile::as_select())
+                profiles::table.filter($by).select(Profile::as_select())
             };
         }
-        found.extend(match conn {
-            DbConn::Pg(c) => query!()
-                .order((
-                    diesel::dsl::sql::<diesel::sql_types::Text>("email COLLATE \"C\""),
-                    profiles::id,
-                ))
-                .for_update()
-                .load(c)?,
-            DbConn::Sqlite(c) => query!().load(c)?,
+        macro_rules! load {
+            ($by:expr) => {
+                match conn {
+                    DbConn::Pg(c) => query!($by)
+                        .order((
+                            diesel::dsl::sql::<diesel::sql_types::Text>("email COLLATE \"C\""),
+                            profiles::id,
+                        ))
+                        .for_update()
+                        .load(c)?,
+                    DbConn::Sqlite(c) => query!($by).load(c)?,
+                }
+            };
+        }
+        // Only the lists that have values: SQLite reads `custom_id IN ()` by scanning every profile
+        // (80 ms a batch at a million), even beside an indexed `email IN (…)`.
+        found.extend(match (emails.is_empty(), custom_ids.is_empty()) {
+            (false, true) => load!(profiles::email.eq_any(emails)),
+            (true, false) => load!(profiles::custom_id.eq_any(custom_ids)),
+            _ => load!(
+                profiles::email
+                    .eq_any(emails)
+                    .or(profiles::custom_id.eq_any(custom_ids))
+            ),
         });
     }
     // uuids (Synerise's) and phones are looked up on their own: most batches give neither, and a
