@@ -93,6 +93,19 @@ pub fn for_profile(conn: &mut DbConn, profile_id: i64) -> QueryResult<Vec<Consen
         .load(conn)
 }
 
+/// Events after (profile, id) in (profile, id) order, for keyset pages. `profile_id >= p` bounds the
+/// index scan: the OR alone makes PostgreSQL walk the (profile, id) index from its start on every page,
+/// and a whole pass quadratic.
+macro_rules! after {
+    ($p:expr, $i:expr) => {
+        consent_events::profile_id.ge($p).and(
+            consent_events::profile_id
+                .gt($p)
+                .or(consent_events::id.gt($i)),
+        )
+    };
+}
+
 /// One page of the whole ledger in chain order (profile, then event id), after the given position.
 pub fn page_after(
     conn: &mut DbConn,
@@ -101,14 +114,7 @@ pub fn page_after(
 ) -> QueryResult<Vec<ConsentEvent>> {
     let (p, i) = after;
     consent_events::table
-        // `profile_id >= p` bounds the index scan: the OR alone makes PostgreSQL walk the (profile, id)
-        // index from its start on every page, and a whole pass quadratic.
-        .filter(consent_events::profile_id.ge(p))
-        .filter(
-            consent_events::profile_id
-                .gt(p)
-                .or(consent_events::id.gt(i)),
-        )
+        .filter(after!(p, i))
         .order((consent_events::profile_id, consent_events::id))
         .limit(limit)
         .select(ConsentEvent::as_select())
@@ -292,14 +298,7 @@ pub fn links_after(
 ) -> QueryResult<Vec<(i64, i64, String)>> {
     let (p, i) = after;
     consent_events::table
-        // `profile_id >= p` bounds the index scan: the OR alone makes PostgreSQL walk the (profile, id)
-        // index from its start on every page, and a whole pass quadratic.
-        .filter(consent_events::profile_id.ge(p))
-        .filter(
-            consent_events::profile_id
-                .gt(p)
-                .or(consent_events::id.gt(i)),
-        )
+        .filter(after!(p, i))
         .filter(consent_events::id.le(upto))
         .order((consent_events::profile_id, consent_events::id))
         .limit(limit)
