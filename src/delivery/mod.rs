@@ -262,12 +262,13 @@ fn record<D: Deliver>(
     let what = d.lane().channel();
     let mut round = Round::default();
     let mut released = Vec::new();
+    let mut sent = Vec::new();
     let mut reason = String::new();
     for (id, attempts, attempt) in results {
         let id = *id;
         match attempt {
             Attempt::Delivered(answer) => {
-                outbox::mark_sent(conn, id, lease, now, answer)?;
+                sent.push((id, answer));
                 round.delivered += 1;
             }
             Attempt::Nothing(why) => outbox::mark_skipped(conn, id, lease, now, why)?,
@@ -307,6 +308,7 @@ fn record<D: Deliver>(
             }
         }
     }
+    outbox::mark_sent_many(conn, &sent, lease, now)?;
     if !released.is_empty() {
         tracing::warn!(lane = what, error = %redact_addresses(&reason), "receiver unreachable; deliveries wait in the outbox and are retried");
         outbox::release(conn, &released, lease, now + delta(release_for), &reason)?;

@@ -272,6 +272,43 @@ pub fn mark_sent(
     Ok(())
 }
 
+/// `mark_sent` for a round's deliveries at once: on PostgreSQL one statement (a round trip per row
+/// was most of a round's cost there), on SQLite, in process, row by row.
+pub fn mark_sent_many(
+    conn: &mut DbConn,
+    sent: &[(i64, &Answer)],
+    lease: NaiveDateTime,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let DbConn::Pg(c) = conn else {
+        for (id, answer) in sent {
+            mark_sent(conn, *id, lease, now, answer)?;
+        }
+        return Ok(());
+    };
+    use diesel::sql_types::{Array, Nullable};
+    for chunk in sent.chunks(1000) {
+        diesel::sql_query(
+            "UPDATE outbox SET sent_at = $1, locked_until = NULL, attempts = outbox.attempts + 1, \
+             response_code = u.code, latency_ms = u.latency, response_start = u.start \
+             FROM unnest($2::int8[], $3::int4[], $4::int4[], $5::text[]) AS u(id, code, latency, start) \
+             WHERE outbox.id = u.id AND outbox.locked_until = $6",
+        )
+        .bind::<Timestamp, _>(now)
+        .bind::<Array<BigInt>, _>(chunk.iter().map(|(id, _)| *id).collect::<Vec<_>>())
+        .bind::<Array<Nullable<Integer>>, _>(chunk.iter().map(|(_, a)| a.code).collect::<Vec<_>>())
+        .bind::<Array<Nullable<Integer>>, _>(
+            chunk.iter().map(|(_, a)| a.latency_ms).collect::<Vec<_>>(),
+        )
+        .bind::<Array<Nullable<Text>>, _>(
+            chunk.iter().map(|(_, a)| a.start.clone()).collect::<Vec<_>>(),
+        )
+        .bind::<Timestamp, _>(lease)
+        .execute(c)?;
+    }
+    Ok(())
+}
+
 /// Closes a row that leads to no email. The address is blanked: it may belong to someone who is not
 /// known here (a preference link asked for an unknown address), and is then not kept.
 pub fn mark_skipped(
