@@ -548,6 +548,30 @@ mod tests {
     }
 
     #[test]
+    fn anchor_settings_are_checked_and_zero_hours_means_by_command_only() {
+        let bad: HashMap<&str, &str> = [
+            ("ASSENT_LEDGER_ANCHOR_HOURS", "daily"),
+            ("ASSENT_LEDGER_ANCHOR_KEEP", "0"),
+        ]
+        .into();
+        let errors = Settings::from_lookup(|k| bad.get(k).map(|v| v.to_string())).unwrap_err();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(
+            errors[0].starts_with("ASSENT_LEDGER_ANCHOR_HOURS: \"daily\" is not a number of hours"),
+            "{errors:?}"
+        );
+        assert!(
+            errors[1].starts_with("ASSENT_LEDGER_ANCHOR_KEEP: \"0\" is not a number of anchors"),
+            "{errors:?}"
+        );
+        let off: HashMap<&str, &str> = [("ASSENT_LEDGER_ANCHOR_HOURS", "0")].into();
+        let settings = Settings::from_lookup(|k| off.get(k).map(|v| v.to_string())).unwrap();
+        assert_eq!((settings.anchor_every, settings.anchor_keep), (None, 7));
+        let settings = Settings::from_lookup(|_| None).unwrap();
+        assert_eq!(settings.anchor_every, Some(chrono::Duration::hours(24)));
+    }
+
+    #[test]
     fn dkim_settings_come_as_three_and_the_key_must_be_readable() {
         let only_selector: HashMap<&str, &str> = [("ASSENT_DKIM_SELECTOR", "s1")].into();
         let errors =

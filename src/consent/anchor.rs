@@ -148,10 +148,11 @@ impl Tree {
 
     fn close_block(&mut self) {
         let block = std::mem::take(&mut self.block);
-        self.top.push_subtree(block.len(), block.root());
+        let root = block.root();
+        self.top.push_subtree(block.len(), root);
         if self.keep {
             let heads = std::mem::take(&mut self.heads);
-            self.blocks.push((self.first, block.root(), heads));
+            self.blocks.push((self.first, root, heads));
         }
     }
 
@@ -254,8 +255,11 @@ pub struct Made {
 /// Anchors the ledger as it is now, keeping the chain heads of the newest `keep` anchors; queues
 /// `ledger.anchored` for the endpoints that subscribe to it.
 pub fn make(conn: &mut DbConn, sealer: &Sealer, keep: i64) -> Result<Made, MakeError> {
-    let made = make_unless(conn, sealer, keep, None)?;
-    Ok(made.expect("made unconditionally"))
+    let ready = compute(conn, sealer)?;
+    write_tx(conn, |c| {
+        keys::take_turns(c)?;
+        store(c, &ready, keep)
+    })
 }
 
 /// The server's daily anchor: makes one when the newest is older than `every` and events were added
@@ -275,16 +279,25 @@ pub fn make_if_due(
     if !due {
         return Ok(None);
     }
-    make_unless(conn, sealer, keep, Some(every))
+    let ready = compute(conn, sealer)?;
+    write_tx(conn, |c| {
+        // Anchors are stored one at a time, so a node that computed one meanwhile is seen here.
+        keys::take_turns(c)?;
+        match anchors::newest(c)? {
+            Some(a) if a.created_at > crate::db::now() - every => Ok(None),
+            _ => store(c, &ready, keep).map(Some),
+        }
+    })
 }
 
-/// Makes an anchor; with `fresh_within`, stores nothing (`None`) if another was stored that recently.
-fn make_unless(
-    conn: &mut DbConn,
-    sealer: &Sealer,
-    keep: i64,
-    fresh_within: Option<chrono::Duration>,
-) -> Result<Option<Made>, MakeError> {
+/// An anchor computed, not yet stored: the key to sign with, the last event covered, the tree.
+struct Ready {
+    key: ed25519_dalek::SigningKey,
+    upto: i64,
+    tree: Tree,
+}
+
+fn compute(conn: &mut DbConn, sealer: &Sealer) -> Result<Ready, MakeError> {
     let key = keys::signing_key(conn, sealer)?;
     let pinned = settled_last_id(conn)?;
     let (upto, tree) = crate::db::tx::read_snapshot(conn, |c| {
@@ -295,53 +308,54 @@ fn make_unless(
         // A malformed hash ends the pass; it is reported after the snapshot closes.
         Ok((upto, grow(c, upto, true)))
     })?;
-    let tree = tree?;
-    write_tx(conn, |c| {
-        // Anchors are stored one at a time, so a node that computed one meanwhile sees it here.
-        keys::take_turns(c)?;
-        let created = crate::db::now();
-        if let Some(every) = fresh_within
-            && anchors::newest(c)?.is_some_and(|a| a.created_at > created - every)
-        {
-            return Ok(None);
-        }
-        let said = statement(&tree, upto, created);
-        let signed = jws::sign(&key, TYPE, &said);
-        let root = merkle::to_hex(&tree.top.root());
-        let id = anchors::insert(
-            c,
-            &NewAnchor {
-                created_at: created,
-                last_event_id: upto,
-                profiles: tree.profiles(),
-                events: tree.events,
-                root: &root,
-                kid: &jws::kid(&key.verifying_key()),
-                signed: &signed,
-            },
-        )?;
-        let blocks: Vec<NewBlock> = tree
-            .blocks
-            .iter()
-            .enumerate()
-            .map(|(i, (first, root, heads))| NewBlock {
-                anchor_id: id,
-                block: i as i32,
-                first_profile_id: *first,
-                root: merkle::to_hex(root),
-                heads,
-            })
-            .collect();
-        anchors::insert_blocks(c, &blocks)?;
-        anchors::prune_blocks(c, keep.max(1))?;
-        let doc = document(&said, &signed);
-        let subscribers = crate::events::Subscribers::load(c)?;
-        if !subscribers.is_empty() {
-            let h = crate::events::Happened::anchored(doc.clone(), created);
-            subscribers.queue(c, &[h])?;
-        }
-        Ok(Some(Made { id, document: doc }))
+    Ok(Ready {
+        key,
+        upto,
+        tree: tree?,
     })
+}
+
+/// Signs and stores a computed anchor with its heads, forgets the heads of older ones beyond `keep`,
+/// and queues `ledger.anchored`; in the caller's write transaction, which has taken its turn.
+fn store(c: &mut DbConn, ready: &Ready, keep: i64) -> Result<Made, MakeError> {
+    let Ready { key, upto, tree } = ready;
+    let created = crate::db::now();
+    let said = statement(tree, *upto, created);
+    let signed = jws::sign(key, TYPE, &said);
+    let root = merkle::to_hex(&tree.top.root());
+    let id = anchors::insert(
+        c,
+        &NewAnchor {
+            created_at: created,
+            last_event_id: *upto,
+            profiles: tree.profiles(),
+            events: tree.events,
+            root: &root,
+            kid: &jws::kid(&key.verifying_key()),
+            signed: &signed,
+        },
+    )?;
+    let blocks: Vec<NewBlock> = tree
+        .blocks
+        .iter()
+        .enumerate()
+        .map(|(i, (first, root, heads))| NewBlock {
+            anchor_id: id,
+            block: i as i32,
+            first_profile_id: *first,
+            root: merkle::to_hex(root),
+            heads,
+        })
+        .collect();
+    anchors::insert_blocks(c, &blocks)?;
+    anchors::prune_blocks(c, keep.max(1))?;
+    let doc = document(&said, &signed);
+    let subscribers = crate::events::Subscribers::load(c)?;
+    if !subscribers.is_empty() {
+        let h = crate::events::Happened::anchored(doc.clone(), created);
+        subscribers.queue(c, &[h])?;
+    }
+    Ok(Made { id, document: doc })
 }
 
 /// A profile that lost what an anchor covered.
@@ -514,15 +528,9 @@ pub fn stored_claim(conn: &mut DbConn, a: &Anchor) -> Result<Claim, String> {
     Ok(c)
 }
 
-fn check_in(conn: &mut DbConn, claim: &Claim) -> Result<Standing, MakeError> {
-    let now = grow(conn, claim.last_event_id, false)?;
-    if merkle::to_hex(&now.top.root()) == claim.root
-        && now.profiles() == claim.profiles
-        && now.events == claim.events
-    {
-        return Ok(Standing::Holds);
-    }
-    let counts = (now.profiles(), now.events);
+/// Names the profiles that lost what an anchor covered, once the one-pass check found it broken;
+/// `counts` are the ledger's (profiles, events) up to the anchor's last event today.
+fn name_lost(conn: &mut DbConn, claim: &Claim, counts: (i64, i64)) -> Result<Standing, MakeError> {
     let Some(anchored) = kept_heads(conn, claim)? else {
         return Ok(Standing::BrokenUnnamed {
             why: "this database no longer keeps the chain heads it covered (only the newest anchors keep them, ASSENT_LEDGER_ANCHOR_KEEP), or they were altered".into(),
@@ -577,6 +585,11 @@ fn check_in(conn: &mut DbConn, claim: &Claim) -> Result<Standing, MakeError> {
             profile_gone,
         });
     }
+    // The heads are the signed ones and match the ledger's: then the one-pass check was wrong.
+    debug_assert!(
+        !lost.is_empty(),
+        "check_all found {claim} broken, but no head differs"
+    );
     lost.sort_by_key(|l| match l {
         Lost::Deleted { profile_id, .. }
         | Lost::Cut { profile_id, .. }
@@ -586,9 +599,9 @@ fn check_in(conn: &mut DbConn, claim: &Claim) -> Result<Standing, MakeError> {
     Ok(Standing::Broken { lost, more })
 }
 
-/// Checks the ledger against several anchors in one snapshot and one pass over the events (a year of
-/// daily anchors costs one read of the ledger, not one per anchor); an anchor that does not hold is
-/// then walked on its own to name the profiles.
+/// Checks the ledger against anchors in one snapshot and one pass over the events (a year of daily
+/// anchors costs one read of the ledger, not one per anchor); an anchor that does not hold is then
+/// walked on its own to name the profiles.
 pub fn check_all(conn: &mut DbConn, claims: &[Claim]) -> Result<Vec<Standing>, MakeError> {
     crate::db::tx::read_snapshot(conn, |c| Ok(check_all_in(c, claims)))?
 }
@@ -634,10 +647,7 @@ fn check_all_in(conn: &mut DbConn, claims: &[Claim]) -> Result<Vec<Standing>, Ma
             {
                 Standing::Holds
             } else {
-                let walked = check_in(conn, c)?;
-                // Both ways recompute the same tree: the one-pass walk must never miss a holding anchor.
-                debug_assert!(!matches!(walked, Standing::Holds), "check_all missed {c}");
-                walked
+                name_lost(conn, c, (tree.len() as i64, *events))?
             },
         );
     }
@@ -741,9 +751,9 @@ pub fn check_proof(
     ) else {
         return Err("its anchor proof has no whole leaf (profileId, eventId, hash)".into());
     };
-    let path: Option<Vec<Hash>> = proof["assent:path"].as_array().map(|p| {
+    let path: Option<Vec<Hash>> = proof["assent:path"].as_array().and_then(|p| {
         p.iter()
-            .filter_map(|h| h.as_str().and_then(merkle::from_hex))
+            .map(|h| h.as_str().and_then(merkle::from_hex))
             .collect()
     });
     let (Some(path), Some(index), Some(size), Some(root), Some(upto)) = (
@@ -753,7 +763,10 @@ pub fn check_proof(
         proof["assent:root"].as_str(),
         proof["assent:lastEventId"].as_i64(),
     ) else {
-        return Err("its anchor proof lacks its path, index, tree size, root or last event".into());
+        return Err(
+            "its anchor proof lacks its path (of SHA-256 hashes in hex), index, tree size, root or last event"
+                .into(),
+        );
     };
     let covered = Covered {
         profile_id,

@@ -530,3 +530,40 @@ async fn an_anchor_waits_for_a_change_that_holds_an_earlier_event_id() {
     let (code, said) = verify(&app, None);
     assert_eq!(code, 0, "{said}");
 }
+
+/// Several nodes finding the daily anchor due at once store one anchor between them; the others see
+/// it made and store nothing (both engines).
+#[tokio::test]
+async fn nodes_finding_the_daily_anchor_due_at_once_make_one() {
+    let app = TestApp::spawn().await;
+    app.subscribe_confirmed("ann@example.com", &["newsletter_agreement"])
+        .await;
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(6));
+    let nodes: Vec<_> = (0..6)
+        .map(|_| {
+            let (mut conn, sealer, barrier) = (app.conn(), sealer(&app), barrier.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                assent::consent::anchor::make_if_due(
+                    &mut conn,
+                    &sealer,
+                    chrono::Duration::hours(24),
+                    7,
+                )
+                .unwrap()
+                .is_some()
+            })
+        })
+        .collect();
+    let stored = tokio::task::spawn_blocking(move || {
+        nodes
+            .into_iter()
+            .map(|n| usize::from(n.join().unwrap()))
+            .sum::<usize>()
+    })
+    .await
+    .unwrap();
+    assert_eq!(stored, 1, "one node stored the anchor");
+    assert_eq!(app.count("anchors"), 1);
+    assert_eq!(verify(&app, None).0, 0);
+}

@@ -673,6 +673,7 @@ impl TestDb {
             .env("ASSENT_DATABASE_URL", &self.url)
             .env("ASSENT_DATA_DIR", self.dir().join("data"))
             .env("ASSENT_LOG", "warn")
+            .env("ASSENT_LEDGER_ANCHOR_HOURS", "0")
             .stdin(std::process::Stdio::null());
         for (k, v) in env {
             cmd.env(k, v);
@@ -729,6 +730,8 @@ impl Binary {
             .env("ASSENT_DATA_DIR", db.dir().join("data"))
             .env("ASSENT_BIND", format!("127.0.0.1:{port}"))
             .env("ASSENT_LOG", "warn")
+            // Anchors (and the signing key the first one makes) only when a test asks, as in TestApp.
+            .env("ASSENT_LEDGER_ANCHOR_HOURS", "0")
             .stderr(std::process::Stdio::null())
             .stdout(if keep_log {
                 std::process::Stdio::piped()
