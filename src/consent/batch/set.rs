@@ -207,6 +207,8 @@ struct Writes {
     recorded_at: chrono::NaiveDateTime,
     events: Vec<consent_events::EventBody>,
     values: Vec<consents::Consent>,
+    /// The values of the profiles the set made.
+    first_values: Vec<consents::Consent>,
     rewrites: Vec<profiles::Rewrite>,
     refusals: Vec<(i64, Vec<i64>, Option<chrono::NaiveDateTime>)>,
     happened: Vec<Happened>,
@@ -336,7 +338,8 @@ fn create_new(
                 ),
             );
         }
-        w.values.extend(plan.puts.into_iter().map(|(row, _)| row));
+        w.first_values
+            .extend(plan.puts.into_iter().map(|(row, _)| row));
         w.events.append(&mut plan.events);
         outcome.accept(*index, Done::Created, plan.stale);
     }
@@ -436,6 +439,7 @@ impl Writes {
         optin_requests::cancel_covering_many(conn, &refusals, self.recorded_at)?;
         profiles::rewrite_many(conn, &self.rewrites)?;
         let ids = consent_events::insert_many(conn, &self.events, self.tell)?;
+        consents::insert_new(conn, &self.first_values)?;
         consents::upsert_many(conn, &self.values)?;
         if self.tell {
             for (ev, id) in self.events.iter().zip(ids) {

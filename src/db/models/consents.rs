@@ -115,16 +115,33 @@ pub fn for_profiles(conn: &mut DbConn, profile_ids: &[i64]) -> QueryResult<Vec<C
 /// Writes current values, inserting or replacing each (profile, agreement) row; the caller holds the
 /// profiles.
 pub fn upsert_many(conn: &mut DbConn, rows: &[Consent]) -> QueryResult<()> {
+    write_many(
+        conn,
+        rows,
+        "ON CONFLICT (profile_id, agreement_id) DO UPDATE SET value = excluded.value, \
+         version = excluded.version, occurred_at = excluded.occurred_at",
+    )
+}
+
+/// Writes the first values of profiles made in the caller's transaction, which no other row can
+/// name yet: plain inserts, without the conflict check.
+pub fn insert_new(conn: &mut DbConn, rows: &[Consent]) -> QueryResult<()> {
+    write_many(conn, rows, "")
+}
+
+fn write_many(conn: &mut DbConn, rows: &[Consent], on_conflict: &str) -> QueryResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
     match conn {
         DbConn::Pg(c) => {
             use diesel::sql_types::{Array, BigInt, Integer, Text, Timestamp};
             for chunk in rows.chunks(5000) {
-                diesel::sql_query(
+                diesel::sql_query(format!(
                     "INSERT INTO consents (profile_id, agreement_id, value, version, occurred_at) \
                      SELECT * FROM unnest($1::int8[], $2::int8[], $3::text[], $4::int4[], $5::timestamp[]) \
-                     ON CONFLICT (profile_id, agreement_id) DO UPDATE SET value = excluded.value, \
-                     version = excluded.version, occurred_at = excluded.occurred_at",
-                )
+                     {on_conflict}"
+                ))
                 .bind::<Array<BigInt>, _>(chunk.iter().map(|r| r.profile_id).collect::<Vec<_>>())
                 .bind::<Array<BigInt>, _>(chunk.iter().map(|r| r.agreement_id).collect::<Vec<_>>())
                 .bind::<Array<Text>, _>(chunk.iter().map(|r| r.value.as_str()).collect::<Vec<_>>())
@@ -145,9 +162,7 @@ pub fn upsert_many(conn: &mut DbConn, rows: &[Consent]) -> QueryResult<()> {
             }
             diesel::sql_query(format!(
                 "INSERT INTO consents (profile_id, agreement_id, value, version, occurred_at) \
-                 SELECT {} FROM json_each(?) WHERE true \
-                 ON CONFLICT (profile_id, agreement_id) DO UPDATE SET value = excluded.value, \
-                 version = excluded.version, occurred_at = excluded.occurred_at",
+                 SELECT {} FROM json_each(?) WHERE true {on_conflict}",
                 crate::db::json_rows::columns(5)
             ))
             .bind::<diesel::sql_types::Text, _>(json.finish())
