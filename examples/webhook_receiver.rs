@@ -3,8 +3,10 @@
 //!
 //! `webhook_receiver PORT SECRET COUNT [FAIL_PERCENT]` answers until COUNT distinct messages were
 //! accepted, then prints one line: `count=N first=EPOCH last=EPOCH lag_p50_ms=… lag_p99_ms=…
-//! requests=… failed=… bad_signatures=…` (lag: arrival minus the body's `timestamp`, when the change was
-//! recorded) and exits.
+//! requests=… failed=… bad_signatures=… twice=… out_of_order=…` (lag: arrival minus the body's
+//! `timestamp`, when the change was recorded; twice: messages accepted again after their first 2xx;
+//! out_of_order: one person's changes that arrived after a later change of theirs, by `data.eventId`)
+//! and exits. With COUNT 0 it answers until killed (`wrk` measures its own ceiling).
 
 #[allow(dead_code)]
 #[path = "../tests/api/helpers/receiver.rs"]
@@ -27,6 +29,9 @@ async fn main() {
         rx.fail_percent(p.parse().expect("a percentage"));
     }
     println!("listening {}", rx.url);
+    if count == 0 {
+        std::future::pending::<()>().await;
+    }
     let got = rx.wait_within(count, Duration::from_secs(3600)).await;
     let mut seen = std::collections::HashSet::new();
     let firsts: Vec<&receiver::Got> = got.iter().filter(|g| seen.insert(g.id.clone())).collect();
@@ -49,6 +54,25 @@ async fn main() {
         .map(|g| secs(g.arrived))
         .fold(f64::MAX, f64::min);
     let last = firsts.iter().map(|g| secs(g.arrived)).fold(0.0, f64::max);
+    let twice = got.len() - firsts.len();
+    // Per person, in order of arrival, each change must be newer than the one before.
+    let mut newest: std::collections::HashMap<&str, i64> = std::collections::HashMap::new();
+    let mut by_arrival = firsts.clone();
+    by_arrival.sort_by_key(|g| g.arrived);
+    let mut out_of_order = 0;
+    for g in by_arrival {
+        let (Some(who), Some(event)) = (
+            g.body["data"]["email"].as_str(),
+            g.body["data"]["eventId"].as_i64(),
+        ) else {
+            continue;
+        };
+        let last = newest.entry(who).or_insert(i64::MIN);
+        if event < *last {
+            out_of_order += 1;
+        }
+        *last = (*last).max(event);
+    }
     let seen_all = rx.seen();
     println!(
         "count={} first={first:.3} last={last:.3} lag_p50_ms={:.1} lag_p99_ms={:.1} requests={} failed={} bad_signatures={}",
@@ -59,4 +83,5 @@ async fn main() {
         seen_all.iter().filter(|s| s.status >= 300).count(),
         rx.bad_signatures()
     );
+    println!("twice={twice} out_of_order={out_of_order}");
 }

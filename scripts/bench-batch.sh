@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Batch API benchmark: POST /v4/clients/batch with 1,000-profile requests (new profiles, each with
 # email, customId, firstName and three agreements, so 3,000 ledger events a request), sent by a few
-# concurrent clients to a server on a fresh database of each engine. Reports profiles/s beside the
-# same server's GET /livez requests/s (the baseline), and checks that every accepted profile and
-# consent is stored and that `assent ledger verify` passes.
+# concurrent clients to a server on a fresh database of each engine. Reports profiles/s beside two
+# baselines from the same run: `assent import` of the very same people and answers (a CSV, into another
+# fresh database of the engine; the target is 0.5x of it), and the same server's GET /livez
+# requests/s. Checks that every accepted profile and consent is stored and that `assent ledger verify`
+# passes.
 #
 #   scripts/bench-batch.sh                         # both engines, 60 requests of 1,000, 4 clients
 #   REQUESTS=120 CLIENTS=8 ENGINES=sqlite scripts/bench-batch.sh
+#   BIN=/tmp/old/assent scripts/bench-batch.sh       # another build
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,13 +24,24 @@ work=$(mktemp -d)
 server=""
 trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
 
-printf "%-10s %12s %10s %14s %12s %18s\n" engine profiles seconds "profiles/s" "livez req/s" "stored/events"
+# The same people and answers as the requests, as one CSV for `assent import`.
+python3 - "$work/people.csv" "$REQUESTS" <<'PY'
+import sys
+path, requests = sys.argv[1], int(sys.argv[2])
+on = lambda b: "enabled" if b else "disabled"
+with open(path, "w") as f:
+    f.write("email,customId,firstName,newsletter_agreement,sms_agreement,push_agreement\n")
+    for r in range(requests):
+        for i in range(1000):
+            f.write(f"import-{r}-{i}@bench.example,import-{r}-{i},Bench,enabled,{on(i % 2 == 0)},{on(i % 3 == 0)}\n")
+PY
+printf "%-10s %10s %8s %12s %15s %7s %12s %18s\n" engine profiles seconds "profiles/s" "import prof/s" "of it" "livez req/s" "stored/events"
 for engine in $ENGINES; do
   case "$engine" in
     sqlite) url="sqlite://$work/sqlite/assent.db"; mkdir -p "$work/sqlite"
       count() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$work/sqlite/assent.db" "$1"; } ;;
     postgres) db="assent_bench_batch_$$"
-      psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
+      psql -q "$PG_ADMIN" -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
       url="${PG_ADMIN%/*}/$db"
       count() { psql -qtA "$url" -c "$1"; } ;;
   esac
@@ -74,6 +88,20 @@ PY
   [ "$stored" -eq "$n" ] || { echo "FAIL: $n accepted, $stored stored" >&2; exit 1; }
   ASSENT_DATABASE_URL="$url" ASSENT_DATA_DIR="$work/$engine" "$BIN" ledger verify >/dev/null \
     || { echo "FAIL: ledger verify" >&2; exit 1; }
-  printf "%-10s %12d %10s %14s %12s %18s\n" "$engine" "$n" "$secs" "$rate" "$livez" "$stored/$events"
+  # The baseline: the same people imported into a fresh database of the engine.
+  case "$engine" in
+    sqlite) iurl="sqlite://$work/import/assent.db"; mkdir -p "$work/import" ;;
+    postgres) idb="${db}_import"; iurl="${PG_ADMIN%/*}/$idb"
+      psql -q "$PG_ADMIN" -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $idb" -c "CREATE DATABASE $idb" >/dev/null ;;
+  esac
+  ASSENT_DATABASE_URL="$iurl" ASSENT_DATA_DIR="$work/import" "$BIN" migrate >/dev/null
+  i0=$(date +%s.%N)
+  ASSENT_DATABASE_URL="$iurl" ASSENT_DATA_DIR="$work/import" "$BIN" import "$work/people.csv" --consented-at 2026-05-01T12:00:00Z >/dev/null
+  i1=$(date +%s.%N)
+  irate=$(python3 -c "print(f'{$n / ($i1 - $i0):.0f}')")
+  share=$(python3 -c "print(f'{$rate / ($n / ($i1 - $i0)):.2f}x')")
+  [ "$engine" = postgres ] && psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $idb" >/dev/null
+  rm -rf "$work/import"
+  printf "%-10s %10d %8s %12s %15s %7s %12s %18s\n" "$engine" "$n" "$secs" "$rate" "$irate" "$share" "$livez" "$stored/$events"
   if [ "$engine" = postgres ]; then psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $db" >/dev/null; fi
 done

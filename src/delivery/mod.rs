@@ -77,6 +77,11 @@ pub trait Deliver: Send + Sync + 'static {
         rows: &[Claimed],
     ) -> Vec<Result<Option<Self::Ready>, String>>;
     fn send(&self, ready: Self::Ready) -> impl Future<Output = Attempt> + Send;
+    /// Blocking, before each claim: whether the target takes deliveries now (a paused webhook endpoint
+    /// does not, from the round after the pause commits, whichever node paused it).
+    fn open(&self, _conn: &mut DbConn) -> diesel::QueryResult<bool> {
+        Ok(true)
+    }
     /// Recorded on a row closed without sending (`prepare` gave `Ok(None)`).
     fn nothing_sent(&self) -> &'static str {
         "nothing to send"
@@ -126,6 +131,9 @@ impl<D: Deliver> Worker<D> {
         let (pool, claim_id) = (self.pool.clone(), self.claim_id.clone());
         let claimed = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
             let mut conn = pool.get()?;
+            if !d.open(&mut conn)? {
+                return Ok((Vec::new(), Vec::new()));
+            }
             let rows = outbox::claim(
                 &mut conn,
                 d.lane(),

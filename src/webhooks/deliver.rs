@@ -124,6 +124,10 @@ impl Deliver for Webhook {
         )
     }
 
+    fn open(&self, conn: &mut DbConn) -> diesel::QueryResult<bool> {
+        Ok(webhook_endpoints::find(conn, self.endpoint_id)?.is_some_and(|e| e.paused_at.is_none()))
+    }
+
     fn prepare(&self, conn: &mut DbConn, rows: &[Claimed]) -> Vec<Result<Option<Request>, String>> {
         let endpoint = match webhook_endpoints::find(conn, self.endpoint_id) {
             Ok(Some(e)) => e,

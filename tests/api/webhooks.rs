@@ -211,6 +211,40 @@ async fn a_410_pauses_the_endpoint_and_resuming_delivers_what_queued_meanwhile()
     assert_eq!(emails, ["a@example.com", "b@example.com"]);
 }
 
+/// A pause holds from the next round on, on the node that delivers, even when another process (here
+/// the command line) paused it: before, the running lane went on for up to a second, so a benchmark's
+/// changes went to a receiver that was no longer listening.
+#[tokio::test]
+async fn a_pause_from_another_process_holds_from_the_next_round() {
+    let app = TestApp::allowing_private_targets().await;
+    let rx = Receiver::start().await;
+    let (id, secret) = add_webhook(&app, &rx.url, "consent.changed", &[]);
+    rx.trust(&[&secret]);
+    let key = app.api_key().await;
+    let one = |e: &str| json!([{"email": e, "agreements": {"email": true}}]);
+    batch(&app, &key, &one("before@example.com")).await;
+    rx.wait_for(1).await;
+    // The lane is running and is woken by the next commit at once.
+    cli_ok(&app, &["webhook", "pause", &id.to_string()]);
+    batch(&app, &key, &one("paused@example.com")).await;
+    // A window for a lane that ignored the pause to deliver (the old one did within milliseconds);
+    // nothing may arrive in it.
+    for _ in 0..40 {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!(rx.got().len(), 1, "delivered while paused: {:?}", rx.got());
+    }
+    assert_eq!(
+        app.count(&format!(
+            "outbox WHERE endpoint_id = {id} AND sent_at IS NULL AND attempts = 0"
+        )),
+        1,
+        "the change waits, untried"
+    );
+    cli_ok(&app, &["webhook", "resume", &id.to_string()]);
+    let got = rx.wait_for(2).await;
+    assert_eq!(got[1].body["data"]["email"], "paused@example.com");
+}
+
 #[tokio::test]
 async fn retry_after_is_honoured_and_timeouts_and_dropped_connections_are_retried() {
     let app = TestApp::allowing_private_targets().await;
