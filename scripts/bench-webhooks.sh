@@ -138,11 +138,13 @@ for engine in $ENGINES; do
     "$BIN" webhook resume "$hook" >/dev/null
   }
   backlog b ""
+  # A delivered backlog's figures: "deliveries/s share-of-ceiling from-resume".
+  figures() {
+    python3 -c "first, last, n = $(field "$rxfile" first), $(field "$rxfile" last), $CHANGES
+print(f'{n / (last - first):.0f} {n / (last - first) / $ceiling:.2f}x {n / (last - $t0):.0f}')"
+  }
   wait "$rx"; checked "$rxfile"
-  first=$(field "$rxfile" first); last=$(field "$rxfile" last)
-  rate=$(python3 -c "print(f'{$CHANGES / ($last - $first):.0f}')")
-  resumed=$(python3 -c "print(f'{$CHANGES / ($last - $t0):.0f}')")
-  share=$(python3 -c "print(f'{$CHANGES / ($last - $first) / $ceiling:.2f}x')")
+  read -r rate share resumed <<<"$(figures)"
 
   # 3. The same backlog with 30% of requests failing.
   backlog c 30
@@ -159,10 +161,7 @@ for engine in $ENGINES; do
     for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port2/livez" >/dev/null && break; sleep 0.1; done
     backlog d ""
     wait "$rx"; checked "$rxfile"
-    first=$(field "$rxfile" first); last=$(field "$rxfile" last)
-    rate2=$(python3 -c "print(f'{$CHANGES / ($last - $first):.0f}')")
-    resumed2=$(python3 -c "print(f'{$CHANGES / ($last - $t0):.0f}')")
-    share2=$(python3 -c "print(f'{$CHANGES / ($last - $first) / $ceiling:.2f}x')")
+    read -r rate2 share2 resumed2 <<<"$(figures)"
     printf "%-9s %5s %28s %8s %12s %8s %12s %10s %10s %5s\n" "$engine" 2 "" "$CHANGES" "$rate2" "$share2" "$resumed2" "" "" ""
   fi
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; pids=()

@@ -302,7 +302,11 @@ impl Runner {
             .header("content-length", bytes)
             .header("x-assent-rows", rows)
             .header("x-assent-sendfile", &s.name)
-            .body(reqwest::Body::from(file));
+            // 1 MiB reads: `Body::from(file)` reads 4 KiB at a time, each a trip to the blocking
+            // pool, which made the upload 2.9 times as slow as writing the file.
+            .body(reqwest::Body::wrap_stream(
+                tokio_util::io::ReaderStream::with_capacity(file, 1 << 20),
+            ));
         if let Ok(token) = std::env::var(super::secret_var("TOKEN", &s.name)) {
             req = req.bearer_auth(token);
         } else if let Ok(pair) = std::env::var(super::secret_var("BASIC", &s.name)) {
