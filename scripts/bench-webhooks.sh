@@ -114,9 +114,13 @@ for engine in $ENGINES; do
   rxport=$(free_port); port=$(free_port); closed=$(free_port)
   secret=$("$BIN" webhook add --url "http://127.0.0.1:$rxport/hooks" --events consent.changed | tail -1)
   hook=$("$BIN" webhook list | cut -f1)
-  node() { ASSENT_BIND="127.0.0.1:$1" ASSENT_SMTP_URL="smtp://127.0.0.1:$closed" "$BIN" serve > "$work/$engine-$1.log" 2>&1 & pids+=("$!"); }
-  node "$port"; server=${pids[-1]}
-  for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/livez" >/dev/null && break; sleep 0.1; done
+  # A server node on this database at port $1, once it answers.
+  serve_node() {
+    ASSENT_BIND="127.0.0.1:$1" ASSENT_SMTP_URL="smtp://127.0.0.1:$closed" "$BIN" serve > "$work/$engine-$1.log" 2>&1 &
+    pids+=("$!")
+    for _ in $(seq 300); do curl -sf "http://127.0.0.1:$1/livez" >/dev/null && break; sleep 0.1; done
+  }
+  serve_node "$port"
 
   # 1. Lag below saturation, LAG_RUNS times (new people each run, so every change is recorded).
   lags=()
@@ -157,8 +161,7 @@ print(f'{n / (last - first):.0f} {n / (last - first) / $ceiling:.2f}x {n / (last
 
   # 2'. Two nodes on one PostgreSQL: the same backlog, delivered by both.
   if [ "$engine" = postgres ] && [ "$NODES" -ge 2 ]; then
-    port2=$(free_port); node "$port2"
-    for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port2/livez" >/dev/null && break; sleep 0.1; done
+    serve_node "$(free_port)"
     backlog d ""
     wait "$rx"; checked "$rxfile"
     read -r rate2 share2 resumed2 <<<"$(figures)"
