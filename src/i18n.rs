@@ -6,7 +6,7 @@ use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader};
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, PoisonError, RwLock};
 
 fluent_templates::static_loader! {
     static LOCALES = {
@@ -17,21 +17,46 @@ fluent_templates::static_loader! {
     };
 }
 
+/// A language's catalogue, and the messages already formatted from it.
+struct Catalogue {
+    code: String,
+    id: LanguageIdentifier,
+    /// Messages formatted without values (`t`) and templates with a marker for one value (`html`),
+    /// by id: formatting the same message anew for every page was a tenth of a sign-up's work. It only
+    /// holds messages the catalogue has, so it is bounded by the catalogue, whatever ids are asked for.
+    formatted: RwLock<HashMap<String, Arc<str>>>,
+}
+
 /// The languages with a catalogue, by primary tag, sorted.
-static AVAILABLE: LazyLock<Vec<(String, LanguageIdentifier)>> = LazyLock::new(|| {
-    let mut all: Vec<(String, LanguageIdentifier)> = LOCALES
+static AVAILABLE: LazyLock<Vec<Catalogue>> = LazyLock::new(|| {
+    let mut all: Vec<Catalogue> = LOCALES
         .locales()
-        .map(|l| (l.to_string().to_ascii_lowercase(), l.clone()))
+        .map(|l| Catalogue {
+            code: l.to_string().to_ascii_lowercase(),
+            id: l.clone(),
+            formatted: RwLock::default(),
+        })
         .collect();
-    all.sort_by(|a, b| a.0.cmp(&b.0));
+    all.sort_by(|a, b| a.code.cmp(&b.code));
     all
 });
 
 /// A language Assent has a catalogue for.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Lang {
-    code: String,
-    id: LanguageIdentifier,
+#[derive(Clone, Copy)]
+pub struct Lang(&'static Catalogue);
+
+impl PartialEq for Lang {
+    fn eq(&self, other: &Lang) -> bool {
+        std::ptr::eq(self.0, other.0)
+    }
+}
+
+impl Eq for Lang {}
+
+impl std::fmt::Debug for Lang {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Lang").field(&self.0.code).finish()
+    }
 }
 
 impl Default for Lang {
@@ -43,30 +68,25 @@ impl Default for Lang {
 impl Lang {
     /// The catalogue for a language tag: exact (`pt-br`), else by its primary tag (`de-CH` → `de`).
     pub fn find(tag: &str) -> Option<Lang> {
-        let tag = tag.trim().to_ascii_lowercase();
+        let tag = tag.trim();
         if tag.is_empty() || tag.len() > 35 {
             return None;
         }
         let primary = tag.split(['-', '_']).next().unwrap_or_default();
         AVAILABLE
             .iter()
-            .find(|(c, _)| *c == tag)
-            .or_else(|| AVAILABLE.iter().find(|(c, _)| c == primary))
-            .map(|(code, id)| Lang {
-                code: code.clone(),
-                id: id.clone(),
+            .find(|c| c.code.eq_ignore_ascii_case(tag))
+            .or_else(|| {
+                AVAILABLE
+                    .iter()
+                    .find(|c| c.code.eq_ignore_ascii_case(primary))
             })
+            .map(Lang)
     }
 
     /// Every language with a catalogue, by tag.
     pub fn all() -> Vec<Lang> {
-        AVAILABLE
-            .iter()
-            .map(|(code, id)| Lang {
-                code: code.clone(),
-                id: id.clone(),
-            })
-            .collect()
+        AVAILABLE.iter().map(Lang).collect()
     }
 
     /// Every language with a catalogue as (tag, own name), for a choice of language in the dashboard.
@@ -78,8 +98,8 @@ impl Lang {
     }
 
     /// The tag for `<html lang>` and links.
-    pub fn code(&self) -> &str {
-        &self.code
+    pub fn code(&self) -> &'static str {
+        &self.0.code
     }
 
     /// The language's own name ("Deutsch"), from its catalogue.
@@ -89,14 +109,30 @@ impl Lang {
 
     /// A message.
     pub fn t(&self, id: &str) -> String {
-        LOCALES.lookup(&self.id, id)
+        self.formatted(id, || LOCALES.try_lookup(&self.0.id, id))
+            .map_or_else(|| LOCALES.lookup(&self.0.id, id), |m| m.to_string())
+    }
+
+    /// `id`'s entry in the cache of formatted messages, made by `format` (`None`: no such message, which
+    /// is not kept).
+    fn formatted(&self, id: &str, format: impl FnOnce() -> Option<String>) -> Option<Arc<str>> {
+        let cache = &self.0.formatted;
+        if let Some(m) = cache.read().unwrap_or_else(PoisonError::into_inner).get(id) {
+            return Some(m.clone());
+        }
+        let m: Arc<str> = format()?.into();
+        cache
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(id.to_string(), m.clone());
+        Some(m)
     }
 
     /// A message with a number (for plurals).
     pub fn count(&self, id: &str, n: impl Whole) -> String {
         let n = n.whole();
         let args = HashMap::from([(Cow::Borrowed("count"), FluentValue::from(n))]);
-        let text = LOCALES.lookup_with_args(&self.id, id, &args);
+        let text = LOCALES.lookup_with_args(&self.0.id, id, &args);
         if n.unsigned_abs() < 1000 {
             return text;
         }
@@ -173,11 +209,7 @@ impl Lang {
 
     /// A message with plain-text values.
     pub fn with(&self, id: &str, values: &[(&'static str, &str)]) -> String {
-        let args = values
-            .iter()
-            .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.to_string())))
-            .collect();
-        LOCALES.lookup_with_args(&self.id, id, &args)
+        LOCALES.lookup_with_args(&self.0.id, id, &args(values))
     }
 
     /// A message as HTML (for `|safe`), its text escaped, with `$name` as `<strong>value</strong>`.
@@ -198,7 +230,16 @@ impl Lang {
     /// (already safe HTML): the translation cannot inject markup, the value cannot either.
     pub fn html(&self, id: &str, name: &'static str, fragment: &str) -> String {
         const MARK: &str = "\u{E000}";
-        escape(&self.with(id, &[(name, MARK)])).replace(MARK, fragment)
+        // Kept under a key no message id can have (ids are letters, digits and hyphens).
+        let escaped = self.formatted(&format!("{id} {name}"), || {
+            LOCALES
+                .try_lookup_with_args(&self.0.id, id, &args(&[(name, MARK)]))
+                .map(|m| escape(&m))
+        });
+        match escaped {
+            Some(m) => m.replace(MARK, fragment),
+            None => escape(&self.with(id, &[(name, MARK)])).replace(MARK, fragment),
+        }
     }
 
     /// A message as HTML (for `|safe`), its text escaped, each `(name, kind, value)` filled in escaped:
@@ -226,6 +267,14 @@ impl Lang {
         }
         out
     }
+}
+
+/// Plain-text values for a message.
+fn args(values: &[(&'static str, &str)]) -> HashMap<Cow<'static, str>, FluentValue<'static>> {
+    values
+        .iter()
+        .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.to_string())))
+        .collect()
 }
 
 /// A whole number, however a template holds it (by value or behind references).
@@ -290,17 +339,23 @@ impl<T: Day + ?Sized> Day for &T {
 
 /// Text made safe for HTML (and SVG) content and attributes.
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut plain = 0;
+    // The five characters are ASCII, so every byte index found is a character boundary.
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[plain..i]);
+        out.push_str(entity);
+        plain = i + 1;
     }
+    out.push_str(&s[plain..]);
     out
 }
 

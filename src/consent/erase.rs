@@ -82,8 +82,12 @@ pub fn erase(conn: &mut DbConn, profile_id: i64, meta: &Meta) -> Result<Erased, 
     let withdrawn = apply(conn, ProfileId(profile_id), &changes, meta)?.len();
     outbox::forget_profile(conn, profile_id)?;
     let mut identities = Vec::new();
+    outbox::forget_emails(
+        conn,
+        &[profile_id],
+        &Vec::from_iter(profile.email.as_deref()),
+    )?;
     if let Some(email) = &profile.email {
-        outbox::forget_recipient(conn, email)?;
         identities.push(email.clone());
     }
     use profiles::{Identifier, identity_of};

@@ -231,7 +231,8 @@ pub fn queue_receipt(conn: &mut DbConn, profile_id: i64) -> diesel::QueryResult<
             &email,
             serde_json::json!({ "profile_id": profile_id }),
             now,
-        )],
+        )
+        .about(profile_id)],
     )?;
     Ok(true)
 }
@@ -289,7 +290,8 @@ pub fn renew(
                 &email,
                 serde_json::json!({"uid": uid}),
                 now,
-            )],
+            )
+            .about(old.profile_id)],
         )?;
         Ok(Renewed::Sent)
     })

@@ -7,7 +7,8 @@
 //! on one node at a time and takes each profile's lock first, like every writer (see `consent`).
 
 use crate::db::DbConn;
-use crate::db::schema::{consent_events, consents, optin_requests, outbox, profiles};
+use crate::db::models::outbox;
+use crate::db::schema::{consent_events, consents, optin_requests, profiles};
 use crate::db::write_tx;
 use chrono::NaiveDateTime;
 use diesel::dsl::{exists, not};
@@ -78,7 +79,7 @@ fn sweep_batch(conn: &mut DbConn, cutoff: NaiveDateTime) -> QueryResult<usize> {
         let emails: Vec<&str> = gone.iter().filter_map(|(_, e)| e.as_deref()).collect();
         diesel::delete(optin_requests::table.filter(optin_requests::profile_id.eq_any(&ids)))
             .execute(conn)?;
-        diesel::delete(outbox::table.filter(outbox::recipient.eq_any(&emails))).execute(conn)?;
+        outbox::forget_emails(conn, &ids, &emails)?;
         diesel::delete(profiles::table.filter(profiles::id.eq_any(&ids))).execute(conn)
     })
 }

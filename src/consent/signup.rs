@@ -183,12 +183,15 @@ impl<'a> Asks<'a> {
             // Everything asked for is already enabled: say so by email (with a preference link), and
             // show the same page as for anyone else, so the form reveals nothing about who is known.
             let ids: Vec<i64> = s.agreements.iter().map(|(a, _, _)| *a).collect();
-            self.mails.push(Entry::email(
-                crate::domain::EmailKind::AlreadySubscribed,
-                s.email.as_str(),
-                serde_json::json!({"profile_id": profile_id, "agreements": ids}),
-                now,
-            ));
+            self.mails.push(
+                Entry::email(
+                    crate::domain::EmailKind::AlreadySubscribed,
+                    s.email.as_str(),
+                    serde_json::json!({"profile_id": profile_id, "agreements": ids}),
+                    now,
+                )
+                .about(profile_id),
+            );
             return Ok(());
         }
         self.requests.push(NewOptinRequest {
@@ -203,12 +206,15 @@ impl<'a> Asks<'a> {
             expires_at: now + ttl,
             gpc: s.gpc,
         });
-        self.mails.push(Entry::email(
-            crate::domain::EmailKind::Confirm,
-            s.email.as_str(),
-            serde_json::json!({"uid": s.uid}),
-            now,
-        ));
+        self.mails.push(
+            Entry::email(
+                crate::domain::EmailKind::Confirm,
+                s.email.as_str(),
+                serde_json::json!({"uid": s.uid}),
+                now,
+            )
+            .about(profile_id),
+        );
         Ok(())
     }
 

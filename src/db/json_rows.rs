@@ -1,6 +1,6 @@
-//! Rows for SQLite as one JSON array of arrays, read back by `json_each`: a chunk of any size is one
-//! bound text and one statement that stays prepared (the SQLite counterpart of PostgreSQL's `unnest`
-//! of arrays), instead of a statement per row with a bind per column.
+//! Rows for SQLite as one JSON array of arrays, read back by `json_each`: what an `UPDATE … FROM` of
+//! many rows joins with. Inserts use `kept::insert` instead: SQLite takes JSON apart again at a cost
+//! of several times the binding of the same values (callgrind).
 
 use chrono::NaiveDateTime;
 
@@ -90,12 +90,4 @@ impl JsonRows {
         // Only JSON text went in.
         String::from_utf8(self.buf).unwrap_or_default()
     }
-}
-
-/// `value ->> 0, value ->> 1, …` for `n` columns of a `json_each` row.
-pub fn columns(n: usize) -> String {
-    (0..n)
-        .map(|i| format!("value ->> {i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }

@@ -2,6 +2,7 @@
 //! `DbConn` is a diesel `MultiConnection` so most queries are written once.
 
 pub mod json_rows;
+pub mod kept;
 pub mod models;
 pub mod schema;
 pub mod tx;

@@ -1,4 +1,5 @@
 use crate::db::DbConn;
+use crate::db::kept::{self, Row, Values, chunks};
 use crate::db::schema::consent_events;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -143,6 +144,57 @@ struct Inserted {
     agreement_id: i64,
 }
 
+/// The ids of `chunk`'s events, in its order, from the rows an insert returned, matched back by
+/// (profile, agreement): ids rise in insertion order, so a profile's events for one agreement (if ever
+/// more than one) keep their order.
+fn matched(chunk: &[EventBody], mut back: Vec<Inserted>) -> QueryResult<Vec<i64>> {
+    back.sort_unstable_by_key(|r| (r.profile_id, r.agreement_id, r.id));
+    let mut taken = vec![false; back.len()];
+    let mut ids = Vec::with_capacity(chunk.len());
+    for e in chunk {
+        let from = back
+            .partition_point(|r| (r.profile_id, r.agreement_id) < (e.profile_id, e.agreement_id));
+        let i = (from..back.len())
+            .find(|&i| !taken[i])
+            .filter(|&i| {
+                (back[i].profile_id, back[i].agreement_id) == (e.profile_id, e.agreement_id)
+            })
+            .ok_or(diesel::result::Error::NotFound)?;
+        taken[i] = true;
+        ids.push(back[i].id);
+    }
+    Ok(ids)
+}
+
+impl Row<diesel::sqlite::Sqlite> for EventBody {
+    fn bind<'b>(&'b self, v: &mut Values<'_, '_, 'b, diesel::sqlite::Sqlite>) -> QueryResult<()> {
+        use diesel::sql_types::{BigInt, Bool, Integer, Nullable, Text, Timestamp};
+        v.value::<BigInt, _>(&self.profile_id)?
+            .value::<BigInt, _>(&self.agreement_id)?
+            .value::<Text, _>(&self.agreement_key)?
+            .value::<Text, _>(&self.value)?
+            .value::<Text, _>(&self.previous)?
+            .value::<Integer, _>(&self.version)?
+            .value::<Text, _>(&self.text_sha256)?
+            .value::<Text, _>(&self.source)?
+            .value::<Timestamp, _>(&self.occurred_at)?
+            .value::<Timestamp, _>(&self.recorded_at)?
+            .value::<Text, _>(&self.email_digest)?
+            .value::<Nullable<Text>, _>(&self.ip)?
+            .value::<Nullable<Text>, _>(&self.ip_digest)?
+            .value::<Nullable<Text>, _>(&self.user_agent)?
+            .value::<Nullable<Text>, _>(&self.user_agent_digest)?
+            .value::<Nullable<Text>, _>(&self.language)?
+            .value::<Nullable<Text>, _>(&self.prev_hash)?
+            .value::<Text, _>(&self.hash)?
+            .value::<Nullable<Text>, _>(&self.reason)?
+            .value::<Nullable<Text>, _>(&self.reason_digest)?
+            .value::<Nullable<Text>, _>(&self.origin)?
+            .value::<Bool, _>(&self.gpc)?;
+        Ok(())
+    }
+}
+
 /// Appends sealed events (in chain order per profile) whose profiles the caller holds. With `ids`, also
 /// returns the new events' ids, in the order of `events` (otherwise an empty list, for speed).
 pub fn insert_many(conn: &mut DbConn, events: &[EventBody], ids: bool) -> QueryResult<Vec<i64>> {
@@ -193,36 +245,23 @@ pub fn insert_many(conn: &mut DbConn, events: &[EventBody], ids: bool) -> QueryR
                     q.execute(c)?;
                     continue;
                 }
-                // Matched back by (profile, agreement); ids rise in insertion order, so a profile's
-                // events for one agreement (if ever more than one) keep their order.
-                let mut back: Vec<Inserted> = q.load(c)?;
-                back.sort_unstable_by_key(|r| (r.profile_id, r.agreement_id, r.id));
-                let mut taken = vec![false; back.len()];
-                for e in chunk {
-                    let from = back.partition_point(|r| {
-                        (r.profile_id, r.agreement_id) < (e.profile_id, e.agreement_id)
-                    });
-                    let i = (from..back.len())
-                        .find(|&i| !taken[i])
-                        .filter(|&i| {
-                            (back[i].profile_id, back[i].agreement_id)
-                                == (e.profile_id, e.agreement_id)
-                        })
-                        .ok_or(diesel::result::Error::NotFound)?;
-                    taken[i] = true;
-                    made.push(back[i].id);
-                }
+                made.extend(matched(chunk, q.load(c)?)?);
             }
         }
-        // In process, a prepared single-row statement is as fast as any (rows as JSON cost as much to
-        // take apart again, and a multi-row VALUES is parsed anew each time).
+        // Chunks of a few sizes, each statement kept prepared (diesel's own insert was prepared anew
+        // for every event: a NULL column changes its text).
         DbConn::Sqlite(c) => {
-            for ev in events {
-                let q = diesel::insert_into(consent_events::table).values(ev);
+            const HEAD: &str = "INSERT INTO consent_events (profile_id, agreement_id, agreement_key, \
+                value, previous, version, text_sha256, source, occurred_at, recorded_at, email_digest, \
+                ip, ip_digest, user_agent, user_agent_digest, language, prev_hash, hash, reason, \
+                reason_digest, origin, gpc)";
+            for chunk in chunks(events) {
                 if ids {
-                    made.push(q.returning(consent_events::id).get_result(c)?);
+                    let back = kept::insert(HEAD, chunk, "RETURNING id, profile_id, agreement_id")
+                        .load(c)?;
+                    made.extend(matched(chunk, back)?);
                 } else {
-                    q.execute(c)?;
+                    kept::insert(HEAD, chunk, "").execute(c)?;
                 }
             }
         }

@@ -1,4 +1,5 @@
 use crate::db::DbConn;
+use crate::db::kept::{Row, Values, chunks, insert};
 use crate::db::schema::consents;
 use crate::domain::{AgreementId, ConsentValue, ProfileId};
 use chrono::NaiveDateTime;
@@ -123,13 +124,25 @@ pub fn upsert_many(conn: &mut DbConn, rows: &[Consent]) -> QueryResult<()> {
     )
 }
 
+impl Row<diesel::sqlite::Sqlite> for Consent {
+    fn bind<'b>(&'b self, v: &mut Values<'_, '_, 'b, diesel::sqlite::Sqlite>) -> QueryResult<()> {
+        use diesel::sql_types::{BigInt, Integer, Text, Timestamp};
+        v.value::<BigInt, _>(&self.profile_id)?
+            .value::<BigInt, _>(&self.agreement_id)?
+            .value::<Text, _>(self.value.as_str())?
+            .value::<Integer, _>(&self.version)?
+            .value::<Timestamp, _>(&self.occurred_at)?;
+        Ok(())
+    }
+}
+
 /// Writes the first values of profiles made in the caller's transaction, which no other row can
 /// name yet: plain inserts, without the conflict check.
 pub fn insert_new(conn: &mut DbConn, rows: &[Consent]) -> QueryResult<()> {
     write_many(conn, rows, "")
 }
 
-fn write_many(conn: &mut DbConn, rows: &[Consent], on_conflict: &str) -> QueryResult<()> {
+fn write_many(conn: &mut DbConn, rows: &[Consent], on_conflict: &'static str) -> QueryResult<()> {
     if rows.is_empty() {
         return Ok(());
     }
@@ -150,23 +163,16 @@ fn write_many(conn: &mut DbConn, rows: &[Consent], on_conflict: &str) -> QueryRe
                 .execute(c)?;
             }
         }
+        // Chunks of a few sizes, each statement kept prepared.
         DbConn::Sqlite(c) => {
-            let mut json = crate::db::json_rows::JsonRows::default();
-            for r in rows {
-                json.row()
-                    .int(r.profile_id)
-                    .int(r.agreement_id)
-                    .text(r.value.as_str())
-                    .int(r.version.into())
-                    .time(r.occurred_at);
+            for chunk in chunks(rows) {
+                insert(
+                    "INSERT INTO consents (profile_id, agreement_id, value, version, occurred_at)",
+                    chunk,
+                    on_conflict,
+                )
+                .execute(c)?;
             }
-            diesel::sql_query(format!(
-                "INSERT INTO consents (profile_id, agreement_id, value, version, occurred_at) \
-                 SELECT {} FROM json_each(?) WHERE true {on_conflict}",
-                crate::db::json_rows::columns(5)
-            ))
-            .bind::<diesel::sql_types::Text, _>(json.finish())
-            .execute(c)?;
         }
     }
     Ok(())

@@ -1,4 +1,5 @@
 use crate::db::DbConn;
+use crate::db::kept::{Binds, Row, Values, chunks, insert, kept};
 use crate::db::schema::optin_requests;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -62,6 +63,23 @@ pub struct NewOptinRequest {
     pub gpc: bool,
 }
 
+impl Row<diesel::sqlite::Sqlite> for NewOptinRequest {
+    fn bind<'b>(&'b self, v: &mut Values<'_, '_, 'b, diesel::sqlite::Sqlite>) -> QueryResult<()> {
+        use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamp};
+        v.value::<BigInt, _>(&self.profile_id)?
+            .value::<Text, _>(&self.uid)?
+            .value::<Text, _>(&self.token_hash)?
+            .value::<Text, _>(&self.agreements)?
+            .value::<Text, _>(&self.language)?
+            .value::<Nullable<Text>, _>(&self.ip)?
+            .value::<Nullable<Text>, _>(&self.user_agent)?
+            .value::<Timestamp, _>(&self.created_at)?
+            .value::<Timestamp, _>(&self.expires_at)?
+            .value::<Bool, _>(&self.gpc)?;
+        Ok(())
+    }
+}
+
 /// The agreements a request asks for, with the version and language of the wording the person was shown:
 /// stored as `id:version:language,…` (requests made before translations existed have no language: the
 /// agreement's own).
@@ -89,7 +107,7 @@ pub fn insert_many(conn: &mut DbConn, rows: &[NewOptinRequest]) -> QueryResult<u
         return Ok(0);
     }
     match conn {
-        // One array per column: one prepared statement whatever the batch size (see `profiles::upsert_many`).
+        // One array per column: one statement, kept prepared, whatever the batch size.
         DbConn::Pg(c) => {
             use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text, Timestamp};
             let text = |f: &dyn Fn(&NewOptinRequest) -> &str| {
@@ -98,9 +116,9 @@ pub fn insert_many(conn: &mut DbConn, rows: &[NewOptinRequest]) -> QueryResult<u
             let opt = |f: &dyn Fn(&NewOptinRequest) -> Option<String>| {
                 rows.iter().map(f).collect::<Vec<_>>()
             };
-            diesel::sql_query(
+            kept(
                 "INSERT INTO optin_requests (profile_id, uid, token_hash, agreements, language, ip, user_agent, created_at, expires_at, gpc) \
-                 SELECT * FROM unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamp[], $9::timestamp[], $10::bool[])",
+                 SELECT * FROM unnest(?::int8[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamp[], ?::timestamp[], ?::bool[])",
             )
             .bind::<Array<BigInt>, _>(rows.iter().map(|r| r.profile_id).collect::<Vec<_>>())
             .bind::<Array<Text>, _>(text(&|r| &r.uid))
@@ -114,9 +132,20 @@ pub fn insert_many(conn: &mut DbConn, rows: &[NewOptinRequest]) -> QueryResult<u
             .bind::<Array<Bool>, _>(rows.iter().map(|r| r.gpc).collect::<Vec<_>>())
             .execute(c)
         }
-        DbConn::Sqlite(c) => diesel::insert_into(optin_requests::table)
-            .values(rows)
-            .execute(c),
+        // Chunks of a few sizes, each statement kept prepared (diesel's own insert is prepared anew
+        // for every row).
+        DbConn::Sqlite(c) => {
+            for chunk in chunks(rows) {
+                insert(
+                    "INSERT INTO optin_requests (profile_id, uid, token_hash, agreements, language, ip, \
+                     user_agent, created_at, expires_at, gpc)",
+                    chunk,
+                    "",
+                )
+                .execute(c)?;
+            }
+            Ok(rows.len())
+        }
     }
 }
 

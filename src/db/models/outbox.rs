@@ -2,6 +2,7 @@
 //! them and delivered at least once by `crate::delivery`'s worker, one lane per deliverer.
 
 use crate::db::DbConn;
+use crate::db::kept::{Binds, Row, Values, chunks, insert, kept};
 use crate::db::schema::outbox;
 use crate::db::tx::{Lane as Wake, wake_after_commit};
 use chrono::NaiveDateTime;
@@ -48,7 +49,30 @@ pub struct Entry {
     pub attempts: i32,
 }
 
+impl Row<diesel::sqlite::Sqlite> for Entry {
+    fn bind<'b>(&'b self, v: &mut Values<'_, '_, 'b, diesel::sqlite::Sqlite>) -> QueryResult<()> {
+        use diesel::sql_types::Nullable;
+        v.value::<Text, _>(self.channel)?
+            .value::<Text, _>(&self.kind)?
+            .value::<Text, _>(&self.recipient)?
+            .value::<Text, _>(&self.payload)?
+            .value::<Nullable<BigInt>, _>(&self.endpoint_id)?
+            .value::<Nullable<BigInt>, _>(&self.profile_id)?
+            .value::<Timestamp, _>(&self.created_at)?
+            .value::<Timestamp, _>(&self.next_attempt_at)?
+            .value::<Integer, _>(&self.attempts)?;
+        Ok(())
+    }
+}
+
 impl Entry {
+    /// The email is about this profile: erasing the profile finds it by the profile (an index that
+    /// grows at its end), so the address need not be indexed, a random page written with every sign-up.
+    pub fn about(mut self, profile_id: i64) -> Entry {
+        self.profile_id = Some(profile_id);
+        self
+    }
+
     pub fn email(
         kind: crate::domain::EmailKind,
         recipient: &str,
@@ -118,7 +142,7 @@ pub fn enqueue(conn: &mut DbConn, rows: &[Entry]) -> QueryResult<usize> {
         wake_after_commit(Wake::Webhooks);
     }
     match conn {
-        // One array per column: one prepared statement whatever the batch size (see `profiles::upsert_many`).
+        // One array per column: one statement, kept prepared, whatever the batch size.
         DbConn::Pg(c) => {
             use diesel::sql_types::{Array, Nullable};
             let mut n = 0;
@@ -126,10 +150,10 @@ pub fn enqueue(conn: &mut DbConn, rows: &[Entry]) -> QueryResult<usize> {
                 let text = |f: &dyn Fn(&Entry) -> &str| chunk.iter().map(f).collect::<Vec<_>>();
                 let id =
                     |f: &dyn Fn(&Entry) -> Option<i64>| chunk.iter().map(f).collect::<Vec<_>>();
-                n += diesel::sql_query(
+                n += kept(
                     "INSERT INTO outbox (channel, kind, recipient, payload, endpoint_id, profile_id, created_at, \
-                     next_attempt_at, attempts) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], \
-                     $5::int8[], $6::int8[], $7::timestamp[], $8::timestamp[], $9::int4[])",
+                     next_attempt_at, attempts) SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], \
+                     ?::int8[], ?::int8[], ?::timestamp[], ?::timestamp[], ?::int4[])",
                 )
                 .bind::<Array<Text>, _>(text(&|r| r.channel))
                 .bind::<Array<Text>, _>(text(&|r| &r.kind))
@@ -144,10 +168,17 @@ pub fn enqueue(conn: &mut DbConn, rows: &[Entry]) -> QueryResult<usize> {
             }
             Ok(n)
         }
-        // In process a prepared single-row insert is as fast as a multi-row one (see `consent_events`).
+        // Chunks of a few sizes, each statement kept prepared (diesel's own insert is prepared anew
+        // for every batch).
         DbConn::Sqlite(c) => {
-            for row in rows {
-                diesel::insert_into(outbox::table).values(row).execute(c)?;
+            for chunk in chunks(rows) {
+                insert(
+                    "INSERT INTO outbox (channel, kind, recipient, payload, endpoint_id, profile_id, \
+                     created_at, next_attempt_at, attempts)",
+                    chunk,
+                    "",
+                )
+                .execute(c)?;
             }
             Ok(rows.len())
         }
@@ -384,9 +415,27 @@ pub fn prune_sent(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize
     diesel::delete(outbox::table.filter(outbox::sent_at.lt(before))).execute(conn)
 }
 
-/// Right to erasure: every email to this address, sent or not, is forgotten (queued ones are never sent).
-pub fn forget_recipient(conn: &mut DbConn, recipient: &str) -> QueryResult<usize> {
-    diesel::delete(outbox::table.filter(outbox::recipient.eq(recipient))).execute(conn)
+/// Right to erasure: every email to this profile or, for emails queued without one, to this address,
+/// sent or not, is forgotten (queued ones are never sent).
+pub fn forget_emails(
+    conn: &mut DbConn,
+    profile_ids: &[i64],
+    addresses: &[&str],
+) -> QueryResult<usize> {
+    let mine = diesel::delete(
+        outbox::table
+            .filter(outbox::channel.eq(Lane::Email.channel()))
+            .filter(outbox::profile_id.eq_any(profile_ids)),
+    )
+    .execute(conn)?;
+    // By address only where no profile was named: the partial index `outbox_recipient` holds just those.
+    let by_address = diesel::delete(
+        outbox::table
+            .filter(outbox::profile_id.is_null())
+            .filter(outbox::recipient.eq_any(addresses)),
+    )
+    .execute(conn)?;
+    Ok(mine + by_address)
 }
 
 /// Right to erasure: the webhook deliveries about this profile that are done (delivered or dead) are

@@ -1,7 +1,31 @@
 use crate::db::DbConn;
+use crate::db::kept::{Binds, Row, Values, chunks, insert, kept};
 use crate::db::schema::profiles;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+
+/// The columns of a new profile, in the order every insert binds them (its `Row`, `pg_insert`).
+macro_rules! columns {
+    () => {
+        "email, custom_id, phone, first_name, last_name, attributes, form_mails, form_mail_window, \
+         created_at, updated_at, consent_mask, uuid, details"
+    };
+}
+
+/// PostgreSQL: `INSERT INTO profiles` of one array per column and then `$tail` (the conflict rule and
+/// what to return), so the statement is the same whatever the number of rows, and is kept prepared.
+macro_rules! pg_insert_sql {
+    ($tail:literal) => {
+        concat!(
+            "INSERT INTO profiles (",
+            columns!(),
+            ") SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], \
+             ?::int4[], ?::timestamp[], ?::timestamp[], ?::timestamp[], ?::int8[], ?::text[], \
+             ?::text[]) ",
+            $tail
+        )
+    };
+}
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = profiles)]
@@ -91,7 +115,6 @@ impl Upserted {
 /// once; they are written in address order, so overlapping batches of two writers (or nodes) cannot
 /// deadlock.
 pub fn upsert_many(conn: &mut DbConn, rows: &mut [NewProfile]) -> QueryResult<Vec<Upserted>> {
-    use diesel::dsl::sql;
     use diesel::sql_types::{Nullable, Text};
     if rows.is_empty() {
         return Ok(Vec::new());
@@ -101,48 +124,75 @@ pub fn upsert_many(conn: &mut DbConn, rows: &mut [NewProfile]) -> QueryResult<Ve
         // PostgreSQL: the same rows as one array per column, so the statement is the same whatever the
         // batch size and stays prepared (a multi-row VALUES is parsed and planned anew for each size).
         DbConn::Pg(c) => pg_insert(
+            c,
             rows,
-            "ON CONFLICT (email) DO UPDATE SET email = excluded.email \
-             RETURNING id, email, xmax = 0 AS created, form_mails, form_mail_window",
-        )
-        .load(c),
+            pg_insert_sql!(
+                "ON CONFLICT (email) DO UPDATE SET email = excluded.email \
+                 RETURNING id, email, xmax = 0 AS created, form_mails, form_mail_window"
+            ),
+        ),
         // The no-op update lets RETURNING yield existing rows too. SQLite has one writer at a time, so a
-        // row stamped with this batch's time was created by it.
+        // row stamped with this batch's time was created by it. Chunks of a few sizes, each statement
+        // kept prepared: diesel's own multi-row insert was parsed anew for every batch, a tenth of a
+        // sign-up's work.
         DbConn::Sqlite(c) => {
+            use diesel::sql_types::{BigInt, Integer, Timestamp};
+            #[derive(QueryableByName)]
+            struct Found {
+                #[diesel(sql_type = BigInt)]
+                id: i64,
+                #[diesel(sql_type = Nullable<Text>)]
+                email: Option<String>,
+                #[diesel(sql_type = Timestamp)]
+                created_at: NaiveDateTime,
+                #[diesel(sql_type = Integer)]
+                form_mails: i32,
+                #[diesel(sql_type = Nullable<Timestamp>)]
+                form_mail_window: Option<NaiveDateTime>,
+            }
             let stamp = rows[0].created_at;
-            type Row = (
-                i64,
-                Option<String>,
-                NaiveDateTime,
-                i32,
-                Option<NaiveDateTime>,
-            );
-            let found: Vec<Row> = diesel::insert_into(profiles::table)
-                .values(&*rows)
-                .on_conflict(profiles::email)
-                .do_update()
-                .set(profiles::email.eq(sql::<Nullable<Text>>("excluded.email")))
-                .returning((
-                    profiles::id,
-                    profiles::email,
-                    profiles::created_at,
-                    profiles::form_mails,
-                    profiles::form_mail_window,
-                ))
-                .get_results(c)?;
-            Ok(found
-                .into_iter()
-                .map(
-                    |(id, email, created_at, form_mails, form_mail_window)| Upserted {
-                        id,
-                        email,
-                        created: created_at == stamp,
-                        form_mails,
-                        form_mail_window,
-                    },
+            let mut out = Vec::with_capacity(rows.len());
+            for chunk in chunks(rows) {
+                let found: Vec<Found> = insert(
+                    INSERT_PROFILES,
+                    chunk,
+                    "ON CONFLICT (email) DO UPDATE SET email = excluded.email \
+                     RETURNING id, email, created_at, form_mails, form_mail_window",
                 )
-                .collect())
+                .load(c)?;
+                out.extend(found.into_iter().map(|f| Upserted {
+                    id: f.id,
+                    email: f.email,
+                    created: f.created_at == stamp,
+                    form_mails: f.form_mails,
+                    form_mail_window: f.form_mail_window,
+                }));
+            }
+            Ok(out)
         }
+    }
+}
+
+/// The head of `kept::insert` for new profiles.
+const INSERT_PROFILES: &str = concat!("INSERT INTO profiles (", columns!(), ")");
+
+impl Row<diesel::sqlite::Sqlite> for NewProfile<'_> {
+    fn bind<'b>(&'b self, v: &mut Values<'_, '_, 'b, diesel::sqlite::Sqlite>) -> QueryResult<()> {
+        use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
+        v.value::<Nullable<Text>, _>(&self.email)?
+            .value::<Nullable<Text>, _>(&self.custom_id)?
+            .value::<Nullable<Text>, _>(&self.phone)?
+            .value::<Nullable<Text>, _>(&self.first_name)?
+            .value::<Nullable<Text>, _>(&self.last_name)?
+            .value::<Text, _>(&self.attributes)?
+            .value::<Integer, _>(&self.form_mails)?
+            .value::<Nullable<Timestamp>, _>(&self.form_mail_window)?
+            .value::<Timestamp, _>(&self.created_at)?
+            .value::<Timestamp, _>(&self.updated_at)?
+            .value::<BigInt, _>(&self.consent_mask)?
+            .value::<Nullable<Text>, _>(&self.uuid)?
+            .value::<Nullable<Text>, _>(&self.details)?;
+        Ok(())
     }
 }
 
@@ -152,37 +202,28 @@ pub fn upsert_many(conn: &mut DbConn, rows: &mut [NewProfile]) -> QueryResult<Ve
 pub fn insert_new(conn: &mut DbConn, rows: &[NewProfile]) -> QueryResult<Vec<Made>> {
     Ok(match conn {
         // In address order, as every writer that locks profiles by address takes them.
-        DbConn::Pg(c) => pg_insert(
+        DbConn::Pg(c) => pg_insert::<Made>(
+            c,
             rows,
-            "AS u(email) ORDER BY u.email COLLATE \"C\" ON CONFLICT DO NOTHING RETURNING id, email, custom_id, phone, uuid",
-        )
-        .load::<Made>(c)?,
+            pg_insert_sql!(
+                "AS u(email) ORDER BY u.email COLLATE \"C\" ON CONFLICT DO NOTHING \
+                 RETURNING id, email, custom_id, phone, uuid"
+            ),
+        )?,
         // One writer at a time: nobody can have taken an address since the caller looked.
         DbConn::Sqlite(c) => {
-            let mut json = crate::db::json_rows::JsonRows::default();
-            for r in rows {
-                json.row()
-                    .opt(r.email)
-                    .opt(r.custom_id)
-                    .opt(r.phone)
-                    .opt(r.first_name)
-                    .opt(r.last_name)
-                    .text(r.attributes)
-                    .int(r.form_mails.into())
-                    .opt_time(r.form_mail_window)
-                    .time(r.created_at)
-                    .time(r.updated_at)
-                    .int(r.consent_mask)
-                    .opt(r.uuid)
-                    .opt(r.details);
+            let mut made = Vec::with_capacity(rows.len());
+            for chunk in chunks(rows) {
+                made.extend(
+                    insert(
+                        INSERT_PROFILES,
+                        chunk,
+                        "RETURNING id, email, custom_id, phone, uuid",
+                    )
+                    .load::<Made>(c)?,
+                );
             }
-            diesel::sql_query(format!(
-                "INSERT INTO profiles (email, custom_id, phone, first_name, last_name, attributes, form_mails, form_mail_window, created_at, updated_at, consent_mask, uuid, details) \
-                 SELECT {} FROM json_each(?) WHERE true RETURNING id, email, custom_id, phone, uuid",
-                crate::db::json_rows::columns(13)
-            ))
-            .bind::<diesel::sql_types::Text, _>(json.finish())
-            .load(c)?
+            made
         }
     })
 }
@@ -202,35 +243,34 @@ pub struct Made {
     pub uuid: Option<String>,
 }
 
-/// PostgreSQL: inserts `rows` as one array per column and then `tail` (the conflict rule and what to
-/// return), so the statement is the same whatever the number of rows.
-fn pg_insert<'a>(
+/// PostgreSQL: runs `sql` (from `pg_insert_sql!`) for `rows`.
+fn pg_insert<'a, T>(
+    c: &mut diesel::PgConnection,
     rows: &'a [NewProfile<'a>],
-    tail: &str,
-) -> diesel::query_builder::BoxedSqlQuery<'a, diesel::pg::Pg, diesel::query_builder::SqlQuery> {
+    sql: &'static str,
+) -> QueryResult<Vec<T>>
+where
+    T: QueryableByName<diesel::pg::Pg> + 'static,
+{
     use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamp};
     let col = |f: fn(&NewProfile<'a>) -> Option<&'a str>| rows.iter().map(f).collect::<Vec<_>>();
-    diesel::sql_query(format!(
-        "INSERT INTO profiles (email, custom_id, phone, first_name, last_name, attributes, form_mails, \
-         form_mail_window, created_at, updated_at, consent_mask, uuid, details) \
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], \
-         $7::int4[], $8::timestamp[], $9::timestamp[], $10::timestamp[], $11::int8[], $12::text[], \
-         $13::text[]) {tail}"
-    ))
-    .into_boxed()
-    .bind::<Array<Nullable<Text>>, _>(col(|r| r.email))
-    .bind::<Array<Nullable<Text>>, _>(col(|r| r.custom_id))
-    .bind::<Array<Nullable<Text>>, _>(col(|r| r.phone))
-    .bind::<Array<Nullable<Text>>, _>(col(|r| r.first_name))
-    .bind::<Array<Nullable<Text>>, _>(col(|r| r.last_name))
-    .bind::<Array<Text>, _>(rows.iter().map(|r| r.attributes).collect::<Vec<_>>())
-    .bind::<Array<Integer>, _>(rows.iter().map(|r| r.form_mails).collect::<Vec<_>>())
-    .bind::<Array<Nullable<Timestamp>>, _>(rows.iter().map(|r| r.form_mail_window).collect::<Vec<_>>())
-    .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.created_at).collect::<Vec<_>>())
-    .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.updated_at).collect::<Vec<_>>())
-    .bind::<Array<BigInt>, _>(rows.iter().map(|r| r.consent_mask).collect::<Vec<_>>())
-    .bind::<Array<Nullable<Text>>, _>(col(|r| r.uuid))
-    .bind::<Array<Nullable<Text>>, _>(col(|r| r.details))
+    kept(sql)
+        .bind::<Array<Nullable<Text>>, _>(col(|r| r.email))
+        .bind::<Array<Nullable<Text>>, _>(col(|r| r.custom_id))
+        .bind::<Array<Nullable<Text>>, _>(col(|r| r.phone))
+        .bind::<Array<Nullable<Text>>, _>(col(|r| r.first_name))
+        .bind::<Array<Nullable<Text>>, _>(col(|r| r.last_name))
+        .bind::<Array<Text>, _>(rows.iter().map(|r| r.attributes).collect::<Vec<_>>())
+        .bind::<Array<Integer>, _>(rows.iter().map(|r| r.form_mails).collect::<Vec<_>>())
+        .bind::<Array<Nullable<Timestamp>>, _>(
+            rows.iter().map(|r| r.form_mail_window).collect::<Vec<_>>(),
+        )
+        .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.created_at).collect::<Vec<_>>())
+        .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.updated_at).collect::<Vec<_>>())
+        .bind::<Array<BigInt>, _>(rows.iter().map(|r| r.consent_mask).collect::<Vec<_>>())
+        .bind::<Array<Nullable<Text>>, _>(col(|r| r.uuid))
+        .bind::<Array<Nullable<Text>>, _>(col(|r| r.details))
+        .load(c)
 }
 
 /// The live profiles with any of these emails, customIds or uuids, then those holding any of these
