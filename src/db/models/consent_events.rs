@@ -201,7 +201,7 @@ pub fn insert_many(conn: &mut DbConn, events: &[EventBody], ids: bool) -> QueryR
     crate::metrics::consent_changes(events.iter().map(|e| (e.source.as_str(), e.value.as_str())));
     let mut made = Vec::with_capacity(if ids { events.len() } else { 0 });
     match conn {
-        // One prepared statement whatever the count: a column per array.
+        // One statement whatever the count: a column per array.
         DbConn::Pg(c) => {
             use diesel::sql_types::{Array, BigInt, Bool, Integer, Nullable, Text, Timestamp};
             for chunk in events.chunks(5000) {
