@@ -81,12 +81,9 @@ pub fn erase(conn: &mut DbConn, profile_id: i64, meta: &Meta) -> Result<Erased, 
         .collect();
     let withdrawn = apply(conn, ProfileId(profile_id), &changes, meta)?.len();
     outbox::forget_profile(conn, profile_id)?;
+    let address: Vec<&str> = profile.email.iter().map(String::as_str).collect();
+    outbox::forget_emails(conn, &[profile_id], &address)?;
     let mut identities = Vec::new();
-    outbox::forget_emails(
-        conn,
-        &[profile_id],
-        &Vec::from_iter(profile.email.as_deref()),
-    )?;
     if let Some(email) = &profile.email {
         identities.push(email.clone());
     }

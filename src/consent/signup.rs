@@ -230,7 +230,7 @@ impl<'a> Asks<'a> {
 
 /// A sign-up and where its outcome goes. The sign-up comes back with the outcome, so that its memory is
 /// freed by the worker thread that allocated it: freed in the writer, it contended for that thread's
-/// malloc arena (futex waits, a tenth more context switches per sign-up).
+/// malloc arena (0.07 futex waits a sign-up, against 0.003 so).
 type Job = (Signup, oneshot::Sender<(Result<(), String>, Signup)>);
 
 /// Hands sign-ups to the group-commit writers.

@@ -144,6 +144,11 @@ struct Inserted {
     agreement_id: i64,
 }
 
+/// `INSERT INTO consent_events (…)` with every column, in the order both engines bind them.
+const HEAD: &str = "INSERT INTO consent_events (profile_id, agreement_id, agreement_key, value, \
+    previous, version, text_sha256, source, occurred_at, recorded_at, email_digest, ip, ip_digest, \
+    user_agent, user_agent_digest, language, prev_hash, hash, reason, reason_digest, origin, gpc)";
+
 /// The ids of `chunk`'s events, in its order, from the rows an insert returned, matched back by
 /// (profile, agreement): ids rise in insertion order, so a profile's events for one agreement (if ever
 /// more than one) keep their order.
@@ -210,10 +215,7 @@ pub fn insert_many(conn: &mut DbConn, events: &[EventBody], ids: bool) -> QueryR
                     chunk.iter().map(f).collect::<Vec<_>>()
                 };
                 let q = diesel::sql_query(format!(
-                    "INSERT INTO consent_events (profile_id, agreement_id, agreement_key, value, previous, version, \
-                     text_sha256, source, occurred_at, recorded_at, email_digest, ip, ip_digest, user_agent, \
-                     user_agent_digest, language, prev_hash, hash, reason, reason_digest, origin, gpc) \
-                     SELECT * FROM unnest($1::int8[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::int4[], \
+                    "{HEAD} SELECT * FROM unnest($1::int8[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::int4[], \
                      $7::text[], $8::text[], $9::timestamp[], $10::timestamp[], $11::text[], $12::text[], $13::text[], \
                      $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[], \
                      $21::text[], $22::bool[]){}",
@@ -248,13 +250,8 @@ pub fn insert_many(conn: &mut DbConn, events: &[EventBody], ids: bool) -> QueryR
                 made.extend(matched(chunk, q.load(c)?)?);
             }
         }
-        // Chunks of a few sizes, each statement kept prepared (diesel's own insert was prepared anew
-        // for every event: a NULL column changes its text).
+        // Chunks of a few sizes, each statement kept prepared (it was one statement per event).
         DbConn::Sqlite(c) => {
-            const HEAD: &str = "INSERT INTO consent_events (profile_id, agreement_id, agreement_key, \
-                value, previous, version, text_sha256, source, occurred_at, recorded_at, email_digest, \
-                ip, ip_digest, user_agent, user_agent_digest, language, prev_hash, hash, reason, \
-                reason_digest, origin, gpc)";
             for chunk in chunks(events) {
                 if ids {
                     let back = kept::insert(HEAD, chunk, "RETURNING id, profile_id, agreement_id")
