@@ -134,19 +134,8 @@ fn taken_by_last_stop(conn: &mut DbConn, profile_id: i64) -> diesel::QueryResult
 fn new_phone_only(conn: &mut DbConn, phone: &str, meta: &Meta) -> diesel::QueryResult<i64> {
     let now = crate::db::now();
     let row = profiles::NewProfile {
-        email: None,
-        custom_id: None,
         phone: Some(phone),
-        first_name: None,
-        last_name: None,
-        attributes: "{}",
-        form_mails: 0,
-        form_mail_window: None,
-        created_at: now,
-        updated_at: now,
-        consent_mask: 0,
-        uuid: None,
-        details: None,
+        ..profiles::NewProfile::blank(now)
     };
     let made = profiles::insert_new(conn, std::slice::from_ref(&row))?;
     let id = made

@@ -571,3 +571,104 @@ async fn an_item_may_use_an_address_an_earlier_item_of_the_same_batch_freed() {
     let (_, x) = app.api("/api/v1/profiles/b@example.com", &key).await;
     assert_eq!(x["customId"], "X", "{x}");
 }
+
+#[tokio::test]
+async fn new_profiles_skip_an_address_a_sign_up_took_since_the_writer_looked() {
+    use assent::db::models::profiles::{self, NewProfile};
+    use diesel::Connection;
+    let app = TestApp::spawn().await;
+    if !app.db.is_postgres() {
+        // SQLite's write transaction is exclusive: nobody can take an address after the writer looked.
+        return;
+    }
+    app.post(
+        "/subscribe",
+        &[
+            ("email", "taken@example.com"),
+            ("agreement", "newsletter_agreement"),
+        ],
+    )
+    .await;
+    let new = |email| NewProfile {
+        email: Some(email),
+        ..NewProfile::blank(assent::db::now())
+    };
+    let mut c = app.conn();
+    c.transaction(|c| {
+        let rows = [
+            new("first@example.com"),
+            new("taken@example.com"),
+            new("last@example.com"),
+        ];
+        let made = profiles::insert_new(c, &rows)?;
+        let mut emails: Vec<_> = made.iter().filter_map(|m| m.email.as_deref()).collect();
+        emails.sort_unstable();
+        assert_eq!(emails, ["first@example.com", "last@example.com"]);
+        // The transaction goes on: what it made is there to build on.
+        let first = profiles::find_by_email(c, "first@example.com")?.expect("made");
+        assert_eq!(
+            Some(first.id),
+            made.iter()
+                .find(|m| m.email.as_deref() == Some("first@example.com"))
+                .map(|m| m.id)
+        );
+        diesel::QueryResult::Ok(())
+    })
+    .unwrap();
+    assert_eq!(app.count("profiles"), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_ups_and_batches_creating_the_same_new_people_at_once_make_one_profile_each() {
+    const PEOPLE: usize = 20;
+    const EACH: usize = 10;
+    let app = TestApp::spawn().await;
+    let key = app.api_key().await;
+    // For each new person, sign-ups and batch requests naming them, all at once, interleaved; each
+    // batch request also names people of other requests, so the set writer meets addresses that
+    // sign-ups are creating.
+    let mut set = tokio::task::JoinSet::new();
+    for round in 0..EACH {
+        for person in 0..PEOPLE {
+            let email = format!("new{person}@example.com");
+            let req = if (round + person) % 2 == 0 {
+                app.http
+                    .post(app.url("/subscribe"))
+                    .form(&[("email", email.as_str()), ("agreement", "push_agreement")])
+            } else {
+                let items: Vec<Value> = (0..3)
+                    .map(|k| {
+                        let e = format!("new{}@example.com", (person + k * 7) % PEOPLE);
+                        json!({"email": e, "agreements": {"sms": true}})
+                    })
+                    .collect();
+                app.http
+                    .post(app.url("/v4/clients/batch"))
+                    .bearer_auth(&key)
+                    .json(&json!(items))
+            };
+            set.spawn(async move { req.send().await.unwrap().status().as_u16() });
+        }
+    }
+    let answers = set.join_all().await;
+    assert!(
+        answers.iter().all(|s| *s == 200 || *s == 202),
+        "every request was taken: {answers:?}"
+    );
+    assert_eq!(app.count("profiles"), PEOPLE as i64, "one profile a person");
+    for person in 0..PEOPLE {
+        let email = format!("new{person}@example.com");
+        // Batch requests named every person, each with a yes to SMS; sign-ups never change SMS.
+        assert_eq!(
+            value_of(&app, &email, "sms_agreement").as_deref(),
+            Some("enabled"),
+            "{email}"
+        );
+    }
+    let out = app.cli(&["ledger", "verify"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}

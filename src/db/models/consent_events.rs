@@ -206,6 +206,12 @@ pub fn insert_many(conn: &mut DbConn, events: &[EventBody], ids: bool) -> QueryR
     crate::metrics::consent_changes(events.iter().map(|e| (e.source.as_str(), e.value.as_str())));
     let mut made = Vec::with_capacity(if ids { events.len() } else { 0 });
     match conn {
+        // Without ids, `COPY`: the engine's own bulk path, which inserts while the rows stream in.
+        DbConn::Pg(c) if !ids => {
+            diesel::copy_from(consent_events::table)
+                .from_insertable(events)
+                .execute(c)?;
+        }
         // One statement whatever the count: a column per array.
         DbConn::Pg(c) => {
             use diesel::sql_types::{Array, BigInt, Bool, Integer, Nullable, Text, Timestamp};
@@ -243,10 +249,6 @@ pub fn insert_many(conn: &mut DbConn, events: &[EventBody], ids: bool) -> QueryR
                 .bind::<Array<Nullable<Text>>, _>(opt(&|e| e.reason_digest.as_deref()))
                 .bind::<Array<Nullable<Text>>, _>(opt(&|e| e.origin.as_deref()))
                 .bind::<Array<Bool>, _>(chunk.iter().map(|e| e.gpc).collect::<Vec<_>>());
-                if !ids {
-                    q.execute(c)?;
-                    continue;
-                }
                 made.extend(matched(chunk, q.load(c)?)?);
             }
         }

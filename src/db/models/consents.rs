@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 #[derive(Clone, Debug, Queryable, Selectable, Insertable)]
-#[diesel(table_name = consents)]
+#[diesel(table_name = consents, treat_none_as_default_value = false)]
 pub struct Consent {
     pub profile_id: i64,
     pub agreement_id: i64,
@@ -147,6 +147,12 @@ fn write_many(conn: &mut DbConn, rows: &[Consent], on_conflict: &'static str) ->
         return Ok(());
     }
     match conn {
+        // New values, `COPY`: the engine's own bulk path, which inserts while the rows stream in.
+        DbConn::Pg(c) if on_conflict.is_empty() => {
+            diesel::copy_from(consents::table)
+                .from_insertable(rows)
+                .execute(c)?;
+        }
         DbConn::Pg(c) => {
             use diesel::sql_types::{Array, BigInt, Integer, Text, Timestamp};
             for chunk in rows.chunks(5000) {
