@@ -5,6 +5,7 @@ pub mod json_rows;
 pub mod kept;
 pub mod models;
 pub mod schema;
+pub mod time_text;
 pub mod tx;
 
 pub use tx::write_tx;

@@ -1,6 +1,7 @@
 use crate::db::DbConn;
 use crate::db::kept::{self, Row, Values, chunks};
 use crate::db::schema::consent_events;
+use crate::db::time_text::TimeText;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -182,8 +183,8 @@ impl Row<diesel::sqlite::Sqlite> for EventBody {
             .value::<Integer, _>(&self.version)?
             .value::<Text, _>(&self.text_sha256)?
             .value::<Text, _>(&self.source)?
-            .value::<Timestamp, _>(&self.occurred_at)?
-            .value::<Timestamp, _>(&self.recorded_at)?
+            .value::<Timestamp, _>(TimeText::of(&self.occurred_at))?
+            .value::<Timestamp, _>(TimeText::of(&self.recorded_at))?
             .value::<Text, _>(&self.email_digest)?
             .value::<Nullable<Text>, _>(&self.ip)?
             .value::<Nullable<Text>, _>(&self.ip_digest)?

@@ -1,6 +1,7 @@
 use crate::db::DbConn;
 use crate::db::kept::{Row, Values, chunks, insert};
 use crate::db::schema::consents;
+use crate::db::time_text::TimeText;
 use crate::domain::{AgreementId, ConsentValue, ProfileId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -131,7 +132,7 @@ impl Row<diesel::sqlite::Sqlite> for Consent {
             .value::<BigInt, _>(&self.agreement_id)?
             .value::<Text, _>(self.value.as_str())?
             .value::<Integer, _>(&self.version)?
-            .value::<Timestamp, _>(&self.occurred_at)?;
+            .value::<Timestamp, _>(TimeText::of(&self.occurred_at))?;
         Ok(())
     }
 }

@@ -1,6 +1,7 @@
 use crate::db::DbConn;
 use crate::db::kept::{Binds, Row, Values, chunks, insert, kept};
 use crate::db::schema::optin_requests;
+use crate::db::time_text::TimeText;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -73,8 +74,8 @@ impl Row<diesel::sqlite::Sqlite> for NewOptinRequest {
             .value::<Text, _>(&self.language)?
             .value::<Nullable<Text>, _>(&self.ip)?
             .value::<Nullable<Text>, _>(&self.user_agent)?
-            .value::<Timestamp, _>(&self.created_at)?
-            .value::<Timestamp, _>(&self.expires_at)?
+            .value::<Timestamp, _>(TimeText::of(&self.created_at))?
+            .value::<Timestamp, _>(TimeText::of(&self.expires_at))?
             .value::<Bool, _>(&self.gpc)?;
         Ok(())
     }

@@ -4,6 +4,7 @@
 use crate::db::DbConn;
 use crate::db::kept::{Binds, Row, Values, chunks, insert, kept};
 use crate::db::schema::outbox;
+use crate::db::time_text::TimeText;
 use crate::db::tx::{Lane as Wake, wake_after_commit};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -58,8 +59,8 @@ impl Row<diesel::sqlite::Sqlite> for Entry {
             .value::<Text, _>(&self.payload)?
             .value::<Nullable<BigInt>, _>(&self.endpoint_id)?
             .value::<Nullable<BigInt>, _>(&self.profile_id)?
-            .value::<Timestamp, _>(&self.created_at)?
-            .value::<Timestamp, _>(&self.next_attempt_at)?
+            .value::<Timestamp, _>(TimeText::of(&self.created_at))?
+            .value::<Timestamp, _>(TimeText::of(&self.next_attempt_at))?
             .value::<Integer, _>(&self.attempts)?;
         Ok(())
     }

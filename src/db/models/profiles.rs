@@ -1,6 +1,7 @@
 use crate::db::DbConn;
 use crate::db::kept::{Binds, Row, Values, chunks, insert, kept};
 use crate::db::schema::profiles;
+use crate::db::time_text::{MaybeTimeText, TimeText};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -166,11 +167,11 @@ pub fn upsert_many(conn: &mut DbConn, rows: &mut [NewProfile]) -> QueryResult<Ve
                 #[diesel(sql_type = Nullable<Text>)]
                 email: Option<String>,
                 #[diesel(sql_type = Timestamp)]
-                created_at: NaiveDateTime,
+                created_at: TimeText,
                 #[diesel(sql_type = Integer)]
                 form_mails: i32,
                 #[diesel(sql_type = Nullable<Timestamp>)]
-                form_mail_window: Option<NaiveDateTime>,
+                form_mail_window: Option<TimeText>,
             }
             let stamp = rows[0].created_at;
             let mut out = Vec::with_capacity(rows.len());
@@ -185,9 +186,9 @@ pub fn upsert_many(conn: &mut DbConn, rows: &mut [NewProfile]) -> QueryResult<Ve
                 out.extend(found.into_iter().map(|f| Upserted {
                     id: f.id,
                     email: f.email,
-                    created: f.created_at == stamp,
+                    created: f.created_at.0 == stamp,
                     form_mails: f.form_mails,
-                    form_mail_window: f.form_mail_window,
+                    form_mail_window: f.form_mail_window.map(|t| t.0),
                 }));
             }
             Ok(out)
@@ -208,9 +209,9 @@ impl Row<diesel::sqlite::Sqlite> for NewProfile<'_> {
             .value::<Nullable<Text>, _>(&self.last_name)?
             .value::<Text, _>(&self.attributes)?
             .value::<Integer, _>(&self.form_mails)?
-            .value::<Nullable<Timestamp>, _>(&self.form_mail_window)?
-            .value::<Timestamp, _>(&self.created_at)?
-            .value::<Timestamp, _>(&self.updated_at)?
+            .value::<Nullable<Timestamp>, _>(MaybeTimeText::of(&self.form_mail_window))?
+            .value::<Timestamp, _>(TimeText::of(&self.created_at))?
+            .value::<Timestamp, _>(TimeText::of(&self.updated_at))?
             .value::<BigInt, _>(&self.consent_mask)?
             .value::<Nullable<Text>, _>(&self.uuid)?
             .value::<Nullable<Text>, _>(&self.details)?;

@@ -71,6 +71,17 @@ pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Endpoint>> {
         .optional()
 }
 
+/// Whether any endpoint exists.
+pub fn any(conn: &mut DbConn) -> QueryResult<bool> {
+    #[derive(QueryableByName)]
+    struct Any {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        any: bool,
+    }
+    let q = crate::db::kept::kept("SELECT EXISTS (SELECT 1 FROM webhook_endpoints) AS any");
+    Ok(crate::on_backend!(conn, |c| q.get_result::<Any>(c))?.any)
+}
+
 pub fn all(conn: &mut DbConn) -> QueryResult<Vec<Endpoint>> {
     webhook_endpoints::table
         .order(webhook_endpoints::id)
