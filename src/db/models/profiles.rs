@@ -227,7 +227,7 @@ pub fn insert_new(conn: &mut DbConn, rows: &[NewProfile]) -> QueryResult<Vec<Mad
         return Ok(Vec::new());
     }
     Ok(match conn {
-        // First `COPY` (a third of the time of the insert below, which must check every row for a
+        // First `COPY` (about half the time of the insert below, which must check every row for a
         // conflict), under a savepoint: should a sign-up have taken one of the addresses meanwhile, the
         // unique index refuses the copy, the savepoint undoes it, and the insert that skips taken rows
         // runs instead. Both write in address order, as every writer that locks profiles by address.
@@ -284,7 +284,7 @@ struct Numbered<'a> {
 }
 
 /// PostgreSQL: takes an id for each row from the profiles' sequence and copies the rows in, in address
-/// order. A row whose address, customId, uuid or phone is taken fails the whole copy.
+/// order. A row whose address, customId or uuid is taken fails the whole copy.
 fn copy_new(c: &mut diesel::PgConnection, rows: &[NewProfile]) -> QueryResult<Vec<Made>> {
     #[derive(QueryableByName)]
     struct Id {
