@@ -4,6 +4,7 @@
 pub mod json_rows;
 pub mod kept;
 pub mod models;
+pub mod pg_column;
 pub mod schema;
 pub mod time_text;
 pub mod tx;

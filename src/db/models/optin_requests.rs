@@ -1,5 +1,6 @@
 use crate::db::DbConn;
 use crate::db::kept::{Binds, Row, Values, chunks, insert, kept};
+use crate::db::pg_column::Column;
 use crate::db::schema::optin_requests;
 use crate::db::time_text::TimeText;
 use chrono::NaiveDateTime;
@@ -111,26 +112,25 @@ pub fn insert_many(conn: &mut DbConn, rows: &[NewOptinRequest]) -> QueryResult<u
         // One array per column: one statement, kept prepared, whatever the batch size.
         DbConn::Pg(c) => {
             use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text, Timestamp};
-            let text = |f: &dyn Fn(&NewOptinRequest) -> &str| {
-                rows.iter().map(|r| f(r).to_string()).collect::<Vec<_>>()
-            };
-            let opt = |f: &dyn Fn(&NewOptinRequest) -> Option<String>| {
+            let text =
+                |f: &dyn Fn(&NewOptinRequest) -> &str| rows.iter().map(f).collect::<Vec<_>>();
+            let opt = |f: &dyn Fn(&NewOptinRequest) -> Option<&str>| {
                 rows.iter().map(f).collect::<Vec<_>>()
             };
             kept(
                 "INSERT INTO optin_requests (profile_id, uid, token_hash, agreements, language, ip, user_agent, created_at, expires_at, gpc) \
                  SELECT * FROM unnest(?::int8[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamp[], ?::timestamp[], ?::bool[])",
             )
-            .bind::<Array<BigInt>, _>(rows.iter().map(|r| r.profile_id).collect::<Vec<_>>())
-            .bind::<Array<Text>, _>(text(&|r| &r.uid))
-            .bind::<Array<Text>, _>(text(&|r| &r.token_hash))
-            .bind::<Array<Text>, _>(text(&|r| &r.agreements))
-            .bind::<Array<Text>, _>(text(&|r| &r.language))
-            .bind::<Array<Nullable<Text>>, _>(opt(&|r| r.ip.clone()))
-            .bind::<Array<Nullable<Text>>, _>(opt(&|r| r.user_agent.clone()))
-            .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.created_at).collect::<Vec<_>>())
-            .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.expires_at).collect::<Vec<_>>())
-            .bind::<Array<Bool>, _>(rows.iter().map(|r| r.gpc).collect::<Vec<_>>())
+            .bind::<Array<BigInt>, _>(Column(rows.iter().map(|r| r.profile_id).collect::<Vec<_>>()))
+            .bind::<Array<Text>, _>(Column(text(&|r| &r.uid)))
+            .bind::<Array<Text>, _>(Column(text(&|r| &r.token_hash)))
+            .bind::<Array<Text>, _>(Column(text(&|r| &r.agreements)))
+            .bind::<Array<Text>, _>(Column(text(&|r| &r.language)))
+            .bind::<Array<Nullable<Text>>, _>(Column(opt(&|r| r.ip.as_deref())))
+            .bind::<Array<Nullable<Text>>, _>(Column(opt(&|r| r.user_agent.as_deref())))
+            .bind::<Array<Timestamp>, _>(Column(rows.iter().map(|r| r.created_at).collect::<Vec<_>>()))
+            .bind::<Array<Timestamp>, _>(Column(rows.iter().map(|r| r.expires_at).collect::<Vec<_>>()))
+            .bind::<Array<Bool>, _>(Column(rows.iter().map(|r| r.gpc).collect::<Vec<_>>()))
             .execute(c)
         }
         // Chunks of a few sizes, each statement kept prepared (diesel's own insert is prepared anew

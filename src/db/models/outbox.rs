@@ -3,6 +3,7 @@
 
 use crate::db::DbConn;
 use crate::db::kept::{Binds, Row, Values, chunks, insert, kept};
+use crate::db::pg_column::Column;
 use crate::db::schema::outbox;
 use crate::db::time_text::TimeText;
 use crate::db::tx::{Lane as Wake, wake_after_commit};
@@ -156,15 +157,15 @@ pub fn enqueue(conn: &mut DbConn, rows: &[Entry]) -> QueryResult<usize> {
                      next_attempt_at, attempts) SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], \
                      ?::int8[], ?::int8[], ?::timestamp[], ?::timestamp[], ?::int4[])",
                 )
-                .bind::<Array<Text>, _>(text(&|r| r.channel))
-                .bind::<Array<Text>, _>(text(&|r| &r.kind))
-                .bind::<Array<Text>, _>(text(&|r| &r.recipient))
-                .bind::<Array<Text>, _>(text(&|r| &r.payload))
-                .bind::<Array<Nullable<BigInt>>, _>(id(&|r| r.endpoint_id))
-                .bind::<Array<Nullable<BigInt>>, _>(id(&|r| r.profile_id))
-                .bind::<Array<Timestamp>, _>(chunk.iter().map(|r| r.created_at).collect::<Vec<_>>())
-                .bind::<Array<Timestamp>, _>(chunk.iter().map(|r| r.next_attempt_at).collect::<Vec<_>>())
-                .bind::<Array<Integer>, _>(chunk.iter().map(|r| r.attempts).collect::<Vec<_>>())
+                .bind::<Array<Text>, _>(Column(text(&|r| r.channel)))
+                .bind::<Array<Text>, _>(Column(text(&|r| &r.kind)))
+                .bind::<Array<Text>, _>(Column(text(&|r| &r.recipient)))
+                .bind::<Array<Text>, _>(Column(text(&|r| &r.payload)))
+                .bind::<Array<Nullable<BigInt>>, _>(Column(id(&|r| r.endpoint_id)))
+                .bind::<Array<Nullable<BigInt>>, _>(Column(id(&|r| r.profile_id)))
+                .bind::<Array<Timestamp>, _>(Column(chunk.iter().map(|r| r.created_at).collect::<Vec<_>>()))
+                .bind::<Array<Timestamp>, _>(Column(chunk.iter().map(|r| r.next_attempt_at).collect::<Vec<_>>()))
+                .bind::<Array<Integer>, _>(Column(chunk.iter().map(|r| r.attempts).collect::<Vec<_>>()))
                 .execute(c)?;
             }
             Ok(n)

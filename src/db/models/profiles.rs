@@ -1,5 +1,6 @@
 use crate::db::DbConn;
 use crate::db::kept::{Binds, Row, Values, chunks, insert, kept};
+use crate::db::pg_column::Column;
 use crate::db::schema::profiles;
 use crate::db::time_text::{MaybeTimeText, TimeText};
 use chrono::NaiveDateTime;
@@ -358,21 +359,31 @@ where
     use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamp};
     let col = |f: fn(&NewProfile<'a>) -> Option<&'a str>| rows.iter().map(f).collect::<Vec<_>>();
     kept(sql)
-        .bind::<Array<Nullable<Text>>, _>(col(|r| r.email))
-        .bind::<Array<Nullable<Text>>, _>(col(|r| r.custom_id))
-        .bind::<Array<Nullable<Text>>, _>(col(|r| r.phone))
-        .bind::<Array<Nullable<Text>>, _>(col(|r| r.first_name))
-        .bind::<Array<Nullable<Text>>, _>(col(|r| r.last_name))
-        .bind::<Array<Text>, _>(rows.iter().map(|r| r.attributes).collect::<Vec<_>>())
-        .bind::<Array<Integer>, _>(rows.iter().map(|r| r.form_mails).collect::<Vec<_>>())
-        .bind::<Array<Nullable<Timestamp>>, _>(
+        .bind::<Array<Nullable<Text>>, _>(Column(col(|r| r.email)))
+        .bind::<Array<Nullable<Text>>, _>(Column(col(|r| r.custom_id)))
+        .bind::<Array<Nullable<Text>>, _>(Column(col(|r| r.phone)))
+        .bind::<Array<Nullable<Text>>, _>(Column(col(|r| r.first_name)))
+        .bind::<Array<Nullable<Text>>, _>(Column(col(|r| r.last_name)))
+        .bind::<Array<Text>, _>(Column(
+            rows.iter().map(|r| r.attributes).collect::<Vec<_>>(),
+        ))
+        .bind::<Array<Integer>, _>(Column(
+            rows.iter().map(|r| r.form_mails).collect::<Vec<_>>(),
+        ))
+        .bind::<Array<Nullable<Timestamp>>, _>(Column(
             rows.iter().map(|r| r.form_mail_window).collect::<Vec<_>>(),
-        )
-        .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.created_at).collect::<Vec<_>>())
-        .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.updated_at).collect::<Vec<_>>())
-        .bind::<Array<BigInt>, _>(rows.iter().map(|r| r.consent_mask).collect::<Vec<_>>())
-        .bind::<Array<Nullable<Text>>, _>(col(|r| r.uuid))
-        .bind::<Array<Nullable<Text>>, _>(col(|r| r.details))
+        ))
+        .bind::<Array<Timestamp>, _>(Column(
+            rows.iter().map(|r| r.created_at).collect::<Vec<_>>(),
+        ))
+        .bind::<Array<Timestamp>, _>(Column(
+            rows.iter().map(|r| r.updated_at).collect::<Vec<_>>(),
+        ))
+        .bind::<Array<BigInt>, _>(Column(
+            rows.iter().map(|r| r.consent_mask).collect::<Vec<_>>(),
+        ))
+        .bind::<Array<Nullable<Text>>, _>(Column(col(|r| r.uuid)))
+        .bind::<Array<Nullable<Text>>, _>(Column(col(|r| r.details)))
         .load(c)
 }
 
