@@ -61,12 +61,6 @@ impl Element<Text> for str {
     }
 }
 
-impl Element<Text> for String {
-    fn put(&self, buf: &mut Vec<u8>) -> Put<bool> {
-        self.as_str().put(buf)
-    }
-}
-
 impl<ST, T: Element<ST> + ?Sized> Element<ST> for &T {
     fn put(&self, buf: &mut Vec<u8>) -> Put<bool> {
         (**self).put(buf)

@@ -125,6 +125,9 @@ pub fn upsert_many(conn: &mut DbConn, rows: &[Consent]) -> QueryResult<()> {
     )
 }
 
+/// `INSERT INTO consents (…)` with the columns in the order both engines bind them.
+const HEAD: &str = "INSERT INTO consents (profile_id, agreement_id, value, version, occurred_at)";
+
 impl Row<diesel::sqlite::Sqlite> for Consent {
     fn bind<'b>(&'b self, v: &mut Values<'_, '_, 'b, diesel::sqlite::Sqlite>) -> QueryResult<()> {
         use diesel::sql_types::{BigInt, Integer, Text, Timestamp};
@@ -158,8 +161,7 @@ fn write_many(conn: &mut DbConn, rows: &[Consent], on_conflict: &'static str) ->
             use diesel::sql_types::{Array, BigInt, Integer, Text, Timestamp};
             for chunk in rows.chunks(5000) {
                 diesel::sql_query(format!(
-                    "INSERT INTO consents (profile_id, agreement_id, value, version, occurred_at) \
-                     SELECT * FROM unnest($1::int8[], $2::int8[], $3::text[], $4::int4[], $5::timestamp[]) \
+                    "{HEAD} SELECT * FROM unnest($1::int8[], $2::int8[], $3::text[], $4::int4[], $5::timestamp[]) \
                      {on_conflict}"
                 ))
                 .bind::<Array<BigInt>, _>(chunk.iter().map(|r| r.profile_id).collect::<Vec<_>>())
@@ -173,12 +175,7 @@ fn write_many(conn: &mut DbConn, rows: &[Consent], on_conflict: &'static str) ->
         // Chunks of a few sizes, each statement kept prepared.
         DbConn::Sqlite(c) => {
             for chunk in chunks(rows) {
-                insert(
-                    "INSERT INTO consents (profile_id, agreement_id, value, version, occurred_at)",
-                    chunk,
-                    on_conflict,
-                )
-                .execute(c)?;
+                insert(HEAD, chunk, on_conflict).execute(c)?;
             }
         }
     }

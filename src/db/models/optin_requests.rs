@@ -65,6 +65,14 @@ pub struct NewOptinRequest {
     pub gpc: bool,
 }
 
+/// `INSERT INTO optin_requests (…)` with the columns in the order both engines bind them.
+macro_rules! insert_head {
+    () => {
+        "INSERT INTO optin_requests (profile_id, uid, token_hash, agreements, language, ip, user_agent, \
+         created_at, expires_at, gpc)"
+    };
+}
+
 impl Row<diesel::sqlite::Sqlite> for NewOptinRequest {
     fn bind<'b>(&'b self, v: &mut Values<'_, '_, 'b, diesel::sqlite::Sqlite>) -> QueryResult<()> {
         use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamp};
@@ -117,10 +125,11 @@ pub fn insert_many(conn: &mut DbConn, rows: &[NewOptinRequest]) -> QueryResult<u
             let opt = |f: &dyn Fn(&NewOptinRequest) -> Option<&str>| {
                 rows.iter().map(f).collect::<Vec<_>>()
             };
-            kept(
-                "INSERT INTO optin_requests (profile_id, uid, token_hash, agreements, language, ip, user_agent, created_at, expires_at, gpc) \
-                 SELECT * FROM unnest(?::int8[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamp[], ?::timestamp[], ?::bool[])",
-            )
+            kept(concat!(
+                insert_head!(),
+                " SELECT * FROM unnest(?::int8[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], \
+                 ?::text[], ?::timestamp[], ?::timestamp[], ?::bool[])"
+            ))
             .bind::<Array<BigInt>, _>(Column(rows.iter().map(|r| r.profile_id).collect::<Vec<_>>()))
             .bind::<Array<Text>, _>(Column(text(&|r| &r.uid)))
             .bind::<Array<Text>, _>(Column(text(&|r| &r.token_hash)))
@@ -137,13 +146,7 @@ pub fn insert_many(conn: &mut DbConn, rows: &[NewOptinRequest]) -> QueryResult<u
         // for every row).
         DbConn::Sqlite(c) => {
             for chunk in chunks(rows) {
-                insert(
-                    "INSERT INTO optin_requests (profile_id, uid, token_hash, agreements, language, ip, \
-                     user_agent, created_at, expires_at, gpc)",
-                    chunk,
-                    "",
-                )
-                .execute(c)?;
+                insert(insert_head!(), chunk, "").execute(c)?;
             }
             Ok(rows.len())
         }

@@ -51,6 +51,14 @@ pub struct Entry {
     pub attempts: i32,
 }
 
+/// `INSERT INTO outbox (…)` with the columns in the order both engines bind them.
+macro_rules! insert_head {
+    () => {
+        "INSERT INTO outbox (channel, kind, recipient, payload, endpoint_id, profile_id, created_at, \
+         next_attempt_at, attempts)"
+    };
+}
+
 impl Row<diesel::sqlite::Sqlite> for Entry {
     fn bind<'b>(&'b self, v: &mut Values<'_, '_, 'b, diesel::sqlite::Sqlite>) -> QueryResult<()> {
         use diesel::sql_types::Nullable;
@@ -152,11 +160,11 @@ pub fn enqueue(conn: &mut DbConn, rows: &[Entry]) -> QueryResult<usize> {
                 let text = |f: &dyn Fn(&Entry) -> &str| chunk.iter().map(f).collect::<Vec<_>>();
                 let id =
                     |f: &dyn Fn(&Entry) -> Option<i64>| chunk.iter().map(f).collect::<Vec<_>>();
-                n += kept(
-                    "INSERT INTO outbox (channel, kind, recipient, payload, endpoint_id, profile_id, created_at, \
-                     next_attempt_at, attempts) SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], \
-                     ?::int8[], ?::int8[], ?::timestamp[], ?::timestamp[], ?::int4[])",
-                )
+                n += kept(concat!(
+                    insert_head!(),
+                    " SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::int8[], ?::int8[], \
+                     ?::timestamp[], ?::timestamp[], ?::int4[])"
+                ))
                 .bind::<Array<Text>, _>(Column(text(&|r| r.channel)))
                 .bind::<Array<Text>, _>(Column(text(&|r| &r.kind)))
                 .bind::<Array<Text>, _>(Column(text(&|r| &r.recipient)))
@@ -174,13 +182,7 @@ pub fn enqueue(conn: &mut DbConn, rows: &[Entry]) -> QueryResult<usize> {
         // for every batch).
         DbConn::Sqlite(c) => {
             for chunk in chunks(rows) {
-                insert(
-                    "INSERT INTO outbox (channel, kind, recipient, payload, endpoint_id, profile_id, \
-                     created_at, next_attempt_at, attempts)",
-                    chunk,
-                    "",
-                )
-                .execute(c)?;
+                insert(insert_head!(), chunk, "").execute(c)?;
             }
             Ok(rows.len())
         }
