@@ -10,6 +10,7 @@ use crate::db::models::consents;
 use crate::db::models::optin_requests::{self, NewOptinRequest};
 use crate::db::models::outbox::{self, Entry};
 use crate::db::models::profiles::{self as profile_rows, NewProfile};
+use crate::db::models::signups as signup_rows;
 use crate::db::write_tx;
 use crate::db::{DbConn, Pool};
 use crate::domain::Email;
@@ -38,17 +39,52 @@ pub struct Signup {
     pub gpc: bool,
 }
 
-/// Writes a batch of sign-ups in the caller's transaction, the same way on both engines: the profiles in
-/// one statement, then only what is not enabled yet is requested, each request with its email.
+/// Writes a batch of sign-ups in the caller's transaction: the profiles, then only what is not enabled
+/// yet is requested, each request with its email, within each address's allowance of form emails.
 pub fn record_batch(
     conn: &mut DbConn,
     signups: &[Signup],
     ttl: chrono::Duration,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    let rows = upsert_profiles(conn, signups, now)?;
+    // On PostgreSQL a round trip costs more than the rows it carries: new addresses (the common case)
+    // take one statement, and only sign-ups of known addresses the general path. (A sign-up asking for
+    // nothing, which the forms refuse, would be told "already subscribed" with its profile's id in the
+    // email's payload, which that statement cannot fill in.)
+    let known = if matches!(conn, DbConn::Pg(_)) && signups.iter().all(|s| !s.agreements.is_empty())
+    {
+        record_new_pg(conn, signups, ttl, now)?
+    } else {
+        signups.iter().collect()
+    };
+    if known.is_empty() {
+        return Ok(());
+    }
+    record_any(conn, &known, ttl, now)
+}
+
+/// The general path, on both engines: upserts every profile, then asks.
+fn record_any(
+    conn: &mut DbConn,
+    signups: &[&Signup],
+    ttl: chrono::Duration,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let mut new_profiles = new_profiles(signups.iter().copied(), now);
+    // Re-subscribing never downgrades or overwrites: an existing profile keeps its data as it is (a public
+    // form cannot prove who typed it).
+    let rows = profile_rows::upsert_many(conn, &mut new_profiles)?;
+    let by_email: HashMap<&str, &NewProfile> = new_profiles
+        .iter()
+        .filter_map(|p| Some((p.email?, p)))
+        .collect();
+    let created = rows
+        .iter()
+        .filter(|r| r.created)
+        .filter_map(|r| Some((r.id, *by_email.get(r.email.as_deref()?)?)));
+    announce(conn, created, now)?;
     // Only profiles that existed before may have agreements enabled already; a batch of new addresses
-    // (the common case) skips that query.
+    // skips that query.
     let existing: Vec<i64> = rows.iter().filter(|r| !r.created).map(|r| r.id).collect();
     let enabled: HashSet<(i64, i64)> = if existing.is_empty() {
         HashSet::new()
@@ -64,61 +100,106 @@ pub fn record_batch(
     asks.write(conn)
 }
 
-/// Creates the profiles of addresses not known yet (announcing them to webhook subscribers) and returns
-/// every profile of the batch, new or found.
-fn upsert_profiles(
+/// PostgreSQL, for addresses not seen before: their profiles, opt-in requests and emails in one
+/// statement (`signup_rows::create`). Returns the sign-ups whose address was known already, for the
+/// general path.
+fn record_new_pg<'s>(
     conn: &mut DbConn,
-    signups: &[Signup],
+    signups: &'s [Signup],
+    ttl: chrono::Duration,
     now: NaiveDateTime,
-) -> QueryResult<Vec<profile_rows::Upserted>> {
-    // One row per address: PostgreSQL refuses to upsert the same row twice in one statement.
-    let mut seen = HashSet::new();
-    let mut new_profiles: Vec<NewProfile> = signups
+) -> QueryResult<Vec<&'s Signup>> {
+    let rows = new_profiles(signups.iter(), now);
+    // Asked as if every address were new, nothing enabled: each profile's id is its position in `rows`
+    // (from 1) until the statement gives the real one. What a known address was asked is not written.
+    let assumed: Vec<profile_rows::Upserted> = rows
         .iter()
+        .zip(1..)
+        .map(|(p, n)| profile_rows::Upserted {
+            id: n,
+            email: p.email.map(String::from),
+            created: true,
+            form_mails: p.form_mails,
+            form_mail_window: p.form_mail_window,
+        })
+        .collect();
+    let mut asks = Asks::new(&assumed, signups.len());
+    let nothing = HashSet::new();
+    for s in signups {
+        asks.ask(s, &nothing, ttl, now)?;
+    }
+    let DbConn::Pg(c) = conn else {
+        return Ok(signups.iter().collect());
+    };
+    let created = signup_rows::create(c, &rows, &asks.requests, &asks.mails)?;
+    let id_of: HashMap<i64, i64> = created.ids.iter().copied().collect();
+    // A second sign-up of a new address in this batch took from its allowance.
+    for n in &asks.changed {
+        if let Some(&id) = id_of.get(n) {
+            profile_rows::set_allowance(conn, id, asks.allowance[n].0)?;
+        }
+    }
+    if created.hooks {
+        let made = created
+            .ids
+            .iter()
+            .map(|&(n, id)| (id, &rows[n as usize - 1]));
+        announce(conn, made, now)?;
+    }
+    Ok(signups
+        .iter()
+        .filter(|s| {
+            let n = asks.id_of.get(s.email.as_str());
+            !n.is_some_and(|n| id_of.contains_key(n))
+        })
+        .collect())
+}
+
+/// The profile each address would get: one row per address (PostgreSQL refuses to upsert the same row
+/// twice in one statement), sorted by address.
+fn new_profiles<'s>(
+    signups: impl Iterator<Item = &'s Signup>,
+    now: NaiveDateTime,
+) -> Vec<NewProfile<'s>> {
+    let mut seen = HashSet::new();
+    let mut rows: Vec<NewProfile> = signups
         .filter(|s| seen.insert(s.email.as_str()))
         .map(|s| NewProfile {
             email: Some(s.email.as_str()),
-            custom_id: None,
-            phone: None,
             first_name: s.name.as_deref(),
-            last_name: None,
-            attributes: "{}",
             // The confirmation this sign-up sends is the first email of the new profile's allowance.
             form_mails: Allowance::first(now).mails,
             form_mail_window: Allowance::first(now).window,
-            created_at: now,
-            updated_at: now,
-            consent_mask: 0,
-            uuid: None,
-            details: None,
+            ..NewProfile::blank(now)
         })
         .collect();
-    // Re-subscribing never downgrades or overwrites: an existing profile keeps its data as it is (a public
-    // form cannot prove who typed it).
-    let rows = profile_rows::upsert_many(conn, &mut new_profiles)?;
+    rows.sort_unstable_by(|a, b| a.email.cmp(&b.email));
+    rows
+}
+
+/// Announces the profiles just created to webhook subscribers, if there are any.
+fn announce<'p>(
+    conn: &mut DbConn,
+    created: impl Iterator<Item = (i64, &'p NewProfile<'p>)>,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     let subscribers = crate::events::Subscribers::load(conn)?;
-    if !subscribers.is_empty() {
-        let by_email: HashMap<&str, &NewProfile> = new_profiles
-            .iter()
-            .filter_map(|p| Some((p.email?, p)))
-            .collect();
-        let happened: Vec<_> = rows
-            .iter()
-            .filter(|r| r.created)
-            .filter_map(|r| {
-                let p = *by_email.get(r.email.as_deref()?)?;
-                Some(crate::events::Happened::profile(
-                    crate::events::EventKind::ProfileCreated,
-                    r.id,
-                    p.into(),
-                    "form",
-                    now,
-                ))
-            })
-            .collect();
-        subscribers.queue(conn, &happened)?;
+    if subscribers.is_empty() {
+        return Ok(());
     }
-    Ok(rows)
+    let happened: Vec<_> = created
+        .map(|(id, p)| {
+            crate::events::Happened::profile(
+                crate::events::EventKind::ProfileCreated,
+                id,
+                p.into(),
+                "form",
+                now,
+            )
+        })
+        .collect();
+    subscribers.queue(conn, &happened)?;
+    Ok(())
 }
 
 /// What a batch of sign-ups asks for: opt-in requests and their emails, within each address's

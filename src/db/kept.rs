@@ -68,6 +68,26 @@ pub trait Binds: Sized {
     }
 }
 
+/// A kept PostgreSQL statement, with or without some values bound: what a function that binds part of
+/// a statement (one table's arrays, say) takes and returns.
+pub trait PgBinds:
+    Binds
+    + QueryFragment<diesel::pg::Pg>
+    + QueryId
+    + Query<SqlType = Untyped>
+    + RunQueryDsl<diesel::PgConnection>
+{
+}
+
+impl<T> PgBinds for T where
+    T: Binds
+        + QueryFragment<diesel::pg::Pg>
+        + QueryId
+        + Query<SqlType = Untyped>
+        + RunQueryDsl<diesel::PgConnection>
+{
+}
+
 impl Binds for Kept {
     fn text(&self) -> (&'static str, usize) {
         (self.sql, self.end)

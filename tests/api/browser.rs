@@ -300,7 +300,17 @@ async fn an_admin_downloads_the_csv_export_through_the_browser() {
                 .await
                 .unwrap();
             let file = downloads.join("profiles.csv");
-            eventually("the download is complete", || file.exists()).await;
+            // Chromium reserves the final name with an empty file and fills `…crdownload` beside it,
+            // renaming that over the reservation when done: complete means no partial file is left.
+            let folder = downloads.clone();
+            eventually("the download is complete", || {
+                file.exists()
+                    && std::fs::read_dir(&folder).is_ok_and(|d| {
+                        d.flatten()
+                            .all(|e| !e.file_name().to_string_lossy().ends_with(".crdownload"))
+                    })
+            })
+            .await;
             let csv = std::fs::read_to_string(&file).unwrap();
             let mut lines = csv.lines();
             let header = lines.next().unwrap();

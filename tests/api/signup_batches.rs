@@ -5,6 +5,17 @@ use assent::consent::signup::{Signup, record_batch};
 use assent::db::models::{optin_requests, profiles};
 use assent::db::write_tx;
 use assent::domain::{Email, Signer};
+use diesel::RunQueryDsl;
+
+#[derive(diesel::QueryableByName)]
+struct Outboxed {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    a: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    b: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
 
 fn signup(signer: &Signer, email: &str, agreements: Vec<(i64, i32)>) -> Signup {
     let (uid, _token, token_hash) = signer.new_optin();
@@ -74,4 +85,126 @@ async fn two_signups_of_one_new_address_in_one_batch_are_both_honoured_within_th
         .unwrap()
         .unwrap();
     assert_eq!(p.form_mails, 3);
+}
+
+#[tokio::test]
+async fn a_batch_of_new_and_known_addresses_attaches_every_request_email_and_announcement_to_its_own_profile()
+ {
+    let app = TestApp::spawn().await;
+    let signer = Signer::new(&[7u8; 32]);
+    let mut c = app.conn();
+    let now = assent::db::now();
+    write_tx(&mut c, |c| {
+        record_batch(
+            c,
+            &[
+                signup(&signer, "known@example.com", vec![(1, 1)]),
+                signup(&signer, "enabled@example.com", vec![(1, 1)]),
+            ],
+            chrono::Duration::hours(1),
+            now,
+        )
+    })
+    .unwrap();
+    // One known address has the newsletter enabled already; then webhooks are wanted for new profiles.
+    app.exec(
+        "INSERT INTO consents (profile_id, agreement_id, value, version, occurred_at) \
+         SELECT id, 1, 'enabled', 1, created_at FROM profiles WHERE email = 'enabled@example.com'",
+    );
+    app.exec(
+        "INSERT INTO webhook_endpoints (url, events, agreements, exclude_sources, secret, created_at, updated_at) \
+         VALUES ('https://hooks.example/in', 'profile.created', '', '', 'sealed', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+    );
+    let before = app.count("outbox");
+
+    // In address order the new ones fall before, between and after the known ones, so a profile's
+    // position in the batch differs from its position among the new ones.
+    let batch = vec![
+        signup(&signer, "zeta@example.com", vec![(1, 1)]),
+        signup(&signer, "known@example.com", vec![(2, 1)]),
+        signup(&signer, "alpha@example.com", vec![(1, 1), (2, 1)]),
+        signup(&signer, "enabled@example.com", vec![(1, 1)]),
+        signup(&signer, "kappa@example.com", vec![(2, 1)]),
+        signup(&signer, "zeta@example.com", vec![(2, 1)]),
+    ];
+    let later = now + chrono::Duration::minutes(1);
+    write_tx(&mut c, |c| {
+        record_batch(c, &batch, chrono::Duration::hours(1), later)
+    })
+    .unwrap();
+
+    let id = |c: &mut assent::db::DbConn, email: &str| {
+        profiles::find_by_email(c, email).unwrap().unwrap().id
+    };
+    for (email, asked) in [
+        ("alpha@example.com", vec!["1:1:en,2:1:en"]),
+        ("kappa@example.com", vec!["2:1:en"]),
+        ("zeta@example.com", vec!["1:1:en", "2:1:en"]),
+        ("known@example.com", vec!["1:1:en", "2:1:en"]),
+        // Its request from the first batch; nothing new, since all it asked for is enabled.
+        ("enabled@example.com", vec!["1:1:en"]),
+    ] {
+        let p = id(&mut c, email);
+        let got: Vec<String> = optin_requests::pending_for_profile(&mut c, p, later)
+            .unwrap()
+            .iter()
+            .map(|r| r.agreements.clone())
+            .collect();
+        assert_eq!(got, asked, "the requests of {email}");
+    }
+    // Every email of the batch names the profile it went to.
+    let mails: Vec<(String, String, i64)> = diesel::sql_query(format!(
+        "SELECT kind AS a, recipient AS b, profile_id AS n FROM outbox \
+         WHERE channel = 'email' AND id > {before} ORDER BY recipient, id"
+    ))
+    .load::<Outboxed>(&mut c)
+    .unwrap()
+    .into_iter()
+    .map(|r| (r.a, r.b, r.n))
+    .collect();
+    let want: Vec<(String, String, i64)> = [
+        ("confirm", "alpha@example.com"),
+        ("already_subscribed", "enabled@example.com"),
+        ("confirm", "kappa@example.com"),
+        ("confirm", "known@example.com"),
+        ("confirm", "zeta@example.com"),
+        ("confirm", "zeta@example.com"),
+    ]
+    .into_iter()
+    .map(|(k, e)| (k.to_string(), e.to_string(), id(&mut c, e)))
+    .collect();
+    assert_eq!(mails, want);
+    // The new profiles, and only they, are announced, each under its own id.
+    let announced: Vec<(i64, String)> = diesel::sql_query(
+        "SELECT kind AS a, payload AS b, profile_id AS n FROM outbox \
+         WHERE channel = 'webhook' ORDER BY profile_id",
+    )
+    .load::<Outboxed>(&mut c)
+    .unwrap()
+    .into_iter()
+    .map(|r| (r.n, r.b))
+    .collect();
+    let mut want: Vec<i64> = ["alpha@example.com", "kappa@example.com", "zeta@example.com"]
+        .iter()
+        .map(|e| id(&mut c, e))
+        .collect();
+    want.sort();
+    assert_eq!(
+        announced.iter().map(|a| a.0).collect::<Vec<_>>(),
+        want,
+        "{announced:?}"
+    );
+    for (profile, payload) in &announced {
+        let body: serde_json::Value = serde_json::from_str(payload).unwrap();
+        let email = body
+            .pointer("/data/email")
+            .and_then(|e| e.as_str())
+            .unwrap();
+        assert_eq!(id(&mut c, email), *profile, "{payload}");
+    }
+    let zeta = profiles::find_by_email(&mut c, "zeta@example.com")
+        .unwrap()
+        .unwrap();
+    assert_eq!(zeta.form_mails, 2, "both of zeta's emails count");
+    assert_eq!(app.count("profiles"), 5);
 }

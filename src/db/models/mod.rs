@@ -20,4 +20,5 @@ pub mod outbox;
 pub mod profiles;
 pub mod receipt_keys;
 pub mod sendfiles;
+pub mod signups;
 pub mod webhook_endpoints;

@@ -1,5 +1,5 @@
 use crate::db::DbConn;
-use crate::db::kept::{Binds, Row, Values, chunks, insert, kept};
+use crate::db::kept::{Binds, PgBinds, Row, Values, chunks, insert, kept};
 use crate::db::pg_column::Column;
 use crate::db::schema::optin_requests;
 use crate::db::time_text::TimeText;
@@ -73,6 +73,16 @@ macro_rules! insert_head {
     };
 }
 
+/// PostgreSQL: one array per column of `insert_head!()`, as `unnest` takes them; bound by
+/// `bind_pg_arrays`.
+macro_rules! pg_unnest {
+    () => {
+        "unnest(?::int8[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], \
+         ?::timestamp[], ?::timestamp[], ?::bool[])"
+    };
+}
+pub(crate) use {insert_head, pg_unnest};
+
 impl Row<diesel::sqlite::Sqlite> for NewOptinRequest {
     fn bind<'b>(&'b self, v: &mut Values<'_, '_, 'b, diesel::sqlite::Sqlite>) -> QueryResult<()> {
         use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamp};
@@ -118,30 +128,11 @@ pub fn insert_many(conn: &mut DbConn, rows: &[NewOptinRequest]) -> QueryResult<u
     }
     match conn {
         // One array per column: one statement, kept prepared, whatever the batch size.
-        DbConn::Pg(c) => {
-            use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text, Timestamp};
-            let text =
-                |f: &dyn Fn(&NewOptinRequest) -> &str| rows.iter().map(f).collect::<Vec<_>>();
-            let opt = |f: &dyn Fn(&NewOptinRequest) -> Option<&str>| {
-                rows.iter().map(f).collect::<Vec<_>>()
-            };
-            kept(concat!(
-                insert_head!(),
-                " SELECT * FROM unnest(?::int8[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], \
-                 ?::text[], ?::timestamp[], ?::timestamp[], ?::bool[])"
-            ))
-            .bind::<Array<BigInt>, _>(Column(rows.iter().map(|r| r.profile_id).collect::<Vec<_>>()))
-            .bind::<Array<Text>, _>(Column(text(&|r| &r.uid)))
-            .bind::<Array<Text>, _>(Column(text(&|r| &r.token_hash)))
-            .bind::<Array<Text>, _>(Column(text(&|r| &r.agreements)))
-            .bind::<Array<Text>, _>(Column(text(&|r| &r.language)))
-            .bind::<Array<Nullable<Text>>, _>(Column(opt(&|r| r.ip.as_deref())))
-            .bind::<Array<Nullable<Text>>, _>(Column(opt(&|r| r.user_agent.as_deref())))
-            .bind::<Array<Timestamp>, _>(Column(rows.iter().map(|r| r.created_at).collect::<Vec<_>>()))
-            .bind::<Array<Timestamp>, _>(Column(rows.iter().map(|r| r.expires_at).collect::<Vec<_>>()))
-            .bind::<Array<Bool>, _>(Column(rows.iter().map(|r| r.gpc).collect::<Vec<_>>()))
-            .execute(c)
-        }
+        DbConn::Pg(c) => bind_pg_arrays(
+            kept(concat!(insert_head!(), " SELECT * FROM ", pg_unnest!())),
+            rows,
+        )
+        .execute(c),
         // Chunks of a few sizes, each statement kept prepared (diesel's own insert is prepared anew
         // for every row).
         DbConn::Sqlite(c) => {
@@ -151,6 +142,33 @@ pub fn insert_many(conn: &mut DbConn, rows: &[NewOptinRequest]) -> QueryResult<u
             Ok(rows.len())
         }
     }
+}
+
+/// Binds `rows` as the arrays of `pg_unnest!()`, each written in one pass (`Column`).
+pub(crate) fn bind_pg_arrays<'a, Q>(q: Q, rows: &'a [NewOptinRequest]) -> impl PgBinds + use<'a, Q>
+where
+    Q: PgBinds,
+{
+    use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text, Timestamp};
+    let text = |f: &dyn Fn(&'a NewOptinRequest) -> &'a str| rows.iter().map(f).collect::<Vec<_>>();
+    let opt =
+        |f: &dyn Fn(&'a NewOptinRequest) -> Option<&'a str>| rows.iter().map(f).collect::<Vec<_>>();
+    q.bind::<Array<BigInt>, _>(Column(
+        rows.iter().map(|r| r.profile_id).collect::<Vec<_>>(),
+    ))
+    .bind::<Array<Text>, _>(Column(text(&|r| &r.uid)))
+    .bind::<Array<Text>, _>(Column(text(&|r| &r.token_hash)))
+    .bind::<Array<Text>, _>(Column(text(&|r| &r.agreements)))
+    .bind::<Array<Text>, _>(Column(text(&|r| &r.language)))
+    .bind::<Array<Nullable<Text>>, _>(Column(opt(&|r| r.ip.as_deref())))
+    .bind::<Array<Nullable<Text>>, _>(Column(opt(&|r| r.user_agent.as_deref())))
+    .bind::<Array<Timestamp>, _>(Column(
+        rows.iter().map(|r| r.created_at).collect::<Vec<_>>(),
+    ))
+    .bind::<Array<Timestamp>, _>(Column(
+        rows.iter().map(|r| r.expires_at).collect::<Vec<_>>(),
+    ))
+    .bind::<Array<Bool>, _>(Column(rows.iter().map(|r| r.gpc).collect::<Vec<_>>()))
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<OptinRequest>> {

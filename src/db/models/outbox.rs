@@ -2,7 +2,7 @@
 //! them and delivered at least once by `crate::delivery`'s worker, one lane per deliverer.
 
 use crate::db::DbConn;
-use crate::db::kept::{Binds, Row, Values, chunks, insert, kept};
+use crate::db::kept::{Binds, PgBinds, Row, Values, chunks, insert, kept};
 use crate::db::pg_column::Column;
 use crate::db::schema::outbox;
 use crate::db::time_text::TimeText;
@@ -58,6 +58,16 @@ macro_rules! insert_head {
          next_attempt_at, attempts)"
     };
 }
+
+/// PostgreSQL: one array per column of `insert_head!()`, as `unnest` takes them; bound by
+/// `bind_pg_arrays`.
+macro_rules! pg_unnest {
+    () => {
+        "unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::int8[], ?::int8[], ?::timestamp[], \
+         ?::timestamp[], ?::int4[])"
+    };
+}
+pub(crate) use {insert_head, pg_unnest};
 
 impl Row<diesel::sqlite::Sqlite> for Entry {
     fn bind<'b>(&'b self, v: &mut Values<'_, '_, 'b, diesel::sqlite::Sqlite>) -> QueryResult<()> {
@@ -145,35 +155,16 @@ pub fn enqueue(conn: &mut DbConn, rows: &[Entry]) -> QueryResult<usize> {
     if rows.is_empty() {
         return Ok(0);
     }
-    if rows.iter().any(|r| r.endpoint_id.is_none()) {
-        wake_after_commit(Wake::Email);
-    }
-    if rows.iter().any(|r| r.endpoint_id.is_some()) {
-        wake_after_commit(Wake::Webhooks);
-    }
+    wake_deliverers(rows);
     match conn {
         // One array per column: one statement, kept prepared, whatever the batch size.
         DbConn::Pg(c) => {
-            use diesel::sql_types::{Array, Nullable};
             let mut n = 0;
             for chunk in rows.chunks(5000) {
-                let text = |f: &dyn Fn(&Entry) -> &str| chunk.iter().map(f).collect::<Vec<_>>();
-                let id =
-                    |f: &dyn Fn(&Entry) -> Option<i64>| chunk.iter().map(f).collect::<Vec<_>>();
-                n += kept(concat!(
-                    insert_head!(),
-                    " SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::int8[], ?::int8[], \
-                     ?::timestamp[], ?::timestamp[], ?::int4[])"
-                ))
-                .bind::<Array<Text>, _>(Column(text(&|r| r.channel)))
-                .bind::<Array<Text>, _>(Column(text(&|r| &r.kind)))
-                .bind::<Array<Text>, _>(Column(text(&|r| &r.recipient)))
-                .bind::<Array<Text>, _>(Column(text(&|r| &r.payload)))
-                .bind::<Array<Nullable<BigInt>>, _>(Column(id(&|r| r.endpoint_id)))
-                .bind::<Array<Nullable<BigInt>>, _>(Column(id(&|r| r.profile_id)))
-                .bind::<Array<Timestamp>, _>(Column(chunk.iter().map(|r| r.created_at).collect::<Vec<_>>()))
-                .bind::<Array<Timestamp>, _>(Column(chunk.iter().map(|r| r.next_attempt_at).collect::<Vec<_>>()))
-                .bind::<Array<Integer>, _>(Column(chunk.iter().map(|r| r.attempts).collect::<Vec<_>>()))
+                n += bind_pg_arrays(
+                    kept(concat!(insert_head!(), " SELECT * FROM ", pg_unnest!())),
+                    chunk,
+                )
                 .execute(c)?;
             }
             Ok(n)
@@ -187,6 +178,39 @@ pub fn enqueue(conn: &mut DbConn, rows: &[Entry]) -> QueryResult<usize> {
             Ok(rows.len())
         }
     }
+}
+
+/// Wakes, once the caller's transaction commits, the deliverers of `rows` (queued in it).
+pub(crate) fn wake_deliverers(rows: &[Entry]) {
+    if rows.iter().any(|r| r.endpoint_id.is_none()) {
+        wake_after_commit(Wake::Email);
+    }
+    if rows.iter().any(|r| r.endpoint_id.is_some()) {
+        wake_after_commit(Wake::Webhooks);
+    }
+}
+
+/// Binds `rows` as the arrays of `pg_unnest!()`, each written in one pass (`Column`).
+pub(crate) fn bind_pg_arrays<'a, Q>(q: Q, rows: &'a [Entry]) -> impl PgBinds + use<'a, Q>
+where
+    Q: PgBinds,
+{
+    use diesel::sql_types::{Array, Nullable};
+    let text = |f: &dyn Fn(&'a Entry) -> &'a str| rows.iter().map(f).collect::<Vec<_>>();
+    let id = |f: &dyn Fn(&'a Entry) -> Option<i64>| rows.iter().map(f).collect::<Vec<_>>();
+    q.bind::<Array<Text>, _>(Column(text(&|r| r.channel)))
+        .bind::<Array<Text>, _>(Column(text(&|r| &r.kind)))
+        .bind::<Array<Text>, _>(Column(text(&|r| &r.recipient)))
+        .bind::<Array<Text>, _>(Column(text(&|r| &r.payload)))
+        .bind::<Array<Nullable<BigInt>>, _>(Column(id(&|r| r.endpoint_id)))
+        .bind::<Array<Nullable<BigInt>>, _>(Column(id(&|r| r.profile_id)))
+        .bind::<Array<Timestamp>, _>(Column(
+            rows.iter().map(|r| r.created_at).collect::<Vec<_>>(),
+        ))
+        .bind::<Array<Timestamp>, _>(Column(
+            rows.iter().map(|r| r.next_attempt_at).collect::<Vec<_>>(),
+        ))
+        .bind::<Array<Integer>, _>(Column(rows.iter().map(|r| r.attempts).collect::<Vec<_>>()))
 }
 
 /// Leases up to `limit` due rows of `lane` until `lease_until` for the process `claim_id` (see

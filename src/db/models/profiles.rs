@@ -1,5 +1,5 @@
 use crate::db::DbConn;
-use crate::db::kept::{Binds, Row, Values, chunks, insert, kept};
+use crate::db::kept::{Binds, PgBinds, Row, Values, chunks, insert, kept};
 use crate::db::pg_column::Column;
 use crate::db::schema::profiles;
 use crate::db::time_text::{MaybeTimeText, TimeText};
@@ -14,6 +14,15 @@ macro_rules! columns {
     };
 }
 
+/// PostgreSQL: one array per column of `columns!()`, as `unnest` takes them; bound by `bind_pg_arrays`.
+macro_rules! pg_unnest {
+    () => {
+        "unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int4[], \
+         ?::timestamp[], ?::timestamp[], ?::timestamp[], ?::int8[], ?::text[], ?::text[])"
+    };
+}
+pub(crate) use {columns, pg_unnest};
+
 /// PostgreSQL: `INSERT INTO profiles` of one array per column and then `$tail` (the conflict rule and
 /// what to return), so the statement is the same whatever the number of rows, and is kept prepared.
 macro_rules! pg_insert_sql {
@@ -21,9 +30,9 @@ macro_rules! pg_insert_sql {
         concat!(
             "INSERT INTO profiles (",
             columns!(),
-            ") SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], \
-             ?::int4[], ?::timestamp[], ?::timestamp[], ?::timestamp[], ?::int8[], ?::text[], \
-             ?::text[]) ",
+            ") SELECT * FROM ",
+            pg_unnest!(),
+            " ",
             $tail
         )
     };
@@ -356,10 +365,17 @@ fn pg_insert<'a, T>(
 where
     T: QueryableByName<diesel::pg::Pg> + 'static,
 {
+    bind_pg_arrays(kept(sql), rows).load(c)
+}
+
+/// Binds `rows` as the arrays of `pg_unnest!()`, each written in one pass (`Column`).
+pub(crate) fn bind_pg_arrays<'a, Q>(q: Q, rows: &'a [NewProfile<'a>]) -> impl PgBinds + use<'a, Q>
+where
+    Q: PgBinds,
+{
     use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamp};
     let col = |f: fn(&NewProfile<'a>) -> Option<&'a str>| rows.iter().map(f).collect::<Vec<_>>();
-    kept(sql)
-        .bind::<Array<Nullable<Text>>, _>(Column(col(|r| r.email)))
+    q.bind::<Array<Nullable<Text>>, _>(Column(col(|r| r.email)))
         .bind::<Array<Nullable<Text>>, _>(Column(col(|r| r.custom_id)))
         .bind::<Array<Nullable<Text>>, _>(Column(col(|r| r.phone)))
         .bind::<Array<Nullable<Text>>, _>(Column(col(|r| r.first_name)))
@@ -384,7 +400,6 @@ where
         ))
         .bind::<Array<Nullable<Text>>, _>(Column(col(|r| r.uuid)))
         .bind::<Array<Nullable<Text>>, _>(Column(col(|r| r.details)))
-        .load(c)
 }
 
 /// The live profiles with any of these emails, customIds or uuids, then those holding any of these
