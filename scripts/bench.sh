@@ -36,23 +36,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cat > "$work/signup.lua" <<'LUA'
-local threads = 0
-function setup(thread)
-  thread:set("tid", threads)
-  threads = threads + 1
-end
-function init(args)
-  prefix = string.format("b%d-%d-%d", tid, os.time(), math.random(1, 1000000000))
-  n = 0
-end
-function request()
-  n = n + 1
-  local body = "email=" .. prefix .. "-" .. n .. "%40bench.example&name=Bench&agreement=newsletter_agreement"
-  return wrk.format("POST", "/subscribe", { ["Content-Type"] = "application/x-www-form-urlencoded" }, body)
-end
-LUA
-
 # Prints "requests/s completed non2xx p99" for one wrk run.
 run_wrk() {
   local out
@@ -93,7 +76,7 @@ for engine in $ENGINES; do
     read -r r _ _ <<<"$(run_wrk "http://127.0.0.1:$PORT/subscribe?agreements=newsletter_agreement,sms_agreement")"; form_runs+=("$r")
   done
   livez=$(median "${livez_runs[@]}"); form=$(median "${form_runs[@]}")
-  read -r signup completed non2xx p99 <<<"$(run_wrk -s "$work/signup.lua" "http://127.0.0.1:$PORT")"
+  read -r signup completed non2xx p99 <<<"$(run_wrk -s scripts/signups.lua "http://127.0.0.1:$PORT")"
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
 
   ok=$((completed - non2xx))

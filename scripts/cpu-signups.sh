@@ -28,23 +28,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cat > "$work/signup.lua" <<'LUA'
-local threads = 0
-function setup(thread)
-  thread:set("tid", threads)
-  threads = threads + 1
-end
-function init(args)
-  prefix = string.format("c%d-%d-%d", tid, os.time(), math.random(1, 1000000000))
-  n = 0
-end
-function request()
-  n = n + 1
-  local body = "email=" .. prefix .. "-" .. n .. "%40bench.example&name=Bench&agreement=newsletter_agreement"
-  return wrk.format("POST", "/subscribe", { ["Content-Type"] = "application/x-www-form-urlencoded" }, body)
-end
-LUA
-
 hz=$(getconf CLK_TCK)
 # user and system ticks of each thread group of a process ("actix-rt|system", "signup-writer-0", …; the
 # writers' numbers are dropped so that they add up as one group).
@@ -82,7 +65,7 @@ run() { # build engine -> lines "group user_µs system_µs" and "rate N"
   curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null || { cat "$work/server.log"; exit 1; }
   threads "$server" > "$work/t0"; read -r pu0 ps0 < <(postgres_ticks)
   local out
-  out=$(wrk -t2 -c64 -d"$DURATION" -s "$work/signup.lua" "http://127.0.0.1:$PORT")
+  out=$(wrk -t2 -c64 -d"$DURATION" -s scripts/signups.lua "http://127.0.0.1:$PORT")
   threads "$server" > "$work/t1"; read -r pu1 ps1 < <(postgres_ticks)
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
   local n non2xx
