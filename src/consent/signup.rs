@@ -74,14 +74,13 @@ fn record_any(
     // Re-subscribing never downgrades or overwrites: an existing profile keeps its data as it is (a public
     // form cannot prove who typed it).
     let rows = profile_rows::upsert_many(conn, &mut new_profiles)?;
-    let by_email: HashMap<&str, &NewProfile> = new_profiles
-        .iter()
-        .filter_map(|p| Some((p.email?, p)))
-        .collect();
-    let created = rows
-        .iter()
-        .filter(|r| r.created)
-        .filter_map(|r| Some((r.id, *by_email.get(r.email.as_deref()?)?)));
+    // `new_profiles` is sorted by address: a created profile's row is found without a map.
+    let created = rows.iter().filter(|r| r.created).filter_map(|r| {
+        let at = new_profiles
+            .binary_search_by(|p| p.email.cmp(&r.email.as_deref()))
+            .ok()?;
+        Some((r.id, &new_profiles[at]))
+    });
     announce(conn, created, now)?;
     // Only profiles that existed before may have agreements enabled already; a batch of new addresses
     // skips that query.
@@ -109,6 +108,9 @@ fn record_new_pg<'s>(
     ttl: chrono::Duration,
     now: NaiveDateTime,
 ) -> QueryResult<Vec<&'s Signup>> {
+    let DbConn::Pg(c) = conn else {
+        return Ok(signups.iter().collect());
+    };
     let rows = new_profiles(signups.iter(), now);
     // Asked as if every address were new, nothing enabled: each profile's id is its position in `rows`
     // (from 1) until the statement gives the real one. What a known address was asked is not written.
@@ -128,9 +130,6 @@ fn record_new_pg<'s>(
     for s in signups {
         asks.ask(s, &nothing, ttl, now)?;
     }
-    let DbConn::Pg(c) = conn else {
-        return Ok(signups.iter().collect());
-    };
     let created = signup_rows::create(c, &rows, &asks.requests, &asks.mails)?;
     let id_of: HashMap<i64, i64> = created.ids.iter().copied().collect();
     // A second sign-up of a new address in this batch took from its allowance.

@@ -286,3 +286,55 @@ async fn every_write_path_at_once_on_one_profile_keeps_one_consistent_ledger() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+/// Hundreds of sign-ups of one new address at once: on PostgreSQL two writers race to create it in
+/// their one statement each, the loser's batch falls back to the general path. One profile, every
+/// sign-up answered 200, and no more confirmations queued than the address's allowance, each with its
+/// opt-in request, all counted on the profile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hundreds_of_sign_ups_of_one_new_address_make_one_profile_within_its_allowance() {
+    let app = TestApp::spawn().await;
+    let mut set = JoinSet::new();
+    for i in 0..300 {
+        let (http, url) = (app.http.clone(), app.url("/subscribe"));
+        // Each agreement in turn: every sign-up asks for something, none of it enabled yet.
+        let form: &'static [(&str, &str)] = match i % 3 {
+            0 => &[
+                ("email", "crowd@race.example"),
+                ("agreement", "newsletter_agreement"),
+            ],
+            1 => &[
+                ("email", "crowd@race.example"),
+                ("agreement", "sms_agreement"),
+            ],
+            _ => &[
+                ("email", "crowd@race.example"),
+                ("agreement", "push_agreement"),
+            ],
+        };
+        set.spawn(post_status(http, url, form));
+    }
+    let answers = set.join_all().await;
+    assert!(answers.iter().all(|s| *s == 200), "{answers:?}");
+    assert_eq!(app.count("profiles"), 1, "one profile for one address");
+    let p = profiles::find_by_email(&mut app.conn(), "crowd@race.example")
+        .unwrap()
+        .unwrap();
+    let confirmations = app.count(&format!(
+        "outbox WHERE kind = 'confirm' AND recipient = 'crowd@race.example' AND profile_id = {}",
+        p.id
+    ));
+    let requests = app.count(&format!("optin_requests WHERE profile_id = {}", p.id));
+    assert_eq!(
+        confirmations,
+        i64::from(assent::domain::allowance::MAX),
+        "the allowance is used up, and no more"
+    );
+    assert_eq!(requests, confirmations, "each confirmation has its request");
+    assert_eq!(
+        i64::from(p.form_mails),
+        confirmations,
+        "every email counted"
+    );
+    assert_eq!(app.count("outbox"), confirmations, "nothing else queued");
+}

@@ -7,14 +7,15 @@ use assent::db::write_tx;
 use assent::domain::{Email, Signer};
 use diesel::RunQueryDsl;
 
+/// An outbox row: its kind, one text column (the recipient or the payload) and the profile it is about.
 #[derive(diesel::QueryableByName)]
-struct Outboxed {
+struct Queued {
     #[diesel(sql_type = diesel::sql_types::Text)]
-    a: String,
+    kind: String,
     #[diesel(sql_type = diesel::sql_types::Text)]
-    b: String,
+    text: String,
     #[diesel(sql_type = diesel::sql_types::BigInt)]
-    n: i64,
+    profile_id: i64,
 }
 
 fn signup(signer: &Signer, email: &str, agreements: Vec<(i64, i32)>) -> Signup {
@@ -154,13 +155,13 @@ async fn a_batch_of_new_and_known_addresses_attaches_every_request_email_and_ann
     }
     // Every email of the batch names the profile it went to.
     let mails: Vec<(String, String, i64)> = diesel::sql_query(format!(
-        "SELECT kind AS a, recipient AS b, profile_id AS n FROM outbox \
+        "SELECT kind, recipient AS text, profile_id FROM outbox \
          WHERE channel = 'email' AND id > {before} ORDER BY recipient, id"
     ))
-    .load::<Outboxed>(&mut c)
+    .load::<Queued>(&mut c)
     .unwrap()
     .into_iter()
-    .map(|r| (r.a, r.b, r.n))
+    .map(|r| (r.kind, r.text, r.profile_id))
     .collect();
     let want: Vec<(String, String, i64)> = [
         ("confirm", "alpha@example.com"),
@@ -176,13 +177,13 @@ async fn a_batch_of_new_and_known_addresses_attaches_every_request_email_and_ann
     assert_eq!(mails, want);
     // The new profiles, and only they, are announced, each under its own id.
     let announced: Vec<(i64, String)> = diesel::sql_query(
-        "SELECT kind AS a, payload AS b, profile_id AS n FROM outbox \
+        "SELECT kind, payload AS text, profile_id FROM outbox \
          WHERE channel = 'webhook' ORDER BY profile_id",
     )
-    .load::<Outboxed>(&mut c)
+    .load::<Queued>(&mut c)
     .unwrap()
     .into_iter()
-    .map(|r| (r.n, r.b))
+    .map(|r| (r.profile_id, r.text))
     .collect();
     let mut want: Vec<i64> = ["alpha@example.com", "kappa@example.com", "zeta@example.com"]
         .iter()
